@@ -1,0 +1,61 @@
+"""The library entry points that the CLI (and tests) call."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import deploy as deploying
+from .backend import connect
+from .deployed import read_outputs
+from .deploy import RunOptions
+from .environment import Environment, load_environment
+from .graph import build_graph
+from .graphviews import render
+from .local import endpoint
+from .local.endpoint import EndpointInfo
+from .results import RunReport
+from .validate import Validation
+from .validate import validate as validate_workspace
+from .workspace import Workspace, find_root, load_workspace
+
+
+def load(start: Path, env_name: str) -> tuple[Workspace, Environment]:
+    ws = load_workspace(find_root(start))
+    return ws, load_environment(ws, env_name)
+
+
+def graph_text(start: Path, env_name: str, fmt: str) -> str:
+    ws, env = load(start, env_name)
+    return render(build_graph(ws, env), fmt)
+
+
+def validate(start: Path, env_name: str) -> Validation:
+    return validate_workspace(*load(start, env_name))
+
+
+def deploy(start: Path, env_name: str, opts: RunOptions) -> RunReport:
+    ws, env = load(start, env_name)
+    build_graph(ws, env)  # bad input fails before an endpoint starts or AWS is called
+    return deploying.deploy(ws, env, connect(ws, env), opts)
+
+
+def destroy(start: Path, env_name: str, opts: RunOptions) -> RunReport:
+    ws, env = load(start, env_name)
+    build_graph(ws, env)
+    return deploying.destroy(ws, env, connect(ws, env), opts)
+
+
+def outputs(start: Path, env_name: str) -> dict[str, dict[str, str] | None]:
+    ws, env = load(start, env_name)
+    return read_outputs(ws, env, connect(ws, env).client("cloudformation"))
+
+
+def local_up(start: Path, port: int | None) -> EndpointInfo:
+    return endpoint.start(find_root(start) / ".ws", port=port)
+
+
+def local_down(start: Path) -> bool:
+    return endpoint.stop(find_root(start) / ".ws")
+
+
+def local_status(start: Path) -> EndpointInfo | None:
+    return endpoint.status(find_root(start) / ".ws")

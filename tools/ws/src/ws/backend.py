@@ -1,0 +1,82 @@
+"""Where CloudFormation is: real AWS through boto3, or the embedded local endpoint."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from .environment import Environment
+from .errors import WsError
+from .workspace import Workspace
+
+LOCAL_ENDPOINT_VAR = "WS_LOCAL_ENDPOINT"  # use this running endpoint instead of ws's own
+LOCAL_ACCOUNT = "123456789012"
+_CONFIG = Config(retries={"mode": "adaptive", "max_attempts": 10}, s3={"addressing_style": "path"},
+                 max_pool_connections=32)
+
+
+@dataclass(frozen=True, eq=False)
+class Backend:
+    """A boto3 session and what differs between targets; clients are made on the main thread."""
+
+    kind: str
+    region: str
+    account_id: str
+    session: boto3.Session
+    endpoint_url: str | None = None
+
+    @property
+    def synchronous(self) -> bool:
+        """moto finishes each stack operation inside the API call."""
+        return self.kind == "local"
+
+    @property
+    def translates_sam(self) -> bool:
+        """The local endpoint has no SAM transform: ws expands it before sending."""
+        return self.kind == "local"
+
+    def client(self, service: str) -> Any:
+        return self.session.client(service, endpoint_url=self.endpoint_url, config=_CONFIG)
+
+    def artifact_bucket(self, workspace: str) -> str:
+        name = f"ws-{self.account_id}-{self.region}-{workspace}"[:63]
+        return name.rstrip("-")
+
+    def template_url(self, bucket: str, key: str) -> str:
+        if self.endpoint_url:  # moto parses the host: it must be localhost, not 127.0.0.1
+            return f"{self.endpoint_url.replace('127.0.0.1', 'localhost')}/{bucket}/{key}"
+        return f"https://{bucket}.s3.{self.region}.amazonaws.com/{key}"
+
+
+def local_endpoint_url(ws: Workspace) -> str:
+    """The embedded endpoint's URL, starting it if it is not running."""
+    from .local import endpoint  # imported here: moto is only loaded for the local target
+    override = os.environ.get(LOCAL_ENDPOINT_VAR)
+    return override.rstrip("/") if override else endpoint.start(ws.state_dir).url
+
+
+def connect(ws: Workspace, env: Environment, endpoint_url: str | None = None) -> Backend:
+    """A Backend for `env`: local starts/attaches the endpoint, aws checks the account."""
+    if env.target == "local":
+        session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                region_name=env.region)
+        return Backend("local", env.region, LOCAL_ACCOUNT, session,
+                       endpoint_url or local_endpoint_url(ws))
+    session = boto3.Session(profile_name=env.profile, region_name=env.region)
+    account = _caller_account(session, env)
+    if env.account_id and account != env.account_id:
+        raise WsError(f"{env.file} expects account {env.account_id}, but the credentials "
+                      f"are for account {account}", "use the right profile or credentials")
+    return Backend("aws", env.region, account, session)
+
+
+def _caller_account(session: boto3.Session, env: Environment) -> str:
+    try:
+        return session.client("sts", config=_CONFIG).get_caller_identity()["Account"]
+    except (BotoCoreError, ClientError) as exc:
+        raise WsError(f"cannot reach AWS for environment {env.name}: {exc}",
+                      "check your AWS credentials/profile, or use --env local") from None

@@ -1,0 +1,184 @@
+"""The `ws` command line: parse options, call the library, print the result."""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from . import api, render
+from .deploy import RunOptions
+from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, WsError
+from .graphviews import FORMATS
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Global options, passed to every command."""
+
+    start: Path
+    debug: bool
+
+
+class WsGroup(click.Group):
+    """Maps WsError to a short message and its exit code; --debug keeps the traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WsError as exc:
+            if ctx.obj is not None and ctx.obj.debug:
+                raise
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+def _split(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
+    return tuple(s.strip() for s in (value or "").split(",") if s.strip())
+
+
+env_option = click.option("--env", "-e", "env_name", required=True, metavar="ENV",
+                          help="Environment: a file environments/ENV.yaml.")
+stacks_option = click.option("--stacks", callback=_split, metavar="A,B",
+                             help="Only these stacks (comma-separated).")
+
+
+@click.group(cls=WsGroup)
+@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path),
+              help="Workspace folder (default: the nearest folder with workspace.yaml).")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(package_name="ws")
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path | None, debug: bool) -> None:
+    """Deploy a monorepo of CloudFormation/SAM stacks as one service."""
+    ctx.obj = Settings(workspace or Path.cwd(), debug)
+
+
+@cli.command()
+@click.option("--env", "-e", "env_name", default="local", show_default=True, metavar="ENV")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.pass_obj
+def graph(settings: Settings, env_name: str, fmt: str) -> None:
+    """Show the stacks' dependency graph."""
+    click.echo(api.graph_text(settings.start, env_name, fmt))
+
+
+@cli.command()
+@click.option("--env", "-e", "env_name", default="local", show_default=True, metavar="ENV")
+@click.pass_obj
+def validate(settings: Settings, env_name: str) -> None:
+    """Check configuration, graph and every template (cfn-lint)."""
+    result = api.validate(settings.start, env_name)
+    for finding in result.findings:
+        click.echo(f"{finding.level}: {finding}", err=finding.level == "error")
+    stacks = len(result.graph.dag)
+    if result.errors:
+        click.echo(f"{len(result.errors)} template error(s); fix them and run ws validate again",
+                   err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"ok: {stacks} stacks, {result.graph.dag.number_of_edges()} dependencies, "
+               f"{len(result.findings)} warning(s)")
+
+
+@cli.command()
+@env_option
+@stacks_option
+@click.option("--concurrency", type=click.IntRange(1, 64), help="Stacks deployed at once.")
+@click.option("--fail-fast", is_flag=True, help="Start no new stack after a failure.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a JSON run report here.")
+@click.pass_obj
+def deploy(settings: Settings, env_name: str, stacks: tuple[str, ...], concurrency: int | None,
+           fail_fast: bool, report_file: Path | None) -> None:
+    """Deploy the environment's stacks in dependency order and print their outputs."""
+    console = Console(highlight=False)
+    opts = RunOptions(stacks, concurrency, fail_fast, render.event_printer(console),
+                      render.finish_printer(console))
+    report = api.deploy(settings.start, env_name, opts)
+    _finish(console, report, report_file, show_outputs=True)
+
+
+@cli.command()
+@env_option
+@stacks_option
+@click.option("--concurrency", type=click.IntRange(1, 64), help="Stacks deleted at once.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def destroy(settings: Settings, env_name: str, stacks: tuple[str, ...], concurrency: int | None,
+            report_file: Path | None) -> None:
+    """Delete the environment's stacks, dependents first."""
+    console = Console(highlight=False)
+    opts = RunOptions(stacks, concurrency, False, render.event_printer(console),
+                      render.finish_printer(console))
+    _finish(console, api.destroy(settings.start, env_name, opts), report_file, show_outputs=False)
+
+
+def _finish(console: Console, report: Any, report_file: Path | None, show_outputs: bool) -> None:
+    console.print(render.summary(report))
+    if show_outputs:
+        console.print(render.outputs_table({s.stack: s.outputs for s in report.stacks
+                                            if s.outputs}))
+    if report_file:
+        report_file.write_text(json.dumps(report.to_dict(), indent=2))
+    for line in render.failures(report):
+        click.echo(f"failed: {line}", err=True)
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@env_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def outputs(settings: Settings, env_name: str, as_json: bool) -> None:
+    """Print every deployed stack's outputs."""
+    values = api.outputs(settings.start, env_name)
+    if as_json:
+        click.echo(json.dumps(values, indent=2, sort_keys=True))
+    else:
+        Console(highlight=False).print(render.outputs_table(values))
+
+
+@cli.group()
+def local() -> None:
+    """Manage the embedded local AWS endpoint (moto) of this workspace."""
+
+
+@local.command("up")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default: a free one).")
+@click.pass_obj
+def local_up(settings: Settings, port: int | None) -> None:
+    """Start the local endpoint (no-op when it runs)."""
+    info = api.local_up(settings.start, port)
+    click.echo(f"local endpoint running at {info.url} (pid {info.pid})")
+
+
+@local.command("down")
+@click.pass_obj
+def local_down(settings: Settings) -> None:
+    """Stop the local endpoint; everything deployed to it is gone."""
+    stopped = api.local_down(settings.start)
+    click.echo("local endpoint stopped" if stopped else "local endpoint was not running")
+
+
+@local.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def local_status(settings: Settings, as_json: bool) -> None:
+    """Show whether the local endpoint runs, and its URL."""
+    info = api.local_status(settings.start)
+    if as_json:
+        data = {"running": info is not None, **(info.__dict__ if info else {})}
+        click.echo(json.dumps(data, indent=2))
+    else:
+        click.echo(f"running at {info.url} (pid {info.pid})" if info else "not running")
+
+
+def main() -> None:
+    cli(prog_name="ws")

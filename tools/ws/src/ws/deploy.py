@@ -1,0 +1,155 @@
+"""Deploy or destroy an environment's stacks in dependency order, in parallel where possible."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import networkx as nx
+
+from . import refs, scheduler
+from .backend import Backend
+from .build import SamBuilder
+from .environment import Environment
+from .errors import DeployError, UsageError
+from .graph import StackGraph, build_graph
+from .prepare import Preparer, ensure_bucket, s3_uploader
+from .results import (ABSENT, BLOCKED, DELETED, DEPLOYED, FAILED, NOT_RUN, SKIPPED, UNCHANGED,
+                      RunReport, StackReport)
+from .stackops import StackOps, StackRequest, StackResult
+from .workspace import Workspace
+
+OnEvent = Callable[[str, str], None]
+FORMAT_VERSION = "1"
+
+
+@dataclass
+class RunOptions:
+    """What the user asked for, beyond the environment."""
+
+    stacks: tuple[str, ...] = ()
+    concurrency: int | None = None
+    fail_fast: bool = False
+    on_event: OnEvent = lambda stack, message: None
+    on_finish: Callable[[StackReport], None] = lambda report: None
+    clock: Callable[[], float] = time.time
+    sleep: Callable[[float], None] = field(default=time.sleep)
+
+
+def select(graph: StackGraph, names: tuple[str, ...]) -> list[str]:
+    """The stacks to act on: all of the graph, or the named ones (which must be in it)."""
+    if not names:
+        return graph.order()
+    for name in names:
+        if name in graph.skipped:
+            raise UsageError(f"stack {name!r} is {graph.skipped[name]}")
+        if name not in graph.dag:
+            raise UsageError(f"unknown stack {name!r}",
+                             f"known stacks: {', '.join(sorted(graph.dag))}")
+    return [n for n in graph.order() if n in names]
+
+
+def stack_tags(ws: Workspace, env: Environment, name: str) -> dict[str, str]:
+    return {**env.tags, **ws.stacks[name].tags, "ws:workspace": ws.name, "ws:env": env.name,
+            "ws:stack": name, "ws:format": FORMAT_VERSION}
+
+
+def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) -> RunReport:
+    """Check everything first (nothing is deployed on bad input), then deploy stack by stack."""
+    started = opts.clock()
+    graph = build_graph(ws, env)
+    selected = select(graph, opts.stacks)
+    ops = StackOps(backend.client("cloudformation"), synchronous=backend.synchronous,
+                   sleep=opts.sleep, poll=0.2 if backend.synchronous else 5.0)
+    s3 = backend.client("s3")
+    bucket = backend.artifact_bucket(ws.name)
+    ensure_bucket(s3, bucket, backend.region)
+    preparer = Preparer(backend, ws.root, bucket, s3_uploader(s3, bucket),
+                        SamBuilder(ws.state_dir / "build"))
+    templates = {name: preparer.template_argument(preparer.body(ws.stacks[name]))
+                 for name in selected}
+    outputs = _outside_outputs(graph, selected, env, ops)
+
+    def work(name: str) -> StackResult:
+        params = {key: refs.substitute(value, lambda r: _output(outputs, r))
+                  for key, value in graph.params[name].items()}
+        req = StackRequest(env.stack_name(name), templates[name], params,
+                           stack_tags(ws, env, name))
+        return ops.deploy(req, lambda message: opts.on_event(name, message))
+
+    def finished(name: str, outcome: scheduler.Outcome) -> None:
+        if outcome.status == scheduler.SUCCEEDED:
+            outputs[name] = outcome.value.outputs
+        opts.on_finish(_report(env, name, outcome, deploying=True))
+
+    return _run(env, "deploy", graph.dag.subgraph(selected), work, finished,
+                opts, started, graph, ws.concurrency)
+
+
+def destroy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) -> RunReport:
+    """Delete the environment's stacks, dependents before what they depend on."""
+    started = opts.clock()
+    graph = build_graph(ws, env)
+    selected = select(graph, opts.stacks)
+    ops = StackOps(backend.client("cloudformation"), synchronous=backend.synchronous,
+                   sleep=opts.sleep, poll=0.2 if backend.synchronous else 5.0)
+
+    def work(name: str) -> StackResult:
+        return ops.delete(env.stack_name(name), lambda message: opts.on_event(name, message))
+
+    def finished(name: str, outcome: scheduler.Outcome) -> None:
+        opts.on_finish(_report(env, name, outcome, deploying=False))
+
+    reverse = graph.dag.subgraph(selected).reverse(copy=True)
+    return _run(env, "destroy", reverse, work, finished, opts, started, graph, ws.concurrency)
+
+
+def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], StackResult],
+         finished: Callable[[str, scheduler.Outcome], None], opts: RunOptions, started: float,
+         graph: StackGraph, default_concurrency: int) -> RunReport:
+    hooks = scheduler.Hooks(on_finish=finished)
+    outcomes = scheduler.run(dag, work, concurrency=opts.concurrency or default_concurrency,
+                             fail_fast=opts.fail_fast, hooks=hooks, clock=opts.clock)
+    deploying = action == "deploy"
+    reports = [_report(env, name, outcomes[name], deploying) for name in nx.topological_sort(dag)]
+    reports += [StackReport(name, env.stack_name(name), SKIPPED, why)
+                for name, why in sorted(graph.skipped.items())]
+    interrupted = any(o.reason == "interrupted" for o in outcomes.values())
+    return RunReport(action, env.name, reports, started, opts.clock(), interrupted)
+
+
+def _report(env: Environment, name: str, outcome: scheduler.Outcome,
+            deploying: bool) -> StackReport:
+    result: StackResult | None = outcome.value
+    if outcome.status == scheduler.SUCCEEDED and result is not None:
+        status = {"created": DEPLOYED, "updated": DEPLOYED, "unchanged": UNCHANGED,
+                  "deleted": DELETED, "absent": ABSENT}[result.action]
+        outputs = result.outputs if deploying else {}
+        return StackReport(name, env.stack_name(name), status, "", outputs,
+                           outcome.started, outcome.ended)
+    status = {scheduler.FAILED: FAILED, scheduler.BLOCKED: BLOCKED}.get(outcome.status, NOT_RUN)
+    return StackReport(name, env.stack_name(name), status, outcome.reason, {},
+                       outcome.started, outcome.ended)
+
+
+def _outside_outputs(graph: StackGraph, selected: list[str], env: Environment,
+                     ops: StackOps) -> dict[str, dict[str, str]]:
+    """Outputs of upstream stacks that this run does not deploy: they must already exist."""
+    outside = sorted({up for name in selected for up in graph.upstream(name)} - set(selected))
+    outputs = {}
+    for up in outside:
+        found = ops.outputs(env.stack_name(up))
+        if found is None:
+            raise UsageError(f"{up} is not deployed in environment {env.name}, "
+                             f"and selected stacks depend on it",
+                             f"deploy it first or add it to --stacks")
+        outputs[up] = found
+    return outputs
+
+
+def _output(outputs: dict[str, dict[str, str]], ref: refs.Ref) -> str:
+    try:
+        return outputs[ref.stack][ref.output]
+    except KeyError:
+        raise DeployError(f"{ref}: stack {ref.stack} has no output {ref.output} "
+                          "after its deploy") from None

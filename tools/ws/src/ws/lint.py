@@ -1,0 +1,43 @@
+"""Lint every template with cfn-lint, in parallel processes (linting is CPU-bound)."""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from cfnlint.api import ManualArgs, lint_file
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One cfn-lint match, reduced to plain data that crosses process boundaries."""
+
+    display: str
+    line: int
+    rule: str
+    level: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.display}:{self.line}: {self.rule} {self.message}"
+
+
+def lint_one(path: Path, display: str, region: str) -> list[Finding]:
+    matches = lint_file(path, config=ManualArgs(regions=[region]))
+    return sorted(Finding(display, m.linenumber, m.rule.id, _level(m.rule.id), m.message)
+                  for m in matches)
+
+
+def _level(rule_id: str) -> str:
+    return {"E": "error", "W": "warning"}.get(rule_id[:1], "info")
+
+
+def lint_all(templates: dict[str, Path], region: str, workers: int | None = None) -> list[Finding]:
+    """Findings for every template (display name -> path), linted `workers` at a time."""
+    workers = workers or min(len(templates), os.cpu_count() or 1)
+    if workers <= 1 or len(templates) <= 1:
+        return sorted(f for d, p in templates.items() for f in lint_one(p, d, region))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(lint_one, p, d, region) for d, p in templates.items()]
+        return sorted(f for future in futures for f in future.result())

@@ -1,0 +1,80 @@
+"""Turn a stack's template into what the target's CloudFormation accepts."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .artifacts import CodeFolder, code_folders, package
+from .backend import Backend
+from .errors import ConfigError
+from .local import compat
+from .translate import translate_sam
+from .workspace import Stack
+
+MAX_TEMPLATE_BODY = 51_200  # CloudFormation's limit for TemplateBody; larger goes through S3
+
+Upload = Callable[[str, bytes], None]
+
+
+@dataclass(frozen=True)
+class Preparer:
+    """Packages code, expands SAM where the target cannot, and checks resource support."""
+
+    backend: Backend
+    root: Path
+    bucket: str
+    upload: Upload
+    build: Callable[[CodeFolder], Path] | None = None
+
+    def body(self, stack: Stack) -> dict[str, Any]:
+        template = stack.template
+        folders = code_folders(template.body, self.root / stack.rel_dir, template.display)
+        body = package(template.body, folders, self.bucket, self.upload, self.build)
+        if self.backend.translates_sam and template.is_sam:
+            body = translate_sam(body, self.backend.region, template.display)
+        if self.backend.kind == "local":
+            body = compat.prepare(body)
+            _refuse_unsupported(body, template.display)
+        return body
+
+    def template_argument(self, body: dict[str, Any]) -> dict[str, str]:
+        """TemplateBody when it fits, else upload it and pass TemplateURL."""
+        text = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        if len(text.encode()) <= MAX_TEMPLATE_BODY:
+            return {"TemplateBody": text}
+        key = f"templates/{hashlib.sha256(text.encode()).hexdigest()}.json"
+        self.upload(key, text.encode())
+        return {"TemplateURL": self.backend.template_url(self.bucket, key)}
+
+
+def _refuse_unsupported(body: dict[str, Any], display: str) -> None:
+    missing = compat.unsupported_types(body)
+    if missing:
+        listed = ", ".join(f"{logical} ({kind})" for logical, kind in missing)
+        raise ConfigError(f"the local endpoint cannot create: {listed}",
+                          "remove these resources or deploy this environment to AWS",
+                          path=display)
+
+
+def s3_uploader(s3: Any, bucket: str) -> Upload:
+    """Upload a content-addressed object unless it is already there."""
+    def upload(key: str, data: bytes) -> None:
+        try:
+            s3.head_object(Bucket=bucket, Key=key)
+        except s3.exceptions.ClientError:
+            s3.put_object(Bucket=bucket, Key=key, Body=data)
+    return upload
+
+
+def ensure_bucket(s3: Any, bucket: str, region: str) -> None:
+    try:
+        s3.head_bucket(Bucket=bucket)
+        return
+    except s3.exceptions.ClientError:
+        pass
+    extra = {} if region == "us-east-1" else {
+        "CreateBucketConfiguration": {"LocationConstraint": region}}
+    s3.create_bucket(Bucket=bucket, **extra)

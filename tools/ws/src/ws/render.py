@@ -1,0 +1,62 @@
+"""Turn reports into what a person reads on a terminal or in CI logs."""
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+from rich.console import Console
+from rich.table import Table
+
+from .results import FAILED, RunReport, StackReport
+
+_STYLE = {"deployed": "green", "unchanged": "cyan", "deleted": "green", "absent": "dim",
+          "failed": "bold red", "blocked": "yellow", "not run": "yellow", "skipped": "dim"}
+
+
+def event_printer(console: Console) -> Callable[[str, str], None]:
+    """A thread-safe printer of `stack | message` lines (plain text, no control codes in CI)."""
+    lock = threading.Lock()
+
+    def show(stack: str, message: str) -> None:
+        with lock:
+            console.print(f"{stack:>14} | {message}", markup=False, highlight=False)
+    return show
+
+
+def finish_printer(console: Console) -> Callable[[StackReport], None]:
+    show = event_printer(console)
+
+    def finished(report: StackReport) -> None:
+        detail = f": {report.reason}" if report.reason else ""
+        show(report.stack, f"{report.status.upper()}{detail}")
+    return finished
+
+
+def summary(report: RunReport) -> Table:
+    seconds = report.ended - report.started
+    table = Table(title=f"ws {report.action} --env {report.env}: {seconds:.1f}s",
+                  title_justify="left")
+    for column in ("stack", "status", "time", "detail"):
+        table.add_column(column, overflow="fold")
+    for item in report.stacks:
+        took = f"{item.seconds:.1f}s" if item.seconds is not None else ""
+        detail = item.reason if item.status != "deployed" or not item.outputs else ""
+        table.add_row(item.stack, f"[{_STYLE.get(item.status, '')}]{item.status}[/]", took, detail)
+    return table
+
+
+def outputs_table(outputs: dict[str, dict[str, str] | None]) -> Table:
+    table = Table(title="outputs", title_justify="left")
+    for column in ("stack", "output", "value"):
+        table.add_column(column, overflow="fold")
+    for stack, values in outputs.items():
+        if values is None:
+            table.add_row(stack, "[dim]not deployed[/]", "")
+            continue
+        for i, (key, value) in enumerate(sorted(values.items())):
+            table.add_row(stack if i == 0 else "", key, value)
+    return table
+
+
+def failures(report: RunReport) -> list[str]:
+    return [f"{s.stack}: {s.reason}" for s in report.stacks if s.status == FAILED]

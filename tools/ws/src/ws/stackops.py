@@ -1,0 +1,184 @@
+"""CloudFormation operations on one stack: bring it to a usable state, create/update, delete, wait."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from botocore.exceptions import ClientError
+
+from .errors import DeployError
+
+OnEvent = Callable[[str], None]
+GOOD = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"}
+# A stack that exists and can take an update_stack call.
+UPDATABLE = GOOD | {"UPDATE_ROLLBACK_COMPLETE", "IMPORT_ROLLBACK_COMPLETE"}
+# A failed create leaves a stack that can only be deleted and made again.
+RECREATE = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", "DELETE_FAILED",
+            "REVIEW_IN_PROGRESS"}
+
+
+@dataclass(frozen=True)
+class StackRequest:
+    """Everything CloudFormation needs to create or update one stack."""
+
+    name: str
+    template: dict[str, str]  # {"TemplateBody": ...} or {"TemplateURL": ...}
+    parameters: dict[str, str]
+    tags: dict[str, str]
+    capabilities: tuple[str, ...] = ("CAPABILITY_IAM", "CAPABILITY_NAMED_IAM",
+                                     "CAPABILITY_AUTO_EXPAND")
+
+
+@dataclass
+class StackResult:
+    """The outcome of one stack operation; `ok` False is a failure."""
+
+    action: str  # created | updated | unchanged | deleted | absent
+    status: str
+    outputs: dict[str, str] = field(default_factory=dict)
+    ok: bool = True
+    reason: str = ""
+
+
+@dataclass
+class StackOps:
+    """Stack operations over one CloudFormation client (clients are thread-safe)."""
+
+    cfn: Any
+    synchronous: bool = False  # True where the endpoint finishes every call before answering
+    sleep: Callable[[float], None] = time.sleep
+    poll: float = 5.0
+    timeout: float = 3 * 3600
+
+    def describe(self, name: str) -> dict[str, Any] | None:
+        try:
+            stacks = self.cfn.describe_stacks(StackName=name)["Stacks"]
+        except ClientError as exc:
+            if "does not exist" in _message(exc):
+                return None
+            raise
+        return stacks[0] if stacks and stacks[0]["StackStatus"] != "DELETE_COMPLETE" else None
+
+    def deploy(self, req: StackRequest, on_event: OnEvent) -> StackResult:
+        """Create or update `req.name`, first recovering a stack left unusable by an earlier run."""
+        current = self._settle(req.name, on_event)
+        if current is not None and current["StackStatus"] not in UPDATABLE:
+            on_event(f"recreating: found {current['StackStatus']} from an earlier failed create")
+            self._delete(req.name, current["StackId"], on_event)
+            current = None
+        args = dict(StackName=req.name, Parameters=_params(req.parameters),
+                    Capabilities=list(req.capabilities), Tags=_tags(req.tags), **req.template)
+        if current is None:
+            return self._call("created", req.name, on_event, self.cfn.create_stack, **args)
+        return self._call("updated", req.name, on_event, self.cfn.update_stack, **args)
+
+    def delete(self, name: str, on_event: OnEvent) -> StackResult:
+        current = self._settle(name, on_event)
+        if current is None:
+            return StackResult("absent", "DELETE_COMPLETE")
+        return self._delete(name, current["StackId"], on_event)
+
+    def outputs(self, name: str) -> dict[str, str] | None:
+        stack = self.describe(name)
+        return None if stack is None else _outputs(stack)
+
+    def _settle(self, name: str, on_event: OnEvent) -> dict[str, Any] | None:
+        """Describe the stack once it is not busy; continue a failed update rollback."""
+        current = self.describe(name)
+        if current and current["StackStatus"].endswith("_IN_PROGRESS") \
+                and current["StackStatus"] != "REVIEW_IN_PROGRESS":
+            if self.synchronous:  # nothing is running: an earlier call died half-way
+                on_event(f"found {current['StackStatus']} left by a failed call")
+                return {**current, "StackStatus": "CREATE_FAILED"}
+            on_event(f"waiting: stack is {current['StackStatus']}")
+            current = self._wait(name, current["StackId"], on_event)
+        if current and current["StackStatus"] == "UPDATE_ROLLBACK_FAILED":
+            on_event("continuing the failed update rollback")
+            self.cfn.continue_update_rollback(StackName=name)
+            current = self._wait(name, current["StackId"], on_event)
+        return current
+
+    def _call(self, action: str, name: str, on_event: OnEvent, fn: Callable[..., Any],
+              **args: Any) -> StackResult:
+        on_event(f"{'creating' if action == 'created' else 'updating'} stack {name}")
+        try:
+            stack_id = fn(**args)["StackId"]
+        except ClientError as exc:
+            if "No updates are to be performed" in _message(exc):
+                return StackResult("unchanged", "UPDATE_COMPLETE", self.outputs(name) or {})
+            return StackResult(action, "FAILED", ok=False, reason=_message(exc))
+        final = self._wait(name, stack_id, on_event)
+        status = final["StackStatus"] if final else "DELETE_COMPLETE"
+        if status not in GOOD:
+            return StackResult(action, status, ok=False, reason=self._failure(stack_id, status))
+        return StackResult(action, status, _outputs(final))
+
+    def _delete(self, name: str, stack_id: str, on_event: OnEvent) -> StackResult:
+        on_event(f"deleting stack {name}")
+        try:
+            self.cfn.delete_stack(StackName=stack_id)
+        except ClientError as exc:
+            return StackResult("deleted", "DELETE_FAILED", ok=False, reason=_message(exc))
+        final = self._wait(name, stack_id, on_event)
+        if final is not None and final["StackStatus"] != "DELETE_COMPLETE":
+            return StackResult("deleted", final["StackStatus"], ok=False,
+                               reason=self._failure(stack_id, final["StackStatus"]))
+        return StackResult("deleted", "DELETE_COMPLETE")
+
+    def _wait(self, name: str, stack_id: str, on_event: OnEvent) -> dict[str, Any] | None:
+        """Poll until the stack leaves *_IN_PROGRESS, reporting each new event."""
+        seen: set[str] = set()
+        deadline = time.monotonic() + self.timeout
+        while True:
+            self._report_events(stack_id, seen, on_event)
+            stacks = self.cfn.describe_stacks(StackName=stack_id)["Stacks"]
+            current = stacks[0] if stacks else None
+            if current is None or not current["StackStatus"].endswith("_IN_PROGRESS"):
+                return None if current and current["StackStatus"] == "DELETE_COMPLETE" else current
+            if self.synchronous or time.monotonic() > deadline:
+                raise DeployError(f"{name} is still {current['StackStatus']}",
+                                  "wait for it to finish, then run ws deploy again")
+            self.sleep(self.poll)
+
+    def _report_events(self, stack_id: str, seen: set[str], on_event: OnEvent) -> None:
+        events = self.cfn.describe_stack_events(StackName=stack_id)["StackEvents"]
+        fresh = [e for e in events if e["EventId"] not in seen]
+        first_poll = not seen
+        seen.update(e["EventId"] for e in events)
+        if first_poll:
+            fresh = fresh[:1]  # older events belong to earlier operations
+        for event in reversed(fresh):
+            reason = event.get("ResourceStatusReason")
+            on_event(f"{event['LogicalResourceId']} {event['ResourceStatus']}"
+                     + (f": {reason}" if reason else ""))
+
+    def _failure(self, stack_id: str, status: str) -> str:
+        events = self.cfn.describe_stack_events(StackName=stack_id)["StackEvents"]
+        failed = [e for e in events if e["ResourceStatus"].endswith("_FAILED")
+                  and e.get("ResourceStatusReason")]
+        if failed:
+            first = failed[-1]  # events are newest first; the earliest failure is the cause
+            return f"{status}: {first['LogicalResourceId']}: {first['ResourceStatusReason']}"
+        return status
+
+
+def _params(values: dict[str, str]) -> list[dict[str, str]]:
+    return [{"ParameterKey": k, "ParameterValue": v} for k, v in sorted(values.items())]
+
+
+def _tags(values: dict[str, str]) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in sorted(values.items())]
+
+
+def _outputs(stack: dict[str, Any]) -> dict[str, str]:
+    return {o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])}
+
+
+def _message(exc: ClientError) -> str:
+    error = exc.response.get("Error", {})
+    message = error.get("Message") or str(exc)
+    if "<html" in message.lower() or "<!doctype" in message.lower():
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return f"the endpoint failed with HTTP {status} (see the local endpoint log)"
+    return message
