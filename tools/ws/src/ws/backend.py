@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import boto3
 from botocore.config import Config
@@ -21,18 +21,21 @@ _CONFIG = Config(retries={"mode": "adaptive", "max_attempts": 10}, s3={"addressi
 
 @dataclass(frozen=True, eq=False)
 class Backend:
-    """A boto3 session and what differs between targets; clients are made on the main thread."""
+    """How clients are made and what differs between targets; clients are made on the main thread.
+
+    kind: "aws", "local" (the embedded endpoint) or "fake" (ws.fake, for tests and benchmarks).
+    """
 
     kind: str
     region: str
     account_id: str
-    session: boto3.Session
+    make_client: Callable[[str], Any]
     endpoint_url: str | None = None
 
     @property
     def synchronous(self) -> bool:
         """moto finishes each stack operation inside the API call."""
-        return self.kind == "local"
+        return self.kind in ("local", "fake")
 
     @property
     def translates_sam(self) -> bool:
@@ -40,7 +43,7 @@ class Backend:
         return self.kind == "local"
 
     def client(self, service: str) -> Any:
-        return self.session.client(service, endpoint_url=self.endpoint_url, config=_CONFIG)
+        return self.make_client(service)
 
     def artifact_bucket(self, workspace: str) -> str:
         name = f"ws-{self.account_id}-{self.region}-{workspace}"[:63]
@@ -64,14 +67,18 @@ def connect(ws: Workspace, env: Environment, endpoint_url: str | None = None) ->
     if env.target == "local":
         session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
                                 region_name=env.region)
-        return Backend("local", env.region, LOCAL_ACCOUNT, session,
-                       endpoint_url or local_endpoint_url(ws))
+        url = endpoint_url or local_endpoint_url(ws)
+        return Backend("local", env.region, LOCAL_ACCOUNT, _factory(session, url), url)
     session = boto3.Session(profile_name=env.profile, region_name=env.region)
     account = _caller_account(session, env)
     if env.account_id and account != env.account_id:
         raise WsError(f"{env.file} expects account {env.account_id}, but the credentials "
                       f"are for account {account}", "use the right profile or credentials")
-    return Backend("aws", env.region, account, session)
+    return Backend("aws", env.region, account, _factory(session, None))
+
+
+def _factory(session: boto3.Session, url: str | None) -> Callable[[str], Any]:
+    return lambda service: session.client(service, endpoint_url=url, config=_CONFIG)
 
 
 def _caller_account(session: boto3.Session, env: Environment) -> str:

@@ -10,7 +10,6 @@ from typing import Any, Callable
 from .artifacts import CodeFolder, code_folders, package
 from .backend import Backend
 from .errors import ConfigError
-from .local import compat
 from .translate import translate_sam
 from .workspace import Stack
 
@@ -36,8 +35,7 @@ class Preparer:
         if self.backend.translates_sam and template.is_sam:
             body = translate_sam(body, self.backend.region, template.display)
         if self.backend.kind == "local":
-            body = compat.prepare(body)
-            _refuse_unsupported(body, template.display)
+            body = _for_local_endpoint(body, template.display)
         return body
 
     def template_argument(self, body: dict[str, Any]) -> dict[str, str]:
@@ -50,13 +48,18 @@ class Preparer:
         return {"TemplateURL": self.backend.template_url(self.bucket, key)}
 
 
-def _refuse_unsupported(body: dict[str, Any], display: str) -> None:
+def _for_local_endpoint(body: dict[str, Any], display: str) -> dict[str, Any]:
+    """Make moto create what AWS would, and refuse what it would silently skip."""
+    # Imported here: it loads moto (about a second), which only the local target needs.
+    from .local import compat
+    body = compat.prepare(body)
     missing = compat.unsupported_types(body)
     if missing:
         listed = ", ".join(f"{logical} ({kind})" for logical, kind in missing)
         raise ConfigError(f"the local endpoint cannot create: {listed}",
                           "remove these resources or deploy this environment to AWS",
                           path=display)
+    return body
 
 
 def s3_uploader(s3: Any, bucket: str) -> Upload:

@@ -1,11 +1,13 @@
 """CloudFormation operations on one stack: bring it to a usable state, create/update, delete, wait."""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from botocore.exceptions import ClientError
+from botocore.parsers import ResponseParserError
 
 from .errors import DeployError
 
@@ -104,7 +106,7 @@ class StackOps:
         on_event(f"{'creating' if action == 'created' else 'updating'} stack {name}")
         try:
             stack_id = fn(**args)["StackId"]
-        except ClientError as exc:
+        except (ClientError, ResponseParserError) as exc:
             if "No updates are to be performed" in _message(exc):
                 return StackResult("unchanged", "UPDATE_COMPLETE", self.outputs(name) or {})
             return StackResult(action, "FAILED", ok=False, reason=_message(exc))
@@ -118,7 +120,7 @@ class StackOps:
         on_event(f"deleting stack {name}")
         try:
             self.cfn.delete_stack(StackName=stack_id)
-        except ClientError as exc:
+        except (ClientError, ResponseParserError) as exc:
             return StackResult("deleted", "DELETE_FAILED", ok=False, reason=_message(exc))
         final = self._wait(name, stack_id, on_event)
         if final is not None and final["StackStatus"] != "DELETE_COMPLETE":
@@ -175,7 +177,11 @@ def _outputs(stack: dict[str, Any]) -> dict[str, str]:
     return {o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])}
 
 
-def _message(exc: ClientError) -> str:
+def _message(exc: ClientError | ResponseParserError) -> str:
+    """A readable reason; the local endpoint reports resource errors as non-XML bodies."""
+    if isinstance(exc, ResponseParserError):
+        found = re.search(r'"message": "((?:[^"\\]|\\.)*)"', str(exc))
+        return found.group(1) if found else "the endpoint sent an unreadable error (see its log)"
     error = exc.response.get("Error", {})
     message = error.get("Message") or str(exc)
     if "<html" in message.lower() or "<!doctype" in message.lower():

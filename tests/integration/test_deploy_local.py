@@ -1,0 +1,91 @@
+"""Deploy and destroy small workspaces on the local endpoint: order, outputs, failure, recovery."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ws import api
+from ws.deploy import RunOptions
+from ws.testing import queue_template, workspace_files, write_tree
+
+DB = queue_template({"QueueUrl": {"Ref": "Queue"},
+                     "QueueArn": {"Value": {"Fn::GetAtt": ["Queue", "Arn"]}}})
+APP = queue_template({"Upstream": {"Ref": "DbQueue"}}, parameters=["DbQueue"])
+LONE = queue_template({"Name": {"Fn::GetAtt": ["Queue", "QueueName"]}})
+# A Lambda whose code bucket does not exist: the endpoint fails the create half-way.
+BROKEN = json.dumps({"Resources": {
+    "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}}},
+    "Fn": {"Type": "AWS::Lambda::Function", "Properties": {
+        "Code": {"S3Bucket": "no-such-bucket", "S3Key": "x.zip"}, "Handler": "h.h",
+        "Runtime": "python3.11", "Role": {"Fn::GetAtt": ["Role", "Arn"]}}}},
+    "Outputs": {"QueueUrl": {"Value": "none"}}})
+
+
+@pytest.fixture
+def workspace(tmp_path, endpoint):
+    return write_tree(tmp_path, workspace_files(
+        db=(DB, {}), app=(APP, {"parameters": {"DbQueue": "${db.QueueUrl}"}}), lone=(LONE, {})))
+
+
+def events():
+    seen = []
+    return seen, RunOptions(on_event=lambda stack, message: seen.append((stack, message)))
+
+
+def test_deploy_passes_outputs_and_destroy_removes_everything(workspace, aws):
+    seen, opts = events()
+    report = api.deploy(workspace, "local", opts)
+    assert report.ok and report.exit_code == 0
+    by_name = {s.stack: s for s in report.stacks}
+    assert {s: r.status for s, r in by_name.items()} == {
+        "db": "deployed", "app": "deployed", "lone": "deployed"}
+    db_url = by_name["db"].outputs["QueueUrl"]
+    assert by_name["app"].outputs["Upstream"] == db_url
+    assert aws("sqs").get_queue_attributes(QueueUrl=db_url)["Attributes"]["QueueArn"] == \
+        by_name["db"].outputs["QueueArn"]
+    app_start = next(i for i, (s, _) in enumerate(seen) if s == "app")
+    db_done = max(i for i, (s, _) in enumerate(seen) if s == "db")
+    assert db_done < app_start  # app waited for db
+    tags = aws("cloudformation").describe_stacks(StackName="demo-local-app")["Stacks"][0]["Tags"]
+    assert {"Key": "ws:stack", "Value": "app"} in tags
+
+    again = api.deploy(workspace, "local", RunOptions())
+    assert again.ok and {s.stack: s.outputs for s in again.stacks} == \
+        {s.stack: s.outputs for s in report.stacks}
+    assert api.outputs(workspace, "local")["app"]["Upstream"] == db_url
+
+    gone = api.destroy(workspace, "local", RunOptions())
+    assert gone.ok and {s.status for s in gone.stacks} == {"deleted"}
+    assert aws("sqs").list_queues().get("QueueUrls", []) == []
+    assert api.outputs(workspace, "local") == {"db": None, "app": None, "lone": None}
+
+
+def test_failed_stack_blocks_dependents_and_a_fixed_rerun_recovers(workspace, aws):
+    write_tree(workspace, {"stacks/db/template.yaml": BROKEN})
+    report = api.deploy(workspace, "local", RunOptions())
+    status = {s.stack: (s.status, s.reason) for s in report.stacks}
+    assert report.exit_code == 1
+    assert status["db"][0] == "failed" and "bucket does not exist" in status["db"][1]
+    assert status["app"] == ("blocked", "blocked by db")
+    assert status["lone"][0] == "deployed"
+    cfn = aws("cloudformation")
+    assert cfn.describe_stacks(StackName="demo-local-db")["Stacks"][0]["StackStatus"] \
+        == "CREATE_IN_PROGRESS"  # what the endpoint leaves after a failed create
+
+    write_tree(workspace, {"stacks/db/template.yaml": DB})
+    seen, opts = events()
+    fixed = api.deploy(workspace, "local", opts)
+    assert fixed.ok, [(s.stack, s.status, s.reason) for s in fixed.stacks]
+    assert any(s == "db" and m.startswith("recreating") for s, m in seen)
+    assert cfn.describe_stacks(StackName="demo-local-db")["Stacks"][0]["StackStatus"] \
+        == "CREATE_COMPLETE"
+
+
+def test_stacks_option_uses_outputs_of_deployed_upstreams(workspace):
+    from ws.errors import UsageError
+    with pytest.raises(UsageError, match="db is not deployed"):
+        api.deploy(workspace, "local", RunOptions(stacks=("app",)))
+    assert api.deploy(workspace, "local", RunOptions(stacks=("db",))).ok
+    report = api.deploy(workspace, "local", RunOptions(stacks=("app",)))
+    assert [s.stack for s in report.stacks] == ["app"] and report.ok

@@ -1,0 +1,95 @@
+"""Packaging code folders: deterministic, content-addressed zips and template rewriting."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from ws.artifacts import code_folders, package, zip_folder
+from ws.build import SamBuilder, content_hash, needs_build
+from ws.errors import ConfigError
+from ws.testing import write_tree
+
+BODY = {
+    "Transform": "AWS::Serverless-2016-10-31",
+    "Globals": {"Function": {"CodeUri": "src/shared/", "Runtime": "python3.11"}},
+    "Resources": {
+        "One": {"Type": "AWS::Serverless::Function", "Properties": {"Handler": "h.h"}},
+        "Two": {"Type": "AWS::Serverless::Function",
+                "Properties": {"Handler": "h.h", "CodeUri": "src/two"}},
+        "Inline": {"Type": "AWS::Serverless::Function",
+                   "Properties": {"Handler": "h.h", "InlineCode": "x"}},
+        "Queue": {"Type": "AWS::SQS::Queue"},
+    },
+}
+
+
+@pytest.fixture
+def stack_dir(tmp_path):
+    return write_tree(tmp_path, {"src/shared/h.py": "def h(e, c): return 1\n",
+                                 "src/two/h.py": "def h(e, c): return 2\n",
+                                 "src/two/__pycache__/h.cpython-311.pyc": b"junk"})
+
+
+def test_code_folders_apply_globals_and_skip_inline(stack_dir):
+    found = {f.logical_id: f for f in code_folders(BODY, stack_dir, "t.yaml")}
+    assert sorted(found) == ["One", "Two"]
+    assert found["One"].path == stack_dir / "src/shared" and found["One"].runtime == "python3.11"
+
+
+def test_zip_is_deterministic_and_skips_caches(stack_dir):
+    first = zip_folder(stack_dir / "src/two")
+    (stack_dir / "src/two/h.py").touch()  # a new mtime changes nothing
+    assert zip_folder(stack_dir / "src/two") == first
+    assert zipfile.ZipFile(io.BytesIO(first)).namelist() == ["h.py"]
+
+
+def test_package_uploads_by_content_and_rewrites(stack_dir):
+    uploads = {}
+    folders = code_folders(BODY, stack_dir, "t.yaml")
+    body = package(BODY, folders, "bucket", uploads.__setitem__)
+    one = body["Resources"]["One"]["Properties"]["CodeUri"]
+    two = body["Resources"]["Two"]["Properties"]["CodeUri"]
+    assert one["Bucket"] == "bucket" and one["Key"] != two["Key"]
+    assert set(uploads) == {one["Key"], two["Key"]}
+    assert "CodeUri" not in body["Globals"]["Function"]
+    assert BODY["Resources"]["Two"]["Properties"]["CodeUri"] == "src/two"  # input untouched
+    (stack_dir / "src/two/h.py").write_text("def h(e, c): return 3\n")
+    again = package(BODY, code_folders(BODY, stack_dir, "t.yaml"), "bucket", uploads.__setitem__)
+    assert again["Resources"]["Two"]["Properties"]["CodeUri"]["Key"] != two["Key"]
+    assert again["Resources"]["One"]["Properties"]["CodeUri"] == one
+
+
+def test_missing_or_escaping_code_folder(stack_dir):
+    body = {"Resources": {"F": {"Type": "AWS::Serverless::Function",
+                                "Properties": {"CodeUri": "src/nope"}}}}
+    with pytest.raises(ConfigError, match="F: code folder 'src/nope' does not exist"):
+        code_folders(body, stack_dir, "t.yaml")
+    body["Resources"]["F"]["Properties"]["CodeUri"] = "../.."
+    with pytest.raises(ConfigError, match="outside the stack folder"):
+        code_folders(body, stack_dir, "t.yaml")
+
+
+def test_build_only_with_requirements_and_cached(stack_dir, tmp_path):
+    calls = []
+
+    def fake_sam(cmd, **kwargs):
+        calls.append(cmd)
+        out = cmd[cmd.index("--build-dir") + 1]
+        write_tree(tmp_path / out, {"Fn/h.py": "built", "Fn/dep/__init__.py": ""})
+
+        class Done:
+            returncode, stdout, stderr = 0, "", ""
+        return Done()
+
+    folder = code_folders(BODY, stack_dir, "t.yaml")[1]
+    builder = SamBuilder(tmp_path / "cache", runner=fake_sam)
+    assert not needs_build(folder.path) and builder(folder) == folder.path
+    (folder.path / "requirements.txt").write_text("# only a comment\n")
+    assert not needs_build(folder.path)
+    (folder.path / "requirements.txt").write_text("dep==1.0\n")
+    built = builder(folder)
+    assert (built / "dep/__init__.py").exists() and len(calls) == 1
+    assert builder(folder) == built and len(calls) == 1  # cached by content
+    assert built.name == content_hash(folder.path, "python3.11")

@@ -1,0 +1,77 @@
+"""deploy/destroy end to end on the in-process fake cloud: no endpoint, exact behaviour."""
+from __future__ import annotations
+
+import pytest
+
+from ws.deploy import RunOptions, deploy, destroy
+from ws.environment import load_environment
+from ws.fake import FakeCloud
+from ws.testing import queue_template, workspace_files, write_tree
+from ws.workspace import load_workspace
+
+# a -> b -> c, and x on its own; b passes a's output on.
+FILES = workspace_files(
+    a=(queue_template({"Out": "from-a"}), {}),
+    b=(queue_template({"Echo": {"Ref": "In"}}, parameters=["In"]), {"parameters": {"In": "${a.Out}"}}),
+    c=(queue_template(parameters=["In"]), {"parameters": {"In": "got ${b.Echo}!"}}),
+    x=(queue_template({"X": "x"}), {}))
+
+
+@pytest.fixture
+def world(tmp_path):
+    write_tree(tmp_path, FILES)
+    ws = load_workspace(tmp_path)
+    return ws, load_environment(ws, "local")
+
+
+def statuses(report):
+    return {s.stack: s.status for s in report.stacks}
+
+
+def test_outputs_flow_downstream(world):
+    cloud = FakeCloud()
+    report = deploy(*world, cloud.backend(), RunOptions())
+    assert report.ok and statuses(report) == dict.fromkeys("abcx", "deployed")
+    assert {s.stack: s.outputs for s in report.stacks}["b"] == {"Echo": "from-a"}
+    assert cloud.calls["CreateStack"] == 4
+
+
+@pytest.mark.parametrize("how", ["fail", "explode"])
+def test_failure_returned_or_raised_blocks_dependents_only(world, how):
+    cloud = FakeCloud()
+    getattr(cloud, how).add("demo-local-b")
+    report = deploy(*world, cloud.backend(), RunOptions())
+    assert statuses(report) == {"a": "deployed", "b": "failed", "c": "blocked", "x": "deployed"}
+    reason = {s.stack: s.reason for s in report.stacks}
+    assert reason["c"] == "blocked by b"
+    assert ("injected" in reason["b"])
+    assert report.exit_code == 1
+
+
+def test_rerun_after_failed_create_recreates_the_stack(world):
+    cloud = FakeCloud(fail={"demo-local-b"})
+    deploy(*world, cloud.backend(), RunOptions())
+    assert cloud.stacks["demo-local-b"]["StackStatus"] == "ROLLBACK_COMPLETE"
+    cloud.fail.clear()
+    seen = []
+    report = deploy(*world, cloud.backend(), RunOptions(on_event=lambda s, m: seen.append((s, m))))
+    assert report.ok and cloud.stacks["demo-local-b"]["StackStatus"] == "CREATE_COMPLETE"
+    assert ("b", "recreating: found ROLLBACK_COMPLETE from an earlier failed create") in seen
+
+
+def test_fail_fast_leaves_the_rest_not_run(world):
+    cloud = FakeCloud(explode={"demo-local-a"})
+    report = deploy(*world, cloud.backend(), RunOptions(concurrency=1, fail_fast=True))
+    # a goes first (longest path); after it fails nothing new starts
+    assert statuses(report) == {"a": "failed", "b": "blocked", "c": "blocked", "x": "not run"}
+    assert cloud.calls["CreateStack"] == 1
+
+
+def test_destroy_deletes_dependents_first(world):
+    cloud = FakeCloud()
+    deploy(*world, cloud.backend(), RunOptions())
+    order = []
+    report = destroy(*world, cloud.backend(), RunOptions(
+        concurrency=1, on_event=lambda s, m: order.append(s) if m.startswith("deleting") else None))
+    assert report.ok and cloud.stacks == {}
+    assert order.index("c") < order.index("b") < order.index("a")

@@ -1,0 +1,101 @@
+"""The dependency graph: explicit edges, output references, imports, cycles and mocks."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ws.environment import load_environment
+from ws.errors import ConfigError
+from ws.graph import build_graph
+from ws.graphviews import render
+from ws.testing import queue_template, workspace_files, write_tree
+from ws.workspace import load_workspace
+
+
+def graph_of(tmp_path, files, env="local"):
+    write_tree(tmp_path, files)
+    ws = load_workspace(tmp_path)
+    return build_graph(ws, load_environment(ws, env))
+
+
+EXPORTING = queue_template(
+    {"Arn": {"Value": "x", "Export": {"Name": {"Fn::Sub": "${Prefix}-auth-Arn"}}}},
+    parameters=["Prefix"])
+IMPORTING = json.dumps({"Parameters": {"Prefix": {"Type": "String"}}, "Resources": {"Q": {
+    "Type": "AWS::SQS::Queue", "Properties": {"QueueName": {
+        "Fn::ImportValue": {"Fn::Sub": "${Prefix}-auth-Arn"}}}}}})
+
+
+def test_edges_from_depends_on_references_and_imports(tmp_path):
+    files = workspace_files(
+        auth=(EXPORTING, {"parameters": {"Prefix": "${ws.prefix}"}}),
+        db=(queue_template({"Name": "n"}), {}),
+        api=(IMPORTING, {"parameters": {"Prefix": "${ws.prefix}"}}),
+        app=(queue_template(parameters=["Db"]),
+             {"parameters": {"Db": "${db.Name}"}, "depends_on": ["api"]}))
+    graph = graph_of(tmp_path, files)
+    edges = {(a, b): d["reasons"] for a, b, d in graph.dag.edges(data=True)}
+    assert edges == {("auth", "api"): ["imports demo-local-auth-Arn"],
+                     ("db", "app"): ["parameter Db uses ${db.Name}"],
+                     ("api", "app"): ["depends_on"]}
+    assert graph.params["api"] == {"Prefix": "demo-local"}
+    assert graph.order() == ["auth", "api", "db", "app"]
+
+
+def test_import_of_unknown_export_is_external(tmp_path):
+    files = workspace_files(api=(IMPORTING, {"parameters": {"Prefix": "elsewhere"}}))
+    assert list(graph_of(tmp_path, files).dag.edges) == []
+
+
+def test_cycle_is_an_error_that_prints_it(tmp_path):
+    files = workspace_files(
+        a=(queue_template({"O": "1"}, parameters=["P"]), {"parameters": {"P": "${b.O}"}}),
+        b=(queue_template({"O": "1"}, parameters=["P"]), {"parameters": {"P": "${c.O}"}}),
+        c=(queue_template({"O": "1"}), {"depends_on": ["a"]}))
+    with pytest.raises(ConfigError) as info:
+        graph_of(tmp_path, files)
+    assert str(info.value).startswith("dependency cycle: a -> c -> b -> a")
+
+
+def test_self_dependency_is_a_cycle(tmp_path):
+    files = workspace_files(a=(queue_template({"O": "1"}, parameters=["P"]),
+                               {"parameters": {"P": "${a.O}"}}))
+    with pytest.raises(ConfigError, match="dependency cycle: a -> a"):
+        graph_of(tmp_path, files)
+
+
+MOCKED = dict(
+    pay=(queue_template({"Url": "u"}), {"mock": True}),
+    orders=(queue_template(parameters=["PayUrl"]), {"parameters": {"PayUrl": "${pay.Url}"}}))
+
+
+def test_mocks_on_wire_the_mock_in(tmp_path):
+    graph = graph_of(tmp_path, workspace_files(**MOCKED))
+    assert list(graph.dag.edges) == [("pay", "orders")] and graph.skipped == {}
+
+
+def test_mocks_off_without_replacement_lists_every_missing_value(tmp_path):
+    files = workspace_files(env={"target": "local", "mocks": False}, **MOCKED)
+    with pytest.raises(ConfigError) as info:
+        graph_of(tmp_path, files)
+    assert "orders: parameter PayUrl (was ${pay.Url} from mock stack pay)" in str(info.value)
+    assert "environments/local.yaml" in info.value.hint
+
+
+def test_mocks_off_with_replacement_drops_the_mock(tmp_path):
+    env = {"target": "local", "mocks": False,
+           "parameters": {"orders": {"PayUrl": "https://pay.example.com"}}}
+    graph = graph_of(tmp_path, workspace_files(env=env, **MOCKED))
+    assert list(graph.dag.nodes) == ["orders"]
+    assert graph.skipped == {"pay": "mock: skipped in this environment"}
+    assert graph.params["orders"] == {"PayUrl": "https://pay.example.com"}
+
+
+def test_renderings(tmp_path):
+    graph = graph_of(tmp_path, workspace_files(**MOCKED))
+    assert render(graph, "text") == "pay\norders  <- pay"
+    assert '"pay" -> "orders"' in render(graph, "dot")
+    assert "pay --> orders" in render(graph, "mermaid")
+    data = json.loads(render(graph, "json"))
+    assert data["stacks"] == ["pay", "orders"] and data["edges"][0]["from"] == "pay"

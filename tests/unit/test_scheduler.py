@@ -1,0 +1,111 @@
+"""The scheduler on literal graphs: streaming order, failure isolation, fail-fast, bounds."""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ws import scheduler
+from ws.scheduler import BLOCKED, FAILED, NOT_RUN, SUCCEEDED, critical_path, run
+
+
+@dataclass
+class Result:
+    ok: bool = True
+    reason: str = ""
+
+
+class Recorder:
+    """Work that sleeps per node, records start order, and fails where told."""
+
+    def __init__(self, delays=None, raise_on=(), return_fail=()):
+        self.delays = delays or {}
+        self.raise_on, self.return_fail = set(raise_on), set(return_fail)
+        self.started: list[str] = []
+        self.lock = threading.Lock()
+        self.in_flight = self.peak = 0
+
+    def __call__(self, node):
+        with self.lock:
+            self.started.append(node)
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+        time.sleep(self.delays.get(node, 0.01))
+        with self.lock:
+            self.in_flight -= 1
+        if node in self.raise_on:
+            raise RuntimeError(f"{node} broke")
+        return Result(ok=node not in self.return_fail, reason=f"{node} returned failure")
+
+
+def statuses(outcomes):
+    return {n: o.status for n, o in outcomes.items()}
+
+
+def test_dependencies_run_first():
+    dag = nx.DiGraph([("a", "b"), ("b", "c"), ("a", "d")])
+    work = Recorder()
+    outcomes = run(dag, work, concurrency=1)
+    assert set(statuses(outcomes).values()) == {SUCCEEDED}
+    assert work.started.index("a") < work.started.index("b") < work.started.index("c")
+
+
+def test_a_stack_starts_when_its_own_dependencies_finish_not_its_level():
+    # slow -> x ; fast -> y -> z : z must not wait for slow (no waves)
+    dag = nx.DiGraph([("slow", "x"), ("fast", "y"), ("y", "z")])
+    work = Recorder(delays={"slow": 0.5})
+    run(dag, work, concurrency=4)
+    assert work.started.index("z") < work.started.index("x")
+
+
+def test_raised_failure_blocks_only_dependents():
+    dag = nx.DiGraph([("a", "b"), ("b", "c"), ("x", "y")])
+    outcomes = run(dag, Recorder(raise_on={"a"}), concurrency=2)
+    assert statuses(outcomes) == {"a": FAILED, "b": BLOCKED, "c": BLOCKED, "x": SUCCEEDED,
+                                  "y": SUCCEEDED}
+    assert outcomes["a"].reason == "a broke" and outcomes["c"].reason == "blocked by a"
+
+
+def test_returned_failure_is_treated_like_a_raised_one():
+    dag = nx.DiGraph([("a", "b"), ("x", "y")])
+    outcomes = run(dag, Recorder(return_fail={"a"}), concurrency=2)
+    assert statuses(outcomes) == {"a": FAILED, "b": BLOCKED, "x": SUCCEEDED, "y": SUCCEEDED}
+    assert outcomes["a"].reason == "a returned failure"
+
+
+def test_fail_fast_starts_nothing_new_but_lets_running_finish():
+    dag = nx.DiGraph()
+    dag.add_edges_from([("bad", "after"), ("long", "later")])
+    work = Recorder(delays={"long": 0.3, "bad": 0.01}, raise_on={"bad"})
+    outcomes = run(dag, work, concurrency=2, fail_fast=True)
+    assert statuses(outcomes) == {"bad": FAILED, "after": BLOCKED, "long": SUCCEEDED,
+                                  "later": NOT_RUN}
+
+
+def test_concurrency_bound_is_respected():
+    dag = nx.DiGraph()
+    dag.add_nodes_from(f"n{i}" for i in range(8))
+    work = Recorder(delays={f"n{i}": 0.05 for i in range(8)})
+    run(dag, work, concurrency=3)
+    assert work.peak == 3
+
+
+def test_longest_remaining_path_goes_first():
+    dag = nx.DiGraph([("a", "b"), ("b", "c")])
+    dag.add_node("lonely")
+    assert critical_path(dag) == {"a": 3.0, "b": 2.0, "c": 1.0, "lonely": 1.0}
+    work = Recorder()
+    run(dag, work, concurrency=1)
+    assert work.started[0] == "a"
+    assert critical_path(dag, {"lonely": 10})["lonely"] == 10
+
+
+def test_hooks_run_for_each_node():
+    dag = nx.DiGraph([("a", "b")])
+    seen = []
+    hooks = scheduler.Hooks(on_start=lambda n: seen.append(("start", n)),
+                            on_finish=lambda n, o: seen.append((o.status, n)))
+    run(dag, Recorder(), concurrency=1, hooks=hooks)
+    assert seen == [("start", "a"), (SUCCEEDED, "a"), ("start", "b"), (SUCCEEDED, "b")]

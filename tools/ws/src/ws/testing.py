@@ -1,0 +1,53 @@
+"""Helpers for tests: build small workspaces from dicts of files."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def write_tree(root: Path, files: dict[str, Any]) -> Path:
+    """Write `files` (relative path -> text, or data dumped as YAML) under `root`."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        elif isinstance(content, str):
+            path.write_text(content)
+        else:
+            path.write_text(yaml.safe_dump(content, sort_keys=False))
+    return root
+
+
+def queue_template(outputs: dict[str, Any] | None = None, parameters: list[str] | None = None,
+                   resources: dict[str, Any] | None = None) -> str:
+    """A small plain-CloudFormation template (JSON) with an SQS queue and the given outputs."""
+    body: dict[str, Any] = {
+        "Parameters": {p: {"Type": "String"} for p in parameters or []},
+        "Resources": resources or {"Queue": {"Type": "AWS::SQS::Queue"}},
+        "Outputs": {name: (value if isinstance(value, dict) and "Value" in value
+                           else {"Value": value})
+                    for name, value in (outputs or {}).items()},
+    }
+    if not body["Parameters"]:
+        del body["Parameters"]
+    return json.dumps(body, indent=1)
+
+
+def stack_files(name: str, template: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {f"stacks/{name}/stack.yaml": config or {}, f"stacks/{name}/template.yaml": template}
+
+
+def workspace_files(name: str = "demo", env: dict[str, Any] | None = None,
+                    **stacks: tuple[str, dict[str, Any]]) -> dict[str, Any]:
+    """workspace.yaml, environments/local.yaml and one stack per keyword (template, config)."""
+    files: dict[str, Any] = {
+        "workspace.yaml": {"name": name, "stacks": ["stacks/*"]},
+        "environments/local.yaml": env or {"target": "local", "mocks": True},
+    }
+    for stack, (template, config) in stacks.items():
+        files.update(stack_files(stack.replace("_", "-"), template, config))
+    return files
