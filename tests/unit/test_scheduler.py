@@ -109,3 +109,23 @@ def test_hooks_run_for_each_node():
                             on_finish=lambda n, o: seen.append((o.status, n)))
     run(dag, Recorder(), concurrency=1, hooks=hooks)
     assert seen == [("start", "a"), (SUCCEEDED, "a"), ("start", "b"), (SUCCEEDED, "b")]
+
+
+def test_interrupt_lets_running_work_finish_and_starts_nothing_new():
+    import os
+    import signal
+
+    dag = nx.DiGraph([("a", "b")])
+    dag.add_node("c")
+    interrupts = []
+
+    def work(node):
+        if node == "a":
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while a runs
+            time.sleep(0.2)
+        return Result()
+
+    hooks = scheduler.Hooks(on_interrupt=interrupts.append)
+    outcomes = run(dag, work, concurrency=1, hooks=hooks)
+    assert statuses(outcomes) == {"a": SUCCEEDED, "b": NOT_RUN, "c": NOT_RUN}
+    assert outcomes["b"].reason == "interrupted" and interrupts == [1]

@@ -1,12 +1,14 @@
 """The library entry points that the CLI (and tests) call."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from . import deploy as deploying
 from .backend import connect
 from .deployed import read_outputs
 from .deploy import RunOptions
+from .errors import ConfigError
 from .environment import Environment, load_environment
 from .graph import build_graph
 from .graphviews import render
@@ -47,6 +49,14 @@ def destroy(start: Path, env_name: str, opts: RunOptions) -> RunReport:
 def outputs(start: Path, env_name: str) -> dict[str, dict[str, str] | None]:
     ws, env = load(start, env_name)
     return read_outputs(ws, env, connect(ws, env).client("cloudformation"))
+
+
+def load_report(path: Path) -> RunReport:
+    """Read a JSON run report written by `ws deploy --report`."""
+    try:
+        return RunReport.from_dict(json.loads(path.read_text()))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"not a ws run report: {exc}", path=str(path)) from None
 
 
 def local_up(start: Path, port: int | None) -> EndpointInfo:

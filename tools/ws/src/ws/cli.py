@@ -5,7 +5,7 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import click
 from rich.console import Console
@@ -14,6 +14,9 @@ from . import api, render
 from .deploy import RunOptions
 from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, WsError
 from .graphviews import FORMATS
+from .htmlreport import render_html
+from .progress import LiveView
+from .results import RunReport
 
 
 @dataclass(frozen=True)
@@ -99,9 +102,8 @@ def deploy(settings: Settings, env_name: str, stacks: tuple[str, ...], concurren
            fail_fast: bool, report_file: Path | None) -> None:
     """Deploy the environment's stacks in dependency order and print their outputs."""
     console = Console(highlight=False)
-    opts = RunOptions(stacks, concurrency, fail_fast, render.event_printer(console),
-                      render.finish_printer(console))
-    report = api.deploy(settings.start, env_name, opts)
+    report = _observed(console, lambda opts: api.deploy(settings.start, env_name, opts),
+                       RunOptions(stacks, concurrency, fail_fast))
     _finish(console, report, report_file, show_outputs=True)
 
 
@@ -115,21 +117,55 @@ def destroy(settings: Settings, env_name: str, stacks: tuple[str, ...], concurre
             report_file: Path | None) -> None:
     """Delete the environment's stacks, dependents first."""
     console = Console(highlight=False)
-    opts = RunOptions(stacks, concurrency, False, render.event_printer(console),
-                      render.finish_printer(console))
-    _finish(console, api.destroy(settings.start, env_name, opts), report_file, show_outputs=False)
+    report = _observed(console, lambda opts: api.destroy(settings.start, env_name, opts),
+                       RunOptions(stacks, concurrency))
+    _finish(console, report, report_file, show_outputs=False)
 
 
-def _finish(console: Console, report: Any, report_file: Path | None, show_outputs: bool) -> None:
+def _observed(console: Console, action: Callable[[RunOptions], RunReport],
+              opts: RunOptions) -> RunReport:
+    """Run with a live table on a terminal, or plain `stack | message` lines (CI, pipes)."""
+    def interrupted(running: int) -> None:
+        click.echo(f"interrupted: starting no more stacks, waiting for {running} running; "
+                   "press Ctrl-C again to stop waiting", err=True)
+    opts.on_interrupt = interrupted
+    if not console.is_terminal:
+        opts.on_event, opts.on_finish = render.event_printer(console), render.finish_printer(console)
+        return action(opts)
+    view = LiveView(console, [])
+    opts.on_event, opts.on_finish = view.on_event, view.on_finish
+    with view:
+        return action(opts)
+
+
+def _finish(console: Console, report: RunReport, report_file: Path | None, show_outputs: bool) -> None:
     console.print(render.summary(report))
     if show_outputs:
         console.print(render.outputs_table({s.stack: s.outputs for s in report.stacks
                                             if s.outputs}))
     if report_file:
-        report_file.write_text(json.dumps(report.to_dict(), indent=2))
+        _write_report(report, report_file)
     for line in render.failures(report):
         click.echo(f"failed: {line}", err=True)
     sys.exit(report.exit_code)
+
+
+def _write_report(report: RunReport, path: Path) -> None:
+    """FILE.html: the timeline page; anything else: the JSON run report."""
+    if path.suffix.lower() in (".html", ".htm"):
+        path.write_text(render_html(report))
+    else:
+        path.write_text(json.dumps(report.to_dict(), indent=2))
+
+
+@cli.command("report")
+@click.argument("report_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--html", "html_file", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Write the page here.")
+def report_command(report_json: Path, html_file: Path) -> None:
+    """Turn a JSON run report (deploy --report) into a self-contained timeline page."""
+    html_file.write_text(render_html(api.load_report(report_json)))
+    click.echo(f"wrote {html_file}")
 
 
 @cli.command()

@@ -13,6 +13,7 @@ from .build import SamBuilder
 from .environment import Environment
 from .errors import DeployError, UsageError
 from .graph import StackGraph, build_graph
+from .history import load_durations, save_durations
 from .prepare import Preparer, ensure_bucket, s3_uploader
 from .results import (ABSENT, BLOCKED, DELETED, DEPLOYED, FAILED, NOT_RUN, SKIPPED, UNCHANGED,
                       RunReport, StackReport)
@@ -32,6 +33,7 @@ class RunOptions:
     fail_fast: bool = False
     on_event: OnEvent = lambda stack, message: None
     on_finish: Callable[[StackReport], None] = lambda report: None
+    on_interrupt: Callable[[int], None] = lambda running: None
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], None] = field(default=time.sleep)
 
@@ -82,8 +84,11 @@ def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) 
             outputs[name] = outcome.value.outputs
         opts.on_finish(_report(env, name, outcome, deploying=True))
 
-    return _run(env, "deploy", graph.dag.subgraph(selected), work, finished,
-                opts, started, graph, ws.concurrency)
+    weights = load_durations(ws.state_dir, env.name)
+    report = _run(env, "deploy", graph.dag.subgraph(selected), work, finished,
+                  opts, started, graph, ws.concurrency, weights)
+    save_durations(ws.state_dir, env.name, report)
+    return report
 
 
 def destroy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) -> RunReport:
@@ -101,20 +106,23 @@ def destroy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions)
         opts.on_finish(_report(env, name, outcome, deploying=False))
 
     reverse = graph.dag.subgraph(selected).reverse(copy=True)
-    return _run(env, "destroy", reverse, work, finished, opts, started, graph, ws.concurrency)
+    return _run(env, "destroy", reverse, work, finished, opts, started, graph, ws.concurrency, {})
 
 
 def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], StackResult],
          finished: Callable[[str, scheduler.Outcome], None], opts: RunOptions, started: float,
-         graph: StackGraph, default_concurrency: int) -> RunReport:
-    hooks = scheduler.Hooks(on_finish=finished)
+         graph: StackGraph, default_concurrency: int, weights: dict[str, float]) -> RunReport:
+    hooks = scheduler.Hooks(on_finish=finished, on_interrupt=opts.on_interrupt)
     outcomes = scheduler.run(dag, work, concurrency=opts.concurrency or default_concurrency,
-                             fail_fast=opts.fail_fast, hooks=hooks, clock=opts.clock)
+                             weights=weights, fail_fast=opts.fail_fast, hooks=hooks,
+                             clock=opts.clock)
     deploying = action == "deploy"
     reports = [_report(env, name, outcomes[name], deploying) for name in nx.topological_sort(dag)]
+    for item in reports:
+        item.waited_for = sorted(dag.predecessors(item.stack))
     reports += [StackReport(name, env.stack_name(name), SKIPPED, why)
                 for name, why in sorted(graph.skipped.items())]
-    interrupted = any(o.reason == "interrupted" for o in outcomes.values())
+    interrupted = any(o.reason == scheduler.INTERRUPTED for o in outcomes.values())
     return RunReport(action, env.name, reports, started, opts.clock(), interrupted)
 
 

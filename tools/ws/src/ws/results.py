@@ -22,6 +22,7 @@ class StackReport:
     outputs: dict[str, str] = field(default_factory=dict)
     started: float | None = None
     ended: float | None = None
+    waited_for: list[str] = field(default_factory=list)  # stacks this one started after
 
     @property
     def seconds(self) -> float | None:
@@ -52,4 +53,11 @@ class RunReport:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["ok"] = self.ok
+        data["exit_code"] = self.exit_code
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RunReport":
+        stacks = [StackReport(**s) for s in data["stacks"]]
+        return cls(data["action"], data["env"], stacks, data["started"], data["ended"],
+                   data.get("interrupted", False))

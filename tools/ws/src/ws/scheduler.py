@@ -1,6 +1,9 @@
 """Run work over a DAG: start each node as soon as its own upstreams succeed, bounded."""
 from __future__ import annotations
 
+import heapq
+import signal
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -9,6 +12,7 @@ from typing import Any, Callable
 import networkx as nx
 
 SUCCEEDED, FAILED, BLOCKED, NOT_RUN = "succeeded", "failed", "blocked", "not run"
+INTERRUPTED = "interrupted"
 
 
 @dataclass
@@ -28,6 +32,7 @@ class Hooks:
 
     on_start: Callable[[str], None] = lambda node: None
     on_finish: Callable[[str, Outcome], None] = lambda node, outcome: None
+    on_interrupt: Callable[[int], None] = lambda running: None
 
 
 def critical_path(dag: nx.DiGraph, weights: dict[str, float] | None = None) -> dict[str, float]:
@@ -41,25 +46,30 @@ def critical_path(dag: nx.DiGraph, weights: dict[str, float] | None = None) -> d
 
 
 class _Run:
-    """The state of one scheduling run; only the calling thread touches it."""
+    """The bookkeeping of one run: ready heap by priority, unmet dependency counts."""
 
-    def __init__(self, dag: nx.DiGraph, priority: dict[str, float]) -> None:
+    def __init__(self, dag: nx.DiGraph, weights: dict[str, float] | None) -> None:
         self.dag = dag
-        self.priority = priority
+        self.priority = critical_path(dag, weights)
+        self.unmet = {n: dag.in_degree(n) for n in dag}
+        self.heap = [(-self.priority[n], n) for n in dag if self.unmet[n] == 0]
+        heapq.heapify(self.heap)
         self.outcomes: dict[str, Outcome] = {}
         self.running: dict[Future, str] = {}
 
-    def ready(self) -> list[str]:
-        waiting = [n for n in self.dag if n not in self.outcomes and n not in self.running.values()]
-        ready = [n for n in waiting
-                 if all(self.outcomes.get(u, Outcome("")).status == SUCCEEDED
-                        for u in self.dag.predecessors(n))]
-        return sorted(ready, key=lambda n: (-self.priority[n], n))
+    def pop_ready(self, limit: int) -> list[str]:
+        return [heapq.heappop(self.heap)[1] for _ in range(min(limit, len(self.heap)))]
 
-    def block_dependents(self, node: str) -> None:
-        for down in nx.descendants(self.dag, node):
-            if down not in self.outcomes:
-                self.outcomes[down] = Outcome(BLOCKED, f"blocked by {node}")
+    def record(self, node: str, outcome: Outcome) -> None:
+        self.outcomes[node] = outcome
+        if outcome.status != SUCCEEDED:
+            for down in nx.descendants(self.dag, node):
+                self.outcomes.setdefault(down, Outcome(BLOCKED, f"blocked by {node}"))
+            return
+        for down in self.dag.successors(node):
+            self.unmet[down] -= 1
+            if self.unmet[down] == 0 and down not in self.outcomes:
+                heapq.heappush(self.heap, (-self.priority[down], down))
 
     def finish_unstarted(self, reason: str) -> None:
         for node in self.dag:
@@ -71,39 +81,60 @@ def run(dag: nx.DiGraph, work: Callable[[str], Any], *, concurrency: int,
         hooks: Hooks | None = None, clock: Callable[[], float] = time.time) -> dict[str, Outcome]:
     """Run `work(node)` for every node; a failure blocks only that node's dependents.
 
+    Among ready nodes the one with the longest (weighted) remaining path starts first.
     A result whose `ok` attribute is False counts as a failure exactly like an exception.
-    On KeyboardInterrupt no new node starts, running ones finish, and the rest are "not run";
-    a second KeyboardInterrupt stops waiting and propagates.
+    On Ctrl-C no new node starts, running ones finish, and the rest are "not run"; a second
+    Ctrl-C stops waiting and raises KeyboardInterrupt.
     """
     hooks = hooks or Hooks()
-    state = _Run(dag, critical_path(dag, weights))
-    stop_reason = ""
-    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="ws") as pool:
-        while len(state.outcomes) < len(dag):
-            if not stop_reason:
-                for node in state.ready()[: max(0, concurrency - len(state.running))]:
-                    hooks.on_start(node)
-                    future = pool.submit(_timed, work, node, clock)
-                    state.running[future] = node
-            if not state.running:
-                state.finish_unstarted(stop_reason or "not started")
-                break
-            try:
-                done, _ = wait(list(state.running), return_when=FIRST_COMPLETED)
-            except KeyboardInterrupt:
-                if stop_reason:
-                    raise
-                stop_reason = "interrupted"
-                continue
-            for future in done:
-                node = state.running.pop(future)
-                outcome = future.result()
-                state.outcomes[node] = outcome
-                if outcome.status == FAILED:
-                    state.block_dependents(node)
-                    stop_reason = stop_reason or ("stopped by --fail-fast" if fail_fast else "")
-                hooks.on_finish(node, outcome)
+    state = _Run(dag, weights)
+    stop = ""
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="ws")
+    with _Interrupts() as interrupts:
+        try:
+            while True:
+                if interrupts.count and stop != INTERRUPTED:
+                    stop = INTERRUPTED
+                    hooks.on_interrupt(len(state.running))
+                if not stop:
+                    for node in state.pop_ready(concurrency - len(state.running)):
+                        hooks.on_start(node)
+                        state.running[pool.submit(_timed, work, node, clock)] = node
+                if not state.running:
+                    break
+                done, _ = wait(list(state.running), timeout=0.1, return_when=FIRST_COMPLETED)
+                for future in done:
+                    node = state.running.pop(future)
+                    state.record(node, future.result())
+                    if state.outcomes[node].status == FAILED and fail_fast:
+                        stop = stop or "stopped by --fail-fast"
+                    hooks.on_finish(node, state.outcomes[node])
+        finally:
+            pool.shutdown(wait=interrupts.count < 2, cancel_futures=True)
+    state.finish_unstarted(stop or "not started")
     return state.outcomes
+
+
+class _Interrupts:
+    """Count Ctrl-C instead of raising at once; the second one raises KeyboardInterrupt."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.previous: Any = None
+
+    def __enter__(self) -> "_Interrupts":
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        self.count += 1
+        if self.count >= 2:
+            raise KeyboardInterrupt
 
 
 def _timed(work: Callable[[str], Any], node: str, clock: Callable[[], float]) -> Outcome:
