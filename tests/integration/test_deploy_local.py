@@ -42,7 +42,7 @@ def test_deploy_passes_outputs_and_destroy_removes_everything(workspace, aws):
         "db": "deployed", "app": "deployed", "lone": "deployed"}
     db_url = by_name["db"].outputs["QueueUrl"]
     assert by_name["app"].outputs["Upstream"] == db_url
-    assert aws("sqs").get_queue_attributes(QueueUrl=db_url)["Attributes"]["QueueArn"] == \
+    assert aws("sqs").get_queue_attributes(QueueUrl=db_url, AttributeNames=["All"])["Attributes"]["QueueArn"] == \
         by_name["db"].outputs["QueueArn"]
     app_start = next(i for i, (s, _) in enumerate(seen) if s == "app")
     db_done = max(i for i, (s, _) in enumerate(seen) if s == "db")

@@ -120,6 +120,8 @@ def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], S
     reports = [_report(env, name, outcomes[name], deploying) for name in nx.topological_sort(dag)]
     for item in reports:
         item.waited_for = sorted(dag.predecessors(item.stack))
+        if item.status in (BLOCKED, NOT_RUN):  # never started, so never reported on finish
+            opts.on_finish(item)
     reports += [StackReport(name, env.stack_name(name), SKIPPED, why)
                 for name, why in sorted(graph.skipped.items())]
     interrupted = any(o.reason == scheduler.INTERRUPTED for o in outcomes.values())

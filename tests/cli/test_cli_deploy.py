@@ -1,0 +1,59 @@
+"""`ws deploy` / `ws destroy` as a user runs them: a subprocess against the local endpoint."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from ws.backend import LOCAL_ENDPOINT_VAR
+from ws.testing import queue_template, workspace_files, write_tree
+
+BROKEN = json.dumps({"Resources": {
+    "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}}},
+    "Fn": {"Type": "AWS::Lambda::Function", "Properties": {
+        "Code": {"S3Bucket": "no-such-bucket", "S3Key": "x.zip"}, "Handler": "h.h",
+        "Runtime": "python3.11", "Role": {"Fn::GetAtt": ["Role", "Arn"]}}}},
+    "Outputs": {"Url": {"Value": "none"}}})
+
+
+def ws(root, *args, url):
+    env = {**os.environ, LOCAL_ENDPOINT_VAR: url}
+    return subprocess.run([sys.executable, "-m", "ws", "--workspace", str(root), *args],
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_failure_report_exit_code_and_plain_output(tmp_path, moto_url):
+    root = write_tree(tmp_path / "w", workspace_files(
+        db=(BROKEN, {}),
+        app=(queue_template(parameters=["Url"]), {"parameters": {"Url": "${db.Url}"}}),
+        lone=(queue_template({"Name": {"Fn::GetAtt": ["Queue", "QueueName"]}}), {})))
+    report_file = tmp_path / "run.json"
+    result = ws(root, "deploy", "--env", "local", "--report", str(report_file), url=moto_url)
+    assert result.returncode == 1, result.stderr
+    assert "\x1b[" not in result.stdout  # not a terminal: no control codes
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert "lone | DEPLOYED" in lines and "app | BLOCKED: blocked by db" in lines
+    assert "failed: db:" in result.stderr
+    report = json.loads(report_file.read_text())
+    status = {s["stack"]: s for s in report["stacks"]}
+    assert report["exit_code"] == 1 and report["ok"] is False
+    assert status["db"]["status"] == "failed" and "bucket" in status["db"]["reason"]
+    assert status["app"]["status"] == "blocked" and status["app"]["reason"] == "blocked by db"
+    assert status["lone"]["status"] == "deployed" and status["lone"]["outputs"]["Name"]
+
+    html = tmp_path / "run.html"
+    page = ws(root, "report", str(report_file), "--html", str(html), url=moto_url)
+    assert page.returncode == 0 and "<svg" in html.read_text() and "http" not in \
+        html.read_text().replace("http://www.w3.org/2000/svg", "")
+
+    write_tree(root, {"stacks/db/template.yaml": queue_template({"Url": {"Ref": "Queue"}})})
+    fixed = ws(root, "deploy", "--env", "local", url=moto_url)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    outputs = json.loads(ws(root, "outputs", "--env", "local", "--json", url=moto_url).stdout)
+    assert outputs["db"]["Url"].startswith("http") and outputs["app"] == {}
+
+    gone = ws(root, "destroy", "--env", "local", url=moto_url)
+    assert gone.returncode == 0, gone.stderr
+    after = json.loads(ws(root, "outputs", "--env", "local", "--json", url=moto_url).stdout)
+    assert after == {"db": None, "app": None, "lone": None}

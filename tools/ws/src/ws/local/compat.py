@@ -1,0 +1,114 @@
+"""Make a plain CloudFormation template deploy faithfully on the local endpoint.
+
+moto's RestApi ignores `Body` (the OpenAPI document that SAM's Serverless::Api produces), so
+the API's routes, methods, integrations and authorizers are expanded here into explicit
+AWS::ApiGateway::Resource/Method/Authorizer resources that moto (with ws's providers) creates.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+from typing import Any
+
+from . import providers
+
+_VERBS = {"get", "put", "post", "delete", "patch", "head", "options",
+          "x-amazon-apigateway-any-method"}
+
+
+def unsupported_types(body: dict[str, Any]) -> list[tuple[str, str]]:
+    """(logical id, type) of every resource the local endpoint would silently skip."""
+    known = providers.supported_types()
+    return sorted((logical, res.get("Type", "?")) for logical, res in body["Resources"].items()
+                  if res.get("Type") not in known and not str(res.get("Type")).startswith("Custom::"))
+
+
+def prepare(body: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `body` with every RestApi Body expanded into explicit resources."""
+    result = copy.deepcopy(body)
+    resources = result["Resources"]
+    for logical, res in list(resources.items()):
+        props = res.get("Properties") or {}
+        if res.get("Type") == "AWS::ApiGateway::RestApi" and isinstance(props.get("Body"), dict):
+            _expand(logical, props, resources)
+    return result
+
+
+def _expand(api: str, props: dict[str, Any], resources: dict[str, Any]) -> None:
+    spec = props.pop("Body")
+    props.setdefault("Name", (spec.get("info") or {}).get("title") or api)
+    authorizers = _authorizers(api, spec, resources)
+    methods = []
+    for path, operations in sorted((spec.get("paths") or {}).items()):
+        parent = _resource_for(api, path, resources)
+        for verb, operation in sorted(operations.items()):
+            if verb.lower() in _VERBS and isinstance(operation, dict):
+                methods.append(_method(api, parent, path, verb, operation, authorizers,
+                                       resources))
+    for res in resources.values():
+        if res.get("Type") == "AWS::ApiGateway::Deployment" and \
+                res.get("Properties", {}).get("RestApiId") == {"Ref": api}:
+            depends = res.get("DependsOn", [])
+            res["DependsOn"] = sorted(set([depends] if isinstance(depends, str) else depends)
+                                      | set(methods))
+
+
+def _id(api: str, kind: str, key: str) -> str:
+    return f"{api}{kind}{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+
+
+def _authorizers(api: str, spec: dict[str, Any], resources: dict[str, Any]) -> dict[str, str]:
+    """securityDefinitions with an API Gateway authorizer -> logical ids of Authorizers."""
+    found = {}
+    for name, definition in sorted((spec.get("securityDefinitions") or
+                                    (spec.get("components") or {}).get("securitySchemes")
+                                    or {}).items()):
+        auth = definition.get("x-amazon-apigateway-authorizer")
+        if not isinstance(auth, dict):
+            continue
+        logical = _id(api, "Authorizer", name)
+        props = {"RestApiId": {"Ref": api}, "Name": name, "Type": auth["type"].upper(),
+                 "IdentitySource": auth.get("identitySource",
+                                            f"method.request.header.{definition.get('name', 'Authorization')}")}
+        for key, prop in (("providerARNs", "ProviderARNs"), ("authorizerUri", "AuthorizerUri"),
+                          ("authorizerResultTtlInSeconds", "AuthorizerResultTtlInSeconds")):
+            if key in auth:
+                props[prop] = auth[key]
+        resources[logical] = {"Type": "AWS::ApiGateway::Authorizer", "Properties": props}
+        found[name] = logical
+    return found
+
+
+def _resource_for(api: str, path: str, resources: dict[str, Any]) -> Any:
+    """The ResourceId expression for `path`, adding a Resource per path segment."""
+    parent: Any = {"Fn::GetAtt": [api, "RootResourceId"]}
+    prefix = ""
+    for part in [p for p in path.split("/") if p]:
+        prefix += "/" + part
+        logical = _id(api, "Resource", prefix)
+        resources.setdefault(logical, {"Type": "AWS::ApiGateway::Resource", "Properties": {
+            "RestApiId": {"Ref": api}, "ParentId": parent, "PathPart": part}})
+        parent = {"Ref": logical}
+    return parent
+
+
+def _method(api: str, resource: Any, path: str, verb: str, operation: dict[str, Any],
+            authorizers: dict[str, str], resources: dict[str, Any]) -> str:
+    http = "ANY" if verb == "x-amazon-apigateway-any-method" else verb.upper()
+    props: dict[str, Any] = {"RestApiId": {"Ref": api}, "ResourceId": resource,
+                             "HttpMethod": http, "AuthorizationType": "NONE"}
+    for requirement in operation.get("security") or []:
+        for name in requirement:
+            if name in authorizers:
+                kind = resources[authorizers[name]]["Properties"]["Type"]
+                props["AuthorizationType"] = "COGNITO_USER_POOLS" if kind == "COGNITO_USER_POOLS" \
+                    else "CUSTOM"
+                props["AuthorizerId"] = {"Ref": authorizers[name]}
+    integration = operation.get("x-amazon-apigateway-integration")
+    if isinstance(integration, dict):
+        props["Integration"] = {"Type": integration.get("type", "aws_proxy").upper(),
+                                "IntegrationHttpMethod": integration.get("httpMethod", "POST"),
+                                "Uri": integration.get("uri", "")}
+    logical = _id(api, "Method", f"{http} {path}")
+    resources[logical] = {"Type": "AWS::ApiGateway::Method", "Properties": props}
+    return logical

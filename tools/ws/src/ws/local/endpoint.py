@@ -1,0 +1,129 @@
+"""Start, find and stop the embedded local endpoint: a moto server on 127.0.0.1."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..errors import EndpointError
+
+HOST = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class EndpointInfo:
+    """A running endpoint. `url` uses localhost: CloudFormation template URLs need that host."""
+
+    url: str
+    port: int
+    pid: int
+    started_at: float
+
+
+def _state_file(state_dir: Path) -> Path:
+    return state_dir / "local" / "endpoint.json"
+
+
+def log_file(state_dir: Path) -> Path:
+    return state_dir / "local" / "server.log"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    try:  # a zombie child of this process is not alive
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == 0
+    except ChildProcessError:
+        return True
+
+
+def _answers(port: int, timeout: float = 1.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://{HOST}:{port}/moto-api/", timeout=timeout):
+            return True
+    except urllib.error.HTTPError:
+        return True  # it answered
+    except OSError:
+        return False
+
+
+def status(state_dir: Path) -> EndpointInfo | None:
+    """The recorded endpoint if its process lives and it answers HTTP; else None."""
+    try:
+        info = EndpointInfo(**json.loads(_state_file(state_dir).read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+    return info if _alive(info.pid) and _answers(info.port) else None
+
+
+def start(state_dir: Path, *, port: int | None = None, timeout: float = 30.0) -> EndpointInfo:
+    """Start the endpoint unless it already runs; wait until it answers."""
+    running = status(state_dir)
+    if running is not None:
+        return running
+    stop(state_dir)  # clean a stale record or a hung process
+    port = port or _free_port()
+    log = log_file(state_dir)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "ws.local.server", "--host", HOST,
+                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    info = EndpointInfo(f"http://localhost:{port}", port, proc.pid, time.time())
+    deadline = time.monotonic() + timeout
+    while not _answers(port, timeout=0.5):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise EndpointError(f"the local endpoint did not start on port {port}",
+                                f"see {log}")
+        time.sleep(0.1)
+    _state_file(state_dir).write_text(json.dumps(asdict(info)))
+    return info
+
+
+def stop(state_dir: Path) -> bool:
+    """Stop the recorded endpoint; False when none was running. Cleans stale records."""
+    path = _state_file(state_dir)
+    try:
+        info = EndpointInfo(**json.loads(path.read_text()))
+    except (OSError, ValueError, TypeError):
+        path.unlink(missing_ok=True)
+        return False
+    was_running = _alive(info.pid)
+    if was_running:
+        _terminate(info.pid)
+    path.unlink(missing_ok=True)
+    return was_running
+
+
+def _terminate(pid: int) -> None:
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 5
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _alive(pid):
+        os.kill(pid, signal.SIGKILL)
+
+
+def reset(url: str) -> None:
+    """Forget everything the endpoint holds (between tests)."""
+    request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=10):
+        pass
