@@ -122,20 +122,22 @@ class StackOps:
             self.cfn.delete_stack(StackName=stack_id)
         except (ClientError, ResponseParserError) as exc:
             return StackResult("deleted", "DELETE_FAILED", ok=False, reason=_message(exc))
-        final = self._wait(name, stack_id, on_event)
+        # Poll by name, not id: describing a deleted stack by id makes the local endpoint
+        # evaluate its outputs again, which re-creates the resources they reference.
+        final = self._wait(name, name, on_event, events_of=stack_id)
         if final is not None and final["StackStatus"] != "DELETE_COMPLETE":
             return StackResult("deleted", final["StackStatus"], ok=False,
                                reason=self._failure(stack_id, final["StackStatus"]))
         return StackResult("deleted", "DELETE_COMPLETE")
 
-    def _wait(self, name: str, stack_id: str, on_event: OnEvent) -> dict[str, Any] | None:
+    def _wait(self, name: str, stack_id: str, on_event: OnEvent,
+              events_of: str | None = None) -> dict[str, Any] | None:
         """Poll until the stack leaves *_IN_PROGRESS, reporting each new event."""
         seen: set[str] = set()
         deadline = time.monotonic() + self.timeout
         while True:
-            self._report_events(stack_id, seen, on_event)
-            stacks = self.cfn.describe_stacks(StackName=stack_id)["Stacks"]
-            current = stacks[0] if stacks else None
+            self._report_events(events_of or stack_id, seen, on_event)
+            current = self.describe(stack_id)
             if current is None or not current["StackStatus"].endswith("_IN_PROGRESS"):
                 return None if current and current["StackStatus"] == "DELETE_COMPLETE" else current
             if self.synchronous or time.monotonic() > deadline:

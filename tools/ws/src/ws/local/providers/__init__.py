@@ -6,8 +6,8 @@ from moto.cloudformation import parsing
 from . import apigateway, cloudfront, cognito, s3policy
 
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
-             cloudfront.OriginAccessControl, s3policy.BucketPolicy, apigateway.Stage,
-             apigateway.Authorizer, apigateway.Method)
+             cloudfront.OriginAccessControl, s3policy.BucketPolicy, apigateway.RestApi,
+             apigateway.Stage, apigateway.Authorizer, apigateway.Method)
 
 
 def register() -> None:

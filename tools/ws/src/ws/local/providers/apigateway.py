@@ -13,6 +13,33 @@ def _backend(account_id: str, region: str) -> Any:
     return apigateway_backends[account_id][region]
 
 
+class RestApi(Provider, CloudFormationModel):
+    """Replaces moto's RestApi model, which cannot be deleted (stacks left APIs behind)."""
+
+    TYPE = "AWS::ApiGateway::RestApi"
+    ATTRS = ("RestApiId", "RootResourceId")
+
+    @classmethod
+    def create(cls, props: dict[str, Any], logical_id: str, account_id: str,
+               region: str) -> "RestApi":
+        api = _backend(account_id, region).create_rest_api(
+            name=props.get("Name") or logical_id, description=props.get("Description", ""),
+            endpoint_configuration=props.get("EndpointConfiguration"))
+        root = next(r.id for r in api.resources.values() if r.path_part == "/")
+        return cls(api.id, {"RestApiId": api.id, "RootResourceId": root}, props, account_id,
+                   region, logical_id)
+
+    def update(self, props: dict[str, Any]) -> "RestApi":
+        api = _backend(self.account_id, self.region).get_rest_api(self.physical_id)
+        api.name = props.get("Name") or api.name
+        api.description = props.get("Description", "")
+        self.props = props
+        return self
+
+    def remove(self) -> None:
+        _backend(self.account_id, self.region).apis.pop(self.physical_id, None)
+
+
 class Stage(Provider, CloudFormationModel):
     TYPE = "AWS::ApiGateway::Stage"
 
@@ -23,7 +50,9 @@ class Stage(Provider, CloudFormationModel):
         backend = _backend(account_id, region)
         backend.get_rest_api(api_id).stages.pop(name, None)  # a Deployment may have made it
         tags = {t["Key"]: t["Value"] for t in props.get("Tags", [])}
-        backend.create_stage(api_id, name, props["DeploymentId"],
+        # moto's Deployment has no physical id, so a Ref to it resolves to the object itself.
+        deployment = getattr(props["DeploymentId"], "id", props["DeploymentId"])
+        backend.create_stage(api_id, name, deployment,
                              variables=props.get("Variables"),
                              description=props.get("Description", ""),
                              cacheClusterEnabled=props.get("CacheClusterEnabled"),

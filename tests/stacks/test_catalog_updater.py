@@ -1,0 +1,52 @@
+"""The catalog updater: upserts products from the event, or the seed list on its schedule."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from stack_helpers import STACKS, make_table
+
+SCHEDULED = {"version": "0", "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+             "detail-type": "Scheduled Event", "source": "aws.events",
+             "account": "123456789012", "time": "2026-11-22T06:00:00Z", "region": "us-east-1",
+             "resources": ["arn:aws:events:us-east-1:123456789012:rule/store-catalog-Daily"],
+             "detail": {}}
+
+
+@pytest.fixture
+def products(aws, monkeypatch):
+    monkeypatch.setenv("PRODUCTS_TABLE", "products-test")
+    return make_table("products-test", "product_id")
+
+
+def test_schedule_writes_the_seed_list(load_handler, products):
+    seed = json.loads((STACKS / "catalog/src/updater/seed.json").read_text())
+    result = load_handler("catalog", "updater").handler(SCHEDULED, None)
+    assert result == {"count": len(seed), "skipped": 0}
+    items = {i["product_id"]: i for i in products.scan()["Items"]}
+    assert set(items) == {p["product_id"] for p in seed}
+    first = seed[0]
+    assert items[first["product_id"]]["price"] == Decimal(str(first["price"]))
+    assert datetime.fromisoformat(items[first["product_id"]]["updated_at"]).tzinfo is not None
+
+
+def test_event_products_upsert_and_invalid_ones_are_skipped(load_handler, products):
+    products.put_item(Item={"product_id": "mug", "name": "Old mug", "price": Decimal("9")})
+    event = {"products": [{"product_id": "mug", "name": "New mug", "price": 13.25},
+                          {"product_id": "pen", "name": "Pen", "price": 2},
+                          {"product_id": "", "price": 1}, {"name": "no id", "price": 1},
+                          {"product_id": "free?", "price": -1}, "not a product"]}
+    result = load_handler("catalog", "updater").handler(event, None)
+    assert result == {"count": 2, "skipped": 4}
+    items = {i["product_id"]: i for i in products.scan()["Items"]}
+    assert set(items) == {"mug", "pen"}
+    assert items["mug"]["name"] == "New mug" and items["mug"]["price"] == Decimal("13.25")
+
+
+def test_an_empty_list_writes_nothing(load_handler, products):
+    assert load_handler("catalog", "updater").handler({"products": []}, None) == \
+        {"count": 0, "skipped": 0}
+    assert products.scan()["Count"] == 0
