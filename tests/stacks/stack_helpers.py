@@ -20,7 +20,11 @@ def import_handler(stack: str, function: str):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    writes, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # keep src/ as deployed
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = writes
     return module
 
 
@@ -39,7 +43,8 @@ def api_event(method: str, resource: str, path: str, body: object = None,
                              "token_use": "id"}} if sub else {}
     return {
         "resource": resource, "path": path, "httpMethod": method,
-        "headers": {"Content-Type": "application/json", "Host": "abc123.execute-api.us-east-1.amazonaws.com"},
+        "headers": {"Content-Type": "application/json",
+                    "Host": "abc123.execute-api.us-east-1.amazonaws.com"},
         "queryStringParameters": None, "pathParameters": path_parameters,
         "stageVariables": None, "isBase64Encoded": False,
         "body": body if body is None or isinstance(body, str) else json.dumps(body),

@@ -1,4 +1,4 @@
-"""Upsert products into the catalog table: the event's `products`, else the seed list shipped here."""
+"""Upsert products into the catalog table: the event's `products`, else the shipped seed list."""
 from __future__ import annotations
 
 import functools

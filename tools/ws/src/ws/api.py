@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from . import deploy as deploying
+from . import plan as planning
 from .backend import connect
 from .deployed import read_outputs
 from .deploy import RunOptions
@@ -14,6 +15,7 @@ from .graph import build_graph
 from .graphviews import render
 from .local import endpoint
 from .local.endpoint import EndpointInfo
+from .plan import PlanItem
 from .results import RunReport
 from .validate import Validation
 from .validate import validate as validate_workspace
@@ -44,6 +46,12 @@ def destroy(start: Path, env_name: str, opts: RunOptions) -> RunReport:
     ws, env = load(start, env_name)
     build_graph(ws, env)
     return deploying.destroy(ws, env, connect(ws, env), opts)
+
+
+def plan(start: Path, env_name: str, stacks: tuple[str, ...] = ()) -> list[PlanItem]:
+    ws, env = load(start, env_name)
+    build_graph(ws, env)
+    return planning.plan(ws, env, connect(ws, env).client("cloudformation"), stacks)
 
 
 def outputs(start: Path, env_name: str) -> dict[str, dict[str, str] | None]:

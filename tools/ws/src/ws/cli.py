@@ -15,6 +15,7 @@ from .deploy import RunOptions
 from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, WsError
 from .graphviews import FORMATS
 from .htmlreport import render_html
+from .plan import as_dicts
 from .progress import LiveView
 from .results import RunReport
 
@@ -95,15 +96,17 @@ def validate(settings: Settings, env_name: str) -> None:
 @stacks_option
 @click.option("--concurrency", type=click.IntRange(1, 64), help="Stacks deployed at once.")
 @click.option("--fail-fast", is_flag=True, help="Start no new stack after a failure.")
+@click.option("--changed", is_flag=True,
+              help="Only stacks whose fingerprint differs from the deployed one.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON run report here.")
 @click.pass_obj
 def deploy(settings: Settings, env_name: str, stacks: tuple[str, ...], concurrency: int | None,
-           fail_fast: bool, report_file: Path | None) -> None:
+           fail_fast: bool, changed: bool, report_file: Path | None) -> None:
     """Deploy the environment's stacks in dependency order and print their outputs."""
     console = Console(highlight=False)
     report = _observed(console, lambda opts: api.deploy(settings.start, env_name, opts),
-                       RunOptions(stacks, concurrency, fail_fast))
+                       RunOptions(stacks, concurrency, fail_fast, changed=changed))
     _finish(console, report, report_file, show_outputs=True)
 
 
@@ -156,6 +159,21 @@ def _write_report(report: RunReport, path: Path) -> None:
         path.write_text(render_html(report))
     else:
         path.write_text(json.dumps(report.to_dict(), indent=2))
+
+
+@cli.command("plan")
+@env_option
+@stacks_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.pass_obj
+def plan_command(settings: Settings, env_name: str, stacks: tuple[str, ...], fmt: str) -> None:
+    """Show what `ws deploy --changed` would do to each stack, and why."""
+    items = api.plan(settings.start, env_name, stacks)
+    if fmt == "json":
+        click.echo(json.dumps(as_dicts(items), indent=2))
+    else:
+        Console(highlight=False).print(render.plan_table(items))
 
 
 @cli.command("report")

@@ -17,11 +17,12 @@ from .history import load_durations, save_durations
 from .prepare import Preparer, ensure_bucket, s3_uploader
 from .results import (ABSENT, BLOCKED, DELETED, DEPLOYED, FAILED, NOT_RUN, SKIPPED, UNCHANGED,
                       RunReport, StackReport)
-from .stackops import StackOps, StackRequest, StackResult
+from .deployed import deployed_stacks, outputs_of, tags_of
+from .fingerprint import FINGERPRINT_TAG, Fingerprint, fingerprint, static_parts
+from .stackops import GOOD, StackOps, StackRequest, StackResult
 from .workspace import Workspace
 
 OnEvent = Callable[[str, str], None]
-FORMAT_VERSION = "1"
 
 
 @dataclass
@@ -34,6 +35,7 @@ class RunOptions:
     on_event: OnEvent = lambda stack, message: None
     on_finish: Callable[[StackReport], None] = lambda report: None
     on_interrupt: Callable[[int], None] = lambda running: None
+    changed: bool = False
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], None] = field(default=time.sleep)
 
@@ -53,30 +55,42 @@ def select(graph: StackGraph, names: tuple[str, ...]) -> list[str]:
 
 def stack_tags(ws: Workspace, env: Environment, name: str) -> dict[str, str]:
     return {**env.tags, **ws.stacks[name].tags, "ws:workspace": ws.name, "ws:env": env.name,
-            "ws:stack": name, "ws:format": FORMAT_VERSION}
+            "ws:stack": name}
 
 
 def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) -> RunReport:
-    """Check everything first (nothing is deployed on bad input), then deploy stack by stack."""
+    """Check everything first (nothing is deployed on bad input), then deploy stack by stack.
+
+    With `opts.changed`, a stack whose fingerprint (computed once its upstreams' outputs are
+    known) equals the one recorded on the deployed stack is left alone.
+    """
     started = opts.clock()
     graph = build_graph(ws, env)
     selected = select(graph, opts.stacks)
-    ops = StackOps(backend.client("cloudformation"), synchronous=backend.synchronous,
-                   sleep=opts.sleep, poll=0.2 if backend.synchronous else 5.0)
-    s3 = backend.client("s3")
+    cfn, s3 = backend.client("cloudformation"), backend.client("s3")
+    ops = StackOps(cfn, synchronous=backend.synchronous, sleep=opts.sleep,
+                   poll=0.2 if backend.synchronous else 5.0)
     bucket = backend.artifact_bucket(ws.name)
+    preparer = Preparer(backend, ws.root, bucket, SamBuilder(ws.state_dir / "build"))
+    prepared = {name: preparer.prepare(ws.stacks[name]) for name in selected}
+    static = {name: static_parts(ws, env, name) for name in selected}
+    live = deployed_stacks(cfn, {env.stack_name(name) for name in graph.dag})
+    outputs = _outside_outputs(graph, selected, env, live)
     ensure_bucket(s3, bucket, backend.region)
-    preparer = Preparer(backend, ws.root, bucket, s3_uploader(s3, bucket),
-                        SamBuilder(ws.state_dir / "build"))
-    templates = {name: preparer.template_argument(preparer.body(ws.stacks[name]))
-                 for name in selected}
-    outputs = _outside_outputs(graph, selected, env, ops)
+    upload = s3_uploader(s3, bucket)
 
     def work(name: str) -> StackResult:
         params = {key: refs.substitute(value, lambda r: _output(outputs, r))
                   for key, value in graph.params[name].items()}
-        req = StackRequest(env.stack_name(name), templates[name], params,
-                           stack_tags(ws, env, name))
+        tags = stack_tags(ws, env, name)
+        print_ = fingerprint(static[name], params, tags)
+        current = live.get(env.stack_name(name))
+        if opts.changed and is_current(current, print_):
+            return StackResult("unchanged", current["StackStatus"], outputs_of(current))
+        for key, data in prepared[name].uploads.items():
+            upload(key, data)
+        req = StackRequest(env.stack_name(name), prepared[name].template, params,
+                           {**tags, **print_.tags()})
         return ops.deploy(req, lambda message: opts.on_event(name, message))
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
@@ -89,6 +103,12 @@ def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) 
                   opts, started, graph, ws.concurrency, weights)
     save_durations(ws.state_dir, env.name, report)
     return report
+
+
+def is_current(stack: dict | None, print_: Fingerprint) -> bool:
+    """Deployed, healthy, and recorded with this very fingerprint."""
+    return stack is not None and stack["StackStatus"] in GOOD \
+        and tags_of(stack).get(FINGERPRINT_TAG) == print_.value
 
 
 def destroy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) -> RunReport:
@@ -143,17 +163,17 @@ def _report(env: Environment, name: str, outcome: scheduler.Outcome,
 
 
 def _outside_outputs(graph: StackGraph, selected: list[str], env: Environment,
-                     ops: StackOps) -> dict[str, dict[str, str]]:
+                     live: dict[str, dict]) -> dict[str, dict[str, str]]:
     """Outputs of upstream stacks that this run does not deploy: they must already exist."""
     outside = sorted({up for name in selected for up in graph.upstream(name)} - set(selected))
     outputs = {}
     for up in outside:
-        found = ops.outputs(env.stack_name(up))
-        if found is None:
+        stack = live.get(env.stack_name(up))
+        if stack is None:
             raise UsageError(f"{up} is not deployed in environment {env.name}, "
                              f"and selected stacks depend on it",
-                             f"deploy it first or add it to --stacks")
-        outputs[up] = found
+                             "deploy it first or add it to --stacks")
+        outputs[up] = outputs_of(stack)
     return outputs
 
 

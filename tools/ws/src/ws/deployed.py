@@ -8,14 +8,27 @@ from .graph import build_graph
 from .workspace import Workspace
 
 
-def deployed_stacks(cfn: Any, names: set[str]) -> dict[str, dict[str, Any]]:
-    """Live stacks among `names`, by name: one paginated DescribeStacks, not one call per stack."""
+def deployed_stacks(cfn: Any, names: set[str] | None) -> dict[str, dict[str, Any]]:
+    """Live stacks (among `names`, or all), by name: one paginated DescribeStacks for all."""
     found = {}
     for page in cfn.get_paginator("describe_stacks").paginate():
         for stack in page["Stacks"]:
-            if stack["StackName"] in names and stack["StackStatus"] != "DELETE_COMPLETE":
+            wanted = names is None or stack["StackName"] in names
+            if wanted and stack["StackStatus"] != "DELETE_COMPLETE":
                 found[stack["StackName"]] = stack
     return found
+
+
+def outputs_of(stack: dict[str, Any]) -> dict[str, str]:
+    return {o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])}
+
+
+def tags_of(stack: dict[str, Any]) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in stack.get("Tags", [])}
+
+
+def parameters_of(stack: dict[str, Any]) -> dict[str, str]:
+    return {p["ParameterKey"]: p.get("ParameterValue", "") for p in stack.get("Parameters", [])}
 
 
 def read_outputs(ws: Workspace, env: Environment, cfn: Any) -> dict[str, dict[str, str] | None]:
@@ -26,6 +39,5 @@ def read_outputs(ws: Workspace, env: Environment, cfn: Any) -> dict[str, dict[st
     result: dict[str, dict[str, str] | None] = {}
     for name, stack_name in names.items():
         stack = live.get(stack_name)
-        result[name] = None if stack is None else {
-            o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])}
+        result[name] = None if stack is None else outputs_of(stack)
     return result

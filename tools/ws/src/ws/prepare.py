@@ -19,32 +19,43 @@ Upload = Callable[[str, bytes], None]
 
 
 @dataclass(frozen=True)
+class Prepared:
+    """A stack's template argument and the artifacts to upload before it deploys."""
+
+    template: dict[str, str]  # {"TemplateBody": ...} or {"TemplateURL": ...}
+    uploads: dict[str, bytes]
+
+
+@dataclass(frozen=True)
 class Preparer:
-    """Packages code, expands SAM where the target cannot, and checks resource support."""
+    """Packages code, expands SAM where the target cannot, and checks resource support.
+
+    Preparing uploads nothing: a stack that turns out unchanged never touches the bucket.
+    """
 
     backend: Backend
     root: Path
     bucket: str
-    upload: Upload
     build: Callable[[CodeFolder], Path] | None = None
 
-    def body(self, stack: Stack) -> dict[str, Any]:
+    def prepare(self, stack: Stack) -> Prepared:
+        uploads: dict[str, bytes] = {}
         template = stack.template
         folders = code_folders(template.body, self.root / stack.rel_dir, template.display)
-        body = package(template.body, folders, self.bucket, self.upload, self.build)
+        body = package(template.body, folders, self.bucket, uploads.__setitem__, self.build)
         if self.backend.translates_sam and template.is_sam:
             body = translate_sam(body, self.backend.region, template.display)
         if self.backend.kind == "local":
             body = _for_local_endpoint(body, template.display)
-        return body
+        return Prepared(self._template_argument(body, uploads), uploads)
 
-    def template_argument(self, body: dict[str, Any]) -> dict[str, str]:
+    def _template_argument(self, body: dict[str, Any], uploads: dict[str, bytes]) -> dict[str, str]:
         """TemplateBody when it fits, else upload it and pass TemplateURL."""
         text = json.dumps(body, sort_keys=True, separators=(",", ":"))
         if len(text.encode()) <= MAX_TEMPLATE_BODY:
             return {"TemplateBody": text}
         key = f"templates/{hashlib.sha256(text.encode()).hexdigest()}.json"
-        self.upload(key, text.encode())
+        uploads[key] = text.encode()
         return {"TemplateURL": self.backend.template_url(self.bucket, key)}
 
 

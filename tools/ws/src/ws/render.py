@@ -60,3 +60,12 @@ def outputs_table(outputs: dict[str, dict[str, str] | None]) -> Table:
 
 def failures(report: RunReport) -> list[str]:
     return [f"{s.stack}: {s.reason}" for s in report.stacks if s.status == FAILED]
+
+
+def plan_table(items: list) -> Table:
+    table = Table(title="plan", title_justify="left")
+    for column in ("stack", "action", "reason"):
+        table.add_column(column, overflow="fold")
+    for item in items:
+        table.add_row(item.stack, item.action, item.reason)
+    return table

@@ -51,6 +51,15 @@ def distribution_config(props: dict[str, Any], reference: str) -> dict[str, Any]
     return config
 
 
+def _keep_access_controls(dist: Any, props: dict[str, Any]) -> None:
+    """moto's Origin drops OriginAccessControlId (cloudfront/models.py, class Origin); its
+    serializer reads snake_case attributes, so setting one makes the API return it."""
+    wanted = {o["Id"]: o.get("OriginAccessControlId", "")
+              for o in props["DistributionConfig"].get("Origins", [])}
+    for origin in dist.distribution_config.Origins["Items"]:
+        origin.origin_access_control_id = wanted.get(origin.id, "")
+
+
 class Distribution(Provider, CloudFormationModel):
     TYPE = "AWS::CloudFront::Distribution"
     ATTRS = ("DomainName", "Id")
@@ -62,13 +71,16 @@ class Distribution(Provider, CloudFormationModel):
         config = distribution_config(props, f"{logical_id}-{uuid.uuid4()}")
         tags = [{"Key": t["Key"], "Value": t["Value"]} for t in props.get("Tags", [])]
         dist, _, _ = backend.create_distribution(config, tags)
+        _keep_access_controls(dist, props)
         attrs = {"DomainName": dist.domain_name, "Id": dist.distribution_id}
         return cls(dist.distribution_id, attrs, props, account_id, region, logical_id)
 
     def update(self, props: dict[str, Any]) -> "Distribution":
         backend = _backend(self.account_id, self.region)
         current = backend.distributions[self.physical_id].distribution_config.caller_reference
-        backend.update_distribution(distribution_config(props, current), self.physical_id, True)
+        dist, _, _ = backend.update_distribution(distribution_config(props, current),
+                                                 self.physical_id, True)
+        _keep_access_controls(dist, props)
         self.props = props
         return self
 

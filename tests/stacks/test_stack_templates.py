@@ -1,0 +1,145 @@
+"""Every stack: its template translates offline, has the expected resources, and its stack.yaml
+wires only to parameters and outputs that exist."""
+from __future__ import annotations
+
+import copy
+import re
+
+import pytest
+import yaml
+from samcli.yamlhelper import yaml_parse
+from samtranslator.parser.parser import Parser
+from samtranslator.translator.translator import Translator
+
+from stack_helpers import STACKS
+
+EXPECTED = {
+    "payments-mock": {"AWS::Lambda::Function", "AWS::ApiGateway::RestApi",
+                      "AWS::ApiGateway::Stage"},
+    "auth": {"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient"},
+    "catalog": {"AWS::DynamoDB::Table", "AWS::Lambda::Function", "AWS::Events::Rule"},
+    "orders": {"AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::Lambda::Function",
+               "AWS::Lambda::EventSourceMapping"},
+    "api": {"AWS::ApiGateway::RestApi", "AWS::ApiGateway::Stage", "AWS::Lambda::Function",
+            "AWS::Lambda::Permission"},
+    "ui": {"AWS::S3::Bucket", "AWS::S3::BucketPolicy", "AWS::CloudFront::Distribution",
+           "AWS::CloudFront::OriginAccessControl"},
+}
+STACK_KEYS = {"description", "depends_on", "mock", "parameters"}
+# Properties that would give a resource a physical name shared by every developer's copy.
+NAME_PROPERTIES = {"TableName", "QueueName", "BucketName", "FunctionName", "UserPoolName",
+                   "ClientName", "RoleName", "Name"}
+REFERENCE = re.compile(r"\$\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}")
+
+
+def template(stack: str) -> dict:
+    return yaml_parse((STACKS / stack / "template.yaml").read_text())
+
+
+def stack_config(stack: str) -> dict:
+    return yaml.safe_load((STACKS / stack / "stack.yaml").read_text())
+
+
+def translated(stack: str, monkeypatch) -> dict:
+    """Plain CloudFormation, as ws makes it once `sam build` has uploaded the code."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    body = copy.deepcopy(template(stack))
+    for resource in body["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            resource["Properties"]["CodeUri"] = "s3://artifacts/code.zip"
+    return Translator(None, Parser()).translate(body, parameter_values={},
+                                                get_managed_policy_map=lambda: {})
+
+
+def test_the_store_has_its_six_stacks():
+    assert {p.parent.name for p in STACKS.glob("*/stack.yaml")} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("stack", sorted(EXPECTED))
+def test_translates_to_the_expected_resources(stack, monkeypatch):
+    body = template(stack)
+    assert body["Transform"] == "AWS::Serverless-2016-10-31"
+    types = {r["Type"] for r in translated(stack, monkeypatch)["Resources"].values()}
+    assert EXPECTED[stack] <= types
+    assert not types & {"AWS::SSM::Parameter"}
+
+
+@pytest.mark.parametrize("stack", sorted(EXPECTED))
+def test_functions_are_python311_with_their_code(stack):
+    for logical, resource in template(stack)["Resources"].items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        props = {**template(stack).get("Globals", {}).get("Function", {}), **resource["Properties"]}
+        assert props["Runtime"] == "python3.11" and props["Handler"] == "handler.handler", logical
+        assert re.fullmatch(r"src/\w+/", props["CodeUri"]), logical
+        assert (STACKS / stack / props["CodeUri"] / "handler.py").is_file(), logical
+
+
+@pytest.mark.parametrize("stack", sorted(EXPECTED))
+def test_no_hard_coded_physical_names(stack):
+    for logical, resource in template(stack)["Resources"].items():
+        named = NAME_PROPERTIES & set(resource.get("Properties") or {})
+        assert not named, f"{stack}: {logical} sets {named}"
+
+
+@pytest.mark.parametrize("stack", sorted(EXPECTED))
+def test_stack_yaml_matches_the_template(stack):
+    config = stack_config(stack)
+    assert set(config) <= STACK_KEYS and isinstance(config["description"], str)
+    params = template(stack).get("Parameters", {})
+    given = config.get("parameters") or {}
+    assert set(given) <= set(params), "stack.yaml sets parameters the template lacks"
+    required = {name for name, spec in params.items() if "Default" not in spec}
+    assert required <= set(given), f"no value for {required - set(given)}"
+
+
+def test_every_reference_names_an_existing_output():
+    references = [(stack, target, output) for stack in EXPECTED
+                  for value in (stack_config(stack).get("parameters") or {}).values()
+                  for target, output in REFERENCE.findall(str(value))]
+    assert len(references) >= 7
+    for stack, target, output in references:
+        if target == "ws":
+            assert output in {"prefix", "env", "workspace"}, (stack, output)
+            continue
+        assert target != stack and target in EXPECTED, (stack, target)
+        assert output in template(target).get("Outputs", {}), f"{stack}: ${{{target}.{output}}}"
+
+
+def test_only_the_payment_provider_is_a_mock():
+    assert {s for s in EXPECTED if stack_config(s).get("mock")} == {"payments-mock"}
+
+
+def test_exports_are_prefixed_and_imported_by_name():
+    auth = template("auth")["Outputs"]["UserPoolArn"]["Export"]["Name"]
+    catalog = template("catalog")["Outputs"]["ProductsTableName"]["Export"]["Name"]
+    assert (auth, catalog) == ({"Fn::Sub": "${Prefix}-auth-UserPoolArn"},
+                               {"Fn::Sub": "${Prefix}-catalog-ProductsTableName"})
+    env = template("api")["Resources"]["ProductsFunction"]["Properties"]["Environment"]
+    assert env["Variables"]["PRODUCTS_TABLE"] == {"Fn::ImportValue": catalog}
+
+
+def test_api_routes_all_sit_behind_the_cognito_authorizer(monkeypatch):
+    resources = translated("api", monkeypatch)["Resources"]
+    spec = resources["StoreApi"]["Properties"]["Body"]
+    auth = spec["securityDefinitions"]["CognitoAuth"]
+    assert auth["x-amazon-apigateway-authorizer"]["providerARNs"] == [{"Ref": "UserPoolArn"}]
+    routes = {(path, verb): op for path, ops in spec["paths"].items() for verb, op in ops.items()}
+    assert set(routes) == {("/products", "get"), ("/products/{product_id}", "get"),
+                           ("/orders", "post"), ("/orders/{order_id}", "get")}
+    assert all(op["security"] == [{"CognitoAuth": []}] for op in routes.values())
+    assert resources["StoreApiv1Stage"]["Properties"]["StageName"] == "v1"
+
+
+def test_ui_bucket_is_private_and_readable_only_by_its_distribution():
+    resources = template("ui")["Resources"]
+    block = resources["WebsiteBucket"]["Properties"]["PublicAccessBlockConfiguration"]
+    assert all(block.values()) and len(block) == 4
+    [statement] = resources["WebsiteBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert statement["Action"] == "s3:GetObject"
+    assert statement["Condition"]["StringEquals"]["AWS:SourceArn"] == {"Fn::Sub": (
+        "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}")}
+    config = resources["Distribution"]["Properties"]["DistributionConfig"]
+    assert config["DefaultRootObject"] == "index.html"
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"

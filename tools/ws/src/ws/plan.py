@@ -1,0 +1,84 @@
+"""`ws plan`: what a `ws deploy --changed` would do to each stack, and why."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from . import refs
+from .deploy import select, stack_tags
+from .deployed import deployed_stacks, outputs_of, parameters_of, tags_of
+from .environment import Environment
+from .fingerprint import FINGERPRINT_TAG, fingerprint, static_parts
+from .graph import StackGraph, build_graph
+from .stackops import GOOD
+from .workspace import Workspace
+
+DEPLOY, SKIP, LATER, ORPHAN = "deploy", "skip", "decide after upstream", "orphaned"
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One stack's decision."""
+
+    stack: str
+    stack_name: str
+    action: str
+    reason: str
+
+
+def plan(ws: Workspace, env: Environment, cfn: Any, stacks: tuple[str, ...] = ()) -> list[PlanItem]:
+    """Decide every selected stack against what is deployed (one batched describe)."""
+    graph = build_graph(ws, env)
+    selected = select(graph, stacks)
+    live = deployed_stacks(cfn, None)
+    items: dict[str, PlanItem] = {}
+    for name in selected:
+        items[name] = _decide(ws, env, graph, name, live, items)
+    result = list(items.values())
+    result += [PlanItem(n, env.stack_name(n), SKIP, why) for n, why in sorted(graph.skipped.items())]
+    return result + orphans(ws, env, live)
+
+
+def _decide(ws: Workspace, env: Environment, graph: StackGraph, name: str,
+            live: dict[str, dict], items: dict[str, PlanItem]) -> PlanItem:
+    stack_name = env.stack_name(name)
+    current = live.get(stack_name)
+    if current is None:
+        return PlanItem(name, stack_name, DEPLOY, "not deployed")
+    if current["StackStatus"] not in GOOD:
+        return PlanItem(name, stack_name, DEPLOY, f"last deploy did not succeed "
+                                                  f"({current['StackStatus']})")
+    pending = [up for up in graph.upstream(name) if up in items and items[up].action != SKIP]
+    consumed = {r.stack for v in graph.params[name].values() for r in refs.parse(v)}
+    if set(pending) & consumed:
+        ups = ", ".join(sorted(set(pending) & consumed))
+        return PlanItem(name, stack_name, LATER, f"depends on {ups} (decided after it deploys)")
+    upstream = {up: outputs_of(live[env.stack_name(up)]) for up in consumed
+                if env.stack_name(up) in live}
+    try:
+        params = {k: refs.substitute(v, lambda r: upstream[r.stack][r.output])
+                  for k, v in graph.params[name].items()}
+    except KeyError:
+        return PlanItem(name, stack_name, DEPLOY, "an upstream output it uses is missing")
+    print_ = fingerprint(static_parts(ws, env, name), params, stack_tags(ws, env, name))
+    tags = tags_of(current)
+    if tags.get(FINGERPRINT_TAG) == print_.value:
+        return PlanItem(name, stack_name, SKIP, "unchanged")
+    reasons = print_.reasons(tags, parameters_of(current), params)
+    return PlanItem(name, stack_name, DEPLOY, ", ".join(reasons))
+
+
+def orphans(ws: Workspace, env: Environment, live: dict[str, dict]) -> list[PlanItem]:
+    """Stacks this workspace deployed to the environment that are no longer in it."""
+    found = []
+    for stack_name, stack in sorted(live.items()):
+        tags = tags_of(stack)
+        if tags.get("ws:workspace") == ws.name and tags.get("ws:env") == env.name \
+                and tags.get("ws:stack") not in ws.stacks:
+            found.append(PlanItem(tags.get("ws:stack", "?"), stack_name, ORPHAN,
+                                  "no longer in the workspace (ws deploy --prune deletes it)"))
+    return found
+
+
+def as_dicts(items: list[PlanItem]) -> list[dict[str, str]]:
+    return [asdict(item) for item in items]
