@@ -144,6 +144,10 @@ class FakeCloudFormation:
             self._set(name, final, f"{verb}_FAILED", "injected resource failure")
         else:
             self._set(name, f"{verb}_COMPLETE", None, outputs=_outputs(args))
+            with self.cloud.lock:
+                stack = self.cloud.stacks[name]
+                stack["Tags"] = list(args.get("Tags", []))
+                stack["Parameters"] = list(args.get("Parameters", []))
         return {"StackId": self.cloud.stacks[name]["StackId"]}
 
     def _set(self, name: str, status: str, event_status: str | None, reason: str = "",
