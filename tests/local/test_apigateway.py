@@ -32,6 +32,7 @@ def template(stage_variables: dict | None = None, authorizer_name: str = "users"
         "Outputs": {
             "ApiId": {"Value": {"Ref": "Api"}},
             "StageName": {"Value": {"Ref": "Live"}},
+            "DeploymentId": {"Value": {"Ref": "Deployment"}},
             "AuthorizerId": {"Value": {"Ref": "Auth"}},
             "ProductsId": {"Value": {"Ref": "Products"}}}}
 
@@ -46,8 +47,9 @@ def test_stage_authorizer_and_method_are_real(stack, apigw, aws):
     stage = apigw.get_stage(restApiId=out["ApiId"], stageName="v1")
     assert out["StageName"] == "v1"
     assert stage["variables"] == {"mode": "test"} and stage["description"] == "live"
-    assert stage["deploymentId"] in {d["id"] for d in
-                                     apigw.get_deployments(restApiId=out["ApiId"])["items"]}
+    assert stage["deploymentId"] == out["DeploymentId"]
+    assert [d["id"] for d in apigw.get_deployments(restApiId=out["ApiId"])["items"]] == [
+        out["DeploymentId"]]
     [authorizer] = apigw.get_authorizers(restApiId=out["ApiId"])["items"]
     pool_arn = aws("cognito-idp").list_user_pools(MaxResults=1)["UserPools"][0]["Id"]
     assert authorizer["id"] == out["AuthorizerId"] and authorizer["type"] == "COGNITO_USER_POOLS"

@@ -1,6 +1,8 @@
 """A SAM REST API, translated and prepared by ws, deploys with routes, methods and authorizer."""
 from __future__ import annotations
 
+import copy
+
 from ws.local import compat
 from ws.translate import translate_sam
 
@@ -61,6 +63,24 @@ def test_sam_api_routes_methods_and_authorizer(stack, aws):
                                        + "/invocations")
     assert apigw.get_stage(restApiId=api_id, stageName="v1")["deploymentId"]
     assert apigw.get_rest_api(restApiId=api_id)["name"]
+
+
+def test_sam_api_update_adds_a_route_and_delete_removes_all(stack, aws):
+    apigw = aws("apigateway")
+    api_id = _deploy(stack, aws)
+    changed = copy.deepcopy(SAM)
+    changed["Resources"]["Orders"]["Properties"]["Events"]["List"] = {
+        "Type": "Api", "Properties": {"RestApiId": {"Ref": "StoreApi"},
+                                      "Path": "/orders", "Method": "get"}}
+    out = stack.update(compat.prepare(translate_sam(changed, "us-east-1", "api.yaml")))
+    assert out["ApiId"] == api_id
+    assert set(_methods(apigw, api_id)) == {"GET /products", "POST /orders", "GET /orders"}
+    stage = apigw.get_stage(restApiId=api_id, stageName="v1")
+    assert [d["id"] for d in apigw.get_deployments(restApiId=api_id)["items"]] == [
+        stage["deploymentId"]]
+    stack.delete()
+    assert apigw.get_rest_apis()["items"] == []
+    assert aws("cognito-idp").list_user_pools(MaxResults=1)["UserPools"] == []
 
 
 def _function_name(aws, logical: str) -> str:

@@ -17,6 +17,7 @@ from .local import endpoint
 from .local.endpoint import EndpointInfo
 from .plan import PlanItem
 from .results import RunReport
+from .selection import Selection
 from .validate import Validation
 from .validate import validate as validate_workspace
 from .workspace import Workspace, find_root, load_workspace
@@ -36,10 +37,14 @@ def validate(start: Path, env_name: str) -> Validation:
     return validate_workspace(*load(start, env_name))
 
 
-def deploy(start: Path, env_name: str, opts: RunOptions) -> RunReport:
+def deploy(start: Path, env_name: str, opts: RunOptions,
+           selection: Selection | None = None) -> RunReport:
     ws, env = load(start, env_name)
     build_graph(ws, env)  # bad input fails before an endpoint starts or AWS is called
-    return deploying.deploy(ws, env, connect(ws, env), opts)
+    backend = connect(ws, env)
+    if selection is not None:
+        opts.stacks = selection.resolve(ws, env, lambda: backend.client("cloudformation"))
+    return deploying.deploy(ws, env, backend, opts)
 
 
 def destroy(start: Path, env_name: str, opts: RunOptions) -> RunReport:
@@ -48,10 +53,11 @@ def destroy(start: Path, env_name: str, opts: RunOptions) -> RunReport:
     return deploying.destroy(ws, env, connect(ws, env), opts)
 
 
-def plan(start: Path, env_name: str, stacks: tuple[str, ...] = ()) -> list[PlanItem]:
+def plan(start: Path, env_name: str, selection: Selection) -> list[PlanItem]:
     ws, env = load(start, env_name)
     build_graph(ws, env)
-    return planning.plan(ws, env, connect(ws, env).client("cloudformation"), stacks)
+    cfn = connect(ws, env).client("cloudformation")
+    return planning.plan(ws, env, cfn, selection.resolve(ws, env, lambda: cfn))
 
 
 def outputs(start: Path, env_name: str) -> dict[str, dict[str, str] | None]:

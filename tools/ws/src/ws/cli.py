@@ -18,6 +18,7 @@ from .htmlreport import render_html
 from .plan import as_dicts
 from .progress import LiveView
 from .results import RunReport
+from .selection import Selection
 
 
 @dataclass(frozen=True)
@@ -44,14 +45,24 @@ class WsGroup(click.Group):
             ctx.exit(EXIT_INTERRUPTED)
 
 
-def _split(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
-    return tuple(s.strip() for s in (value or "").split(",") if s.strip())
+def _split(ctx: click.Context, param: click.Parameter,
+           value: str | None) -> tuple[str, ...] | None:
+    return None if value is None else tuple(s.strip() for s in value.split(",") if s.strip())
 
 
 env_option = click.option("--env", "-e", "env_name", required=True, metavar="ENV",
                           help="Environment: a file environments/ENV.yaml.")
 stacks_option = click.option("--stacks", callback=_split, metavar="A,B",
                              help="Only these stacks (comma-separated).")
+
+
+def selection_options(command: Callable) -> Callable:
+    """--stacks, --since and --with-dependencies, shared by deploy and plan."""
+    command = click.option("--with-dependencies", is_flag=True,
+                           help="Also upstream stacks not yet deployed here.")(command)
+    command = click.option("--since", metavar="REF",
+                           help="Stacks changed since git REF, and everything downstream.")(command)
+    return stacks_option(command)
 
 
 @click.group(cls=WsGroup)
@@ -93,7 +104,7 @@ def validate(settings: Settings, env_name: str) -> None:
 
 @cli.command()
 @env_option
-@stacks_option
+@selection_options
 @click.option("--concurrency", type=click.IntRange(1, 64), help="Stacks deployed at once.")
 @click.option("--fail-fast", is_flag=True, help="Start no new stack after a failure.")
 @click.option("--changed", is_flag=True,
@@ -101,12 +112,14 @@ def validate(settings: Settings, env_name: str) -> None:
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON run report here.")
 @click.pass_obj
-def deploy(settings: Settings, env_name: str, stacks: tuple[str, ...], concurrency: int | None,
-           fail_fast: bool, changed: bool, report_file: Path | None) -> None:
+def deploy(settings: Settings, env_name: str, stacks: tuple[str, ...] | None, since: str | None,
+           with_dependencies: bool, concurrency: int | None, fail_fast: bool, changed: bool,
+           report_file: Path | None) -> None:
     """Deploy the environment's stacks in dependency order and print their outputs."""
     console = Console(highlight=False)
-    report = _observed(console, lambda opts: api.deploy(settings.start, env_name, opts),
-                       RunOptions(stacks, concurrency, fail_fast, changed=changed))
+    chosen = Selection(stacks, since, with_dependencies)
+    report = _observed(console, lambda opts: api.deploy(settings.start, env_name, opts, chosen),
+                       RunOptions(concurrency=concurrency, fail_fast=fail_fast, changed=changed))
     _finish(console, report, report_file, show_outputs=True)
 
 
@@ -116,7 +129,8 @@ def deploy(settings: Settings, env_name: str, stacks: tuple[str, ...], concurren
 @click.option("--concurrency", type=click.IntRange(1, 64), help="Stacks deleted at once.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_obj
-def destroy(settings: Settings, env_name: str, stacks: tuple[str, ...], concurrency: int | None,
+def destroy(settings: Settings, env_name: str, stacks: tuple[str, ...] | None,
+            concurrency: int | None,
             report_file: Path | None) -> None:
     """Delete the environment's stacks, dependents first."""
     console = Console(highlight=False)
@@ -163,13 +177,14 @@ def _write_report(report: RunReport, path: Path) -> None:
 
 @cli.command("plan")
 @env_option
-@stacks_option
+@selection_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.pass_obj
-def plan_command(settings: Settings, env_name: str, stacks: tuple[str, ...], fmt: str) -> None:
+def plan_command(settings: Settings, env_name: str, stacks: tuple[str, ...] | None,
+                 since: str | None, with_dependencies: bool, fmt: str) -> None:
     """Show what `ws deploy --changed` would do to each stack, and why."""
-    items = api.plan(settings.start, env_name, stacks)
+    items = api.plan(settings.start, env_name, Selection(stacks, since, with_dependencies))
     if fmt == "json":
         click.echo(json.dumps(as_dicts(items), indent=2))
     else:

@@ -29,7 +29,7 @@ OnEvent = Callable[[str, str], None]
 class RunOptions:
     """What the user asked for, beyond the environment."""
 
-    stacks: tuple[str, ...] = ()
+    stacks: tuple[str, ...] | None = None  # None: every stack
     concurrency: int | None = None
     fail_fast: bool = False
     on_event: OnEvent = lambda stack, message: None
@@ -40,9 +40,9 @@ class RunOptions:
     sleep: Callable[[float], None] = field(default=time.sleep)
 
 
-def select(graph: StackGraph, names: tuple[str, ...]) -> list[str]:
-    """The stacks to act on: all of the graph, or the named ones (which must be in it)."""
-    if not names:
+def select(graph: StackGraph, names: tuple[str, ...] | None) -> list[str]:
+    """The stacks to act on: all of the graph (None), or the named ones (which must be in it)."""
+    if names is None:
         return graph.order()
     for name in names:
         if name in graph.skipped:

@@ -26,7 +26,8 @@ class PlanItem:
     reason: str
 
 
-def plan(ws: Workspace, env: Environment, cfn: Any, stacks: tuple[str, ...] = ()) -> list[PlanItem]:
+def plan(ws: Workspace, env: Environment, cfn: Any,
+         stacks: tuple[str, ...] | None = None) -> list[PlanItem]:
     """Decide every selected stack against what is deployed (one batched describe)."""
     graph = build_graph(ws, env)
     selected = select(graph, stacks)

@@ -1,11 +1,11 @@
 """Start, find and stop the embedded local endpoint: a moto server on 127.0.0.1."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 import urllib.error
@@ -74,7 +74,7 @@ def status(state_dir: Path) -> EndpointInfo | None:
 
 
 def start(state_dir: Path, *, port: int | None = None, timeout: float = 30.0) -> EndpointInfo:
-    """Start the endpoint unless it already runs; wait until it answers."""
+    """Start the endpoint unless it already runs; wait until it answers HTTP."""
     running = status(state_dir)
     if running is not None:
         return running
@@ -82,20 +82,34 @@ def start(state_dir: Path, *, port: int | None = None, timeout: float = 30.0) ->
     port = port or _free_port()
     log = log_file(state_dir)
     log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "ab") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "ws.local.server", "--host", HOST,
-                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    info = EndpointInfo(f"http://localhost:{port}", port, proc.pid, time.time())
-    deadline = time.monotonic() + timeout
-    while not _answers(port, timeout=0.5):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise EndpointError(f"the local endpoint did not start on port {port}",
-                                f"see {log}")
-        time.sleep(0.1)
+    info = EndpointInfo(f"http://localhost:{port}", port, _spawn(port, log), time.time())
+    _wait_until_answers(info, log, timeout)
     _state_file(state_dir).write_text(json.dumps(asdict(info)))
     return info
+
+
+def _spawn(port: int, log: Path) -> int:
+    """The server's pid: detached in its own session, output appended to `log`.
+
+    posix_spawn rather than Popen: a Popen left running warns when collected, and the
+    server is meant to outlive this process.
+    """
+    argv = [sys.executable, "-m", "ws.local.server", "--host", HOST, "--port", str(port)]
+    actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+               (os.POSIX_SPAWN_OPEN, 1, str(log), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
+               (os.POSIX_SPAWN_DUP2, 1, 2)]
+    return os.posix_spawn(sys.executable, argv, dict(os.environ), file_actions=actions,
+                          setsid=True)
+
+
+def _wait_until_answers(info: EndpointInfo, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not _answers(info.port, timeout=0.5):
+        if not _alive(info.pid) or time.monotonic() > deadline:
+            _terminate(info.pid)
+            raise EndpointError(f"the local endpoint did not start on port {info.port}",
+                                f"see the server log {log}")
+        time.sleep(0.1)
 
 
 def stop(state_dir: Path) -> bool:
@@ -106,24 +120,40 @@ def stop(state_dir: Path) -> bool:
     except (OSError, ValueError, TypeError):
         path.unlink(missing_ok=True)
         return False
-    was_running = _alive(info.pid)
+    was_running = _is_server(info.pid)
     if was_running:
         _terminate(info.pid)
     path.unlink(missing_ok=True)
     return was_running
 
 
+def _is_server(pid: int) -> bool:
+    """Alive and still our server: a stale record's pid may belong to another process now."""
+    if not _alive(pid):
+        return False
+    try:
+        return b"ws.local.server" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True  # no /proc (macOS): trust the pid
+
+
 def _terminate(pid: int) -> None:
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + 5
-    while _alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if _alive(pid):
-        os.kill(pid, signal.SIGKILL)
+    """SIGTERM, then SIGKILL after five seconds."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 5
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
 
 
 def reset(url: str) -> None:
     """Forget everything the endpoint holds (between tests)."""
     request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
-    with urllib.request.urlopen(request, timeout=10):
-        pass
+    try:
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+    except OSError as exc:
+        raise EndpointError(f"cannot reset the local endpoint at {url}: {exc}",
+                            "start it with `ws local up`") from None

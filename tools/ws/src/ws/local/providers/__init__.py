@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from moto.cloudformation import parsing
 
-from . import apigateway, cloudfront, cognito, s3policy
+from . import apigateway, apimethods, cloudfront, cognito, s3policy
 
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              cloudfront.OriginAccessControl, s3policy.BucketPolicy, apigateway.RestApi,
-             apigateway.Stage, apigateway.Authorizer, apigateway.Method)
+             apigateway.Deployment, apigateway.Stage, apimethods.Authorizer, apimethods.Method)
 
 
 def register() -> None:

@@ -1,0 +1,78 @@
+"""--since REF on a real temporary git repository, including a shallow clone."""
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from ws.environment import load_environment
+from ws.errors import UsageError
+from ws.gitselect import affected, changed_files
+from ws.graph import build_graph
+from ws.testing import queue_template, workspace_files, write_tree
+from ws.workspace import load_workspace
+
+
+def git(root, *args):
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "PATH": "/usr/bin:/bin",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e", "HOME": str(root)})
+
+
+@pytest.fixture
+def repo(tmp_path):
+    root = tmp_path / "repo"
+    files = workspace_files(
+        a=(queue_template({"O": "1"}), {}),
+        b=(queue_template(parameters=["P"]), {"parameters": {"P": "${a.O}"}}),
+        c=(queue_template(), {}))
+    files["workspace.yaml"] = {"name": "demo", "shared": ["lib"]}
+    files["lib/common.txt"] = "v1"
+    write_tree(root, files)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "one")
+    return root
+
+
+def selected(root, ref="main"):
+    ws = load_workspace(root)
+    env = load_environment(ws, "local")
+    return affected(ws, build_graph(ws, env), "local", changed_files(root, ref))
+
+
+def test_nothing_changed(repo):
+    assert selected(repo) == []
+
+
+def test_committed_staged_unstaged_and_untracked_changes_count(repo):
+    git(repo, "branch", "base")
+    (repo / "stacks/c/template.yaml").write_text(queue_template({"New": "x"}))
+    git(repo, "commit", "-qam", "two")
+    assert selected(repo, "base") == ["c"]
+    (repo / "stacks/a/notes.md").write_text("untracked")
+    assert selected(repo, "base") == ["a", "b", "c"]  # b is downstream of a
+
+
+def test_unstaged_change_and_downstream(repo):
+    (repo / "stacks/a/template.yaml").write_text(queue_template({"O": "2"}))
+    assert selected(repo) == ["a", "b"]
+
+
+def test_shared_and_workspace_files_affect_everything(repo):
+    (repo / "lib/common.txt").write_text("v2")
+    assert selected(repo) == ["a", "b", "c"]
+
+
+def test_unknown_ref_and_shallow_clone_are_clear_errors(repo, tmp_path):
+    with pytest.raises(UsageError, match="no such commit"):
+        selected(repo, "nope")
+    (repo / "stacks/c/x.txt").write_text("1")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "two")
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)],
+                   check=True, capture_output=True)
+    with pytest.raises(UsageError) as info:
+        selected(shallow, "HEAD~1")
+    assert "shallow clone" in info.value.hint
