@@ -57,3 +57,23 @@ def test_failure_report_exit_code_and_plain_output(tmp_path, moto_url):
     assert gone.returncode == 0, gone.stderr
     after = json.loads(ws(root, "outputs", "--env", "local", "--json", url=moto_url).stdout)
     assert after == {"db": None, "app": None, "lone": None}
+
+
+def test_plan_json_and_prune_of_orphans(tmp_path, moto_url):
+    root = write_tree(tmp_path / "w", workspace_files(
+        keep=(queue_template({"Url": {"Ref": "Queue"}}), {}), gone=(queue_template(), {})))
+    assert ws(root, "deploy", "--env", "local", url=moto_url).returncode == 0
+    plan = json.loads(ws(root, "plan", "--env", "local", "--format", "json", url=moto_url).stdout)
+    assert {(i["stack"], i["action"], i["reason"]) for i in plan} == {
+        ("keep", "skip", "unchanged"), ("gone", "skip", "unchanged")}
+    for name in ("stack.yaml", "template.yaml"):
+        (root / "stacks/gone" / name).unlink()
+    (root / "stacks/gone").rmdir()
+    plan = json.loads(ws(root, "plan", "--env", "local", "--format", "json", url=moto_url).stdout)
+    assert [(i["stack"], i["action"]) for i in plan] == [("keep", "skip"), ("gone", "orphaned")]
+    refused = ws(root, "deploy", "--env", "local", "--changed", "--prune", url=moto_url)
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    pruned = ws(root, "deploy", "--env", "local", "--changed", "--prune", "--yes", url=moto_url)
+    assert pruned.returncode == 0, pruned.stderr
+    plan = json.loads(ws(root, "plan", "--env", "local", "--format", "json", url=moto_url).stdout)
+    assert [(i["stack"], i["action"]) for i in plan] == [("keep", "skip")]

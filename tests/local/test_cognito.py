@@ -6,10 +6,11 @@ import copy
 import pytest
 
 
-def template(min_length: int = 12, flows: list[str] | None = None) -> dict:
+def template(min_length: int = 12, flows: list[str] | None = None,
+             name: str = "store-users") -> dict:
     return {"Resources": {
         "Pool": {"Type": "AWS::Cognito::UserPool", "Properties": {
-            "UserPoolName": "store-users",
+            "UserPoolName": name,
             "UsernameAttributes": ["email"], "AutoVerifiedAttributes": ["email"],
             "Policies": {"PasswordPolicy": {"MinimumLength": min_length,
                                             "RequireSymbols": False}},
@@ -54,21 +55,40 @@ def test_pool_and_client_are_real_and_referenced(stack, idp):
 
 def test_update_changes_pool_and_client_in_place(stack, idp):
     first = stack.create(template())
-    second = stack.update(template(min_length=16, flows=["ALLOW_REFRESH_TOKEN_AUTH"]))
+    second = stack.update(template(min_length=16, flows=["ALLOW_REFRESH_TOKEN_AUTH"],
+                                   name="customers"))
     assert second["PoolId"] == first["PoolId"] and second["ClientId"] == first["ClientId"]
     pool = idp.describe_user_pool(UserPoolId=second["PoolId"])["UserPool"]
     assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] == 16
+    assert pool["Name"] == "customers"
     client = idp.describe_user_pool_client(UserPoolId=second["PoolId"],
                                            ClientId=second["ClientId"])["UserPoolClient"]
     assert client["ExplicitAuthFlows"] == ["ALLOW_REFRESH_TOKEN_AUTH"]
 
 
-def test_client_secret_when_asked(stack, idp):
+def test_update_resets_dropped_client_settings(stack, idp):
+    body = template()
+    body["Resources"]["Client"]["Properties"]["RefreshTokenValidity"] = 5
+    first = stack.create(body)
+    del body["Resources"]["Client"]["Properties"]["RefreshTokenValidity"]
+    body["Resources"]["Client"]["Properties"]["ClientName"] = "shop"
+    second = stack.update(body)
+    client = idp.describe_user_pool_client(UserPoolId=second["PoolId"],
+                                           ClientId=first["ClientId"])["UserPoolClient"]
+    assert client["RefreshTokenValidity"] == 30 and client["ClientName"] == "shop"
+    assert second["ClientName"] == "shop"
+
+
+def test_asking_for_a_secret_replaces_the_client(stack, idp):
+    first = stack.create(template())
     body = copy.deepcopy(template())
     body["Resources"]["Client"]["Properties"]["GenerateSecret"] = True
-    out = stack.create(body)
-    client = idp.describe_user_pool_client(UserPoolId=out["PoolId"],
-                                           ClientId=out["ClientId"])["UserPoolClient"]
+    second = stack.update(body)
+    assert second["ClientId"] != first["ClientId"]
+    clients = idp.list_user_pool_clients(UserPoolId=second["PoolId"])["UserPoolClients"]
+    assert [c["ClientId"] for c in clients] == [second["ClientId"]]
+    client = idp.describe_user_pool_client(UserPoolId=second["PoolId"],
+                                           ClientId=second["ClientId"])["UserPoolClient"]
     assert client["ClientSecret"]
 
 

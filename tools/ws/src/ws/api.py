@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Callable
 
 from . import deploy as deploying
 from . import plan as planning
+from . import prune as pruning
 from .backend import connect
 from .deployed import read_outputs
 from .deploy import RunOptions
@@ -18,6 +20,7 @@ from .local.endpoint import EndpointInfo
 from .plan import PlanItem
 from .results import RunReport
 from .selection import Selection
+from .stackops import StackOps, StackResult
 from .validate import Validation
 from .validate import validate as validate_workspace
 from .workspace import Workspace, find_root, load_workspace
@@ -58,6 +61,19 @@ def plan(start: Path, env_name: str, selection: Selection) -> list[PlanItem]:
     build_graph(ws, env)
     cfn = connect(ws, env).client("cloudformation")
     return planning.plan(ws, env, cfn, selection.resolve(ws, env, lambda: cfn))
+
+
+def orphans(start: Path, env_name: str) -> list[PlanItem]:
+    ws, env = load(start, env_name)
+    return pruning.find_orphans(ws, env, connect(ws, env).client("cloudformation"))
+
+
+def prune(start: Path, env_name: str, items: list[PlanItem],
+          on_event: Callable[[str, str], None]) -> dict[str, StackResult]:
+    ws, env = load(start, env_name)
+    backend = connect(ws, env)
+    ops = StackOps(backend.client("cloudformation"), synchronous=backend.synchronous)
+    return pruning.prune(items, ops, on_event)
 
 
 def outputs(start: Path, env_name: str) -> dict[str, dict[str, str] | None]:

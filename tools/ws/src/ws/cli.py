@@ -12,7 +12,7 @@ from rich.console import Console
 
 from . import api, render
 from .deploy import RunOptions
-from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, WsError
+from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, DeployError, UsageError, WsError
 from .graphviews import FORMATS
 from .htmlreport import render_html
 from .plan import as_dicts
@@ -109,18 +109,39 @@ def validate(settings: Settings, env_name: str) -> None:
 @click.option("--fail-fast", is_flag=True, help="Start no new stack after a failure.")
 @click.option("--changed", is_flag=True,
               help="Only stacks whose fingerprint differs from the deployed one.")
+@click.option("--prune", is_flag=True,
+              help="Then delete stacks no longer in the workspace (asks first).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (needed when not a terminal).")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON run report here.")
 @click.pass_obj
 def deploy(settings: Settings, env_name: str, stacks: tuple[str, ...] | None, since: str | None,
            with_dependencies: bool, concurrency: int | None, fail_fast: bool, changed: bool,
-           report_file: Path | None) -> None:
+           prune: bool, yes: bool, report_file: Path | None) -> None:
     """Deploy the environment's stacks in dependency order and print their outputs."""
     console = Console(highlight=False)
     chosen = Selection(stacks, since, with_dependencies)
     report = _observed(console, lambda opts: api.deploy(settings.start, env_name, opts, chosen),
                        RunOptions(concurrency=concurrency, fail_fast=fail_fast, changed=changed))
+    if prune and report.ok:
+        _prune(console, settings, env_name, yes)
     _finish(console, report, report_file, show_outputs=True)
+
+
+def _prune(console: Console, settings: Settings, env_name: str, yes: bool) -> None:
+    items = api.orphans(settings.start, env_name)
+    if not items:
+        click.echo("prune: no orphaned stacks")
+        return
+    click.echo("orphaned stacks (newest first): " + ", ".join(i.stack_name for i in items))
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError("--prune needs confirmation: run on a terminal or add --yes")
+        click.confirm(f"delete {len(items)} stack(s)?", abort=True)
+    results = api.prune(settings.start, env_name, items, render.event_printer(console))
+    failed = [f"{name}: {r.reason}" for name, r in results.items() if not r.ok]
+    if failed:
+        raise DeployError("prune failed: " + "; ".join(failed))
 
 
 @cli.command()

@@ -16,16 +16,18 @@ _VERBS = {"get", "put", "post", "delete", "patch", "head", "options",
           "x-amazon-apigateway-any-method"}
 
 
-def unsupported_types(body: dict[str, Any]) -> list[tuple[str, str]]:
+def unsupported_types(template: dict[str, Any]) -> list[tuple[str, str]]:
     """(logical id, type) of every resource the local endpoint would silently skip."""
     known = providers.supported_types()
-    return sorted((logical, res.get("Type", "?")) for logical, res in body["Resources"].items()
-                  if res.get("Type") not in known and not str(res.get("Type")).startswith("Custom::"))
+    return sorted((logical, str(res.get("Type")))
+                  for logical, res in template.get("Resources", {}).items()
+                  if res.get("Type") not in known
+                  and not str(res.get("Type")).startswith("Custom::"))
 
 
-def prepare(body: dict[str, Any]) -> dict[str, Any]:
-    """A copy of `body` with every RestApi Body expanded into explicit resources."""
-    result = copy.deepcopy(body)
+def prepare(template: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `template` with every RestApi Body expanded into explicit resources."""
+    result = copy.deepcopy(template)
     resources = result["Resources"]
     for logical, res in list(resources.items()):
         props = res.get("Properties") or {}
@@ -67,9 +69,9 @@ def _authorizers(api: str, spec: dict[str, Any], resources: dict[str, Any]) -> d
         if not isinstance(auth, dict):
             continue
         logical = _id(api, "Authorizer", name)
+        header = definition.get("name", "Authorization")
         props = {"RestApiId": {"Ref": api}, "Name": name, "Type": auth["type"].upper(),
-                 "IdentitySource": auth.get("identitySource",
-                                            f"method.request.header.{definition.get('name', 'Authorization')}")}
+                 "IdentitySource": auth.get("identitySource", f"method.request.header.{header}")}
         for key, prop in (("providerARNs", "ProviderARNs"), ("authorizerUri", "AuthorizerUri"),
                           ("authorizerResultTtlInSeconds", "AuthorizerResultTtlInSeconds")):
             if key in auth:
@@ -98,12 +100,14 @@ def _method(api: str, resource: Any, path: str, verb: str, operation: dict[str, 
     props: dict[str, Any] = {"RestApiId": {"Ref": api}, "ResourceId": resource,
                              "HttpMethod": http, "AuthorizationType": "NONE"}
     for requirement in operation.get("security") or []:
-        for name in requirement:
+        for name, scopes in requirement.items():
             if name in authorizers:
                 kind = resources[authorizers[name]]["Properties"]["Type"]
-                props["AuthorizationType"] = "COGNITO_USER_POOLS" if kind == "COGNITO_USER_POOLS" \
-                    else "CUSTOM"
+                props["AuthorizationType"] = "COGNITO_USER_POOLS" \
+                    if kind == "COGNITO_USER_POOLS" else "CUSTOM"
                 props["AuthorizerId"] = {"Ref": authorizers[name]}
+                if scopes:
+                    props["AuthorizationScopes"] = scopes
     integration = operation.get("x-amazon-apigateway-integration")
     if isinstance(integration, dict):
         props["Integration"] = {"Type": integration.get("type", "aws_proxy").upper(),

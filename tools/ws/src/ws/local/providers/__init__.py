@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from moto.cloudformation import parsing
 
+from ...errors import EndpointError
 from . import apigateway, apimethods, cloudfront, cognito, s3policy
 
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
@@ -13,16 +14,24 @@ PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
 def register() -> None:
     """Make moto see the providers (idempotent).
 
-    moto caches its type map on first use (lru_cache over CloudFormationModel.__subclasses__());
-    the providers are defined by importing this package, so clearing the caches is enough.
-    A provider listed after moto's own model of the same type replaces it in the map.
+    moto caches its type map on first use (lru_cache over CloudFormationModel.__subclasses__(),
+    moto/cloudformation/parsing.py get_model_list): the providers exist once this package is
+    imported, so clearing the caches is enough. Of two models of one type, the one defined
+    later (ours) wins the map.
     """
+    if _registered():
+        return
     parsing.get_model_list.cache_clear()
     parsing.get_model_map.cache_clear()
     parsing.get_name_type_map.cache_clear()
-    missing = [p.TYPE for p in PROVIDERS if parsing.get_model_map().get(p.TYPE) is not p]
-    if missing:
-        raise RuntimeError(f"moto did not take ws providers for: {', '.join(missing)}")
+    if not _registered():
+        missing = [p.TYPE for p in PROVIDERS if parsing.get_model_map().get(p.TYPE) is not p]
+        raise EndpointError(f"moto did not take ws's providers for: {', '.join(missing)}",
+                            "moto changed how it finds CloudFormation models; use moto 5.2")
+
+
+def _registered() -> bool:
+    return all(parsing.get_model_map().get(p.TYPE) is p for p in PROVIDERS)
 
 
 def supported_types() -> set[str]:

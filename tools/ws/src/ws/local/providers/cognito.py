@@ -8,12 +8,10 @@ from moto.core.common_models import CloudFormationModel
 
 from .base import Provider
 
-# CloudFormation property names that differ from the CreateUserPool API's.
-_POOL_RENAMES = {"UserPoolName": "PoolName", "UserPoolTags": "UserPoolTags"}
-
 
 def _pool_config(props: dict[str, Any]) -> dict[str, Any]:
-    return {_POOL_RENAMES.get(k, k): v for k, v in props.items() if k != "UserPoolName"}
+    """CreateUserPool's settings: CloudFormation uses the API's names, except for the name."""
+    return {k: v for k, v in props.items() if k != "UserPoolName"}
 
 
 class UserPool(Provider, CloudFormationModel):
@@ -34,6 +32,8 @@ class UserPool(Provider, CloudFormationModel):
     def update(self, props: dict[str, Any]) -> "UserPool":
         backend = cognitoidp_backends[self.account_id][self.region]
         backend.update_user_pool(self.physical_id, _pool_config(props))
+        pool = backend.user_pools[self.physical_id]
+        pool.name = props.get("UserPoolName") or self.logical_id  # the API cannot rename
         self.props = props
         return self
 
@@ -41,6 +41,12 @@ class UserPool(Provider, CloudFormationModel):
         backend = cognitoidp_backends[self.account_id][self.region]
         if self.physical_id in backend.user_pools:
             backend.delete_user_pool(self.physical_id)
+
+
+def _client_config(props: dict[str, Any], logical_id: str) -> dict[str, Any]:
+    config = {k: v for k, v in props.items() if k not in ("UserPoolId", "GenerateSecret")}
+    config.setdefault("ClientName", logical_id)
+    return config
 
 
 class UserPoolClient(Provider, CloudFormationModel):
@@ -51,8 +57,7 @@ class UserPoolClient(Provider, CloudFormationModel):
     def create(cls, props: dict[str, Any], logical_id: str, account_id: str,
                region: str) -> "UserPoolClient":
         backend = cognitoidp_backends[account_id][region]
-        config = {k: v for k, v in props.items() if k not in ("UserPoolId", "GenerateSecret")}
-        config.setdefault("ClientName", logical_id)
+        config = _client_config(props, logical_id)
         client = backend.create_user_pool_client(props["UserPoolId"],
                                                  bool(props.get("GenerateSecret")), config)
         attrs = {"ClientId": client.id, "Name": config["ClientName"],
@@ -60,11 +65,16 @@ class UserPoolClient(Provider, CloudFormationModel):
         return cls(client.id, attrs, props, account_id, region, logical_id)
 
     def update(self, props: dict[str, Any]) -> "UserPoolClient":
-        if props.get("UserPoolId") != self.props.get("UserPoolId"):
-            return super().update(props)  # another pool: a new client, as in AWS
-        config = {k: v for k, v in props.items() if k not in ("UserPoolId", "GenerateSecret")}
+        """In place, as AWS does, unless the pool or GenerateSecret changes (a new client)."""
+        if any(props.get(k) != self.props.get(k) for k in ("UserPoolId", "GenerateSecret")):
+            return super().update(props)
         backend = cognitoidp_backends[self.account_id][self.region]
-        backend.update_user_pool_client(props["UserPoolId"], self.physical_id, config)
+        client = backend.user_pools[props["UserPoolId"]].clients[self.physical_id]
+        # moto's update_user_pool_client merges; CloudFormation resets what the template drops.
+        fresh = type(client)(props["UserPoolId"], client.generate_secret,
+                             _client_config(props, self.logical_id))
+        client.extended_config = fresh.extended_config
+        self.attrs["Name"] = fresh.extended_config["ClientName"]
         self.props = props
         return self
 
