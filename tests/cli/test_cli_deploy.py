@@ -7,15 +7,7 @@ import subprocess
 import sys
 
 from ws.backend import LOCAL_ENDPOINT_VAR
-from ws.testing import queue_template, workspace_files, write_tree
-
-BROKEN = json.dumps({"Resources": {
-    "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}}},
-    "Fn": {"Type": "AWS::Lambda::Function", "Properties": {
-        "Code": {"S3Bucket": "no-such-bucket", "S3Key": "x.zip"}, "Handler": "h.h",
-        "Runtime": "python3.11", "Role": {"Fn::GetAtt": ["Role", "Arn"]}}}},
-    "Outputs": {"Url": {"Value": "none"}}})
-
+from ws.testing import broken_template, queue_template, workspace_files, write_tree
 
 def ws(root, *args, url):
     env = {**os.environ, LOCAL_ENDPOINT_VAR: url}
@@ -25,7 +17,7 @@ def ws(root, *args, url):
 
 def test_failure_report_exit_code_and_plain_output(tmp_path, moto_url):
     root = write_tree(tmp_path / "w", workspace_files(
-        db=(BROKEN, {}),
+        db=(broken_template(outputs=("Url",)), {}),
         app=(queue_template(parameters=["Url"]), {"parameters": {"Url": "${db.Url}"}}),
         lone=(queue_template({"Name": {"Fn::GetAtt": ["Queue", "QueueName"]}}), {})))
     report_file = tmp_path / "run.json"

@@ -6,33 +6,13 @@ import pytest
 from ws import api
 from ws.deploy import RunOptions
 from ws.selection import Selection
-from ws.testing import queue_template, workspace_files, write_tree
-
-FUNCTION = """Transform: AWS::Serverless-2016-10-31
-Parameters:
-  Upstream:
-    Type: String
-Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src/fn/
-      Handler: handler.handler
-      Runtime: python3.11
-      Environment:
-        Variables:
-          UPSTREAM: !Ref Upstream
-Outputs:
-  FnArn:
-    Value: !GetAtt Fn.Arn
-"""
-
+from ws.testing import SAM_FUNCTION, broken_template, queue_template, workspace_files, write_tree
 
 @pytest.fixture
 def root(tmp_path, endpoint):
     files = workspace_files(
         base=(queue_template({"Name": {"Fn::GetAtt": ["Queue", "QueueName"]}, "Fixed": "v1"}), {}),
-        leaf=(FUNCTION, {"parameters": {"Upstream": "${base.Fixed}"}}),
+        leaf=(SAM_FUNCTION, {"parameters": {"Upstream": "${base.Fixed}"}}),
         other=(queue_template(parameters=["Up"]), {"parameters": {"Up": "${base.Name}"}}))
     files["stacks/leaf/src/fn/handler.py"] = "def handler(event, context):\n    return 1\n"
     return write_tree(tmp_path, files)
@@ -62,12 +42,8 @@ def test_only_changed_stacks_deploy(root, aws):
 
 
 def test_failed_stack_is_retried_by_changed(root, aws):
-    broken = queue_template(resources={"Fn": {"Type": "AWS::Lambda::Function", "Properties": {
-        "Code": {"S3Bucket": "missing", "S3Key": "x"}, "Handler": "h.h", "Runtime": "python3.11",
-        "Role": "arn:aws:iam::123456789012:role/none"}}})
     original = (root / "stacks/other/template.yaml").read_text()
-    write_tree(root, {"stacks/other/template.yaml": broken.replace(
-        '"Resources"', '"Parameters": {"Up": {"Type": "String"}}, "Resources"')})
+    write_tree(root, {"stacks/other/template.yaml": broken_template(parameters=("Up",))})
     report = api.deploy(root, "local", RunOptions(changed=True))
     assert {s.stack: s.status for s in report.stacks}["other"] == "failed"
     write_tree(root, {"stacks/other/template.yaml": original})

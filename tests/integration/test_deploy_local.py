@@ -1,25 +1,17 @@
 """Deploy and destroy small workspaces on the local endpoint: order, outputs, failure, recovery."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from ws import api
 from ws.deploy import RunOptions
-from ws.testing import queue_template, workspace_files, write_tree
+from ws.testing import broken_template, queue_template, workspace_files, write_tree
 
 DB = queue_template({"QueueUrl": {"Ref": "Queue"},
                      "QueueArn": {"Value": {"Fn::GetAtt": ["Queue", "Arn"]}}})
 APP = queue_template({"Upstream": {"Ref": "DbQueue"}}, parameters=["DbQueue"])
 LONE = queue_template({"Name": {"Fn::GetAtt": ["Queue", "QueueName"]}})
-# A Lambda whose code bucket does not exist: the endpoint fails the create half-way.
-BROKEN = json.dumps({"Resources": {
-    "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}}},
-    "Fn": {"Type": "AWS::Lambda::Function", "Properties": {
-        "Code": {"S3Bucket": "no-such-bucket", "S3Key": "x.zip"}, "Handler": "h.h",
-        "Runtime": "python3.11", "Role": {"Fn::GetAtt": ["Role", "Arn"]}}}},
-    "Outputs": {"QueueUrl": {"Value": "none"}}})
+BROKEN = broken_template(outputs=("QueueUrl",))
 
 
 @pytest.fixture

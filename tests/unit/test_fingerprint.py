@@ -8,29 +8,12 @@ import pytest
 
 from ws.environment import load_environment
 from ws.fingerprint import fingerprint, static_parts
-from ws.testing import workspace_files, write_tree
+from ws.testing import SAM_FUNCTION, workspace_files, write_tree
 from ws.workspace import load_workspace
-
-TEMPLATE = """Transform: AWS::Serverless-2016-10-31
-Parameters:
-  Url:
-    Type: String
-Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src/fn/
-      Handler: handler.handler
-      Runtime: python3.11
-      Environment:
-        Variables:
-          URL: !Ref Url
-"""
-
 
 @pytest.fixture
 def root(tmp_path):
-    files = workspace_files(app=(TEMPLATE, {"parameters": {"Url": "https://x"}}))
+    files = workspace_files(app=(SAM_FUNCTION, {"parameters": {"Upstream": "https://x"}}))
     files["stacks/app/src/fn/handler.py"] = "def handler(e, c):\n    return 1\n"
     files["shared/lib.txt"] = "v1"
     files["workspace.yaml"] = {"name": "demo", "shared": ["shared"]}
@@ -40,7 +23,7 @@ def root(tmp_path):
 def value(root, params=None, tags=None, env="local"):
     ws = load_workspace(root)
     environment = load_environment(ws, env)
-    return fingerprint(static_parts(ws, environment, "app"), params or {"Url": "https://x"},
+    return fingerprint(static_parts(ws, environment, "app"), params or {"Upstream": "https://x"},
                        tags or {"ws:stack": "app"}).value
 
 
@@ -71,7 +54,7 @@ def test_each_input_changes_it(root, change):
     elif change == "shared":
         (root / "shared/lib.txt").write_text("v2")
     elif change == "parameter":
-        kwargs["params"] = {"Url": "https://y"}
+        kwargs["params"] = {"Upstream": "https://y"}
     elif change == "tags":
         kwargs["tags"] = {"ws:stack": "app", "team": "shop"}
     else:

@@ -51,3 +51,37 @@ def workspace_files(name: str = "demo", env: dict[str, Any] | None = None,
     for stack, (template, config) in stacks.items():
         files.update(stack_files(stack.replace("_", "-"), template, config))
     return files
+
+
+def broken_template(outputs: tuple[str, ...] = (), parameters: tuple[str, ...] = ()) -> str:
+    """A Lambda whose code bucket does not exist: the local endpoint fails the create half-way,
+    leaving the stack in CREATE_IN_PROGRESS (and AWS would roll it back)."""
+    body: dict[str, Any] = {"Resources": {
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}}},
+        "Fn": {"Type": "AWS::Lambda::Function", "Properties": {
+            "Code": {"S3Bucket": "no-such-bucket", "S3Key": "x.zip"}, "Handler": "h.h",
+            "Runtime": "python3.11", "Role": {"Fn::GetAtt": ["Role", "Arn"]}}}},
+        "Outputs": {name: {"Value": "none"} for name in outputs}}
+    if parameters:
+        body["Parameters"] = {p: {"Type": "String"} for p in parameters}
+    return json.dumps(body, indent=1)
+
+
+SAM_FUNCTION = """Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Upstream:
+    Type: String
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/fn/
+      Handler: handler.handler
+      Runtime: python3.11
+      Environment:
+        Variables:
+          UPSTREAM: !Ref Upstream
+Outputs:
+  FnArn:
+    Value: !GetAtt Fn.Arn
+"""
