@@ -75,3 +75,32 @@ def test_destroy_deletes_dependents_first(world):
         concurrency=1, on_event=lambda s, m: order.append(s) if m.startswith("deleting") else None))
     assert report.ok and cloud.stacks == {}
     assert order.index("c") < order.index("b") < order.index("a")
+
+
+def test_second_interrupt_cancels_running_updates_on_aws(world, monkeypatch):
+    import os
+    import signal
+
+    cloud = FakeCloud()
+    deploy(*world, cloud.backend(), RunOptions())  # everything exists: the next run updates
+    cancelled = []
+
+    class Cfn(type(cloud.client("cloudformation"))):
+        def cancel_update_stack(self, StackName):
+            cancelled.append(StackName)
+
+    def slow_interrupting(seconds):  # Ctrl-C twice while stack a updates
+        import time
+        for _ in range(2):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.25)
+
+    cloud.sleep = slow_interrupting
+    cloud.latency = {"demo-local-a": 1.0}
+    backend = cloud.backend()
+    aws = type(backend)("aws", backend.region, backend.account_id,
+                        lambda service: Cfn(cloud) if service == "cloudformation"
+                        else cloud.client(service))
+    with pytest.raises(KeyboardInterrupt):
+        deploy(*world, aws, RunOptions(concurrency=1))
+    assert cancelled == ["demo-local-a"]

@@ -99,8 +99,14 @@ def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) 
         opts.on_finish(_report(env, name, outcome, deploying=True))
 
     weights = load_durations(ws.state_dir, env.name)
+    def abandon(running: list[str]) -> None:
+        """On AWS, cancel the updates still running (CloudFormation rolls them back)."""
+        if backend.kind == "aws":
+            for name in running:
+                ops.cancel_update(env.stack_name(name))
+
     report = _run(env, "deploy", graph.dag.subgraph(selected), work, finished,
-                  opts, started, graph, ws.concurrency, weights)
+                  opts, started, graph, ws.concurrency, weights, abandon)
     save_durations(ws.state_dir, env.name, report)
     return report
 
@@ -131,11 +137,22 @@ def destroy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions)
 
 def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], StackResult],
          finished: Callable[[str, scheduler.Outcome], None], opts: RunOptions, started: float,
-         graph: StackGraph, default_concurrency: int, weights: dict[str, float]) -> RunReport:
-    hooks = scheduler.Hooks(on_finish=finished, on_interrupt=opts.on_interrupt)
-    outcomes = scheduler.run(dag, work, concurrency=opts.concurrency or default_concurrency,
-                             weights=weights, fail_fast=opts.fail_fast, hooks=hooks,
-                             clock=opts.clock)
+         graph: StackGraph, default_concurrency: int, weights: dict[str, float],
+         abandon: Callable[[list[str]], None] = lambda running: None) -> RunReport:
+    running: set[str] = set()
+
+    def done(name: str, outcome: scheduler.Outcome) -> None:
+        running.discard(name)
+        finished(name, outcome)
+    hooks = scheduler.Hooks(on_start=running.add, on_finish=done,
+                            on_interrupt=opts.on_interrupt)
+    try:
+        outcomes = scheduler.run(dag, work, concurrency=opts.concurrency or default_concurrency,
+                                 weights=weights, fail_fast=opts.fail_fast, hooks=hooks,
+                                 clock=opts.clock)
+    except KeyboardInterrupt:  # the second Ctrl-C: stop waiting
+        abandon(sorted(running))
+        raise
     deploying = action == "deploy"
     reports = [_report(env, name, outcomes[name], deploying) for name in nx.topological_sort(dag)]
     for item in reports:

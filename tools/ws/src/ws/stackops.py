@@ -81,6 +81,14 @@ class StackOps:
             return StackResult("absent", "DELETE_COMPLETE")
         return self._delete(name, current["StackId"], on_event)
 
+    def cancel_update(self, name: str) -> bool:
+        """Ask CloudFormation to cancel an update in progress; False if there was none."""
+        try:
+            self.cfn.cancel_update_stack(StackName=name)
+        except ClientError:
+            return False  # not updating (creating, or already done): nothing to cancel
+        return True
+
     def outputs(self, name: str) -> dict[str, str] | None:
         stack = self.describe(name)
         return None if stack is None else _outputs(stack)
