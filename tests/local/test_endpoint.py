@@ -36,6 +36,16 @@ def test_start_is_idempotent_and_stop_ends_it(tmp_path):
         urllib.request.urlopen(f"http://127.0.0.1:{info.port}/moto-api/", timeout=1)
 
 
+def test_two_runs_starting_at_once_share_one_endpoint(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(lambda _: endpoint.start(tmp_path), range(2))
+    try:
+        assert first == second == endpoint.status(tmp_path)
+    finally:
+        endpoint.stop(tmp_path)
+
+
 def test_stale_record_is_cleaned_and_replaced(tmp_path):
     state = tmp_path / "local" / "endpoint.json"
     state.parent.mkdir()

@@ -164,7 +164,9 @@ def test_environment_override_checked_against_template(tmp_path):
     assert str(err).startswith("environments/local.yaml:4: parameter 'Nope' is not declared")
 
 
-def test_environment_prefix_must_make_valid_stack_names(tmp_path):
-    env = {"target": "local", "prefix": "{workspace}_{env}!"}
+def test_environment_naming_must_make_valid_stack_names(tmp_path):
+    env = {"target": "local", "naming": "{workspace}_{env}!-{stack}"}
     files = workspace_files(db=(queue_template(), {}), env=env)
-    assert "does not make valid CloudFormation stack names" in str(error_of(tmp_path, files))
+    err = str(error_of(tmp_path, files))
+    assert err.startswith("environments/local.yaml:2: stack name 'demo_local!-db'")
+    assert "is not valid in CloudFormation" in err

@@ -9,7 +9,8 @@ from . import deploy as deploying
 from . import plan as planning
 from . import prune as pruning
 from .backend import connect
-from .deployed import read_outputs
+from .deployed import deployed_stacks, read_outputs
+from .envlist import DeployedEnv, list_environments
 from .deploy import RunOptions
 from .errors import ConfigError
 from .environment import Environment, load_environment
@@ -19,6 +20,7 @@ from .local import endpoint
 from .local.endpoint import EndpointInfo
 from .plan import PlanItem
 from .results import RunReport
+from .secrets import Secrets
 from .selection import Selection
 from .stackops import StackOps, StackResult
 from .validate import Validation
@@ -26,23 +28,27 @@ from .validate import validate as validate_workspace
 from .workspace import Workspace, find_root, load_workspace
 
 
-def load(start: Path, env_name: str) -> tuple[Workspace, Environment]:
+def load(start: Path, env_name: str, owner: str | None = None) -> tuple[Workspace, Environment]:
     ws = load_workspace(find_root(start))
-    return ws, load_environment(ws, env_name)
+    return ws, load_environment(ws, env_name, owner)
 
 
-def graph_text(start: Path, env_name: str, fmt: str) -> str:
-    ws, env = load(start, env_name)
+def environment(start: Path, env_name: str, owner: str | None = None) -> Environment:
+    return load(start, env_name, owner)[1]
+
+
+def graph_text(start: Path, env_name: str, fmt: str, owner: str | None = None) -> str:
+    ws, env = load(start, env_name, owner)
     return render(build_graph(ws, env), fmt)
 
 
-def validate(start: Path, env_name: str) -> Validation:
-    return validate_workspace(*load(start, env_name))
+def validate(start: Path, env_name: str, owner: str | None = None) -> Validation:
+    return validate_workspace(*load(start, env_name, owner))
 
 
 def deploy(start: Path, env_name: str, opts: RunOptions,
-           selection: Selection | None = None) -> RunReport:
-    ws, env = load(start, env_name)
+           selection: Selection | None = None, owner: str | None = None) -> RunReport:
+    ws, env = load(start, env_name, owner)
     build_graph(ws, env)  # bad input fails before an endpoint starts or AWS is called
     backend = connect(ws, env)
     if selection is not None:
@@ -50,35 +56,53 @@ def deploy(start: Path, env_name: str, opts: RunOptions,
     return deploying.deploy(ws, env, backend, opts)
 
 
-def destroy(start: Path, env_name: str, opts: RunOptions) -> RunReport:
-    ws, env = load(start, env_name)
+def destroy(start: Path, env_name: str, opts: RunOptions, owner: str | None = None) -> RunReport:
+    ws, env = load(start, env_name, owner)
     build_graph(ws, env)
     return deploying.destroy(ws, env, connect(ws, env), opts)
 
 
-def plan(start: Path, env_name: str, selection: Selection) -> list[PlanItem]:
-    ws, env = load(start, env_name)
+def plan(start: Path, env_name: str, selection: Selection,
+         owner: str | None = None) -> list[PlanItem]:
+    ws, env = load(start, env_name, owner)
     build_graph(ws, env)
-    cfn = connect(ws, env).client("cloudformation")
-    return planning.plan(ws, env, cfn, selection.resolve(ws, env, lambda: cfn))
+    backend = connect(ws, env)
+    cfn = backend.client("cloudformation")
+    return planning.plan(ws, env, cfn, selection.resolve(ws, env, lambda: cfn),
+                         Secrets(backend.client))
 
 
-def orphans(start: Path, env_name: str) -> list[PlanItem]:
-    ws, env = load(start, env_name)
+def orphans(start: Path, env_name: str, owner: str | None = None) -> list[PlanItem]:
+    ws, env = load(start, env_name, owner)
     return pruning.find_orphans(ws, env, connect(ws, env).client("cloudformation"))
 
 
 def prune(start: Path, env_name: str, items: list[PlanItem],
-          on_event: Callable[[str, str], None]) -> dict[str, StackResult]:
-    ws, env = load(start, env_name)
+          on_event: Callable[[str, str], None], owner: str | None = None) -> dict[str, StackResult]:
+    ws, env = load(start, env_name, owner)
     backend = connect(ws, env)
     ops = StackOps(backend.client("cloudformation"), synchronous=backend.synchronous)
     return pruning.prune(items, ops, on_event)
 
 
-def outputs(start: Path, env_name: str) -> dict[str, dict[str, str] | None]:
-    ws, env = load(start, env_name)
+def outputs(start: Path, env_name: str,
+            owner: str | None = None) -> dict[str, dict[str, str] | None]:
+    ws, env = load(start, env_name, owner)
     return read_outputs(ws, env, connect(ws, env).client("cloudformation"))
+
+
+def deployed_names(start: Path, env_name: str, stacks: tuple[str, ...] | None,
+                   owner: str | None = None) -> list[str]:
+    """Stack names of the environment (or of `stacks`) that exist now."""
+    ws, env = load(start, env_name, owner)
+    graph = build_graph(ws, env)
+    names = [env.stack_name(n) for n in deploying.select(graph, stacks)]
+    live = deployed_stacks(connect(ws, env).client("cloudformation"), set(names))
+    return [n for n in names if n in live]
+
+
+def env_list(start: Path) -> tuple[list[DeployedEnv], list[str]]:
+    return list_environments(load_workspace(find_root(start)))
 
 
 def load_report(path: Path) -> RunReport:

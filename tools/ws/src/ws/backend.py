@@ -65,16 +65,27 @@ def local_endpoint_url(ws: Workspace) -> str:
 def connect(ws: Workspace, env: Environment, endpoint_url: str | None = None) -> Backend:
     """A Backend for `env`: local starts/attaches the endpoint, aws checks the account."""
     if env.target == "local":
-        session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
-                                region_name=env.region)
-        url = endpoint_url or local_endpoint_url(ws)
-        return Backend("local", env.region, LOCAL_ACCOUNT, _factory(session, url), url)
-    session = boto3.Session(profile_name=env.profile, region_name=env.region)
+        return local_backend(env.region, endpoint_url or local_endpoint_url(ws))
+    session = aws_session(env.profile, env.region)
     account = _caller_account(session, env)
     if env.account_id and account != env.account_id:
         raise WsError(f"{env.file} expects account {env.account_id}, but the credentials "
                       f"are for account {account}", "use the right profile or credentials")
     return Backend("aws", env.region, account, _factory(session, None))
+
+
+def local_backend(region: str, url: str) -> Backend:
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                            region_name=region)
+    return Backend("local", region, LOCAL_ACCOUNT, _factory(session, url), url)
+
+
+def aws_session(profile: str | None, region: str) -> boto3.Session:
+    try:
+        return boto3.Session(profile_name=profile, region_name=region)
+    except BotoCoreError as exc:  # e.g. the profile does not exist
+        raise WsError(f"cannot use AWS profile {profile!r}: {exc}",
+                      "configure it (aws configure --profile NAME) or fix 'profile'") from None
 
 
 def _factory(session: boto3.Session, url: str | None) -> Callable[[str], Any]:

@@ -50,8 +50,16 @@ def _split(ctx: click.Context, param: click.Parameter,
     return None if value is None else tuple(s.strip() for s in value.split(",") if s.strip())
 
 
-env_option = click.option("--env", "-e", "env_name", required=True, metavar="ENV",
-                          help="Environment: a file environments/ENV.yaml.")
+owner_option = click.option("--owner", metavar="NAME",
+                            help="Per-developer environments: whose stacks (default: you, "
+                                 "from git user.name or the OS user).")
+
+
+def env_option(command: Callable) -> Callable:
+    """--env (required) and --owner."""
+    command = owner_option(command)
+    return click.option("--env", "-e", "env_name", required=True, metavar="ENV",
+                        help="Environment: a file environments/ENV.yaml.")(command)
 stacks_option = click.option("--stacks", callback=_split, metavar="A,B",
                              help="Only these stacks (comma-separated).")
 
@@ -78,19 +86,21 @@ def cli(ctx: click.Context, workspace: Path | None, debug: bool) -> None:
 
 @cli.command()
 @click.option("--env", "-e", "env_name", default="local", show_default=True, metavar="ENV")
+@owner_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.pass_obj
-def graph(settings: Settings, env_name: str, fmt: str) -> None:
+def graph(settings: Settings, env_name: str, owner: str | None, fmt: str) -> None:
     """Show the stacks' dependency graph."""
-    click.echo(api.graph_text(settings.start, env_name, fmt))
+    click.echo(api.graph_text(settings.start, env_name, fmt, owner))
 
 
 @cli.command()
 @click.option("--env", "-e", "env_name", default="local", show_default=True, metavar="ENV")
+@owner_option
 @click.pass_obj
-def validate(settings: Settings, env_name: str) -> None:
+def validate(settings: Settings, env_name: str, owner: str | None) -> None:
     """Check configuration, graph and every template (cfn-lint)."""
-    result = api.validate(settings.start, env_name)
+    result = api.validate(settings.start, env_name, owner)
     for finding in result.findings:
         click.echo(f"{finding.level}: {finding}", err=finding.level == "error")
     stacks = len(result.graph.dag)
@@ -115,30 +125,47 @@ def validate(settings: Settings, env_name: str) -> None:
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON run report here.")
 @click.pass_obj
-def deploy(settings: Settings, env_name: str, stacks: tuple[str, ...] | None, since: str | None,
-           with_dependencies: bool, concurrency: int | None, fail_fast: bool, changed: bool,
-           prune: bool, yes: bool, report_file: Path | None) -> None:
+def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[str, ...] | None,
+           since: str | None, with_dependencies: bool, concurrency: int | None, fail_fast: bool,
+           changed: bool, prune: bool, yes: bool, report_file: Path | None) -> None:
     """Deploy the environment's stacks in dependency order and print their outputs."""
     console = Console(highlight=False)
     chosen = Selection(stacks, since, with_dependencies)
-    report = _observed(console, lambda opts: api.deploy(settings.start, env_name, opts, chosen),
+    env = api.environment(settings.start, env_name, owner)
+    if env.protected:
+        console.print(render.plan_table(api.plan(settings.start, env_name, chosen, owner)))
+        _confirm(f"deploy to protected environment {env_name}?", yes, "deploying to " + env_name)
+    report = _observed(console,
+                       lambda opts: api.deploy(settings.start, env_name, opts, chosen, owner),
                        RunOptions(concurrency=concurrency, fail_fast=fail_fast, changed=changed))
     if prune and report.ok:
-        _prune(console, settings, env_name, yes)
+        _prune(console, settings, env_name, owner, yes)
     _finish(console, report, report_file, show_outputs=True)
 
 
-def _prune(console: Console, settings: Settings, env_name: str, yes: bool) -> None:
-    items = api.orphans(settings.start, env_name)
+def _confirm(question: str, yes: bool, what: str) -> None:
+    """Ask on a terminal; elsewhere --yes is required."""
+    if yes:
+        return
+    if not interactive():
+        raise UsageError(f"{what} needs confirmation: run on a terminal or add --yes")
+    click.confirm(question, abort=True)
+
+
+def interactive() -> bool:
+    """Is someone at a terminal to answer a question?"""
+    return sys.stdin.isatty()
+
+
+def _prune(console: Console, settings: Settings, env_name: str, owner: str | None,
+           yes: bool) -> None:
+    items = api.orphans(settings.start, env_name, owner)
     if not items:
         click.echo("prune: no orphaned stacks")
         return
     click.echo("orphaned stacks (newest first): " + ", ".join(i.stack_name for i in items))
-    if not yes:
-        if not sys.stdin.isatty():
-            raise UsageError("--prune needs confirmation: run on a terminal or add --yes")
-        click.confirm(f"delete {len(items)} stack(s)?", abort=True)
-    results = api.prune(settings.start, env_name, items, render.event_printer(console))
+    _confirm(f"delete {len(items)} stack(s)?", yes, "--prune")
+    results = api.prune(settings.start, env_name, items, render.event_printer(console), owner)
     failed = [f"{name}: {r.reason}" for name, r in results.items() if not r.ok]
     if failed:
         raise DeployError("prune failed: " + "; ".join(failed))
@@ -148,15 +175,23 @@ def _prune(console: Console, settings: Settings, env_name: str, yes: bool) -> No
 @env_option
 @stacks_option
 @click.option("--concurrency", type=click.IntRange(1, 64), help="Stacks deleted at once.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (protected environments).")
+@click.option("--disable-termination-protection", "unprotect", is_flag=True,
+              help="Turn termination protection off, then delete.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_obj
-def destroy(settings: Settings, env_name: str, stacks: tuple[str, ...] | None,
-            concurrency: int | None,
+def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[str, ...] | None,
+            concurrency: int | None, yes: bool, unprotect: bool,
             report_file: Path | None) -> None:
-    """Delete the environment's stacks, dependents first."""
+    """Delete the environment's stacks (one owner's, in a per-developer one), dependents first."""
     console = Console(highlight=False)
-    report = _observed(console, lambda opts: api.destroy(settings.start, env_name, opts),
-                       RunOptions(stacks, concurrency))
+    env = api.environment(settings.start, env_name, owner)
+    if env.protected:
+        names = api.deployed_names(settings.start, env_name, stacks, owner)
+        click.echo(f"would delete from {env_name}: " + (", ".join(names) or "nothing deployed"))
+        _confirm(f"destroy protected environment {env_name}?", yes, "destroying " + env_name)
+    report = _observed(console, lambda opts: api.destroy(settings.start, env_name, opts, owner),
+                       RunOptions(stacks, concurrency, unprotect=unprotect))
     _finish(console, report, report_file, show_outputs=False)
 
 
@@ -202,10 +237,11 @@ def _write_report(report: RunReport, path: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.pass_obj
-def plan_command(settings: Settings, env_name: str, stacks: tuple[str, ...] | None,
-                 since: str | None, with_dependencies: bool, fmt: str) -> None:
+def plan_command(settings: Settings, env_name: str, owner: str | None,
+                 stacks: tuple[str, ...] | None, since: str | None, with_dependencies: bool,
+                 fmt: str) -> None:
     """Show what `ws deploy --changed` would do to each stack, and why."""
-    items = api.plan(settings.start, env_name, Selection(stacks, since, with_dependencies))
+    items = api.plan(settings.start, env_name, Selection(stacks, since, with_dependencies), owner)
     if fmt == "json":
         click.echo(json.dumps(as_dicts(items), indent=2))
     else:
@@ -226,13 +262,33 @@ def report_command(report_json: Path, html_file: Path) -> None:
 @env_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def outputs(settings: Settings, env_name: str, as_json: bool) -> None:
+def outputs(settings: Settings, env_name: str, owner: str | None, as_json: bool) -> None:
     """Print every deployed stack's outputs."""
-    values = api.outputs(settings.start, env_name)
+    values = api.outputs(settings.start, env_name, owner)
     if as_json:
         click.echo(json.dumps(values, indent=2, sort_keys=True))
     else:
         Console(highlight=False).print(render.outputs_table(values))
+
+
+@cli.group("env")
+def env_group() -> None:
+    """Environments: what is deployed, and whose."""
+
+
+@env_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def env_list(settings: Settings, as_json: bool) -> None:
+    """Deployed environments and owners (from stack tags), stack counts, last deploy."""
+    found, problems = api.env_list(settings.start)
+    if as_json:
+        click.echo(json.dumps({"environments": [e.as_dict() for e in found],
+                               "unreadable": problems}, indent=2))
+        return
+    Console(highlight=False).print(render.env_table(found))
+    for problem in problems:
+        click.echo(f"note: {problem}", err=True)
 
 
 @cli.group()

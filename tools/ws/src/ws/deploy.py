@@ -8,10 +8,12 @@ from typing import Callable
 import networkx as nx
 
 from . import refs, scheduler
+from .inputs import names_to_read, outside_outputs, substitute
+from .secrets import Secrets
 from .backend import Backend
 from .build import SamBuilder
 from .environment import Environment
-from .errors import DeployError, UsageError
+from .errors import UsageError
 from .graph import StackGraph, build_graph
 from .history import load_durations, save_durations
 from .prepare import Preparer, ensure_bucket, s3_uploader
@@ -36,6 +38,7 @@ class RunOptions:
     on_finish: Callable[[StackReport], None] = lambda report: None
     on_interrupt: Callable[[int], None] = lambda running: None
     changed: bool = False
+    unprotect: bool = False  # destroy: turn termination protection off first
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], None] = field(default=time.sleep)
 
@@ -44,9 +47,10 @@ def select(graph: StackGraph, names: tuple[str, ...] | None) -> list[str]:
     """The stacks to act on: all of the graph (None), or the named ones (which must be in it)."""
     if names is None:
         return graph.order()
+    left_out = graph.left_out()
     for name in names:
-        if name in graph.skipped:
-            raise UsageError(f"stack {name!r} is {graph.skipped[name]}")
+        if name in left_out:
+            raise UsageError(f"stack {name!r} is not deployed in this environment ({left_out[name]})")
         if name not in graph.dag:
             raise UsageError(f"unknown stack {name!r}",
                              f"known stacks: {', '.join(sorted(graph.dag))}")
@@ -54,8 +58,9 @@ def select(graph: StackGraph, names: tuple[str, ...] | None) -> list[str]:
 
 
 def stack_tags(ws: Workspace, env: Environment, name: str) -> dict[str, str]:
+    owner = {"ws:owner": env.owner} if env.owner else {}
     return {**env.tags, **ws.stacks[name].tags, "ws:workspace": ws.name, "ws:env": env.name,
-            "ws:stack": name}
+            "ws:stack": name, **owner}
 
 
 def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) -> RunReport:
@@ -74,29 +79,31 @@ def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) 
     preparer = Preparer(backend, ws.root, bucket, SamBuilder(ws.state_dir / "build"))
     prepared = {name: preparer.prepare(ws.stacks[name]) for name in selected}
     static = {name: static_parts(ws, env, name) for name in selected}
-    live = deployed_stacks(cfn, {env.stack_name(name) for name in graph.dag})
-    outputs = _outside_outputs(graph, selected, env, live)
+    live = deployed_stacks(cfn, names_to_read(graph, env))
+    outputs = outside_outputs(graph, selected, env, live)
+    secrets = _secrets(backend, graph, selected)
     ensure_bucket(s3, bucket, backend.region)
     upload = s3_uploader(s3, bucket)
+    on_event = opts.on_event
+    opts.on_event = lambda stack, message: on_event(stack, secrets.mask(message))
 
     def work(name: str) -> StackResult:
-        params = {key: refs.substitute(value, lambda r: _output(outputs, r))
-                  for key, value in graph.params[name].items()}
+        params, printed = secrets.apply(substitute(graph.params[name], outputs))
         tags = stack_tags(ws, env, name)
-        print_ = fingerprint(static[name], params, tags)
+        print_ = fingerprint(static[name], printed, tags)
         current = live.get(env.stack_name(name))
         if opts.changed and is_current(current, print_):
             return StackResult("unchanged", current["StackStatus"], outputs_of(current))
         for key, data in prepared[name].uploads.items():
             upload(key, data)
         req = StackRequest(env.stack_name(name), prepared[name].template, params,
-                           {**tags, **print_.tags()})
+                           {**tags, **print_.tags()}, termination_protection=env.protected)
         return ops.deploy(req, lambda message: opts.on_event(name, message))
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
         if outcome.status == scheduler.SUCCEEDED:
             outputs[name] = outcome.value.outputs
-        opts.on_finish(_report(env, name, outcome, deploying=True))
+        opts.on_finish(_report(env, name, outcome, deploying=True, mask=secrets.mask))
 
     weights = load_durations(ws.state_dir, env.name)
     def abandon(running: list[str]) -> None:
@@ -106,9 +113,21 @@ def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) 
                 ops.cancel_update(env.stack_name(name))
 
     report = _run(env, "deploy", graph.dag.subgraph(selected), work, finished,
-                  opts, started, graph, ws.concurrency, weights, abandon)
+                  opts, started, graph, ws.concurrency, weights, abandon, secrets.mask)
     save_durations(ws.state_dir, env.name, report)
     return report
+
+
+def _secrets(backend: Backend, graph: StackGraph, selected: list[str]) -> Secrets:
+    """Read, before anything deploys, every secret whose name needs no upstream output."""
+    secrets = Secrets(backend.client)
+    values = [v for name in selected for v in graph.params[name].values()]
+    secrets.prepare(values)
+    for value in values:
+        found = refs.secret_of(value)
+        if found and not refs.parse(value):
+            secrets.read(*found)
+    return secrets
 
 
 def is_current(stack: dict | None, print_: Fingerprint) -> bool:
@@ -124,9 +143,11 @@ def destroy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions)
     selected = select(graph, opts.stacks)
     ops = StackOps(backend.client("cloudformation"), synchronous=backend.synchronous,
                    sleep=opts.sleep, poll=0.2 if backend.synchronous else 5.0)
+    _check_protection(ops, env, selected, opts.unprotect)
 
     def work(name: str) -> StackResult:
-        return ops.delete(env.stack_name(name), lambda message: opts.on_event(name, message))
+        return ops.delete(env.stack_name(name), lambda message: opts.on_event(name, message),
+                          unprotect=opts.unprotect)
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
         opts.on_finish(_report(env, name, outcome, deploying=False))
@@ -135,10 +156,21 @@ def destroy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions)
     return _run(env, "destroy", reverse, work, finished, opts, started, graph, ws.concurrency, {})
 
 
+def _check_protection(ops: StackOps, env: Environment, selected: list[str],
+                      unprotect: bool) -> None:
+    """Refuse, before deleting anything, to destroy stacks with termination protection."""
+    protected = [env.stack_name(n) for n in selected if ops.is_protected(env.stack_name(n))]
+    if protected and not unprotect:
+        raise UsageError(f"termination protection is on for {', '.join(protected)}",
+                         f"to delete them anyway: ws destroy --env {env.name} "
+                         "--disable-termination-protection")
+
+
 def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], StackResult],
          finished: Callable[[str, scheduler.Outcome], None], opts: RunOptions, started: float,
          graph: StackGraph, default_concurrency: int, weights: dict[str, float],
-         abandon: Callable[[list[str]], None] = lambda running: None) -> RunReport:
+         abandon: Callable[[list[str]], None] = lambda running: None,
+         mask: Callable[[str], str] = str) -> RunReport:
     running: set[str] = set()
 
     def done(name: str, outcome: scheduler.Outcome) -> None:
@@ -154,19 +186,20 @@ def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], S
         abandon(sorted(running))
         raise
     deploying = action == "deploy"
-    reports = [_report(env, name, outcomes[name], deploying) for name in nx.topological_sort(dag)]
+    reports = [_report(env, name, outcomes[name], deploying, mask)
+               for name in nx.topological_sort(dag)]
     for item in reports:
         item.waited_for = sorted(dag.predecessors(item.stack))
         if item.status in (BLOCKED, NOT_RUN):  # never started, so never reported on finish
             opts.on_finish(item)
     reports += [StackReport(name, env.stack_name(name), SKIPPED, why)
-                for name, why in sorted(graph.skipped.items())]
+                for name, why in graph.left_out().items()]
     interrupted = any(o.reason == scheduler.INTERRUPTED for o in outcomes.values())
     return RunReport(action, env.name, reports, started, opts.clock(), interrupted)
 
 
 def _report(env: Environment, name: str, outcome: scheduler.Outcome,
-            deploying: bool) -> StackReport:
+            deploying: bool, mask: Callable[[str], str] = str) -> StackReport:
     result: StackResult | None = outcome.value
     if outcome.status == scheduler.SUCCEEDED and result is not None:
         status = {"created": DEPLOYED, "updated": DEPLOYED, "unchanged": UNCHANGED,
@@ -175,28 +208,5 @@ def _report(env: Environment, name: str, outcome: scheduler.Outcome,
         return StackReport(name, env.stack_name(name), status, "", outputs,
                            outcome.started, outcome.ended)
     status = {scheduler.FAILED: FAILED, scheduler.BLOCKED: BLOCKED}.get(outcome.status, NOT_RUN)
-    return StackReport(name, env.stack_name(name), status, outcome.reason, {},
+    return StackReport(name, env.stack_name(name), status, mask(outcome.reason), {},
                        outcome.started, outcome.ended)
-
-
-def _outside_outputs(graph: StackGraph, selected: list[str], env: Environment,
-                     live: dict[str, dict]) -> dict[str, dict[str, str]]:
-    """Outputs of upstream stacks that this run does not deploy: they must already exist."""
-    outside = sorted({up for name in selected for up in graph.upstream(name)} - set(selected))
-    outputs = {}
-    for up in outside:
-        stack = live.get(env.stack_name(up))
-        if stack is None:
-            raise UsageError(f"{up} is not deployed in environment {env.name}, "
-                             f"and selected stacks depend on it",
-                             "deploy it first or add it to --stacks")
-        outputs[up] = outputs_of(stack)
-    return outputs
-
-
-def _output(outputs: dict[str, dict[str, str]], ref: refs.Ref) -> str:
-    try:
-        return outputs[ref.stack][ref.output]
-    except KeyError:
-        raise DeployError(f"{ref}: stack {ref.stack} has no output {ref.output} "
-                          "after its deploy") from None

@@ -112,8 +112,10 @@ class FakeCloudFormation:
             if StackName in self.cloud.stacks:
                 raise _error("AlreadyExistsException", f"Stack [{StackName}] already exists")
             stack_id = f"arn:fake:cloudformation:stack/{StackName}/{next(self.cloud.ids)}"
-            self.cloud.stacks[StackName] = {"StackName": StackName, "StackId": stack_id,
-                                            "StackStatus": "CREATE_IN_PROGRESS", "_events": []}
+            self.cloud.stacks[StackName] = {
+                "StackName": StackName, "StackId": stack_id, "StackStatus": "CREATE_IN_PROGRESS",
+                "EnableTerminationProtection": bool(args.pop("EnableTerminationProtection", False)),
+                "_events": []}
         return self._operate(StackName, "CREATE", args)
 
     def update_stack(self, StackName: str, **args: Any) -> dict:
@@ -121,11 +123,23 @@ class FakeCloudFormation:
         self.describe_stacks(StackName)
         return self._operate(StackName, "UPDATE", args)
 
+    def update_termination_protection(self, StackName: str,
+                                      EnableTerminationProtection: bool) -> dict:
+        self._count("UpdateTerminationProtection")
+        stack = self.describe_stacks(StackName)["Stacks"][0]
+        with self.cloud.lock:
+            self.cloud.stacks[stack["StackName"]]["EnableTerminationProtection"] = \
+                EnableTerminationProtection
+        return {"StackId": stack["StackId"]}
+
     def delete_stack(self, StackName: str) -> dict:
         self._count("DeleteStack")
         with self.cloud.lock:
             for name, stack in list(self.cloud.stacks.items()):
                 if StackName in (name, stack["StackId"]):
+                    if stack["EnableTerminationProtection"]:
+                        raise _error("ValidationError", f"Stack [{name}] cannot be deleted "
+                                     "while TerminationProtection is enabled")
                     stack["StackStatus"] = "DELETE_COMPLETE"
                     self.cloud.deleted[stack["StackId"]] = self.cloud.stacks.pop(name)
         return {}

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from . import refs
-from .environment import Environment
+from .environment import Environment, SharedStack
 from .errors import ConfigError
 from .templates import static_value
 from .workspace import Workspace
@@ -18,7 +18,8 @@ class StackGraph:
 
     dag: nx.DiGraph
     params: dict[str, dict[str, str]]
-    skipped: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # mocks left out, and why
+    shared: dict[str, SharedStack] = field(default_factory=dict)  # read from another env
 
     def order(self) -> list[str]:
         """A deterministic dependency order."""
@@ -27,9 +28,16 @@ class StackGraph:
     def upstream(self, stack: str) -> list[str]:
         return sorted(self.dag.predecessors(stack))
 
+    def left_out(self) -> dict[str, str]:
+        """Stacks of the workspace this environment does not deploy, with the reason."""
+        shared = {name: f"shared: uses {s.stack_name} from environment {s.env}"
+                  for name, s in self.shared.items()}
+        return dict(sorted({**self.skipped, **shared}.items()))
+
 
 def builtin_values(ws: Workspace, env: Environment) -> dict[str, str]:
-    return {"prefix": env.prefix, "env": env.name, "workspace": ws.name, "region": env.region}
+    return {"prefix": env.prefix, "env": env.name, "workspace": ws.name, "region": env.region,
+            "owner": env.owner or ""}
 
 
 def parameter_values(ws: Workspace, env: Environment, stack: str) -> dict[str, str]:
@@ -44,13 +52,13 @@ def build_graph(ws: Workspace, env: Environment) -> StackGraph:
     """Build and check the graph; mocks are left out where the environment turns them off."""
     skipped = {name: "mock: skipped in this environment" for name, s in ws.stacks.items()
                if s.mock and not env.mocks}
-    active = [name for name in sorted(ws.stacks) if name not in skipped]
+    active = [name for name in sorted(ws.stacks) if name not in skipped and name not in env.shared]
     dag = nx.DiGraph()
     dag.add_nodes_from(active)
     params = {name: parameter_values(ws, env, name) for name in active}
     missing: list[str] = []
     for name in active:
-        _add_explicit(dag, ws, name, skipped)
+        _add_explicit(dag, ws, name, {*skipped, *env.shared})
         _add_references(dag, env, name, params[name], skipped, missing)
     _add_imports(dag, ws, env, params, skipped, missing)
     if missing:
@@ -58,7 +66,7 @@ def build_graph(ws: Workspace, env: Environment) -> StackGraph:
                           + "\n  ".join(missing),
                           f"set them under 'parameters:' in {env.file}")
     _check_acyclic(dag)
-    return StackGraph(dag=dag, params=params, skipped=skipped)
+    return StackGraph(dag=dag, params=params, skipped=skipped, shared=dict(env.shared))
 
 
 def _add_edge(dag: nx.DiGraph, upstream: str, downstream: str, reason: str) -> None:
@@ -68,9 +76,10 @@ def _add_edge(dag: nx.DiGraph, upstream: str, downstream: str, reason: str) -> N
         dag.add_edge(upstream, downstream, reasons=[reason])
 
 
-def _add_explicit(dag: nx.DiGraph, ws: Workspace, name: str, skipped: dict[str, str]) -> None:
+def _add_explicit(dag: nx.DiGraph, ws: Workspace, name: str, left_out: set[str]) -> None:
     for dep in ws.stacks[name].depends_on:
-        if dep not in skipped:  # a mock stands in for something that exists where it is off
+        # a mock stands in for something that exists where it is off; a shared stack exists
+        if dep not in left_out:
             _add_edge(dag, dep, name, "depends_on")
 
 
@@ -78,6 +87,8 @@ def _add_references(dag: nx.DiGraph, env: Environment, name: str, params: dict[s
                     skipped: dict[str, str], missing: list[str]) -> None:
     for key, value in sorted(params.items()):
         for ref in refs.parse(value):
+            if ref.stack in env.shared:
+                continue  # its outputs are read from the shared stack when deploying
             if ref.stack in skipped:
                 missing.append(f"{name}: parameter {key} (was {ref} from mock stack {ref.stack})")
             else:
@@ -98,7 +109,7 @@ def _add_imports(dag: nx.DiGraph, ws: Workspace, env: Environment,
                  missing: list[str]) -> None:
     exporters: dict[str, str] = {}
     for name in ws.stacks:
-        variables = _static_variables(ws, env, name, params.get(name, {}))
+        variables = _static_variables(ws, env, name, parameter_values(ws, env, name))
         for expr in ws.stacks[name].template.exports().values():
             export = static_value(expr, variables)
             if export is not None:
@@ -109,6 +120,11 @@ def _add_imports(dag: nx.DiGraph, ws: Workspace, env: Environment,
             source = exporters.get(static_value(expr, variables) or "")
             if source in skipped:
                 missing.append(f"{name}: Fn::ImportValue of an export of mock stack {source}")
+            elif source in env.shared:
+                raise ConfigError(f"{name} imports an export of {source}, which {env.file} "
+                                  f"shares from environment {env.shared[source].env}",
+                                  f"pass the value as a ${{{source}.Output}} parameter instead, "
+                                  f"or do not share {source}")
             elif source and source != name:
                 _add_edge(dag, source, name, f"imports {static_value(expr, variables)}")
 

@@ -8,8 +8,11 @@ from . import refs
 from .deploy import select, stack_tags
 from .deployed import deployed_stacks, outputs_of, parameters_of, tags_of
 from .environment import Environment
+from .errors import DeployError
 from .fingerprint import FINGERPRINT_TAG, fingerprint, static_parts
 from .graph import StackGraph, build_graph
+from .inputs import substitute
+from .secrets import Secrets
 from .stackops import GOOD
 from .workspace import Workspace
 
@@ -26,22 +29,26 @@ class PlanItem:
     reason: str
 
 
-def plan(ws: Workspace, env: Environment, cfn: Any,
-         stacks: tuple[str, ...] | None = None) -> list[PlanItem]:
+def plan(ws: Workspace, env: Environment, cfn: Any, stacks: tuple[str, ...] | None = None,
+         secrets: Secrets | None = None) -> list[PlanItem]:
     """Decide every selected stack against what is deployed (one batched describe)."""
     graph = build_graph(ws, env)
     selected = select(graph, stacks)
     live = deployed_stacks(cfn, None)
+    for name, shared in graph.shared.items():
+        if shared.stack_name in live:
+            live[env.stack_name(name)] = live[shared.stack_name]
     items: dict[str, PlanItem] = {}
     for name in selected:
-        items[name] = _decide(ws, env, graph, name, live, items)
+        items[name] = _decide(ws, env, graph, name, live, items, secrets)
     result = list(items.values())
-    result += [PlanItem(n, env.stack_name(n), SKIP, why) for n, why in sorted(graph.skipped.items())]
+    result += [PlanItem(n, env.stack_name(n), SKIP, why) for n, why in graph.left_out().items()]
     return result + orphans(ws, env, live)
 
 
 def _decide(ws: Workspace, env: Environment, graph: StackGraph, name: str,
-            live: dict[str, dict], items: dict[str, PlanItem]) -> PlanItem:
+            live: dict[str, dict], items: dict[str, PlanItem],
+            secrets: Secrets | None) -> PlanItem:
     stack_name = env.stack_name(name)
     current = live.get(stack_name)
     if current is None:
@@ -50,22 +57,25 @@ def _decide(ws: Workspace, env: Environment, graph: StackGraph, name: str,
         return PlanItem(name, stack_name, DEPLOY, f"last deploy did not succeed "
                                                   f"({current['StackStatus']})")
     pending = [up for up in graph.upstream(name) if up in items and items[up].action != SKIP]
-    consumed = {r.stack for v in graph.params[name].values() for r in refs.parse(v)}
+    consumed = {r.stack for v in graph.params[name].values() for r in refs.parse(v)
+                if not r.is_builtin}
     if set(pending) & consumed:
         ups = ", ".join(sorted(set(pending) & consumed))
         return PlanItem(name, stack_name, LATER, f"depends on {ups} (decided after it deploys)")
     upstream = {up: outputs_of(live[env.stack_name(up)]) for up in consumed
                 if env.stack_name(up) in live}
     try:
-        params = {k: refs.substitute(v, lambda r: upstream[r.stack][r.output])
-                  for k, v in graph.params[name].items()}
-    except KeyError:
-        return PlanItem(name, stack_name, DEPLOY, "an upstream output it uses is missing")
+        params = substitute(graph.params[name], upstream)
+        if secrets is not None:
+            params = secrets.apply(params)[1]
+    except DeployError as exc:
+        return PlanItem(name, stack_name, DEPLOY, f"cannot tell: {exc.message}")
     print_ = fingerprint(static_parts(ws, env, name), params, stack_tags(ws, env, name))
     tags = tags_of(current)
     if tags.get(FINGERPRINT_TAG) == print_.value:
         return PlanItem(name, stack_name, SKIP, "unchanged")
-    reasons = print_.reasons(tags, parameters_of(current), params)
+    plain = {k: v for k, v in params.items() if refs.secret_of(graph.params[name][k]) is None}
+    reasons = print_.reasons(tags, parameters_of(current), plain)
     return PlanItem(name, stack_name, DEPLOY, ", ".join(reasons))
 
 
@@ -75,6 +85,7 @@ def orphans(ws: Workspace, env: Environment, live: dict[str, dict]) -> list[Plan
     for stack_name, stack in sorted(live.items()):
         tags = tags_of(stack)
         if tags.get("ws:workspace") == ws.name and tags.get("ws:env") == env.name \
+                and tags.get("ws:owner") == env.owner \
                 and tags.get("ws:stack") not in ws.stacks:
             found.append(PlanItem(tags.get("ws:stack", "?"), stack_name, ORPHAN,
                                   "no longer in the workspace (ws deploy --prune deletes it)"))

@@ -91,4 +91,7 @@ def ensure_bucket(s3: Any, bucket: str, region: str) -> None:
         pass
     extra = {} if region == "us-east-1" else {
         "CreateBucketConfiguration": {"LocationConstraint": region}}
-    s3.create_bucket(Bucket=bucket, **extra)
+    try:
+        s3.create_bucket(Bucket=bucket, **extra)
+    except (s3.exceptions.BucketAlreadyOwnedByYou, s3.exceptions.BucketAlreadyExists):
+        s3.head_bucket(Bucket=bucket)  # made a moment ago by another ws run: fine if ours

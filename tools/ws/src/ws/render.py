@@ -69,3 +69,15 @@ def plan_table(items: list) -> Table:
     for item in items:
         table.add_row(item.stack, item.action, item.reason)
     return table
+
+
+def env_table(found: list) -> Table:
+    table = Table(title="deployed environments", title_justify="left")
+    for column in ("environment", "owner", "where", "stacks", "not ok", "last deploy"):
+        table.add_column(column, overflow="fold")
+    for item in found:
+        table.add_row(item.env, item.owner or "-", item.where, str(item.stacks),
+                      str(item.not_ok), item.last_deploy)
+    if not found:
+        table.add_row("(none)", "", "", "", "", "")
+    return table

@@ -30,6 +30,7 @@ class StackRequest:
     tags: dict[str, str]
     capabilities: tuple[str, ...] = ("CAPABILITY_IAM", "CAPABILITY_NAMED_IAM",
                                      "CAPABILITY_AUTO_EXPAND")
+    termination_protection: bool = False
 
 
 @dataclass
@@ -67,19 +68,37 @@ class StackOps:
         current = self._settle(req.name, on_event)
         if current is not None and current["StackStatus"] not in UPDATABLE:
             on_event(f"recreating: found {current['StackStatus']} from an earlier failed create")
+            self._unprotect(current, on_event)  # ws's own failed create: nothing to keep
             self._delete(req.name, current["StackId"], on_event)
             current = None
         args = dict(StackName=req.name, Parameters=_params(req.parameters),
                     Capabilities=list(req.capabilities), Tags=_tags(req.tags), **req.template)
         if current is None:
-            return self._call("created", req.name, on_event, self.cfn.create_stack, **args)
+            return self._call("created", req.name, on_event, self.cfn.create_stack,
+                              EnableTerminationProtection=req.termination_protection, **args)
+        if req.termination_protection and not current.get("EnableTerminationProtection"):
+            on_event("turning termination protection on")
+            self.cfn.update_termination_protection(StackName=req.name,
+                                                   EnableTerminationProtection=True)
         return self._call("updated", req.name, on_event, self.cfn.update_stack, **args)
 
-    def delete(self, name: str, on_event: OnEvent) -> StackResult:
+    def delete(self, name: str, on_event: OnEvent, unprotect: bool = False) -> StackResult:
         current = self._settle(name, on_event)
         if current is None:
             return StackResult("absent", "DELETE_COMPLETE")
+        if unprotect:
+            self._unprotect(current, on_event)
         return self._delete(name, current["StackId"], on_event)
+
+    def is_protected(self, name: str) -> bool:
+        current = self.describe(name)
+        return bool(current and current.get("EnableTerminationProtection"))
+
+    def _unprotect(self, current: dict[str, Any], on_event: OnEvent) -> None:
+        if current.get("EnableTerminationProtection"):
+            on_event("turning termination protection off")
+            self.cfn.update_termination_protection(StackName=current["StackId"],
+                                                   EnableTerminationProtection=False)
 
     def cancel_update(self, name: str) -> bool:
         """Ask CloudFormation to cancel an update in progress; False if there was none."""

@@ -187,6 +187,7 @@ def check_parameter(stack: Stack, key: str, value: str, stacks: dict[str, Stack]
         found = refs.parse(value)
     except ValueError as exc:
         raise ConfigError(str(exc), path=path, line=line) from None
+    _check_secret(stack, key, value, path, line)
     for ref in found:
         if ref.is_builtin:
             continue
@@ -196,3 +197,21 @@ def check_parameter(stack: Stack, key: str, value: str, stacks: dict[str, Stack]
             outputs = ", ".join(sorted(stacks[ref.stack].template.outputs)) or "none"
             raise ConfigError(f"{ref}: stack {ref.stack!r} declares no output {ref.output!r}",
                               f"its outputs: {outputs}", path=path, line=line)
+
+
+def is_no_echo(spec: dict) -> bool:
+    return str(spec.get("NoEcho", "false")).lower() == "true"
+
+
+def _check_secret(stack: Stack, key: str, value: str, path: str, line: int | None) -> None:
+    """NoEcho parameters take secret references only, and secret references go to NoEcho."""
+    no_echo = is_no_echo(stack.template.parameters[key])
+    if no_echo and refs.secret_of(value) is None:
+        raise ConfigError(f"parameter {key!r} is NoEcho in {stack.template.display}: its value "
+                          "must not be written in the repository",
+                          "write ${ssm:/parameter/name} or ${secretsmanager:secret-id}; "
+                          "ws reads it at deploy time", path=path, line=line)
+    if not no_echo and refs.secret_of(value) is not None:
+        raise ConfigError(f"parameter {key!r} takes a secret, but {stack.template.display} "
+                          "does not declare it NoEcho", "add 'NoEcho: true' to the parameter",
+                          path=path, line=line)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import signal
@@ -74,18 +75,24 @@ def status(state_dir: Path) -> EndpointInfo | None:
 
 
 def start(state_dir: Path, *, port: int | None = None, timeout: float = 30.0) -> EndpointInfo:
-    """Start the endpoint unless it already runs; wait until it answers HTTP."""
-    running = status(state_dir)
-    if running is not None:
-        return running
-    stop(state_dir)  # clean a stale record or a hung process
-    port = port or _free_port()
+    """Start the endpoint unless it already runs; wait until it answers HTTP.
+
+    Two ws processes starting at once (two developers, two terminals) share one endpoint:
+    the second waits on a file lock and finds the first one's.
+    """
     log = log_file(state_dir)
     log.parent.mkdir(parents=True, exist_ok=True)
-    info = EndpointInfo(f"http://localhost:{port}", port, _spawn(port, log), time.time())
-    _wait_until_answers(info, log, timeout)
-    _state_file(state_dir).write_text(json.dumps(asdict(info)))
-    return info
+    with open(log.parent / "start.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        running = status(state_dir)
+        if running is not None:
+            return running
+        stop(state_dir)  # clean a stale record or a hung process
+        port = port or _free_port()
+        info = EndpointInfo(f"http://localhost:{port}", port, _spawn(port, log), time.time())
+        _wait_until_answers(info, log, timeout)
+        _state_file(state_dir).write_text(json.dumps(asdict(info)))
+        return info
 
 
 def _spawn(port: int, log: Path) -> int:
