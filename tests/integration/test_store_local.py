@@ -101,7 +101,7 @@ def test_whole_store_is_real_then_gone(store, aws):
     report = api.destroy(store, "local", RunOptions())
     assert report.ok and {s.status for s in report.stacks} == {"deleted"}
     assert idp.list_user_pools(MaxResults=10)["UserPools"] == []
-    assert ddb.list_tables()["TableNames"] == []
+    assert ddb.list_tables()["TableNames"] == ["ws-locks"]  # ws's own lock table stays
     assert sqs.list_queues().get("QueueUrls", []) == []
     assert lam.list_functions()["Functions"] == []
     assert gateway.get_rest_apis()["items"] == []

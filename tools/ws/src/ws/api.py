@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Callable
+from contextlib import nullcontext
+from typing import Callable, ContextManager
 
 from . import deploy as deploying
 from . import plan as planning
 from . import prune as pruning
-from .backend import connect
+from . import locking
+from .backend import Backend, connect
 from .deployed import deployed_stacks, read_outputs
 from .envlist import DeployedEnv, list_environments
 from .deploy import RunOptions
@@ -17,6 +19,7 @@ from .environment import Environment, load_environment
 from .graph import build_graph
 from .graphviews import render
 from .local import endpoint
+from .locking import LockTable, lock_id
 from .local.endpoint import EndpointInfo
 from .plan import PlanItem
 from .results import RunReport
@@ -51,15 +54,42 @@ def deploy(start: Path, env_name: str, opts: RunOptions,
     ws, env = load(start, env_name, owner)
     build_graph(ws, env)  # bad input fails before an endpoint starts or AWS is called
     backend = connect(ws, env)
-    if selection is not None:
-        opts.stacks = selection.resolve(ws, env, lambda: backend.client("cloudformation"))
-    return deploying.deploy(ws, env, backend, opts)
+    with _locked(ws, env, backend, opts):
+        if selection is not None:
+            opts.stacks = selection.resolve(ws, env, lambda: backend.client("cloudformation"))
+        return deploying.deploy(ws, env, backend, opts)
 
 
 def destroy(start: Path, env_name: str, opts: RunOptions, owner: str | None = None) -> RunReport:
     ws, env = load(start, env_name, owner)
     build_graph(ws, env)
-    return deploying.destroy(ws, env, connect(ws, env), opts)
+    backend = connect(ws, env)
+    with _locked(ws, env, backend, opts):
+        return deploying.destroy(ws, env, backend, opts)
+
+
+def _locked(ws: Workspace, env: Environment, backend: Backend,
+            opts: RunOptions) -> ContextManager[None]:
+    """The environment's lock (per owner), in the target's DynamoDB; none on the fake."""
+    if backend.kind == "fake":
+        return nullcontext()
+    return locking.hold(LockTable(backend.client("dynamodb")), lock_id(ws, env),
+                        timeout=opts.lock_timeout, ttl=ws.lock_ttl,
+                        on_wait=lambda holder: opts.on_lock_wait(holder.describe()))
+
+
+def lock_holder(start: Path, env_name: str, owner: str | None = None) -> tuple[str, str | None]:
+    """(lock id, who holds it or None)."""
+    ws, env = load(start, env_name, owner)
+    table = LockTable(connect(ws, env).client("dynamodb"))
+    table.ensure()
+    holder = table.holder(lock_id(ws, env))
+    return lock_id(ws, env), holder.describe() if holder else None
+
+
+def unlock(start: Path, env_name: str, owner: str | None = None) -> None:
+    ws, env = load(start, env_name, owner)
+    LockTable(connect(ws, env).client("dynamodb")).break_lock(lock_id(ws, env))
 
 
 def plan(start: Path, env_name: str, selection: Selection,
@@ -82,7 +112,8 @@ def prune(start: Path, env_name: str, items: list[PlanItem],
     ws, env = load(start, env_name, owner)
     backend = connect(ws, env)
     ops = StackOps(backend.client("cloudformation"), synchronous=backend.synchronous)
-    return pruning.prune(items, ops, on_event)
+    with _locked(ws, env, backend, RunOptions()):
+        return pruning.prune(items, ops, on_event)
 
 
 def outputs(start: Path, env_name: str,

@@ -64,6 +64,11 @@ stacks_option = click.option("--stacks", callback=_split, metavar="A,B",
                              help="Only these stacks (comma-separated).")
 
 
+lock_timeout_option = click.option(
+    "--lock-timeout", type=click.FloatRange(0), default=600, show_default=True, metavar="SECONDS",
+    help="Wait this long for another run's lock on the environment, then fail (exit 3).")
+
+
 def selection_options(command: Callable) -> Callable:
     """--stacks, --since and --with-dependencies, shared by deploy and plan."""
     command = click.option("--with-dependencies", is_flag=True,
@@ -124,10 +129,12 @@ def validate(settings: Settings, env_name: str, owner: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (needed when not a terminal).")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON run report here.")
+@lock_timeout_option
 @click.pass_obj
 def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[str, ...] | None,
            since: str | None, with_dependencies: bool, concurrency: int | None, fail_fast: bool,
-           changed: bool, prune: bool, yes: bool, report_file: Path | None) -> None:
+           changed: bool, prune: bool, yes: bool, report_file: Path | None,
+           lock_timeout: float) -> None:
     """Deploy the environment's stacks in dependency order and print their outputs."""
     console = Console(highlight=False)
     chosen = Selection(stacks, since, with_dependencies)
@@ -137,7 +144,8 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
         _confirm(f"deploy to protected environment {env_name}?", yes, "deploying to " + env_name)
     report = _observed(console,
                        lambda opts: api.deploy(settings.start, env_name, opts, chosen, owner),
-                       RunOptions(concurrency=concurrency, fail_fast=fail_fast, changed=changed))
+                       RunOptions(concurrency=concurrency, fail_fast=fail_fast, changed=changed,
+                                  lock_timeout=lock_timeout))
     if prune and report.ok:
         _prune(console, settings, env_name, owner, yes)
     _finish(console, report, report_file, show_outputs=True)
@@ -179,10 +187,11 @@ def _prune(console: Console, settings: Settings, env_name: str, owner: str | Non
 @click.option("--disable-termination-protection", "unprotect", is_flag=True,
               help="Turn termination protection off, then delete.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path))
+@lock_timeout_option
 @click.pass_obj
 def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[str, ...] | None,
             concurrency: int | None, yes: bool, unprotect: bool,
-            report_file: Path | None) -> None:
+            report_file: Path | None, lock_timeout: float) -> None:
     """Delete the environment's stacks (one owner's, in a per-developer one), dependents first."""
     console = Console(highlight=False)
     env = api.environment(settings.start, env_name, owner)
@@ -191,7 +200,8 @@ def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[
         click.echo(f"would delete from {env_name}: " + (", ".join(names) or "nothing deployed"))
         _confirm(f"destroy protected environment {env_name}?", yes, "destroying " + env_name)
     report = _observed(console, lambda opts: api.destroy(settings.start, env_name, opts, owner),
-                       RunOptions(stacks, concurrency, unprotect=unprotect))
+                       RunOptions(stacks, concurrency, unprotect=unprotect,
+                                  lock_timeout=lock_timeout))
     _finish(console, report, report_file, show_outputs=False)
 
 
@@ -202,6 +212,8 @@ def _observed(console: Console, action: Callable[[RunOptions], RunReport],
         click.echo(f"interrupted: starting no more stacks, waiting for {running} running; "
                    "press Ctrl-C again to stop waiting", err=True)
     opts.on_interrupt = interrupted
+    opts.on_lock_wait = lambda holder: click.echo(f"waiting for the environment's lock, "
+                                                  f"held by {holder}", err=True)
     if not console.is_terminal:
         opts.on_event, opts.on_finish = render.event_printer(console), render.finish_printer(console)
         return action(opts)
@@ -269,6 +281,22 @@ def outputs(settings: Settings, env_name: str, owner: str | None, as_json: bool)
         click.echo(json.dumps(values, indent=2, sort_keys=True))
     else:
         Console(highlight=False).print(render.outputs_table(values))
+
+
+@cli.command()
+@env_option
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def unlock(settings: Settings, env_name: str, owner: str | None, yes: bool) -> None:
+    """Break the environment's lock (when the run holding it is dead)."""
+    key, holder = api.lock_holder(settings.start, env_name, owner)
+    if holder is None:
+        click.echo(f"{key} is not locked")
+        return
+    click.echo(f"{key} is locked by {holder}")
+    _confirm("break this lock? (only if that run is dead)", yes, "ws unlock")
+    api.unlock(settings.start, env_name, owner)
+    click.echo(f"{key}: lock broken")
 
 
 @cli.group("env")

@@ -39,6 +39,8 @@ class RunOptions:
     on_interrupt: Callable[[int], None] = lambda running: None
     changed: bool = False
     unprotect: bool = False  # destroy: turn termination protection off first
+    lock_timeout: float = 600.0  # seconds to wait for another run's lock on the environment
+    on_lock_wait: Callable[[str], None] = lambda holder: None
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], None] = field(default=time.sleep)
 

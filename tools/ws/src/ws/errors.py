@@ -5,6 +5,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_FAILED = 1  # a stack failed to deploy or destroy
 EXIT_BAD_INPUT = 2  # the workspace, an environment or the command line is wrong
+EXIT_LOCKED = 3  # another run held the environment's lock past --lock-timeout
 EXIT_INTERRUPTED = 130
 
 

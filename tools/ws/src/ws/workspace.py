@@ -23,7 +23,8 @@ _WORKSPACE_FIELDS = {
     "shared": Field(list, default=[]),
     "defaults": Field(dict, default={}),
 }
-_DEFAULTS_FIELDS = {"region": Field(str, default="us-east-1"), "concurrency": Field(int, default=4)}
+_DEFAULTS_FIELDS = {"region": Field(str, default="us-east-1"), "concurrency": Field(int, default=4),
+                    "lock_ttl": Field(int, default=60)}
 _STACK_FIELDS = {
     "description": Field(str, default=""),
     "template": Field(str, default="template.yaml"),
@@ -63,6 +64,7 @@ class Workspace:
     shared: tuple[str, ...]
     region: str
     concurrency: int
+    lock_ttl: int = 60  # seconds a dead run's lock outlives it
 
     @property
     def state_dir(self) -> Path:
@@ -87,16 +89,18 @@ def load_workspace(root: Path) -> Workspace:
         raise ConfigError(f"workspace name {top['name']!r} is not valid", NAME_HINT,
                           path=WORKSPACE_FILE, line=schema.line_of(data, "name"))
     defaults = schema.check(top["defaults"], _DEFAULTS_FIELDS, WORKSPACE_FILE, "'defaults'")
-    if defaults["concurrency"] < 1:
-        raise ConfigError("'concurrency' must be at least 1", path=WORKSPACE_FILE,
-                          line=schema.line_of(top["defaults"], "concurrency"))
+    for key, least in (("concurrency", 1), ("lock_ttl", 5)):
+        if defaults[key] < least:
+            raise ConfigError(f"{key!r} must be at least {least}", path=WORKSPACE_FILE,
+                              line=schema.line_of(top["defaults"], key))
     globs = _strings(top["stacks"], data, "stacks")
     stacks = _load_stacks(root, globs)
     for stack in stacks.values():
         _check_stack(stack, stacks)
     return Workspace(root=root, name=top["name"], stacks=stacks,
                      shared=tuple(_strings(top["shared"], data, "shared")),
-                     region=defaults["region"], concurrency=defaults["concurrency"])
+                     region=defaults["region"], concurrency=defaults["concurrency"],
+                     lock_ttl=defaults["lock_ttl"])
 
 
 def _strings(items: list, data: Mapping, key: str) -> list[str]:

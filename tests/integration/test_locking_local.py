@@ -1,0 +1,105 @@
+"""The environment lock, in the local endpoint's DynamoDB: contention, renewal, expiry of a
+killed holder, unlock, and two real `ws deploy` processes at once."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from ws import api, cli
+from ws.errors import EXIT_LOCKED
+from ws.locking import LockError, LockTable, hold
+from ws.testing import queue_template, workspace_files, write_tree
+
+DB = queue_template({"QueueUrl": {"Ref": "Queue"}})
+APP = queue_template({"Upstream": {"Ref": "DbQueue"}}, parameters=["DbQueue"])
+
+
+@pytest.fixture
+def table(aws):
+    return LockTable(aws("dynamodb"))
+
+
+@pytest.fixture
+def workspace(tmp_path, endpoint):
+    files = workspace_files(db=(DB, {}), app=(APP, {"parameters": {"DbQueue": "${db.QueueUrl}"}}))
+    return write_tree(tmp_path, files)
+
+
+def test_second_holder_waits_then_fails_naming_the_holder(table):
+    waits = []
+    with hold(table, "demo/local", timeout=5, ttl=1.5):
+        time.sleep(2)  # longer than the ttl: the heartbeat keeps the lock
+        with pytest.raises(LockError) as info:
+            with hold(table, "demo/local", timeout=0.5, ttl=1.5, on_wait=waits.append):
+                pass
+        with hold(table, "demo/other", timeout=0, ttl=1.5):  # another environment: no wait
+            pass
+    assert info.value.exit_code == EXIT_LOCKED
+    assert f"pid {os.getpid()}" in str(info.value) and "ws unlock" in info.value.hint
+    assert [w.pid for w in waits] == [os.getpid()]
+    with hold(table, "demo/local", timeout=0, ttl=1.5):  # released on exit
+        pass
+
+
+HOLDER = textwrap.dedent("""
+    import sys, time, boto3
+    from ws.locking import LockTable, hold
+    db = boto3.client("dynamodb", endpoint_url=sys.argv[1], region_name="us-east-1",
+                      aws_access_key_id="testing", aws_secret_access_key="testing")
+    with hold(LockTable(db), "demo/local", timeout=5, ttl=2):
+        print("held", flush=True)
+        time.sleep(600)
+""")
+
+
+def test_killed_holder_lock_expires(table, endpoint):
+    child = subprocess.Popen([sys.executable, "-c", HOLDER, endpoint], stdout=subprocess.PIPE,
+                             text=True)
+    assert child.stdout.readline().strip() == "held"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    waits = []
+    started = time.monotonic()
+    with hold(table, "demo/local", timeout=30, ttl=2, on_wait=waits.append):
+        waited = time.monotonic() - started
+    assert [w.pid for w in waits] == [child.pid]  # it was the dead run's lock ...
+    assert 0 < waited < 30  # ... and it expired instead of blocking until the timeout
+
+
+def test_unlock_breaks_a_lock_after_confirmation(workspace, table, monkeypatch):
+    runner = CliRunner()
+    base = ["-w", str(workspace), "unlock", "--env", "local"]
+    assert "is not locked" in runner.invoke(cli.cli, base).output
+    with hold(table, "demo/local", timeout=0, ttl=60):
+        refused = runner.invoke(cli.cli, base)
+        assert refused.exit_code == 2 and "needs confirmation" in refused.output
+        assert f"pid {os.getpid()}" in refused.output
+        broken = runner.invoke(cli.cli, [*base, "--yes"])
+        assert broken.exit_code == 0 and "lock broken" in broken.output
+        assert table.holder("demo/local") is None
+
+
+def test_two_deploy_processes_wait_their_turn_and_both_end_correct(workspace, table, aws):
+    with hold(table, "demo/local", timeout=0, ttl=60):
+        runs = [subprocess.Popen([sys.executable, "-m", "ws", "-w", str(workspace), "deploy",
+                                  "--env", "local", "--lock-timeout", "120"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                for _ in range(2)]
+        time.sleep(4)  # both start and find the environment locked
+        assert aws("cloudformation").describe_stacks()["Stacks"] == []
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert all("waiting for the environment's lock" in out for out in outputs)
+    stacks = {s["StackName"]: s for s in aws("cloudformation").describe_stacks()["Stacks"]}
+    assert set(stacks) == {"demo-local-db", "demo-local-app"}
+    assert {s["StackStatus"] for s in stacks.values()} <= {"CREATE_COMPLETE", "UPDATE_COMPLETE"}
+    assert api.outputs(workspace, "local")["app"]["Upstream"] == \
+        api.outputs(workspace, "local")["db"]["QueueUrl"]
+    assert table.holder("demo/local") is None

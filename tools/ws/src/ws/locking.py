@@ -1,0 +1,192 @@
+"""One run at a time per environment (per owner): a lease in a DynamoDB table every runner sees.
+
+The lease is an item written with a conditional put (absent or expired), renewed by a
+heartbeat thread, and deleted on release only by its holder. A holder that dies stops
+renewing, so its lease expires after `ttl` seconds; `ws unlock` breaks one on purpose.
+"""
+from __future__ import annotations
+
+import getpass
+import os
+import socket
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from botocore.exceptions import ClientError
+
+from .environment import Environment
+from .errors import EXIT_LOCKED, WsError
+from .workspace import Workspace
+
+TABLE = "ws-locks"
+
+
+class LockError(WsError):
+    """The environment stayed locked by another run for longer than --lock-timeout."""
+
+    exit_code = EXIT_LOCKED
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a lock, as shown to whoever waits for it."""
+
+    user: str
+    host: str
+    pid: int
+    since: float
+    expires: float
+    job_url: str = ""
+
+    def describe(self) -> str:
+        since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.since))
+        job = f", job {self.job_url}" if self.job_url else ""
+        return f"{self.user}@{self.host} (pid {self.pid}{job}) since {since}"
+
+
+def lock_id(ws: Workspace, env: Environment) -> str:
+    return "/".join([ws.name, env.name] + ([env.owner] if env.owner else []))
+
+
+def me(clock: Callable[[], float] = time.time) -> Holder:
+    return Holder(user=_user(), host=socket.gethostname(), pid=os.getpid(), since=clock(),
+                  expires=0.0, job_url=_job_url())
+
+
+class LockTable:
+    """The lock items of one account and region."""
+
+    def __init__(self, dynamodb: Any, clock: Callable[[], float] = time.time,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.db, self.clock, self.sleep = dynamodb, clock, sleep
+
+    def ensure(self) -> None:
+        """Create the table on first use (idempotent, safe when two runs race)."""
+        try:
+            self.db.describe_table(TableName=TABLE)
+            return
+        except self.db.exceptions.ResourceNotFoundException:
+            pass
+        try:
+            self.db.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
+                                 AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                                 KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}])
+        except self.db.exceptions.ResourceInUseException:
+            pass  # another run is creating it
+        self.db.get_waiter("table_exists").wait(TableName=TABLE,
+                                                WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+        try:  # DynamoDB removes expired items itself (eventually); ws checks expiry anyway
+            self.db.update_time_to_live(TableName=TABLE, TimeToLiveSpecification={
+                "Enabled": True, "AttributeName": "expires"})
+        except ClientError:
+            pass  # already enabled, or being enabled by another run
+
+    def try_acquire(self, key: str, holder: Holder, token: str, ttl: float) -> Holder | None:
+        """None when acquired; else the current holder."""
+        now = self.clock()
+        item = _item(key, holder, token, now + ttl)
+        try:
+            self.db.put_item(TableName=TABLE, Item=item,
+                             ConditionExpression="attribute_not_exists(id) OR expires < :now",
+                             ExpressionAttributeValues={":now": {"N": str(now)}})
+            return None
+        except self.db.exceptions.ConditionalCheckFailedException:
+            return self.holder(key) or holder  # released in between: try again
+
+    def renew(self, key: str, token: str, ttl: float) -> bool:
+        try:
+            self.db.update_item(TableName=TABLE, Key={"id": {"S": key}},
+                                UpdateExpression="SET expires = :e",
+                                ConditionExpression="#t = :t",
+                                ExpressionAttributeNames={"#t": "token"},
+                                ExpressionAttributeValues={":e": {"N": str(self.clock() + ttl)},
+                                                           ":t": {"S": token}})
+            return True
+        except self.db.exceptions.ConditionalCheckFailedException:
+            return False  # broken with ws unlock: the holder learns it here
+
+    def release(self, key: str, token: str) -> None:
+        try:
+            self.db.delete_item(TableName=TABLE, Key={"id": {"S": key}},
+                                ConditionExpression="#t = :t",
+                                ExpressionAttributeNames={"#t": "token"},
+                                ExpressionAttributeValues={":t": {"S": token}})
+        except self.db.exceptions.ConditionalCheckFailedException:
+            pass  # not ours any more
+
+    def holder(self, key: str) -> Holder | None:
+        item = self.db.get_item(TableName=TABLE, Key={"id": {"S": key}},
+                                ConsistentRead=True).get("Item")
+        if not item or float(item["expires"]["N"]) < self.clock():
+            return None
+        return Holder(user=item["user"]["S"], host=item["host"]["S"], pid=int(item["pid"]["N"]),
+                      since=float(item["since"]["N"]), expires=float(item["expires"]["N"]),
+                      job_url=item.get("job_url", {}).get("S", ""))
+
+    def break_lock(self, key: str) -> None:
+        self.db.delete_item(TableName=TABLE, Key={"id": {"S": key}})
+
+
+@contextmanager
+def hold(table: LockTable, key: str, *, timeout: float, ttl: float,
+         on_wait: Callable[[Holder], None] = lambda holder: None) -> Iterator[None]:
+    """Hold the lock `key` for the body: wait up to `timeout` seconds, renew every ttl/3."""
+    table.ensure()
+    token, holder = uuid.uuid4().hex, me(table.clock)
+    deadline = table.clock() + timeout
+    told = None
+    while (current := table.try_acquire(key, holder, token, ttl)) is not None:
+        if told is None or (current.pid, current.since) != (told.pid, told.since):
+            on_wait(current)
+            told = current
+        if table.clock() >= deadline:
+            raise LockError(f"{key} is locked by {current.describe()}",
+                            f"wait and retry (--lock-timeout), or if that run is dead and you "
+                            f"cannot wait for its lock to expire: ws unlock")
+        table.sleep(min(2.0, max(0.1, ttl / 10)))
+    stop = threading.Event()
+    beat = threading.Thread(target=_heartbeat, args=(table, key, token, ttl, stop), daemon=True,
+                            name="ws-lock-heartbeat")
+    beat.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        beat.join()
+        table.release(key, token)
+
+
+def _heartbeat(table: LockTable, key: str, token: str, ttl: float, stop: threading.Event) -> None:
+    while not stop.wait(ttl / 3):
+        try:
+            if not table.renew(key, token, ttl):
+                return
+        except ClientError:
+            continue  # a throttled renewal: the next one has ttl/3 to spare
+
+
+def _item(key: str, holder: Holder, token: str, expires: float) -> dict[str, Any]:
+    return {"id": {"S": key}, "token": {"S": token}, "user": {"S": holder.user},
+            "host": {"S": holder.host}, "pid": {"N": str(holder.pid)},
+            "since": {"N": str(holder.since)}, "expires": {"N": str(expires)},
+            "job_url": {"S": holder.job_url}}
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _job_url() -> str:
+    """The CI job running this, when the CI says (GitHub Actions, GitLab CI)."""
+    env = os.environ
+    if env.get("GITHUB_RUN_ID") and env.get("GITHUB_REPOSITORY"):
+        server = env.get("GITHUB_SERVER_URL", "https://github.com")
+        return f"{server}/{env['GITHUB_REPOSITORY']}/actions/runs/{env['GITHUB_RUN_ID']}"
+    return env.get("CI_JOB_URL", "")
