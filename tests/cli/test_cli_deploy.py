@@ -69,3 +69,35 @@ def test_plan_json_and_prune_of_orphans(tmp_path, moto_url):
     assert pruned.returncode == 0, pruned.stderr
     plan = json.loads(ws(root, "plan", "--env", "local", "--format", "json", url=moto_url).stdout)
     assert [(i["stack"], i["action"]) for i in plan] == [("keep", "skip")]
+
+
+def test_github_actions_groups_summary_and_junit(tmp_path, moto_url):
+    root = write_tree(tmp_path / "w", workspace_files(
+        db=(broken_template(outputs=("Url",)), {}),
+        app=(queue_template(parameters=["Url"]), {"parameters": {"Url": "${db.Url}"}}),
+        lone=(queue_template({"Name": {"Fn::GetAtt": ["Queue", "QueueName"]}}), {})))
+    summary, junit_file = tmp_path / "summary.md", tmp_path / "junit.xml"
+    env = {**os.environ, LOCAL_ENDPOINT_VAR: moto_url, "GITHUB_ACTIONS": "true",
+           "GITHUB_STEP_SUMMARY": str(summary)}
+    result = subprocess.run([sys.executable, "-m", "ws", "-w", str(root), "deploy", "--env",
+                             "local", "--junit", str(junit_file)],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    start = lines.index("::group::lone: deployed")
+    end = lines.index("::endgroup::", start)
+    assert all(line.startswith("lone | ") for line in lines[start + 1:end])  # one stack per group
+    assert any(line.startswith("::group::db: failed: ") for line in lines)
+    assert any(line.startswith("::error title=ws: db failed::") for line in lines)
+    text = summary.read_text()
+    assert text.startswith("### ws deploy --env local: failed")
+    assert "| app | ⛔ blocked |  | blocked by db |" in text
+    xml = junit_file.read_text()
+    assert '<testcase classname="ws.local" name="db"' in xml and "<failure" in xml
+    assert '<skipped message="blocked: blocked by db" />' in xml
+
+    plan = subprocess.run([sys.executable, "-m", "ws", "-w", str(root), "plan", "--env", "local",
+                           "--format", "matrix"], capture_output=True, text=True, env=env,
+                          timeout=300)
+    assert json.loads(plan.stdout) == {"include": [{"group": "db+app", "stacks": "db,app"}]}
+    assert summary.read_text().count("### ws plan --env local: 2 to deploy") == 1

@@ -76,8 +76,14 @@ def test_failed_stack_blocks_dependents_and_a_fixed_rerun_recovers(workspace, aw
 
 def test_stacks_option_uses_outputs_of_deployed_upstreams(workspace):
     from ws.errors import UsageError
-    with pytest.raises(UsageError, match="db is not deployed"):
+    with pytest.raises(UsageError, match=r"not deployed or not up to date: db \(not deployed\)"):
         api.deploy(workspace, "local", RunOptions(stacks=("app",)))
     assert api.deploy(workspace, "local", RunOptions(stacks=("db",))).ok
     report = api.deploy(workspace, "local", RunOptions(stacks=("app",)))
     assert [s.stack for s in report.stacks] == ["app"] and report.ok
+    # a group deploy builds on what is deployed: an out-of-date upstream stops it first
+    changed = queue_template({"QueueUrl": {"Ref": "Queue"}}, resources={"Queue": {
+        "Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 5}}})
+    (workspace / "stacks/db/template.yaml").write_text(changed)
+    with pytest.raises(UsageError, match=r"db \(template changed\)"):
+        api.deploy(workspace, "local", RunOptions(stacks=("app",)))

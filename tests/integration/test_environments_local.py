@@ -10,7 +10,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from ws import api, cli
+from ws import api, cli, clirun
 from ws.deploy import RunOptions
 from ws.secrets import MASK
 from ws.testing import queue_template, workspace_files, write_tree
@@ -113,7 +113,7 @@ def test_protected_environment_asks_first_and_protects_its_stacks(workspace, aws
     assert refused.exit_code == 2 and "needs confirmation" in refused.output
     assert stacks_of(aws) == {}
 
-    monkeypatch.setattr(cli, "interactive", lambda: True)
+    monkeypatch.setattr(clirun, "interactive", lambda: True)
     declined = runner.invoke(cli.cli, [*base, "deploy", "--env", "prod"], input="n\n")
     assert declined.exit_code == 1 and "plan" in declined.output and "Aborted" in declined.output
     assert stacks_of(aws) == {}
@@ -123,7 +123,7 @@ def test_protected_environment_asks_first_and_protects_its_stacks(workspace, aws
     assert set(live) == {"demo-prod-db", "demo-prod-app"}
     assert all(s["EnableTerminationProtection"] for s in live.values())
 
-    monkeypatch.setattr(cli, "interactive", lambda: False)
+    monkeypatch.setattr(clirun, "interactive", lambda: False)
     blocked = runner.invoke(cli.cli, [*base, "destroy", "--env", "prod", "--yes"])
     assert blocked.exit_code == 2
     assert "termination protection is on" in blocked.output

@@ -12,7 +12,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from ws import api, cli
+from ws import api, cli, clirun
 from ws.errors import EXIT_LOCKED
 from ws.locking import LockError, LockTable, hold
 from ws.testing import queue_template, workspace_files, write_tree

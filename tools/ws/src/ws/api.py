@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from contextlib import nullcontext
-from typing import Callable, ContextManager
+from typing import Any, Callable, ContextManager
 
 from . import deploy as deploying
 from . import plan as planning
@@ -14,9 +14,9 @@ from .backend import Backend, connect
 from .deployed import deployed_stacks, read_outputs
 from .envlist import DeployedEnv, list_environments
 from .deploy import RunOptions
-from .errors import ConfigError
+from .errors import ConfigError, UsageError
 from .environment import Environment, load_environment
-from .graph import build_graph
+from .graph import StackGraph, build_graph
 from .graphviews import render
 from .local import endpoint
 from .locking import LockTable, lock_id
@@ -40,6 +40,10 @@ def environment(start: Path, env_name: str, owner: str | None = None) -> Environ
     return load(start, env_name, owner)[1]
 
 
+def graph(start: Path, env_name: str, owner: str | None = None) -> StackGraph:
+    return build_graph(*load(start, env_name, owner))
+
+
 def graph_text(start: Path, env_name: str, fmt: str, owner: str | None = None) -> str:
     ws, env = load(start, env_name, owner)
     return render(build_graph(ws, env), fmt)
@@ -55,9 +59,23 @@ def deploy(start: Path, env_name: str, opts: RunOptions,
     build_graph(ws, env)  # bad input fails before an endpoint starts or AWS is called
     backend = connect(ws, env)
     with _locked(ws, env, backend, opts):
+        cfn = backend.client("cloudformation")
         if selection is not None:
-            opts.stacks = selection.resolve(ws, env, lambda: backend.client("cloudformation"))
+            opts.stacks = selection.resolve(ws, env, lambda: cfn)
+        if opts.stacks is not None:
+            _check_upstreams(ws, env, cfn, opts.stacks, Secrets(backend.client))
         return deploying.deploy(ws, env, backend, opts)
+
+
+def _check_upstreams(ws: Workspace, env: Environment, cfn: Any, stacks: tuple[str, ...],
+                     secrets: Secrets) -> None:
+    """A partial deploy (a CI group, --stacks, --since) builds on what is deployed: every
+    stack it depends on outside the selection must be deployed and up to date."""
+    stale = planning.stale_upstreams(ws, env, cfn, stacks, secrets)
+    if stale:
+        raise UsageError("the selected stacks depend on stacks that are not deployed or not up "
+                         "to date: " + "; ".join(f"{i.stack} ({i.reason})" for i in stale),
+                         "deploy those first (their CI group, or add them to --stacks)")
 
 
 def destroy(start: Path, env_name: str, opts: RunOptions, owner: str | None = None) -> RunReport:

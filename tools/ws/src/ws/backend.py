@@ -81,6 +81,11 @@ def local_backend(region: str, url: str) -> Backend:
 
 
 def aws_session(profile: str | None, region: str) -> boto3.Session:
+    """A session for `profile`; in CI (CI=true) where that profile is not configured, the
+    default credential chain (environment, OIDC role): the account_id check still applies."""
+    if profile and os.environ.get("CI") == "true" \
+            and profile not in boto3.Session().available_profiles:
+        profile = None
     try:
         return boto3.Session(profile_name=profile, region_name=region)
     except BotoCoreError as exc:  # e.g. the profile does not exist

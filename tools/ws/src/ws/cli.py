@@ -11,13 +11,13 @@ import click
 from rich.console import Console
 
 from . import api, render
+from .cireport import markdown_plan, matrix
+from .clirun import confirm, finish, observed, write_job_summary
 from .deploy import RunOptions
-from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, DeployError, UsageError, WsError
+from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, DeployError, WsError
 from .graphviews import FORMATS
 from .htmlreport import render_html
 from .plan import as_dicts
-from .progress import LiveView
-from .results import RunReport
 from .selection import Selection
 
 
@@ -64,6 +64,8 @@ stacks_option = click.option("--stacks", callback=_split, metavar="A,B",
                              help="Only these stacks (comma-separated).")
 
 
+junit_option = click.option("--junit", "junit_file", type=click.Path(dir_okay=False, path_type=Path),
+                            help="Write JUnit XML here: a test case per stack.")
 lock_timeout_option = click.option(
     "--lock-timeout", type=click.FloatRange(0), default=600, show_default=True, metavar="SECONDS",
     help="Wait this long for another run's lock on the environment, then fail (exit 3).")
@@ -129,40 +131,27 @@ def validate(settings: Settings, env_name: str, owner: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (needed when not a terminal).")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON run report here.")
+@junit_option
 @lock_timeout_option
 @click.pass_obj
 def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[str, ...] | None,
            since: str | None, with_dependencies: bool, concurrency: int | None, fail_fast: bool,
            changed: bool, prune: bool, yes: bool, report_file: Path | None,
-           lock_timeout: float) -> None:
+           junit_file: Path | None, lock_timeout: float) -> None:
     """Deploy the environment's stacks in dependency order and print their outputs."""
     console = Console(highlight=False)
     chosen = Selection(stacks, since, with_dependencies)
     env = api.environment(settings.start, env_name, owner)
     if env.protected:
         console.print(render.plan_table(api.plan(settings.start, env_name, chosen, owner)))
-        _confirm(f"deploy to protected environment {env_name}?", yes, "deploying to " + env_name)
-    report = _observed(console,
+        confirm(f"deploy to protected environment {env_name}?", yes, "deploying to " + env_name)
+    report = observed(console,
                        lambda opts: api.deploy(settings.start, env_name, opts, chosen, owner),
                        RunOptions(concurrency=concurrency, fail_fast=fail_fast, changed=changed,
                                   lock_timeout=lock_timeout))
     if prune and report.ok:
         _prune(console, settings, env_name, owner, yes)
-    _finish(console, report, report_file, show_outputs=True)
-
-
-def _confirm(question: str, yes: bool, what: str) -> None:
-    """Ask on a terminal; elsewhere --yes is required."""
-    if yes:
-        return
-    if not interactive():
-        raise UsageError(f"{what} needs confirmation: run on a terminal or add --yes")
-    click.confirm(question, abort=True)
-
-
-def interactive() -> bool:
-    """Is someone at a terminal to answer a question?"""
-    return sys.stdin.isatty()
+    finish(console, report, report_file, show_outputs=True, junit_file=junit_file)
 
 
 def _prune(console: Console, settings: Settings, env_name: str, owner: str | None,
@@ -172,7 +161,7 @@ def _prune(console: Console, settings: Settings, env_name: str, owner: str | Non
         click.echo("prune: no orphaned stacks")
         return
     click.echo("orphaned stacks (newest first): " + ", ".join(i.stack_name for i in items))
-    _confirm(f"delete {len(items)} stack(s)?", yes, "--prune")
+    confirm(f"delete {len(items)} stack(s)?", yes, "--prune")
     results = api.prune(settings.start, env_name, items, render.event_printer(console), owner)
     failed = [f"{name}: {r.reason}" for name, r in results.items() if not r.ok]
     if failed:
@@ -187,67 +176,31 @@ def _prune(console: Console, settings: Settings, env_name: str, owner: str | Non
 @click.option("--disable-termination-protection", "unprotect", is_flag=True,
               help="Turn termination protection off, then delete.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path))
+@junit_option
 @lock_timeout_option
 @click.pass_obj
 def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[str, ...] | None,
             concurrency: int | None, yes: bool, unprotect: bool,
-            report_file: Path | None, lock_timeout: float) -> None:
+            report_file: Path | None, junit_file: Path | None, lock_timeout: float) -> None:
     """Delete the environment's stacks (one owner's, in a per-developer one), dependents first."""
     console = Console(highlight=False)
     env = api.environment(settings.start, env_name, owner)
     if env.protected:
         names = api.deployed_names(settings.start, env_name, stacks, owner)
         click.echo(f"would delete from {env_name}: " + (", ".join(names) or "nothing deployed"))
-        _confirm(f"destroy protected environment {env_name}?", yes, "destroying " + env_name)
-    report = _observed(console, lambda opts: api.destroy(settings.start, env_name, opts, owner),
+        confirm(f"destroy protected environment {env_name}?", yes, "destroying " + env_name)
+    report = observed(console, lambda opts: api.destroy(settings.start, env_name, opts, owner),
                        RunOptions(stacks, concurrency, unprotect=unprotect,
                                   lock_timeout=lock_timeout))
-    _finish(console, report, report_file, show_outputs=False)
-
-
-def _observed(console: Console, action: Callable[[RunOptions], RunReport],
-              opts: RunOptions) -> RunReport:
-    """Run with a live table on a terminal, or plain `stack | message` lines (CI, pipes)."""
-    def interrupted(running: int) -> None:
-        click.echo(f"interrupted: starting no more stacks, waiting for {running} running; "
-                   "press Ctrl-C again to stop waiting", err=True)
-    opts.on_interrupt = interrupted
-    opts.on_lock_wait = lambda holder: click.echo(f"waiting for the environment's lock, "
-                                                  f"held by {holder}", err=True)
-    if not console.is_terminal:
-        opts.on_event, opts.on_finish = render.event_printer(console), render.finish_printer(console)
-        return action(opts)
-    view = LiveView(console, [])
-    opts.on_event, opts.on_finish = view.on_event, view.on_finish
-    with view:
-        return action(opts)
-
-
-def _finish(console: Console, report: RunReport, report_file: Path | None, show_outputs: bool) -> None:
-    console.print(render.summary(report))
-    if show_outputs:
-        console.print(render.outputs_table({s.stack: s.outputs for s in report.stacks
-                                            if s.outputs}))
-    if report_file:
-        _write_report(report, report_file)
-    for line in render.failures(report):
-        click.echo(f"failed: {line}", err=True)
-    sys.exit(report.exit_code)
-
-
-def _write_report(report: RunReport, path: Path) -> None:
-    """FILE.html: the timeline page; anything else: the JSON run report."""
-    if path.suffix.lower() in (".html", ".htm"):
-        path.write_text(render_html(report))
-    else:
-        path.write_text(json.dumps(report.to_dict(), indent=2))
+    finish(console, report, report_file, show_outputs=False, junit_file=junit_file)
 
 
 @cli.command("plan")
 @env_option
 @selection_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "matrix"]),
+              default="table", show_default=True,
+              help="matrix: groups with no edge between them, as a CI matrix (JSON).")
 @click.pass_obj
 def plan_command(settings: Settings, env_name: str, owner: str | None,
                  stacks: tuple[str, ...] | None, since: str | None, with_dependencies: bool,
@@ -256,8 +209,14 @@ def plan_command(settings: Settings, env_name: str, owner: str | None,
     items = api.plan(settings.start, env_name, Selection(stacks, since, with_dependencies), owner)
     if fmt == "json":
         click.echo(json.dumps(as_dicts(items), indent=2))
+    elif fmt == "matrix":
+        groups = matrix(api.graph(settings.start, env_name, owner).dag, items)
+        click.echo(json.dumps(groups, separators=(",", ":")))  # compact: one line for CI
+    elif fmt == "markdown":
+        click.echo(markdown_plan(env_name, items))
     else:
         Console(highlight=False).print(render.plan_table(items))
+    write_job_summary(markdown_plan(env_name, items))
 
 
 @cli.command("report")
@@ -294,7 +253,7 @@ def unlock(settings: Settings, env_name: str, owner: str | None, yes: bool) -> N
         click.echo(f"{key} is not locked")
         return
     click.echo(f"{key} is locked by {holder}")
-    _confirm("break this lock? (only if that run is dead)", yes, "ws unlock")
+    confirm("break this lock? (only if that run is dead)", yes, "ws unlock")
     api.unlock(settings.start, env_name, owner)
     click.echo(f"{key}: lock broken")
 

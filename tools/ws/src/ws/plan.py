@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import networkx as nx
+
 from . import refs
 from .deploy import select, stack_tags
 from .deployed import deployed_stacks, outputs_of, parameters_of, tags_of
@@ -77,6 +79,18 @@ def _decide(ws: Workspace, env: Environment, graph: StackGraph, name: str,
     plain = {k: v for k, v in params.items() if refs.secret_of(graph.params[name][k]) is None}
     reasons = print_.reasons(tags, parameters_of(current), plain)
     return PlanItem(name, stack_name, DEPLOY, ", ".join(reasons))
+
+
+def stale_upstreams(ws: Workspace, env: Environment, cfn: Any, stacks: tuple[str, ...],
+                    secrets: Secrets | None = None) -> list[PlanItem]:
+    """Stacks that `stacks` depend on, outside them, that are not deployed and up to date."""
+    graph = build_graph(ws, env)
+    outside = {up for name in stacks if name in graph.dag
+               for up in nx.ancestors(graph.dag, name)} - set(stacks)
+    if not outside:
+        return []
+    return [item for item in plan(ws, env, cfn, tuple(sorted(outside)), secrets)
+            if item.stack in outside and item.action != SKIP]
 
 
 def orphans(ws: Workspace, env: Environment, live: dict[str, dict]) -> list[PlanItem]:

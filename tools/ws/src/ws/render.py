@@ -32,6 +32,33 @@ def finish_printer(console: Console) -> Callable[[StackReport], None]:
     return finished
 
 
+def grouped_printers(console: Console) -> tuple[Callable[[str, str], None],
+                                                 Callable[[StackReport], None]]:
+    """GitHub Actions: each stack's lines as one collapsible group, printed when it finishes
+    (parallel stacks' lines would interleave inside a live group)."""
+    lock = threading.Lock()
+    buffered: dict[str, list[str]] = {}
+
+    def event(stack: str, message: str) -> None:
+        with lock:
+            buffered.setdefault(stack, []).append(message)
+
+    def finished(report: StackReport) -> None:
+        detail = f": {report.reason}" if report.reason else ""
+        with lock:
+            lines = buffered.pop(report.stack, [])
+            console.print(f"::group::{report.stack}: {report.status}{detail}", markup=False,
+                          highlight=False, soft_wrap=True)
+            for line in lines:
+                console.print(f"{report.stack} | {line}", markup=False, highlight=False,
+                              soft_wrap=True)
+            console.print("::endgroup::", markup=False, highlight=False)
+            if report.status == FAILED:
+                console.print(f"::error title=ws: {report.stack} failed::{report.reason}",
+                              markup=False, highlight=False, soft_wrap=True)
+    return event, finished
+
+
 def summary(report: RunReport) -> Table:
     seconds = report.ended - report.started
     table = Table(title=f"ws {report.action} --env {report.env}: {seconds:.1f}s",
