@@ -1,0 +1,55 @@
+"""Where moto's CloudFormation differs from AWS in ways ws relies on, made to behave like AWS.
+
+- NoEcho parameters: moto 5 compares each parameter's *value* with the NoEcho parameter
+  *names*, so DescribeStacks returns secrets in clear text. Here the names are compared.
+- Termination protection: moto stores EnableTerminationProtection but has no
+  UpdateTerminationProtection and deletes a protected stack anyway. Here both work as on AWS.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from moto.cloudformation.exceptions import ValidationError
+from moto.cloudformation.models import CloudFormationBackend, Stack
+from moto.cloudformation.responses import CloudFormationResponse
+from moto.core.responses import ActionResult
+
+MASK = "****"
+
+
+def _parameter_list(self: Stack) -> list[dict[str, Any]]:
+    hidden = set(self.resource_map.no_echo_parameter_keys)
+    return [{"ParameterKey": key, "ParameterValue": MASK if key in hidden else value}
+            for key, value in self.resource_map.resolved_parameters.items()]
+
+
+def _live_stack(backend: CloudFormationBackend, name_or_id: str) -> Stack | None:
+    return backend.stacks.get(name_or_id) or next(
+        (s for s in backend.stacks.values() if s.name == name_or_id), None)
+
+
+def _update_termination_protection(self: CloudFormationResponse) -> ActionResult:
+    name = self._get_param("StackName")
+    stack = _live_stack(self.cloudformation_backend, name)
+    if stack is None:
+        raise ValidationError(name)
+    stack.enable_termination_protection = \
+        str(self._get_param("EnableTerminationProtection")).lower() == "true"
+    return ActionResult({"StackId": stack.stack_id})
+
+
+_moto_delete_stack = CloudFormationBackend.delete_stack
+
+
+def _delete_stack(self: CloudFormationBackend, name_or_stack_id: str) -> None:
+    stack = _live_stack(self, name_or_stack_id)
+    if stack is not None and stack.enable_termination_protection:
+        raise ValidationError(message=f"Stack [{stack.name}] cannot be deleted while "
+                                      "TerminationProtection is enabled")
+    _moto_delete_stack(self, name_or_stack_id)
+
+
+def register() -> None:
+    Stack.parameter_list = property(_parameter_list)  # type: ignore[method-assign,assignment]
+    CloudFormationResponse.update_termination_protection = _update_termination_protection  # type: ignore[attr-defined]
+    CloudFormationBackend.delete_stack = _delete_stack  # type: ignore[method-assign]
