@@ -63,6 +63,11 @@ def test_whole_store_is_real_then_gone(store, aws):
     processor = next(name for name in functions if "ProcessorFunction" in name)
     env = functions[processor]["Environment"]["Variables"]
     assert env["PAYMENT_PROVIDER_URL"] == out["payments-mock"]["PaymentsUrl"]
+    key = aws("ssm").get_parameter(Name=out["payments-mock"]["ApiKeyParameterName"])
+    assert env["PAYMENT_API_KEY"] == key["Parameter"]["Value"]  # read by ws at deploy time
+    orders_stack = aws("cloudformation").describe_stacks(StackName="store-local-orders")
+    assert {"ParameterKey": "PaymentsApiKey", "ParameterValue": "****"} in \
+        orders_stack["Stacks"][0]["Parameters"]  # NoEcho: masked, as on AWS
     mappings = lam.list_event_source_mappings(FunctionName=processor)["EventSourceMappings"]
     assert [m["EventSourceArn"] for m in mappings] == [out["orders"]["OrdersQueueArn"]]
     products_fn = next(f for name, f in functions.items() if "ProductsFunction" in name)

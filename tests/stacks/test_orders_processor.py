@@ -17,11 +17,14 @@ class Provider(BaseHTTPRequestHandler):
 
     mock = import_handler("payments-mock", "payments")
     requests: list = []
+    keys: list = []
 
     def do_POST(self):  # noqa: N802 (http.server's naming)
         body = self.rfile.read(int(self.headers["Content-Length"])).decode()
         self.requests.append((self.path, self.headers["Content-Type"], json.loads(body)))
-        reply = self.mock.handler({"httpMethod": "POST", "body": body}, None)
+        self.keys.append(self.headers.get("Authorization"))
+        reply = self.mock.handler({"httpMethod": "POST", "body": body,
+                                   "headers": dict(self.headers.items())}, None)
         self.send_response(reply["statusCode"])
         self.send_header("Content-Type", "application/json")
         self.end_headers()
@@ -33,20 +36,26 @@ class Provider(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def provider():
-    """A real HTTP payment provider on 127.0.0.1; yields (url, requests received)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("P", (Provider,), {"requests": []}))
+    """A real HTTP payment provider on 127.0.0.1; yields (url, requests, Authorization headers)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 type("P", (Provider,), {"requests": [], "keys": []}))
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield (f"http://127.0.0.1:{server.server_port}/Prod/payments",
-           server.RequestHandlerClass.requests)
+           server.RequestHandlerClass.requests, server.RequestHandlerClass.keys)
     server.shutdown()
     server.server_close()
     thread.join()
 
 
+KEY = "mock-payments-key-not-a-secret"
+
+
 @pytest.fixture
 def orders(aws, monkeypatch):
     monkeypatch.setenv("ORDERS_TABLE", "orders-test")
+    monkeypatch.setenv("PAYMENT_API_KEY", KEY)  # what ws passes as the NoEcho parameter
+    monkeypatch.setenv("EXPECTED_API_KEY", KEY)  # what the mock provider accepts
     monkeypatch.setenv("PAYMENT_TIMEOUT_SECONDS", "2")
     table = make_table("orders-test", "order_id")
     for order_id, amount in (("cheap", "45.5"), ("dear", "20000"), ("done", "10")):
@@ -70,7 +79,7 @@ def status(table, order_id: str) -> str:
 
 
 def test_approved_and_declined_orders_are_settled(load_handler, orders, provider, monkeypatch):
-    url, requests = provider
+    url, requests, _ = provider
     monkeypatch.setenv("PAYMENT_PROVIDER_URL", url)
     result = load_handler("orders", "processor").handler(sqs_event("cheap", "dear"), None)
     assert result == {"batchItemFailures": []}
@@ -83,7 +92,7 @@ def test_approved_and_declined_orders_are_settled(load_handler, orders, provider
 
 
 def test_only_failed_messages_are_reported(load_handler, orders, provider, monkeypatch):
-    url, requests = provider
+    url, requests, _ = provider
     monkeypatch.setenv("PAYMENT_PROVIDER_URL", url)
     result = load_handler("orders", "processor").handler(
         sqs_event("missing", "cheap", "garbled", "done"), None)
@@ -106,7 +115,7 @@ def test_unreachable_provider_fails_the_messages_and_leaves_orders_pending(
 
 
 def test_provider_errors_fail_the_message(load_handler, orders, provider, monkeypatch):
-    url, _ = provider
+    url, _, _ = provider
     monkeypatch.setenv("PAYMENT_PROVIDER_URL", url)
     orders.put_item(Item={"order_id": "odd", "amount": Decimal("5"), "currency": "euro",
                           "status": "PENDING"})  # the provider answers 400
@@ -117,7 +126,7 @@ def test_provider_errors_fail_the_message(load_handler, orders, provider, monkey
 
 def test_queued_order_end_to_end(load_handler, aws, orders, provider, monkeypatch):
     """An order made by the orders function is paid from the message it queued."""
-    url, _ = provider
+    url, _, _ = provider
     sqs = aws("sqs")
     queue = sqs.create_queue(QueueName="orders-test")["QueueUrl"]
     monkeypatch.setenv("ORDERS_QUEUE_URL", queue)
@@ -129,3 +138,17 @@ def test_queued_order_end_to_end(load_handler, aws, orders, provider, monkeypatc
                           "eventSource": "aws:sqs"}]}
     assert load_handler("orders", "processor").handler(event, None) == {"batchItemFailures": []}
     assert status(orders, order["order_id"]) == "PAID"
+
+
+def test_the_api_key_is_sent_and_a_wrong_one_fails_the_message(load_handler, orders, provider,
+                                                               monkeypatch, caplog):
+    url, _, _ = provider
+    monkeypatch.setenv("PAYMENT_PROVIDER_URL", url)
+    processor = load_handler("orders", "processor")
+    assert processor.handler(sqs_event("cheap"), None) == {"batchItemFailures": []}
+    monkeypatch.setenv("PAYMENT_API_KEY", "stale-key")
+    assert processor.handler(sqs_event("dear"), None) == \
+        {"batchItemFailures": [{"itemIdentifier": "m-dear"}]}  # 401 from the provider
+    assert status(orders, "dear") == "PENDING"
+    assert provider[2] == [f"Bearer {KEY}", "Bearer stale-key"]  # as the provider saw them
+    assert "stale-key" not in caplog.text and KEY not in caplog.text  # never logged

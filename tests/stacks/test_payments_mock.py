@@ -1,4 +1,5 @@
-"""The mock payment provider: approve up to 10000, decline above, 400 on bad input."""
+"""The mock payment provider: approve up to 10000, decline above, 400 on bad input, 401
+without its API key."""
 from __future__ import annotations
 
 import json
@@ -8,13 +9,20 @@ import pytest
 from stack_helpers import api_event
 
 
+KEY = "mock-payments-key-not-a-secret"
+
+
 @pytest.fixture
-def payments(load_handler):
+def payments(load_handler, monkeypatch):
+    monkeypatch.setenv("EXPECTED_API_KEY", KEY)
     return load_handler("payments-mock", "payments")
 
 
-def pay(payments, body):
-    reply = payments.handler(api_event("POST", "/payments", "/payments", body, sub=None), None)
+def pay(payments, body, authorization: str | None = f"Bearer {KEY}"):
+    event = api_event("POST", "/payments", "/payments", body, sub=None)
+    if authorization is not None:
+        event["headers"]["authorization"] = authorization
+    reply = payments.handler(event, None)
     return reply["statusCode"], json.loads(reply["body"])
 
 
@@ -46,3 +54,15 @@ def test_same_request_same_answer(payments):
 def test_bad_requests_are_400_with_a_reason(payments, body, complaint):
     code, reply = pay(payments, body)
     assert code == 400 and complaint in reply["error"]
+
+
+@pytest.mark.parametrize("authorization", [None, "", KEY, "Bearer wrong", f"Basic {KEY}",
+                                           f"Bearer {KEY}x"])
+def test_requests_without_the_key_are_401(payments, authorization):
+    code, reply = pay(payments, {"order_id": "o", "amount": 5, "currency": "EUR"}, authorization)
+    assert code == 401 and reply == {"error": "missing or wrong API key"}
+
+
+def test_a_mock_without_a_configured_key_accepts_nobody(payments, monkeypatch):
+    monkeypatch.delenv("EXPECTED_API_KEY")
+    assert pay(payments, {"order_id": "o", "amount": 5, "currency": "EUR"}, "Bearer ")[0] == 401

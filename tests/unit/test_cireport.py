@@ -19,6 +19,7 @@ from ws.deploy import RunOptions, deploy
 from ws.environment import load_environment
 from ws.fake import FakeCloud
 from ws.plan import DEPLOY, LATER, SKIP, PlanItem, plan
+from ws.secrets import Secrets
 from ws.workspace import load_workspace
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,8 +63,10 @@ def store_run():
     env = load_environment(ws, "local")
     cloud = FakeCloud()
     cloud.fail.add(env.stack_name("catalog"))
+    # the fake's outputs name what a Ref would return: here, the mock's SSM parameter
+    cloud.parameters[f"{env.stack_name('payments-mock')}.ApiKeyParameter"] = "mock-key"
     report = deploy(ws, env, cloud.backend(), RunOptions())
-    planned = plan(ws, env, cloud.client("cloudformation"))
+    planned = plan(ws, env, cloud.client("cloudformation"), secrets=Secrets(cloud.client))
     return report, planned, ws, env
 
 

@@ -23,7 +23,8 @@ def pay(payment: dict) -> str:
     """POST `payment` as JSON to the provider; returns its decision (APPROVED or DECLINED)."""
     request = urllib.request.Request(
         os.environ["PAYMENT_PROVIDER_URL"], data=json.dumps(payment).encode(), method="POST",
-        headers={"Content-Type": "application/json"})
+        headers={"Content-Type": "application/json",
+                 "Authorization": f"Bearer {os.environ['PAYMENT_API_KEY']}"})
     timeout = float(os.environ.get("PAYMENT_TIMEOUT_SECONDS", "5"))
     with urllib.request.urlopen(request, timeout=timeout) as reply:  # HTTP errors raise
         decision = json.loads(reply.read()).get("status")

@@ -1,8 +1,11 @@
-"""Mock payment provider: approves amounts up to LIMIT, declines above; 400 on bad input."""
+"""Mock payment provider: approves amounts up to LIMIT, declines above; 400 on bad input,
+401 without the API key (`Authorization: Bearer <key>`, the key in EXPECTED_API_KEY)."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
 import re
 
 LIMIT = 10_000
@@ -31,8 +34,17 @@ def parse(body: str | None) -> dict | str:
     return payment
 
 
+def authorised(event: dict) -> bool:
+    expected = os.environ.get("EXPECTED_API_KEY", "")
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    given = headers.get("authorization", "")
+    return bool(expected) and hmac.compare_digest(given.encode(), f"Bearer {expected}".encode())
+
+
 def handler(event, context):
     """API Gateway proxy handler for POST /payments."""
+    if not authorised(event or {}):
+        return response(401, {"error": "missing or wrong API key"})
     payment = parse((event or {}).get("body"))
     if isinstance(payment, str):
         return response(400, {"error": payment})

@@ -35,6 +35,7 @@ class FakeCloud:
     stacks: dict[str, dict[str, Any]] = field(default_factory=dict)
     deleted: dict[str, dict[str, Any]] = field(default_factory=dict)
     objects: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    parameters: dict[str, str] = field(default_factory=dict)  # SSM parameters, by name
     calls: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
     ids: Any = field(default_factory=itertools.count)
@@ -43,7 +44,7 @@ class FakeCloud:
         return Backend("fake", region, "000000000000", self.client)
 
     def client(self, service: str) -> Any:
-        return {"cloudformation": FakeCloudFormation, "s3": FakeS3}[service](self)
+        return {"cloudformation": FakeCloudFormation, "s3": FakeS3, "ssm": FakeSSM}[service](self)
 
 
 class FakeS3:
@@ -69,6 +70,18 @@ class FakeS3:
     def put_object(self, Bucket: str, Key: str, Body: bytes) -> dict:
         self.cloud.objects[(Bucket, Key)] = Body
         return {}
+
+
+class FakeSSM:
+    """get_parameter over `cloud.parameters`; a missing name is ParameterNotFound."""
+
+    def __init__(self, cloud: FakeCloud) -> None:
+        self.cloud = cloud
+
+    def get_parameter(self, Name: str, WithDecryption: bool = False) -> dict:
+        if Name not in self.cloud.parameters:
+            raise _error("ParameterNotFound", f"Parameter {Name} not found.")
+        return {"Parameter": {"Name": Name, "Value": self.cloud.parameters[Name], "Version": 1}}
 
 
 class FakeCloudFormation:
@@ -157,7 +170,7 @@ class FakeCloudFormation:
             final = "ROLLBACK_COMPLETE" if verb == "CREATE" else "UPDATE_ROLLBACK_COMPLETE"
             self._set(name, final, f"{verb}_FAILED", "injected resource failure")
         else:
-            self._set(name, f"{verb}_COMPLETE", None, outputs=_outputs(args))
+            self._set(name, f"{verb}_COMPLETE", None, outputs=_outputs({**args, "StackName": name}))
             with self.cloud.lock:
                 stack = self.cloud.stacks[name]
                 stack["Tags"] = list(args.get("Tags", []))

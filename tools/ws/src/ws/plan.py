@@ -70,6 +70,8 @@ def _decide(ws: Workspace, env: Environment, graph: StackGraph, name: str,
         params = substitute(graph.params[name], upstream)
         if secrets is not None:
             params = secrets.apply(params)[1]
+        elif any(refs.secret_of(v) for v in params.values()):
+            return PlanItem(name, stack_name, DEPLOY, "cannot tell: its secrets were not read")
     except DeployError as exc:
         return PlanItem(name, stack_name, DEPLOY, f"cannot tell: {exc.message}")
     print_ = fingerprint(static_parts(ws, env, name), params, stack_tags(ws, env, name))
