@@ -200,3 +200,32 @@ def test_env_list_groups_stacks_by_environment_and_owner():
     assert [(e.env, e.owner, e.stacks, e.not_ok, e.last_deploy[:10]) for e in found] == [
         ("dev", "ann", 2, 1, "2026-01-03"), ("dev", "bob", 1, 0, "2026-01-02"),
         ("prod", None, 1, 0, "2026-01-04")]
+
+
+def test_store_prod_graph_cannot_depend_on_a_mock():
+    """By construction: with mocks off, no mock is a node, and no edge or value leads to one."""
+    from pathlib import Path
+    ws = load_workspace(Path(__file__).resolve().parents[2])
+    mocks = {name for name, stack in ws.stacks.items() if stack.mock}
+    assert mocks == {"payments-mock"}
+    for env_name in ("staging", "prod"):
+        env = load_environment(ws, env_name)
+        graph = build_graph(ws, env)
+        assert not mocks & set(graph.dag) and set(graph.left_out()) == mocks
+        assert all("mock" not in value for params in graph.params.values()
+                   for value in params.values())
+        assert graph.params["orders"]["PaymentsApiKey"].startswith("${ssm:/store/")
+
+
+def test_developer_credentials_for_the_production_account_are_refused(tmp_path, monkeypatch):
+    from ws import backend
+    from ws.errors import WsError
+    ws = make(tmp_path, {"dev": {**DEV, "target": "aws"}, "prod": {**PROD, "target": "aws"}})
+    env = load_environment(ws, "dev", owner="jdoe")
+    monkeypatch.setattr(backend, "aws_session", lambda profile, region: object())
+    monkeypatch.setattr(backend, "_caller_account", lambda session, env: "333333333333")
+    with pytest.raises(WsError, match="per-developer environment, but the credentials are for "
+                                      "account 333333333333"):
+        backend.connect(ws, env)
+    monkeypatch.setattr(backend, "_caller_account", lambda session, env: "111111111111")
+    assert backend.connect(ws, env).account_id == "111111111111"

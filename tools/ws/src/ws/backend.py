@@ -71,6 +71,10 @@ def connect(ws: Workspace, env: Environment, endpoint_url: str | None = None) ->
     if env.account_id and account != env.account_id:
         raise WsError(f"{env.file} expects account {env.account_id}, but the credentials "
                       f"are for account {account}", "use the right profile or credentials")
+    if account in env.forbidden_accounts:
+        raise WsError(f"{env.file} is a per-developer environment, but the credentials are for "
+                      f"account {account}, which a protected environment uses",
+                      "deploy developer stacks with a development account's credentials")
     return Backend("aws", env.region, account, _factory(session, None))
 
 
