@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 from rich.console import Console
 
-from . import api, render
+from . import api, cliadmin, render
 from .cireport import markdown_plan, matrix
+from .clioptions import (Settings, env_option, junit_option, lock_timeout_option, owner_option,
+                         selection_options, stacks_option)
 from .clirun import confirm, finish, observed, write_job_summary
 from .deploy import RunOptions
 from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, DeployError, WsError
@@ -19,14 +20,6 @@ from .graphviews import FORMATS
 from .htmlreport import render_html
 from .plan import as_dicts
 from .selection import Selection
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Global options, passed to every command."""
-
-    start: Path
-    debug: bool
 
 
 class WsGroup(click.Group):
@@ -43,41 +36,6 @@ class WsGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
-
-
-def _split(ctx: click.Context, param: click.Parameter,
-           value: str | None) -> tuple[str, ...] | None:
-    return None if value is None else tuple(s.strip() for s in value.split(",") if s.strip())
-
-
-owner_option = click.option("--owner", metavar="NAME",
-                            help="Per-developer environments: whose stacks (default: you, "
-                                 "from git user.name or the OS user).")
-
-
-def env_option(command: Callable) -> Callable:
-    """--env (required) and --owner."""
-    command = owner_option(command)
-    return click.option("--env", "-e", "env_name", required=True, metavar="ENV",
-                        help="Environment: a file environments/ENV.yaml.")(command)
-stacks_option = click.option("--stacks", callback=_split, metavar="A,B",
-                             help="Only these stacks (comma-separated).")
-
-
-junit_option = click.option("--junit", "junit_file", type=click.Path(dir_okay=False, path_type=Path),
-                            help="Write JUnit XML here: a test case per stack.")
-lock_timeout_option = click.option(
-    "--lock-timeout", type=click.FloatRange(0), default=600, show_default=True, metavar="SECONDS",
-    help="Wait this long for another run's lock on the environment, then fail (exit 3).")
-
-
-def selection_options(command: Callable) -> Callable:
-    """--stacks, --since and --with-dependencies, shared by deploy and plan."""
-    command = click.option("--with-dependencies", is_flag=True,
-                           help="Also upstream stacks not yet deployed here.")(command)
-    command = click.option("--since", metavar="REF",
-                           help="Stacks changed since git REF, and everything downstream.")(command)
-    return stacks_option(command)
 
 
 @click.group(cls=WsGroup)
@@ -241,76 +199,8 @@ def outputs(settings: Settings, env_name: str, owner: str | None, as_json: bool)
     else:
         Console(highlight=False).print(render.outputs_table(values))
 
-
-@cli.command()
-@env_option
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@click.pass_obj
-def unlock(settings: Settings, env_name: str, owner: str | None, yes: bool) -> None:
-    """Break the environment's lock (when the run holding it is dead)."""
-    key, holder = api.lock_holder(settings.start, env_name, owner)
-    if holder is None:
-        click.echo(f"{key} is not locked")
-        return
-    click.echo(f"{key} is locked by {holder}")
-    confirm("break this lock? (only if that run is dead)", yes, "ws unlock")
-    api.unlock(settings.start, env_name, owner)
-    click.echo(f"{key}: lock broken")
-
-
-@cli.group("env")
-def env_group() -> None:
-    """Environments: what is deployed, and whose."""
-
-
-@env_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.pass_obj
-def env_list(settings: Settings, as_json: bool) -> None:
-    """Deployed environments and owners (from stack tags), stack counts, last deploy."""
-    found, problems = api.env_list(settings.start)
-    if as_json:
-        click.echo(json.dumps({"environments": [e.as_dict() for e in found],
-                               "unreadable": problems}, indent=2))
-        return
-    Console(highlight=False).print(render.env_table(found))
-    for problem in problems:
-        click.echo(f"note: {problem}", err=True)
-
-
-@cli.group()
-def local() -> None:
-    """Manage the embedded local AWS endpoint (moto) of this workspace."""
-
-
-@local.command("up")
-@click.option("--port", type=click.IntRange(1, 65535), help="Port (default: a free one).")
-@click.pass_obj
-def local_up(settings: Settings, port: int | None) -> None:
-    """Start the local endpoint (no-op when it runs)."""
-    info = api.local_up(settings.start, port)
-    click.echo(f"local endpoint running at {info.url} (pid {info.pid})")
-
-
-@local.command("down")
-@click.pass_obj
-def local_down(settings: Settings) -> None:
-    """Stop the local endpoint; everything deployed to it is gone."""
-    stopped = api.local_down(settings.start)
-    click.echo("local endpoint stopped" if stopped else "local endpoint was not running")
-
-
-@local.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.pass_obj
-def local_status(settings: Settings, as_json: bool) -> None:
-    """Show whether the local endpoint runs, and its URL."""
-    info = api.local_status(settings.start)
-    if as_json:
-        data = {"running": info is not None, **(info.__dict__ if info else {})}
-        click.echo(json.dumps(data, indent=2))
-    else:
-        click.echo(f"running at {info.url} (pid {info.pid})" if info else "not running")
+for command in (cliadmin.unlock, cliadmin.env_group, cliadmin.local):
+    cli.add_command(command)
 
 
 def main() -> None:

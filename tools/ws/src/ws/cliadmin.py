@@ -1,0 +1,82 @@
+"""ws commands that look after environments and the local endpoint, not deploy them."""
+from __future__ import annotations
+
+import json
+
+import click
+from rich.console import Console
+
+from . import api, render
+from .clioptions import Settings, env_option
+from .clirun import confirm
+
+
+@click.command()
+@env_option
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def unlock(settings: Settings, env_name: str, owner: str | None, yes: bool) -> None:
+    """Break the environment's lock (when the run holding it is dead)."""
+    key, holder = api.lock_holder(settings.start, env_name, owner)
+    if holder is None:
+        click.echo(f"{key} is not locked")
+        return
+    click.echo(f"{key} is locked by {holder}")
+    confirm("break this lock? (only if that run is dead)", yes, "ws unlock")
+    api.unlock(settings.start, env_name, owner)
+    click.echo(f"{key}: lock broken")
+
+
+@click.group("env")
+def env_group() -> None:
+    """Environments: what is deployed, and whose."""
+
+
+@env_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def env_list(settings: Settings, as_json: bool) -> None:
+    """Deployed environments and owners (from stack tags), stack counts, last deploy."""
+    found, problems = api.env_list(settings.start)
+    if as_json:
+        click.echo(json.dumps({"environments": [e.as_dict() for e in found],
+                               "unreadable": problems}, indent=2))
+        return
+    Console(highlight=False).print(render.env_table(found))
+    for problem in problems:
+        click.echo(f"note: {problem}", err=True)
+
+
+@click.group()
+def local() -> None:
+    """Manage the embedded local AWS endpoint (moto) of this workspace."""
+
+
+@local.command("up")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default: a free one).")
+@click.pass_obj
+def local_up(settings: Settings, port: int | None) -> None:
+    """Start the local endpoint (no-op when it runs)."""
+    info = api.local_up(settings.start, port)
+    click.echo(f"local endpoint running at {info.url} (pid {info.pid})")
+
+
+@local.command("down")
+@click.pass_obj
+def local_down(settings: Settings) -> None:
+    """Stop the local endpoint; everything deployed to it is gone."""
+    stopped = api.local_down(settings.start)
+    click.echo("local endpoint stopped" if stopped else "local endpoint was not running")
+
+
+@local.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def local_status(settings: Settings, as_json: bool) -> None:
+    """Show whether the local endpoint runs, and its URL."""
+    info = api.local_status(settings.start)
+    if as_json:
+        data = {"running": info is not None, **(info.__dict__ if info else {})}
+        click.echo(json.dumps(data, indent=2))
+    else:
+        click.echo(f"running at {info.url} (pid {info.pid})" if info else "not running")

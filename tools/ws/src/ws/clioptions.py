@@ -1,0 +1,51 @@
+"""Options and settings shared by the ws commands."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import click
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Global options, passed to every command."""
+
+    start: Path
+    debug: bool
+
+
+def _split(ctx: click.Context, param: click.Parameter,
+           value: str | None) -> tuple[str, ...] | None:
+    return None if value is None else tuple(s.strip() for s in value.split(",") if s.strip())
+
+
+owner_option = click.option("--owner", metavar="NAME",
+                            help="Per-developer environments: whose stacks (default: you, "
+                                 "from git user.name or the OS user).")
+
+
+def env_option(command: Callable) -> Callable:
+    """--env (required) and --owner."""
+    command = owner_option(command)
+    return click.option("--env", "-e", "env_name", required=True, metavar="ENV",
+                        help="Environment: a file environments/ENV.yaml.")(command)
+stacks_option = click.option("--stacks", callback=_split, metavar="A,B",
+                             help="Only these stacks (comma-separated).")
+
+
+junit_option = click.option("--junit", "junit_file", type=click.Path(dir_okay=False, path_type=Path),
+                            help="Write JUnit XML here: a test case per stack.")
+lock_timeout_option = click.option(
+    "--lock-timeout", type=click.FloatRange(0), default=600, show_default=True, metavar="SECONDS",
+    help="Wait this long for another run's lock on the environment, then fail (exit 3).")
+
+
+def selection_options(command: Callable) -> Callable:
+    """--stacks, --since and --with-dependencies, shared by deploy and plan."""
+    command = click.option("--with-dependencies", is_flag=True,
+                           help="Also upstream stacks not yet deployed here.")(command)
+    command = click.option("--since", metavar="REF",
+                           help="Stacks changed since git REF, and everything downstream.")(command)
+    return stacks_option(command)
