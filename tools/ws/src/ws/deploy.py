@@ -99,7 +99,8 @@ def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) 
         for key, data in prepared[name].uploads.items():
             upload(key, data)
         req = StackRequest(env.stack_name(name), prepared[name].template, params,
-                           {**tags, **print_.tags()}, termination_protection=env.protected)
+                           {**tags, **print_.tags()}, prepared[name].capabilities,
+                           termination_protection=env.protected)
         return ops.deploy(req, lambda message: opts.on_event(name, message))
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:

@@ -17,6 +17,7 @@ from typing import Any, Callable
 from botocore.exceptions import ClientError
 
 from .backend import Backend
+from .capabilities import required
 
 
 def _error(code: str, message: str) -> ClientError:
@@ -163,6 +164,10 @@ class FakeCloudFormation:
         return {}
 
     def _operate(self, name: str, verb: str, args: dict[str, Any]) -> dict:
+        needed = set(required(json.loads(args.get("TemplateBody", "{}"))))
+        if not needed <= set(args.get("Capabilities", [])):  # as CloudFormation refuses
+            raise _error("InsufficientCapabilitiesException",
+                         f"Requires capabilities : [{','.join(sorted(needed))}]")
         if name in self.cloud.explode:
             raise _error("InternalFailure", f"injected failure for {name}")
         self.cloud.sleep(self.cloud.latency.get(name, self.cloud.default_latency))
@@ -175,6 +180,7 @@ class FakeCloudFormation:
                 stack = self.cloud.stacks[name]
                 stack["Tags"] = list(args.get("Tags", []))
                 stack["Parameters"] = list(args.get("Parameters", []))
+                stack["Capabilities"] = list(args.get("Capabilities", []))
         return {"StackId": self.cloud.stacks[name]["StackId"]}
 
     def _set(self, name: str, status: str, event_status: str | None, reason: str = "",

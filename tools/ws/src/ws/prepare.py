@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from .artifacts import CodeFolder, code_folders, package
 from .backend import Backend
+from .capabilities import required
 from .errors import ConfigError
 from .translate import translate_sam
 from .workspace import Stack
@@ -24,6 +25,7 @@ class Prepared:
 
     template: dict[str, str]  # {"TemplateBody": ...} or {"TemplateURL": ...}
     uploads: dict[str, bytes]
+    capabilities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Preparer:
             body = translate_sam(body, self.backend.region, template.display)
         if self.backend.kind == "local":
             body = _for_local_endpoint(body, template.display)
-        return Prepared(self._template_argument(body, uploads), uploads)
+        return Prepared(self._template_argument(body, uploads), uploads, required(body))
 
     def _template_argument(self, body: dict[str, Any], uploads: dict[str, bytes]) -> dict[str, str]:
         """TemplateBody when it fits, else upload it and pass TemplateURL."""

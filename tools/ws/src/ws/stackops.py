@@ -28,8 +28,7 @@ class StackRequest:
     template: dict[str, str]  # {"TemplateBody": ...} or {"TemplateURL": ...}
     parameters: dict[str, str]
     tags: dict[str, str]
-    capabilities: tuple[str, ...] = ("CAPABILITY_IAM", "CAPABILITY_NAMED_IAM",
-                                     "CAPABILITY_AUTO_EXPAND")
+    capabilities: tuple[str, ...] = ()  # only what the template needs (capabilities.py)
     termination_protection: bool = False
 
 
@@ -72,7 +71,9 @@ class StackOps:
             self._delete(req.name, current["StackId"], on_event)
             current = None
         args = dict(StackName=req.name, Parameters=_params(req.parameters),
-                    Capabilities=list(req.capabilities), Tags=_tags(req.tags), **req.template)
+                    Tags=_tags(req.tags), **req.template)
+        if req.capabilities:
+            args["Capabilities"] = list(req.capabilities)
         if current is None:
             return self._call("created", req.name, on_event, self.cfn.create_stack,
                               EnableTerminationProtection=req.termination_protection, **args)
