@@ -9,6 +9,7 @@ from typing import Any, Callable, ContextManager
 from . import deploy as deploying
 from . import plan as planning
 from . import prune as pruning
+from . import bootstrap as bootstrapping
 from . import locking
 from .backend import Backend, connect
 from .deployed import deployed_stacks, read_outputs
@@ -148,6 +149,11 @@ def deployed_names(start: Path, env_name: str, stacks: tuple[str, ...] | None,
     names = [env.stack_name(n) for n in deploying.select(graph, stacks)]
     live = deployed_stacks(connect(ws, env).client("cloudformation"), set(names))
     return [n for n in names if n in live]
+
+
+def bootstrap(start: Path, env_name: str, owner: str | None = None) -> list[str]:
+    ws, env = load(start, env_name, owner)
+    return bootstrapping.bootstrap(connect(ws, env), ws.name)
 
 
 def env_list(start: Path) -> tuple[list[DeployedEnv], list[str]]:

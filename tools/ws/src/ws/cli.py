@@ -199,7 +199,7 @@ def outputs(settings: Settings, env_name: str, owner: str | None, as_json: bool)
     else:
         Console(highlight=False).print(render.outputs_table(values))
 
-for command in (cliadmin.unlock, cliadmin.env_group, cliadmin.local):
+for command in (cliadmin.bootstrap, cliadmin.unlock, cliadmin.env_group, cliadmin.local):
     cli.add_command(command)
 
 

@@ -13,6 +13,15 @@ from .clirun import confirm
 
 @click.command()
 @env_option
+@click.pass_obj
+def bootstrap(settings: Settings, env_name: str, owner: str | None) -> None:
+    """Make the artifact bucket and the lock table ready (idempotent)."""
+    for line in api.bootstrap(settings.start, env_name, owner):
+        click.echo(line)
+
+
+@click.command()
+@env_option
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_obj
 def unlock(settings: Settings, env_name: str, owner: str | None, yes: bool) -> None:
