@@ -82,7 +82,10 @@ def test_second_interrupt_cancels_running_updates_on_aws(world, monkeypatch):
     import signal
 
     cloud = FakeCloud()
-    deploy(*world, cloud.backend(), RunOptions())  # everything exists: the next run updates
+    ws, env = world
+    deploy(ws, env, cloud.backend(), RunOptions())  # everything exists: the next run updates a
+    (ws.root / "stacks/a/template.yaml").write_text(queue_template({"Out": "from-a, changed"}))
+    world = (load_workspace(ws.root), env)
     cancelled = []
 
     class Cfn(type(cloud.client("cloudformation"))):

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import networkx as nx
+from botocore.exceptions import ClientError
 
 from . import refs, scheduler
 from .inputs import names_to_read, outside_outputs, substitute
 from .secrets import Secrets
 from .backend import Backend
 from .build import SamBuilder
+from .changesets import ChangeSets
 from .environment import Environment
 from .errors import UsageError
 from .graph import StackGraph, build_graph
@@ -21,7 +23,7 @@ from .results import (ABSENT, BLOCKED, DELETED, DEPLOYED, FAILED, NOT_RUN, SKIPP
                       RunReport, StackReport)
 from .deployed import deployed_stacks, outputs_of, tags_of
 from .fingerprint import FINGERPRINT_TAG, Fingerprint, fingerprint, static_parts
-from .stackops import GOOD, StackOps, StackRequest, StackResult
+from .stackops import GOOD, StackOps, StackRequest, StackResult, credentials_problem
 from .workspace import Workspace
 
 OnEvent = Callable[[str, str], None]
@@ -39,6 +41,7 @@ class RunOptions:
     on_interrupt: Callable[[int], None] = lambda running: None
     changed: bool = False
     unprotect: bool = False  # destroy: turn termination protection off first
+    allow_replace: frozenset[str] = frozenset()  # STACK.LOGICAL_ID a deploy may replace/remove
     lock_timeout: float = 600.0  # seconds to wait for another run's lock on the environment
     on_lock_wait: Callable[[str], None] = lambda holder: None
     clock: Callable[[], float] = time.time
@@ -101,7 +104,14 @@ def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) 
         req = StackRequest(env.stack_name(name), prepared[name].template, params,
                            {**tags, **print_.tags()}, prepared[name].capabilities,
                            termination_protection=env.protected)
-        return ops.deploy(req, lambda message: opts.on_event(name, message))
+        def emit(message: str) -> None:
+            opts.on_event(name, message)
+        try:
+            if backend.kind == "aws":  # change sets: see the changes, guard stateful resources
+                return ChangeSets(ops).deploy(name, req, emit, opts.allow_replace)
+            return ops.deploy(req, emit)
+        except ClientError as exc:
+            raise credentials_problem(exc) or exc from None
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
         if outcome.status == scheduler.SUCCEEDED:

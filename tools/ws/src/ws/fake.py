@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 
 from .backend import Backend
 from .capabilities import required
+from .fakechangesets import FakeChangeSets
 
 
 def _error(code: str, message: str) -> ClientError:
@@ -37,6 +38,8 @@ class FakeCloud:
     deleted: dict[str, dict[str, Any]] = field(default_factory=dict)
     objects: dict[tuple[str, str], bytes] = field(default_factory=dict)
     parameters: dict[str, str] = field(default_factory=dict)  # SSM parameters, by name
+    change_sets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    replacements: dict[str, str] = field(default_factory=dict)  # logical id -> Replacement
     calls: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
     ids: Any = field(default_factory=itertools.count)
@@ -85,7 +88,7 @@ class FakeSSM:
         return {"Parameter": {"Name": Name, "Value": self.cloud.parameters[Name], "Version": 1}}
 
 
-class FakeCloudFormation:
+class FakeCloudFormation(FakeChangeSets):
     """create/update/delete/describe with the status rules of real CloudFormation."""
 
     def __init__(self, cloud: FakeCloud) -> None:
@@ -126,10 +129,14 @@ class FakeCloudFormation:
             if StackName in self.cloud.stacks:
                 raise _error("AlreadyExistsException", f"Stack [{StackName}] already exists")
             stack_id = f"arn:fake:cloudformation:stack/{StackName}/{next(self.cloud.ids)}"
+            review = args.pop("_review", False)  # made by a CREATE change set
             self.cloud.stacks[StackName] = {
-                "StackName": StackName, "StackId": stack_id, "StackStatus": "CREATE_IN_PROGRESS",
+                "StackName": StackName, "StackId": stack_id,
+                "StackStatus": "REVIEW_IN_PROGRESS" if review else "CREATE_IN_PROGRESS",
                 "EnableTerminationProtection": bool(args.pop("EnableTerminationProtection", False)),
                 "_events": []}
+        if review:
+            return {"StackId": stack_id}
         return self._operate(StackName, "CREATE", args)
 
     def update_stack(self, StackName: str, **args: Any) -> dict:
@@ -179,6 +186,7 @@ class FakeCloudFormation:
             with self.cloud.lock:
                 stack = self.cloud.stacks[name]
                 stack["Tags"] = list(args.get("Tags", []))
+                stack["_template"] = json.loads(args.get("TemplateBody", "{}"))
                 stack["Parameters"] = list(args.get("Parameters", []))
                 stack["Capabilities"] = list(args.get("Capabilities", []))
         return {"StackId": self.cloud.stacks[name]["StackId"]}

@@ -57,19 +57,14 @@ class StackOps:
         try:
             stacks = self.cfn.describe_stacks(StackName=name)["Stacks"]
         except ClientError as exc:
-            if "does not exist" in _message(exc):
+            if "does not exist" in message_of(exc):
                 return None
             raise
         return stacks[0] if stacks and stacks[0]["StackStatus"] != "DELETE_COMPLETE" else None
 
     def deploy(self, req: StackRequest, on_event: OnEvent) -> StackResult:
         """Create or update `req.name`, first recovering a stack left unusable by an earlier run."""
-        current = self._settle(req.name, on_event)
-        if current is not None and current["StackStatus"] not in UPDATABLE:
-            on_event(f"recreating: found {current['StackStatus']} from an earlier failed create")
-            self._unprotect(current, on_event)  # ws's own failed create: nothing to keep
-            self._delete(req.name, current["StackId"], on_event)
-            current = None
+        current = self.usable(req.name, on_event)
         args = dict(StackName=req.name, Parameters=_params(req.parameters),
                     Tags=_tags(req.tags), **req.template)
         if req.capabilities:
@@ -82,6 +77,17 @@ class StackOps:
             self.cfn.update_termination_protection(StackName=req.name,
                                                    EnableTerminationProtection=True)
         return self._call("updated", req.name, on_event, self.cfn.update_stack, **args)
+
+    def usable(self, name: str, on_event: OnEvent) -> dict[str, Any] | None:
+        """The stack, settled and able to take an update; None when it must be created (a stack
+        left by an earlier failed create is deleted first)."""
+        current = self._settle(name, on_event)
+        if current is not None and current["StackStatus"] not in UPDATABLE:
+            on_event(f"recreating: found {current['StackStatus']} from an earlier failed create")
+            self._unprotect(current, on_event)  # ws's own failed create: nothing to keep
+            self._delete(name, current["StackId"], on_event)
+            current = None
+        return current
 
     def delete(self, name: str, on_event: OnEvent, unprotect: bool = False) -> StackResult:
         current = self._settle(name, on_event)
@@ -135,9 +141,13 @@ class StackOps:
         try:
             stack_id = fn(**args)["StackId"]
         except (ClientError, ResponseParserError) as exc:
-            if "No updates are to be performed" in _message(exc):
+            if "No updates are to be performed" in message_of(exc):
                 return StackResult("unchanged", "UPDATE_COMPLETE", self.outputs(name) or {})
-            return StackResult(action, "FAILED", ok=False, reason=_message(exc))
+            return StackResult(action, "FAILED", ok=False, reason=message_of(exc))
+        return self.finish(action, name, stack_id, on_event)
+
+    def finish(self, action: str, name: str, stack_id: str, on_event: OnEvent) -> StackResult:
+        """Wait for an operation started on the stack and say how it ended."""
         final = self._wait(name, stack_id, on_event)
         status = final["StackStatus"] if final else "DELETE_COMPLETE"
         if status not in GOOD:
@@ -149,7 +159,7 @@ class StackOps:
         try:
             self.cfn.delete_stack(StackName=stack_id)
         except (ClientError, ResponseParserError) as exc:
-            return StackResult("deleted", "DELETE_FAILED", ok=False, reason=_message(exc))
+            return StackResult("deleted", "DELETE_FAILED", ok=False, reason=message_of(exc))
         # Poll by name, not id: describing a deleted stack by id makes the local endpoint
         # evaluate its outputs again, which re-creates the resources they reference.
         final = self._wait(name, name, on_event, events_of=stack_id)
@@ -164,8 +174,14 @@ class StackOps:
         seen: set[str] = set()
         deadline = time.monotonic() + self.timeout
         while True:
-            self._report_events(events_of or stack_id, seen, on_event)
-            current = self.describe(stack_id)
+            try:
+                self._report_events(events_of or stack_id, seen, on_event)
+                current = self.describe(stack_id)
+            except ClientError as exc:
+                if not is_throttling(exc) or time.monotonic() > deadline:
+                    raise
+                self.sleep(self.poll)  # the operation goes on in CloudFormation: keep watching
+                continue
             if current is None or not current["StackStatus"].endswith("_IN_PROGRESS"):
                 return None if current and current["StackStatus"] == "DELETE_COMPLETE" else current
             if self.synchronous or time.monotonic() > deadline:
@@ -207,7 +223,26 @@ def _outputs(stack: dict[str, Any]) -> dict[str, str]:
     return {o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])}
 
 
-def _message(exc: ClientError | ResponseParserError) -> str:
+THROTTLING = {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"}
+EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "InvalidClientTokenId",
+           "UnrecognizedClientException"}
+
+
+def is_throttling(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") in THROTTLING
+
+
+def credentials_problem(exc: ClientError) -> DeployError | None:
+    """A clear error for expired or invalid credentials; None for anything else."""
+    code = exc.response.get("Error", {}).get("Code")
+    if code not in EXPIRED:
+        return None
+    return DeployError(f"the AWS credentials expired or are not valid ({code})",
+                       "refresh them (e.g. aws sso login) and run ws deploy again: stacks "
+                       "already updating go on in CloudFormation and the next run waits for them")
+
+
+def message_of(exc: ClientError | ResponseParserError) -> str:
     """A readable reason; the local endpoint reports resource errors as non-XML bodies."""
     if isinstance(exc, ResponseParserError):
         found = re.search(r'"message": "((?:[^"\\]|\\.)*)"', str(exc))

@@ -1,0 +1,135 @@
+"""What only real AWS shows, with botocore's Stubber and responses shaped like AWS's documented
+ones: rollback states, empty change sets, throttling, expired credentials, a stack busy with
+someone else's update."""
+from __future__ import annotations
+
+import datetime
+
+import boto3
+import pytest
+from botocore.stub import ANY, Stubber
+
+from ws.changesets import ChangeSets
+from ws.errors import DeployError
+from ws.stackops import StackOps, StackRequest, credentials_problem
+
+NAME = "store-prod-orders"
+STACK_ID = f"arn:aws:cloudformation:us-east-1:123456789012:stack/{NAME}/1a2b3c4d"
+CS_ID = f"arn:aws:cloudformation:us-east-1:123456789012:changeSet/ws-x/5e6f"
+NOW = datetime.datetime(2026, 11, 23, tzinfo=datetime.timezone.utc)
+REQ = StackRequest(NAME, {"TemplateBody": "{}"}, {"Url": "https://x"}, {"ws:stack": "orders"})
+
+
+@pytest.fixture
+def cfn():
+    client = boto3.client("cloudformation", region_name="us-east-1",
+                          aws_access_key_id="x", aws_secret_access_key="x")
+    with Stubber(client) as stubber:
+        client.stubber = stubber
+        yield client
+        stubber.assert_no_pending_responses()
+
+
+def stack(status: str, **extra) -> dict:
+    return {"Stacks": [{"StackName": NAME, "StackId": STACK_ID, "StackStatus": status,
+                        "CreationTime": NOW, **extra}]}
+
+
+def events(*statuses: str) -> dict:
+    return {"StackEvents": [{"StackId": STACK_ID, "EventId": f"e{i}", "StackName": NAME,
+                             "LogicalResourceId": NAME, "ResourceStatus": status,
+                             "Timestamp": NOW} for i, status in enumerate(statuses)]}
+
+
+def expect_change_set(cfn, kind: str, status: str = "CREATE_COMPLETE", reason: str = "",
+                      changes: list | None = None) -> None:
+    cfn.stubber.add_response("create_change_set", {"Id": CS_ID, "StackId": STACK_ID},
+                             {"StackName": NAME, "ChangeSetName": ANY, "ChangeSetType": kind,
+                              "Parameters": ANY, "Tags": ANY, "TemplateBody": "{}"})
+    cfn.stubber.add_response("describe_change_set", {
+        "ChangeSetId": CS_ID, "StackName": NAME, "Status": status, "StatusReason": reason,
+        "Changes": changes or []}, {"ChangeSetName": CS_ID})
+
+
+def ops(cfn) -> StackOps:
+    return StackOps(cfn, sleep=lambda seconds: None, poll=0.01)
+
+
+def test_empty_change_set_is_unchanged_and_deleted(cfn):
+    cfn.stubber.add_response("describe_stacks", stack("UPDATE_COMPLETE"), {"StackName": NAME})
+    expect_change_set(cfn, "UPDATE", "FAILED", "The submitted information didn't contain "
+                      "changes. Submit different information to create a change set.")
+    cfn.stubber.add_response("delete_change_set", {}, {"ChangeSetName": CS_ID})
+    cfn.stubber.add_response("describe_stacks", stack("UPDATE_COMPLETE", Outputs=[
+        {"OutputKey": "QueueUrl", "OutputValue": "https://q"}]), {"StackName": NAME})
+    result = ChangeSets(ops(cfn)).deploy("orders", REQ, lambda m: None)
+    assert result.ok and result.action == "unchanged"
+    assert result.outputs == {"QueueUrl": "https://q"}
+
+
+def test_rollback_complete_is_deleted_then_created_by_a_create_change_set(cfn):
+    cfn.stubber.add_response("describe_stacks", stack("ROLLBACK_COMPLETE"), {"StackName": NAME})
+    cfn.stubber.add_response("delete_stack", {}, {"StackName": STACK_ID})
+    cfn.stubber.add_response("describe_stack_events", events("DELETE_COMPLETE"))
+    cfn.stubber.add_client_error("describe_stacks", "ValidationError",
+                                 f"Stack with id {NAME} does not exist")
+    expect_change_set(cfn, "CREATE", changes=[{"Type": "Resource", "ResourceChange": {
+        "Action": "Add", "LogicalResourceId": "Queue", "ResourceType": "AWS::SQS::Queue"}}])
+    cfn.stubber.add_response("execute_change_set", {}, {"ChangeSetName": CS_ID})
+    cfn.stubber.add_response("describe_stack_events", events("CREATE_COMPLETE"))
+    cfn.stubber.add_response("describe_stacks", stack("CREATE_COMPLETE"))
+    seen = []
+    result = ChangeSets(ops(cfn)).deploy("orders", REQ, seen.append)
+    assert result.ok and result.action == "created"
+    assert any("recreating: found ROLLBACK_COMPLETE" in m for m in seen)
+
+
+def test_update_rollback_failed_is_continued_before_updating(cfn):
+    cfn.stubber.add_response("describe_stacks", stack("UPDATE_ROLLBACK_FAILED"))
+    cfn.stubber.add_response("continue_update_rollback", {}, {"StackName": NAME})
+    cfn.stubber.add_response("describe_stack_events", events("UPDATE_ROLLBACK_COMPLETE"))
+    cfn.stubber.add_response("describe_stacks", stack("UPDATE_ROLLBACK_COMPLETE"))
+    expect_change_set(cfn, "UPDATE", changes=[{"Type": "Resource", "ResourceChange": {
+        "Action": "Modify", "LogicalResourceId": "Fn", "ResourceType": "AWS::Lambda::Function",
+        "Replacement": "False"}}])
+    cfn.stubber.add_response("execute_change_set", {}, {"ChangeSetName": CS_ID})
+    cfn.stubber.add_response("describe_stack_events", events("UPDATE_COMPLETE"))
+    cfn.stubber.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+    result = ChangeSets(ops(cfn)).deploy("orders", REQ, lambda m: None)
+    assert result.ok and result.action == "updated"
+
+
+def test_someone_elses_update_is_waited_for_and_throttling_does_not_abandon_it(cfn):
+    cfn.stubber.add_response("describe_stacks", stack("UPDATE_IN_PROGRESS"))
+    cfn.stubber.add_response("describe_stack_events", events("UPDATE_IN_PROGRESS"))
+    cfn.stubber.add_client_error("describe_stacks", "Throttling", "Rate exceeded")
+    cfn.stubber.add_response("describe_stack_events", events("UPDATE_IN_PROGRESS"))
+    cfn.stubber.add_response("describe_stacks", stack("UPDATE_IN_PROGRESS"))
+    cfn.stubber.add_response("describe_stack_events", events("UPDATE_COMPLETE"))
+    cfn.stubber.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+    expect_change_set(cfn, "UPDATE", "FAILED", "No updates are to be performed.")
+    cfn.stubber.add_response("delete_change_set", {}, {"ChangeSetName": CS_ID})
+    cfn.stubber.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+    seen = []
+    result = ChangeSets(ops(cfn)).deploy("orders", REQ, seen.append)
+    assert result.ok and result.action == "unchanged"
+    assert "waiting: stack is UPDATE_IN_PROGRESS" in seen
+
+
+def test_a_failed_change_set_fails_the_stack_with_its_reason(cfn):
+    cfn.stubber.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+    expect_change_set(cfn, "UPDATE", "FAILED", "Parameter 'Url' must be one of AllowedValues")
+    cfn.stubber.add_response("delete_change_set", {}, {"ChangeSetName": CS_ID})
+    result = ChangeSets(ops(cfn)).deploy("orders", REQ, lambda m: None)
+    assert not result.ok and result.reason == "Parameter 'Url' must be one of AllowedValues"
+
+
+def test_expired_credentials_become_a_clear_error(cfn):
+    cfn.stubber.add_client_error("describe_stacks", "ExpiredToken",
+                                 "The security token included in the request is expired")
+    with pytest.raises(Exception) as info:
+        ChangeSets(ops(cfn)).deploy("orders", REQ, lambda m: None)
+    problem = credentials_problem(info.value)
+    assert isinstance(problem, DeployError)
+    assert "expired or are not valid (ExpiredToken)" in str(problem) and "run ws deploy again" \
+        in problem.hint
