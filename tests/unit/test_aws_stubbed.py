@@ -133,3 +133,45 @@ def test_expired_credentials_become_a_clear_error(cfn):
     assert isinstance(problem, DeployError)
     assert "expired or are not valid (ExpiredToken)" in str(problem) and "run ws deploy again" \
         in problem.hint
+
+
+def test_drift_detection_across_stacks(tmp_path):
+    from ws.drift import drift
+    from ws.environment import load_environment
+    from ws.testing import queue_template, workspace_files, write_tree
+    from ws.workspace import load_workspace
+
+    ws = load_workspace(write_tree(tmp_path, workspace_files(
+        a=(queue_template(), {}), b=(queue_template(), {}), c=(queue_template(), {}))))
+    env = load_environment(ws, "local")
+    client = boto3.client("cloudformation", region_name="us-east-1",
+                          aws_access_key_id="x", aws_secret_access_key="x")
+    with Stubber(client) as stub:
+        live = [{"StackName": f"demo-local-{n}", "StackId": f"id-{n}", "StackStatus":
+                 "UPDATE_COMPLETE", "CreationTime": NOW} for n in ("a", "b")]
+        stub.add_response("describe_stacks", {"Stacks": live})
+        for n in ("a", "b"):
+            stub.add_response("detect_stack_drift", {"StackDriftDetectionId": f"d-{n}"},
+                              {"StackName": f"demo-local-{n}"})
+        status = {"StackId": "id-a", "StackDriftDetectionId": "d-a", "Timestamp": NOW}
+        stub.add_response("describe_stack_drift_detection_status",
+                          {**status, "DetectionStatus": "DETECTION_IN_PROGRESS"})
+        stub.add_response("describe_stack_drift_detection_status", {
+            **status, "DetectionStatus": "DETECTION_COMPLETE", "StackDriftStatus": "DRIFTED",
+            "DriftedStackResourceCount": 1})
+        stub.add_response("describe_stack_resource_drifts", {"StackResourceDrifts": [{
+            "StackId": "id-a", "LogicalResourceId": "Queue", "ResourceType": "AWS::SQS::Queue",
+            "StackResourceDriftStatus": "MODIFIED", "Timestamp": NOW,
+            "PropertyDifferences": [{"PropertyPath": "/VisibilityTimeout", "ExpectedValue": "30",
+                                     "ActualValue": "60", "DifferenceType": "NOT_EQUAL"}]}]},
+            {"StackName": "demo-local-a",
+             "StackResourceDriftStatusFilters": ["MODIFIED", "DELETED"]})
+        stub.add_response("describe_stack_drift_detection_status", {
+            **status, "StackId": "id-b", "StackDriftDetectionId": "d-b",
+            "DetectionStatus": "DETECTION_COMPLETE", "StackDriftStatus": "IN_SYNC"})
+        found = {d.stack: d for d in drift(ws, env, client, sleep=lambda s: None)}
+        stub.assert_no_pending_responses()
+    assert found["a"].status == "DRIFTED"
+    assert found["a"].resources == [{"logical_id": "Queue", "type": "AWS::SQS::Queue",
+                                     "status": "MODIFIED", "properties": ["/VisibilityTimeout"]}]
+    assert found["b"].status == "IN_SYNC" and found["c"].status == "NOT_DEPLOYED"

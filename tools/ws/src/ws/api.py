@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from contextlib import nullcontext
 from typing import Any, Callable, ContextManager
@@ -10,9 +11,13 @@ from . import deploy as deploying
 from . import plan as planning
 from . import prune as pruning
 from . import bootstrap as bootstrapping
+from . import diff as diffing
+from . import drift as drifting
 from . import locking
 from .backend import Backend, connect
 from .deployed import deployed_stacks, read_outputs
+from .diff import StackDiff
+from .drift import StackDrift
 from .envlist import DeployedEnv, list_environments
 from .deploy import RunOptions
 from .errors import ConfigError, UsageError
@@ -119,6 +124,19 @@ def plan(start: Path, env_name: str, selection: Selection,
     cfn = backend.client("cloudformation")
     return planning.plan(ws, env, cfn, selection.resolve(ws, env, lambda: cfn),
                          Secrets(backend.client))
+
+
+def diff(start: Path, env_name: str, stacks: tuple[str, ...] | None = None,
+         owner: str | None = None) -> list[StackDiff]:
+    ws, env = load(start, env_name, owner)
+    build_graph(ws, env)
+    return diffing.diff(ws, env, connect(ws, env), stacks)
+
+
+def drift(start: Path, env_name: str, owner: str | None = None,
+          sleep: Callable[[float], None] = time.sleep) -> list[StackDrift]:
+    ws, env = load(start, env_name, owner)
+    return drifting.drift(ws, env, connect(ws, env).client("cloudformation"), sleep)
 
 
 def orphans(start: Path, env_name: str, owner: str | None = None) -> list[PlanItem]:

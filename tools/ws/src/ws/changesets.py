@@ -103,7 +103,12 @@ class ChangeSets:
         if req.capabilities:
             args["Capabilities"] = list(req.capabilities)
         on_event(f"creating change set {name} ({kind.lower()})")
-        change_set_id = self.cfn.create_change_set(**args)["Id"]
+        try:
+            change_set_id = self.cfn.create_change_set(**args)["Id"]
+        except ClientError as exc:  # some endpoints refuse a no-op outright instead
+            if not any(text in message_of(exc) for text in _EMPTY):
+                raise
+            return ChangeSet("", req.name, kind, "FAILED", message_of(exc), ())
         return self._described(change_set_id, req.name, kind)
 
     def execute(self, change_set: ChangeSet, req: StackRequest, on_event: OnEvent) -> StackResult:
@@ -121,6 +126,8 @@ class ChangeSets:
 
     def discard(self, change_set: ChangeSet) -> None:
         """Delete the change set; a stack it was to create (REVIEW_IN_PROGRESS) goes too."""
+        if not change_set.id:
+            return  # never made
         self.cfn.delete_change_set(ChangeSetName=change_set.id)
         if change_set.kind == "CREATE":
             self.cfn.delete_stack(StackName=change_set.stack_name)

@@ -89,13 +89,15 @@ def validate(settings: Settings, env_name: str, owner: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (needed when not a terminal).")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON run report here.")
+@click.option("--allow-replace", "allow_replace", multiple=True, metavar="STACK.LOGICAL_ID",
+              help="Let this stateful resource be replaced or removed (AWS; repeatable).")
 @junit_option
 @lock_timeout_option
 @click.pass_obj
 def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[str, ...] | None,
            since: str | None, with_dependencies: bool, concurrency: int | None, fail_fast: bool,
            changed: bool, prune: bool, yes: bool, report_file: Path | None,
-           junit_file: Path | None, lock_timeout: float) -> None:
+           allow_replace: tuple[str, ...], junit_file: Path | None, lock_timeout: float) -> None:
     """Deploy the environment's stacks in dependency order and print their outputs."""
     console = Console(highlight=False)
     chosen = Selection(stacks, since, with_dependencies)
@@ -106,7 +108,8 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
     report = observed(console,
                        lambda opts: api.deploy(settings.start, env_name, opts, chosen, owner),
                        RunOptions(concurrency=concurrency, fail_fast=fail_fast, changed=changed,
-                                  lock_timeout=lock_timeout))
+                                  lock_timeout=lock_timeout,
+                                  allow_replace=frozenset(allow_replace)))
     if prune and report.ok:
         _prune(console, settings, env_name, owner, yes)
     finish(console, report, report_file, show_outputs=True, junit_file=junit_file)
@@ -175,6 +178,42 @@ def plan_command(settings: Settings, env_name: str, owner: str | None,
     else:
         Console(highlight=False).print(render.plan_table(items))
     write_job_summary(markdown_plan(env_name, items))
+
+
+@cli.command("diff")
+@env_option
+@stacks_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def diff_command(settings: Settings, env_name: str, owner: str | None,
+                 stacks: tuple[str, ...] | None, as_json: bool) -> None:
+    """Show the resource changes a deploy would make (change sets, discarded after)."""
+    found = api.diff(settings.start, env_name, stacks, owner)
+    if as_json:
+        click.echo(json.dumps([d.as_dict() for d in found], indent=2))
+    else:
+        Console(highlight=False).print(render.diff_table(found))
+    loss = [f"{d.stack}: {item}" for d in found for item in d.data_loss]
+    if loss:
+        click.echo("would lose data (deploy stops unless --allow-replace): " + "; ".join(loss),
+                   err=True)
+
+
+@cli.command("drift")
+@env_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--check", is_flag=True, help="Exit 1 when a stack has drifted.")
+@click.pass_obj
+def drift_command(settings: Settings, env_name: str, owner: str | None, as_json: bool,
+                  check: bool) -> None:
+    """Detect drift on every deployed stack of the environment."""
+    found = api.drift(settings.start, env_name, owner)
+    if as_json:
+        click.echo(json.dumps([d.as_dict() for d in found], indent=2))
+    else:
+        Console(highlight=False).print(render.drift_table(found))
+    if check and any(d.status == "DRIFTED" for d in found):
+        sys.exit(1)
 
 
 @cli.command("report")

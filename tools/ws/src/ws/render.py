@@ -108,3 +108,26 @@ def env_table(found: list) -> Table:
     if not found:
         table.add_row("(none)", "", "", "", "", "")
     return table
+
+
+def diff_table(found: list) -> Table:
+    table = Table(title="diff", title_justify="left")
+    for column in ("stack", "state", "changes"):
+        table.add_column(column, overflow="fold")
+    for item in found:
+        lines = [f"[bold red]{c}[/]" if str(c) in item.data_loss else str(c)
+                 for c in item.changes]
+        table.add_row(item.stack, item.state, "\n".join(lines) or item.note)
+    return table
+
+
+def drift_table(found: list) -> Table:
+    table = Table(title="drift", title_justify="left")
+    for column in ("stack", "status", "drifted resources"):
+        table.add_column(column, overflow="fold")
+    for item in found:
+        table.add_row(item.stack, item.status, "\n".join(
+            f"{r['logical_id']} ({r['type']}) {r['status']}"
+            + (f": {', '.join(r['properties'])}" if r["properties"] else "")
+            for r in item.resources) or item.note)
+    return table

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 from typing import Any
 
 import boto3
@@ -10,6 +11,9 @@ from samtranslator.parser.parser import Parser
 from samtranslator.translator.translator import Translator
 
 from .errors import ConfigError
+
+# samtranslator warns about metrics nobody publishes on every translation: noise for ws users.
+logging.getLogger("samtranslator.metrics.metrics").setLevel(logging.ERROR)
 
 
 def translate_sam(body: dict[str, Any], region: str, display: str) -> dict[str, Any]:

@@ -1,0 +1,51 @@
+"""`ws diff` on the local endpoint: new stacks, no changes, a modified resource; nothing is left
+behind (no change set, no stack in review)."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from ws import api, cli
+from ws.deploy import RunOptions
+from ws.testing import queue_template, workspace_files, write_tree
+
+DB = queue_template({"QueueUrl": {"Ref": "Queue"}})
+APP = queue_template({"Upstream": {"Ref": "DbQueue"}}, parameters=["DbQueue"])
+
+
+def test_diff_shows_changes_and_leaves_nothing_behind(tmp_path, endpoint, aws):
+    root = write_tree(tmp_path, workspace_files(
+        db=(DB, {}), app=(APP, {"parameters": {"DbQueue": "${db.QueueUrl}"}})))
+    first = {d.stack: d for d in api.diff(root, "local")}
+    assert first["db"].state == "new"
+    assert [str(c) for c in first["db"].changes] == ["add Queue (AWS::SQS::Queue)"]
+    assert first["app"].state == "after upstream" and "db" in first["app"].note
+    assert aws("cloudformation").describe_stacks()["Stacks"] == []  # the review stack is gone
+
+    assert api.deploy(root, "local", RunOptions()).ok
+    assert {d.stack: d.state for d in api.diff(root, "local")} == {
+        "db": "no changes", "app": "no changes"}
+
+    changed = queue_template({"QueueUrl": {"Ref": "Queue"}}, resources={"Queue": {
+        "Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 5}}})
+    (root / "stacks/db/template.yaml").write_text(changed)
+    result = CliRunner().invoke(cli.cli, ["-w", str(root), "diff", "--env", "local", "--json"])
+    assert result.exit_code == 0, result.output
+    by_stack = {d["stack"]: d for d in json.loads(result.output)}
+    assert by_stack["db"]["state"] == "changes"
+    assert [(c["action"], c["logical_id"]) for c in by_stack["db"]["changes"]] == [
+        ("Modify", "Queue")]
+    live = aws("cloudformation").describe_stacks()["Stacks"]
+    assert sorted(s["StackStatus"] for s in live) == ["CREATE_COMPLETE", "CREATE_COMPLETE"]
+    delay = aws("sqs").get_queue_attributes(QueueUrl=api.outputs(root, "local")["db"]["QueueUrl"],
+                                            AttributeNames=["DelaySeconds"])
+    assert delay["Attributes"]["DelaySeconds"] == "0"  # diff changed nothing
+
+
+def test_drift_on_the_local_endpoint_says_it_cannot(tmp_path, endpoint):
+    root = write_tree(tmp_path, workspace_files(db=(DB, {})))
+    assert api.deploy(root, "local", RunOptions()).ok
+    result = CliRunner().invoke(cli.cli, ["-w", str(root), "drift", "--env", "local"])
+    assert result.exit_code == 1 and "no drift detection" in result.output
+    assert "Traceback" not in result.output
