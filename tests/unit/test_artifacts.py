@@ -93,3 +93,7 @@ def test_build_only_with_requirements_and_cached(stack_dir, tmp_path):
     assert (built / "dep/__init__.py").exists() and len(calls) == 1
     assert builder(folder) == built and len(calls) == 1  # cached by content
     assert built.name == content_hash(folder.path, "python3.11")
+    (built / "h.py").write_text("tampered")  # a corrupted cache is noticed and built again
+    assert builder(folder) == built and len(calls) == 2 and (built / "h.py").read_text() == "built"
+    (tmp_path / "cache" / f"{built.name}.done").write_bytes(b"\xff\xfe garbage")
+    assert builder(folder) == built and len(calls) == 3

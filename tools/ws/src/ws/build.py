@@ -26,11 +26,7 @@ def needs_build(folder: Path) -> bool:
 
 
 def content_hash(folder: Path, runtime: str | None) -> str:
-    digest = hashlib.sha256(json.dumps(runtime).encode())
-    for path in files_of(folder):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    return hashlib.sha256(json.dumps(runtime).encode() + _tree_digest(folder).encode()).hexdigest()
 
 
 def sam_command() -> str:
@@ -54,14 +50,14 @@ class SamBuilder:
             return folder.path
         key = content_hash(folder.path, folder.runtime)
         target, marker = self.cache_dir / key, self.cache_dir / f"{key}.done"
-        if marker.exists() and target.is_dir():
-            return target
+        if marker.exists() and target.is_dir() and _intact(target, marker):
+            return target  # else: interrupted, or changed on disk since: built again
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self.cache_dir) as scratch:
             built = self._sam_build(folder, Path(scratch))
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(built, target)
-        marker.write_text(key)  # written last: an interrupted build is simply redone
+        marker.write_text(_tree_digest(target))  # last: an interrupted build is redone
         return target
 
     def _sam_build(self, folder: CodeFolder, scratch: Path) -> Path:
@@ -78,3 +74,18 @@ class SamBuilder:
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
             raise DeployError(f"sam build failed for {folder.logical_id}: " + " / ".join(tail))
         return out / "Fn"
+
+
+def _tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in files_of(folder):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _intact(target: Path, marker: Path) -> bool:
+    try:
+        return marker.read_text().strip() == _tree_digest(target)
+    except (OSError, UnicodeDecodeError):
+        return False

@@ -10,7 +10,7 @@ from .errors import ConfigError, UsageError
 from .naming import Naming, check_names, check_template, default_owner, sanitise_owner
 from .schema import Field
 from .workspace import NAME, Workspace, check_parameter
-from .yamlfile import load
+from .yamlfile import check_inside, load
 
 ENV_DIR = "environments"
 TARGETS = ("local", "aws")
@@ -128,6 +128,7 @@ def _read(ws: Workspace, name: str) -> _Raw:
         known = ", ".join(available(ws)) or "none"
         raise ConfigError(f"unknown environment {name!r} (no {display})",
                           f"known environments: {known}")
+    check_inside(path, ws.root, display)
     data = load(path, display)
     spec = schema.check(data, _FIELDS, display, "environment")
     if spec["target"] not in TARGETS:

@@ -12,6 +12,7 @@ from cfnlint.decode import decode_str
 from .errors import ConfigError
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+MAX_TEMPLATE_BYTES = 1_000_000  # CloudFormation's limit for a template passed by S3 URL
 _SUB_VAR = re.compile(r"\$\{([^}!]+)\}")
 
 
@@ -61,9 +62,16 @@ def _collect_imports(node: Any, found: list[Any]) -> None:
 def load_template(path: Path, display: str) -> Template:
     """Parse a YAML or JSON template; syntax and shape problems are ConfigErrors."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read template: {exc}", path=display) from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read template: {exc.strerror}", path=display) from None
+    if len(raw) > MAX_TEMPLATE_BYTES:
+        raise ConfigError(f"template is {len(raw)} bytes; CloudFormation takes at most "
+                          f"{MAX_TEMPLATE_BYTES}", "split the stack", path=display)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError("template is not a UTF-8 text file", path=display) from None
     body, matches = decode_str(text)
     if matches:
         first = matches[0]

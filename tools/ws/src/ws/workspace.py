@@ -9,7 +9,7 @@ from . import refs, schema
 from .errors import ConfigError
 from .schema import Field
 from .templates import Template, load_template
-from .yamlfile import Mapping, load
+from .yamlfile import Mapping, check_inside, load
 
 WORKSPACE_FILE = "workspace.yaml"
 STACK_FILE = "stack.yaml"
@@ -97,8 +97,10 @@ def load_workspace(root: Path) -> Workspace:
     stacks = _load_stacks(root, globs)
     for stack in stacks.values():
         _check_stack(stack, stacks)
-    return Workspace(root=root, name=top["name"], stacks=stacks,
-                     shared=tuple(_strings(top["shared"], data, "shared")),
+    shared = tuple(_strings(top["shared"], data, "shared"))
+    for rel in shared:
+        check_inside(root / rel, root, f"{WORKSPACE_FILE}: shared path {rel!r}")
+    return Workspace(root=root, name=top["name"], stacks=stacks, shared=shared,
                      region=defaults["region"], concurrency=defaults["concurrency"],
                      lock_ttl=defaults["lock_ttl"])
 
@@ -130,6 +132,9 @@ def _load_stacks(root: Path, globs: list[str]) -> dict[str, Stack]:
 def _load_stack(root: Path, folder: Path) -> Stack:
     rel = folder.relative_to(root).as_posix()
     display = f"{rel}/{STACK_FILE}"
+    check_inside(folder, root, rel)
+    if (folder / STACK_FILE).exists():
+        check_inside(folder / STACK_FILE, root, display)
     if not (folder / STACK_FILE).is_file():
         raise ConfigError(f"stack folder {rel} has no {STACK_FILE}",
                           "add one, or move the folder out of the 'stacks' globs", path=rel)

@@ -43,6 +43,14 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping)
 
 
+def check_inside(path: Path, root: Path, display: str) -> None:
+    """Refuse a file or folder that leads outside the workspace (a symlink, or '..')."""
+    real = path.resolve()
+    if not real.is_relative_to(root.resolve()):
+        raise ConfigError(f"leads outside the workspace (to {real})",
+                          "keep everything ws reads inside the repository", path=display)
+
+
 def load(path: Path, display: str) -> Any:
     """Parse `path`; every problem is a ConfigError naming `display` (the path the user knows)."""
     try:
