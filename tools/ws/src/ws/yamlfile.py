@@ -63,7 +63,12 @@ def load(path: Path, display: str) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError("not a UTF-8 text file", path=display) from None
-    loader = _Loader(text)
+    if "\x00" in text:
+        raise ConfigError("a binary file, not YAML", path=display)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:  # e.g. control characters YAML does not allow
+        raise ConfigError(f"invalid YAML: {exc}".splitlines()[0], path=display) from None
     loader.name = display
     try:
         return loader.get_single_data()

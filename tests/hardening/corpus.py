@@ -1,0 +1,164 @@
+"""Malformed workspaces, stack files, environment files and templates: each one must give a
+clear error (one or two lines naming the file, a hint at most), exit code 2, no traceback,
+and nothing deployed. Used by test_bad_inputs.py and report.py."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ws.testing import queue_template, workspace_files, write_tree
+
+DB = queue_template({"QueueUrl": {"Ref": "Queue"}})
+APP = queue_template({"Upstream": {"Ref": "DbQueue"}}, parameters=["DbQueue"])
+PAY = queue_template({"Url": {"Ref": "Queue"}})
+
+
+def base() -> dict[str, Any]:
+    files = workspace_files(db=(DB, {}), pay=(PAY, {"mock": True}), app=(
+        queue_template({"Upstream": {"Ref": "DbQueue"}}, parameters=["DbQueue", "PayUrl"]),
+        {"parameters": {"DbQueue": "${db.QueueUrl}", "PayUrl": "${pay.Url}"}}))
+    files["environments/local.yaml"] = {"target": "local", "mocks": True}
+    files["environments/dev.yaml"] = {"target": "local", "per_developer": True, "mocks": True,
+                                      "naming": "{owner}-{stack}"}
+    files["environments/prod.yaml"] = {"target": "local", "protected": True,
+                                       "naming": "{env}-{stack}", "parameters": {
+                                           "app": {"PayUrl": "https://pay.example.com"}}}
+    return files
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad input: files changed from base(), the ws arguments, the file the error names."""
+
+    name: str
+    files: dict[str, Any]
+    names: str  # a substring the error must contain (the file, usually with its line)
+    args: tuple[str, ...] = ("deploy", "--env", "local", "--yes")
+    prepare: Callable[[Path], None] | None = None
+    max_lines: int = 2
+    delete: tuple[str, ...] = field(default_factory=tuple)
+
+    def build(self, root: Path) -> Path:
+        files = {**base(), **self.files}
+        for rel in self.delete:
+            files.pop(rel)
+        write_tree(root, files)
+        if self.prepare:
+            self.prepare(root)
+        return root
+
+
+def _symlink(link: str, target: str) -> Callable[[Path], None]:
+    def make(root: Path) -> None:
+        (root / link).unlink(missing_ok=True)
+        os.symlink(target, root / link)
+    return make
+
+
+def _outside_folder(root: Path) -> None:
+    outside = root.parent / f"{root.name}-elsewhere"
+    write_tree(outside, {"stack.yaml": {}, "template.yaml": DB})
+    os.symlink(outside, root / "stacks" / "evil")
+
+
+W, S, T, E = "workspace.yaml", "stacks/app/stack.yaml", "stacks/db/template.yaml", \
+    "environments/local.yaml"
+BIG = "# padding\n" * 120_000  # 1.2 MB of comments
+
+CASES = [
+    # workspace.yaml
+    Case("workspace: YAML syntax", {W: "name: demo\nstacks: [stacks/*\n"}, W),
+    Case("workspace: not a mapping", {W: "- name\n- demo\n"}, W),
+    Case("workspace: unknown key", {W: {"name": "demo", "stackz": ["stacks/*"]}}, f"{W}:2"),
+    Case("workspace: name wrong type", {W: {"name": 7}}, f"{W}:1"),
+    Case("workspace: invalid name", {W: {"name": "Demo Shop!"}}, f"{W}:1"),
+    Case("workspace: concurrency 0", {W: {"name": "demo", "defaults": {"concurrency": 0}}}, W),
+    Case("workspace: lock_ttl too short", {W: {"name": "demo", "defaults": {"lock_ttl": 1}}}, W),
+    Case("workspace: globs match nothing", {W: {"name": "demo", "stacks": ["nowhere/*"]}}, W),
+    Case("workspace: binary", {W: b"\x00\x01\x02\xff\xfe"}, W),
+    Case("workspace: empty", {W: ""}, W),
+    Case("workspace: huge", {W: "name: demo\n" + BIG}, W),
+    Case("workspace: duplicate key", {W: "name: demo\nname: other\n"}, f"{W}:2"),
+    Case("workspace: shared path outside", {W: {"name": "demo", "shared": ["../../etc"]}}, W),
+    # stack.yaml
+    Case("stack: unknown key", {S: {"depends_onn": ["db"]}}, f"{S}:1"),
+    Case("stack: unknown dependency", {S: {"depends_on": ["nope"]}}, f"{S}:1"),
+    Case("stack: self-dependency", {"stacks/db/stack.yaml": {"depends_on": ["db"]}},
+         "cycle: db -> db"),
+    Case("stack: cycle", {"stacks/db/stack.yaml": {"depends_on": ["app"]}}, "cycle:"),
+    Case("stack: missing template", {}, "stacks/db", delete=("stacks/db/template.yaml",)),
+    Case("stack: template outside folder", {"stacks/db/stack.yaml": {"template": "../app/t.yaml"}},
+         "stacks/db/stack.yaml:1"),
+    Case("stack: parameters a list", {S: {"parameters": ["DbQueue"]}}, f"{S}:1"),
+    Case("stack: undeclared parameter", {S: {"parameters": {"Nope": "1"}}}, f"{S}:2"),
+    Case("stack: unknown stack referenced", {S: {"parameters": {"DbQueue": "${nope.Url}",
+                                                               "PayUrl": "x"}}}, f"{S}:2"),
+    Case("stack: undeclared output", {S: {"parameters": {"DbQueue": "${db.Nope}",
+                                                        "PayUrl": "x"}}}, f"{S}:2"),
+    Case("stack: malformed reference", {S: {"parameters": {"DbQueue": "${db}",
+                                                          "PayUrl": "x"}}}, f"{S}:2"),
+    Case("stack: unknown built-in", {S: {"parameters": {"DbQueue": "${ws.nope}",
+                                                       "PayUrl": "x"}}}, f"{S}:2"),
+    Case("stack: mock not a bool", {"stacks/pay/stack.yaml": {"mock": "yes"}},
+         "stacks/pay/stack.yaml:1"),
+    Case("stack: depends_on not a list", {S: {"depends_on": "db"}}, f"{S}:1"),
+    Case("stack: required parameter without value", {S: {}}, S),
+    Case("stack: binary stack.yaml", {S: b"\x89PNG\r\n\x1a\n\x00"}, S),
+    Case("stack: folder without stack.yaml", {"stacks/extra/template.yaml": DB}, "stacks/extra"),
+    Case("stack: invalid folder name", {"stacks/Bad_Name/stack.yaml": {},
+                                        "stacks/Bad_Name/template.yaml": DB},
+         "stacks/Bad_Name/stack.yaml"),
+    Case("stack: duplicate name", {W: {"name": "demo", "stacks": ["stacks/*", "more/*"]},
+                                   "more/db/stack.yaml": {}, "more/db/template.yaml": DB},
+         "more/db/stack.yaml"),
+    Case("stack: folder symlinked out of the repo", {}, "stacks/evil", prepare=_outside_folder),
+    Case("stack: template symlinked out of the repo", {}, "stacks/db",
+         prepare=_symlink("stacks/db/template.yaml", "/etc/hostname")),
+    # templates
+    Case("template: YAML syntax", {T: "Resources:\n  Queue: [\n"}, T),
+    Case("template: not a mapping", {T: "[1, 2, 3]\n"}, T),
+    Case("template: no Resources", {T: json.dumps({"Outputs": {}})}, T),
+    Case("template: binary", {T: b"\x00\xffBINARY\x00"}, T),
+    Case("template: over 1 MB", {T: "Resources:\n  Q: {Type: AWS::SQS::Queue}\n" + BIG}, T),
+    Case("template: invalid SAM", {T: "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+                                      "  Fn:\n    Type: AWS::Serverless::Function\n"
+                                      "    Properties: {Runtime: python3.11}\n"
+                                      "Outputs:\n  QueueUrl: {Value: x}\n"}, T),
+    Case("template: lint error", {T: json.dumps({"Resources": {"Q": {"Type": "AWS::SQS::Queue",
+                                                                   "Properties": {"Nope": 1}}},
+                                                 "Outputs": {"QueueUrl": {"Value": "x"}}})},
+         T, args=("validate", "--env", "local"), max_lines=3),
+    # environments
+    Case("env: unknown environment", {}, "environments/staging.yaml",
+         args=("deploy", "--env", "staging", "--yes")),
+    Case("env: unknown key", {E: {"target": "local", "mockz": True}}, f"{E}:2"),
+    Case("env: bad target", {E: {"target": "mars"}}, f"{E}:1"),
+    Case("env: bad account id", {E: {"target": "local", "account_id": "12ab"}}, f"{E}:2"),
+    Case("env: naming without {stack}", {E: {"target": "local", "naming": "{env}-x"}}, f"{E}:2"),
+    Case("env: naming makes invalid names", {E: {"target": "local",
+                                                 "naming": "9{env}_{stack}"}}, f"{E}:2"),
+    Case("env: overrides unknown stack", {E: {"target": "local", "parameters": {"x": {}}}},
+         f"{E}:3"),
+    Case("env: per-developer and protected", {E: {"target": "local", "per_developer": True,
+                                                  "protected": True}}, E),
+    Case("env: shares unknown stack", {E: {"target": "local", "shared": {"x": "prod"}}}, E),
+    Case("env: missing mock values", {E: {"target": "local", "mocks": False}}, E,
+         max_lines=3),
+    Case("env: binary", {E: b"\x00\x00\x00"}, E),
+    Case("env: symlinked out of the repo", {}, E, prepare=_symlink(E, "/etc/hostname")),
+    # owners
+    Case("owner: no usable characters", {}, "owner '张伟'",
+         args=("deploy", "--env", "dev", "--owner", "张伟", "--yes")),
+    Case("owner: collides with prod", {}, "environment prod",
+         args=("deploy", "--env", "dev", "--owner", "PROD", "--yes")),
+    Case("owner: on a shared environment", {}, "not per-developer",
+         args=("deploy", "--env", "local", "--owner", "ann", "--yes")),
+    # command line
+    Case("cli: unknown stack", {}, "unknown stack 'nope'",
+         args=("deploy", "--env", "local", "--stacks", "nope", "--yes")),
+    Case("cli: mock selected where mocks are off", {}, "stack 'pay'",
+         args=("deploy", "--env", "prod", "--stacks", "pay", "--yes")),
+]
