@@ -162,3 +162,27 @@ CASES = [
     Case("cli: mock selected where mocks are off", {}, "stack 'pay'",
          args=("deploy", "--env", "prod", "--stacks", "pay", "--yes")),
 ]
+
+
+def check(case: Case, root: Path, cfn: Any) -> list[str]:
+    """What is wrong with how ws handled `case` (empty: a clear error, nothing deployed)."""
+    from click.testing import CliRunner
+
+    from ws import cli
+    result = CliRunner().invoke(cli.cli, ["-w", str(case.build(root)), *case.args])
+    output = result.output
+    lines = [line for line in output.splitlines() if line.strip()]
+    problems = []
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        problems.append(f"traceback: {result.exception!r}")
+    if result.exit_code != 2:
+        problems.append(f"exit code {result.exit_code}")
+    if "Traceback" in output:
+        problems.append("a traceback in the output")
+    if case.names not in output:
+        problems.append(f"does not name {case.names!r}")
+    if not 1 <= len(lines) <= case.max_lines:
+        problems.append(f"{len(lines)} lines")
+    if cfn.describe_stacks()["Stacks"]:
+        problems.append("something was deployed")
+    return problems

@@ -17,6 +17,10 @@ LOCAL_ENDPOINT_VAR = "WS_LOCAL_ENDPOINT"  # use this running endpoint instead of
 LOCAL_ACCOUNT = "123456789012"
 _CONFIG = Config(retries={"mode": "adaptive", "max_attempts": 10}, s3={"addressing_style": "path"},
                  max_pool_connections=32)
+# The local endpoint is on loopback and never throttles: an error there is final after a
+# few tries (a dead endpoint must not cost minutes of back-off).
+_LOCAL_CONFIG = _CONFIG.merge(Config(retries={"mode": "standard", "max_attempts": 3},
+                                     connect_timeout=5))
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,7 +85,7 @@ def connect(ws: Workspace, env: Environment, endpoint_url: str | None = None) ->
 def local_backend(region: str, url: str) -> Backend:
     session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
                             region_name=region)
-    return Backend("local", region, LOCAL_ACCOUNT, _factory(session, url), url)
+    return Backend("local", region, LOCAL_ACCOUNT, _factory(session, url, _LOCAL_CONFIG), url)
 
 
 def aws_session(profile: str | None, region: str) -> boto3.Session:
@@ -97,8 +101,9 @@ def aws_session(profile: str | None, region: str) -> boto3.Session:
                       "configure it (aws configure --profile NAME) or fix 'profile'") from None
 
 
-def _factory(session: boto3.Session, url: str | None) -> Callable[[str], Any]:
-    return lambda service: session.client(service, endpoint_url=url, config=_CONFIG)
+def _factory(session: boto3.Session, url: str | None,
+             config: Config = _CONFIG) -> Callable[[str], Any]:
+    return lambda service: session.client(service, endpoint_url=url, config=config)
 
 
 def _caller_account(session: boto3.Session, env: Environment) -> str:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from .environment import Environment
 from .errors import EXIT_LOCKED, WsError
@@ -157,7 +157,10 @@ def hold(table: LockTable, key: str, *, timeout: float, ttl: float,
     finally:
         stop.set()
         beat.join()
-        table.release(key, token)
+        try:
+            table.release(key, token)
+        except (ClientError, BotoCoreError):
+            pass  # the target is unreachable: the lock expires on its own after `ttl`
 
 
 def _heartbeat(table: LockTable, key: str, token: str, ttl: float, stop: threading.Event) -> None:
@@ -165,8 +168,8 @@ def _heartbeat(table: LockTable, key: str, token: str, ttl: float, stop: threadi
         try:
             if not table.renew(key, token, ttl):
                 return
-        except ClientError:
-            continue  # a throttled renewal: the next one has ttl/3 to spare
+        except (ClientError, BotoCoreError):
+            continue  # throttled or unreachable: the next renewal has ttl/3 to spare
 
 
 def _item(key: str, holder: Holder, token: str, expires: float) -> dict[str, Any]:

@@ -1,0 +1,56 @@
+"""Print the hardening figures: bad inputs tried / clear errors, faults injected / converged,
+and stacks left unrecoverable. Run: .venv/bin/python tests/hardening/report.py"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import boto3  # noqa: E402
+
+import faults  # noqa: E402
+from corpus import CASES, check  # noqa: E402
+from ws.backend import LOCAL_ENDPOINT_VAR  # noqa: E402
+from ws.local import endpoint as lifecycle  # noqa: E402
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        info = lifecycle.start(work / "endpoint")
+        try:
+            cfn = boto3.client("cloudformation", endpoint_url=info.url, region_name="us-east-1",
+                               aws_access_key_id="testing", aws_secret_access_key="testing")
+            os.environ[LOCAL_ENDPOINT_VAR] = info.url
+            failures = []
+            for n, case in enumerate(CASES):
+                lifecycle.reset(info.url)
+                problems = check(case, work / f"case{n}", cfn)
+                if problems:
+                    failures.append(f"  {case.name}: {'; '.join(problems)}")
+            print(f"bad inputs: {len(CASES)} tried, {len(CASES) - len(failures)} clear errors "
+                  "(exit 2, file named, no traceback, nothing deployed)")
+            print("\n".join(failures) if failures else "", end="")
+            outcomes = []
+            for n, fault in enumerate((faults.deploy_killed, faults.throttled,
+                                       faults.credentials_expire, faults.cache_corrupted)):
+                lifecycle.reset(info.url)
+                outcomes.append(fault(work / f"fault{n}", info.url))
+            del os.environ[LOCAL_ENDPOINT_VAR]
+            outcomes.append(faults.endpoint_dies(work / "fault-endpoint"))
+        finally:
+            lifecycle.stop(work / "endpoint")
+    good = [o for o in outcomes if o.converged]
+    print(f"faults: {len(outcomes)} kinds, {sum(o.injected for o in outcomes)} faults injected, "
+          f"{len(good)} of {len(outcomes)} converged on the next ws deploy")
+    for outcome in outcomes:
+        print(f"  {'ok ' if outcome.converged else 'BAD'} {outcome.name}: {outcome.detail}")
+    print(f"stacks left unrecoverable: {len(outcomes) - len(good)}")
+    return 0 if not failures and len(good) == len(outcomes) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""Faults during real deploys on the local endpoint; each ends converged (see faults.py)."""
+from __future__ import annotations
+
+import faults
+
+
+def test_endpoint_dies_mid_deploy(tmp_path, monkeypatch):
+    monkeypatch.delenv("WS_LOCAL_ENDPOINT", raising=False)
+    outcome = faults.endpoint_dies(tmp_path / "ws")
+    assert outcome.injected == 1 and outcome.converged, outcome.detail
+
+
+def test_deploy_process_killed_mid_run(tmp_path, endpoint):
+    outcome = faults.deploy_killed(tmp_path / "ws", endpoint)
+    assert outcome.converged, outcome.detail
+
+
+def test_a_third_of_cloudformation_calls_throttled(tmp_path, endpoint):
+    outcome = faults.throttled(tmp_path / "ws", endpoint)
+    assert outcome.injected >= 5 and outcome.converged, outcome.detail
+
+
+def test_credentials_expire_mid_run(tmp_path, endpoint):
+    outcome = faults.credentials_expire(tmp_path / "ws", endpoint)
+    assert outcome.converged, outcome.detail
+
+
+def test_disk_cache_corrupted(tmp_path, endpoint):
+    outcome = faults.cache_corrupted(tmp_path / "ws", endpoint)
+    assert outcome.converged, outcome.detail
