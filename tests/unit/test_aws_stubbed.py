@@ -175,3 +175,34 @@ def test_drift_detection_across_stacks(tmp_path):
     assert found["a"].resources == [{"logical_id": "Queue", "type": "AWS::SQS::Queue",
                                      "status": "MODIFIED", "properties": ["/VisibilityTimeout"]}]
     assert found["b"].status == "IN_SYNC" and found["c"].status == "NOT_DEPLOYED"
+
+
+def test_replacing_an_empty_queue_goes_ahead_a_queue_with_messages_stops(cfn):
+    sqs = boto3.client("sqs", region_name="us-east-1", aws_access_key_id="x",
+                       aws_secret_access_key="x")
+    replace = [{"Type": "Resource", "ResourceChange": {
+        "Action": "Modify", "LogicalResourceId": "OrdersQueue", "ResourceType": "AWS::SQS::Queue",
+        "Replacement": "True"}}]
+    url = "https://sqs.us-east-1.amazonaws.com/123456789012/orders"
+    with Stubber(sqs) as queue:
+        for waiting in ("0", "3"):
+            cfn.stubber.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+            expect_change_set(cfn, "UPDATE", changes=replace)
+            cfn.stubber.add_response("describe_stack_resource", {"StackResourceDetail": {
+                "LogicalResourceId": "OrdersQueue", "ResourceType": "AWS::SQS::Queue",
+                "PhysicalResourceId": url, "ResourceStatus": "UPDATE_COMPLETE",
+                "LastUpdatedTimestamp": NOW}},
+                {"StackName": NAME, "LogicalResourceId": "OrdersQueue"})
+            queue.add_response("get_queue_attributes", {"Attributes": {
+                "ApproximateNumberOfMessages": waiting, "ApproximateNumberOfMessagesNotVisible": "0",
+                "ApproximateNumberOfMessagesDelayed": "0"}})
+            if waiting == "0":
+                cfn.stubber.add_response("execute_change_set", {}, {"ChangeSetName": CS_ID})
+                cfn.stubber.add_response("describe_stack_events", events("UPDATE_COMPLETE"))
+                cfn.stubber.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+            else:
+                cfn.stubber.add_response("delete_change_set", {}, {"ChangeSetName": CS_ID})
+        empty = ChangeSets(ops(cfn), sqs).deploy("orders", REQ, lambda m: None)
+        full = ChangeSets(ops(cfn), sqs).deploy("orders", REQ, lambda m: None)
+    assert empty.ok and empty.action == "updated"
+    assert not full.ok and "replace OrdersQueue (AWS::SQS::Queue)" in full.reason

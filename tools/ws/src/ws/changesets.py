@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from botocore.exceptions import ClientError
 
@@ -57,17 +57,34 @@ class ChangeSet:
         return self.status == "FAILED" and any(text in self.reason for text in _EMPTY)
 
 
-def blocked(stack: str, changes: tuple[Change, ...], allowed: frozenset[str]) -> list[Change]:
-    """Stateful resources the change set would replace or remove without permission."""
+def blocked(stack: str, changes: tuple[Change, ...], allowed: frozenset[str],
+            holds_data: Callable[[Change], bool] = lambda change: True) -> list[Change]:
+    """Stateful resources the change set would replace or remove without permission (a queue
+    only when it holds messages)."""
     return [c for c in changes if c.resource_type in STATEFUL and c.destructive
-            and f"{stack}.{c.logical_id}" not in allowed]
+            and f"{stack}.{c.logical_id}" not in allowed and holds_data(c)]
 
 
 class ChangeSets:
     """Create, inspect, execute or discard change sets for one stack at a time."""
 
-    def __init__(self, ops: StackOps) -> None:
-        self.ops, self.cfn = ops, ops.cfn
+    def __init__(self, ops: StackOps, sqs: Any = None) -> None:
+        self.ops, self.cfn, self.sqs = ops, ops.cfn, sqs
+
+    def holds_data(self, stack_name: str, change: Change) -> bool:
+        """A queue with no message in it loses nothing; anything else, or doubt, holds data."""
+        if change.resource_type != "AWS::SQS::Queue" or self.sqs is None:
+            return True
+        try:
+            url = self.cfn.describe_stack_resource(
+                StackName=stack_name, LogicalResourceId=change.logical_id)[
+                "StackResourceDetail"]["PhysicalResourceId"]
+            attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+                "ApproximateNumberOfMessagesDelayed"])["Attributes"]
+        except ClientError:
+            return True
+        return any(int(value) for value in attributes.values())
 
     def deploy(self, stack: str, req: StackRequest, on_event: OnEvent,
                allowed: frozenset[str] = frozenset()) -> StackResult:
@@ -80,7 +97,8 @@ class ChangeSets:
         if change_set.status == "FAILED":
             self.discard(change_set)
             return StackResult("updated", "FAILED", ok=False, reason=change_set.reason)
-        refused = blocked(stack, change_set.changes, allowed)
+        refused = blocked(stack, change_set.changes, allowed,
+                          lambda change: self.holds_data(req.name, change))
         if refused:
             self.discard(change_set)
             allow = " ".join(f"--allow-replace {stack}.{c.logical_id}" for c in refused)

@@ -78,6 +78,7 @@ def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) 
     graph = build_graph(ws, env)
     selected = select(graph, opts.stacks)
     cfn, s3 = backend.client("cloudformation"), backend.client("s3")
+    sqs = backend.client("sqs") if backend.kind == "aws" else None  # for the data-loss guard
     ops = StackOps(cfn, synchronous=backend.synchronous, sleep=opts.sleep,
                    poll=0.2 if backend.synchronous else 5.0)
     bucket = backend.artifact_bucket(ws.name)
@@ -108,7 +109,7 @@ def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) 
             opts.on_event(name, message)
         try:
             if backend.kind == "aws":  # change sets: see the changes, guard stateful resources
-                return ChangeSets(ops).deploy(name, req, emit, opts.allow_replace)
+                return ChangeSets(ops, sqs).deploy(name, req, emit, opts.allow_replace)
             return ops.deploy(req, emit)
         except ClientError as exc:
             raise credentials_problem(exc) or exc from None

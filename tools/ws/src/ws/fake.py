@@ -48,7 +48,8 @@ class FakeCloud:
         return Backend("fake", region, "000000000000", self.client)
 
     def client(self, service: str) -> Any:
-        return {"cloudformation": FakeCloudFormation, "s3": FakeS3, "ssm": FakeSSM}[service](self)
+        fake = {"cloudformation": FakeCloudFormation, "s3": FakeS3, "ssm": FakeSSM}.get(service)
+        return fake(self) if fake else None  # no fake of it: callers treat it as unknown
 
 
 class FakeS3:
