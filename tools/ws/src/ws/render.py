@@ -90,18 +90,22 @@ def failures(report: RunReport) -> list[str]:
 
 
 def plan_table(items: list) -> Table:
-    table = Table(title="plan", title_justify="left")
-    for column in ("stack", "action", "reason"):
-        table.add_column(column, overflow="fold")
+    table = _table("plan", "stack", "action", "reason")
     for item in items:
         table.add_row(item.stack, item.action, item.reason)
     return table
 
 
-def env_table(found: list) -> Table:
-    table = Table(title="deployed environments", title_justify="left")
-    for column in ("environment", "owner", "where", "stacks", "not ok", "last deploy"):
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in columns:
         table.add_column(column, overflow="fold")
+    return table
+
+
+def env_table(found: list) -> Table:
+    table = _table("deployed environments", "environment", "owner", "where", "stacks", "not ok",
+                   "last deploy")
     for item in found:
         table.add_row(item.env, item.owner or "-", item.where, str(item.stacks),
                       str(item.not_ok), item.last_deploy)
@@ -111,9 +115,7 @@ def env_table(found: list) -> Table:
 
 
 def diff_table(found: list) -> Table:
-    table = Table(title="diff", title_justify="left")
-    for column in ("stack", "state", "changes"):
-        table.add_column(column, overflow="fold")
+    table = _table("diff", "stack", "state", "changes")
     for item in found:
         lines = [f"[bold red]{c}[/]" if str(c) in item.data_loss else str(c)
                  for c in item.changes]
@@ -122,9 +124,7 @@ def diff_table(found: list) -> Table:
 
 
 def drift_table(found: list) -> Table:
-    table = Table(title="drift", title_justify="left")
-    for column in ("stack", "status", "drifted resources"):
-        table.add_column(column, overflow="fold")
+    table = _table("drift", "stack", "status", "drifted resources")
     for item in found:
         table.add_row(item.stack, item.status, "\n".join(
             f"{r['logical_id']} ({r['type']}) {r['status']}"

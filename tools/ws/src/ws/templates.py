@@ -10,6 +10,7 @@ from typing import Any
 from cfnlint.decode import decode_str
 
 from .errors import ConfigError
+from .yamlfile import read_text
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 MAX_TEMPLATE_BYTES = 1_000_000  # CloudFormation's limit for a template passed by S3 URL
@@ -61,17 +62,8 @@ def _collect_imports(node: Any, found: list[Any]) -> None:
 
 def load_template(path: Path, display: str) -> Template:
     """Parse a YAML or JSON template; syntax and shape problems are ConfigErrors."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read template: {exc.strerror}", path=display) from None
-    if len(raw) > MAX_TEMPLATE_BYTES:
-        raise ConfigError(f"template is {len(raw)} bytes; CloudFormation takes at most "
-                          f"{MAX_TEMPLATE_BYTES}", "split the stack", path=display)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError("template is not a UTF-8 text file", path=display) from None
+    text = read_text(path, display, MAX_TEMPLATE_BYTES,
+                     "CloudFormation takes templates up to 1 MB: split the stack")
     body, matches = decode_str(text)
     if matches:
         first = matches[0]

@@ -51,20 +51,28 @@ def check_inside(path: Path, root: Path, display: str) -> None:
                           "keep everything ws reads inside the repository", path=display)
 
 
-def load(path: Path, display: str) -> Any:
-    """Parse `path`; every problem is a ConfigError naming `display` (the path the user knows)."""
+def read_text(path: Path, display: str, limit: int = MAX_CONFIG_BYTES,
+              hint: str | None = None) -> str:
+    """A text file's content; unreadable, too large, not UTF-8 or binary is a ConfigError."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read file: {exc.strerror}", path=display) from None
-    if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"file is too large ({len(raw)} bytes)", path=display)
+    if len(raw) > limit:
+        raise ConfigError(f"file is too large ({len(raw)} bytes, at most {limit})", hint,
+                          path=display)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError("not a UTF-8 text file", path=display) from None
     if "\x00" in text:
-        raise ConfigError("a binary file, not YAML", path=display)
+        raise ConfigError("a binary file, not text", path=display)
+    return text
+
+
+def load(path: Path, display: str) -> Any:
+    """Parse `path`; every problem is a ConfigError naming `display` (the path the user knows)."""
+    text = read_text(path, display)
     try:
         loader = _Loader(text)
     except yaml.YAMLError as exc:  # e.g. control characters YAML does not allow
