@@ -1,5 +1,5 @@
-"""The environment lock, in the local endpoint's DynamoDB: contention, renewal, expiry of a
-killed holder, unlock, and two real `ws deploy` processes at once."""
+"""Stack locks, in the local endpoint's DynamoDB: contention, renewal, expiry of a killed
+holder, unlock, two real `ws deploy` processes at once, and disjoint groups side by side."""
 from __future__ import annotations
 
 import os
@@ -28,24 +28,28 @@ def table(aws):
 
 @pytest.fixture
 def workspace(tmp_path, endpoint):
-    files = workspace_files(db=(DB, {}), app=(APP, {"parameters": {"DbQueue": "${db.QueueUrl}"}}))
+    files = workspace_files(db=(DB, {}), app=(APP, {"parameters": {"DbQueue": "${db.QueueUrl}"}}),
+                            lone=(DB, {}))
     return write_tree(tmp_path, files)
 
 
 def test_second_holder_waits_then_fails_naming_the_holder(table):
     waits = []
-    with hold(table, "demo/local", timeout=5, ttl=1.5):
-        time.sleep(2)  # longer than the ttl: the heartbeat keeps the lock
+    with hold(table, ["demo/local/db", "demo/local/app"], timeout=5, ttl=1.5):
+        time.sleep(2)  # longer than the ttl: the heartbeat keeps the locks
         with pytest.raises(LockError) as info:
-            with hold(table, "demo/local", timeout=0.5, ttl=1.5, on_wait=waits.append):
+            with hold(table, ["demo/local/x", "demo/local/db"], timeout=0.5, ttl=1.5,
+                      on_wait=waits.append):
                 pass
-        with hold(table, "demo/other", timeout=0, ttl=1.5):  # another environment: no wait
-            pass
+        with hold(table, ["demo/other/db", "demo/local/lone"], timeout=0, ttl=1.5):
+            pass  # another environment, another stack: no wait
     assert info.value.exit_code == EXIT_LOCKED
+    assert "demo/local/db is locked" in str(info.value)
     assert f"pid {os.getpid()}" in str(info.value) and "ws unlock" in info.value.hint
     assert [w.pid for w in waits] == [os.getpid()]
-    with hold(table, "demo/local", timeout=0, ttl=1.5):  # released on exit
-        pass
+    assert table.holder("demo/local/x") is None  # what a failed wait took is given back
+    with hold(table, ["demo/local/db", "demo/local/app"], timeout=0, ttl=1.5):
+        pass  # released on exit
 
 
 HOLDER = textwrap.dedent("""
@@ -53,7 +57,7 @@ HOLDER = textwrap.dedent("""
     from ws.locking import LockTable, hold
     db = boto3.client("dynamodb", endpoint_url=sys.argv[1], region_name="us-east-1",
                       aws_access_key_id="testing", aws_secret_access_key="testing")
-    with hold(LockTable(db), "demo/local", timeout=5, ttl=2):
+    with hold(LockTable(db), ["demo/local/db"], timeout=5, ttl=2):
         print("held", flush=True)
         time.sleep(600)
 """)
@@ -67,7 +71,7 @@ def test_killed_holder_lock_expires(table, endpoint):
     child.wait()
     waits = []
     started = time.monotonic()
-    with hold(table, "demo/local", timeout=30, ttl=2, on_wait=waits.append):
+    with hold(table, ["demo/local/db"], timeout=30, ttl=2, on_wait=waits.append):
         waited = time.monotonic() - started
     assert [w.pid for w in waits] == [child.pid]  # it was the dead run's lock ...
     assert 0 < waited < 30  # ... and it expired instead of blocking until the timeout
@@ -77,17 +81,18 @@ def test_unlock_breaks_a_lock_after_confirmation(workspace, table, monkeypatch):
     runner = CliRunner()
     base = ["-w", str(workspace), "unlock", "--env", "local"]
     assert "is not locked" in runner.invoke(cli.cli, base).output
-    with hold(table, "demo/local", timeout=0, ttl=60):
+    with hold(table, ["demo/local/db", "demo/local/app"], timeout=0, ttl=60):
         refused = runner.invoke(cli.cli, base)
         assert refused.exit_code == 2 and "needs confirmation" in refused.output
+        assert "demo/local/app is locked by" in refused.output
         assert f"pid {os.getpid()}" in refused.output
         broken = runner.invoke(cli.cli, [*base, "--yes"])
-        assert broken.exit_code == 0 and "lock broken" in broken.output
-        assert table.holder("demo/local") is None
+        assert broken.exit_code == 0 and "2 lock(s) broken" in broken.output
+        assert table.holder("demo/local/db") is None and table.holder("demo/local/app") is None
 
 
 def test_two_deploy_processes_wait_their_turn_and_both_end_correct(workspace, table, aws):
-    with hold(table, "demo/local", timeout=0, ttl=60):
+    with hold(table, ["demo/local/db"], timeout=0, ttl=60):
         runs = [subprocess.Popen([sys.executable, "-m", "ws", "-w", str(workspace), "deploy",
                                   "--env", "local", "--lock-timeout", "120"],
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -98,8 +103,20 @@ def test_two_deploy_processes_wait_their_turn_and_both_end_correct(workspace, ta
     assert [run.returncode for run in runs] == [0, 0], outputs
     assert all("waiting for the environment's lock" in out for out in outputs)
     stacks = {s["StackName"]: s for s in aws("cloudformation").describe_stacks()["Stacks"]}
-    assert set(stacks) == {"demo-local-db", "demo-local-app"}
+    assert set(stacks) == {"demo-local-db", "demo-local-app", "demo-local-lone"}
     assert {s["StackStatus"] for s in stacks.values()} <= {"CREATE_COMPLETE", "UPDATE_COMPLETE"}
     assert api.outputs(workspace, "local")["app"]["Upstream"] == \
         api.outputs(workspace, "local")["db"]["QueueUrl"]
-    assert table.holder("demo/local") is None
+    assert table.holders("demo/local/") == {}
+
+
+def test_disjoint_groups_deploy_side_by_side(workspace, table, aws):
+    """A run holding `lone` does not hold up a group deploy of db and app (a CI fan-out),
+    but does hold up a deploy of everything."""
+    with hold(table, ["demo/local/lone"], timeout=0, ttl=60):
+        report = api.deploy(workspace, "local", api.RunOptions(stacks=("db", "app"),
+                                                                lock_timeout=0))
+        assert report.ok
+        with pytest.raises(LockError, match="demo/local/lone is locked"):
+            api.deploy(workspace, "local", api.RunOptions(lock_timeout=0))
+    assert table.holders("demo/local/") == {}

@@ -25,7 +25,7 @@ from .environment import Environment, load_environment
 from .graph import StackGraph, build_graph
 from .graphviews import render
 from .local import endpoint
-from .locking import LockTable, lock_id
+from .locking import LockTable, lock_id, stack_keys
 from .local.endpoint import EndpointInfo
 from .plan import PlanItem
 from .results import RunReport
@@ -62,12 +62,12 @@ def validate(start: Path, env_name: str, owner: str | None = None) -> Validation
 def deploy(start: Path, env_name: str, opts: RunOptions,
            selection: Selection | None = None, owner: str | None = None) -> RunReport:
     ws, env = load(start, env_name, owner)
-    build_graph(ws, env)  # bad input fails before an endpoint starts or AWS is called
+    graph = build_graph(ws, env)  # bad input fails before an endpoint starts or AWS is called
     backend = connect(ws, env)
-    with _locked(ws, env, backend, opts):
-        cfn = backend.client("cloudformation")
-        if selection is not None:
-            opts.stacks = selection.resolve(ws, env, lambda: cfn)
+    cfn = backend.client("cloudformation")
+    if selection is not None:
+        opts.stacks = selection.resolve(ws, env, lambda: cfn)
+    with _locked(ws, env, backend, opts, deploying.select(graph, opts.stacks)):
         if opts.stacks is not None:
             _check_upstreams(ws, env, cfn, opts.stacks, Secrets(backend.client))
         return deploying.deploy(ws, env, backend, opts)
@@ -86,34 +86,41 @@ def _check_upstreams(ws: Workspace, env: Environment, cfn: Any, stacks: tuple[st
 
 def destroy(start: Path, env_name: str, opts: RunOptions, owner: str | None = None) -> RunReport:
     ws, env = load(start, env_name, owner)
-    build_graph(ws, env)
+    graph = build_graph(ws, env)
     backend = connect(ws, env)
-    with _locked(ws, env, backend, opts):
+    with _locked(ws, env, backend, opts, deploying.select(graph, opts.stacks)):
         return deploying.destroy(ws, env, backend, opts)
 
 
-def _locked(ws: Workspace, env: Environment, backend: Backend,
-            opts: RunOptions) -> ContextManager[None]:
-    """The environment's lock (per owner), in the target's DynamoDB; none on the fake."""
+def _locked(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions,
+            stacks: list[str]) -> ContextManager[None]:
+    """The locks of the stacks a run changes (per owner), in the target's DynamoDB; none on
+    the fake cloud."""
     if backend.kind == "fake":
         return nullcontext()
-    return locking.hold(LockTable(backend.client("dynamodb")), lock_id(ws, env),
+    return locking.hold(LockTable(backend.client("dynamodb")), stack_keys(ws, env, stacks),
                         timeout=opts.lock_timeout, ttl=ws.lock_ttl,
                         on_wait=lambda holder: opts.on_lock_wait(holder.describe()))
 
 
-def lock_holder(start: Path, env_name: str, owner: str | None = None) -> tuple[str, str | None]:
-    """(lock id, who holds it or None)."""
+def lock_holders(start: Path, env_name: str,
+                 owner: str | None = None) -> tuple[str, dict[str, str]]:
+    """(the environment's lock prefix, {lock: who holds it}) for live locks."""
     ws, env = load(start, env_name, owner)
     table = LockTable(connect(ws, env).client("dynamodb"))
     table.ensure()
-    holder = table.holder(lock_id(ws, env))
-    return lock_id(ws, env), holder.describe() if holder else None
+    prefix = lock_id(ws, env) + "/"
+    return prefix, {key: h.describe() for key, h in table.holders(prefix).items()}
 
 
-def unlock(start: Path, env_name: str, owner: str | None = None) -> None:
+def unlock(start: Path, env_name: str, owner: str | None = None) -> list[str]:
+    """Break every live lock of the environment (per owner); the keys broken."""
     ws, env = load(start, env_name, owner)
-    LockTable(connect(ws, env).client("dynamodb")).break_lock(lock_id(ws, env))
+    table = LockTable(connect(ws, env).client("dynamodb"))
+    broken = sorted(table.holders(lock_id(ws, env) + "/"))
+    for key in broken:
+        table.break_lock(key)
+    return broken
 
 
 def plan(start: Path, env_name: str, selection: Selection,
@@ -149,7 +156,7 @@ def prune(start: Path, env_name: str, items: list[PlanItem],
     ws, env = load(start, env_name, owner)
     backend = connect(ws, env)
     ops = StackOps(backend.client("cloudformation"), synchronous=backend.synchronous)
-    with _locked(ws, env, backend, RunOptions()):
+    with _locked(ws, env, backend, RunOptions(), [item.stack for item in items]):
         return pruning.prune(items, ops, on_event)
 
 

@@ -25,15 +25,16 @@ def bootstrap(settings: Settings, env_name: str, owner: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_obj
 def unlock(settings: Settings, env_name: str, owner: str | None, yes: bool) -> None:
-    """Break the environment's lock (when the run holding it is dead)."""
-    key, holder = api.lock_holder(settings.start, env_name, owner)
-    if holder is None:
-        click.echo(f"{key} is not locked")
+    """Break the environment's locks (when the run holding them is dead)."""
+    prefix, holders = api.lock_holders(settings.start, env_name, owner)
+    if not holders:
+        click.echo(f"{prefix}* is not locked")
         return
-    click.echo(f"{key} is locked by {holder}")
-    confirm("break this lock? (only if that run is dead)", yes, "ws unlock")
-    api.unlock(settings.start, env_name, owner)
-    click.echo(f"{key}: lock broken")
+    for key, holder in sorted(holders.items()):
+        click.echo(f"{key} is locked by {holder}")
+    confirm(f"break {len(holders)} lock(s)? (only if that run is dead)", yes, "ws unlock")
+    broken = api.unlock(settings.start, env_name, owner)
+    click.echo(f"{len(broken)} lock(s) broken")
 
 
 @click.group("env")

@@ -1,8 +1,10 @@
-"""One run at a time per environment (per owner): a lease in a DynamoDB table every runner sees.
+"""One run at a time per stack of an environment (per owner): leases in a DynamoDB table every
+runner sees. A whole-environment run holds every stack's lease; CI jobs deploying disjoint
+groups of stacks (ws plan --format matrix) run side by side.
 
-The lease is an item written with a conditional put (absent or expired), renewed by a
-heartbeat thread, and deleted on release only by its holder. A holder that dies stops
-renewing, so its lease expires after `ttl` seconds; `ws unlock` breaks one on purpose.
+A lease is an item written with a conditional put (absent or expired), renewed by a heartbeat
+thread, and deleted on release only by its holder. A holder that dies stops renewing, so its
+leases expire after `ttl` seconds; `ws unlock` breaks them on purpose.
 """
 from __future__ import annotations
 
@@ -49,7 +51,12 @@ class Holder:
 
 
 def lock_id(ws: Workspace, env: Environment) -> str:
+    """The environment's (and owner's) prefix of its stacks' lock keys."""
     return "/".join([ws.name, env.name] + ([env.owner] if env.owner else []))
+
+
+def stack_keys(ws: Workspace, env: Environment, stacks: list[str]) -> list[str]:
+    return [f"{lock_id(ws, env)}/{stack}" for stack in stacks]
 
 
 def me(clock: Callable[[], float] = time.time) -> Holder:
@@ -127,17 +134,53 @@ class LockTable:
                       since=float(item["since"]["N"]), expires=float(item["expires"]["N"]),
                       job_url=item.get("job_url", {}).get("S", ""))
 
+    def holders(self, prefix: str) -> dict[str, Holder]:
+        """Live locks whose key starts with `prefix`, by key."""
+        found = {}
+        for page in self.db.get_paginator("scan").paginate(
+                TableName=TABLE, ConsistentRead=True, FilterExpression="begins_with(id, :p)",
+                ExpressionAttributeValues={":p": {"S": prefix}}):
+            for item in page["Items"]:
+                holder = self.holder(item["id"]["S"])
+                if holder is not None:
+                    found[item["id"]["S"]] = holder
+        return found
+
     def break_lock(self, key: str) -> None:
         self.db.delete_item(TableName=TABLE, Key={"id": {"S": key}})
 
 
 @contextmanager
-def hold(table: LockTable, key: str, *, timeout: float, ttl: float,
+def hold(table: LockTable, keys: list[str], *, timeout: float, ttl: float,
          on_wait: Callable[[Holder], None] = lambda holder: None) -> Iterator[None]:
-    """Hold the lock `key` for the body: wait up to `timeout` seconds, renew every ttl/3."""
+    """Hold every lock in `keys` for the body (taken in sorted order, so two runs never
+    deadlock): wait up to `timeout` seconds in all, renew every ttl/3, release at the end."""
     table.ensure()
     token, holder = uuid.uuid4().hex, me(table.clock)
     deadline = table.clock() + timeout
+    held: list[str] = []
+    stop = threading.Event()
+    beat = threading.Thread(target=_heartbeat, args=(table, held, token, ttl, stop), daemon=True,
+                            name="ws-lock-heartbeat")
+    try:
+        for key in sorted(set(keys)):
+            _acquire(table, key, holder, token, ttl, deadline, on_wait)
+            held.append(key)
+        beat.start()
+        yield
+    finally:
+        stop.set()
+        if beat.is_alive():
+            beat.join()
+        for key in held:
+            try:
+                table.release(key, token)
+            except (ClientError, BotoCoreError):
+                pass  # the target is unreachable: the lock expires on its own after `ttl`
+
+
+def _acquire(table: LockTable, key: str, holder: Holder, token: str, ttl: float,
+             deadline: float, on_wait: Callable[[Holder], None]) -> None:
     told = None
     while (current := table.try_acquire(key, holder, token, ttl)) is not None:
         if told is None or (current.pid, current.since) != (told.pid, told.since):
@@ -145,31 +188,20 @@ def hold(table: LockTable, key: str, *, timeout: float, ttl: float,
             told = current
         if table.clock() >= deadline:
             raise LockError(f"{key} is locked by {current.describe()}",
-                            f"wait and retry (--lock-timeout), or if that run is dead and you "
-                            f"cannot wait for its lock to expire: ws unlock")
+                            "wait and retry (--lock-timeout), or if that run is dead and you "
+                            "cannot wait for its lock to expire: ws unlock")
         table.sleep(min(2.0, max(0.1, ttl / 10)))
-    stop = threading.Event()
-    beat = threading.Thread(target=_heartbeat, args=(table, key, token, ttl, stop), daemon=True,
-                            name="ws-lock-heartbeat")
-    beat.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        beat.join()
-        try:
-            table.release(key, token)
-        except (ClientError, BotoCoreError):
-            pass  # the target is unreachable: the lock expires on its own after `ttl`
 
 
-def _heartbeat(table: LockTable, key: str, token: str, ttl: float, stop: threading.Event) -> None:
+def _heartbeat(table: LockTable, keys: list[str], token: str, ttl: float,
+               stop: threading.Event) -> None:
     while not stop.wait(ttl / 3):
-        try:
-            if not table.renew(key, token, ttl):
-                return
-        except (ClientError, BotoCoreError):
-            continue  # throttled or unreachable: the next renewal has ttl/3 to spare
+        for key in list(keys):
+            try:
+                if not table.renew(key, token, ttl):
+                    keys.remove(key)  # broken with ws unlock: not ours any more
+            except (ClientError, BotoCoreError):
+                continue  # throttled or unreachable: the next renewal has ttl/3 to spare
 
 
 def _item(key: str, holder: Holder, token: str, expires: float) -> dict[str, Any]:
