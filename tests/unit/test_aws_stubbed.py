@@ -11,7 +11,8 @@ from botocore.stub import ANY, Stubber
 
 from ws.changesets import ChangeSets
 from ws.errors import DeployError
-from ws.stackops import StackOps, StackRequest, credentials_problem
+from ws.awserrors import credentials_problem
+from ws.stackops import StackOps, StackRequest
 
 NAME = "store-prod-orders"
 STACK_ID = f"arn:aws:cloudformation:us-east-1:123456789012:stack/{NAME}/1a2b3c4d"

@@ -8,7 +8,8 @@ from typing import Any, Callable
 
 from botocore.exceptions import ClientError
 
-from .stackops import OnEvent, StackOps, StackRequest, StackResult, message_of
+from .awserrors import message_of
+from .stackops import OnEvent, StackOps, StackRequest, StackResult
 
 # Replacing or removing one of these loses data.
 STATEFUL = {"AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::Cognito::UserPool",

@@ -9,21 +9,22 @@ import networkx as nx
 from botocore.exceptions import ClientError
 
 from . import refs, scheduler
-from .inputs import names_to_read, outside_outputs, substitute
-from .secrets import Secrets
+from .awserrors import credentials_problem
 from .backend import Backend
 from .build import SamBuilder
 from .changesets import ChangeSets
+from .deployed import deployed_stacks, outputs_of, tags_of
 from .environment import Environment
 from .errors import UsageError
+from .fingerprint import FINGERPRINT_TAG, Fingerprint, fingerprint, static_parts
 from .graph import StackGraph, build_graph
 from .history import load_durations, save_durations
+from .inputs import names_to_read, outside_outputs, substitute
 from .prepare import Preparer, ensure_bucket, s3_uploader
 from .results import (ABSENT, BLOCKED, DELETED, DEPLOYED, FAILED, NOT_RUN, SKIPPED, UNCHANGED,
                       RunReport, StackReport)
-from .deployed import deployed_stacks, outputs_of, tags_of
-from .fingerprint import FINGERPRINT_TAG, Fingerprint, fingerprint, static_parts
-from .stackops import GOOD, StackOps, StackRequest, StackResult, credentials_problem
+from .secrets import Secrets
+from .stackops import GOOD, StackOps, StackRequest, StackResult
 from .workspace import Workspace
 
 OnEvent = Callable[[str, str], None]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import schema
@@ -190,7 +190,7 @@ def _guard_developer(ws: Workspace, env: Environment, raw: _Raw) -> Environment:
         raise ConfigError(f"per-developer environment uses account {env.account_id}, which "
                           "a protected environment uses", "give developers their own account",
                           path=env.file, line=schema.line_of(raw.data, "account_id"))
-    return Environment(**{**env.__dict__, "forbidden_accounts": forbidden})
+    return replace(env, forbidden_accounts=forbidden)
 
 
 def _shared(ws: Workspace, raw: _Raw) -> dict[str, SharedStack]:

@@ -1,7 +1,6 @@
 """CloudFormation operations on one stack: bring it to a usable state, create/update, delete, wait."""
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -9,6 +8,7 @@ from typing import Any, Callable
 from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserError
 
+from .awserrors import is_throttling, message_of
 from .errors import DeployError
 
 OnEvent = Callable[[str], None]
@@ -221,35 +221,3 @@ def _tags(values: dict[str, str]) -> list[dict[str, str]]:
 
 def _outputs(stack: dict[str, Any]) -> dict[str, str]:
     return {o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])}
-
-
-THROTTLING = {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"}
-EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "InvalidClientTokenId",
-           "UnrecognizedClientException"}
-
-
-def is_throttling(exc: ClientError) -> bool:
-    return exc.response.get("Error", {}).get("Code") in THROTTLING
-
-
-def credentials_problem(exc: ClientError) -> DeployError | None:
-    """A clear error for expired or invalid credentials; None for anything else."""
-    code = exc.response.get("Error", {}).get("Code")
-    if code not in EXPIRED:
-        return None
-    return DeployError(f"the AWS credentials expired or are not valid ({code})",
-                       "refresh them (e.g. aws sso login) and run ws deploy again: stacks "
-                       "already updating go on in CloudFormation and the next run waits for them")
-
-
-def message_of(exc: ClientError | ResponseParserError) -> str:
-    """A readable reason; the local endpoint reports resource errors as non-XML bodies."""
-    if isinstance(exc, ResponseParserError):
-        found = re.search(r'"message": "((?:[^"\\]|\\.)*)"', str(exc))
-        return found.group(1) if found else "the endpoint sent an unreadable error (see its log)"
-    error = exc.response.get("Error", {})
-    message = error.get("Message") or str(exc)
-    if "<html" in message.lower() or "<!doctype" in message.lower():
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        return f"the endpoint failed with HTTP {status} (see the local endpoint log)"
-    return message
