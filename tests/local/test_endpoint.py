@@ -114,3 +114,16 @@ def test_providers_register_idempotently():
         assert model_map[provider.TYPE] is provider
     assert {"AWS::Cognito::UserPool", "AWS::ApiGateway::Stage",
             "AWS::S3::BucketPolicy"} <= providers.supported_types()
+
+
+def test_a_corrupted_record_does_not_orphan_the_running_server(tmp_path):
+    first = endpoint.start(tmp_path)
+    (tmp_path / "local" / "endpoint.json").write_bytes(b"\x00garbage")
+    assert endpoint.status(tmp_path) is None
+    second = endpoint.start(tmp_path)  # finds the unrecorded server by its command line
+    try:
+        assert second.pid != first.pid and endpoint.status(tmp_path) == second
+        with pytest.raises(OSError):  # the first one is gone, not left running
+            urllib.request.urlopen(f"http://127.0.0.1:{first.port}/moto-api/", timeout=1)
+    finally:
+        endpoint.stop(tmp_path)

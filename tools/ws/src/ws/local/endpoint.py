@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import sys
 import time
 import urllib.error
@@ -89,19 +90,21 @@ def start(state_dir: Path, *, port: int | None = None, timeout: float = 30.0) ->
             return running
         stop(state_dir)  # clean a stale record or a hung process
         port = port or _free_port()
-        info = EndpointInfo(f"http://localhost:{port}", port, _spawn(port, log), time.time())
+        info = EndpointInfo(f"http://localhost:{port}", port, _spawn(port, log, state_dir),
+                            time.time())
         _wait_until_answers(info, log, timeout)
         _state_file(state_dir).write_text(json.dumps(asdict(info)))
         return info
 
 
-def _spawn(port: int, log: Path) -> int:
+def _spawn(port: int, log: Path, state_dir: Path) -> int:
     """The server's pid: detached in its own session, output appended to `log`.
 
     posix_spawn rather than Popen: a Popen left running warns when collected, and the
     server is meant to outlive this process.
     """
-    argv = [sys.executable, "-m", "ws.local.server", "--host", HOST, "--port", str(port)]
+    argv = [sys.executable, "-m", "ws.local.server", "--host", HOST, "--port", str(port),
+            "--state-dir", str(state_dir.resolve())]
     actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
                (os.POSIX_SPAWN_OPEN, 1, str(log), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
                (os.POSIX_SPAWN_DUP2, 1, 2)]
@@ -124,14 +127,29 @@ def stop(state_dir: Path) -> bool:
     path = _state_file(state_dir)
     try:
         info = EndpointInfo(**json.loads(path.read_text()))
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError):  # no record, or a corrupted one
         path.unlink(missing_ok=True)
-        return False
+        orphans = _servers_of(state_dir)
+        for pid in orphans:
+            _terminate(pid)
+        return bool(orphans)
     was_running = _is_server(info.pid)
     if was_running:
         _terminate(info.pid)
     path.unlink(missing_ok=True)
     return was_running
+
+
+def _servers_of(state_dir: Path) -> list[int]:
+    """Servers started for `state_dir` (found by their command line: the record is gone)."""
+    marker = f"--state-dir {state_dir.resolve()}"
+    try:
+        listing = subprocess.run(["ps", "-ww", "-eo", "pid=,args="],  # -ww: never cut lines
+                                 capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [int(line.split(None, 1)[0]) for line in listing.splitlines()
+            if "ws.local.server" in line and line.rstrip().endswith(marker)]
 
 
 def _is_server(pid: int) -> bool:
