@@ -100,7 +100,8 @@ def _locked(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions,
         return nullcontext()
     return locking.hold(LockTable(backend.client("dynamodb")), stack_keys(ws, env, stacks),
                         timeout=opts.lock_timeout, ttl=ws.lock_ttl,
-                        on_wait=lambda holder: opts.on_lock_wait(holder.describe()))
+                        on_wait=lambda holder: opts.on_lock_wait(
+                            f"{holder.key or 'a lock'}, held by {holder.describe()}"))
 
 
 def lock_holders(start: Path, env_name: str,

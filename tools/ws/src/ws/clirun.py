@@ -54,8 +54,8 @@ def observed(console: Console, action: Callable[[RunOptions], RunReport],
         click.echo(f"interrupted: starting no more stacks, waiting for {running} running; "
                    "press Ctrl-C again to stop waiting", err=True)
     opts.on_interrupt = interrupted
-    opts.on_lock_wait = lambda holder: click.echo(f"waiting for the environment's lock, "
-                                                  f"held by {holder}", err=True)
+    opts.on_lock_wait = lambda what: click.echo(f"waiting for the environment's lock {what}",
+                                                err=True)
     if in_github_actions():
         opts.on_event, opts.on_finish = render.grouped_printers(console)
         return action(opts)

@@ -43,6 +43,7 @@ class Holder:
     since: float
     expires: float
     job_url: str = ""
+    key: str = ""  # the lock it holds
 
     def describe(self) -> str:
         since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.since))
@@ -132,7 +133,7 @@ class LockTable:
             return None
         return Holder(user=item["user"]["S"], host=item["host"]["S"], pid=int(item["pid"]["N"]),
                       since=float(item["since"]["N"]), expires=float(item["expires"]["N"]),
-                      job_url=item.get("job_url", {}).get("S", ""))
+                      job_url=item.get("job_url", {}).get("S", ""), key=key)
 
     def holders(self, prefix: str) -> dict[str, Holder]:
         """Live locks whose key starts with `prefix`, by key."""
