@@ -229,3 +229,18 @@ def test_developer_credentials_for_the_production_account_are_refused(tmp_path, 
         backend.connect(ws, env)
     monkeypatch.setattr(backend, "_caller_account", lambda session, env: "111111111111")
     assert backend.connect(ws, env).account_id == "111111111111"
+
+
+def test_validate_warns_about_secret_looking_parameters_that_are_not_no_echo(tmp_path):
+    from ws.validate import secret_warnings
+    import json
+    template = json.dumps({"Parameters": {"DbPassword": {"Type": "String", "Default": "x"},
+                                          "ApiKey": {"Type": "String", "NoEcho": True,
+                                                     "Default": "${ssm:/x}"},
+                                          "TableName": {"Type": "String", "Default": "t"}},
+                           "Resources": {"Q": {"Type": "AWS::SQS::Queue"}}})
+    ws = make(tmp_path, {"local": {"target": "local"}}, app=(template, {}))
+    found = secret_warnings(ws)
+    assert [(f.level, f.rule) for f in found] == [("warning", "WS001")]
+    assert "DbPassword looks like a secret" in found[0].message
+    assert str(found[0]).startswith("stacks/app/template.yaml:")
