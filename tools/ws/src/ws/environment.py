@@ -1,37 +1,13 @@
 """Load and validate environments/<name>.yaml: where and how a workspace is deployed."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from . import schema
+from .envfiles import EnvFile, available, naming_of, read_env
 from .errors import ConfigError, UsageError
-from .naming import Naming, check_names, check_template, default_owner, sanitise_owner
-from .schema import Field
-from .workspace import NAME, Workspace, check_parameter
-from .yamlfile import check_inside, load
-
-ENV_DIR = "environments"
-TARGETS = ("local", "aws")
-ACCOUNT_ID = re.compile(r"^\d{12}$")
-
-_FIELDS = {
-    "description": Field(str, default=""),
-    "target": Field(str, required=True),
-    "region": Field(str),
-    "profile": Field(str),
-    "account_id": Field(str),
-    "naming": Field(str),
-    "per_developer": Field(bool, default=False),
-    "protected": Field(bool, default=False),
-    "mocks": Field(bool, default=False),
-    "shared": Field(dict, default={}),
-    "tags": Field(dict, default={}),
-    "parameters": Field(dict, default={}),
-}
-DEFAULT_NAMING = "{workspace}-{env}-{stack}"
-DEFAULT_DEVELOPER_NAMING = "{workspace}-{env}-{owner}-{stack}"
+from .naming import Naming, default_owner, sanitise_owner
+from .workspace import Workspace, check_parameter
 
 
 @dataclass(frozen=True)
@@ -73,34 +49,13 @@ class Environment:
         return self.naming.stack_name(stack)
 
 
-def available(ws: Workspace) -> list[str]:
-    folder = ws.root / ENV_DIR
-    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where an environment file deploys to, read without resolving an owner."""
-
-    env: str
-    target: str
-    region: str
-    profile: str | None
-
-
-def places(ws: Workspace) -> list[Place]:
-    """Each environment file's target, region and profile."""
-    return [Place(name, raw.spec["target"], raw.spec["region"] or ws.region, raw.spec["profile"])
-            for name in available(ws) for raw in [_read(ws, name)]]
-
-
 def load_environment(ws: Workspace, name: str, owner: str | None = None) -> Environment:
     """Read environments/<name>.yaml and check it against the workspace (and its siblings)."""
-    raw = _read(ws, name)
+    raw = read_env(ws, name)
     spec, data, display = raw.spec, raw.data, raw.display
     if owner is not None and not spec["per_developer"]:
         raise UsageError(f"environment {name} is not per-developer: --owner does not apply")
-    naming = _naming(ws, raw, _owner(ws, owner) if spec["per_developer"] else None)
+    naming = naming_of(ws, raw, _owner(ws, owner) if spec["per_developer"] else None)
     env = Environment(
         name=name, file=display, target=spec["target"], region=spec["region"] or ws.region,
         profile=spec["profile"], account_id=spec["account_id"], naming=naming,
@@ -113,47 +68,6 @@ def load_environment(ws: Workspace, name: str, owner: str | None = None) -> Envi
     return env
 
 
-@dataclass(frozen=True)
-class _Raw:
-    name: str
-    display: str
-    data: Any
-    spec: dict[str, Any]
-
-
-def _read(ws: Workspace, name: str) -> _Raw:
-    display = f"{ENV_DIR}/{name}.yaml"
-    path = ws.root / display
-    if not NAME.match(name) or not path.is_file():
-        known = ", ".join(available(ws)) or "none"
-        raise ConfigError(f"unknown environment {name!r} (no {display})",
-                          f"known environments: {known}")
-    check_inside(path, ws.root, display)
-    data = load(path, display)
-    spec = schema.check(data, _FIELDS, display, "environment")
-    if spec["target"] not in TARGETS:
-        raise ConfigError(f"target must be one of {', '.join(TARGETS)}, got {spec['target']!r}",
-                          path=display, line=schema.line_of(data, "target"))
-    if spec["account_id"] is not None and not ACCOUNT_ID.match(spec["account_id"]):
-        raise ConfigError(f"account_id {spec['account_id']!r} is not a 12-digit AWS account id",
-                          "quote it in YAML (\"012345678901\") so leading zeros are kept",
-                          path=display, line=schema.line_of(data, "account_id"))
-    if spec["per_developer"] and spec["protected"]:
-        raise ConfigError("an environment cannot be both per_developer and protected",
-                          path=display, line=schema.line_of(data, "protected"))
-    return _Raw(name, display, data, spec)
-
-
-def _naming(ws: Workspace, raw: _Raw, owner: str | None) -> Naming:
-    per_dev = raw.spec["per_developer"]
-    template = raw.spec["naming"] or (DEFAULT_DEVELOPER_NAMING if per_dev else DEFAULT_NAMING)
-    line = schema.line_of(raw.data, "naming")
-    check_template(template, per_dev, raw.display, line)
-    naming = Naming(template, ws.name, raw.name, owner)
-    check_names(naming, sorted(ws.stacks), raw.display, line)
-    return naming
-
-
 def _owner(ws: Workspace, given: str | None) -> str:
     raw = given if given is not None else default_owner(ws.root)
     if raw is None:
@@ -162,18 +76,18 @@ def _owner(ws: Workspace, given: str | None) -> str:
     return sanitise_owner(raw)
 
 
-def _shared_envs(ws: Workspace, exclude: str) -> list[tuple[_Raw, Naming]]:
+def _shared_envs(ws: Workspace, exclude: str) -> list[tuple[EnvFile, Naming]]:
     """Every environment that is not per-developer: production, staging, shared dev..."""
     found = []
     for other in available(ws):
         if other != exclude:
-            raw = _read(ws, other)
+            raw = read_env(ws, other)
             if not raw.spec["per_developer"]:
-                found.append((raw, _naming(ws, raw, None)))
+                found.append((raw, naming_of(ws, raw, None)))
     return found
 
 
-def _guard_developer(ws: Workspace, env: Environment, raw: _Raw) -> Environment:
+def _guard_developer(ws: Workspace, env: Environment, raw: EnvFile) -> Environment:
     """A developer's environment can never resolve to another environment's names or to a
     protected environment's account."""
     others = _shared_envs(ws, env.name)
@@ -193,7 +107,7 @@ def _guard_developer(ws: Workspace, env: Environment, raw: _Raw) -> Environment:
     return replace(env, forbidden_accounts=forbidden)
 
 
-def _shared(ws: Workspace, raw: _Raw) -> dict[str, SharedStack]:
+def _shared(ws: Workspace, raw: EnvFile) -> dict[str, SharedStack]:
     """`shared: {stack: env}`: read that stack's outputs from another (not per-developer) env."""
     items = schema.string_map(raw.spec["shared"], raw.display, schema.line_of(raw.data, "shared"),
                               "'shared'")
@@ -204,7 +118,7 @@ def _shared(ws: Workspace, raw: _Raw) -> dict[str, SharedStack]:
             raise ConfigError(f"'shared' names unknown stack {stack!r}",
                               f"known stacks: {', '.join(sorted(ws.stacks))}",
                               path=raw.display, line=line)
-        other = _read(ws, source) if source != raw.name else None
+        other = read_env(ws, source) if source != raw.name else None
         if other is None or other.spec["per_developer"] or stack in other.spec["shared"] \
                 or (ws.stacks[stack].mock and not other.spec["mocks"]):
             raise ConfigError(f"stack {stack!r} cannot be shared from environment {source!r}",
@@ -215,7 +129,7 @@ def _shared(ws: Workspace, raw: _Raw) -> dict[str, SharedStack]:
         if not same_place:
             raise ConfigError(f"stack {stack!r} is shared from {source}, which deploys to "
                               "another target or region", path=raw.display, line=line)
-        result[stack] = SharedStack(source, _naming(ws, other, None).stack_name(stack))
+        result[stack] = SharedStack(source, naming_of(ws, other, None).stack_name(stack))
     return result
 
 

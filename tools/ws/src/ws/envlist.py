@@ -10,7 +10,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from .backend import LOCAL_ENDPOINT_VAR, aws_session, local_backend
 from .deployed import deployed_stacks, tags_of
-from .environment import Place, places
+from .envfiles import Place, places
 from .errors import WsError
 from .local import endpoint
 from .stackops import GOOD

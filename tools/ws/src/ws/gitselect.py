@@ -7,7 +7,7 @@ from typing import Callable
 
 import networkx as nx
 
-from .environment import ENV_DIR
+from .envfiles import ENV_DIR
 from .errors import UsageError
 from .graph import StackGraph
 from .workspace import WORKSPACE_FILE, Workspace
