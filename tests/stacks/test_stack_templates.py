@@ -154,6 +154,14 @@ def test_the_payments_key_is_a_secret_reference_fed_by_the_mock_in_development()
     assert key["NoEcho"] is True and "Default" not in key
     assert stack_config("orders")["parameters"]["PaymentsApiKey"] == \
         "${ssm:${payments-mock.ApiKeyParameterName}}"
+    env = orders["Resources"]["ProcessorFunction"]["Properties"]["Environment"]["Variables"]
+    assert env["PAYMENT_API_KEY"] == {"Ref": "PaymentsApiKey"}
     mock = template("payments-mock")
-    assert mock["Resources"]["ApiKeyParameter"]["Type"] == "AWS::SSM::Parameter"
-    assert "ApiKeyParameterName" in mock["Outputs"]
+    parameter = mock["Resources"]["ApiKeyParameter"]
+    assert parameter["Type"] == "AWS::SSM::Parameter"
+    assert parameter["Properties"]["Type"] == "String"  # CloudFormation makes no SecureString
+    assert parameter["Properties"]["Name"] == {"Fn::Sub": "/${AWS::StackName}/api-key"}
+    assert mock["Outputs"]["ApiKeyParameterName"]["Value"] == {"Ref": "ApiKeyParameter"}
+    # The key the mock accepts is the one it publishes: both come from the same source.
+    accepted = mock["Resources"]["PaymentsFunction"]["Properties"]["Environment"]["Variables"]
+    assert accepted["EXPECTED_API_KEY"] == parameter["Properties"]["Value"]
