@@ -9,7 +9,8 @@ from typing import Any, Callable
 from botocore.exceptions import ClientError
 
 from .awserrors import message_of
-from .stackops import OnEvent, StackOps, StackRequest, StackResult
+from .stackops import (OnEvent, StackOps, StackRequest, StackResult, parameters_arg,
+                       tags_arg)
 
 # Replacing or removing one of these loses data.
 STATEFUL = {"AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::Cognito::UserPool",
@@ -106,19 +107,15 @@ class ChangeSets:
             return StackResult("updated", "REFUSED", ok=False, reason=(
                 "would lose data: " + "; ".join(map(str, refused))
                 + f" (nothing was changed; if this is intended: {allow})"))
-        if current and req.termination_protection \
-                and not current.get("EnableTerminationProtection"):
-            self.cfn.update_termination_protection(StackName=req.name,
-                                                   EnableTerminationProtection=True)
+        if current:
+            self.ops.protect(current, req, on_event)
         return self.execute(change_set, req, on_event)
 
     def create(self, req: StackRequest, kind: str, on_event: OnEvent) -> ChangeSet:
         name = f"ws-{uuid.uuid4().hex[:16]}"  # unique: never collides with another run's
         args: dict[str, Any] = dict(StackName=req.name, ChangeSetName=name, ChangeSetType=kind,
-                                    Parameters=[{"ParameterKey": k, "ParameterValue": v}
-                                                for k, v in sorted(req.parameters.items())],
-                                    Tags=[{"Key": k, "Value": v}
-                                          for k, v in sorted(req.tags.items())], **req.template)
+                                    Parameters=parameters_arg(req.parameters),
+                                    Tags=tags_arg(req.tags), **req.template)
         if req.capabilities:
             args["Capabilities"] = list(req.capabilities)
         on_event(f"creating change set {name} ({kind.lower()})")

@@ -11,7 +11,6 @@ from botocore.exceptions import ClientError
 from . import refs, scheduler
 from .awserrors import credentials_problem
 from .backend import Backend
-from .build import SamBuilder
 from .changesets import ChangeSets
 from .deployed import deployed_stacks, outputs_of, tags_of
 from .environment import Environment
@@ -20,7 +19,7 @@ from .fingerprint import FINGERPRINT_TAG, Fingerprint, fingerprint, static_parts
 from .graph import StackGraph, build_graph
 from .history import load_durations, save_durations
 from .inputs import names_to_read, outside_outputs, substitute
-from .prepare import Preparer, ensure_bucket, s3_uploader
+from .prepare import package_stacks
 from .results import (ABSENT, BLOCKED, DELETED, DEPLOYED, FAILED, NOT_RUN, SKIPPED, UNCHANGED,
                       RunReport, StackReport)
 from .secrets import Secrets
@@ -78,19 +77,17 @@ def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) 
     started = opts.clock()
     graph = build_graph(ws, env)
     selected = select(graph, opts.stacks)
-    cfn, s3 = backend.client("cloudformation"), backend.client("s3")
+    cfn = backend.client("cloudformation")
     sqs = backend.client("sqs") if backend.kind == "aws" else None  # for the data-loss guard
     ops = StackOps(cfn, synchronous=backend.synchronous, sleep=opts.sleep,
                    poll=0.2 if backend.synchronous else 5.0)
-    bucket = backend.artifact_bucket(ws.name)
-    preparer = Preparer(backend, ws.root, bucket, SamBuilder(ws.state_dir / "build"))
-    prepared = {name: preparer.prepare(ws.stacks[name]) for name in selected}
+    packaged = package_stacks(ws, backend, selected)
+    prepared = packaged.prepared
     static = {name: static_parts(ws, env, name) for name in selected}
     live = deployed_stacks(cfn, names_to_read(graph, env))
     outputs = outside_outputs(graph, selected, env, live)
-    secrets = _secrets(backend, graph, selected)
-    ensure_bucket(s3, bucket, backend.region)
-    upload = s3_uploader(s3, bucket)
+    secrets = read_secrets(backend, graph, selected)
+    upload = packaged.uploader()
     on_event = opts.on_event
     opts.on_event = lambda stack, message: on_event(stack, secrets.mask(message))
 
@@ -133,7 +130,7 @@ def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) 
     return report
 
 
-def _secrets(backend: Backend, graph: StackGraph, selected: list[str]) -> Secrets:
+def read_secrets(backend: Backend, graph: StackGraph, selected: list[str]) -> Secrets:
     """Read, before anything deploys, every secret whose name needs no upstream output."""
     secrets = Secrets(backend.client)
     values = [v for name in selected for v in graph.params[name].values()]

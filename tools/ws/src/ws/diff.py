@@ -7,16 +7,14 @@ from typing import Any
 
 from . import refs
 from .backend import Backend
-from .build import SamBuilder
 from .changesets import STATEFUL, Change, ChangeSets
-from .deploy import select, stack_tags
+from .deploy import read_secrets, select, stack_tags
 from .deployed import deployed_stacks, outputs_of
 from .environment import Environment
 from .fingerprint import fingerprint, static_parts
 from .graph import build_graph
 from .inputs import names_to_read, substitute
-from .prepare import Preparer, ensure_bucket, s3_uploader
-from .secrets import Secrets
+from .prepare import package_stacks
 from .stackops import UPDATABLE, StackOps, StackRequest
 from .workspace import Workspace
 
@@ -39,19 +37,16 @@ def diff(ws: Workspace, env: Environment, backend: Backend,
     """What deploying `stacks` (default all) would change now; nothing is changed."""
     graph = build_graph(ws, env)
     selected = select(graph, stacks)
-    cfn, s3 = backend.client("cloudformation"), backend.client("s3")
+    cfn = backend.client("cloudformation")
     live = deployed_stacks(cfn, names_to_read(graph, env))
     outputs = {name: outputs_of(live[env.stack_name(name)]) for name in graph.dag
                if env.stack_name(name) in live}
     outputs.update({name: outputs_of(live[s.stack_name]) for name, s in graph.shared.items()
                     if s.stack_name in live})
-    bucket = backend.artifact_bucket(ws.name)
-    preparer = Preparer(backend, ws.root, bucket, SamBuilder(ws.state_dir / "build"))
-    prepared = {name: preparer.prepare(ws.stacks[name]) for name in selected}
-    ensure_bucket(s3, bucket, backend.region)
-    upload = s3_uploader(s3, bucket)
-    secrets = Secrets(backend.client)
-    secrets.prepare([v for name in selected for v in graph.params[name].values()])
+    packaged = package_stacks(ws, backend, selected)
+    prepared = packaged.prepared
+    upload = packaged.uploader()
+    secrets = read_secrets(backend, graph, selected)
     change_sets = ChangeSets(StackOps(cfn, synchronous=backend.synchronous))
 
     def one(name: str) -> StackDiff:

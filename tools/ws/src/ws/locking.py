@@ -129,11 +129,15 @@ class LockTable:
     def holder(self, key: str) -> Holder | None:
         item = self.db.get_item(TableName=TABLE, Key={"id": {"S": key}},
                                 ConsistentRead=True).get("Item")
-        if not item or float(item["expires"]["N"]) < self.clock():
+        return self._live(item) if item else None
+
+    def _live(self, item: dict[str, Any]) -> Holder | None:
+        """The holder an item records, unless its lease has expired."""
+        if float(item["expires"]["N"]) < self.clock():
             return None
         return Holder(user=item["user"]["S"], host=item["host"]["S"], pid=int(item["pid"]["N"]),
                       since=float(item["since"]["N"]), expires=float(item["expires"]["N"]),
-                      job_url=item.get("job_url", {}).get("S", ""), key=key)
+                      job_url=item.get("job_url", {}).get("S", ""), key=item["id"]["S"])
 
     def holders(self, prefix: str) -> dict[str, Holder]:
         """Live locks whose key starts with `prefix`, by key."""
@@ -141,10 +145,10 @@ class LockTable:
         for page in self.db.get_paginator("scan").paginate(
                 TableName=TABLE, ConsistentRead=True, FilterExpression="begins_with(id, :p)",
                 ExpressionAttributeValues={":p": {"S": prefix}}):
-            for item in page["Items"]:
-                holder = self.holder(item["id"]["S"])
+            for item in page["Items"]:  # the scan read the items: no second read per lock
+                holder = self._live(item)
                 if holder is not None:
-                    found[item["id"]["S"]] = holder
+                    found[holder.key] = holder
         return found
 
     def break_lock(self, key: str) -> None:

@@ -9,10 +9,11 @@ from typing import Any, Callable
 
 from .artifacts import CodeFolder, code_folders, package
 from .backend import Backend
+from .build import SamBuilder
 from .capabilities import required
 from .errors import ConfigError
 from .translate import translate_sam
-from .workspace import Stack
+from .workspace import Stack, Workspace
 
 MAX_TEMPLATE_BODY = 51_200  # CloudFormation's limit for TemplateBody; larger goes through S3
 
@@ -97,3 +98,26 @@ def ensure_bucket(s3: Any, bucket: str, region: str) -> None:
         s3.create_bucket(Bucket=bucket, **extra)
     except (s3.exceptions.BucketAlreadyOwnedByYou, s3.exceptions.BucketAlreadyExists):
         s3.head_bucket(Bucket=bucket)  # made a moment ago by another ws run: fine if ours
+
+
+
+@dataclass(frozen=True)
+class Packaged:
+    """The selected stacks prepared; the bucket is made only when uploading starts."""
+
+    prepared: dict[str, Prepared]
+    s3: Any
+    bucket: str
+    region: str
+
+    def uploader(self) -> Upload:
+        ensure_bucket(self.s3, self.bucket, self.region)
+        return s3_uploader(self.s3, self.bucket)
+
+
+def package_stacks(ws: Workspace, backend: Backend, names: list[str]) -> Packaged:
+    """Prepare the named stacks for `backend` (code with requirements built by sam, cached)."""
+    bucket = backend.artifact_bucket(ws.name)
+    preparer = Preparer(backend, ws.root, bucket, SamBuilder(ws.state_dir / "build"))
+    return Packaged({name: preparer.prepare(ws.stacks[name]) for name in names},
+                    backend.client("s3"), bucket, backend.region)

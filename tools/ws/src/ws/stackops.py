@@ -65,17 +65,14 @@ class StackOps:
     def deploy(self, req: StackRequest, on_event: OnEvent) -> StackResult:
         """Create or update `req.name`, first recovering a stack left unusable by an earlier run."""
         current = self.usable(req.name, on_event)
-        args = dict(StackName=req.name, Parameters=_params(req.parameters),
-                    Tags=_tags(req.tags), **req.template)
+        args = dict(StackName=req.name, Parameters=parameters_arg(req.parameters),
+                    Tags=tags_arg(req.tags), **req.template)
         if req.capabilities:
             args["Capabilities"] = list(req.capabilities)
         if current is None:
             return self._call("created", req.name, on_event, self.cfn.create_stack,
                               EnableTerminationProtection=req.termination_protection, **args)
-        if req.termination_protection and not current.get("EnableTerminationProtection"):
-            on_event("turning termination protection on")
-            self.cfn.update_termination_protection(StackName=req.name,
-                                                   EnableTerminationProtection=True)
+        self.protect(current, req, on_event)
         return self._call("updated", req.name, on_event, self.cfn.update_stack, **args)
 
     def usable(self, name: str, on_event: OnEvent) -> dict[str, Any] | None:
@@ -96,6 +93,13 @@ class StackOps:
         if unprotect:
             self._unprotect(current, on_event)
         return self._delete(name, current["StackId"], on_event)
+
+    def protect(self, current: dict[str, Any], req: StackRequest, on_event: OnEvent) -> None:
+        """Turn termination protection on for an existing stack that should have it."""
+        if req.termination_protection and not current.get("EnableTerminationProtection"):
+            on_event("turning termination protection on")
+            self.cfn.update_termination_protection(StackName=req.name,
+                                                   EnableTerminationProtection=True)
 
     def is_protected(self, name: str) -> bool:
         current = self.describe(name)
@@ -211,11 +215,11 @@ class StackOps:
         return status
 
 
-def _params(values: dict[str, str]) -> list[dict[str, str]]:
+def parameters_arg(values: dict[str, str]) -> list[dict[str, str]]:
     return [{"ParameterKey": k, "ParameterValue": v} for k, v in sorted(values.items())]
 
 
-def _tags(values: dict[str, str]) -> list[dict[str, str]]:
+def tags_arg(values: dict[str, str]) -> list[dict[str, str]]:
     return [{"Key": k, "Value": v} for k, v in sorted(values.items())]
 
 
