@@ -1,0 +1,47 @@
+"""Where the running store answers locally: AWS-shaped URLs mapped to the local endpoint's.
+
+The local endpoint serves everything on one port, so a page, its API and Cognito share one
+origin (no CORS between them):
+
+- a REST API stage: ``{endpoint}/_ws/api/{api_id}/{stage}/{path}``
+  (AWS: ``https://{api_id}.execute-api.{region}.amazonaws.com/{stage}/{path}``)
+- a CloudFront distribution: ``{endpoint}/_ws/cdn/{distribution_id}/{path}``
+  (AWS: ``https://{id}.cloudfront.net/{path}``, where the id is the domain's first label)
+"""
+from __future__ import annotations
+
+import re
+
+API_PREFIX = "/_ws/api/"
+CDN_PREFIX = "/_ws/cdn/"
+
+_EXECUTE_API = re.compile(
+    r"^https://(?P<api>[a-z0-9]+)\.execute-api\.(?P<region>[a-z0-9-]+)\.amazonaws\.com"
+    r"(?P<rest>/.*)?$")
+_CLOUDFRONT = re.compile(r"^https://(?P<dist>[A-Za-z0-9]+)\.cloudfront\.net(?P<rest>/.*)?$")
+
+
+def local_api_url(endpoint: str, api_id: str, stage: str) -> str:
+    """The local URL of a REST API stage (no trailing slash)."""
+    return f"{endpoint.rstrip('/')}{API_PREFIX}{api_id}/{stage}"
+
+
+def local_cdn_url(endpoint: str, distribution_id: str) -> str:
+    """The local URL of a CloudFront distribution's root (with its trailing slash)."""
+    return f"{endpoint.rstrip('/')}{CDN_PREFIX}{distribution_id}/"
+
+
+def to_local(url: str, endpoint: str, cdn_ids: dict[str, str] | None = None) -> str | None:
+    """The local URL that answers for an AWS-shaped `url`, or None if it is not one ws serves.
+
+    `cdn_ids` maps a CloudFront domain's first label to its distribution id where they differ
+    (moto's domain names do not always carry the id).
+    """
+    match = _EXECUTE_API.match(url)
+    if match:
+        return f"{endpoint.rstrip('/')}{API_PREFIX}{match['api']}{match['rest'] or '/'}"
+    match = _CLOUDFRONT.match(url)
+    if match:
+        dist = (cdn_ids or {}).get(match["dist"], match["dist"])
+        return f"{endpoint.rstrip('/')}{CDN_PREFIX}{dist}{match['rest'] or '/'}"
+    return None
