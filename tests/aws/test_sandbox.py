@@ -9,8 +9,8 @@ import uuid
 import pytest
 
 from ws import api
-from ws.deploy import RunOptions
-from ws.testing import write_tree
+from ws.engine.run import RunOptions
+from ws.testing.workspaces import write_tree
 
 
 def table(key: str) -> str:

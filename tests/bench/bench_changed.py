@@ -21,16 +21,16 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from ws.backend import LOCAL_ENDPOINT_VAR, connect
-from ws.deploy import RunOptions, deploy
-from ws.environment import load_environment
-from ws.fake import FakeCloud
-from ws.fingerprint import fingerprint, static_parts
+from ws.cloud.backend import LOCAL_ENDPOINT_VAR, connect
+from ws.config.environment import load_environment
+from ws.config.workspace import load_workspace
+from ws.engine.fingerprint import fingerprint, static_parts
+from ws.engine.plan import plan
+from ws.engine.run import RunOptions, deploy
+from ws.graph.selection import Selection
 from ws.local import endpoint
-from ws.plan import plan
-from ws.selection import Selection
-from ws.testing import queue_template, workspace_files, write_tree
-from ws.workspace import load_workspace
+from ws.testing.fakecloud import FakeCloud
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 
 def synthetic(root: Path, count: int) -> Path:
@@ -67,7 +67,7 @@ def selection_figures(count: int) -> None:
         def since():
             ws = load_workspace(root)
             env = load_environment(ws, "local")
-            return Selection(since="main").resolve(ws, env, lambda: None)
+            return Selection(since="main").resolve(ws, env, set)
         chosen, took = timed(since)
         ws = load_workspace(root)
         env = load_environment(ws, "local")

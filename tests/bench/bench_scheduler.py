@@ -20,12 +20,12 @@ from pathlib import Path
 
 import networkx as nx
 
-from ws import scheduler
-from ws.deploy import RunOptions, deploy
-from ws.environment import load_environment
-from ws.fake import FakeCloud
-from ws.testing import queue_template, workspace_files, write_tree
-from ws.workspace import load_workspace
+from ws.config.environment import load_environment
+from ws.config.workspace import load_workspace
+from ws.engine import scheduler
+from ws.engine.run import RunOptions, deploy
+from ws.testing.fakecloud import FakeCloud
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 STORE = {"auth": 3, "catalog": 2, "payments-mock": 2, "orders": 4, "api": 5, "ui": 6}
 STORE_EDGES = [("auth", "api"), ("catalog", "api"), ("orders", "api"), ("payments-mock", "orders"),
@@ -146,7 +146,7 @@ def main() -> int:
             label = "unlim" if concurrency == len(dag) else str(concurrency)
             print(f"{name:<12} {label:>5} {low:7.1f} "
                   + " ".join(f"{ratios[r]:8.3f}" for r in runners))
-    print(f"worst ratio: " + ", ".join(f"{r} {v:.3f}" for r, v in worst.items()))
+    print("worst ratio: " + ", ".join(f"{r} {v:.3f}" for r, v in worst.items()))
     print(f"store via ws.deploy on the fake cloud (conc 8): {store_through_deploy(args.scale):.3f}")
     print(f"scheduler overhead: {overhead():.3f} ms per stack (1,000 stacks, no work)")
     return 0

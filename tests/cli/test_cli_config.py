@@ -5,8 +5,8 @@ import json
 
 from click.testing import CliRunner
 
-from ws.cli import cli
-from ws.testing import queue_template, workspace_files, write_tree
+from ws.cli.commands import cli
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 FILES = workspace_files(
     db=(queue_template({"Name": "n"}), {}),

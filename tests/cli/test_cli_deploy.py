@@ -6,8 +6,9 @@ import os
 import subprocess
 import sys
 
-from ws.backend import LOCAL_ENDPOINT_VAR
-from ws.testing import broken_template, queue_template, workspace_files, write_tree
+from ws.cloud.backend import LOCAL_ENDPOINT_VAR
+from ws.testing.workspaces import broken_template, queue_template, workspace_files, write_tree
+
 
 def ws(root, *args, url):
     env = {**os.environ, LOCAL_ENDPOINT_VAR: url}

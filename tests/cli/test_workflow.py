@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ws import cli
+from ws.cli import commands as cli
 
 WORKFLOW = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "store.yml"
 ZIZMOR = str(Path(sys.executable).parent / "zizmor")  # installed with ws[test]

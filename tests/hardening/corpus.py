@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ws.testing import queue_template, workspace_files, write_tree
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 DB = queue_template({"QueueUrl": {"Ref": "Queue"}})
 APP = queue_template({"Upstream": {"Ref": "DbQueue"}}, parameters=["DbQueue"])
@@ -168,7 +168,7 @@ def check(case: Case, root: Path, cfn: Any) -> list[str]:
     """What is wrong with how ws handled `case` (empty: a clear error, nothing deployed)."""
     from click.testing import CliRunner
 
-    from ws import cli
+    from ws.cli import commands as cli
     result = CliRunner().invoke(cli.cli, ["-w", str(case.build(root)), *case.args])
     output = result.output
     lines = [line for line in output.splitlines() if line.strip()]

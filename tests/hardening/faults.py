@@ -15,12 +15,13 @@ from typing import Any, Callable
 import boto3
 from botocore.awsrequest import AWSResponse
 
-from ws import api, backend
-from ws.backend import LOCAL_ENDPOINT_VAR
-from ws.deploy import RunOptions
+from ws import api
+from ws.cloud import backend
+from ws.cloud.backend import LOCAL_ENDPOINT_VAR
+from ws.cloud.stackops import GOOD
+from ws.engine.run import RunOptions
 from ws.local import endpoint as lifecycle
-from ws.stackops import GOOD
-from ws.testing import queue_template, workspace_files, write_tree
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 CHAIN = ("db", "app", "web", "cdn", "lone", "extra")  # db -> app -> web -> cdn; two alone
 

@@ -3,7 +3,6 @@ no traceback, and nothing deployed."""
 from __future__ import annotations
 
 import pytest
-
 from corpus import CASES, check
 
 

@@ -6,8 +6,8 @@ import json
 
 from click.testing import CliRunner
 
-from ws import cli
-from ws.testing import queue_template, workspace_files, write_tree
+from ws.cli import commands as cli
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 BUCKET = "ws-123456789012-us-east-1-demo"
 

@@ -4,9 +4,16 @@ from __future__ import annotations
 import pytest
 
 from ws import api
-from ws.deploy import RunOptions
-from ws.selection import Selection
-from ws.testing import SAM_FUNCTION, broken_template, queue_template, workspace_files, write_tree
+from ws.engine.run import RunOptions
+from ws.graph.selection import Selection
+from ws.testing.workspaces import (
+    SAM_FUNCTION,
+    broken_template,
+    queue_template,
+    workspace_files,
+    write_tree,
+)
+
 
 @pytest.fixture
 def root(tmp_path, endpoint):

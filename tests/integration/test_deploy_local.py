@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from ws import api
-from ws.deploy import RunOptions
-from ws.testing import broken_template, queue_template, workspace_files, write_tree
+from ws.engine.run import RunOptions
+from ws.testing.workspaces import broken_template, queue_template, workspace_files, write_tree
 
 DB = queue_template({"QueueUrl": {"Ref": "Queue"},
                      "QueueArn": {"Value": {"Fn::GetAtt": ["Queue", "Arn"]}}})

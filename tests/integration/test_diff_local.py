@@ -6,9 +6,10 @@ import json
 
 from click.testing import CliRunner
 
-from ws import api, cli
-from ws.deploy import RunOptions
-from ws.testing import queue_template, workspace_files, write_tree
+from ws import api
+from ws.cli import commands as cli
+from ws.engine.run import RunOptions
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 DB = queue_template({"QueueUrl": {"Ref": "Queue"}})
 APP = queue_template({"Upstream": {"Ref": "DbQueue"}}, parameters=["DbQueue"])

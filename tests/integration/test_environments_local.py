@@ -10,10 +10,12 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from ws import api, cli, clirun
-from ws.deploy import RunOptions
-from ws.secrets import MASK
-from ws.testing import queue_template, workspace_files, write_tree
+from ws import api
+from ws.cli import commands as cli
+from ws.cli import run as clirun
+from ws.cloud.secrets import MASK
+from ws.engine.run import RunOptions
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 DB = queue_template({"QueueUrl": {"Ref": "Queue"}})
 APP = queue_template({"Upstream": {"Ref": "DbQueue"}}, parameters=["DbQueue"])

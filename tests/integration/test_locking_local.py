@@ -12,10 +12,11 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from ws import api, cli, clirun
+from ws import api
+from ws.cli import commands as cli
+from ws.cloud.locks import LockError, LockTable, hold
 from ws.errors import EXIT_LOCKED
-from ws.locking import LockError, LockTable, hold
-from ws.testing import queue_template, workspace_files, write_tree
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 DB = queue_template({"QueueUrl": {"Ref": "Queue"}})
 APP = queue_template({"Upstream": {"Ref": "DbQueue"}}, parameters=["DbQueue"])
@@ -54,7 +55,7 @@ def test_second_holder_waits_then_fails_naming_the_holder(table):
 
 HOLDER = textwrap.dedent("""
     import sys, time, boto3
-    from ws.locking import LockTable, hold
+    from ws.cloud.locks import LockTable, hold
     db = boto3.client("dynamodb", endpoint_url=sys.argv[1], region_name="us-east-1",
                       aws_access_key_id="testing", aws_secret_access_key="testing")
     with hold(LockTable(db), ["demo/local/db"], timeout=5, ttl=2):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ws import api
-from ws.deploy import RunOptions
+from ws.engine.run import RunOptions
 from ws.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]

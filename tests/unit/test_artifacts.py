@@ -6,10 +6,10 @@ import zipfile
 
 import pytest
 
-from ws.artifacts import code_folders, package, zip_folder
-from ws.build import SamBuilder, content_hash, needs_build
 from ws.errors import ConfigError
-from ws.testing import write_tree
+from ws.package.build import SamBuilder, content_hash, needs_build
+from ws.package.code import code_folders, package, zip_folder
+from ws.testing.workspaces import write_tree
 
 BODY = {
     "Transform": "AWS::Serverless-2016-10-31",

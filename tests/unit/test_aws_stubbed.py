@@ -9,14 +9,14 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from ws.changesets import ChangeSets
+from ws.cloud.awserrors import credentials_problem
+from ws.cloud.changesets import ChangeSets
+from ws.cloud.stackops import StackOps, StackRequest
 from ws.errors import DeployError
-from ws.awserrors import credentials_problem
-from ws.stackops import StackOps, StackRequest
 
 NAME = "store-prod-orders"
 STACK_ID = f"arn:aws:cloudformation:us-east-1:123456789012:stack/{NAME}/1a2b3c4d"
-CS_ID = f"arn:aws:cloudformation:us-east-1:123456789012:changeSet/ws-x/5e6f"
+CS_ID = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/ws-x/5e6f"
 NOW = datetime.datetime(2026, 11, 23, tzinfo=datetime.timezone.utc)
 REQ = StackRequest(NAME, {"TemplateBody": "{}"}, {"Url": "https://x"}, {"ws:stack": "orders"})
 
@@ -137,10 +137,10 @@ def test_expired_credentials_become_a_clear_error(cfn):
 
 
 def test_drift_detection_across_stacks(tmp_path):
-    from ws.drift import drift
-    from ws.environment import load_environment
-    from ws.testing import queue_template, workspace_files, write_tree
-    from ws.workspace import load_workspace
+    from ws.cloud.drift import drift
+    from ws.config.environment import load_environment
+    from ws.config.workspace import load_workspace
+    from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
     ws = load_workspace(write_tree(tmp_path, workspace_files(
         a=(queue_template(), {}), b=(queue_template(), {}), c=(queue_template(), {}))))

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from ws.capabilities import AUTO_EXPAND, IAM, NAMED_IAM, required
-from ws.deploy import RunOptions, deploy
-from ws.environment import load_environment
-from ws.fake import FakeCloud
-from ws.testing import queue_template, workspace_files, write_tree
-from ws.workspace import load_workspace
+from ws.config.environment import load_environment
+from ws.config.workspace import load_workspace
+from ws.engine.run import RunOptions, deploy
+from ws.package.capabilities import AUTO_EXPAND, IAM, NAMED_IAM, required
+from ws.testing.fakecloud import FakeCloud
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 ROLE = {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}}}
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from ws.deploy import RunOptions, deploy
-from ws.environment import load_environment
-from ws.fake import FakeCloud
-from ws.plan import plan
-from ws.testing import queue_template, workspace_files, write_tree
-from ws.workspace import load_workspace
+from ws.config.environment import load_environment
+from ws.config.workspace import load_workspace
+from ws.engine.plan import plan
+from ws.engine.run import RunOptions, deploy
+from ws.testing.fakecloud import FakeCloud
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 FILES = workspace_files(
     a=(queue_template({"Out": "v1"}), {}),

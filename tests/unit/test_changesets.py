@@ -6,13 +6,13 @@ import json
 
 import pytest
 
-from ws.backend import Backend
-from ws.changesets import Change, blocked
-from ws.deploy import RunOptions, deploy
-from ws.environment import load_environment
-from ws.fake import FakeCloud
-from ws.testing import queue_template, workspace_files, write_tree
-from ws.workspace import load_workspace
+from ws.cloud.backend import Backend
+from ws.cloud.changesets import Change, blocked
+from ws.config.environment import load_environment
+from ws.config.workspace import load_workspace
+from ws.engine.run import RunOptions, deploy
+from ws.testing.fakecloud import FakeCloud
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 
 def table(key: str = "id") -> str:

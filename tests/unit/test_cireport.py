@@ -14,13 +14,13 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from ws.cireport import junit, markdown_plan, markdown_report, matrix
-from ws.deploy import RunOptions, deploy
-from ws.environment import load_environment
-from ws.fake import FakeCloud
-from ws.plan import DEPLOY, LATER, SKIP, PlanItem, plan
-from ws.secrets import Secrets
-from ws.workspace import load_workspace
+from ws.cloud.secrets import Secrets
+from ws.config.environment import load_environment
+from ws.config.workspace import load_workspace
+from ws.engine.plan import DEPLOY, LATER, SKIP, PlanItem, plan
+from ws.engine.run import RunOptions, deploy
+from ws.report.ci import junit, markdown_plan, markdown_report, matrix
+from ws.testing.fakecloud import FakeCloud
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots"
@@ -105,7 +105,7 @@ def test_store_markdown_summary_snapshot(store_run):
 
 def test_store_matrix_snapshot(store_run):
     report, planned, ws, env = store_run
-    from ws.graph import build_graph
+    from ws.graph.stackgraph import build_graph
     text = json.dumps(matrix(build_graph(ws, env).dag, planned), indent=1) + "\n"
     check_snapshot("store-matrix.json", text)
     assert json.loads(text) == {"include": [{"group": "catalog+api+ui",

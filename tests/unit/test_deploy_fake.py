@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from ws.deploy import RunOptions, deploy, destroy
-from ws.environment import load_environment
-from ws.fake import FakeCloud
-from ws.testing import queue_template, workspace_files, write_tree
-from ws.workspace import load_workspace
+from ws.config.environment import load_environment
+from ws.config.workspace import load_workspace
+from ws.engine.run import RunOptions, deploy, destroy
+from ws.testing.fakecloud import FakeCloud
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 # a -> b -> c, and x on its own; b passes a's output on.
 FILES = workspace_files(

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from ws.environment import load_environment
+from ws.config.environment import load_environment
+from ws.config.naming import OWNER_MAX, STACK_NAME, sanitise_owner
+from ws.config.workspace import load_workspace
 from ws.errors import ConfigError, UsageError
-from ws.graph import build_graph
-from ws.naming import OWNER_MAX, STACK_NAME, sanitise_owner
-from ws.testing import queue_template, workspace_files, write_tree
-from ws.workspace import load_workspace
+from ws.graph.stackgraph import build_graph
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 DEV = {"target": "local", "per_developer": True, "mocks": True}
 PROD = {"target": "local", "protected": True, "account_id": "333333333333"}
@@ -59,10 +59,10 @@ def test_per_developer_names_carry_the_owner_and_tags_and_prefix_follow(tmp_path
 
 
 def test_default_owner_comes_from_git_or_the_os(tmp_path, monkeypatch):
-    monkeypatch.setattr("ws.environment.default_owner", lambda root: "Ann Lee")
+    monkeypatch.setattr("ws.config.environment.default_owner", lambda root: "Ann Lee")
     env = load_environment(make(tmp_path, {"dev": DEV}), "dev")
     assert env.stack_name("db") == "demo-dev-ann-lee-db"
-    monkeypatch.setattr("ws.environment.default_owner", lambda root: None)
+    monkeypatch.setattr("ws.config.environment.default_owner", lambda root: None)
     with pytest.raises(UsageError, match="cannot tell who you are"):
         load_environment(make(tmp_path, {"dev": DEV}), "dev")
 
@@ -186,7 +186,7 @@ def test_secret_name_may_use_builtins_and_outputs(tmp_path):
 def test_env_list_groups_stacks_by_environment_and_owner():
     from datetime import datetime, timezone
 
-    from ws.envlist import summarise
+    from ws.cloud.environments import summarise
 
     def stack(env, owner, status, day, workspace="demo"):
         tags = {"ws:workspace": workspace, "ws:env": env, **({"ws:owner": owner} if owner else {})}
@@ -218,7 +218,7 @@ def test_store_prod_graph_cannot_depend_on_a_mock():
 
 
 def test_developer_credentials_for_the_production_account_are_refused(tmp_path, monkeypatch):
-    from ws import backend
+    from ws.cloud import backend
     from ws.errors import WsError
     ws = make(tmp_path, {"dev": {**DEV, "target": "aws"}, "prod": {**PROD, "target": "aws"}})
     env = load_environment(ws, "dev", owner="jdoe")
@@ -232,8 +232,9 @@ def test_developer_credentials_for_the_production_account_are_refused(tmp_path, 
 
 
 def test_validate_warns_about_secret_looking_parameters_that_are_not_no_echo(tmp_path):
-    from ws.validate import secret_warnings
     import json
+
+    from ws.lint.validate import secret_warnings
     template = json.dumps({"Parameters": {"DbPassword": {"Type": "String", "Default": "x"},
                                           "ApiKey": {"Type": "String", "NoEcho": True,
                                                      "Default": "${ssm:/x}"},

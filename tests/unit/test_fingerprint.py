@@ -6,10 +6,11 @@ import shutil
 
 import pytest
 
-from ws.environment import load_environment
-from ws.fingerprint import fingerprint, static_parts
-from ws.testing import SAM_FUNCTION, workspace_files, write_tree
-from ws.workspace import load_workspace
+from ws.config.environment import load_environment
+from ws.config.workspace import load_workspace
+from ws.engine.fingerprint import fingerprint, static_parts
+from ws.testing.workspaces import SAM_FUNCTION, workspace_files, write_tree
+
 
 @pytest.fixture
 def root(tmp_path):

@@ -5,12 +5,12 @@ import subprocess
 
 import pytest
 
-from ws.environment import load_environment
+from ws.config.environment import load_environment
+from ws.config.workspace import load_workspace
 from ws.errors import UsageError
-from ws.gitselect import affected, changed_files
-from ws.graph import build_graph
-from ws.testing import queue_template, workspace_files, write_tree
-from ws.workspace import load_workspace
+from ws.graph.git import affected, changed_files
+from ws.graph.stackgraph import build_graph
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 
 def git(root, *args):

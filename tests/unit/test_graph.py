@@ -5,12 +5,12 @@ import json
 
 import pytest
 
-from ws.environment import load_environment
+from ws.config.environment import load_environment
+from ws.config.workspace import load_workspace
 from ws.errors import ConfigError
-from ws.graph import build_graph
-from ws.graphviews import render
-from ws.testing import queue_template, workspace_files, write_tree
-from ws.workspace import load_workspace
+from ws.graph.stackgraph import build_graph
+from ws.graph.views import render
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 
 def graph_of(tmp_path, files, env="local"):

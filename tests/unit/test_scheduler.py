@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ws import scheduler
-from ws.scheduler import BLOCKED, FAILED, NOT_RUN, SUCCEEDED, critical_path, run
+from ws.engine import scheduler
+from ws.engine.scheduler import BLOCKED, FAILED, NOT_RUN, SUCCEEDED, critical_path, run
 
 
 @dataclass

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from ws.environment import load_environment
+from ws.config.environment import load_environment
+from ws.config.workspace import load_workspace
 from ws.errors import ConfigError
-from ws.testing import queue_template, workspace_files, write_tree
-from ws.workspace import load_workspace
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 
 def load(tmp_path, files):

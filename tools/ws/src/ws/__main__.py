@@ -1,6 +1,6 @@
 """`python -m ws` runs the CLI."""
 from __future__ import annotations
 
-from .cli import main
+from ws.cli.commands import main
 
 main()

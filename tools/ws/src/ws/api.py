@@ -3,38 +3,38 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 from contextlib import nullcontext
+from pathlib import Path
 from typing import Any, Callable, ContextManager
 
-from . import deploy as deploying
-from . import plan as planning
-from . import prune as pruning
-from . import bootstrap as bootstrapping
-from . import diff as diffing
-from . import drift as drifting
-from . import locking
-from .backend import Backend, connect
-from .deployed import deployed_stacks, read_outputs
-from .diff import StackDiff
-from .drift import StackDrift
-from .envlist import DeployedEnv, list_environments
-from .deploy import RunOptions
-from .errors import ConfigError, UsageError
-from .environment import Environment, load_environment
-from .graph import StackGraph, build_graph
-from .graphviews import render
-from .local import endpoint
-from .locking import LockTable, lock_id, stack_keys
-from .local.endpoint import EndpointInfo
-from .plan import PlanItem
-from .results import RunReport
-from .secrets import Secrets
-from .selection import Selection
-from .stackops import StackOps, StackResult
-from .validate import Validation
-from .validate import validate as validate_workspace
-from .workspace import Workspace, find_root, load_workspace
+from ws.cloud import bootstrap as bootstrapping
+from ws.cloud import drift as drifting
+from ws.cloud import locks as locking
+from ws.cloud.backend import Backend, connect
+from ws.cloud.drift import StackDrift
+from ws.cloud.environments import DeployedEnv, list_environments
+from ws.cloud.livestate import deployed_stacks, read_outputs
+from ws.cloud.locks import LockTable, lock_id, stack_keys
+from ws.cloud.secrets import Secrets
+from ws.cloud.stackops import StackOps, StackResult
+from ws.config.environment import Environment, load_environment
+from ws.config.workspace import Workspace, find_root, load_workspace
+from ws.engine import diff as diffing
+from ws.engine import plan as planning
+from ws.engine import prune as pruning
+from ws.engine import run as deploying
+from ws.engine.diff import StackDiff
+from ws.engine.plan import PlanItem
+from ws.engine.results import RunReport
+from ws.engine.run import RunOptions
+from ws.errors import ConfigError, UsageError
+from ws.graph.selection import Selection
+from ws.graph.stackgraph import StackGraph, build_graph
+from ws.graph.views import render
+from ws.lint.validate import Validation
+from ws.lint.validate import validate as validate_workspace
+from ws.local import endpoint
+from ws.local.endpoint import EndpointInfo
 
 
 def load(start: Path, env_name: str, owner: str | None = None) -> tuple[Workspace, Environment]:
@@ -66,7 +66,7 @@ def deploy(start: Path, env_name: str, opts: RunOptions,
     backend = connect(ws, env)
     cfn = backend.client("cloudformation")
     if selection is not None:
-        opts.stacks = selection.resolve(ws, env, lambda: cfn)
+        opts.stacks = selection.resolve(ws, env, lambda: set(deployed_stacks(cfn, None)))
     with _locked(ws, env, backend, opts, deploying.select(graph, opts.stacks)):
         if opts.stacks is not None:
             _check_upstreams(ws, env, cfn, opts.stacks, Secrets(backend.client))
@@ -130,7 +130,7 @@ def plan(start: Path, env_name: str, selection: Selection,
     build_graph(ws, env)
     backend = connect(ws, env)
     cfn = backend.client("cloudformation")
-    return planning.plan(ws, env, cfn, selection.resolve(ws, env, lambda: cfn),
+    return planning.plan(ws, env, cfn, selection.resolve(ws, env, lambda: set(deployed_stacks(cfn, None))),
                          Secrets(backend.client))
 
 

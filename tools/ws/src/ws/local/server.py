@@ -8,7 +8,7 @@ import os
 from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import run_simple
 
-from . import cfnfixes, providers
+from . import motofixes, providers
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     os.environ.setdefault("MOTO_PORT", str(args.port))  # moto builds some URLs from it
     providers.register()
-    cfnfixes.register()
+    motofixes.register()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise
     app = DomainDispatcherApplication(create_backend_app)
     run_simple(args.host, args.port, app, threaded=True, use_reloader=False,

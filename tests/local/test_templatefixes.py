@@ -1,0 +1,109 @@
+"""A SAM REST API, translated and prepared by ws, deploys with routes, methods and authorizer."""
+from __future__ import annotations
+
+import copy
+
+from ws.local import templatefixes
+from ws.package.sam import translate_sam
+
+SAM = {
+    "Transform": "AWS::Serverless-2016-10-31",
+    "Resources": {
+        "Users": {"Type": "AWS::Cognito::UserPool", "Properties": {"UserPoolName": "users"}},
+        "StoreApi": {"Type": "AWS::Serverless::Api", "Properties": {
+            "StageName": "v1",
+            "Auth": {"DefaultAuthorizer": "CognitoAuth", "Authorizers": {
+                "CognitoAuth": {"UserPoolArn": {"Fn::GetAtt": ["Users", "Arn"]}}}}}},
+        "Products": {"Type": "AWS::Serverless::Function", "Properties": {
+            "Runtime": "python3.11", "Handler": "handler.handler",
+            "CodeUri": "s3://code/products.zip",
+            "Events": {"List": {"Type": "Api", "Properties": {
+                "RestApiId": {"Ref": "StoreApi"}, "Path": "/products", "Method": "get",
+                "Auth": {"Authorizer": "NONE"}}}}}},
+        "Orders": {"Type": "AWS::Serverless::Function", "Properties": {
+            "Runtime": "python3.11", "Handler": "handler.handler",
+            "CodeUri": "s3://code/orders.zip",
+            "Events": {"Place": {"Type": "Api", "Properties": {
+                "RestApiId": {"Ref": "StoreApi"}, "Path": "/orders", "Method": "post"}}}}}},
+    "Outputs": {"ApiId": {"Value": {"Ref": "StoreApi"}}},
+}
+
+
+def _deploy(stack, aws) -> str:
+    s3 = aws("s3")
+    s3.create_bucket(Bucket="code")
+    for key in ("products.zip", "orders.zip"):
+        s3.put_object(Bucket="code", Key=key, Body=b"PK\x05\x06" + b"\0" * 18)
+    return stack.create(templatefixes.prepare(translate_sam(SAM, "us-east-1", "api.yaml")))["ApiId"]
+
+
+def _methods(apigw, api_id: str) -> dict[str, dict]:
+    return {f"{verb} {res['path']}": apigw.get_method(restApiId=api_id, resourceId=res["id"],
+                                                       httpMethod=verb)
+            for res in apigw.get_resources(restApiId=api_id)["items"]
+            for verb in res.get("resourceMethods", {})}
+
+
+def test_sam_api_routes_methods_and_authorizer(stack, aws):
+    apigw = aws("apigateway")
+    api_id = _deploy(stack, aws)
+    [authorizer] = apigw.get_authorizers(restApiId=api_id)["items"]
+    assert (authorizer["name"], authorizer["type"]) == ("CognitoAuth", "COGNITO_USER_POOLS")
+    pool = aws("cognito-idp").list_user_pools(MaxResults=1)["UserPools"][0]["Id"]
+    assert authorizer["providerARNs"][0].endswith(f":userpool/{pool}")
+    methods = _methods(apigw, api_id)
+    assert set(methods) == {"GET /products", "POST /orders"}
+    assert methods["GET /products"]["authorizationType"] == "NONE"
+    orders = methods["POST /orders"]
+    assert orders["authorizationType"] == "COGNITO_USER_POOLS"
+    assert orders["authorizerId"] == authorizer["id"]
+    integration = orders["methodIntegration"]
+    assert (integration["type"], integration["httpMethod"]) == ("AWS_PROXY", "POST")
+    assert integration["uri"].endswith(":function:" + _function_name(aws, "Orders")
+                                       + "/invocations")
+    assert apigw.get_stage(restApiId=api_id, stageName="v1")["deploymentId"]
+    assert apigw.get_rest_api(restApiId=api_id)["name"]
+
+
+def test_sam_api_update_adds_a_route_and_delete_removes_all(stack, aws):
+    apigw = aws("apigateway")
+    api_id = _deploy(stack, aws)
+    changed = copy.deepcopy(SAM)
+    changed["Resources"]["Orders"]["Properties"]["Events"]["List"] = {
+        "Type": "Api", "Properties": {"RestApiId": {"Ref": "StoreApi"},
+                                      "Path": "/orders", "Method": "get"}}
+    out = stack.update(templatefixes.prepare(translate_sam(changed, "us-east-1", "api.yaml")))
+    assert out["ApiId"] == api_id
+    assert set(_methods(apigw, api_id)) == {"GET /products", "POST /orders", "GET /orders"}
+    stage = apigw.get_stage(restApiId=api_id, stageName="v1")
+    assert [d["id"] for d in apigw.get_deployments(restApiId=api_id)["items"]] == [
+        stage["deploymentId"]]
+    stack.delete()
+    assert apigw.get_rest_apis()["items"] == []
+    assert aws("cognito-idp").list_user_pools(MaxResults=1)["UserPools"] == []
+
+
+def _function_name(aws, logical: str) -> str:
+    names = [f["FunctionName"] for f in aws("lambda").list_functions()["Functions"]]
+    return next(n for n in names if logical in n)
+
+
+def test_prepare_leaves_the_input_alone():
+    translated = translate_sam(SAM, "us-east-1", "api.yaml")
+    prepared = templatefixes.prepare(translated)
+    assert "Body" in translated["Resources"]["StoreApi"]["Properties"]
+    assert "Body" not in prepared["Resources"]["StoreApi"]["Properties"]
+    assert {r["Type"] for r in prepared["Resources"].values()} >= {
+        "AWS::ApiGateway::Resource", "AWS::ApiGateway::Method", "AWS::ApiGateway::Authorizer"}
+
+
+def test_unsupported_types_are_named():
+    template = {"Resources": {
+        "Queue": {"Type": "AWS::SQS::Queue"},
+        "Graph": {"Type": "AWS::AppSync::GraphQLApi"},
+        "Search": {"Type": "AWS::OpenSearchService::Domain"},
+        "Wait": {"Type": "AWS::CloudFormation::WaitConditionHandle"},
+        "Custom": {"Type": "Custom::Thing"},
+        "Pool": {"Type": "AWS::Cognito::UserPool"}}}
+    assert templatefixes.unsupported_types(template) == [
+        ("Graph", "AWS::AppSync::GraphQLApi"), ("Search", "AWS::OpenSearchService::Domain")]

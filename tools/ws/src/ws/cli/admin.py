@@ -1,0 +1,93 @@
+"""ws commands that look after environments and the local endpoint, not deploy them."""
+from __future__ import annotations
+
+import json
+
+import click
+from rich.console import Console
+
+from ws import api
+from ws.cli.options import Settings, env_option
+from ws.cli.run import confirm
+from ws.report import console as render
+
+
+@click.command()
+@env_option
+@click.pass_obj
+def bootstrap(settings: Settings, env_name: str, owner: str | None) -> None:
+    """Make the artifact bucket and the lock table ready (idempotent)."""
+    for line in api.bootstrap(settings.start, env_name, owner):
+        click.echo(line)
+
+
+@click.command()
+@env_option
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def unlock(settings: Settings, env_name: str, owner: str | None, yes: bool) -> None:
+    """Break the environment's locks (when the run holding them is dead)."""
+    prefix, holders = api.lock_holders(settings.start, env_name, owner)
+    if not holders:
+        click.echo(f"{prefix}* is not locked")
+        return
+    for key, holder in sorted(holders.items()):
+        click.echo(f"{key} is locked by {holder}")
+    confirm(f"break {len(holders)} lock(s)? (only if that run is dead)", yes, "ws unlock")
+    broken = api.unlock(settings.start, env_name, owner)
+    click.echo(f"{len(broken)} lock(s) broken")
+
+
+@click.group("env")
+def env_group() -> None:
+    """Environments: what is deployed, and whose."""
+
+
+@env_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def env_list(settings: Settings, as_json: bool) -> None:
+    """Deployed environments and owners (from stack tags), stack counts, last deploy."""
+    found, problems = api.env_list(settings.start)
+    if as_json:
+        click.echo(json.dumps({"environments": [e.as_dict() for e in found],
+                               "unreadable": problems}, indent=2))
+        return
+    Console(highlight=False).print(render.env_table(found))
+    for problem in problems:
+        click.echo(f"note: {problem}", err=True)
+
+
+@click.group()
+def local() -> None:
+    """Manage the embedded local AWS endpoint (moto) of this workspace."""
+
+
+@local.command("up")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default: a free one).")
+@click.pass_obj
+def local_up(settings: Settings, port: int | None) -> None:
+    """Start the local endpoint (no-op when it runs)."""
+    info = api.local_up(settings.start, port)
+    click.echo(f"local endpoint running at {info.url} (pid {info.pid})")
+
+
+@local.command("down")
+@click.pass_obj
+def local_down(settings: Settings) -> None:
+    """Stop the local endpoint; everything deployed to it is gone."""
+    stopped = api.local_down(settings.start)
+    click.echo("local endpoint stopped" if stopped else "local endpoint was not running")
+
+
+@local.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def local_status(settings: Settings, as_json: bool) -> None:
+    """Show whether the local endpoint runs, and its URL."""
+    info = api.local_status(settings.start)
+    if as_json:
+        data = {"running": info is not None, **(info.__dict__ if info else {})}
+        click.echo(json.dumps(data, indent=2))
+    else:
+        click.echo(f"running at {info.url} (pid {info.pid})" if info else "not running")

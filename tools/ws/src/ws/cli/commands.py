@@ -1,0 +1,255 @@
+"""The `ws` command line: parse options, call the library, print the result."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from ws import api
+from ws.cli import admin as cliadmin
+from ws.cli.options import (
+    Settings,
+    env_option,
+    junit_option,
+    lock_timeout_option,
+    owner_option,
+    selection_options,
+    stacks_option,
+)
+from ws.cli.run import confirm, finish, observed, write_job_summary
+from ws.engine.plan import as_dicts
+from ws.engine.run import RunOptions
+from ws.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, DeployError, WsError
+from ws.graph.selection import Selection
+from ws.graph.views import FORMATS
+from ws.report import console as render
+from ws.report.ci import markdown_plan, matrix
+from ws.report.html import render_html
+
+
+class WsGroup(click.Group):
+    """Maps WsError to a short message and its exit code; --debug keeps the traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WsError as exc:
+            if ctx.obj is not None and ctx.obj.debug:
+                raise
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=WsGroup)
+@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path),
+              help="Workspace folder (default: the nearest folder with workspace.yaml).")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(package_name="ws-stacks")
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path | None, debug: bool) -> None:
+    """Deploy a monorepo of CloudFormation/SAM stacks as one service."""
+    ctx.obj = Settings(workspace or Path.cwd(), debug)
+
+
+@cli.command()
+@click.option("--env", "-e", "env_name", default="local", show_default=True, metavar="ENV")
+@owner_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.pass_obj
+def graph(settings: Settings, env_name: str, owner: str | None, fmt: str) -> None:
+    """Show the stacks' dependency graph."""
+    click.echo(api.graph_text(settings.start, env_name, fmt, owner))
+
+
+@cli.command()
+@click.option("--env", "-e", "env_name", default="local", show_default=True, metavar="ENV")
+@owner_option
+@click.pass_obj
+def validate(settings: Settings, env_name: str, owner: str | None) -> None:
+    """Check configuration, graph and every template (cfn-lint)."""
+    result = api.validate(settings.start, env_name, owner)
+    for finding in result.findings:
+        click.echo(f"{finding.level}: {finding}", err=finding.level == "error")
+    stacks = len(result.graph.dag)
+    if result.errors:
+        click.echo(f"{len(result.errors)} template error(s); fix them and run ws validate again",
+                   err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"ok: {stacks} stacks, {result.graph.dag.number_of_edges()} dependencies, "
+               f"{len(result.findings)} warning(s)")
+
+
+@cli.command()
+@env_option
+@selection_options
+@click.option("--concurrency", type=click.IntRange(1, 64), help="Stacks deployed at once.")
+@click.option("--fail-fast", is_flag=True, help="Start no new stack after a failure.")
+@click.option("--changed", is_flag=True,
+              help="Only stacks whose fingerprint differs from the deployed one.")
+@click.option("--prune", is_flag=True,
+              help="Then delete stacks no longer in the workspace (asks first).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (needed when not a terminal).")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a JSON run report here.")
+@click.option("--allow-replace", "allow_replace", multiple=True, metavar="STACK.LOGICAL_ID",
+              help="Let this stateful resource be replaced or removed (AWS; repeatable).")
+@junit_option
+@lock_timeout_option
+@click.pass_obj
+def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[str, ...] | None,
+           since: str | None, with_dependencies: bool, concurrency: int | None, fail_fast: bool,
+           changed: bool, prune: bool, yes: bool, report_file: Path | None,
+           allow_replace: tuple[str, ...], junit_file: Path | None, lock_timeout: float) -> None:
+    """Deploy the environment's stacks in dependency order and print their outputs."""
+    console = Console(highlight=False)
+    chosen = Selection(stacks, since, with_dependencies)
+    env = api.environment(settings.start, env_name, owner)
+    if env.protected:
+        console.print(render.plan_table(api.plan(settings.start, env_name, chosen, owner)))
+        confirm(f"deploy to protected environment {env_name}?", yes, "deploying to " + env_name)
+    report = observed(console,
+                       lambda opts: api.deploy(settings.start, env_name, opts, chosen, owner),
+                       RunOptions(concurrency=concurrency, fail_fast=fail_fast, changed=changed,
+                                  lock_timeout=lock_timeout,
+                                  allow_replace=frozenset(allow_replace)))
+    if prune and report.ok:
+        _prune(console, settings, env_name, owner, yes)
+    finish(console, report, report_file, show_outputs=True, junit_file=junit_file)
+
+
+def _prune(console: Console, settings: Settings, env_name: str, owner: str | None,
+           yes: bool) -> None:
+    items = api.orphans(settings.start, env_name, owner)
+    if not items:
+        click.echo("prune: no orphaned stacks")
+        return
+    click.echo("orphaned stacks (newest first): " + ", ".join(i.stack_name for i in items))
+    confirm(f"delete {len(items)} stack(s)?", yes, "--prune")
+    results = api.prune(settings.start, env_name, items, render.event_printer(console), owner)
+    failed = [f"{name}: {r.reason}" for name, r in results.items() if not r.ok]
+    if failed:
+        raise DeployError("prune failed: " + "; ".join(failed))
+
+
+@cli.command()
+@env_option
+@stacks_option
+@click.option("--concurrency", type=click.IntRange(1, 64), help="Stacks deleted at once.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (protected environments).")
+@click.option("--disable-termination-protection", "unprotect", is_flag=True,
+              help="Turn termination protection off, then delete.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path))
+@junit_option
+@lock_timeout_option
+@click.pass_obj
+def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[str, ...] | None,
+            concurrency: int | None, yes: bool, unprotect: bool,
+            report_file: Path | None, junit_file: Path | None, lock_timeout: float) -> None:
+    """Delete the environment's stacks (one owner's, in a per-developer one), dependents first."""
+    console = Console(highlight=False)
+    env = api.environment(settings.start, env_name, owner)
+    if env.protected:
+        names = api.deployed_names(settings.start, env_name, stacks, owner)
+        click.echo(f"would delete from {env_name}: " + (", ".join(names) or "nothing deployed"))
+        confirm(f"destroy protected environment {env_name}?", yes, "destroying " + env_name)
+    report = observed(console, lambda opts: api.destroy(settings.start, env_name, opts, owner),
+                       RunOptions(stacks, concurrency, unprotect=unprotect,
+                                  lock_timeout=lock_timeout))
+    finish(console, report, report_file, show_outputs=False, junit_file=junit_file)
+
+
+@cli.command("plan")
+@env_option
+@selection_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "matrix"]),
+              default="table", show_default=True,
+              help="matrix: groups with no edge between them, as a CI matrix (JSON).")
+@click.pass_obj
+def plan_command(settings: Settings, env_name: str, owner: str | None,
+                 stacks: tuple[str, ...] | None, since: str | None, with_dependencies: bool,
+                 fmt: str) -> None:
+    """Show what `ws deploy --changed` would do to each stack, and why."""
+    items = api.plan(settings.start, env_name, Selection(stacks, since, with_dependencies), owner)
+    if fmt == "json":
+        click.echo(json.dumps(as_dicts(items), indent=2))
+    elif fmt == "matrix":
+        groups = matrix(api.graph(settings.start, env_name, owner).dag, items)
+        click.echo(json.dumps(groups, separators=(",", ":")))  # compact: one line for CI
+    elif fmt == "markdown":
+        click.echo(markdown_plan(env_name, items))
+    else:
+        Console(highlight=False).print(render.plan_table(items))
+    write_job_summary(markdown_plan(env_name, items))
+
+
+@cli.command("diff")
+@env_option
+@stacks_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def diff_command(settings: Settings, env_name: str, owner: str | None,
+                 stacks: tuple[str, ...] | None, as_json: bool) -> None:
+    """Show the resource changes a deploy would make (change sets, discarded after)."""
+    found = api.diff(settings.start, env_name, stacks, owner)
+    if as_json:
+        click.echo(json.dumps([d.as_dict() for d in found], indent=2))
+    else:
+        Console(highlight=False).print(render.diff_table(found))
+    loss = [f"{d.stack}: {item}" for d in found for item in d.data_loss]
+    if loss:
+        click.echo("would lose data (deploy stops unless --allow-replace): " + "; ".join(loss),
+                   err=True)
+
+
+@cli.command("drift")
+@env_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--check", is_flag=True, help="Exit 1 when a stack has drifted.")
+@click.pass_obj
+def drift_command(settings: Settings, env_name: str, owner: str | None, as_json: bool,
+                  check: bool) -> None:
+    """Detect drift on every deployed stack of the environment."""
+    found = api.drift(settings.start, env_name, owner)
+    if as_json:
+        click.echo(json.dumps([d.as_dict() for d in found], indent=2))
+    else:
+        Console(highlight=False).print(render.drift_table(found))
+    if check and any(d.status == "DRIFTED" for d in found):
+        sys.exit(1)
+
+
+@cli.command("report")
+@click.argument("report_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--html", "html_file", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Write the page here.")
+def report_command(report_json: Path, html_file: Path) -> None:
+    """Turn a JSON run report (deploy --report) into a self-contained timeline page."""
+    html_file.write_text(render_html(api.load_report(report_json)))
+    click.echo(f"wrote {html_file}")
+
+
+@cli.command()
+@env_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def outputs(settings: Settings, env_name: str, owner: str | None, as_json: bool) -> None:
+    """Print every deployed stack's outputs."""
+    values = api.outputs(settings.start, env_name, owner)
+    if as_json:
+        click.echo(json.dumps(values, indent=2, sort_keys=True))
+    else:
+        Console(highlight=False).print(render.outputs_table(values))
+
+for command in (cliadmin.bootstrap, cliadmin.unlock, cliadmin.env_group, cliadmin.local):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="ws")

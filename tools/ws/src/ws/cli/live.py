@@ -1,0 +1,69 @@
+"""Live progress on a terminal: one row per stack with status, elapsed time and latest event."""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from ws.engine.results import StackReport
+
+_STYLE = {"running": "bold blue", "waiting": "dim", "deployed": "green", "unchanged": "cyan",
+          "deleted": "green", "absent": "dim", "failed": "bold red", "blocked": "yellow",
+          "not run": "yellow"}
+
+
+@dataclass
+class _Row:
+    status: str = "waiting"
+    started: float | None = None
+    ended: float | None = None
+    latest: str = ""
+
+
+class LiveView:
+    """A rich Live table fed by the deploy callbacks (called from worker threads)."""
+
+    def __init__(self, console: Console, stacks: list[str],
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.rows = {name: _Row() for name in stacks}
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.live = Live(console=console, get_renderable=self.table, refresh_per_second=4,
+                         transient=False)
+
+    def __enter__(self) -> "LiveView":
+        self.live.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.live.stop()
+
+    def on_event(self, stack: str, message: str) -> None:
+        with self.lock:
+            row = self.rows.setdefault(stack, _Row())
+            if row.started is None:
+                row.status, row.started = "running", self.clock()
+            row.latest = message
+
+    def on_finish(self, report: StackReport) -> None:
+        with self.lock:
+            row = self.rows.setdefault(report.stack, _Row())
+            row.status, row.ended = report.status, self.clock()
+            row.latest = report.reason or row.latest
+
+    def table(self) -> Table:
+        table = Table(box=None, pad_edge=False)
+        for column in ("stack", "status", "time", "latest event"):
+            table.add_column(column, overflow="ellipsis", no_wrap=True)
+        now = self.clock()
+        with self.lock:
+            for name, row in self.rows.items():
+                took = "" if row.started is None else f"{(row.ended or now) - row.started:.1f}s"
+                style = _STYLE.get(row.status, "")
+                table.add_row(name, f"[{style}]{row.status}[/]", took, row.latest)
+        return table

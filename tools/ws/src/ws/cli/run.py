@@ -1,0 +1,95 @@
+"""How the CLI shows a deploy or destroy run: a live table on a terminal, prefixed lines in CI
+(collapsible groups and a job summary in GitHub Actions), the summary, report files."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Callable
+
+import click
+from rich.console import Console
+
+from ws.cli.live import LiveView
+from ws.engine.results import RunReport
+from ws.engine.run import RunOptions
+from ws.errors import UsageError
+from ws.report import console as render
+from ws.report.ci import junit, markdown_report
+from ws.report.html import render_html
+
+
+def in_github_actions() -> bool:
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+def write_job_summary(markdown: str) -> None:
+    """Append to the GitHub Actions job summary, when there is one."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if path:
+        with open(path, "a", encoding="utf-8") as summary:
+            summary.write(markdown + "\n")
+
+
+def confirm(question: str, yes: bool, what: str) -> None:
+    """Ask on a terminal; elsewhere --yes is required."""
+    if yes:
+        return
+    if not interactive():
+        raise UsageError(f"{what} needs confirmation: run on a terminal or add --yes")
+    click.confirm(question, abort=True)
+
+
+def interactive() -> bool:
+    """Is someone at a terminal to answer a question?"""
+    return sys.stdin.isatty()
+
+
+def observed(console: Console, action: Callable[[RunOptions], RunReport],
+             opts: RunOptions) -> RunReport:
+    """Run with a live table on a terminal, or plain `stack | message` lines (CI, pipes);
+    in GitHub Actions each stack's lines are a collapsible group."""
+    def interrupted(running: int) -> None:
+        click.echo(f"interrupted: starting no more stacks, waiting for {running} running; "
+                   "press Ctrl-C again to stop waiting", err=True)
+    opts.on_interrupt = interrupted
+    opts.on_lock_wait = lambda what: click.echo(f"waiting for the environment's lock {what}",
+                                                err=True)
+    if in_github_actions():
+        opts.on_event, opts.on_finish = render.grouped_printers(console)
+        return action(opts)
+    if not console.is_terminal:
+        opts.on_event, opts.on_finish = render.event_printer(console), render.finish_printer(console)
+        return action(opts)
+    view = LiveView(console, [])
+    opts.on_event, opts.on_finish = view.on_event, view.on_finish
+    with view:
+        return action(opts)
+
+
+def finish(console: Console, report: RunReport, report_file: Path | None, show_outputs: bool,
+           junit_file: Path | None = None) -> None:
+    """Print the summary (and outputs), write the requested files, exit with the run's code."""
+    console.print(render.summary(report))
+    if show_outputs:
+        console.print(render.outputs_table({s.stack: s.outputs for s in report.stacks
+                                            if s.outputs}))
+    if report_file:
+        _write_report(report, report_file)
+    if junit_file:
+        junit_file.write_text(junit(report), encoding="utf-8")
+    write_job_summary(markdown_report(report))
+    for line in render.failures(report):
+        click.echo(f"failed: {line}", err=True)
+    sys.exit(report.exit_code)
+
+
+def _write_report(report: RunReport, path: Path) -> None:
+    """FILE.html: the timeline page; anything else: the JSON run report."""
+    if path.suffix.lower() in (".html", ".htm"):
+        path.write_text(render_html(report))
+    else:
+        path.write_text(json.dumps(report.to_dict(), indent=2))
+
+

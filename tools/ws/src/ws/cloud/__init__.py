@@ -1,0 +1,1 @@
+"""CloudFormation and its neighbours: backends, stack operations, live state, locks."""

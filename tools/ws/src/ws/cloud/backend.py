@@ -1,0 +1,114 @@
+"""Where CloudFormation is: real AWS through boto3, or the embedded local endpoint."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from ws.config.environment import Environment
+from ws.config.workspace import Workspace
+from ws.errors import WsError
+
+LOCAL_ENDPOINT_VAR = "WS_LOCAL_ENDPOINT"  # use this running endpoint instead of ws's own
+LOCAL_ACCOUNT = "123456789012"
+_CONFIG = Config(retries={"mode": "adaptive", "max_attempts": 10}, s3={"addressing_style": "path"},
+                 max_pool_connections=32)
+# The local endpoint is on loopback and never throttles: an error there is final after a
+# few tries (a dead endpoint must not cost minutes of back-off).
+_LOCAL_CONFIG = _CONFIG.merge(Config(retries={"mode": "standard", "max_attempts": 3},
+                                     connect_timeout=5))
+
+
+@dataclass(frozen=True, eq=False)
+class Backend:
+    """How clients are made and what differs between targets; clients are made on the main thread.
+
+    kind: "aws", "local" (the embedded endpoint) or "fake" (ws.fake, for tests and benchmarks).
+    """
+
+    kind: str
+    region: str
+    account_id: str
+    make_client: Callable[[str], Any]
+    endpoint_url: str | None = None
+
+    @property
+    def synchronous(self) -> bool:
+        """moto finishes each stack operation inside the API call."""
+        return self.kind in ("local", "fake")
+
+    @property
+    def translates_sam(self) -> bool:
+        """The local endpoint has no SAM transform: ws expands it before sending."""
+        return self.kind == "local"
+
+    def client(self, service: str) -> Any:
+        return self.make_client(service)
+
+    def artifact_bucket(self, workspace: str) -> str:
+        name = f"ws-{self.account_id}-{self.region}-{workspace}"[:63]
+        return name.rstrip("-")
+
+    def template_url(self, bucket: str, key: str) -> str:
+        if self.endpoint_url:  # moto parses the host: it must be localhost, not 127.0.0.1
+            return f"{self.endpoint_url.replace('127.0.0.1', 'localhost')}/{bucket}/{key}"
+        return f"https://{bucket}.s3.{self.region}.amazonaws.com/{key}"
+
+
+def local_endpoint_url(ws: Workspace) -> str:
+    """The embedded endpoint's URL, starting it if it is not running."""
+    from ws.local import endpoint  # imported here: moto is only loaded for the local target
+    override = os.environ.get(LOCAL_ENDPOINT_VAR)
+    return override.rstrip("/") if override else endpoint.start(ws.state_dir).url
+
+
+def connect(ws: Workspace, env: Environment, endpoint_url: str | None = None) -> Backend:
+    """A Backend for `env`: local starts/attaches the endpoint, aws checks the account."""
+    if env.target == "local":
+        return local_backend(env.region, endpoint_url or local_endpoint_url(ws))
+    session = aws_session(env.profile, env.region)
+    account = _caller_account(session, env)
+    if env.account_id and account != env.account_id:
+        raise WsError(f"{env.file} expects account {env.account_id}, but the credentials "
+                      f"are for account {account}", "use the right profile or credentials")
+    if account in env.forbidden_accounts:
+        raise WsError(f"{env.file} is a per-developer environment, but the credentials are for "
+                      f"account {account}, which a protected environment uses",
+                      "deploy developer stacks with a development account's credentials")
+    return Backend("aws", env.region, account, _factory(session, None))
+
+
+def local_backend(region: str, url: str) -> Backend:
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                            region_name=region)
+    return Backend("local", region, LOCAL_ACCOUNT, _factory(session, url, _LOCAL_CONFIG), url)
+
+
+def aws_session(profile: str | None, region: str) -> boto3.Session:
+    """A session for `profile`; in CI (CI=true) where that profile is not configured, the
+    default credential chain (environment, OIDC role): the account_id check still applies."""
+    if profile and os.environ.get("CI") == "true" \
+            and profile not in boto3.Session().available_profiles:
+        profile = None
+    try:
+        return boto3.Session(profile_name=profile, region_name=region)
+    except BotoCoreError as exc:  # e.g. the profile does not exist
+        raise WsError(f"cannot use AWS profile {profile!r}: {exc}",
+                      "configure it (aws configure --profile NAME) or fix 'profile'") from None
+
+
+def _factory(session: boto3.Session, url: str | None,
+             config: Config = _CONFIG) -> Callable[[str], Any]:
+    return lambda service: session.client(service, endpoint_url=url, config=config)
+
+
+def _caller_account(session: boto3.Session, env: Environment) -> str:
+    try:
+        return session.client("sts", config=_CONFIG).get_caller_identity()["Account"]
+    except (BotoCoreError, ClientError) as exc:
+        raise WsError(f"cannot reach AWS for environment {env.name}: {exc}",
+                      "check your AWS credentials/profile, or use --env local") from None

@@ -1,0 +1,169 @@
+"""Deploying through change sets (on AWS): know what will change before it does, stop before a
+stateful resource is replaced or removed, and take an empty change set as "unchanged"."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from botocore.exceptions import ClientError
+
+from ws.cloud.awserrors import message_of
+from ws.cloud.stackops import OnEvent, StackOps, StackRequest, StackResult, parameters_arg, tags_arg
+
+# Replacing or removing one of these loses data.
+STATEFUL = {"AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::Cognito::UserPool",
+            "AWS::S3::Bucket", "AWS::SQS::Queue", "AWS::RDS::DBInstance", "AWS::RDS::DBCluster",
+            "AWS::EFS::FileSystem", "AWS::Kinesis::Stream"}
+_EMPTY = ("didn't contain changes", "No updates are to be performed")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One resource change of a change set."""
+
+    action: str  # Add | Modify | Remove | Import | Dynamic
+    logical_id: str
+    resource_type: str
+    replacement: str = ""  # True | False | Conditional (Modify only)
+
+    @property
+    def destructive(self) -> bool:
+        return self.action == "Remove" or (self.action == "Modify"
+                                           and self.replacement in ("True", "Conditional"))
+
+    @property
+    def verb(self) -> str:
+        if self.action == "Modify" and self.replacement == "True":
+            return "replace"
+        if self.action == "Modify" and self.replacement == "Conditional":
+            return "may replace"
+        return self.action.lower()
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.logical_id} ({self.resource_type})"
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    id: str
+    stack_name: str
+    kind: str  # CREATE | UPDATE
+    status: str  # CREATE_COMPLETE | FAILED
+    reason: str
+    changes: tuple[Change, ...]
+
+    @property
+    def empty(self) -> bool:
+        return self.status == "FAILED" and any(text in self.reason for text in _EMPTY)
+
+
+def blocked(stack: str, changes: tuple[Change, ...], allowed: frozenset[str],
+            holds_data: Callable[[Change], bool] = lambda change: True) -> list[Change]:
+    """Stateful resources the change set would replace or remove without permission (a queue
+    only when it holds messages)."""
+    return [c for c in changes if c.resource_type in STATEFUL and c.destructive
+            and f"{stack}.{c.logical_id}" not in allowed and holds_data(c)]
+
+
+class ChangeSets:
+    """Create, inspect, execute or discard change sets for one stack at a time."""
+
+    def __init__(self, ops: StackOps, sqs: Any = None) -> None:
+        self.ops, self.cfn, self.sqs = ops, ops.cfn, sqs
+
+    def holds_data(self, stack_name: str, change: Change) -> bool:
+        """A queue with no message in it loses nothing; anything else, or doubt, holds data."""
+        if change.resource_type != "AWS::SQS::Queue" or self.sqs is None:
+            return True
+        try:
+            url = self.cfn.describe_stack_resource(
+                StackName=stack_name, LogicalResourceId=change.logical_id)[
+                "StackResourceDetail"]["PhysicalResourceId"]
+            attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+                "ApproximateNumberOfMessagesDelayed"])["Attributes"]
+        except ClientError:
+            return True
+        return any(int(value) for value in attributes.values())
+
+    def deploy(self, stack: str, req: StackRequest, on_event: OnEvent,
+               allowed: frozenset[str] = frozenset()) -> StackResult:
+        current = self.ops.usable(req.name, on_event)
+        change_set = self.create(req, "CREATE" if current is None else "UPDATE", on_event)
+        if change_set.empty:
+            self.discard(change_set)
+            return StackResult("unchanged", current["StackStatus"] if current else "",
+                               self.ops.outputs(req.name) or {})
+        if change_set.status == "FAILED":
+            self.discard(change_set)
+            return StackResult("updated", "FAILED", ok=False, reason=change_set.reason)
+        refused = blocked(stack, change_set.changes, allowed,
+                          lambda change: self.holds_data(req.name, change))
+        if refused:
+            self.discard(change_set)
+            allow = " ".join(f"--allow-replace {stack}.{c.logical_id}" for c in refused)
+            return StackResult("updated", "REFUSED", ok=False, reason=(
+                "would lose data: " + "; ".join(map(str, refused))
+                + f" (nothing was changed; if this is intended: {allow})"))
+        if current:
+            self.ops.protect(current, req, on_event)
+        return self.execute(change_set, req, on_event)
+
+    def create(self, req: StackRequest, kind: str, on_event: OnEvent) -> ChangeSet:
+        name = f"ws-{uuid.uuid4().hex[:16]}"  # unique: never collides with another run's
+        args: dict[str, Any] = dict(StackName=req.name, ChangeSetName=name, ChangeSetType=kind,
+                                    Parameters=parameters_arg(req.parameters),
+                                    Tags=tags_arg(req.tags), **req.template)
+        if req.capabilities:
+            args["Capabilities"] = list(req.capabilities)
+        on_event(f"creating change set {name} ({kind.lower()})")
+        try:
+            change_set_id = self.cfn.create_change_set(**args)["Id"]
+        except ClientError as exc:  # some endpoints refuse a no-op outright instead
+            if not any(text in message_of(exc) for text in _EMPTY):
+                raise
+            return ChangeSet("", req.name, kind, "FAILED", message_of(exc), ())
+        return self._described(change_set_id, req.name, kind)
+
+    def execute(self, change_set: ChangeSet, req: StackRequest, on_event: OnEvent) -> StackResult:
+        on_event(f"executing change set: {len(change_set.changes)} resource change(s)")
+        try:
+            self.cfn.execute_change_set(ChangeSetName=change_set.id)
+        except ClientError as exc:
+            return StackResult("updated", "FAILED", ok=False, reason=message_of(exc))
+        action = "created" if change_set.kind == "CREATE" else "updated"
+        result = self.ops.finish(action, req.name, req.name, on_event)
+        if result.ok and change_set.kind == "CREATE" and req.termination_protection:
+            self.cfn.update_termination_protection(StackName=req.name,
+                                                   EnableTerminationProtection=True)
+        return result
+
+    def discard(self, change_set: ChangeSet) -> None:
+        """Delete the change set; a stack it was to create (REVIEW_IN_PROGRESS) goes too."""
+        if not change_set.id:
+            return  # never made
+        self.cfn.delete_change_set(ChangeSetName=change_set.id)
+        if change_set.kind == "CREATE":
+            self.cfn.delete_stack(StackName=change_set.stack_name)
+
+    def _described(self, change_set_id: str, stack_name: str, kind: str) -> ChangeSet:
+        while True:
+            page = self.cfn.describe_change_set(ChangeSetName=change_set_id)
+            if page["Status"] in ("CREATE_COMPLETE", "FAILED"):
+                break
+            self.ops.sleep(min(self.ops.poll, 2.0))
+        status, reason = page["Status"], page.get("StatusReason", "")
+        changes = list(page.get("Changes", []))
+        while page.get("NextToken"):
+            page = self.cfn.describe_change_set(ChangeSetName=change_set_id,
+                                                NextToken=page["NextToken"])
+            changes += page.get("Changes", [])
+        return ChangeSet(change_set_id, stack_name, kind, status, reason,
+                         tuple(_change(c["ResourceChange"]) for c in changes
+                               if "ResourceChange" in c))
+
+
+def _change(item: dict[str, Any]) -> Change:
+    return Change(item.get("Action", ""), item.get("LogicalResourceId", ""),
+                  item.get("ResourceType", ""), str(item.get("Replacement", "")))

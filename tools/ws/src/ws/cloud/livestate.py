@@ -1,0 +1,43 @@
+"""What is deployed now: stacks of an environment read with one batched describe."""
+from __future__ import annotations
+
+from typing import Any
+
+from ws.config.environment import Environment
+from ws.config.workspace import Workspace
+from ws.graph.stackgraph import build_graph
+
+
+def deployed_stacks(cfn: Any, names: set[str] | None) -> dict[str, dict[str, Any]]:
+    """Live stacks (among `names`, or all), by name: one paginated DescribeStacks for all."""
+    found = {}
+    for page in cfn.get_paginator("describe_stacks").paginate():
+        for stack in page["Stacks"]:
+            wanted = names is None or stack["StackName"] in names
+            if wanted and stack["StackStatus"] != "DELETE_COMPLETE":
+                found[stack["StackName"]] = stack
+    return found
+
+
+def outputs_of(stack: dict[str, Any]) -> dict[str, str]:
+    return {o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])}
+
+
+def tags_of(stack: dict[str, Any]) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in stack.get("Tags", [])}
+
+
+def parameters_of(stack: dict[str, Any]) -> dict[str, str]:
+    return {p["ParameterKey"]: p.get("ParameterValue", "") for p in stack.get("Parameters", [])}
+
+
+def read_outputs(ws: Workspace, env: Environment, cfn: Any) -> dict[str, dict[str, str] | None]:
+    """Each stack of the environment -> its outputs, or None where it is not deployed."""
+    graph = build_graph(ws, env)
+    names = {name: env.stack_name(name) for name in graph.order()}
+    live = deployed_stacks(cfn, set(names.values()))
+    result: dict[str, dict[str, str] | None] = {}
+    for name, stack_name in names.items():
+        stack = live.get(stack_name)
+        result[name] = None if stack is None else outputs_of(stack)
+    return result

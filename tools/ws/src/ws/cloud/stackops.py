@@ -1,0 +1,227 @@
+"""CloudFormation operations on one stack: bring it to a usable state, create/update, delete, wait."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from botocore.exceptions import ClientError
+from botocore.parsers import ResponseParserError
+
+from ws.cloud.awserrors import is_throttling, message_of
+from ws.errors import DeployError
+
+OnEvent = Callable[[str], None]
+GOOD = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"}
+# A stack that exists and can take an update_stack call.
+UPDATABLE = GOOD | {"UPDATE_ROLLBACK_COMPLETE", "IMPORT_ROLLBACK_COMPLETE"}
+# A failed create leaves a stack that can only be deleted and made again.
+RECREATE = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", "DELETE_FAILED",
+            "REVIEW_IN_PROGRESS"}
+
+
+@dataclass(frozen=True)
+class StackRequest:
+    """Everything CloudFormation needs to create or update one stack."""
+
+    name: str
+    template: dict[str, str]  # {"TemplateBody": ...} or {"TemplateURL": ...}
+    parameters: dict[str, str]
+    tags: dict[str, str]
+    capabilities: tuple[str, ...] = ()  # only what the template needs (capabilities.py)
+    termination_protection: bool = False
+
+
+@dataclass
+class StackResult:
+    """The outcome of one stack operation; `ok` False is a failure."""
+
+    action: str  # created | updated | unchanged | deleted | absent
+    status: str
+    outputs: dict[str, str] = field(default_factory=dict)
+    ok: bool = True
+    reason: str = ""
+
+
+@dataclass
+class StackOps:
+    """Stack operations over one CloudFormation client (clients are thread-safe)."""
+
+    cfn: Any
+    synchronous: bool = False  # True where the endpoint finishes every call before answering
+    sleep: Callable[[float], None] = time.sleep
+    poll: float = 5.0
+    timeout: float = 3 * 3600
+
+    def describe(self, name: str) -> dict[str, Any] | None:
+        try:
+            stacks = self.cfn.describe_stacks(StackName=name)["Stacks"]
+        except ClientError as exc:
+            if "does not exist" in message_of(exc):
+                return None
+            raise
+        return stacks[0] if stacks and stacks[0]["StackStatus"] != "DELETE_COMPLETE" else None
+
+    def deploy(self, req: StackRequest, on_event: OnEvent) -> StackResult:
+        """Create or update `req.name`, first recovering a stack left unusable by an earlier run."""
+        current = self.usable(req.name, on_event)
+        args = dict(StackName=req.name, Parameters=parameters_arg(req.parameters),
+                    Tags=tags_arg(req.tags), **req.template)
+        if req.capabilities:
+            args["Capabilities"] = list(req.capabilities)
+        if current is None:
+            return self._call("created", req.name, on_event, self.cfn.create_stack,
+                              EnableTerminationProtection=req.termination_protection, **args)
+        self.protect(current, req, on_event)
+        return self._call("updated", req.name, on_event, self.cfn.update_stack, **args)
+
+    def usable(self, name: str, on_event: OnEvent) -> dict[str, Any] | None:
+        """The stack, settled and able to take an update; None when it must be created (a stack
+        left by an earlier failed create is deleted first)."""
+        current = self._settle(name, on_event)
+        if current is not None and current["StackStatus"] not in UPDATABLE:
+            on_event(f"recreating: found {current['StackStatus']} from an earlier failed create")
+            self._unprotect(current, on_event)  # ws's own failed create: nothing to keep
+            self._delete(name, current["StackId"], on_event)
+            current = None
+        return current
+
+    def delete(self, name: str, on_event: OnEvent, unprotect: bool = False) -> StackResult:
+        current = self._settle(name, on_event)
+        if current is None:
+            return StackResult("absent", "DELETE_COMPLETE")
+        if unprotect:
+            self._unprotect(current, on_event)
+        return self._delete(name, current["StackId"], on_event)
+
+    def protect(self, current: dict[str, Any], req: StackRequest, on_event: OnEvent) -> None:
+        """Turn termination protection on for an existing stack that should have it."""
+        if req.termination_protection and not current.get("EnableTerminationProtection"):
+            on_event("turning termination protection on")
+            self.cfn.update_termination_protection(StackName=req.name,
+                                                   EnableTerminationProtection=True)
+
+    def is_protected(self, name: str) -> bool:
+        current = self.describe(name)
+        return bool(current and current.get("EnableTerminationProtection"))
+
+    def _unprotect(self, current: dict[str, Any], on_event: OnEvent) -> None:
+        if current.get("EnableTerminationProtection"):
+            on_event("turning termination protection off")
+            self.cfn.update_termination_protection(StackName=current["StackId"],
+                                                   EnableTerminationProtection=False)
+
+    def cancel_update(self, name: str) -> bool:
+        """Ask CloudFormation to cancel an update in progress; False if there was none."""
+        try:
+            self.cfn.cancel_update_stack(StackName=name)
+        except ClientError:
+            return False  # not updating (creating, or already done): nothing to cancel
+        return True
+
+    def outputs(self, name: str) -> dict[str, str] | None:
+        stack = self.describe(name)
+        return None if stack is None else _outputs(stack)
+
+    def _settle(self, name: str, on_event: OnEvent) -> dict[str, Any] | None:
+        """Describe the stack once it is not busy; continue a failed update rollback."""
+        current = self.describe(name)
+        if current and current["StackStatus"].endswith("_IN_PROGRESS") \
+                and current["StackStatus"] != "REVIEW_IN_PROGRESS":
+            if self.synchronous:  # nothing is running: an earlier call died half-way
+                on_event(f"found {current['StackStatus']} left by a failed call")
+                return {**current, "StackStatus": "CREATE_FAILED"}
+            on_event(f"waiting: stack is {current['StackStatus']}")
+            current = self._wait(name, current["StackId"], on_event)
+        if current and current["StackStatus"] == "UPDATE_ROLLBACK_FAILED":
+            on_event("continuing the failed update rollback")
+            self.cfn.continue_update_rollback(StackName=name)
+            current = self._wait(name, current["StackId"], on_event)
+        return current
+
+    def _call(self, action: str, name: str, on_event: OnEvent, fn: Callable[..., Any],
+              **args: Any) -> StackResult:
+        on_event(f"{'creating' if action == 'created' else 'updating'} stack {name}")
+        try:
+            stack_id = fn(**args)["StackId"]
+        except (ClientError, ResponseParserError) as exc:
+            if "No updates are to be performed" in message_of(exc):
+                return StackResult("unchanged", "UPDATE_COMPLETE", self.outputs(name) or {})
+            return StackResult(action, "FAILED", ok=False, reason=message_of(exc))
+        return self.finish(action, name, stack_id, on_event)
+
+    def finish(self, action: str, name: str, stack_id: str, on_event: OnEvent) -> StackResult:
+        """Wait for an operation started on the stack and say how it ended."""
+        final = self._wait(name, stack_id, on_event)
+        status = final["StackStatus"] if final else "DELETE_COMPLETE"
+        if status not in GOOD:
+            return StackResult(action, status, ok=False, reason=self._failure(stack_id, status))
+        return StackResult(action, status, _outputs(final))
+
+    def _delete(self, name: str, stack_id: str, on_event: OnEvent) -> StackResult:
+        on_event(f"deleting stack {name}")
+        try:
+            self.cfn.delete_stack(StackName=stack_id)
+        except (ClientError, ResponseParserError) as exc:
+            return StackResult("deleted", "DELETE_FAILED", ok=False, reason=message_of(exc))
+        # Poll by name, not id: describing a deleted stack by id makes the local endpoint
+        # evaluate its outputs again, which re-creates the resources they reference.
+        final = self._wait(name, name, on_event, events_of=stack_id)
+        if final is not None and final["StackStatus"] != "DELETE_COMPLETE":
+            return StackResult("deleted", final["StackStatus"], ok=False,
+                               reason=self._failure(stack_id, final["StackStatus"]))
+        return StackResult("deleted", "DELETE_COMPLETE")
+
+    def _wait(self, name: str, stack_id: str, on_event: OnEvent,
+              events_of: str | None = None) -> dict[str, Any] | None:
+        """Poll until the stack leaves *_IN_PROGRESS, reporting each new event."""
+        seen: set[str] = set()
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                self._report_events(events_of or stack_id, seen, on_event)
+                current = self.describe(stack_id)
+            except ClientError as exc:
+                if not is_throttling(exc) or time.monotonic() > deadline:
+                    raise
+                self.sleep(self.poll)  # the operation goes on in CloudFormation: keep watching
+                continue
+            if current is None or not current["StackStatus"].endswith("_IN_PROGRESS"):
+                return None if current and current["StackStatus"] == "DELETE_COMPLETE" else current
+            if self.synchronous or time.monotonic() > deadline:
+                raise DeployError(f"{name} is still {current['StackStatus']}",
+                                  "wait for it to finish, then run ws deploy again")
+            self.sleep(self.poll)
+
+    def _report_events(self, stack_id: str, seen: set[str], on_event: OnEvent) -> None:
+        events = self.cfn.describe_stack_events(StackName=stack_id)["StackEvents"]
+        fresh = [e for e in events if e["EventId"] not in seen]
+        first_poll = not seen
+        seen.update(e["EventId"] for e in events)
+        if first_poll:
+            fresh = fresh[:1]  # older events belong to earlier operations
+        for event in reversed(fresh):
+            reason = event.get("ResourceStatusReason")
+            on_event(f"{event['LogicalResourceId']} {event['ResourceStatus']}"
+                     + (f": {reason}" if reason else ""))
+
+    def _failure(self, stack_id: str, status: str) -> str:
+        events = self.cfn.describe_stack_events(StackName=stack_id)["StackEvents"]
+        failed = [e for e in events if e["ResourceStatus"].endswith("_FAILED")
+                  and e.get("ResourceStatusReason")]
+        if failed:
+            first = failed[-1]  # events are newest first; the earliest failure is the cause
+            return f"{status}: {first['LogicalResourceId']}: {first['ResourceStatusReason']}"
+        return status
+
+
+def parameters_arg(values: dict[str, str]) -> list[dict[str, str]]:
+    return [{"ParameterKey": k, "ParameterValue": v} for k, v in sorted(values.items())]
+
+
+def tags_arg(values: dict[str, str]) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in sorted(values.items())]
+
+
+def _outputs(stack: dict[str, Any]) -> dict[str, str]:
+    return {o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])}

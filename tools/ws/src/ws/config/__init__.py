@@ -1,0 +1,1 @@
+"""Reading the workspace: workspace.yaml, stacks, environments, naming, references."""

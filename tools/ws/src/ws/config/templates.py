@@ -1,0 +1,107 @@
+"""Read a stack's CloudFormation/SAM template and what ws needs from it."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cfnlint.decode import decode_str
+
+from ws.config.yamlfile import read_text
+from ws.errors import ConfigError
+
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+MAX_TEMPLATE_BYTES = 1_000_000  # CloudFormation's limit for a template passed by S3 URL
+_SUB_VAR = re.compile(r"\$\{([^}!]+)\}")
+
+
+@dataclass(frozen=True, eq=False)
+class Template:
+    """A parsed template: its body as plain data plus the parts the graph and deploy use."""
+
+    path: Path
+    display: str
+    body: dict[str, Any]
+    parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def is_sam(self) -> bool:
+        transform = self.body.get("Transform")
+        names = transform if isinstance(transform, list) else [transform]
+        return SAM_TRANSFORM in names
+
+    def exports(self) -> dict[str, Any]:
+        """Output name -> the expression of its Export name."""
+        return {name: out["Export"]["Name"] for name, out in self.outputs.items()
+                if isinstance(out.get("Export"), dict) and "Name" in out["Export"]}
+
+    def imports(self) -> list[Any]:
+        """Every Fn::ImportValue argument anywhere in the template."""
+        found: list[Any] = []
+        _collect_imports(self.body, found)
+        return found
+
+    def no_echo(self) -> set[str]:
+        return {name for name, spec in self.parameters.items()
+                if str(spec.get("NoEcho", "false")).lower() == "true"}
+
+
+def _collect_imports(node: Any, found: list[Any]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Fn::ImportValue":
+                found.append(value)
+            _collect_imports(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _collect_imports(item, found)
+
+
+def load_template(path: Path, display: str) -> Template:
+    """Parse a YAML or JSON template; syntax and shape problems are ConfigErrors."""
+    text = read_text(path, display, MAX_TEMPLATE_BYTES,
+                     "CloudFormation takes templates up to 1 MB: split the stack")
+    body, matches = decode_str(text)
+    if matches:
+        first = matches[0]
+        raise ConfigError(f"invalid template: {first.message}", path=display,
+                          line=first.linenumber or None)
+    if not isinstance(body, dict) or not isinstance(body.get("Resources"), dict):
+        raise ConfigError("a template needs a 'Resources' mapping", path=display)
+    plain = json.loads(json.dumps(body))
+    return Template(path=path, display=display, body=plain,
+                    parameters=_section(plain, "Parameters", display),
+                    outputs=_section(plain, "Outputs", display))
+
+
+def _section(body: dict[str, Any], name: str, display: str) -> dict[str, dict[str, Any]]:
+    section = body.get(name) or {}
+    if not isinstance(section, dict) or not all(isinstance(v, dict) for v in section.values()):
+        raise ConfigError(f"'{name}' must be a mapping of mappings", path=display)
+    return section
+
+
+def static_value(expr: Any, variables: dict[str, str]) -> str | None:
+    """Evaluate a Ref/Sub/Join expression from known variables; None where it cannot be known."""
+    if isinstance(expr, str):
+        return expr
+    if not isinstance(expr, dict) or len(expr) != 1:
+        return None
+    (fn, arg), = expr.items()
+    if fn == "Ref" and isinstance(arg, str):
+        return variables.get(arg)
+    if fn == "Fn::Sub":
+        text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1])
+        local = dict(variables)
+        local.update({k: static_value(v, variables) for k, v in extra.items()})
+        names = _SUB_VAR.findall(text)
+        if any(local.get(n) is None for n in names):
+            return None
+        return _SUB_VAR.sub(lambda m: local[m.group(1)], text)
+    if fn == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
+        parts = [static_value(p, variables) for p in arg[1]]
+        return None if None in parts else str(arg[0]).join(parts)  # type: ignore[arg-type]
+    return None

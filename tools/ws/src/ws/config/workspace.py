@@ -1,0 +1,227 @@
+"""Load and validate workspace.yaml and every stacks/<name>/stack.yaml."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ws.config import fields as schema
+from ws.config import refs
+from ws.config.fields import Field
+from ws.config.templates import Template, load_template
+from ws.config.yamlfile import Mapping, check_inside, load
+from ws.errors import ConfigError
+
+WORKSPACE_FILE = "workspace.yaml"
+STACK_FILE = "stack.yaml"
+NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+NAME_HINT = "use lower-case letters, digits and '-', starting with a letter (at most 40)"
+
+_WORKSPACE_FIELDS = {
+    "name": Field(str, required=True),
+    "description": Field(str, default=""),
+    "stacks": Field(list, default=["stacks/*"]),
+    "shared": Field(list, default=[]),
+    "defaults": Field(dict, default={}),
+}
+_DEFAULTS_FIELDS = {"region": Field(str, default="us-east-1"), "concurrency": Field(int, default=4),
+                    "lock_ttl": Field(int, default=60)}
+_STACK_FIELDS = {
+    "description": Field(str, default=""),
+    "template": Field(str, default="template.yaml"),
+    "depends_on": Field(list, default=[]),
+    "mock": Field(bool, default=False),
+    "parameters": Field(dict, default={}),
+    "tags": Field(dict, default={}),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Stack:
+    """One stack folder: its settings and its parsed template."""
+
+    name: str
+    rel_dir: str
+    config_file: str
+    description: str
+    depends_on: tuple[str, ...]
+    mock: bool
+    parameters: dict[str, str]
+    tags: dict[str, str]
+    template: Template
+    lines: Mapping
+
+    def line_of(self, key: str) -> int | None:
+        return self.lines.line_of(key)
+
+
+@dataclass(frozen=True, eq=False)
+class Workspace:
+    """A validated workspace: root folder, settings and stacks by name."""
+
+    root: Path
+    name: str
+    stacks: dict[str, Stack]
+    shared: tuple[str, ...]
+    region: str
+    concurrency: int
+    lock_ttl: int = 60  # seconds a dead run's lock outlives it
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".ws"
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding workspace.yaml."""
+    for folder in (start, *start.parents):
+        if (folder / WORKSPACE_FILE).is_file():
+            return folder
+    raise ConfigError(f"no {WORKSPACE_FILE} in {start} or any folder above it",
+                      "run ws inside a workspace or pass --workspace PATH")
+
+
+def load_workspace(root: Path) -> Workspace:
+    """Read the workspace at `root`; any mistake is a ConfigError naming the file and line."""
+    root = root.resolve()
+    data = load(root / WORKSPACE_FILE, WORKSPACE_FILE)
+    top = schema.check(data, _WORKSPACE_FIELDS, WORKSPACE_FILE, "workspace.yaml")
+    if not NAME.match(top["name"]):
+        raise ConfigError(f"workspace name {top['name']!r} is not valid", NAME_HINT,
+                          path=WORKSPACE_FILE, line=schema.line_of(data, "name"))
+    defaults = schema.check(top["defaults"], _DEFAULTS_FIELDS, WORKSPACE_FILE, "'defaults'")
+    for key, least in (("concurrency", 1), ("lock_ttl", 5)):
+        if defaults[key] < least:
+            raise ConfigError(f"{key!r} must be at least {least}", path=WORKSPACE_FILE,
+                              line=schema.line_of(top["defaults"], key))
+    globs = _strings(top["stacks"], data, "stacks")
+    stacks = _load_stacks(root, globs)
+    for stack in stacks.values():
+        _check_stack(stack, stacks)
+    shared = tuple(_strings(top["shared"], data, "shared"))
+    for rel in shared:
+        check_inside(root / rel, root, f"{WORKSPACE_FILE}: shared path {rel!r}")
+    return Workspace(root=root, name=top["name"], stacks=stacks, shared=shared,
+                     region=defaults["region"], concurrency=defaults["concurrency"],
+                     lock_ttl=defaults["lock_ttl"])
+
+
+def _strings(items: list, data: Mapping, key: str) -> list[str]:
+    for item in items:
+        schema.expect(item, str, WORKSPACE_FILE, schema.line_of(data, key), f"each of {key!r}")
+    return items
+
+
+def _load_stacks(root: Path, globs: list[str]) -> dict[str, Stack]:
+    stacks: dict[str, Stack] = {}
+    for pattern in globs:
+        for folder in sorted(root.glob(pattern)):
+            if not folder.is_dir() or folder.name.startswith("."):
+                continue
+            stack = _load_stack(root, folder)
+            if stack.name in stacks:
+                raise ConfigError(f"duplicate stack name {stack.name!r}, also defined by "
+                                  f"{stacks[stack.name].config_file}", path=stack.config_file)
+            stacks[stack.name] = stack
+    if not stacks:
+        raise ConfigError(f"no stacks found (looked in {', '.join(globs)})",
+                          "add stacks/<name>/stack.yaml or fix 'stacks' globs",
+                          path=WORKSPACE_FILE)
+    return stacks
+
+
+def _load_stack(root: Path, folder: Path) -> Stack:
+    rel = folder.relative_to(root).as_posix()
+    display = f"{rel}/{STACK_FILE}"
+    check_inside(folder, root, rel)
+    if (folder / STACK_FILE).exists():
+        check_inside(folder / STACK_FILE, root, display)
+    if not (folder / STACK_FILE).is_file():
+        raise ConfigError(f"stack folder {rel} has no {STACK_FILE}",
+                          "add one, or move the folder out of the 'stacks' globs", path=rel)
+    data = load(folder / STACK_FILE, display)
+    spec = schema.check(data, _STACK_FIELDS, display, STACK_FILE)
+    if not NAME.match(folder.name) or folder.name == refs.BUILTIN:
+        raise ConfigError(f"stack name {folder.name!r} is not valid", NAME_HINT
+                          + f"; {refs.BUILTIN!r} is reserved", path=display)
+    template = _template_of(folder, rel, spec["template"], data, display)
+    for item in spec["depends_on"]:
+        schema.expect(item, str, display, schema.line_of(data, "depends_on"), "each of 'depends_on'")
+    line = schema.line_of(data, "parameters")
+    return Stack(name=folder.name, rel_dir=rel, config_file=display,
+                 description=spec["description"], depends_on=tuple(spec["depends_on"]),
+                 mock=spec["mock"],
+                 parameters=schema.string_map(spec["parameters"], display, line, "'parameters'"),
+                 tags=schema.string_map(spec["tags"], display, schema.line_of(data, "tags"), "'tags'"),
+                 template=template, lines=data if isinstance(data, Mapping) else Mapping())
+
+
+def _template_of(folder: Path, rel: str, name: str, data: object, display: str) -> Template:
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder.resolve()):
+        raise ConfigError(f"template {name!r} is outside the stack folder", path=display,
+                          line=schema.line_of(data, "template"))
+    if not path.is_file():
+        raise ConfigError(f"template {rel}/{name} does not exist",
+                          f"create it or set 'template:' in {STACK_FILE}", path=display,
+                          line=schema.line_of(data, "template"))
+    return load_template(path, f"{rel}/{name}")
+
+
+def _check_stack(stack: Stack, stacks: dict[str, Stack]) -> None:
+    """Cross-stack checks: dependencies exist, parameters exist, references resolve."""
+    for dep in stack.depends_on:
+        if dep not in stacks:
+            raise ConfigError(f"depends_on names unknown stack {dep!r}",
+                              f"known stacks: {', '.join(sorted(stacks))}",
+                              path=stack.config_file, line=stack.line_of("depends_on"))
+    params_line = stack.lines.get("parameters")
+    for key, value in stack.parameters.items():
+        line = schema.line_of(params_line, key)
+        check_parameter(stack, key, value, stacks, stack.config_file, line)
+    missing = [p for p, spec in stack.template.parameters.items()
+               if "Default" not in spec and p not in stack.parameters]
+    if missing:
+        raise ConfigError(f"template parameter(s) {', '.join(missing)} have no Default and no value",
+                          f"set them under 'parameters:' in {STACK_FILE}", path=stack.config_file)
+
+
+def check_parameter(stack: Stack, key: str, value: str, stacks: dict[str, Stack],
+                    path: str, line: int | None) -> None:
+    """A parameter value must name a template parameter and reference only real outputs."""
+    if key not in stack.template.parameters:
+        known = ", ".join(sorted(stack.template.parameters)) or "none"
+        raise ConfigError(f"parameter {key!r} is not declared in {stack.template.display}",
+                          f"declared parameters: {known}", path=path, line=line)
+    try:
+        found = refs.parse(value)
+    except ValueError as exc:
+        raise ConfigError(str(exc), path=path, line=line) from None
+    _check_secret(stack, key, value, path, line)
+    for ref in found:
+        if ref.is_builtin:
+            continue
+        if ref.stack not in stacks:
+            raise ConfigError(f"{ref} references unknown stack {ref.stack!r}", path=path, line=line)
+        if ref.output not in stacks[ref.stack].template.outputs:
+            outputs = ", ".join(sorted(stacks[ref.stack].template.outputs)) or "none"
+            raise ConfigError(f"{ref}: stack {ref.stack!r} declares no output {ref.output!r}",
+                              f"its outputs: {outputs}", path=path, line=line)
+
+
+def is_no_echo(spec: dict) -> bool:
+    return str(spec.get("NoEcho", "false")).lower() == "true"
+
+
+def _check_secret(stack: Stack, key: str, value: str, path: str, line: int | None) -> None:
+    """NoEcho parameters take secret references only, and secret references go to NoEcho."""
+    no_echo = is_no_echo(stack.template.parameters[key])
+    if no_echo and refs.secret_of(value) is None:
+        raise ConfigError(f"parameter {key!r} is NoEcho in {stack.template.display}: its value "
+                          "must not be written in the repository",
+                          "write ${ssm:/parameter/name} or ${secretsmanager:secret-id}; "
+                          "ws reads it at deploy time", path=path, line=line)
+    if not no_echo and refs.secret_of(value) is not None:
+        raise ConfigError(f"parameter {key!r} takes a secret, but {stack.template.display} "
+                          "does not declare it NoEcho", "add 'NoEcho: true' to the parameter",
+                          path=path, line=line)

@@ -1,0 +1,1 @@
+"""Deciding and running: fingerprints, plans, the scheduler, deploy and destroy runs."""

@@ -1,0 +1,35 @@
+"""Per-environment stack durations from earlier runs, to weight the critical path."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from ws.engine.results import RunReport
+
+
+def durations_file(state_dir: Path, env: str) -> Path:
+    return state_dir / "durations" / f"{env}.json"
+
+
+def load_durations(state_dir: Path, env: str) -> dict[str, float]:
+    """Seconds per stack from the last run; an unreadable file is treated as no history."""
+    try:
+        data = json.loads(durations_file(state_dir, env).read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: float(v) for k, v in data.items() if isinstance(v, (int, float)) and v >= 0}
+
+
+def save_durations(state_dir: Path, env: str, report: RunReport) -> None:
+    """Merge this run's measured durations into the history (atomically replaced)."""
+    durations = load_durations(state_dir, env)
+    durations.update({s.stack: round(s.seconds, 3) for s in report.stacks
+                      if s.seconds is not None and s.status == "deployed"})
+    path = durations_file(state_dir, env)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_suffix(f".{os.getpid()}.tmp")
+    scratch.write_text(json.dumps(durations, indent=1, sort_keys=True))
+    scratch.replace(path)

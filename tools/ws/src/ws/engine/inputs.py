@@ -1,0 +1,50 @@
+"""What a stack's parameters resolve to: upstream outputs, shared stacks' outputs, secrets."""
+from __future__ import annotations
+
+from ws.cloud.livestate import outputs_of
+from ws.config import refs
+from ws.config.environment import Environment
+from ws.errors import DeployError, UsageError
+from ws.graph.stackgraph import StackGraph
+
+
+def names_to_read(graph: StackGraph, env: Environment) -> set[str]:
+    """Stack names whose state a run reads: the environment's own and the shared ones."""
+    return {env.stack_name(n) for n in graph.dag} | {s.stack_name for s in graph.shared.values()}
+
+
+def outside_outputs(graph: StackGraph, selected: list[str], env: Environment,
+                    live: dict[str, dict]) -> dict[str, dict[str, str]]:
+    """Outputs of stacks a run uses but does not deploy: upstreams left out of the selection,
+    and shared stacks. They must already exist."""
+    outside = sorted({up for name in selected for up in graph.upstream(name)} - set(selected))
+    outputs = {}
+    for up in outside:
+        stack = live.get(env.stack_name(up))
+        if stack is None:
+            raise UsageError(f"{up} is not deployed in environment {env.name}, "
+                             f"and selected stacks depend on it",
+                             "deploy it first or add it to --stacks")
+        outputs[up] = outputs_of(stack)
+    for name, shared in sorted(graph.shared.items()):
+        stack = live.get(shared.stack_name)
+        if stack is None:
+            raise UsageError(f"{name} is shared from environment {shared.env}, but "
+                             f"{shared.stack_name} is not deployed",
+                             f"deploy it there first: ws deploy --env {shared.env} --stacks {name}")
+        outputs[name] = outputs_of(stack)
+    return outputs
+
+
+def substitute(params: dict[str, str], outputs: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Fill in `${stack.Output}` references from known outputs (secrets stay references)."""
+    return {key: refs.substitute(value, lambda r: _output(outputs, r))
+            for key, value in params.items()}
+
+
+def _output(outputs: dict[str, dict[str, str]], ref: refs.Ref) -> str:
+    try:
+        return outputs[ref.stack][ref.output]
+    except KeyError:
+        raise DeployError(f"{ref}: stack {ref.stack} has no output {ref.output} "
+                          "after its deploy") from None

@@ -1,0 +1,63 @@
+"""What a run did to each stack, as plain data for rendering and JSON reports."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ws.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
+
+# Stack statuses in a report.
+DEPLOYED, UNCHANGED, DELETED, ABSENT = "deployed", "unchanged", "deleted", "absent"
+FAILED, BLOCKED, NOT_RUN, SKIPPED = "failed", "blocked", "not run", "skipped"
+_GOOD = {DEPLOYED, UNCHANGED, DELETED, ABSENT, SKIPPED}
+
+
+@dataclass
+class StackReport:
+    """One stack's line in a run report."""
+
+    stack: str
+    stack_name: str
+    status: str
+    reason: str = ""
+    outputs: dict[str, str] = field(default_factory=dict)
+    started: float | None = None
+    ended: float | None = None
+    waited_for: list[str] = field(default_factory=list)  # stacks this one started after
+
+    @property
+    def seconds(self) -> float | None:
+        return None if self.started is None or self.ended is None else self.ended - self.started
+
+
+@dataclass
+class RunReport:
+    """The result of `ws deploy` or `ws destroy` for one environment."""
+
+    action: str
+    env: str
+    stacks: list[StackReport]
+    started: float
+    ended: float
+    interrupted: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.interrupted and all(s.status in _GOOD for s in self.stacks)
+
+    @property
+    def exit_code(self) -> int:
+        if self.interrupted:
+            return EXIT_INTERRUPTED
+        return EXIT_OK if self.ok else EXIT_FAILED
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["ok"] = self.ok
+        data["exit_code"] = self.exit_code
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RunReport":
+        stacks = [StackReport(**s) for s in data["stacks"]]
+        return cls(data["action"], data["env"], stacks, data["started"], data["ended"],
+                   data.get("interrupted", False))

@@ -1,0 +1,140 @@
+"""The dependency graph of an environment's stacks: explicit, output references, imports."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from ws.config import refs
+from ws.config.environment import Environment, SharedStack
+from ws.config.templates import static_value
+from ws.config.workspace import Workspace
+from ws.errors import ConfigError
+
+
+@dataclass(frozen=True, eq=False)
+class StackGraph:
+    """Stacks of one environment as a DAG (edge upstream -> downstream, attribute `reasons`)."""
+
+    dag: nx.DiGraph
+    params: dict[str, dict[str, str]]
+    skipped: dict[str, str] = field(default_factory=dict)  # mocks left out, and why
+    shared: dict[str, SharedStack] = field(default_factory=dict)  # read from another env
+
+    def order(self) -> list[str]:
+        """A deterministic dependency order."""
+        return list(nx.lexicographical_topological_sort(self.dag))
+
+    def upstream(self, stack: str) -> list[str]:
+        return sorted(self.dag.predecessors(stack))
+
+    def left_out(self) -> dict[str, str]:
+        """Stacks of the workspace this environment does not deploy, with the reason."""
+        shared = {name: f"shared: uses {s.stack_name} from environment {s.env}"
+                  for name, s in self.shared.items()}
+        return dict(sorted({**self.skipped, **shared}.items()))
+
+
+def builtin_values(ws: Workspace, env: Environment) -> dict[str, str]:
+    return {"prefix": env.prefix, "env": env.name, "workspace": ws.name, "region": env.region,
+            "owner": env.owner or ""}
+
+
+def parameter_values(ws: Workspace, env: Environment, stack: str) -> dict[str, str]:
+    """stack.yaml parameters overlaid by the environment's, with ${ws.*} filled in."""
+    builtins = builtin_values(ws, env)
+    merged = {**ws.stacks[stack].parameters, **env.parameters.get(stack, {})}
+    return {key: refs.substitute(value, lambda r: builtins[r.output] if r.is_builtin else str(r))
+            for key, value in merged.items()}
+
+
+def build_graph(ws: Workspace, env: Environment) -> StackGraph:
+    """Build and check the graph; mocks are left out where the environment turns them off."""
+    skipped = {name: "mock: skipped in this environment" for name, s in ws.stacks.items()
+               if s.mock and not env.mocks}
+    active = [name for name in sorted(ws.stacks) if name not in skipped and name not in env.shared]
+    dag = nx.DiGraph()
+    dag.add_nodes_from(active)
+    params = {name: parameter_values(ws, env, name) for name in active}
+    missing: list[str] = []
+    for name in active:
+        _add_explicit(dag, ws, name, {*skipped, *env.shared})
+        _add_references(dag, env, name, params[name], skipped, missing)
+    _add_imports(dag, ws, env, params, skipped, missing)
+    if missing:
+        raise ConfigError(f"{env.file}: values a mock provided are missing with mocks off:\n  "
+                          + "\n  ".join(missing),
+                          f"set them under 'parameters:' in {env.file}")
+    _check_acyclic(dag)
+    return StackGraph(dag=dag, params=params, skipped=skipped, shared=dict(env.shared))
+
+
+def _add_edge(dag: nx.DiGraph, upstream: str, downstream: str, reason: str) -> None:
+    if dag.has_edge(upstream, downstream):
+        dag.edges[upstream, downstream]["reasons"].append(reason)
+    else:
+        dag.add_edge(upstream, downstream, reasons=[reason])
+
+
+def _add_explicit(dag: nx.DiGraph, ws: Workspace, name: str, left_out: set[str]) -> None:
+    for dep in ws.stacks[name].depends_on:
+        # a mock stands in for something that exists where it is off; a shared stack exists
+        if dep not in left_out:
+            _add_edge(dag, dep, name, "depends_on")
+
+
+def _add_references(dag: nx.DiGraph, env: Environment, name: str, params: dict[str, str],
+                    skipped: dict[str, str], missing: list[str]) -> None:
+    for key, value in sorted(params.items()):
+        for ref in refs.parse(value):
+            if ref.stack in env.shared:
+                continue  # its outputs are read from the shared stack when deploying
+            if ref.stack in skipped:
+                missing.append(f"{name}: parameter {key} (was {ref} from mock stack {ref.stack})")
+            else:
+                _add_edge(dag, ref.stack, name, f"parameter {key} uses {ref}")
+
+
+def _static_variables(ws: Workspace, env: Environment, name: str,
+                      params: dict[str, str]) -> dict[str, str]:
+    template = ws.stacks[name].template
+    values = {k: str(v["Default"]) for k, v in template.parameters.items() if "Default" in v}
+    values.update({k: v for k, v in params.items() if not refs.parse(v)})
+    values.update({"AWS::StackName": env.stack_name(name), "AWS::Region": env.region})
+    return values
+
+
+def _add_imports(dag: nx.DiGraph, ws: Workspace, env: Environment,
+                 params: dict[str, dict[str, str]], skipped: dict[str, str],
+                 missing: list[str]) -> None:
+    exporters: dict[str, str] = {}
+    for name in ws.stacks:
+        variables = _static_variables(ws, env, name, parameter_values(ws, env, name))
+        for expr in ws.stacks[name].template.exports().values():
+            export = static_value(expr, variables)
+            if export is not None:
+                exporters[export] = name
+    for name in params:
+        variables = _static_variables(ws, env, name, params[name])
+        for expr in ws.stacks[name].template.imports():
+            source = exporters.get(static_value(expr, variables) or "")
+            if source in skipped:
+                missing.append(f"{name}: Fn::ImportValue of an export of mock stack {source}")
+            elif source in env.shared:
+                raise ConfigError(f"{name} imports an export of {source}, which {env.file} "
+                                  f"shares from environment {env.shared[source].env}",
+                                  f"pass the value as a ${{{source}.Output}} parameter instead, "
+                                  f"or do not share {source}")
+            elif source and source != name:
+                _add_edge(dag, source, name, f"imports {static_value(expr, variables)}")
+
+
+def _check_acyclic(dag: nx.DiGraph) -> None:
+    try:
+        cycle = nx.find_cycle(dag)
+    except nx.NetworkXNoCycle:
+        return
+    path = " -> ".join([edge[0] for edge in cycle] + [cycle[0][0]])
+    raise ConfigError(f"dependency cycle: {path}",
+                      "remove one of these dependencies (depends_on, a ${stack.Output} "
+                      "reference or an Fn::ImportValue)")

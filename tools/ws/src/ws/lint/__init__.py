@@ -1,0 +1,1 @@
+"""Checking templates before anything is sent: cfn-lint and `ws validate`."""

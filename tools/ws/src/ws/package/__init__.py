@@ -1,0 +1,1 @@
+"""Turning a stack's folder into what CloudFormation takes: code, builds, SAM."""

@@ -1,0 +1,92 @@
+"""Turn a stack's template into what the target's CloudFormation accepts."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from ws.cloud.artifacts import Upload, ensure_bucket, s3_uploader
+from ws.cloud.backend import Backend
+from ws.config.workspace import Stack, Workspace
+from ws.errors import ConfigError
+from ws.package.build import SamBuilder
+from ws.package.capabilities import required
+from ws.package.code import CodeFolder, code_folders, package
+from ws.package.sam import translate_sam
+
+MAX_TEMPLATE_BODY = 51_200  # CloudFormation's limit for TemplateBody; larger goes through S3
+
+@dataclass(frozen=True)
+class Prepared:
+    """A stack's template argument and the artifacts to upload before it deploys."""
+
+    template: dict[str, str]  # {"TemplateBody": ...} or {"TemplateURL": ...}
+    uploads: dict[str, bytes]
+    capabilities: tuple[str, ...] = ()
+
+@dataclass(frozen=True)
+class Preparer:
+    """Packages code, expands SAM where the target cannot, and checks resource support.
+
+    Preparing uploads nothing: a stack that turns out unchanged never touches the bucket.
+    """
+
+    backend: Backend
+    root: Path
+    bucket: str
+    build: Callable[[CodeFolder], Path] | None = None
+
+    def prepare(self, stack: Stack) -> Prepared:
+        uploads: dict[str, bytes] = {}
+        template = stack.template
+        folders = code_folders(template.body, self.root / stack.rel_dir, template.display)
+        body = package(template.body, folders, self.bucket, uploads.__setitem__, self.build)
+        if self.backend.translates_sam and template.is_sam:
+            body = translate_sam(body, self.backend.region, template.display)
+        if self.backend.kind == "local":
+            body = _for_local_endpoint(body, template.display)
+        return Prepared(self._template_argument(body, uploads), uploads, required(body))
+
+    def _template_argument(self, body: dict[str, Any], uploads: dict[str, bytes]) -> dict[str, str]:
+        """TemplateBody when it fits, else upload it and pass TemplateURL."""
+        text = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        if len(text.encode()) <= MAX_TEMPLATE_BODY:
+            return {"TemplateBody": text}
+        key = f"templates/{hashlib.sha256(text.encode()).hexdigest()}.json"
+        uploads[key] = text.encode()
+        return {"TemplateURL": self.backend.template_url(self.bucket, key)}
+
+def _for_local_endpoint(body: dict[str, Any], display: str) -> dict[str, Any]:
+    """Make moto create what AWS would, and refuse what it would silently skip."""
+    # Imported here: it loads moto (about a second), which only the local target needs.
+    from ws.local import templatefixes
+    body = templatefixes.prepare(body)
+    missing = templatefixes.unsupported_types(body)
+    if missing:
+        listed = ", ".join(f"{logical} ({kind})" for logical, kind in missing)
+        raise ConfigError(f"the local endpoint cannot create: {listed}",
+                          "remove these resources or deploy this environment to AWS",
+                          path=display)
+    return body
+
+@dataclass(frozen=True)
+class Packaged:
+    """The selected stacks prepared; the bucket is made only when uploading starts."""
+
+    prepared: dict[str, Prepared]
+    s3: Any
+    bucket: str
+    region: str
+
+    def uploader(self) -> Upload:
+        ensure_bucket(self.s3, self.bucket, self.region)
+        return s3_uploader(self.s3, self.bucket)
+
+def package_stacks(ws: Workspace, backend: Backend, names: list[str]) -> Packaged:
+    """Prepare the named stacks for `backend` (code with requirements built by sam, cached)."""
+    bucket = backend.artifact_bucket(ws.name)
+    preparer = Preparer(backend, ws.root, bucket, SamBuilder(ws.state_dir / "build"))
+    return Packaged({name: preparer.prepare(ws.stacks[name]) for name in names},
+                    backend.client("s3"), bucket, backend.region)

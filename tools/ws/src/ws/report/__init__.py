@@ -1,0 +1,1 @@
+"""What a run tells people: the console, CI systems, the HTML timeline."""

@@ -1,0 +1,70 @@
+"""What CI systems read: JUnit XML (a test case per stack), Markdown job summaries, a matrix."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import networkx as nx
+
+from ws.engine.plan import DEPLOY, LATER, PlanItem
+from ws.engine.results import BLOCKED, FAILED, NOT_RUN, SKIPPED, RunReport
+
+_ICONS = {"deployed": "✅", "unchanged": "➖", "deleted": "🗑️", "absent": "➖", FAILED: "❌",
+          BLOCKED: "⛔", NOT_RUN: "⏸️", SKIPPED: "⏭️"}
+
+
+def junit(report: RunReport) -> str:
+    """One <testcase> per stack: failed -> <failure>, blocked/not run/skipped -> <skipped>."""
+    failures = sum(s.status == FAILED for s in report.stacks)
+    skipped = sum(s.status in (BLOCKED, NOT_RUN, SKIPPED) for s in report.stacks)
+    suite = ET.Element("testsuite", name=f"ws {report.action} --env {report.env}",
+                       tests=str(len(report.stacks)), failures=str(failures), errors="0",
+                       skipped=str(skipped), time=f"{report.ended - report.started:.3f}")
+    for stack in report.stacks:
+        case = ET.SubElement(suite, "testcase", classname=f"ws.{report.env}", name=stack.stack,
+                             time=f"{stack.seconds or 0:.3f}")
+        if stack.status == FAILED:
+            ET.SubElement(case, "failure", message=stack.reason or "failed").text = stack.reason
+        elif stack.status in (BLOCKED, NOT_RUN, SKIPPED):
+            ET.SubElement(case, "skipped", message=f"{stack.status}: {stack.reason}".rstrip(": "))
+        else:
+            ET.SubElement(case, "system-out").text = f"{stack.stack_name}: {stack.status}"
+    ET.indent(suite)
+    return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def markdown_report(report: RunReport) -> str:
+    """The run as a Markdown table, for a CI job summary."""
+    verdict = "succeeded" if report.ok else ("interrupted" if report.interrupted else "failed")
+    lines = [f"### ws {report.action} --env {report.env}: {verdict} "
+             f"({report.ended - report.started:.1f}s)", "",
+             "| stack | status | time | detail |", "|---|---|---|---|"]
+    for stack in report.stacks:
+        seconds = f"{stack.seconds:.1f}s" if stack.seconds is not None else ""
+        lines.append(f"| {stack.stack} | {_ICONS.get(stack.status, '')} {stack.status} | "
+                     f"{seconds} | {_cell(stack.reason)} |")
+    return "\n".join(lines) + "\n"
+
+
+def markdown_plan(env: str, items: list[PlanItem]) -> str:
+    lines = [f"### ws plan --env {env}: {sum(i.action == DEPLOY for i in items)} to deploy", "",
+             "| stack | action | reason |", "|---|---|---|"]
+    lines += [f"| {i.stack} | {i.action} | {_cell(i.reason)} |" for i in items]
+    return "\n".join(lines) + "\n"
+
+
+def matrix(dag: nx.DiGraph, items: list[PlanItem]) -> dict[str, list[dict[str, str]]]:
+    """Stacks to deploy, grouped so that no edge joins two groups: one CI job per group.
+
+    A GitHub Actions matrix: `{"include": [{"group": "auth+api", "stacks": "auth,api"}]}`.
+    """
+    chosen = [i.stack for i in items if i.action in (DEPLOY, LATER) and i.stack in dag]
+    order = {name: n for n, name in enumerate(nx.lexicographical_topological_sort(dag))}
+    groups = [sorted(c, key=order.get) for c in
+              nx.weakly_connected_components(dag.subgraph(chosen))]
+    groups.sort(key=lambda g: order[g[0]])
+    return {"include": [{"group": "+".join(g) if len(g) <= 3 else f"{g[0]}+{len(g) - 1}",
+                         "stacks": ",".join(g)} for g in groups]}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,225 @@
+"""An in-process fake of CloudFormation and S3 with per-stack latency and failure injection.
+
+Used by tests and benchmarks to exercise deploy and scheduling with no endpoint at all.
+Operations are synchronous, like the local endpoint: a create or update returns after the
+stack's latency, with the stack in its final state.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from botocore.exceptions import ClientError
+
+from ws.cloud.backend import Backend
+from ws.package.capabilities import required
+from ws.testing.fakechangesets import FakeChangeSets
+
+
+def _error(code: str, message: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": message}}, "Fake")
+
+
+@dataclass
+class FakeCloud:
+    """Shared state of the fake cloud; `latency`/`fail`/`explode` are keyed by stack name."""
+
+    latency: dict[str, float] = field(default_factory=dict)
+    default_latency: float = 0.0
+    fail: set[str] = field(default_factory=set)  # create/update ends in *_ROLLBACK_COMPLETE
+    explode: set[str] = field(default_factory=set)  # the API call itself raises
+    sleep: Callable[[float], None] = time.sleep
+    stacks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    deleted: dict[str, dict[str, Any]] = field(default_factory=dict)
+    objects: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    parameters: dict[str, str] = field(default_factory=dict)  # SSM parameters, by name
+    change_sets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    replacements: dict[str, str] = field(default_factory=dict)  # logical id -> Replacement
+    calls: Counter = field(default_factory=Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    ids: Any = field(default_factory=itertools.count)
+
+    def backend(self, region: str = "us-east-1") -> Backend:
+        return Backend("fake", region, "000000000000", self.client)
+
+    def client(self, service: str) -> Any:
+        fake = {"cloudformation": FakeCloudFormation, "s3": FakeS3, "ssm": FakeSSM}.get(service)
+        return fake(self) if fake else None  # no fake of it: callers treat it as unknown
+
+
+class FakeS3:
+    """Just enough S3 for artifact uploads."""
+
+    class exceptions:  # noqa: N801 - mirrors boto3's client.exceptions
+        ClientError = ClientError
+
+    def __init__(self, cloud: FakeCloud) -> None:
+        self.cloud = cloud
+
+    def head_bucket(self, Bucket: str) -> dict:
+        return {}
+
+    def create_bucket(self, Bucket: str, **_: Any) -> dict:
+        return {}
+
+    def head_object(self, Bucket: str, Key: str) -> dict:
+        if (Bucket, Key) not in self.cloud.objects:
+            raise _error("404", "Not Found")
+        return {}
+
+    def put_object(self, Bucket: str, Key: str, Body: bytes) -> dict:
+        self.cloud.objects[(Bucket, Key)] = Body
+        return {}
+
+
+class FakeSSM:
+    """get_parameter over `cloud.parameters`; a missing name is ParameterNotFound."""
+
+    def __init__(self, cloud: FakeCloud) -> None:
+        self.cloud = cloud
+
+    def get_parameter(self, Name: str, WithDecryption: bool = False) -> dict:
+        if Name not in self.cloud.parameters:
+            raise _error("ParameterNotFound", f"Parameter {Name} not found.")
+        return {"Parameter": {"Name": Name, "Value": self.cloud.parameters[Name], "Version": 1}}
+
+
+class FakeCloudFormation(FakeChangeSets):
+    """create/update/delete/describe with the status rules of real CloudFormation."""
+
+    def __init__(self, cloud: FakeCloud) -> None:
+        self.cloud = cloud
+
+    def _count(self, action: str) -> None:
+        with self.cloud.lock:
+            self.cloud.calls[action] += 1
+
+    def describe_stacks(self, StackName: str | None = None) -> dict:
+        self._count("DescribeStacks")
+        with self.cloud.lock:
+            if StackName is None:
+                return {"Stacks": [dict(s) for s in self.cloud.stacks.values()]}
+            for stack in self.cloud.stacks.values():
+                if StackName in (stack["StackName"], stack["StackId"]):
+                    return {"Stacks": [dict(stack)]}
+            if StackName in self.cloud.deleted:  # like AWS: a deleted stack is found by id
+                return {"Stacks": [dict(self.cloud.deleted[StackName])]}
+        raise _error("ValidationError", f"Stack with id {StackName} does not exist")
+
+    def get_paginator(self, operation: str) -> Any:
+        fake = self
+
+        class Paginator:
+            def paginate(self) -> list[dict]:
+                return [getattr(fake, operation)()]
+        return Paginator()
+
+    def describe_stack_events(self, StackName: str) -> dict:
+        self._count("DescribeStackEvents")
+        stack = self.describe_stacks(StackName)["Stacks"][0]
+        return {"StackEvents": list(reversed(stack["_events"]))}
+
+    def create_stack(self, StackName: str, **args: Any) -> dict:
+        self._count("CreateStack")
+        with self.cloud.lock:
+            if StackName in self.cloud.stacks:
+                raise _error("AlreadyExistsException", f"Stack [{StackName}] already exists")
+            stack_id = f"arn:fake:cloudformation:stack/{StackName}/{next(self.cloud.ids)}"
+            review = args.pop("_review", False)  # made by a CREATE change set
+            self.cloud.stacks[StackName] = {
+                "StackName": StackName, "StackId": stack_id,
+                "StackStatus": "REVIEW_IN_PROGRESS" if review else "CREATE_IN_PROGRESS",
+                "EnableTerminationProtection": bool(args.pop("EnableTerminationProtection", False)),
+                "_events": []}
+        if review:
+            return {"StackId": stack_id}
+        return self._operate(StackName, "CREATE", args)
+
+    def update_stack(self, StackName: str, **args: Any) -> dict:
+        self._count("UpdateStack")
+        self.describe_stacks(StackName)
+        return self._operate(StackName, "UPDATE", args)
+
+    def update_termination_protection(self, StackName: str,
+                                      EnableTerminationProtection: bool) -> dict:
+        self._count("UpdateTerminationProtection")
+        stack = self.describe_stacks(StackName)["Stacks"][0]
+        with self.cloud.lock:
+            self.cloud.stacks[stack["StackName"]]["EnableTerminationProtection"] = \
+                EnableTerminationProtection
+        return {"StackId": stack["StackId"]}
+
+    def delete_stack(self, StackName: str) -> dict:
+        self._count("DeleteStack")
+        with self.cloud.lock:
+            for name, stack in list(self.cloud.stacks.items()):
+                if StackName in (name, stack["StackId"]):
+                    if stack["EnableTerminationProtection"]:
+                        raise _error("ValidationError", f"Stack [{name}] cannot be deleted "
+                                     "while TerminationProtection is enabled")
+                    stack["StackStatus"] = "DELETE_COMPLETE"
+                    self.cloud.deleted[stack["StackId"]] = self.cloud.stacks.pop(name)
+        return {}
+
+    def continue_update_rollback(self, StackName: str) -> dict:
+        self._count("ContinueUpdateRollback")
+        self._set(StackName, "UPDATE_ROLLBACK_COMPLETE", None)
+        return {}
+
+    def _operate(self, name: str, verb: str, args: dict[str, Any]) -> dict:
+        needed = set(required(json.loads(args.get("TemplateBody", "{}"))))
+        if not needed <= set(args.get("Capabilities", [])):  # as CloudFormation refuses
+            raise _error("InsufficientCapabilitiesException",
+                         f"Requires capabilities : [{','.join(sorted(needed))}]")
+        if name in self.cloud.explode:
+            raise _error("InternalFailure", f"injected failure for {name}")
+        self.cloud.sleep(self.cloud.latency.get(name, self.cloud.default_latency))
+        if name in self.cloud.fail:
+            final = "ROLLBACK_COMPLETE" if verb == "CREATE" else "UPDATE_ROLLBACK_COMPLETE"
+            self._set(name, final, f"{verb}_FAILED", "injected resource failure")
+        else:
+            self._set(name, f"{verb}_COMPLETE", None, outputs=_outputs({**args, "StackName": name}))
+            with self.cloud.lock:
+                stack = self.cloud.stacks[name]
+                stack["Tags"] = list(args.get("Tags", []))
+                stack["_template"] = json.loads(args.get("TemplateBody", "{}"))
+                stack["Parameters"] = list(args.get("Parameters", []))
+                stack["Capabilities"] = list(args.get("Capabilities", []))
+        return {"StackId": self.cloud.stacks[name]["StackId"]}
+
+    def _set(self, name: str, status: str, event_status: str | None, reason: str = "",
+             outputs: list | None = None) -> None:
+        with self.cloud.lock:
+            stack = self.cloud.stacks[name]
+            if event_status:
+                stack["_events"].append(_event(stack, "Resource", event_status, reason))
+            stack["_events"].append(_event(stack, name, status, ""))
+            stack["StackStatus"] = status
+            if outputs is not None:
+                stack["Outputs"] = outputs
+
+
+def _event(stack: dict, logical: str, status: str, reason: str) -> dict:
+    event = {"EventId": f"{stack['StackId']}-{len(stack['_events'])}",
+             "LogicalResourceId": logical, "ResourceStatus": status}
+    return {**event, "ResourceStatusReason": reason} if reason else event
+
+
+def _outputs(args: dict[str, Any]) -> list[dict[str, str]]:
+    """Outputs whose Value is a literal or a Ref to a parameter; anything else is named."""
+    body = json.loads(args.get("TemplateBody", "{}"))
+    params = {p["ParameterKey"]: p["ParameterValue"] for p in args.get("Parameters", [])}
+    result = []
+    for key, spec in (body.get("Outputs") or {}).items():
+        value = spec.get("Value")
+        if isinstance(value, dict) and "Ref" in value:
+            value = params.get(value["Ref"], f"{args.get('StackName', '')}.{value['Ref']}")
+        elif not isinstance(value, str):
+            value = f"computed:{key}"
+        result.append({"OutputKey": key, "OutputValue": value})
+    return result
