@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import boto3
 import pytest
-
 from ws.cloud.backend import LOCAL_ENDPOINT_VAR
 from ws.local import endpoint as lifecycle
 

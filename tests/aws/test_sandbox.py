@@ -7,9 +7,8 @@ import os
 import uuid
 
 import pytest
-
 from ws import api
-from ws.engine.run import RunOptions
+from ws.engine.request import RunRequest
 from ws.testing.workspaces import write_tree
 
 
@@ -33,20 +32,20 @@ def sandbox(tmp_path):
                                  "environments/sandbox.yaml": env,
                                  "stacks/db/stack.yaml": {}, "stacks/db/template.yaml": table("id")})
     yield root
-    api.destroy(root, "sandbox", RunOptions(unprotect=True))
+    api.destroy(root, "sandbox", RunRequest(unprotect=True))
 
 
 def test_change_sets_guard_and_cleanup_on_real_aws(sandbox):
-    first = api.deploy(sandbox, "sandbox", RunOptions())
+    first = api.deploy(sandbox, "sandbox", RunRequest())
     assert first.ok and first.stacks[0].status == "deployed"
-    again = api.deploy(sandbox, "sandbox", RunOptions())
+    again = api.deploy(sandbox, "sandbox", RunRequest())
     assert again.stacks[0].status == "unchanged"  # an empty change set, not an error
     (sandbox / "stacks/db/template.yaml").write_text(table("pk"))  # a new key replaces the table
     [planned] = api.diff(sandbox, "sandbox")
     assert planned.data_loss == ["replace Table (AWS::DynamoDB::Table)"]
-    refused = api.deploy(sandbox, "sandbox", RunOptions())
+    refused = api.deploy(sandbox, "sandbox", RunRequest())
     assert refused.stacks[0].status == "failed" and "--allow-replace db.Table" in \
         refused.stacks[0].reason
     assert {d.status for d in api.drift(sandbox, "sandbox")} == {"IN_SYNC"}
     with pytest.raises(Exception, match="termination protection"):
-        api.destroy(sandbox, "sandbox", RunOptions())
+        api.destroy(sandbox, "sandbox", RunRequest())

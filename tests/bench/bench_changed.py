@@ -25,9 +25,11 @@ from ws.cloud.backend import LOCAL_ENDPOINT_VAR, connect
 from ws.config.environment import load_environment
 from ws.config.workspace import load_workspace
 from ws.engine.fingerprint import fingerprint, static_parts
-from ws.engine.plan import plan
-from ws.engine.run import RunOptions, deploy
+from ws.engine.flow import deploy_env as deploy
+from ws.engine.flow import plan_env
+from ws.engine.request import RunRequest
 from ws.graph.selection import Selection
+from ws.graph.stackgraph import build_graph
 from ws.local import endpoint
 from ws.testing.fakecloud import FakeCloud
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
@@ -67,13 +69,13 @@ def selection_figures(count: int) -> None:
         def since():
             ws = load_workspace(root)
             env = load_environment(ws, "local")
-            return Selection(since="main").resolve(ws, env, set)
+            return Selection(since="main").resolve(ws, env, build_graph(ws, env), set)
         chosen, took = timed(since)
         ws = load_workspace(root)
         env = load_environment(ws, "local")
         cloud = FakeCloud()
-        deploy(ws, env, cloud.backend(), RunOptions(concurrency=16))
-        items, plan_took = timed(lambda: plan(ws, env, cloud.client("cloudformation")))
+        deploy(ws, env, cloud.backend(), RunRequest(concurrency=16))
+        items, plan_took = timed(lambda: plan_env(ws, env, cloud.backend()))
         _, fp_took = timed(lambda: [fingerprint(static_parts(ws, env, n), {}, {})
                                     for n in ws.stacks])
         print(f"{count:>5} stacks: --since selection {took:.3f} s ({len(chosen)} affected); "
@@ -101,14 +103,14 @@ def endpoint_figures(count: int) -> None:
             counts: Counter = Counter()
             backend = connect(ws, env)
             backend = dataclasses.replace(backend, make_client=counting(backend.make_client, counts))
-            first, first_took = timed(lambda: deploy(ws, env, backend, RunOptions(concurrency=8)))
+            first, first_took = timed(lambda: deploy(ws, env, backend, RunRequest(concurrency=8)))
             assert first.ok
             counts.clear()
             noop, noop_took = timed(lambda: deploy(ws, env, backend,
-                                                   RunOptions(concurrency=8, changed=True)))
+                                                   RunRequest(concurrency=8, changed=True)))
             noop_counts = dict(counts)
             counts.clear()
-            _, full_took = timed(lambda: deploy(ws, env, backend, RunOptions(concurrency=8)))
+            _, full_took = timed(lambda: deploy(ws, env, backend, RunRequest(concurrency=8)))
             writes = sum(v for k, v in noop_counts.items()
                          if k in ("CreateStack", "UpdateStack", "CreateChangeSet", "ExecuteChangeSet"))
             print(f"local endpoint, {count} stacks: first deploy {first_took:.2f} s; "

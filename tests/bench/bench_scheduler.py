@@ -19,11 +19,11 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import networkx as nx
-
 from ws.config.environment import load_environment
 from ws.config.workspace import load_workspace
 from ws.engine import scheduler
-from ws.engine.run import RunOptions, deploy
+from ws.engine.flow import deploy_env as deploy
+from ws.engine.request import RunRequest
 from ws.testing.fakecloud import FakeCloud
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
@@ -111,7 +111,7 @@ def store_through_deploy(scale: float) -> float:
         env = load_environment(ws, "local")
         cloud = FakeCloud(latency={env.stack_name(n): d * scale for n, d in STORE.items()})
         start = time.perf_counter()
-        report = deploy(ws, env, cloud.backend(), RunOptions(concurrency=8))
+        report = deploy(ws, env, cloud.backend(), RunRequest(concurrency=8))
         took = (time.perf_counter() - start) / scale
     assert report.ok, [(s.stack, s.status, s.reason) for s in report.stacks]
     return took / bound(nx.DiGraph(STORE_EDGES), STORE, 8)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-
 from ws.cli.commands import cli
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
 

@@ -7,7 +7,12 @@ import subprocess
 import sys
 
 from ws.cloud.backend import LOCAL_ENDPOINT_VAR
-from ws.testing.workspaces import broken_template, queue_template, workspace_files, write_tree
+from ws.testing.workspaces import (
+    broken_template,
+    queue_template,
+    workspace_files,
+    write_tree,
+)
 
 
 def ws(root, *args, url):

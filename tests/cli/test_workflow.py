@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from ws.cli import commands as cli
 
 WORKFLOW = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "store.yml"

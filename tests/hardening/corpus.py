@@ -167,7 +167,6 @@ CASES = [
 def check(case: Case, root: Path, cfn: Any) -> list[str]:
     """What is wrong with how ws handled `case` (empty: a clear error, nothing deployed)."""
     from click.testing import CliRunner
-
     from ws.cli import commands as cli
     result = CliRunner().invoke(cli.cli, ["-w", str(case.build(root)), *case.args])
     output = result.output

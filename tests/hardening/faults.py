@@ -14,12 +14,11 @@ from typing import Any, Callable
 
 import boto3
 from botocore.awsrequest import AWSResponse
-
 from ws import api
 from ws.cloud import backend
 from ws.cloud.backend import LOCAL_ENDPOINT_VAR
 from ws.cloud.stackops import GOOD
-from ws.engine.run import RunOptions
+from ws.engine.request import Observer, RunRequest
 from ws.local import endpoint as lifecycle
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
@@ -79,10 +78,11 @@ def endpoint_dies(root: Path) -> Outcome:
             os.kill(info.pid, signal.SIGKILL)
             killed.append(info.pid)
     try:
-        first = api.deploy(root, "local", RunOptions(concurrency=1, on_finish=kill_after_db))
+        first = api.deploy(root, "local", RunRequest(concurrency=1),
+                           Observer(on_finish=kill_after_db))
         reasons = [s.reason for s in first.stacks if s.status == "failed"]
         clear = all("connect" in r.lower() or "endpoint" in r.lower() for r in reasons)
-        second = api.deploy(root, "local", RunOptions())
+        second = api.deploy(root, "local", RunRequest())
         ok = bool(killed) and not first.ok and clear and second.ok \
             and converged(root, lifecycle.status(state).url)
         return Outcome("local endpoint killed mid-deploy", len(killed), ok,
@@ -163,10 +163,10 @@ def throttled(root: Path, url: str, share: float = 0.3) -> Outcome:
         return None
     undo = _inject(decide)
     try:
-        report = api.deploy(root, "local", RunOptions())
+        report = api.deploy(root, "local", RunRequest())
     finally:
         undo()
-    ok = report.ok or api.deploy(root, "local", RunOptions()).ok
+    ok = report.ok or api.deploy(root, "local", RunRequest()).ok
     return Outcome("30% of CloudFormation calls throttled", counts["throttled"],
                    ok and converged(root, url),
                    f"{counts['throttled']} of {counts['calls']} calls throttled; "
@@ -187,7 +187,7 @@ def credentials_expire(root: Path, url: str, after: int = 12) -> Outcome:
         return None
     undo = _inject(decide)
     try:
-        first = api.deploy(root, "local", RunOptions(concurrency=1))
+        first = api.deploy(root, "local", RunRequest(concurrency=1))
     except Exception as exc:  # before any stack: the batched describe itself was refused
         first, early = None, str(exc)
     else:
@@ -196,7 +196,7 @@ def credentials_expire(root: Path, url: str, after: int = 12) -> Outcome:
         undo()
     reasons = [s.reason for s in first.stacks if s.status == "failed"] if first else [early]
     clear = bool(reasons) and all("expired" in r for r in reasons)
-    second = api.deploy(root, "local", RunOptions())
+    second = api.deploy(root, "local", RunRequest())
     return Outcome("credentials expire mid-run", 1, clear and second.ok and converged(root, url),
                    f"failed stacks' reasons clear: {clear}")
 
@@ -204,13 +204,13 @@ def credentials_expire(root: Path, url: str, after: int = 12) -> Outcome:
 def cache_corrupted(root: Path, url: str) -> Outcome:
     """ws's disk state (.ws/) is garbage: the deployed stacks stay the truth."""
     workspace(root)
-    first = api.deploy(root, "local", RunOptions())
+    first = api.deploy(root, "local", RunRequest())
     state = root / ".ws"
     (state / "durations").mkdir(parents=True, exist_ok=True)
     (state / "durations" / "local.json").write_bytes(b"\x00\xffnot json")
     (state / "build").mkdir(exist_ok=True)
     (state / "build" / "deadbeef.done").write_bytes(b"\xff garbage")
-    again = api.deploy(root, "local", RunOptions(changed=True))
+    again = api.deploy(root, "local", RunRequest(changed=True))
     unchanged = all(s.status == "unchanged" for s in again.stacks)
     return Outcome("disk cache corrupted", 2, first.ok and again.ok and unchanged
                    and converged(root, url), f"re-run left every stack unchanged: {unchanged}")

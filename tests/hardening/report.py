@@ -12,7 +12,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 import boto3  # noqa: E402
 import faults  # noqa: E402
 from corpus import CASES, check  # noqa: E402
-
 from ws.cloud.backend import LOCAL_ENDPOINT_VAR  # noqa: E402
 from ws.local import endpoint as lifecycle  # noqa: E402
 

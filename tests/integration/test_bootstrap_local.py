@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-
 from ws.cli import commands as cli
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
 

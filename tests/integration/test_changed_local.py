@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from ws import api
-from ws.engine.run import RunOptions
+from ws.engine.request import RunRequest
 from ws.graph.selection import Selection
 from ws.testing.workspaces import (
     SAM_FUNCTION,
@@ -26,7 +25,7 @@ def root(tmp_path, endpoint):
 
 
 def changed(root):
-    report = api.deploy(root, "local", RunOptions(changed=True))
+    report = api.deploy(root, "local", RunRequest(changed=True))
     assert report.ok, [(s.stack, s.reason) for s in report.stacks]
     return {s.stack: s.status for s in report.stacks}
 
@@ -36,7 +35,7 @@ def test_only_changed_stacks_deploy(root, aws):
     assert changed(root) == dict.fromkeys(["base", "leaf", "other"], "unchanged")
 
     (root / "stacks/leaf/src/fn/handler.py").write_text("def handler(event, context):\n    return 2\n")
-    plan = {i.stack: i.reason for i in api.plan(root, "local", Selection())}
+    plan = {i.stack: i.reason for i in api.plan(root, "local", Selection()).items}
     assert plan == {"base": "unchanged", "leaf": "code changed", "other": "unchanged"}
     assert changed(root) == {"base": "unchanged", "leaf": "deployed", "other": "unchanged"}
 
@@ -51,9 +50,9 @@ def test_only_changed_stacks_deploy(root, aws):
 def test_failed_stack_is_retried_by_changed(root, aws):
     original = (root / "stacks/other/template.yaml").read_text()
     write_tree(root, {"stacks/other/template.yaml": broken_template(parameters=("Up",))})
-    report = api.deploy(root, "local", RunOptions(changed=True))
+    report = api.deploy(root, "local", RunRequest(changed=True))
     assert {s.stack: s.status for s in report.stacks}["other"] == "failed"
     write_tree(root, {"stacks/other/template.yaml": original})
-    plan = {i.stack: (i.action, i.reason) for i in api.plan(root, "local", Selection())}
+    plan = {i.stack: (i.action, i.reason) for i in api.plan(root, "local", Selection()).items}
     assert plan["other"] == ("deploy", "last deploy did not succeed (CREATE_IN_PROGRESS)")
     assert changed(root)["other"] == "deployed"

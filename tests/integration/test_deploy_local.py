@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import pytest
-
 from ws import api
-from ws.engine.run import RunOptions
-from ws.testing.workspaces import broken_template, queue_template, workspace_files, write_tree
+from ws.engine.request import Observer, RunRequest
+from ws.testing.workspaces import (
+    broken_template,
+    queue_template,
+    workspace_files,
+    write_tree,
+)
 
 DB = queue_template({"QueueUrl": {"Ref": "Queue"},
                      "QueueArn": {"Value": {"Fn::GetAtt": ["Queue", "Arn"]}}})
@@ -22,12 +26,12 @@ def workspace(tmp_path, endpoint):
 
 def events():
     seen = []
-    return seen, RunOptions(on_event=lambda stack, message: seen.append((stack, message)))
+    return seen, Observer(on_event=lambda stack, message: seen.append((stack, message)))
 
 
 def test_deploy_passes_outputs_and_destroy_removes_everything(workspace, aws):
-    seen, opts = events()
-    report = api.deploy(workspace, "local", opts)
+    seen, observer = events()
+    report = api.deploy(workspace, "local", RunRequest(), observer)
     assert report.ok and report.exit_code == 0
     by_name = {s.stack: s for s in report.stacks}
     assert {s: r.status for s, r in by_name.items()} == {
@@ -42,12 +46,12 @@ def test_deploy_passes_outputs_and_destroy_removes_everything(workspace, aws):
     tags = aws("cloudformation").describe_stacks(StackName="demo-local-app")["Stacks"][0]["Tags"]
     assert {"Key": "ws:stack", "Value": "app"} in tags
 
-    again = api.deploy(workspace, "local", RunOptions())
+    again = api.deploy(workspace, "local", RunRequest())
     assert again.ok and {s.stack: s.outputs for s in again.stacks} == \
         {s.stack: s.outputs for s in report.stacks}
     assert api.outputs(workspace, "local")["app"]["Upstream"] == db_url
 
-    gone = api.destroy(workspace, "local", RunOptions())
+    gone = api.destroy(workspace, "local", RunRequest())
     assert gone.ok and {s.status for s in gone.stacks} == {"deleted"}
     assert aws("sqs").list_queues().get("QueueUrls", []) == []
     assert api.outputs(workspace, "local") == {"db": None, "app": None, "lone": None}
@@ -55,7 +59,7 @@ def test_deploy_passes_outputs_and_destroy_removes_everything(workspace, aws):
 
 def test_failed_stack_blocks_dependents_and_a_fixed_rerun_recovers(workspace, aws):
     write_tree(workspace, {"stacks/db/template.yaml": BROKEN})
-    report = api.deploy(workspace, "local", RunOptions())
+    report = api.deploy(workspace, "local", RunRequest())
     status = {s.stack: (s.status, s.reason) for s in report.stacks}
     assert report.exit_code == 1
     assert status["db"][0] == "failed" and "bucket does not exist" in status["db"][1]
@@ -66,8 +70,8 @@ def test_failed_stack_blocks_dependents_and_a_fixed_rerun_recovers(workspace, aw
         == "CREATE_IN_PROGRESS"  # what the endpoint leaves after a failed create
 
     write_tree(workspace, {"stacks/db/template.yaml": DB})
-    seen, opts = events()
-    fixed = api.deploy(workspace, "local", opts)
+    seen, observer = events()
+    fixed = api.deploy(workspace, "local", RunRequest(), observer)
     assert fixed.ok, [(s.stack, s.status, s.reason) for s in fixed.stacks]
     assert any(s == "db" and m.startswith("recreating") for s, m in seen)
     assert cfn.describe_stacks(StackName="demo-local-db")["Stacks"][0]["StackStatus"] \
@@ -77,13 +81,13 @@ def test_failed_stack_blocks_dependents_and_a_fixed_rerun_recovers(workspace, aw
 def test_stacks_option_uses_outputs_of_deployed_upstreams(workspace):
     from ws.errors import UsageError
     with pytest.raises(UsageError, match=r"not deployed or not up to date: db \(not deployed\)"):
-        api.deploy(workspace, "local", RunOptions(stacks=("app",)))
-    assert api.deploy(workspace, "local", RunOptions(stacks=("db",))).ok
-    report = api.deploy(workspace, "local", RunOptions(stacks=("app",)))
+        api.deploy(workspace, "local", RunRequest.of(("app",)))
+    assert api.deploy(workspace, "local", RunRequest.of(("db",))).ok
+    report = api.deploy(workspace, "local", RunRequest.of(("app",)))
     assert [s.stack for s in report.stacks] == ["app"] and report.ok
     # a group deploy builds on what is deployed: an out-of-date upstream stops it first
     changed = queue_template({"QueueUrl": {"Ref": "Queue"}}, resources={"Queue": {
         "Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 5}}})
     (workspace / "stacks/db/template.yaml").write_text(changed)
     with pytest.raises(UsageError, match=r"db \(template changed\)"):
-        api.deploy(workspace, "local", RunOptions(stacks=("app",)))
+        api.deploy(workspace, "local", RunRequest.of(("app",)))

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-
 from ws import api
 from ws.cli import commands as cli
-from ws.engine.run import RunOptions
+from ws.engine.request import RunRequest
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 DB = queue_template({"QueueUrl": {"Ref": "Queue"}})
@@ -24,7 +23,7 @@ def test_diff_shows_changes_and_leaves_nothing_behind(tmp_path, endpoint, aws):
     assert first["app"].state == "after upstream" and "db" in first["app"].note
     assert aws("cloudformation").describe_stacks()["Stacks"] == []  # the review stack is gone
 
-    assert api.deploy(root, "local", RunOptions()).ok
+    assert api.deploy(root, "local", RunRequest()).ok
     assert {d.stack: d.state for d in api.diff(root, "local")} == {
         "db": "no changes", "app": "no changes"}
 
@@ -46,7 +45,7 @@ def test_diff_shows_changes_and_leaves_nothing_behind(tmp_path, endpoint, aws):
 
 def test_drift_on_the_local_endpoint_says_it_cannot(tmp_path, endpoint):
     root = write_tree(tmp_path, workspace_files(db=(DB, {})))
-    assert api.deploy(root, "local", RunOptions()).ok
+    assert api.deploy(root, "local", RunRequest()).ok
     result = CliRunner().invoke(cli.cli, ["-w", str(root), "drift", "--env", "local"])
     assert result.exit_code == 1 and "no drift detection" in result.output
     assert "Traceback" not in result.output

@@ -9,12 +9,12 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-
 from ws import api
 from ws.cli import commands as cli
 from ws.cli import run as clirun
 from ws.cloud.secrets import MASK
-from ws.engine.run import RunOptions
+from ws.engine.request import RunRequest
+from ws.graph.selection import Selection
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 DB = queue_template({"QueueUrl": {"Ref": "Queue"}})
@@ -66,7 +66,7 @@ def test_two_developers_deploy_at_once_and_destroy_only_their_own(workspace, aws
     assert problems == []
     assert {(e.env, e.owner, e.stacks) for e in listed} == {("dev", "ann-lee", 3), ("dev", "bob", 3)}
 
-    assert api.destroy(workspace, "dev", RunOptions(), owner="ann-lee").ok
+    assert api.destroy(workspace, "dev", RunRequest(), owner="ann-lee").ok
     left = stacks_of(aws)
     assert not [n for n in left if "ann-lee" in n]
     assert {f"demo-dev-bob-{s}" for s in ("db", "pay", "app")} <= set(left)
@@ -76,11 +76,11 @@ def test_two_developers_deploy_at_once_and_destroy_only_their_own(workspace, aws
 
 def test_shared_stack_is_read_never_modified_and_never_destroyed(workspace, aws):
     with pytest.raises(Exception, match="shared from environment team, but demo-team-db is not"):
-        api.deploy(workspace, "mine", RunOptions(), owner="ann")
+        api.deploy(workspace, "mine", RunRequest(), owner="ann")
     assert stacks_of(aws) == {}  # nothing half-deployed
-    assert api.deploy(workspace, "team", RunOptions()).ok
+    assert api.deploy(workspace, "team", RunRequest()).ok
     before = stacks_of(aws)["demo-team-db"]
-    report = api.deploy(workspace, "mine", RunOptions(), owner="ann")
+    report = api.deploy(workspace, "mine", RunRequest(), owner="ann")
     assert report.ok
     by_stack = {s.stack: s for s in report.stacks}
     assert by_stack["db"].status == "skipped" and "demo-team-db" in by_stack["db"].reason
@@ -89,12 +89,12 @@ def test_shared_stack_is_read_never_modified_and_never_destroyed(workspace, aws)
         before["Outputs"][0]["OutputValue"]
     assert live["demo-team-db"].get("LastUpdatedTime") == before.get("LastUpdatedTime")
     assert "demo-mine-ann-db" not in live
-    assert api.destroy(workspace, "mine", RunOptions(), owner="ann").ok
+    assert api.destroy(workspace, "mine", RunRequest(), owner="ann").ok
     assert "demo-team-db" in stacks_of(aws) and "demo-mine-ann-app" not in stacks_of(aws)
 
 
 def test_prod_plan_skips_mocks_and_missing_mock_values_fail_before_anything(workspace, aws):
-    items = {i.stack: i for i in api.plan(workspace, "prod", api.Selection())}
+    items = {i.stack: i for i in api.plan(workspace, "prod", Selection()).items}
     assert items["pay"].action == "skip" and "mock" in items["pay"].reason
     assert items["app"].action == "deploy"
     (workspace / "environments/prod.yaml").write_text(

@@ -11,10 +11,10 @@ import time
 
 import pytest
 from click.testing import CliRunner
-
 from ws import api
 from ws.cli import commands as cli
 from ws.cloud.locks import LockError, LockTable, hold
+from ws.engine.request import RunRequest
 from ws.errors import EXIT_LOCKED
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
@@ -115,9 +115,8 @@ def test_disjoint_groups_deploy_side_by_side(workspace, table, aws):
     """A run holding `lone` does not hold up a group deploy of db and app (a CI fan-out),
     but does hold up a deploy of everything."""
     with hold(table, ["demo/local/lone"], timeout=0, ttl=60):
-        report = api.deploy(workspace, "local", api.RunOptions(stacks=("db", "app"),
-                                                                lock_timeout=0))
+        report = api.deploy(workspace, "local", RunRequest.of(("db", "app"), lock_timeout=0))
         assert report.ok
         with pytest.raises(LockError, match="demo/local/lone is locked"):
-            api.deploy(workspace, "local", api.RunOptions(lock_timeout=0))
+            api.deploy(workspace, "local", RunRequest(lock_timeout=0))
     assert table.holders("demo/local/") == {}

@@ -6,9 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from ws import api
-from ws.engine.run import RunOptions
+from ws.engine.request import RunRequest
 from ws.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +27,7 @@ def store(tmp_path, endpoint):
 
 
 def deployed(store):
-    report = api.deploy(store, "local", RunOptions())
+    report = api.deploy(store, "local", RunRequest())
     assert report.ok, [(s.stack, s.status, s.reason) for s in report.stacks]
     return {s.stack: s.outputs for s in report.stacks}
 
@@ -103,7 +102,7 @@ def test_whole_store_is_real_then_gone(store, aws):
     assert again["auth"]["UserPoolId"] == out["auth"]["UserPoolId"]
     assert again["ui"]["DistributionId"] == out["ui"]["DistributionId"]
 
-    report = api.destroy(store, "local", RunOptions())
+    report = api.destroy(store, "local", RunRequest())
     assert report.ok and {s.status for s in report.stacks} == {"deleted"}
     assert idp.list_user_pools(MaxResults=10)["UserPools"] == []
     assert ddb.list_tables()["TableNames"] == ["ws-locks"]  # ws's own lock table stays
@@ -120,7 +119,7 @@ def test_unsupported_resource_type_is_refused_before_anything_deploys(store, aws
     template.write_text(template.read_text().replace(
         "Resources:\n", "Resources:\n  Search:\n    Type: AWS::OpenSearchService::Domain\n", 1))
     with pytest.raises(ConfigError) as info:
-        api.deploy(store, "local", RunOptions())
+        api.deploy(store, "local", RunRequest())
     assert str(info.value).startswith("stacks/catalog/template.yaml: the local endpoint cannot "
                                       "create: Search (AWS::OpenSearchService::Domain)")
     assert aws("cloudformation").describe_stacks()["Stacks"] == []

@@ -9,7 +9,6 @@ import urllib.request
 
 import boto3
 import pytest
-
 from ws.errors import EndpointError
 from ws.local import endpoint
 
@@ -105,7 +104,6 @@ def test_reset_of_a_missing_endpoint_is_an_endpoint_error():
 
 def test_providers_register_idempotently():
     from moto.cloudformation import parsing
-
     from ws.local import providers
     providers.register()
     providers.register()

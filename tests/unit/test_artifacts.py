@@ -5,7 +5,6 @@ import io
 import zipfile
 
 import pytest
-
 from ws.errors import ConfigError
 from ws.package.build import SamBuilder, content_hash, needs_build
 from ws.package.code import code_folders, package, zip_folder

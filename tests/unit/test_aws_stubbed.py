@@ -8,7 +8,6 @@ import datetime
 import boto3
 import pytest
 from botocore.stub import ANY, Stubber
-
 from ws.cloud.awserrors import credentials_problem
 from ws.cloud.changesets import ChangeSets
 from ws.cloud.stackops import StackOps, StackRequest

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
-
 from ws.config.environment import load_environment
 from ws.config.workspace import load_workspace
-from ws.engine.run import RunOptions, deploy
+from ws.engine.flow import deploy_env as deploy
+from ws.engine.request import RunRequest
 from ws.package.capabilities import AUTO_EXPAND, IAM, NAMED_IAM, required
 from ws.testing.fakecloud import FakeCloud
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
@@ -34,7 +34,7 @@ def test_deploy_passes_exactly_what_each_template_needs(tmp_path):
                             iam=(queue_template(resources={"R": ROLE}), {}))
     ws = load_workspace(write_tree(tmp_path, files))
     cloud = FakeCloud()  # refuses a template whose capabilities are not given, like AWS
-    report = deploy(ws, load_environment(ws, "local"), cloud.backend(), RunOptions())
+    report = deploy(ws, load_environment(ws, "local"), cloud.backend(), RunRequest())
     assert report.ok, [s.reason for s in report.stacks]
     sent = {s["StackName"]: s for s in cloud.stacks.values()}
     assert sent["demo-local-plain"]["Capabilities"] == []

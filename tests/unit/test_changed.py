@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import pytest
-
 from ws.config.environment import load_environment
 from ws.config.workspace import load_workspace
-from ws.engine.plan import plan
-from ws.engine.run import RunOptions, deploy
+from ws.engine.flow import deploy_env as deploy
+from ws.engine.flow import plan_env
+from ws.engine.request import RunRequest
 from ws.testing.fakecloud import FakeCloud
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
@@ -24,14 +24,14 @@ def root(tmp_path):
 
 def run(root, cloud, **opts):
     ws = load_workspace(root)
-    report = deploy(ws, load_environment(ws, "local"), cloud.backend(), RunOptions(**opts))
+    report = deploy(ws, load_environment(ws, "local"), cloud.backend(), RunRequest(**opts))
     return {s.stack: s.status for s in report.stacks}
 
 
 def planned(root, cloud):
     ws = load_workspace(root)
-    return {i.stack: (i.action, i.reason) for i in plan(ws, load_environment(ws, "local"),
-                                                         cloud.client("cloudformation"))}
+    return {i.stack: (i.action, i.reason) for i in plan_env(
+        ws, load_environment(ws, "local"), cloud.backend()).items}
 
 
 def test_nothing_changed_means_no_create_or_update(root):

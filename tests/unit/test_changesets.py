@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from ws.cloud.backend import Backend
 from ws.cloud.changesets import Change, blocked
 from ws.config.environment import load_environment
 from ws.config.workspace import load_workspace
-from ws.engine.run import RunOptions, deploy
+from ws.engine.flow import deploy_env as deploy
+from ws.engine.request import RunRequest
 from ws.testing.fakecloud import FakeCloud
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
@@ -23,12 +23,12 @@ def table(key: str = "id") -> str:
 
 def aws(cloud: FakeCloud) -> Backend:
     """The fake cloud dressed as AWS: ws takes its change-set path."""
-    return Backend("aws", "us-east-1", "000000000000", cloud.client)
+    return cloud.backend(change_sets=True)
 
 
 def run(root, cloud, **options):
     ws = load_workspace(root)
-    return deploy(ws, load_environment(ws, "local"), aws(cloud), RunOptions(**options))
+    return deploy(ws, load_environment(ws, "local"), aws(cloud), RunRequest(**options))
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-
-from ws.cloud.secrets import Secrets
 from ws.config.environment import load_environment
 from ws.config.workspace import load_workspace
-from ws.engine.plan import DEPLOY, LATER, SKIP, PlanItem, plan
-from ws.engine.run import RunOptions, deploy
+from ws.engine.flow import deploy_env as deploy
+from ws.engine.flow import plan_env
+from ws.engine.plan import DEPLOY, LATER, SKIP, PlanItem
+from ws.engine.request import RunRequest
 from ws.report.ci import junit, markdown_plan, markdown_report, matrix
 from ws.testing.fakecloud import FakeCloud
 
@@ -65,8 +65,8 @@ def store_run():
     cloud.fail.add(env.stack_name("catalog"))
     # the fake's outputs name what a Ref would return: here, the mock's SSM parameter
     cloud.parameters[f"{env.stack_name('payments-mock')}.ApiKeyParameter"] = "mock-key"
-    report = deploy(ws, env, cloud.backend(), RunOptions())
-    planned = plan(ws, env, cloud.client("cloudformation"), secrets=Secrets(cloud.client))
+    report = deploy(ws, env, cloud.backend(), RunRequest())
+    planned = list(plan_env(ws, env, cloud.backend()).items)
     return report, planned, ws, env
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from ws.config.environment import load_environment
 from ws.config.naming import OWNER_MAX, STACK_NAME, sanitise_owner
 from ws.config.workspace import load_workspace

@@ -5,7 +5,6 @@ import os
 import shutil
 
 import pytest
-
 from ws.config.environment import load_environment
 from ws.config.workspace import load_workspace
 from ws.engine.fingerprint import fingerprint, static_parts
@@ -40,7 +39,6 @@ def test_stable_across_non_semantic_changes(root, tmp_path):
     assert value(root) == before
     moved = shutil.copytree(root, tmp_path / "elsewhere")  # absolute paths do not count
     assert value(moved) == before
-    assert value(root, tags={"ws:stack": "app", "ws:fingerprint": "old"}) == before
 
 
 @pytest.mark.parametrize("change", ["template", "code", "shared", "parameter", "tags", "env"])

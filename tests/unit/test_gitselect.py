@@ -4,7 +4,6 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-
 from ws.config.environment import load_environment
 from ws.config.workspace import load_workspace
 from ws.errors import UsageError

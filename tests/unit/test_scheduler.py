@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass
 
 import networkx as nx
-
 from ws.engine import scheduler
 from ws.engine.scheduler import BLOCKED, FAILED, NOT_RUN, SUCCEEDED, critical_path, run
 
@@ -62,10 +61,21 @@ def test_a_stack_starts_when_its_own_dependencies_finish_not_its_level():
 
 def test_raised_failure_blocks_only_dependents():
     dag = nx.DiGraph([("a", "b"), ("b", "c"), ("x", "y")])
-    outcomes = run(dag, Recorder(raise_on={"a"}), concurrency=2)
+    outcomes = run(dag, Recorder(raise_on={"a"}), concurrency=2, expected=(RuntimeError,))
     assert statuses(outcomes) == {"a": FAILED, "b": BLOCKED, "c": BLOCKED, "x": SUCCEEDED,
                                   "y": SUCCEEDED}
     assert outcomes["a"].reason == "a broke" and outcomes["c"].reason == "blocked by a"
+    assert outcomes["a"].traceback == ""  # an expected error explains itself
+
+
+def test_an_unexpected_exception_is_a_bug_with_its_traceback():
+    def work(node):
+        return {}["StackStatus"]  # a KeyError: the kind of bug that used to read "'StackStatus'"
+    outcomes = run(nx.DiGraph([("a", "b")]), work, concurrency=1, expected=(RuntimeError,))
+    assert outcomes["a"].status == FAILED and outcomes["b"].status == BLOCKED
+    assert outcomes["a"].reason.startswith("unexpected KeyError: 'StackStatus' (a bug in ws")
+    assert "Traceback (most recent call last)" in outcomes["a"].traceback
+    assert 'return {}["StackStatus"]' in outcomes["a"].traceback
 
 
 def test_returned_failure_is_treated_like_a_raised_one():

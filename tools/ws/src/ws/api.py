@@ -3,31 +3,28 @@ from __future__ import annotations
 
 import json
 import time
-from contextlib import nullcontext
 from pathlib import Path
-from typing import Any, Callable, ContextManager
+from typing import Callable
 
 from ws.cloud import bootstrap as bootstrapping
 from ws.cloud import drift as drifting
-from ws.cloud import locks as locking
-from ws.cloud.backend import Backend, connect
+from ws.cloud.backend import connect
 from ws.cloud.drift import StackDrift
 from ws.cloud.environments import DeployedEnv, list_environments
 from ws.cloud.livestate import deployed_stacks, read_outputs
-from ws.cloud.locks import LockTable, lock_id, stack_keys
-from ws.cloud.secrets import Secrets
+from ws.cloud.locks import LockTable, lock_id
 from ws.cloud.stackops import StackOps, StackResult
 from ws.config.environment import Environment, load_environment
 from ws.config.workspace import Workspace, find_root, load_workspace
 from ws.engine import diff as diffing
+from ws.engine import flow
 from ws.engine import plan as planning
 from ws.engine import prune as pruning
-from ws.engine import run as deploying
 from ws.engine.diff import StackDiff
 from ws.engine.plan import PlanItem
+from ws.engine.request import Clock, Observer, RunRequest
 from ws.engine.results import RunReport
-from ws.engine.run import RunOptions
-from ws.errors import ConfigError, UsageError
+from ws.errors import ConfigError
 from ws.graph.selection import Selection
 from ws.graph.stackgraph import StackGraph, build_graph
 from ws.graph.views import render
@@ -59,49 +56,21 @@ def validate(start: Path, env_name: str, owner: str | None = None) -> Validation
     return validate_workspace(*load(start, env_name, owner))
 
 
-def deploy(start: Path, env_name: str, opts: RunOptions,
-           selection: Selection | None = None, owner: str | None = None) -> RunReport:
+def deploy(start: Path, env_name: str, request: RunRequest = RunRequest(),
+           observer: Observer = Observer(), owner: str | None = None,
+           clock: Clock = Clock()) -> RunReport:
+    """Lock, read, plan, confirm and execute (see ws.engine.flow.deploy_env)."""
     ws, env = load(start, env_name, owner)
     graph = build_graph(ws, env)  # bad input fails before an endpoint starts or AWS is called
-    backend = connect(ws, env)
-    cfn = backend.client("cloudformation")
-    if selection is not None:
-        opts.stacks = selection.resolve(ws, env, lambda: set(deployed_stacks(cfn, None)))
-    with _locked(ws, env, backend, opts, deploying.select(graph, opts.stacks)):
-        if opts.stacks is not None:
-            _check_upstreams(ws, env, cfn, opts.stacks, Secrets(backend.client))
-        return deploying.deploy(ws, env, backend, opts)
+    return flow.deploy_env(ws, env, connect(ws, env), request, observer, clock, graph)
 
 
-def _check_upstreams(ws: Workspace, env: Environment, cfn: Any, stacks: tuple[str, ...],
-                     secrets: Secrets) -> None:
-    """A partial deploy (a CI group, --stacks, --since) builds on what is deployed: every
-    stack it depends on outside the selection must be deployed and up to date."""
-    stale = planning.stale_upstreams(ws, env, cfn, stacks, secrets)
-    if stale:
-        raise UsageError("the selected stacks depend on stacks that are not deployed or not up "
-                         "to date: " + "; ".join(f"{i.stack} ({i.reason})" for i in stale),
-                         "deploy those first (their CI group, or add them to --stacks)")
-
-
-def destroy(start: Path, env_name: str, opts: RunOptions, owner: str | None = None) -> RunReport:
+def destroy(start: Path, env_name: str, request: RunRequest = RunRequest(),
+            observer: Observer = Observer(), owner: str | None = None,
+            clock: Clock = Clock()) -> RunReport:
     ws, env = load(start, env_name, owner)
     graph = build_graph(ws, env)
-    backend = connect(ws, env)
-    with _locked(ws, env, backend, opts, deploying.select(graph, opts.stacks)):
-        return deploying.destroy(ws, env, backend, opts)
-
-
-def _locked(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions,
-            stacks: list[str]) -> ContextManager[None]:
-    """The locks of the stacks a run changes (per owner), in the target's DynamoDB; none on
-    the fake cloud."""
-    if backend.kind == "fake":
-        return nullcontext()
-    return locking.hold(LockTable(backend.client("dynamodb")), stack_keys(ws, env, stacks),
-                        timeout=opts.lock_timeout, ttl=ws.lock_ttl,
-                        on_wait=lambda holder: opts.on_lock_wait(
-                            f"{holder.key or 'a lock'}, held by {holder.describe()}"))
+    return flow.destroy_env(ws, env, connect(ws, env), request, observer, clock, graph)
 
 
 def lock_holders(start: Path, env_name: str,
@@ -124,21 +93,20 @@ def unlock(start: Path, env_name: str, owner: str | None = None) -> list[str]:
     return broken
 
 
-def plan(start: Path, env_name: str, selection: Selection,
-         owner: str | None = None) -> list[PlanItem]:
+def plan(start: Path, env_name: str, selection: Selection = Selection(),
+         owner: str | None = None) -> planning.Plan:
+    """What `ws deploy --changed` would do, from one read of the deployed stacks."""
     ws, env = load(start, env_name, owner)
-    build_graph(ws, env)
-    backend = connect(ws, env)
-    cfn = backend.client("cloudformation")
-    return planning.plan(ws, env, cfn, selection.resolve(ws, env, lambda: set(deployed_stacks(cfn, None))),
-                         Secrets(backend.client))
+    graph = build_graph(ws, env)
+    return flow.plan_env(ws, env, connect(ws, env), selection, graph)
 
 
 def diff(start: Path, env_name: str, stacks: tuple[str, ...] | None = None,
          owner: str | None = None) -> list[StackDiff]:
     ws, env = load(start, env_name, owner)
-    build_graph(ws, env)
-    return diffing.diff(ws, env, connect(ws, env), stacks)
+    graph = build_graph(ws, env)
+    return diffing.diff(ws, env, graph, connect(ws, env), stacks, flow.commit_of(ws),
+                        flow.ws_version())
 
 
 def drift(start: Path, env_name: str, owner: str | None = None,
@@ -157,7 +125,7 @@ def prune(start: Path, env_name: str, items: list[PlanItem],
     ws, env = load(start, env_name, owner)
     backend = connect(ws, env)
     ops = StackOps(backend.client("cloudformation"), synchronous=backend.synchronous)
-    with _locked(ws, env, backend, RunOptions(), [item.stack for item in items]):
+    with flow.locked(ws, env, backend, RunRequest(), Observer(), [i.stack for i in items]):
         return pruning.prune(items, ops, on_event)
 
 
@@ -172,7 +140,7 @@ def deployed_names(start: Path, env_name: str, stacks: tuple[str, ...] | None,
     """Stack names of the environment (or of `stacks`) that exist now."""
     ws, env = load(start, env_name, owner)
     graph = build_graph(ws, env)
-    names = [env.stack_name(n) for n in deploying.select(graph, stacks)]
+    names = [env.stack_name(n) for n in planning.select(graph, stacks)]
     live = deployed_stacks(connect(ws, env).client("cloudformation"), set(names))
     return [n for n in names if n in live]
 

@@ -21,8 +21,9 @@ from ws.cli.options import (
     stacks_option,
 )
 from ws.cli.run import confirm, finish, observed, write_job_summary
-from ws.engine.plan import as_dicts
-from ws.engine.run import RunOptions
+from ws.cli.logs import configure_logging
+from ws.engine.plan import Plan, as_dicts
+from ws.engine.request import RunRequest
 from ws.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, DeployError, WsError
 from ws.graph.selection import Selection
 from ws.graph.views import FORMATS
@@ -51,11 +52,16 @@ class WsGroup(click.Group):
 @click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path),
               help="Workspace folder (default: the nearest folder with workspace.yaml).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option("--verbose", "-v", count=True,
+              help="Log what ws does: -v every AWS call and decision, -vv also botocore's.")
+@click.option("--quiet", "-q", is_flag=True, help="No per-stack lines: the summary and errors.")
 @click.version_option(package_name="ws-stacks")
 @click.pass_context
-def cli(ctx: click.Context, workspace: Path | None, debug: bool) -> None:
+def cli(ctx: click.Context, workspace: Path | None, debug: bool, verbose: int,
+        quiet: bool) -> None:
     """Deploy a monorepo of CloudFormation/SAM stacks as one service."""
-    ctx.obj = Settings(workspace or Path.cwd(), debug)
+    configure_logging(verbose, quiet)
+    ctx.obj = Settings(workspace or Path.cwd(), debug, quiet)
 
 
 @cli.command()
@@ -109,19 +115,20 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
            allow_replace: tuple[str, ...], junit_file: Path | None, lock_timeout: float) -> None:
     """Deploy the environment's stacks in dependency order and print their outputs."""
     console = Console(highlight=False)
-    chosen = Selection(stacks, since, with_dependencies)
+    request = RunRequest(Selection(stacks, since, with_dependencies), changed, concurrency,
+                         fail_fast, frozenset(allow_replace), lock_timeout)
     env = api.environment(settings.start, env_name, owner)
-    if env.protected:
-        console.print(render.plan_table(api.plan(settings.start, env_name, chosen, owner)))
+
+    def ask(plan: Plan) -> None:  # the very plan that runs, shown before it runs
+        console.print(render.plan_table(list(plan.items)))
         confirm(f"deploy to protected environment {env_name}?", yes, "deploying to " + env_name)
-    report = observed(console,
-                       lambda opts: api.deploy(settings.start, env_name, opts, chosen, owner),
-                       RunOptions(concurrency=concurrency, fail_fast=fail_fast, changed=changed,
-                                  lock_timeout=lock_timeout,
-                                  allow_replace=frozenset(allow_replace)))
+    report = observed(console, lambda observer: api.deploy(
+        settings.start, env_name, request, observer, owner), ask if env.protected else None,
+        settings.quiet)
     if prune and report.ok:
         _prune(console, settings, env_name, owner, yes)
-    finish(console, report, report_file, show_outputs=True, junit_file=junit_file)
+    finish(console, report, report_file, show_outputs=True, junit_file=junit_file,
+           debug=settings.debug)
 
 
 def _prune(console: Console, settings: Settings, env_name: str, owner: str | None,
@@ -159,10 +166,12 @@ def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[
         names = api.deployed_names(settings.start, env_name, stacks, owner)
         click.echo(f"would delete from {env_name}: " + (", ".join(names) or "nothing deployed"))
         confirm(f"destroy protected environment {env_name}?", yes, "destroying " + env_name)
-    report = observed(console, lambda opts: api.destroy(settings.start, env_name, opts, owner),
-                       RunOptions(stacks, concurrency, unprotect=unprotect,
-                                  lock_timeout=lock_timeout))
-    finish(console, report, report_file, show_outputs=False, junit_file=junit_file)
+    request = RunRequest(Selection(stacks), concurrency=concurrency, unprotect=unprotect,
+                         lock_timeout=lock_timeout)
+    report = observed(console, lambda observer: api.destroy(
+        settings.start, env_name, request, observer, owner), quiet=settings.quiet)
+    finish(console, report, report_file, show_outputs=False, junit_file=junit_file,
+           debug=settings.debug)
 
 
 @cli.command("plan")
@@ -176,7 +185,8 @@ def plan_command(settings: Settings, env_name: str, owner: str | None,
                  stacks: tuple[str, ...] | None, since: str | None, with_dependencies: bool,
                  fmt: str) -> None:
     """Show what `ws deploy --changed` would do to each stack, and why."""
-    items = api.plan(settings.start, env_name, Selection(stacks, since, with_dependencies), owner)
+    items = list(api.plan(settings.start, env_name, Selection(stacks, since, with_dependencies),
+                          owner).items)
     if fmt == "json":
         click.echo(json.dumps(as_dicts(items), indent=2))
     elif fmt == "matrix":

@@ -37,11 +37,19 @@ class LiveView:
                          transient=False)
 
     def __enter__(self) -> "LiveView":
-        self.live.start()
+        self.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.live.stop()
+        self.stop()
+
+    def start(self) -> None:
+        if not self.live.is_started:
+            self.live.start()
+
+    def stop(self) -> None:
+        if self.live.is_started:
+            self.live.stop()
 
     def on_event(self, stack: str, message: str) -> None:
         with self.lock:

@@ -14,6 +14,7 @@ class Settings:
 
     start: Path
     debug: bool
+    quiet: bool = False
 
 
 def _split(ctx: click.Context, param: click.Parameter,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -12,8 +13,9 @@ import click
 from rich.console import Console
 
 from ws.cli.live import LiveView
+from ws.engine.plan import Plan
+from ws.engine.request import Observer
 from ws.engine.results import RunReport
-from ws.engine.run import RunOptions
 from ws.errors import UsageError
 from ws.report import console as render
 from ws.report.ci import junit, markdown_report
@@ -46,31 +48,44 @@ def interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def observed(console: Console, action: Callable[[RunOptions], RunReport],
-             opts: RunOptions) -> RunReport:
+def observed(console: Console, action: Callable[[Observer], RunReport],
+             confirm_plan: Callable[[Plan], None] | None = None,
+             quiet: bool = False) -> RunReport:
     """Run with a live table on a terminal, or plain `stack | message` lines (CI, pipes);
-    in GitHub Actions each stack's lines are a collapsible group."""
+    in GitHub Actions each stack's lines are a collapsible group. With `quiet`, nothing per
+    stack: the summary only. `confirm_plan` sees the plan before it runs (protected envs)."""
     def interrupted(running: int) -> None:
         click.echo(f"interrupted: starting no more stacks, waiting for {running} running; "
                    "press Ctrl-C again to stop waiting", err=True)
-    opts.on_interrupt = interrupted
-    opts.on_lock_wait = lambda what: click.echo(f"waiting for the environment's lock {what}",
-                                                err=True)
+
+    def lock_wait(what: str) -> None:
+        click.echo(f"waiting for the environment's lock {what}", err=True)
+    base = Observer(on_interrupt=interrupted, on_lock_wait=lock_wait,
+                    confirm=confirm_plan or (lambda plan: None))
+    if quiet:
+        return action(base)
     if in_github_actions():
-        opts.on_event, opts.on_finish = render.grouped_printers(console)
-        return action(opts)
+        on_event, on_finish = render.grouped_printers(console)
+        return action(replace(base, on_event=on_event, on_finish=on_finish))
     if not console.is_terminal:
-        opts.on_event, opts.on_finish = render.event_printer(console), render.finish_printer(console)
-        return action(opts)
+        return action(replace(base, on_event=render.event_printer(console),
+                              on_finish=render.finish_printer(console)))
     view = LiveView(console, [])
-    opts.on_event, opts.on_finish = view.on_event, view.on_finish
-    with view:
-        return action(opts)
+    try:  # the table starts when the plan starts running (after any question)
+        return action(replace(base, on_event=view.on_event, on_finish=view.on_finish,
+                              on_execute=lambda plan: view.start()))
+    finally:
+        view.stop()
 
 
 def finish(console: Console, report: RunReport, report_file: Path | None, show_outputs: bool,
-           junit_file: Path | None = None) -> None:
-    """Print the summary (and outputs), write the requested files, exit with the run's code."""
+           junit_file: Path | None = None, debug: bool = False) -> None:
+    """Print the summary (and outputs), write the requested files, exit with the run's code.
+    With `debug`, the traceback of every bug a stack hit goes to stderr."""
+    if debug:
+        for stack in report.stacks:
+            if stack.traceback:
+                click.echo(f"{stack.stack}: {stack.traceback}", err=True)
     console.print(render.summary(report))
     if show_outputs:
         console.print(render.outputs_table({s.stack: s.outputs for s in report.stacks

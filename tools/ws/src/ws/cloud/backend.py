@@ -1,6 +1,7 @@
 """Where CloudFormation is: real AWS through boto3, or the embedded local endpoint."""
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -13,6 +14,7 @@ from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.errors import WsError
 
+log = logging.getLogger(__name__)
 LOCAL_ENDPOINT_VAR = "WS_LOCAL_ENDPOINT"  # use this running endpoint instead of ws's own
 LOCAL_ACCOUNT = "123456789012"
 _CONFIG = Config(retries={"mode": "adaptive", "max_attempts": 10}, s3={"addressing_style": "path"},
@@ -23,11 +25,29 @@ _LOCAL_CONFIG = _CONFIG.merge(Config(retries={"mode": "standard", "max_attempts"
                                      connect_timeout=5))
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What a target can do; code asks for a capability, never for a backend's name."""
+
+    change_sets: bool = True  # deploy through change sets (see the changes, guard data)
+    asynchronous: bool = True  # operations return at once and are watched until they end
+    locks: bool = True  # stack locks in the target's DynamoDB
+    expands_sam: bool = True  # the target runs the SAM transform itself
+    local_fixes: bool = False  # templates need the local endpoint's fixes and providers
+    cancels_updates: bool = True  # an update can be cancelled (rolled back) on a second Ctrl-C
+
+
+AWS = Capabilities()
+# moto: synchronous, no SAM transform, change-set execution loses outputs (direct updates).
+LOCAL = Capabilities(change_sets=False, asynchronous=False, expands_sam=False, local_fixes=True,
+                     cancels_updates=False)
+
+
 @dataclass(frozen=True, eq=False)
 class Backend:
-    """How clients are made and what differs between targets; clients are made on the main thread.
+    """How clients are made and what the target can do; clients are made on the main thread.
 
-    kind: "aws", "local" (the embedded endpoint) or "fake" (ws.fake, for tests and benchmarks).
+    kind names the target for people ("aws", "local", "fake"); behaviour follows `can`.
     """
 
     kind: str
@@ -35,16 +55,17 @@ class Backend:
     account_id: str
     make_client: Callable[[str], Any]
     endpoint_url: str | None = None
+    can: Capabilities = AWS
 
     @property
     def synchronous(self) -> bool:
-        """moto finishes each stack operation inside the API call."""
-        return self.kind in ("local", "fake")
+        """The target finishes each stack operation inside the API call."""
+        return not self.can.asynchronous
 
     @property
     def translates_sam(self) -> bool:
-        """The local endpoint has no SAM transform: ws expands it before sending."""
-        return self.kind == "local"
+        """The target has no SAM transform: ws expands it before sending."""
+        return not self.can.expands_sam
 
     def client(self, service: str) -> Any:
         return self.make_client(service)
@@ -85,7 +106,8 @@ def connect(ws: Workspace, env: Environment, endpoint_url: str | None = None) ->
 def local_backend(region: str, url: str) -> Backend:
     session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
                             region_name=region)
-    return Backend("local", region, LOCAL_ACCOUNT, _factory(session, url, _LOCAL_CONFIG), url)
+    return Backend("local", region, LOCAL_ACCOUNT, _factory(session, url, _LOCAL_CONFIG), url,
+                   LOCAL)
 
 
 def aws_session(profile: str | None, region: str) -> boto3.Session:
@@ -103,7 +125,16 @@ def aws_session(profile: str | None, region: str) -> boto3.Session:
 
 def _factory(session: boto3.Session, url: str | None,
              config: Config = _CONFIG) -> Callable[[str], Any]:
-    return lambda service: session.client(service, endpoint_url=url, config=config)
+    def make(service: str) -> Any:
+        client = session.client(service, endpoint_url=url, config=config)
+        client.meta.events.register("before-call", _log_call)
+        return client
+    return make
+
+
+def _log_call(model: Any, params: dict[str, Any], **_: Any) -> None:
+    """-v shows every AWS call ws makes (names only: parameters may hold secrets)."""
+    log.info("call %s.%s", model.service_model.service_name, model.name)
 
 
 def _caller_account(session: boto3.Session, env: Environment) -> str:

@@ -1,6 +1,7 @@
 """What is deployed now: stacks of an environment read with one batched describe."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ws.config.environment import Environment
@@ -19,8 +20,28 @@ def deployed_stacks(cfn: Any, names: set[str] | None) -> dict[str, dict[str, Any
     return found
 
 
+# ws's record of a deploy (fingerprint, its parts, commit, ws version) is a stack output, not a
+# tag: CloudFormation propagates stack tags to every resource that takes tags, so a changing tag
+# would touch every resource on each deploy; an output touches none.
+RECORD_OUTPUT = "WsDeployRecord"
+
+
 def outputs_of(stack: dict[str, Any]) -> dict[str, str]:
-    return {o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])}
+    """The stack's own outputs (ws's record left out)."""
+    return {o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])
+            if o["OutputKey"] != RECORD_OUTPUT}
+
+
+def record_of(stack: dict[str, Any]) -> dict[str, str]:
+    """ws's record of the stack's last deploy ({} where there is none or it is unreadable)."""
+    for output in stack.get("Outputs", []):
+        if output["OutputKey"] == RECORD_OUTPUT:
+            try:
+                record = json.loads(output.get("OutputValue", ""))
+            except ValueError:
+                return {}
+            return {k: str(v) for k, v in record.items()} if isinstance(record, dict) else {}
+    return {}
 
 
 def tags_of(stack: dict[str, Any]) -> dict[str, str]:

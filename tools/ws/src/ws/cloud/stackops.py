@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserError
 
 from ws.cloud.awserrors import is_throttling, message_of
+from ws.cloud.livestate import outputs_of
 from ws.errors import DeployError
 
 OnEvent = Callable[[str], None]
@@ -121,7 +122,7 @@ class StackOps:
 
     def outputs(self, name: str) -> dict[str, str] | None:
         stack = self.describe(name)
-        return None if stack is None else _outputs(stack)
+        return None if stack is None else outputs_of(stack)
 
     def _settle(self, name: str, on_event: OnEvent) -> dict[str, Any] | None:
         """Describe the stack once it is not busy; continue a failed update rollback."""
@@ -156,7 +157,7 @@ class StackOps:
         status = final["StackStatus"] if final else "DELETE_COMPLETE"
         if status not in GOOD:
             return StackResult(action, status, ok=False, reason=self._failure(stack_id, status))
-        return StackResult(action, status, _outputs(final))
+        return StackResult(action, status, outputs_of(final))
 
     def _delete(self, name: str, stack_id: str, on_event: OnEvent) -> StackResult:
         on_event(f"deleting stack {name}")
@@ -221,7 +222,3 @@ def parameters_arg(values: dict[str, str]) -> list[dict[str, str]]:
 
 def tags_arg(values: dict[str, str]) -> list[dict[str, str]]:
     return [{"Key": k, "Value": v} for k, v in sorted(values.items())]
-
-
-def _outputs(stack: dict[str, Any]) -> dict[str, str]:
-    return {o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])}

@@ -7,15 +7,16 @@ from typing import Any
 
 from ws.cloud.backend import Backend
 from ws.cloud.changesets import STATEFUL, Change, ChangeSets
-from ws.cloud.livestate import deployed_stacks, outputs_of
+from ws.cloud.livestate import RECORD_OUTPUT, deployed_stacks, outputs_of
+from ws.cloud.secrets import Secrets
 from ws.cloud.stackops import UPDATABLE, StackOps, StackRequest
-from ws.config import refs
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
-from ws.engine.fingerprint import fingerprint, static_parts
-from ws.engine.inputs import names_to_read, substitute
-from ws.engine.run import read_secrets, select, stack_tags
-from ws.graph.stackgraph import build_graph
+from ws.engine.decide import SKIP
+from ws.engine.fingerprint import static_parts
+from ws.engine.inputs import consumed, resolve
+from ws.engine.plan import make_plan, select
+from ws.graph.stackgraph import StackGraph
 from ws.package.prepare import package_stacks
 
 
@@ -32,27 +33,29 @@ class StackDiff:
         return {**asdict(self), "changes": [{**asdict(c), "verb": c.verb} for c in self.changes]}
 
 
-def diff(ws: Workspace, env: Environment, backend: Backend,
-         stacks: tuple[str, ...] | None = None) -> list[StackDiff]:
-    """What deploying `stacks` (default all) would change now; nothing is changed."""
-    graph = build_graph(ws, env)
+def diff(ws: Workspace, env: Environment, graph: StackGraph, backend: Backend,
+         stacks: tuple[str, ...] | None = None, commit: str = "",
+         version: str = "") -> list[StackDiff]:
+    """What deploying `stacks` (default all) would change now; nothing is changed. The plan's
+    decision (the one `decide`) says which stacks are unchanged: no change set is made for them."""
     selected = select(graph, stacks)
     cfn = backend.client("cloudformation")
-    live = deployed_stacks(cfn, names_to_read(graph, env))
+    live = deployed_stacks(cfn, None)
+    secrets = Secrets(backend.client)
+    plan = make_plan(ws, env, graph, live, selected, secrets)
     outputs = {name: outputs_of(live[env.stack_name(name)]) for name in graph.dag
                if env.stack_name(name) in live}
     outputs.update({name: outputs_of(live[s.stack_name]) for name, s in graph.shared.items()
                     if s.stack_name in live})
-    packaged = package_stacks(ws, backend, selected)
-    prepared = packaged.prepared
+    packaged = package_stacks(ws, backend, plan.to_change())
     upload = packaged.uploader()
-    secrets = read_secrets(backend, graph, selected)
     change_sets = ChangeSets(StackOps(cfn, synchronous=backend.synchronous))
 
     def one(name: str) -> StackDiff:
         stack_name = env.stack_name(name)
-        waiting = sorted({r.stack for v in graph.params[name].values() for r in refs.parse(v)
-                          if not r.is_builtin and r.stack not in outputs})
+        if plan[name].action == SKIP:
+            return StackDiff(name, stack_name, "no changes", note=plan[name].reason)
+        waiting = sorted(up for up in consumed(graph, name) if up not in outputs)
         if waiting:
             return StackDiff(name, stack_name, "after upstream",
                              note=f"needs outputs of {', '.join(waiting)}, not deployed yet")
@@ -61,13 +64,14 @@ def diff(ws: Workspace, env: Environment, backend: Backend,
             return StackDiff(name, stack_name, "cannot tell",
                              note=f"stack is {current['StackStatus']}: ws deploy recreates "
                                   "or waits for it")
-        for key, data in prepared[name].uploads.items():
+        prepared = packaged.prepared[name]
+        for key, data in prepared.uploads.items():
             upload(key, data)
-        params, printed = secrets.apply(substitute(graph.params[name], outputs))
-        tags = stack_tags(ws, env, name)  # with the fingerprint a deploy would record
-        tags.update(fingerprint(static_parts(ws, env, name), printed, tags).tags())
-        req = StackRequest(stack_name, prepared[name].template, params, tags,
-                           prepared[name].capabilities)
+        inputs = resolve(ws, env, graph, name, outputs, secrets, static_parts(ws, env, name))
+        record = inputs.fingerprint.record(commit, version)  # as a deploy would record it
+        body = prepared.with_outputs({RECORD_OUTPUT: {"Value": record}})
+        req = StackRequest(stack_name, packaged.template_argument(body, upload),
+                           inputs.parameters, inputs.tags, prepared.capabilities)
         kind = "UPDATE" if current is not None else "CREATE"
         change_set = change_sets.create(req, kind, lambda message: None)
         change_sets.discard(change_set)
@@ -76,7 +80,8 @@ def diff(ws: Workspace, env: Environment, backend: Backend,
         changes = () if change_set.empty else change_set.changes
         loss = [str(c) for c in changes if c.resource_type in STATEFUL and c.destructive]
         state = "new" if kind == "CREATE" else "changes" if changes else "no changes"
-        return StackDiff(name, stack_name, state, changes, data_loss=loss)
+        return StackDiff(name, stack_name, state, changes, note=plan[name].reason,
+                         data_loss=loss)
 
     with ThreadPoolExecutor(max_workers=ws.concurrency, thread_name_prefix="ws-diff") as pool:
         return list(pool.map(one, selected))

@@ -11,9 +11,7 @@ from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.package.code import code_folders, files_of
 
-FINGERPRINT_TAG = "ws:fingerprint"
-PARTS_TAG = "ws:parts"  # short hashes of each part, to say *why* a stack changed
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # 2: recorded in an output, not in tags
 _PART_NAMES = {"template": "template changed", "code": "code changed",
                "shared": "shared files changed", "environment": "environment settings changed",
                "tags": "tags changed", "format": "ws deploy format changed"}
@@ -44,17 +42,19 @@ class Fingerprint:
     def value(self) -> str:
         return digest({"parts": self.parts, "parameters": self.parameters})
 
-    def tags(self) -> dict[str, str]:
+    def record(self, commit: str, version: str) -> str:
+        """What ws records on the deployed stack: this fingerprint, short hashes of its parts
+        (to say *why* a stack changed), the commit it came from and ws's version."""
         short = ";".join(f"{k}={v[:10]}" for k, v in sorted(self.parts.items()))
-        return {FINGERPRINT_TAG: self.value, PARTS_TAG: short}
+        return json.dumps({"fingerprint": self.value, "parts": short, "commit": commit,
+                           "ws": version}, sort_keys=True, separators=(",", ":"))
 
-    def reasons(self, deployed_tags: dict[str, str], deployed_params: dict[str, str],
+    def reasons(self, record: dict[str, str], deployed_params: dict[str, str],
                 resolved: dict[str, str]) -> list[str]:
-        """Why this differs from what is deployed, part by part."""
-        if PARTS_TAG not in deployed_tags:
+        """Why this differs from what is deployed (its `record`), part by part."""
+        if "parts" not in record:
             return ["deployed without a ws fingerprint"]
-        recorded = dict(item.split("=", 1) for item in
-                        deployed_tags.get(PARTS_TAG, "").split(";") if "=" in item)
+        recorded = dict(item.split("=", 1) for item in record["parts"].split(";") if "=" in item)
         found = [_PART_NAMES[k] for k, v in sorted(self.parts.items())
                  if recorded.get(k) != v[:10]]
         found += [f"parameter {k} changed" for k, v in sorted(resolved.items())
@@ -77,6 +77,5 @@ def static_parts(ws: Workspace, env: Environment, stack: str) -> dict[str, str]:
 
 def fingerprint(static: dict[str, str], parameters: dict[str, str],
                 tags: dict[str, str]) -> Fingerprint:
-    own_tags = {k: v for k, v in tags.items() if k not in (FINGERPRINT_TAG, PARTS_TAG)}
-    return Fingerprint({**static, "tags": digest(own_tags)},
+    return Fingerprint({**static, "tags": digest(tags)},
                        {k: digest(v) for k, v in sorted(parameters.items())})

@@ -1,11 +1,51 @@
-"""What a stack's parameters resolve to: upstream outputs, shared stacks' outputs, secrets."""
+"""What a stack deploys with: parameters resolved from upstream outputs, shared stacks'
+outputs and secrets, its tags, and the fingerprint of it all. One composition for every caller."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ws.cloud.livestate import outputs_of
+from ws.cloud.secrets import Secrets
 from ws.config import refs
 from ws.config.environment import Environment
+from ws.config.workspace import Workspace
+from ws.engine.fingerprint import Fingerprint, fingerprint
 from ws.errors import DeployError, UsageError
 from ws.graph.stackgraph import StackGraph
+
+
+@dataclass(frozen=True)
+class StackInputs:
+    """A stack's resolved inputs: what is sent, and what is fingerprinted."""
+
+    parameters: dict[str, str]  # as sent to CloudFormation (secrets' values)
+    plain: dict[str, str]  # the parameters that are not secrets, to say what changed
+    tags: dict[str, str]
+    fingerprint: Fingerprint
+
+
+def stack_tags(ws: Workspace, env: Environment, name: str) -> dict[str, str]:
+    """The stack's tags: the environment's, the stack's own, and ws's fixed identity tags."""
+    owner = {"ws:owner": env.owner} if env.owner else {}
+    return {**env.tags, **ws.stacks[name].tags, "ws:workspace": ws.name, "ws:env": env.name,
+            "ws:stack": name, **owner}
+
+
+def consumed(graph: StackGraph, name: str) -> set[str]:
+    """The stacks whose outputs `name`'s parameters use."""
+    return {r.stack for v in graph.params[name].values() for r in refs.parse(v)
+            if not r.is_builtin}
+
+
+def resolve(ws: Workspace, env: Environment, graph: StackGraph, name: str,
+            outputs: dict[str, dict[str, str]], secrets: Secrets,
+            static: dict[str, str]) -> StackInputs:
+    """Substitute upstream outputs, then secrets, then fingerprint with the tags.
+    Raises DeployError when an output it needs is missing."""
+    params, printed = secrets.apply(substitute(graph.params[name], outputs))
+    tags = stack_tags(ws, env, name)
+    plain = {k: v for k, v in params.items() if refs.secret_of(graph.params[name][k]) is None}
+    return StackInputs(params, plain, tags, fingerprint(static, printed, tags))
 
 
 def names_to_read(graph: StackGraph, env: Environment) -> set[str]:

@@ -1,4 +1,5 @@
-"""`ws plan`: what a `ws deploy --changed` would do to each stack, and why."""
+"""`ws plan`, and the plan a deploy executes: every selected stack decided against what is
+deployed, with its reason; mocks left out and orphans listed."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -6,92 +7,133 @@ from typing import Any
 
 import networkx as nx
 
-from ws.cloud.livestate import deployed_stacks, outputs_of, parameters_of, tags_of
+from ws.cloud.livestate import outputs_of, record_of, tags_of
 from ws.cloud.secrets import Secrets
-from ws.cloud.stackops import GOOD
 from ws.config import refs
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
-from ws.engine.fingerprint import FINGERPRINT_TAG, fingerprint, static_parts
-from ws.engine.inputs import substitute
-from ws.engine.run import select, stack_tags
-from ws.errors import DeployError
-from ws.graph.stackgraph import StackGraph, build_graph
+from ws.engine.decide import DEPLOY, LATER, SKIP, decide
+from ws.engine.fingerprint import static_parts
+from ws.engine.inputs import consumed, resolve
+from ws.errors import DeployError, UsageError
+from ws.graph.stackgraph import StackGraph
 
-DEPLOY, SKIP, LATER, ORPHAN = "deploy", "skip", "decide after upstream", "orphaned"
+ORPHAN = "orphaned"
+__all__ = ["DEPLOY", "LATER", "ORPHAN", "SKIP", "Plan", "PlanItem", "make_plan", "select"]
 
 
 @dataclass(frozen=True)
 class PlanItem:
-    """One stack's decision."""
+    """One stack's decision, and what is deployed now."""
 
     stack: str
     stack_name: str
     action: str
     reason: str
+    deployed_commit: str = ""  # the commit the deployed stack came from (ws's record)
 
 
-def plan(ws: Workspace, env: Environment, cfn: Any, stacks: tuple[str, ...] | None = None,
-         secrets: Secrets | None = None) -> list[PlanItem]:
-    """Decide every selected stack against what is deployed (one batched describe)."""
-    graph = build_graph(ws, env)
-    selected = select(graph, stacks)
-    live = deployed_stacks(cfn, None)
+@dataclass(frozen=True)
+class Plan:
+    """Decisions for the selected stacks (in dependency order), then the stacks the
+    environment leaves out and the orphans."""
+
+    env: str
+    items: tuple[PlanItem, ...]
+    changed_only: bool = True
+    chosen: tuple[str, ...] = ()  # the selected stacks, in dependency order
+
+    def __getitem__(self, stack: str) -> PlanItem:
+        return next(i for i in self.items if i.stack == stack and i.action != ORPHAN)
+
+    def selected(self) -> list[str]:
+        """The stacks a run acts on (deploy, decide later or leave unchanged), in order."""
+        return list(self.chosen)
+
+    def to_change(self) -> list[str]:
+        """The selected stacks that deploy or may deploy."""
+        return [name for name in self.chosen if self[name].action in (DEPLOY, LATER)]
+
+    def orphans(self) -> list[PlanItem]:
+        return [i for i in self.items if i.action == ORPHAN]
+
+
+def select(graph: StackGraph, names: tuple[str, ...] | None) -> list[str]:
+    """The stacks to act on: all of the graph (None), or the named ones (which must be in it)."""
+    if names is None:
+        return graph.order()
+    left_out = graph.left_out()
+    for name in names:
+        if name in left_out:
+            raise UsageError(f"stack {name!r} is not deployed in this environment ({left_out[name]})")
+        if name not in graph.dag:
+            raise UsageError(f"unknown stack {name!r}",
+                             f"known stacks: {', '.join(sorted(graph.dag))}")
+    return [n for n in graph.order() if n in names]
+
+
+def make_plan(ws: Workspace, env: Environment, graph: StackGraph, live: dict[str, dict],
+              selected: list[str], secrets: Secrets | None,
+              changed_only: bool = True) -> Plan:
+    """Decide every selected stack against `live` (read once by the caller)."""
+    live = _with_shared(env, graph, live)
+    items: dict[str, PlanItem] = {}
+    for name in selected:
+        items[name] = _item(ws, env, graph, name, live, items, secrets, changed_only)
+    result = list(items.values())
+    result += [PlanItem(n, env.stack_name(n), SKIP, why) for n, why in graph.left_out().items()]
+    return Plan(env.name, tuple(result + orphans(ws, env, live)), changed_only, tuple(selected))
+
+
+def _with_shared(env: Environment, graph: StackGraph, live: dict[str, dict]) -> dict[str, dict]:
+    """Shared stacks read under the names of the stacks they stand for."""
+    live = dict(live)
     for name, shared in graph.shared.items():
         if shared.stack_name in live:
             live[env.stack_name(name)] = live[shared.stack_name]
-    items: dict[str, PlanItem] = {}
-    for name in selected:
-        items[name] = _decide(ws, env, graph, name, live, items, secrets)
-    result = list(items.values())
-    result += [PlanItem(n, env.stack_name(n), SKIP, why) for n, why in graph.left_out().items()]
-    return result + orphans(ws, env, live)
+    return live
 
 
-def _decide(ws: Workspace, env: Environment, graph: StackGraph, name: str,
-            live: dict[str, dict], items: dict[str, PlanItem],
-            secrets: Secrets | None) -> PlanItem:
+def _item(ws: Workspace, env: Environment, graph: StackGraph, name: str,
+          live: dict[str, dict], items: dict[str, PlanItem], secrets: Secrets | None,
+          changed_only: bool) -> PlanItem:
     stack_name = env.stack_name(name)
     current = live.get(stack_name)
-    if current is None:
-        return PlanItem(name, stack_name, DEPLOY, "not deployed")
-    if current["StackStatus"] not in GOOD:
-        return PlanItem(name, stack_name, DEPLOY, f"last deploy did not succeed "
-                                                  f"({current['StackStatus']})")
-    pending = [up for up in graph.upstream(name) if up in items and items[up].action != SKIP]
-    consumed = {r.stack for v in graph.params[name].values() for r in refs.parse(v)
-                if not r.is_builtin}
-    if set(pending) & consumed:
-        ups = ", ".join(sorted(set(pending) & consumed))
-        return PlanItem(name, stack_name, LATER, f"depends on {ups} (decided after it deploys)")
-    upstream = {up: outputs_of(live[env.stack_name(up)]) for up in consumed
+    uses = consumed(graph, name)
+    pending = [up for up in graph.upstream(name)
+               if up in items and items[up].action != SKIP and up in uses]
+    inputs, unresolved = None, ""
+    if current is not None and not pending:
+        inputs, unresolved = _inputs(ws, env, graph, name, live, uses, secrets)
+    found = decide(current, inputs, pending=pending, unresolved=unresolved,
+                   changed_only=changed_only)
+    commit = record_of(current).get("commit", "") if current else ""
+    return PlanItem(name, stack_name, found.action, found.reason, commit)
+
+
+def _inputs(ws: Workspace, env: Environment, graph: StackGraph, name: str,
+            live: dict[str, dict], uses: set[str], secrets: Secrets | None) -> tuple[Any, str]:
+    """The stack's inputs from deployed upstream outputs, or None and why not."""
+    if secrets is None and any(refs.secret_of(v) for v in graph.params[name].values()):
+        return None, "its secrets were not read"
+    upstream = {up: outputs_of(live[env.stack_name(up)]) for up in uses
                 if env.stack_name(up) in live}
     try:
-        params = substitute(graph.params[name], upstream)
-        if secrets is not None:
-            params = secrets.apply(params)[1]
-        elif any(refs.secret_of(v) for v in params.values()):
-            return PlanItem(name, stack_name, DEPLOY, "cannot tell: its secrets were not read")
+        return resolve(ws, env, graph, name, upstream, secrets or Secrets(lambda s: None),
+                       static_parts(ws, env, name)), ""
     except DeployError as exc:
-        return PlanItem(name, stack_name, DEPLOY, f"cannot tell: {exc.message}")
-    print_ = fingerprint(static_parts(ws, env, name), params, stack_tags(ws, env, name))
-    tags = tags_of(current)
-    if tags.get(FINGERPRINT_TAG) == print_.value:
-        return PlanItem(name, stack_name, SKIP, "unchanged")
-    plain = {k: v for k, v in params.items() if refs.secret_of(graph.params[name][k]) is None}
-    reasons = print_.reasons(tags, parameters_of(current), plain)
-    return PlanItem(name, stack_name, DEPLOY, ", ".join(reasons))
+        return None, exc.message
 
 
-def stale_upstreams(ws: Workspace, env: Environment, cfn: Any, stacks: tuple[str, ...],
-                    secrets: Secrets | None = None) -> list[PlanItem]:
+def stale_upstreams(ws: Workspace, env: Environment, graph: StackGraph, live: dict[str, dict],
+                    stacks: list[str], secrets: Secrets | None = None) -> list[PlanItem]:
     """Stacks that `stacks` depend on, outside them, that are not deployed and up to date."""
-    graph = build_graph(ws, env)
     outside = {up for name in stacks if name in graph.dag
                for up in nx.ancestors(graph.dag, name)} - set(stacks)
     if not outside:
         return []
-    return [item for item in plan(ws, env, cfn, tuple(sorted(outside)), secrets)
+    chosen = [n for n in graph.order() if n in outside]
+    return [item for item in make_plan(ws, env, graph, live, chosen, secrets).items
             if item.stack in outside and item.action != SKIP]
 
 
@@ -108,5 +150,5 @@ def orphans(ws: Workspace, env: Environment, live: dict[str, dict]) -> list[Plan
     return found
 
 
-def as_dicts(items: list[PlanItem]) -> list[dict[str, str]]:
+def as_dicts(items: list[PlanItem] | tuple[PlanItem, ...]) -> list[dict[str, str]]:
     return [asdict(item) for item in items]

@@ -23,6 +23,7 @@ class StackReport:
     started: float | None = None
     ended: float | None = None
     waited_for: list[str] = field(default_factory=list)  # stacks this one started after
+    traceback: str = ""  # a bug in ws (not an expected error): where it happened
 
     @property
     def seconds(self) -> float | None:

@@ -1,182 +1,179 @@
 """Deploy or destroy an environment's stacks in dependency order, in parallel where possible."""
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
+import logging
+import threading
+from dataclasses import dataclass
 from typing import Callable
 
 import networkx as nx
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
+from ws.cloud.artifacts import Upload
 from ws.cloud.awserrors import credentials_problem
 from ws.cloud.backend import Backend
 from ws.cloud.changesets import ChangeSets
-from ws.cloud.livestate import deployed_stacks, outputs_of, tags_of
+from ws.cloud.livestate import RECORD_OUTPUT, outputs_of
 from ws.cloud.secrets import Secrets
-from ws.cloud.stackops import GOOD, StackOps, StackRequest, StackResult
+from ws.cloud.stackops import StackOps, StackRequest, StackResult
 from ws.config import refs
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.engine import scheduler
+from ws.engine.decide import LATER, SKIP, decide
 from ws.engine.durations import load_durations, save_durations
-from ws.engine.fingerprint import FINGERPRINT_TAG, Fingerprint, fingerprint, static_parts
-from ws.engine.inputs import names_to_read, outside_outputs, substitute
-from ws.engine.results import (
-    ABSENT,
-    BLOCKED,
-    DELETED,
-    DEPLOYED,
-    FAILED,
-    NOT_RUN,
-    SKIPPED,
-    UNCHANGED,
-    RunReport,
-    StackReport,
-)
-from ws.errors import UsageError
-from ws.graph.stackgraph import StackGraph, build_graph
-from ws.package.prepare import package_stacks
+from ws.engine.fingerprint import static_parts
+from ws.engine.inputs import StackInputs, outside_outputs, resolve
+from ws.engine.plan import Plan, select
+from ws.engine.request import Clock, Observer, RunRequest
+from ws.engine.results import (ABSENT, BLOCKED, DELETED, DEPLOYED, FAILED, NOT_RUN, SKIPPED,
+                               UNCHANGED, RunReport, StackReport)
+from ws.errors import UsageError, WsError
+from ws.graph.stackgraph import StackGraph
+from ws.package.prepare import Packaged, package_stacks
 
+log = logging.getLogger(__name__)
+# Errors a stack's work explains in one line; anything else is a bug and keeps its traceback.
+EXPECTED = (WsError, ClientError, BotoCoreError)
 OnEvent = Callable[[str, str], None]
 
 
-@dataclass
-class RunOptions:
-    """What the user asked for, beyond the environment."""
+@dataclass(frozen=True)
+class Target:
+    """Where a run acts and what it already knows: read once by the caller, passed down."""
 
-    stacks: tuple[str, ...] | None = None  # None: every stack
-    concurrency: int | None = None
-    fail_fast: bool = False
-    on_event: OnEvent = lambda stack, message: None
-    on_finish: Callable[[StackReport], None] = lambda report: None
-    on_interrupt: Callable[[int], None] = lambda running: None
-    changed: bool = False
-    unprotect: bool = False  # destroy: turn termination protection off first
-    allow_replace: frozenset[str] = frozenset()  # STACK.LOGICAL_ID a deploy may replace/remove
-    lock_timeout: float = 600.0  # seconds to wait for another run's lock on the environment
-    on_lock_wait: Callable[[str], None] = lambda holder: None
-    clock: Callable[[], float] = time.time
-    sleep: Callable[[float], None] = field(default=time.sleep)
+    ws: Workspace
+    env: Environment
+    graph: StackGraph
+    backend: Backend
+    live: dict[str, dict]  # one batched read of the deployed stacks
+    commit: str = ""  # the workspace's commit, recorded on every stack deployed
+    version: str = ""  # ws's version, recorded likewise
 
 
-def select(graph: StackGraph, names: tuple[str, ...] | None) -> list[str]:
-    """The stacks to act on: all of the graph (None), or the named ones (which must be in it)."""
-    if names is None:
-        return graph.order()
-    left_out = graph.left_out()
-    for name in names:
-        if name in left_out:
-            raise UsageError(f"stack {name!r} is not deployed in this environment ({left_out[name]})")
-        if name not in graph.dag:
-            raise UsageError(f"unknown stack {name!r}",
-                             f"known stacks: {', '.join(sorted(graph.dag))}")
-    return [n for n in graph.order() if n in names]
-
-
-def stack_tags(ws: Workspace, env: Environment, name: str) -> dict[str, str]:
-    owner = {"ws:owner": env.owner} if env.owner else {}
-    return {**env.tags, **ws.stacks[name].tags, "ws:workspace": ws.name, "ws:env": env.name,
-            "ws:stack": name, **owner}
-
-
-def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) -> RunReport:
-    """Check everything first (nothing is deployed on bad input), then deploy stack by stack.
-
-    With `opts.changed`, a stack whose fingerprint (computed once its upstreams' outputs are
-    known) equals the one recorded on the deployed stack is left alone.
-    """
-    started = opts.clock()
-    graph = build_graph(ws, env)
-    selected = select(graph, opts.stacks)
-    cfn = backend.client("cloudformation")
-    sqs = backend.client("sqs") if backend.kind == "aws" else None  # for the data-loss guard
-    ops = StackOps(cfn, synchronous=backend.synchronous, sleep=opts.sleep,
-                   poll=0.2 if backend.synchronous else 5.0)
-    packaged = package_stacks(ws, backend, selected)
-    prepared = packaged.prepared
-    static = {name: static_parts(ws, env, name) for name in selected}
-    live = deployed_stacks(cfn, names_to_read(graph, env))
+def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
+           observer: Observer = Observer(), clock: Clock = Clock()) -> RunReport:
+    """Execute `plan`: stacks it deploys are deployed, unchanged ones left alone, and the ones it
+    decides later are decided (the same `decide`) once their upstreams' outputs are known."""
+    started = clock.now()
+    ws, env, graph, backend = target.ws, target.env, target.graph, target.backend
+    selected = plan.selected()
+    ops = _stack_ops(backend, clock)
+    packaged = package_stacks(ws, backend, plan.to_change())
+    live = target.live
     outputs = outside_outputs(graph, selected, env, live)
-    secrets = read_secrets(backend, graph, selected)
-    upload = packaged.uploader()
-    on_event = opts.on_event
-    opts.on_event = lambda stack, message: on_event(stack, secrets.mask(message))
+    outputs.update({n: outputs_of(live[env.stack_name(n)]) for n in selected
+                    if plan[n].action == SKIP})
+    _read_secrets(secrets, graph, plan.to_change())
+    upload = _once(packaged.uploader)
+    emit = _masked(observer.on_event, secrets)
+    observer.on_execute(plan)
 
     def work(name: str) -> StackResult:
-        params, printed = secrets.apply(substitute(graph.params[name], outputs))
-        tags = stack_tags(ws, env, name)
-        print_ = fingerprint(static[name], printed, tags)
         current = live.get(env.stack_name(name))
-        if opts.changed and is_current(current, print_):
+        if plan[name].action == SKIP:
             return StackResult("unchanged", current["StackStatus"], outputs_of(current))
-        for key, data in prepared[name].uploads.items():
-            upload(key, data)
-        req = StackRequest(env.stack_name(name), prepared[name].template, params,
-                           {**tags, **print_.tags()}, prepared[name].capabilities,
-                           termination_protection=env.protected)
-        def emit(message: str) -> None:
-            opts.on_event(name, message)
-        try:
-            if backend.kind == "aws":  # change sets: see the changes, guard stateful resources
-                return ChangeSets(ops, sqs).deploy(name, req, emit, opts.allow_replace)
-            return ops.deploy(req, emit)
-        except ClientError as exc:
-            raise credentials_problem(exc) or exc from None
+        inputs = resolve(ws, env, graph, name, outputs, secrets, static_parts(ws, env, name))
+        if plan[name].action == LATER:
+            later = decide(current, inputs)
+            log.info("%s: %s", name, later.reason)
+            if later.action == SKIP:
+                return StackResult("unchanged", current["StackStatus"], outputs_of(current))
+        return _deploy_one(target, name, inputs, packaged, upload(), ops, request,
+                           lambda message: emit(name, message))
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
         if outcome.status == scheduler.SUCCEEDED:
             outputs[name] = outcome.value.outputs
-        opts.on_finish(_report(env, name, outcome, deploying=True, mask=secrets.mask))
+        observer.on_finish(_report(env, name, outcome, deploying=True, mask=secrets.mask))
 
-    weights = load_durations(ws.state_dir, env.name)
     def abandon(running: list[str]) -> None:
-        """On AWS, cancel the updates still running (CloudFormation rolls them back)."""
-        if backend.kind == "aws":
+        """Cancel the updates still running where the target can (they roll back)."""
+        if backend.can.cancels_updates:
             for name in running:
                 ops.cancel_update(env.stack_name(name))
 
-    report = _run(env, "deploy", graph.dag.subgraph(selected), work, finished,
-                  opts, started, graph, ws.concurrency, weights, abandon, secrets.mask)
+    weights = load_durations(ws.state_dir, env.name)
+    report = _run(env, "deploy", graph.dag.subgraph(selected), work, finished, request,
+                  observer, clock, started, graph, ws.concurrency, weights, abandon, secrets.mask)
     save_durations(ws.state_dir, env.name, report)
     return report
 
 
-def read_secrets(backend: Backend, graph: StackGraph, selected: list[str]) -> Secrets:
+def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packaged,
+                upload: Upload, ops: StackOps, request: RunRequest, emit: OnEvent) -> StackResult:
+    """Upload the stack's artifacts and template, then create or update it."""
+    prepared = packaged.prepared[name]
+    for key, data in prepared.uploads.items():
+        upload(key, data)
+    record = inputs.fingerprint.record(target.commit, target.version)
+    body = prepared.with_outputs({RECORD_OUTPUT: {
+        "Description": "ws: fingerprint, commit and version of this deploy", "Value": record}})
+    req = StackRequest(target.env.stack_name(name), packaged.template_argument(body, upload),
+                       inputs.parameters, inputs.tags, prepared.capabilities,
+                       termination_protection=target.env.protected)
+    backend = target.backend
+    try:
+        if backend.can.change_sets:  # see the changes first, guard stateful resources
+            sqs = backend.client("sqs")
+            return ChangeSets(ops, sqs).deploy(name, req, emit, request.allow_replace)
+        return ops.deploy(req, emit)
+    except ClientError as exc:
+        raise credentials_problem(exc) or exc from None
+
+
+def _stack_ops(backend: Backend, clock: Clock) -> StackOps:
+    return StackOps(backend.client("cloudformation"), synchronous=backend.synchronous,
+                    sleep=clock.sleep, poll=0.2 if backend.synchronous else 5.0)
+
+
+def _once(make: Callable[[], Upload]) -> Callable[[], Upload]:
+    """`make` called on first use only (the bucket is made when something is uploaded)."""
+    made: list[Upload] = []
+    lock = threading.Lock()
+
+    def get() -> Upload:
+        with lock:
+            if not made:
+                made.append(make())
+            return made[0]
+    return get
+
+
+def _masked(on_event: OnEvent, secrets: Secrets) -> OnEvent:
+    return lambda stack, message: on_event(stack, secrets.mask(message))
+
+
+def _read_secrets(secrets: Secrets, graph: StackGraph, names: list[str]) -> None:
     """Read, before anything deploys, every secret whose name needs no upstream output."""
-    secrets = Secrets(backend.client)
-    values = [v for name in selected for v in graph.params[name].values()]
+    values = [v for name in names for v in graph.params[name].values()]
     secrets.prepare(values)
     for value in values:
         found = refs.secret_of(value)
         if found and not refs.parse(value):
             secrets.read(*found)
-    return secrets
 
 
-def is_current(stack: dict | None, print_: Fingerprint) -> bool:
-    """Deployed, healthy, and recorded with this very fingerprint."""
-    return stack is not None and stack["StackStatus"] in GOOD \
-        and tags_of(stack).get(FINGERPRINT_TAG) == print_.value
-
-
-def destroy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) -> RunReport:
+def destroy(target: Target, request: RunRequest, observer: Observer = Observer(),
+            clock: Clock = Clock()) -> RunReport:
     """Delete the environment's stacks, dependents before what they depend on."""
-    started = opts.clock()
-    graph = build_graph(ws, env)
-    selected = select(graph, opts.stacks)
-    ops = StackOps(backend.client("cloudformation"), synchronous=backend.synchronous,
-                   sleep=opts.sleep, poll=0.2 if backend.synchronous else 5.0)
-    _check_protection(ops, env, selected, opts.unprotect)
+    started = clock.now()
+    env, graph = target.env, target.graph
+    selected = select(graph, request.selection.stacks)
+    ops = _stack_ops(target.backend, clock)
+    _check_protection(ops, env, selected, request.unprotect)
+    observer.on_execute(Plan(env.name, ()))
 
     def work(name: str) -> StackResult:
-        return ops.delete(env.stack_name(name), lambda message: opts.on_event(name, message),
-                          unprotect=opts.unprotect)
+        return ops.delete(env.stack_name(name), lambda message: observer.on_event(name, message),
+                          unprotect=request.unprotect)
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
-        opts.on_finish(_report(env, name, outcome, deploying=False))
+        observer.on_finish(_report(env, name, outcome, deploying=False))
 
     reverse = graph.dag.subgraph(selected).reverse(copy=True)
-    return _run(env, "destroy", reverse, work, finished, opts, started, graph, ws.concurrency, {})
+    return _run(env, "destroy", reverse, work, finished, request, observer, clock, started,
+                graph, target.ws.concurrency, {})
 
 
 def _check_protection(ops: StackOps, env: Environment, selected: list[str],
@@ -190,7 +187,8 @@ def _check_protection(ops: StackOps, env: Environment, selected: list[str],
 
 
 def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], StackResult],
-         finished: Callable[[str, scheduler.Outcome], None], opts: RunOptions, started: float,
+         finished: Callable[[str, scheduler.Outcome], None], request: RunRequest,
+         observer: Observer, clock: Clock, started: float,
          graph: StackGraph, default_concurrency: int, weights: dict[str, float],
          abandon: Callable[[list[str]], None] = lambda running: None,
          mask: Callable[[str], str] = str) -> RunReport:
@@ -200,11 +198,12 @@ def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], S
         running.discard(name)
         finished(name, outcome)
     hooks = scheduler.Hooks(on_start=running.add, on_finish=done,
-                            on_interrupt=opts.on_interrupt)
+                            on_interrupt=observer.on_interrupt)
     try:
-        outcomes = scheduler.run(dag, work, concurrency=opts.concurrency or default_concurrency,
-                                 weights=weights, fail_fast=opts.fail_fast, hooks=hooks,
-                                 clock=opts.clock)
+        outcomes = scheduler.run(dag, work,
+                                 concurrency=request.concurrency or default_concurrency,
+                                 weights=weights, fail_fast=request.fail_fast, hooks=hooks,
+                                 clock=clock.now, expected=EXPECTED)
     except KeyboardInterrupt:  # the second Ctrl-C: stop waiting
         abandon(sorted(running))
         raise
@@ -214,11 +213,11 @@ def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], S
     for item in reports:
         item.waited_for = sorted(dag.predecessors(item.stack))
         if item.status in (BLOCKED, NOT_RUN):  # never started, so never reported on finish
-            opts.on_finish(item)
+            observer.on_finish(item)
     reports += [StackReport(name, env.stack_name(name), SKIPPED, why)
                 for name, why in graph.left_out().items()]
     interrupted = any(o.reason == scheduler.INTERRUPTED for o in outcomes.values())
-    return RunReport(action, env.name, reports, started, opts.clock(), interrupted)
+    return RunReport(action, env.name, reports, started, clock.now(), interrupted)
 
 
 def _report(env: Environment, name: str, outcome: scheduler.Outcome,
@@ -232,4 +231,4 @@ def _report(env: Environment, name: str, outcome: scheduler.Outcome,
                            outcome.started, outcome.ended)
     status = {scheduler.FAILED: FAILED, scheduler.BLOCKED: BLOCKED}.get(outcome.status, NOT_RUN)
     return StackReport(name, env.stack_name(name), status, mask(outcome.reason), {},
-                       outcome.started, outcome.ended)
+                       outcome.started, outcome.ended, traceback=mask(outcome.traceback))

@@ -5,6 +5,7 @@ import heapq
 import signal
 import threading
 import time
+import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -24,6 +25,7 @@ class Outcome:
     value: Any = None
     started: float | None = None
     ended: float | None = None
+    traceback: str = ""  # set when the work raised an unexpected exception (a bug)
 
 
 @dataclass
@@ -78,11 +80,14 @@ class _Run:
 
 def run(dag: nx.DiGraph, work: Callable[[str], Any], *, concurrency: int,
         weights: dict[str, float] | None = None, fail_fast: bool = False,
-        hooks: Hooks | None = None, clock: Callable[[], float] = time.time) -> dict[str, Outcome]:
+        hooks: Hooks | None = None, clock: Callable[[], float] = time.time,
+        expected: tuple[type[BaseException], ...] = ()) -> dict[str, Outcome]:
     """Run `work(node)` for every node; a failure blocks only that node's dependents.
 
     Among ready nodes the one with the longest (weighted) remaining path starts first.
-    A result whose `ok` attribute is False counts as a failure exactly like an exception.
+    A result whose `ok` attribute is False counts as a failure exactly like an exception. An
+    exception of an `expected` type fails its node with its message; any other is a bug and
+    keeps its traceback in the outcome.
     On Ctrl-C no new node starts, running ones finish, and the rest are "not run"; a second
     Ctrl-C stops waiting and raises KeyboardInterrupt.
     """
@@ -99,7 +104,7 @@ def run(dag: nx.DiGraph, work: Callable[[str], Any], *, concurrency: int,
                 if not stop:
                     for node in state.pop_ready(concurrency - len(state.running)):
                         hooks.on_start(node)
-                        state.running[pool.submit(_timed, work, node, clock)] = node
+                        state.running[pool.submit(_timed, work, node, clock, expected)] = node
                 if not state.running:
                     break
                 done, _ = wait(list(state.running), timeout=0.1, return_when=FIRST_COMPLETED)
@@ -137,12 +142,17 @@ class _Interrupts:
             raise KeyboardInterrupt
 
 
-def _timed(work: Callable[[str], Any], node: str, clock: Callable[[], float]) -> Outcome:
+def _timed(work: Callable[[str], Any], node: str, clock: Callable[[], float],
+           expected: tuple[type[BaseException], ...]) -> Outcome:
     started = clock()
     try:
         value = work(node)
-    except Exception as exc:  # noqa: BLE001 - any failure of one node must not stop the others
+    except expected as exc:  # an error the work knows how to explain: its message is enough
         return Outcome(FAILED, str(exc) or type(exc).__name__, None, started, clock())
+    except Exception as exc:  # noqa: BLE001 - a bug: fail this node only, keep the traceback
+        return Outcome(FAILED, f"unexpected {type(exc).__name__}: {exc} (a bug in ws; "
+                       "the traceback is in the JSON report, and shown with --debug)", None,
+                       started, clock(), traceback.format_exc())
     if getattr(value, "ok", True) is False:
         return Outcome(FAILED, getattr(value, "reason", "") or "failed", value, started, clock())
     return Outcome(SUCCEEDED, "", value, started, clock())

@@ -52,3 +52,17 @@ def affected(ws: Workspace, graph: StackGraph, env_name: str, files: set[str]) -
 def _under(path: str, folder: str) -> bool:
     folder = folder.rstrip("/")
     return path == folder or path.startswith(folder + "/")
+
+
+def git_commit(root: Path, runner: Runner = subprocess.run) -> str:
+    """The commit checked out at `root` ("+dirty" when tracked files differ), or "" outside git."""
+    try:
+        proc = runner(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
+                      capture_output=True, text=True)
+        if proc.returncode != 0:
+            return ""
+        dirty = runner(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                       capture_output=True, text=True).stdout.strip()
+    except OSError:  # no git on this machine
+        return ""
+    return proc.stdout.strip() + ("+dirty" if dirty else "")

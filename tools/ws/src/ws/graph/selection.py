@@ -10,7 +10,7 @@ from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.errors import UsageError
 from ws.graph.git import affected, changed_files
-from ws.graph.stackgraph import build_graph
+from ws.graph.stackgraph import StackGraph
 
 
 @dataclass(frozen=True)
@@ -21,12 +21,11 @@ class Selection:
     since: str | None = None
     with_dependencies: bool = False
 
-    def resolve(self, ws: Workspace, env: Environment,
+    def resolve(self, ws: Workspace, env: Environment, graph: StackGraph,
                 deployed: Callable[[], set[str]]) -> tuple[str, ...] | None:
         """`deployed` reads the environment's deployed stack names (only when needed)."""
         if self.stacks is not None and self.since:
             raise UsageError("use --stacks or --since, not both")
-        graph = build_graph(ws, env)
         chosen = self.stacks
         if self.since:
             chosen = tuple(affected(ws, graph, env.name, changed_files(ws.root, self.since)))

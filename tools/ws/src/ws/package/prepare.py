@@ -18,13 +18,19 @@ from ws.package.sam import translate_sam
 
 MAX_TEMPLATE_BODY = 51_200  # CloudFormation's limit for TemplateBody; larger goes through S3
 
+
 @dataclass(frozen=True)
 class Prepared:
-    """A stack's template argument and the artifacts to upload before it deploys."""
+    """A stack's template as the target takes it, and the code artifacts it refers to."""
 
-    template: dict[str, str]  # {"TemplateBody": ...} or {"TemplateURL": ...}
+    body: dict[str, Any]
     uploads: dict[str, bytes]
     capabilities: tuple[str, ...] = ()
+
+    def with_outputs(self, extra: dict[str, dict[str, str]]) -> dict[str, Any]:
+        """The body with `extra` outputs added (ws's deploy record)."""
+        return {**self.body, "Outputs": {**(self.body.get("Outputs") or {}), **extra}}
+
 
 @dataclass(frozen=True)
 class Preparer:
@@ -45,18 +51,10 @@ class Preparer:
         body = package(template.body, folders, self.bucket, uploads.__setitem__, self.build)
         if self.backend.translates_sam and template.is_sam:
             body = translate_sam(body, self.backend.region, template.display)
-        if self.backend.kind == "local":
+        if self.backend.can.local_fixes:
             body = _for_local_endpoint(body, template.display)
-        return Prepared(self._template_argument(body, uploads), uploads, required(body))
+        return Prepared(body, uploads, required(body))
 
-    def _template_argument(self, body: dict[str, Any], uploads: dict[str, bytes]) -> dict[str, str]:
-        """TemplateBody when it fits, else upload it and pass TemplateURL."""
-        text = json.dumps(body, sort_keys=True, separators=(",", ":"))
-        if len(text.encode()) <= MAX_TEMPLATE_BODY:
-            return {"TemplateBody": text}
-        key = f"templates/{hashlib.sha256(text.encode()).hexdigest()}.json"
-        uploads[key] = text.encode()
-        return {"TemplateURL": self.backend.template_url(self.bucket, key)}
 
 def _for_local_endpoint(body: dict[str, Any], display: str) -> dict[str, Any]:
     """Make moto create what AWS would, and refuse what it would silently skip."""
@@ -71,22 +69,32 @@ def _for_local_endpoint(body: dict[str, Any], display: str) -> dict[str, Any]:
                           path=display)
     return body
 
+
 @dataclass(frozen=True)
 class Packaged:
     """The selected stacks prepared; the bucket is made only when uploading starts."""
 
     prepared: dict[str, Prepared]
-    s3: Any
+    backend: Backend
     bucket: str
-    region: str
 
     def uploader(self) -> Upload:
-        ensure_bucket(self.s3, self.bucket, self.region)
-        return s3_uploader(self.s3, self.bucket)
+        s3 = self.backend.client("s3")
+        ensure_bucket(s3, self.bucket, self.backend.region)
+        return s3_uploader(s3, self.bucket)
+
+    def template_argument(self, body: dict[str, Any], upload: Upload) -> dict[str, str]:
+        """TemplateBody when it fits, else upload it and pass TemplateURL."""
+        text = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        if len(text.encode()) <= MAX_TEMPLATE_BODY:
+            return {"TemplateBody": text}
+        key = f"templates/{hashlib.sha256(text.encode()).hexdigest()}.json"
+        upload(key, text.encode())
+        return {"TemplateURL": self.backend.template_url(self.bucket, key)}
+
 
 def package_stacks(ws: Workspace, backend: Backend, names: list[str]) -> Packaged:
     """Prepare the named stacks for `backend` (code with requirements built by sam, cached)."""
     bucket = backend.artifact_bucket(ws.name)
     preparer = Preparer(backend, ws.root, bucket, SamBuilder(ws.state_dir / "build"))
-    return Packaged({name: preparer.prepare(ws.stacks[name]) for name in names},
-                    backend.client("s3"), bucket, backend.region)
+    return Packaged({name: preparer.prepare(ws.stacks[name]) for name in names}, backend, bucket)

@@ -1,5 +1,6 @@
 """Change sets for the fake cloud, shaped like CloudFormation's: Add/Modify/Remove per logical
-id (Replacement from `cloud.replacements`), an empty one FAILED with AWS's reason."""
+id (Replacement from `cloud.replacements`), an empty one FAILED with AWS's reason; one that
+changes only outputs has no resource change and executes, as on AWS."""
 from __future__ import annotations
 
 import json
@@ -26,7 +27,8 @@ class FakeChangeSets:
         changes = [self._change(key, before.get(key), after.get(key))
                    for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)]
         same_inputs = current is not None and current.get("Parameters") == args.get(
-            "Parameters", []) and current.get("Tags") == args.get("Tags", [])
+            "Parameters", []) and current.get("Tags") == args.get("Tags", []) \
+            and current.get("_template") == json.loads(args.get("TemplateBody", "{}"))
         change_set_id = f"arn:fake:changeSet/{ChangeSetName}"
         self.cloud.change_sets[change_set_id] = {
             "StackName": StackName, "Args": args, "Changes": changes,

@@ -1,8 +1,10 @@
 """An in-process fake of CloudFormation and S3 with per-stack latency and failure injection.
 
 Used by tests and benchmarks to exercise deploy and scheduling with no endpoint at all.
-Operations are synchronous, like the local endpoint: a create or update returns after the
-stack's latency, with the stack in its final state.
+By default operations are synchronous, like the local endpoint: a create or update returns
+after the stack's latency, with the stack in its final state. With `asynchronous=True` they
+behave like CloudFormation: the call returns at once and the stack stays *_IN_PROGRESS until
+its latency has passed (on `clock`), so the production waiting path is what runs.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from typing import Any, Callable
 
 from botocore.exceptions import ClientError
 
-from ws.cloud.backend import Backend
+from ws.cloud.backend import Backend, Capabilities
 from ws.package.capabilities import required
 from ws.testing.fakechangesets import FakeChangeSets
 
@@ -43,9 +45,25 @@ class FakeCloud:
     calls: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
     ids: Any = field(default_factory=itertools.count)
+    asynchronous: bool = False
+    clock: Callable[[], float] = time.monotonic
+    pending: dict[str, tuple[float, Callable[[], None]]] = field(default_factory=dict)
 
-    def backend(self, region: str = "us-east-1") -> Backend:
-        return Backend("fake", region, "000000000000", self.client)
+    def backend(self, region: str = "us-east-1", change_sets: bool = False) -> Backend:
+        """A backend over this cloud: synchronous or not as the cloud is; change sets on
+        request (the production path on AWS); no locks (no DynamoDB here)."""
+        can = Capabilities(change_sets=change_sets, asynchronous=self.asynchronous, locks=False,
+                           cancels_updates=self.asynchronous)
+        return Backend("fake", region, "000000000000", self.client, can=can)
+
+    def advance(self) -> None:
+        """Finish every asynchronous operation whose time has come."""
+        now = self.clock()
+        with self.lock:
+            due = [name for name, (at, _) in self.pending.items() if at <= now]
+            done = [self.pending.pop(name)[1] for name in due]
+        for finish in done:
+            finish()
 
     def client(self, service: str) -> Any:
         fake = {"cloudformation": FakeCloudFormation, "s3": FakeS3, "ssm": FakeSSM}.get(service)
@@ -101,6 +119,7 @@ class FakeCloudFormation(FakeChangeSets):
 
     def describe_stacks(self, StackName: str | None = None) -> dict:
         self._count("DescribeStacks")
+        self.cloud.advance()
         with self.cloud.lock:
             if StackName is None:
                 return {"Stacks": [dict(s) for s in self.cloud.stacks.values()]}
@@ -142,7 +161,10 @@ class FakeCloudFormation(FakeChangeSets):
 
     def update_stack(self, StackName: str, **args: Any) -> dict:
         self._count("UpdateStack")
-        self.describe_stacks(StackName)
+        status = self.describe_stacks(StackName)["Stacks"][0]["StackStatus"]
+        if status.endswith("_IN_PROGRESS"):
+            raise _error("ValidationError", f"Stack:{StackName} is in {status} state and can "
+                         "not be updated.")
         return self._operate(StackName, "UPDATE", args)
 
     def update_termination_protection(self, StackName: str,
@@ -157,14 +179,32 @@ class FakeCloudFormation(FakeChangeSets):
     def delete_stack(self, StackName: str) -> dict:
         self._count("DeleteStack")
         with self.cloud.lock:
-            for name, stack in list(self.cloud.stacks.items()):
-                if StackName in (name, stack["StackId"]):
-                    if stack["EnableTerminationProtection"]:
-                        raise _error("ValidationError", f"Stack [{name}] cannot be deleted "
-                                     "while TerminationProtection is enabled")
-                    stack["StackStatus"] = "DELETE_COMPLETE"
-                    self.cloud.deleted[stack["StackId"]] = self.cloud.stacks.pop(name)
+            found = [(name, stack) for name, stack in self.cloud.stacks.items()
+                     if StackName in (name, stack["StackId"])]
+        for name, stack in found:
+            if stack["EnableTerminationProtection"]:
+                raise _error("ValidationError", f"Stack [{name}] cannot be deleted "
+                             "while TerminationProtection is enabled")
+            if self.cloud.asynchronous:
+                self._later(name, "DELETE", lambda name=name: self._deleted(name))
+            else:
+                self._deleted(name)
         return {}
+
+    def _deleted(self, name: str) -> None:
+        with self.cloud.lock:
+            stack = self.cloud.stacks.pop(name)
+            stack["StackStatus"] = "DELETE_COMPLETE"
+            self.cloud.deleted[stack["StackId"]] = stack
+
+    def _later(self, name: str, verb: str, finish: Callable[[], None]) -> None:
+        """Start an asynchronous operation: *_IN_PROGRESS now, `finish` after the latency."""
+        with self.cloud.lock:
+            stack = self.cloud.stacks[name]
+            stack["StackStatus"] = f"{verb}_IN_PROGRESS"
+            stack["_events"].append(_event(stack, name, f"{verb}_IN_PROGRESS", ""))
+            latency = self.cloud.latency.get(name, self.cloud.default_latency)
+            self.cloud.pending[name] = (self.cloud.clock() + latency, finish)
 
     def continue_update_rollback(self, StackName: str) -> dict:
         self._count("ContinueUpdateRollback")
@@ -178,7 +218,14 @@ class FakeCloudFormation(FakeChangeSets):
                          f"Requires capabilities : [{','.join(sorted(needed))}]")
         if name in self.cloud.explode:
             raise _error("InternalFailure", f"injected failure for {name}")
-        self.cloud.sleep(self.cloud.latency.get(name, self.cloud.default_latency))
+        if self.cloud.asynchronous:
+            self._later(name, verb, lambda: self._complete(name, verb, args))
+        else:
+            self.cloud.sleep(self.cloud.latency.get(name, self.cloud.default_latency))
+            self._complete(name, verb, args)
+        return {"StackId": self.cloud.stacks[name]["StackId"]}
+
+    def _complete(self, name: str, verb: str, args: dict[str, Any]) -> None:
         if name in self.cloud.fail:
             final = "ROLLBACK_COMPLETE" if verb == "CREATE" else "UPDATE_ROLLBACK_COMPLETE"
             self._set(name, final, f"{verb}_FAILED", "injected resource failure")
@@ -190,7 +237,6 @@ class FakeCloudFormation(FakeChangeSets):
                 stack["_template"] = json.loads(args.get("TemplateBody", "{}"))
                 stack["Parameters"] = list(args.get("Parameters", []))
                 stack["Capabilities"] = list(args.get("Capabilities", []))
-        return {"StackId": self.cloud.stacks[name]["StackId"]}
 
     def _set(self, name: str, status: str, event_status: str | None, reason: str = "",
              outputs: list | None = None) -> None:

@@ -1,0 +1,121 @@
+"""A whole command's flow over one loaded workspace and one backend: take the locks, read the
+live state once, plan, confirm, execute that plan. The api loads and connects; this runs."""
+from __future__ import annotations
+
+from contextlib import nullcontext
+from importlib import metadata
+from typing import ContextManager
+
+from ws.cloud import locks as locking
+from ws.cloud.backend import Backend
+from ws.cloud.livestate import deployed_stacks
+from ws.cloud.locks import LockTable, stack_keys
+from ws.cloud.secrets import Secrets
+from ws.config.environment import Environment
+from ws.config.workspace import Workspace
+from ws.engine import plan as planning
+from ws.engine import run as deploying
+from ws.engine.request import Clock, Observer, RunRequest
+from ws.engine.results import SKIPPED, UNCHANGED, RunReport, StackReport
+from ws.errors import UsageError
+from ws.graph.git import git_commit
+from ws.graph.selection import Selection
+from ws.graph.stackgraph import StackGraph, build_graph
+
+
+def deploy_env(ws: Workspace, env: Environment, backend: Backend,
+               request: RunRequest = RunRequest(), observer: Observer = Observer(),
+               clock: Clock = Clock(), graph: StackGraph | None = None) -> RunReport:
+    """Take the locks, read live state once, plan, confirm (the observer), execute that plan.
+
+    With --changed, a first plan from one read decides what to lock: nothing to deploy means
+    no lock at all; otherwise the stacks that may change are locked, read again and re-planned
+    under the lock (someone may have deployed in between)."""
+    graph = graph or build_graph(ws, env)
+    cfn = backend.client("cloudformation")
+    stacks = request.selection.resolve(ws, env, graph, lambda: set(deployed_stacks(cfn, None)))
+    selected = planning.select(graph, stacks)
+    secrets = Secrets(backend.client)
+    to_lock = selected
+    if request.changed:
+        first = planning.make_plan(ws, env, graph, deployed_stacks(cfn, None), selected, secrets)
+        to_lock = first.to_change()
+        if not to_lock:
+            return _unchanged(env, first, observer, clock)
+    with locked(ws, env, backend, request, observer, to_lock):
+        live = deployed_stacks(cfn, None)
+        if stacks is not None:
+            _check_upstreams(ws, env, graph, live, selected, secrets)
+        plan = planning.make_plan(ws, env, graph, live, selected, secrets, request.changed)
+        observer.confirm(plan)
+        target = deploying.Target(ws, env, graph, backend, live, commit_of(ws), ws_version())
+        return deploying.deploy(target, plan, secrets, request, observer, clock)
+
+
+def destroy_env(ws: Workspace, env: Environment, backend: Backend,
+                request: RunRequest = RunRequest(), observer: Observer = Observer(),
+                clock: Clock = Clock(), graph: StackGraph | None = None) -> RunReport:
+    """Take the locks of the selected stacks, then delete them, dependents first."""
+    graph = graph or build_graph(ws, env)
+    selected = planning.select(graph, request.selection.stacks)
+    with locked(ws, env, backend, request, observer, selected):
+        target = deploying.Target(ws, env, graph, backend, {})
+        return deploying.destroy(target, request, observer, clock)
+
+
+def _unchanged(env: Environment, plan: planning.Plan, observer: Observer,
+               clock: Clock) -> RunReport:
+    """The report of a --changed run that found nothing to deploy (nothing was locked)."""
+    observer.confirm(plan)
+    now = clock.now()
+    chosen = set(plan.chosen)
+    reports = [StackReport(i.stack, i.stack_name, UNCHANGED if i.stack in chosen else SKIPPED,
+                           "" if i.stack in chosen else i.reason)
+               for i in plan.items if i.action != planning.ORPHAN]
+    for item in reports:
+        observer.on_finish(item)
+    return RunReport("deploy", env.name, reports, now, clock.now())
+
+
+def _check_upstreams(ws: Workspace, env: Environment, graph: StackGraph, live: dict[str, dict],
+                     selected: list[str], secrets: Secrets) -> None:
+    """A partial deploy (a CI group, --stacks, --since) builds on what is deployed: every
+    stack it depends on outside the selection must be deployed and up to date."""
+    stale = planning.stale_upstreams(ws, env, graph, live, selected, secrets)
+    if stale:
+        raise UsageError("the selected stacks depend on stacks that are not deployed or not up "
+                         "to date: " + "; ".join(f"{i.stack} ({i.reason})" for i in stale),
+                         "deploy those first (their CI group, or add them to --stacks)")
+
+
+def locked(ws: Workspace, env: Environment, backend: Backend, request: RunRequest,
+           observer: Observer, stacks: list[str]) -> ContextManager[None]:
+    """The locks of the stacks a run changes (per owner), where the target keeps locks."""
+    if not backend.can.locks or not stacks:
+        return nullcontext()
+    return locking.hold(LockTable(backend.client("dynamodb")), stack_keys(ws, env, stacks),
+                        timeout=request.lock_timeout, ttl=ws.lock_ttl,
+                        on_wait=lambda holder: observer.on_lock_wait(
+                            f"{holder.key or 'a lock'}, held by {holder.describe()}"))
+
+
+def commit_of(ws: Workspace) -> str:
+    """The workspace's git commit (with "+dirty" when tracked files differ), or ""."""
+    return git_commit(ws.root)
+
+
+def ws_version() -> str:
+    try:
+        return metadata.version("ws-stacks")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def plan_env(ws: Workspace, env: Environment, backend: Backend,
+             selection: Selection = Selection(), graph: StackGraph | None = None) -> planning.Plan:
+    """What `ws deploy --changed` would do, from one read of the deployed stacks."""
+    graph = graph or build_graph(ws, env)
+    live = deployed_stacks(backend.client("cloudformation"), None)
+    stacks = selection.resolve(ws, env, graph, lambda: set(live))
+    return planning.make_plan(ws, env, graph, live, planning.select(graph, stacks),
+                              Secrets(backend.client))
