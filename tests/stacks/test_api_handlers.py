@@ -153,11 +153,12 @@ def test_the_catalog_is_read_with_one_batch_get(orders_api, aws):
     ({"items": [{"product_id": "tee", "quantity": True}]}, "quantity of tee"),
     ({"items": [{"product_id": "tee", "quantity": "2"}]}, "quantity of tee"),
     ({"items": [{"product_id": "tee", "quantity": 100}]}, "at most 99 of a product"),
-    ({"items": [{"product_id": "tee", "quantity": 60}] * 2}, "at most 99 of a product per order: tee"),
+    ({"items": [{"product_id": "tee", "quantity": 60}] * 2},
+     "at most 99 of a product per order: tee"),
     ({"items": [{"product_id": f"p{i}", "quantity": 1} for i in range(51)]}, "at most 50"),
     ({"items": [{"product_id": "free", "quantity": 3}]}, "amount must be positive"),
-    ({"items": [{"product_id": "mug", "quantity": 1}, {"product_id": "pen", "quantity": 1}]},
-     "different currencies (EUR, USD)"),
+    ({"items": [{"product_id": "mug", "quantity": 1},
+                {"product_id": "pen", "quantity": 1}]}, "different currencies (EUR, USD)"),
     ({"items": [{"product_id": "odd", "quantity": 1}]}, "odd cannot be ordered"),
 ])
 def test_bad_orders_are_400_and_nothing_is_stored_or_queued(orders_api, payload, complaint):

@@ -16,11 +16,11 @@ def valid(product: object) -> bool:
     """A product the store can sell: an id, a name, a price >= 0 and an ISO currency code."""
     if not isinstance(product, dict):
         return False
-    price = product.get("price")
+    price, currency = product.get("price"), product.get("currency")
     return all(isinstance(product.get(key), str) and product[key] != ""
                for key in ("product_id", "name")) \
         and not isinstance(price, bool) and isinstance(price, (int, float)) and price >= 0 \
-        and isinstance(product.get("currency"), str) and bool(CURRENCY.fullmatch(product["currency"]))
+        and isinstance(currency, str) and CURRENCY.fullmatch(currency) is not None
 
 
 def seed() -> list:
