@@ -14,17 +14,28 @@ _serial = itertools.count()
 
 
 def import_handler(stack: str, function: str):
-    """stacks/<stack>/src/<function>/handler.py as a fresh module (every handler is handler.py)."""
-    path = STACKS / stack / "src" / function / "handler.py"
+    """stacks/<stack>/src/<function>/handler.py as a fresh module (every handler is handler.py).
+
+    Its folder is on sys.path while it loads, as the code root is in Lambda, so it can import
+    its sibling modules; those are forgotten afterwards so that another function's module of the
+    same name (or a later fresh load) is imported afresh.
+    """
+    folder = STACKS / stack / "src" / function
     name = f"store_{stack.replace('-', '_')}_{function}_{next(_serial)}"
-    spec = importlib.util.spec_from_file_location(name, path)
+    spec = importlib.util.spec_from_file_location(name, folder / "handler.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    before = set(sys.modules)
     writes, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # keep src/ as deployed
+    sys.path.insert(0, str(folder))
     try:
         spec.loader.exec_module(module)
     finally:
+        sys.path.remove(str(folder))
         sys.dont_write_bytecode = writes
+        for sibling in set(sys.modules) - before:
+            if Path(getattr(sys.modules[sibling], "__file__", None) or "/").parent == folder:
+                del sys.modules[sibling]
     return module
 
 

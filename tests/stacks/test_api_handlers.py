@@ -39,12 +39,29 @@ def test_get_product_or_404(products):
     assert missing["statusCode"] == 404 and "hat" in body(missing)["error"]
 
 
+CATALOG = {"mug": ("Store mug", "12.5", "EUR"), "tee": ("Store T-shirt", "20", "EUR"),
+           "espresso": ("Espresso machine", "2450", "EUR"), "pen": ("Pen", "2", "USD"),
+           "free": ("Free sticker", "0", "EUR"), "odd": ("Unpriced", None, "EUR")}
+
+
+def catalog(name: str = "catalog-test"):
+    """A products table holding CATALOG, as the catalog stack's seeding leaves it."""
+    table = make_table(name, "product_id")
+    for product_id, (title, price, currency) in CATALOG.items():
+        item = {"product_id": product_id, "name": title, "currency": currency}
+        table.put_item(Item={**item, "price": Decimal(price)} if price else item)
+    return table
+
+
 @pytest.fixture
 def orders_api(aws, monkeypatch, load_handler):
-    """The orders table and queue, and the function wired to them; yields (module, sqs, url)."""
+    """The catalog, the orders table and queue, and the function wired to them; yields
+    (module, sqs, url)."""
+    catalog()
     make_table("orders-test", "order_id")
     sqs = aws("sqs")
     url = sqs.create_queue(QueueName="orders-test")["QueueUrl"]
+    monkeypatch.setenv("PRODUCTS_TABLE", "catalog-test")
     monkeypatch.setenv("ORDERS_TABLE", "orders-test")
     monkeypatch.setenv("ORDERS_QUEUE_URL", url)
     return load_handler("api", "orders_api"), sqs, url
@@ -59,40 +76,126 @@ def get_order(module, order_id, sub="customer-1"):
                                     path_parameters={"order_id": order_id}, sub=sub), None)
 
 
-def test_post_then_get_own_order(orders_api):
+def queued(sqs, url) -> list:
+    reply = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)
+    return [json.loads(m["Body"]) for m in reply.get("Messages", [])]
+
+
+def test_post_then_get_own_order_priced_from_the_catalog(orders_api):
     module, sqs, url = orders_api
-    created = post_order(module, {"items": [{"product_id": "mug", "quantity": 2,
-                                             "price": 12.5}]})
+    created = post_order(module, {"items": [{"product_id": "mug", "quantity": 2},
+                                            {"product_id": "tee", "quantity": 1}]})
     assert created["statusCode"] == 201
     order = body(created)
     assert order["customer"] == "customer-1" and order["status"] == "PENDING"
-    assert order["amount"] == 25 and order["currency"] == "EUR"
-    [message] = sqs.receive_message(QueueUrl=url)["Messages"]
-    assert json.loads(message["Body"]) == {"order_id": order["order_id"], "amount": 25.0,
-                                           "currency": "EUR"}
+    assert order["amount"] == 45 and order["currency"] == "EUR"
+    assert order["items"] == [
+        {"product_id": "mug", "name": "Store mug", "quantity": 2, "unit_price": 12.5,
+         "line_total": 25},
+        {"product_id": "tee", "name": "Store T-shirt", "quantity": 1, "unit_price": 20,
+         "line_total": 20}]
+    assert queued(sqs, url) == [{"order_id": order["order_id"], "amount": 45.0,
+                                 "currency": "EUR"}]
     fetched = get_order(module, order["order_id"])
     assert fetched["statusCode"] == 200 and body(fetched) == order
 
 
-def test_other_customers_orders_are_not_found(orders_api):
+def test_client_prices_and_currency_are_ignored(orders_api):
+    """Tampering does not pay: the catalog's price is charged whatever the client sends."""
+    module, sqs, url = orders_api
+    order = body(post_order(module, {"currency": "JPY", "amount": 0.01, "items": [
+        {"product_id": "espresso", "quantity": 1, "price": 0.01, "unit_price": 0.01}]}))
+    assert (order["amount"], order["currency"]) == (2450, "EUR")
+    assert order["items"][0]["unit_price"] == 2450 and "price" not in order["items"][0]
+    assert queued(sqs, url)[0]["amount"] == 2450.0
+
+
+def test_duplicate_lines_are_merged(orders_api):
     module = orders_api[0]
-    order = body(post_order(module, {"items": [{"product_id": "tee", "quantity": 1,
-                                                "price": 20}]}))
-    assert get_order(module, order["order_id"], sub="customer-2")["statusCode"] == 404
-    assert get_order(module, "no-such-order")["statusCode"] == 404
+    order = body(post_order(module, {"items": [{"product_id": "mug", "quantity": 1},
+                                               {"product_id": "tee", "quantity": 1},
+                                               {"product_id": "mug", "quantity": 2}]}))
+    assert [(i["product_id"], i["quantity"], i["line_total"]) for i in order["items"]] == \
+        [("mug", 3, 37.5), ("tee", 1, 20)]
+    assert order["amount"] == 57.5
 
 
-@pytest.mark.parametrize("payload", [
-    "not json", {"items": []}, {"items": [{"product_id": "tee", "quantity": -1, "price": 1}]},
-    {"items": [{"product_id": "tee", "quantity": 1, "price": 0}]},
-    {"items": [{"product_id": "tee", "quantity": 1, "price": 1}], "currency": 5}, None])
-def test_bad_orders_are_400_and_not_queued(orders_api, payload):
+def test_unknown_products_are_400_naming_them(orders_api):
+    module, sqs, url = orders_api
+    reply = post_order(module, {"items": [{"product_id": "hat", "quantity": 1},
+                                          {"product_id": "mug", "quantity": 1},
+                                          {"product_id": "scarf", "quantity": 2}]})
+    assert reply["statusCode"] == 400
+    assert body(reply) == {"error": "unknown product_id: hat, scarf"}
+    assert queued(sqs, url) == []
+
+
+def test_the_catalog_is_read_with_one_batch_get(orders_api, aws):
+    module = orders_api[0]
+    calls = []
+    module.dynamodb().meta.client.meta.events.register(
+        "before-call.dynamodb.*", lambda model, **kwargs: calls.append(model.name))
+    post_order(module, {"items": [{"product_id": p, "quantity": 1} for p in ("mug", "tee")]})
+    assert calls == ["BatchGetItem", "PutItem"]
+
+
+@pytest.mark.parametrize("payload, complaint", [
+    ("not json", "body must be JSON"),
+    (None, "body must be JSON"),
+    ([1, 2], "JSON object"),
+    ({}, "non-empty list"),
+    ({"items": []}, "non-empty list"),
+    ({"items": ["mug"]}, "product_id"),
+    ({"items": [{"quantity": 1}]}, "product_id"),
+    ({"items": [{"product_id": "tee", "quantity": -1}]}, "quantity of tee"),
+    ({"items": [{"product_id": "tee", "quantity": 0}]}, "quantity of tee"),
+    ({"items": [{"product_id": "tee", "quantity": 1.5}]}, "quantity of tee"),
+    ({"items": [{"product_id": "tee", "quantity": True}]}, "quantity of tee"),
+    ({"items": [{"product_id": "tee", "quantity": "2"}]}, "quantity of tee"),
+    ({"items": [{"product_id": "tee", "quantity": 100}]}, "at most 99 of a product"),
+    ({"items": [{"product_id": "tee", "quantity": 60}] * 2},
+     "at most 99 of a product per order: tee"),
+    ({"items": [{"product_id": f"p{i}", "quantity": 1} for i in range(51)]}, "at most 50"),
+    ({"items": [{"product_id": "free", "quantity": 3}]}, "amount must be positive"),
+    ({"items": [{"product_id": "mug", "quantity": 1},
+                {"product_id": "pen", "quantity": 1}]}, "different currencies (EUR, USD)"),
+    ({"items": [{"product_id": "odd", "quantity": 1}]}, "odd cannot be ordered"),
+])
+def test_bad_orders_are_400_and_nothing_is_stored_or_queued(orders_api, payload, complaint):
     module, sqs, url = orders_api
     reply = post_order(module, payload)
-    assert reply["statusCode"] == 400 and body(reply)["error"]
-    assert "Messages" not in sqs.receive_message(QueueUrl=url)
+    assert reply["statusCode"] == 400 and complaint in body(reply)["error"]
+    assert queued(sqs, url) == []
+    assert module.orders_table().scan()["Count"] == 0
+
+
+def test_other_customers_orders_are_not_found(orders_api):
+    module = orders_api[0]
+    order = body(post_order(module, {"items": [{"product_id": "tee", "quantity": 1}]}))
+    assert get_order(module, order["order_id"], sub="customer-2")["statusCode"] == 404
+    assert get_order(module, "no-such-order")["statusCode"] == 404
 
 
 def test_without_claims_is_401(orders_api):
     reply = post_order(orders_api[0], {"items": []}, sub=None)
     assert reply["statusCode"] == 401
+
+
+def test_unprocessed_keys_are_read_again_then_given_up(load_handler):
+    """BatchGetItem may leave keys unprocessed under load: they are asked for again."""
+    pricing = load_handler("api", "orders_api").priced.__globals__["catalog_items"]
+    replies = [{"Responses": {"t": [{"product_id": "a"}]},
+                "UnprocessedKeys": {"t": {"Keys": [{"product_id": "b"}]}}},
+               {"Responses": {"t": [{"product_id": "b"}]}, "UnprocessedKeys": {}}]
+    asked, slept = [], []
+
+    class Dynamo:
+        def batch_get_item(self, RequestItems):  # noqa: N803 (boto3's naming)
+            asked.append([k["product_id"] for k in RequestItems["t"]["Keys"]])
+            return replies.pop(0) if replies else {"Responses": {}, "UnprocessedKeys":
+                                                   RequestItems}
+
+    assert set(pricing(Dynamo(), "t", ["a", "b"], sleep=slept.append)) == {"a", "b"}
+    assert asked == [["a", "b"], ["b"]] and slept == [0.05]
+    with pytest.raises(RuntimeError, match="left 1 products unread"):
+        pricing(Dynamo(), "t", ["c"], sleep=slept.append)

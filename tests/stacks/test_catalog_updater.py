@@ -35,12 +35,19 @@ def test_schedule_writes_the_seed_list(load_handler, products):
 
 def test_event_products_upsert_and_invalid_ones_are_skipped(load_handler, products):
     products.put_item(Item={"product_id": "mug", "name": "Old mug", "price": Decimal("9")})
-    event = {"products": [{"product_id": "mug", "name": "New mug", "price": 13.25},
-                          {"product_id": "pen", "name": "Pen", "price": 2},
-                          {"product_id": "", "price": 1}, {"name": "no id", "price": 1},
-                          {"product_id": "free?", "price": -1}, "not a product"]}
+    event = {"products": [
+        {"product_id": "mug", "name": "New mug", "price": 13.25, "currency": "EUR"},
+        {"product_id": "pen", "name": "Pen", "price": 2, "currency": "EUR"},
+        {"product_id": "", "name": "x", "price": 1, "currency": "EUR"},
+        {"name": "no id", "price": 1, "currency": "EUR"},
+        {"product_id": "free?", "name": "x", "price": -1, "currency": "EUR"},
+        {"product_id": "nameless", "price": 1, "currency": "EUR"},
+        {"product_id": "where", "name": "x", "price": 1},
+        {"product_id": "euro", "name": "x", "price": 1, "currency": "euro"},
+        {"product_id": "yes", "name": "x", "price": True, "currency": "EUR"},
+        "not a product"]}
     result = load_handler("catalog", "updater").handler(event, None)
-    assert result == {"count": 2, "skipped": 4}
+    assert result == {"count": 2, "skipped": 8}
     items = {i["product_id"]: i for i in products.scan()["Items"]}
     assert set(items) == {"mug", "pen"}
     assert items["mug"]["name"] == "New mug" and items["mug"]["price"] == Decimal("13.25")
@@ -50,3 +57,14 @@ def test_an_empty_list_writes_nothing(load_handler, products):
     assert load_handler("catalog", "updater").handler({"products": []}, None) == \
         {"count": 0, "skipped": 0}
     assert products.scan()["Count"] == 0
+
+
+def test_the_seed_is_a_sellable_storefront():
+    """Every seeded product can be listed and ordered: a name, a description, a price and a
+    currency; and one of them lets a client trigger the payment mock's decline (> 10,000)."""
+    seed = json.loads((STACKS / "catalog/src/updater/seed.json").read_text())
+    assert len(seed) >= 5 and len({p["product_id"] for p in seed}) == len(seed)
+    for product in seed:
+        assert product["name"] and product["description"] and product["currency"] == "EUR"
+        assert isinstance(product["price"], (int, float)) and product["price"] > 0
+    assert any(p["price"] * 99 > 10_000 for p in seed)  # an order the mock declines

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from stack_helpers import import_handler, make_table
+from stack_helpers import api_event, import_handler, make_table
 
 
 class Provider(BaseHTTPRequestHandler):
@@ -49,12 +49,14 @@ def provider():
 
 
 KEY = "mock-payments-key-not-a-secret"
+KEY_PARAMETER = "/store-test-payments-mock/api-key"
 
 
 @pytest.fixture
 def orders(aws, monkeypatch):
     monkeypatch.setenv("ORDERS_TABLE", "orders-test")
-    monkeypatch.setenv("PAYMENT_API_KEY", KEY)  # what ws passes as the NoEcho parameter
+    aws("ssm").put_parameter(Name=KEY_PARAMETER, Value=KEY, Type="SecureString")
+    monkeypatch.setenv("PAYMENT_KEY_PARAMETER", KEY_PARAMETER)  # the NAME, from the template
     monkeypatch.setenv("EXPECTED_API_KEY", KEY)  # what the mock provider accepts
     monkeypatch.setenv("PAYMENT_TIMEOUT_SECONDS", "2")
     table = make_table("orders-test", "order_id")
@@ -125,30 +127,67 @@ def test_provider_errors_fail_the_message(load_handler, orders, provider, monkey
 
 
 def test_queued_order_end_to_end(load_handler, aws, orders, provider, monkeypatch):
-    """An order made by the orders function is paid from the message it queued."""
-    url, _, _ = provider
+    """An order taken by the API, priced from the catalog, is paid from the message it queued;
+    five espresso machines (12,250 EUR) are over the mock's limit of 10,000: DECLINED."""
+    url, requests, _ = provider
     sqs = aws("sqs")
     queue = sqs.create_queue(QueueName="orders-test")["QueueUrl"]
-    monkeypatch.setenv("ORDERS_QUEUE_URL", queue)
+    catalog = make_table("catalog-test", "product_id")
+    catalog.put_item(Item={"product_id": "espresso", "name": "Espresso machine",
+                           "price": Decimal("2450"), "currency": "EUR"})
+    for var, value in {"ORDERS_QUEUE_URL": queue, "PAYMENT_PROVIDER_URL": url,
+                       "PRODUCTS_TABLE": "catalog-test"}.items():
+        monkeypatch.setenv(var, value)
+    api, processor = load_handler("api", "orders_api"), load_handler("orders", "processor")
+    placed = [json.loads(api.handler(api_event("POST", "/orders", "/orders", {"items": [
+        {"product_id": "espresso", "quantity": quantity, "price": 1}]}), None)["body"])
+        for quantity in (4, 5)]
+    messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    event = {"Records": [{"messageId": m["MessageId"], "body": m["Body"],
+                          "eventSource": "aws:sqs"} for m in messages]}
+    assert processor.handler(event, None) == {"batchItemFailures": []}
+    assert [status(orders, order["order_id"]) for order in placed] == ["PAID", "DECLINED"]
+    assert sorted(r[2]["amount"] for r in requests) == [9800.0, 12250.0]
+
+
+def test_the_key_is_read_from_ssm_once_per_container(load_handler, orders, provider,
+                                                     monkeypatch, caplog):
+    url, _, keys = provider
     monkeypatch.setenv("PAYMENT_PROVIDER_URL", url)
-    order = load_handler("orders", "orders").handler(
-        {"items": [{"product_id": "mug", "quantity": 3, "price": 12.5}]}, None)["order"]
-    [message] = sqs.receive_message(QueueUrl=queue)["Messages"]
-    event = {"Records": [{"messageId": message["MessageId"], "body": message["Body"],
-                          "eventSource": "aws:sqs"}]}
-    assert load_handler("orders", "processor").handler(event, None) == {"batchItemFailures": []}
-    assert status(orders, order["order_id"]) == "PAID"
+    processor = load_handler("orders", "processor")
+    reads = []
+    processor.ssm().meta.events.register(
+        "before-parameter-build.ssm.GetParameter",
+        lambda params, **kwargs: reads.append((params["Name"], params["WithDecryption"])))
+    processor.handler(sqs_event("cheap"), None)
+    processor.handler(sqs_event("dear"), None)
+    assert reads == [(KEY_PARAMETER, True)]
+    assert keys == [f"Bearer {KEY}"] * 2 and KEY not in caplog.text  # never logged
 
 
-def test_the_api_key_is_sent_and_a_wrong_one_fails_the_message(load_handler, orders, provider,
-                                                               monkeypatch, caplog):
-    url, _, _ = provider
+def test_a_rotated_key_is_read_again_after_the_provider_refuses_the_old_one(
+        load_handler, aws, orders, provider, monkeypatch, caplog):
+    url, _, keys = provider
     monkeypatch.setenv("PAYMENT_PROVIDER_URL", url)
     processor = load_handler("orders", "processor")
     assert processor.handler(sqs_event("cheap"), None) == {"batchItemFailures": []}
-    monkeypatch.setenv("PAYMENT_API_KEY", "stale-key")
+    aws("ssm").put_parameter(Name=KEY_PARAMETER, Value="rotated-key", Type="SecureString",
+                             Overwrite=True)
+    monkeypatch.setenv("EXPECTED_API_KEY", "rotated-key")  # the provider rotated it
     assert processor.handler(sqs_event("dear"), None) == \
-        {"batchItemFailures": [{"itemIdentifier": "m-dear"}]}  # 401 from the provider
+        {"batchItemFailures": [{"itemIdentifier": "m-dear"}]}  # 401: the cached key is stale
     assert status(orders, "dear") == "PENDING"
-    assert provider[2] == [f"Bearer {KEY}", "Bearer stale-key"]  # as the provider saw them
-    assert "stale-key" not in caplog.text and KEY not in caplog.text  # never logged
+    assert processor.handler(sqs_event("dear"), None) == {"batchItemFailures": []}  # retried
+    assert status(orders, "dear") == "DECLINED"
+    assert keys == [f"Bearer {KEY}", f"Bearer {KEY}", "Bearer rotated-key"]
+    assert "rotated-key" not in caplog.text and KEY not in caplog.text  # never logged
+
+
+def test_a_missing_key_parameter_fails_the_messages(load_handler, orders, provider,
+                                                    monkeypatch):
+    url, requests, _ = provider
+    monkeypatch.setenv("PAYMENT_PROVIDER_URL", url)
+    monkeypatch.setenv("PAYMENT_KEY_PARAMETER", "/nobody/made/this")
+    result = load_handler("orders", "processor").handler(sqs_event("cheap"), None)
+    assert result == {"batchItemFailures": [{"itemIdentifier": "m-cheap"}]}
+    assert status(orders, "cheap") == "PENDING" and requests == []

@@ -17,7 +17,8 @@ EXPECTED = {
     "payments-mock": {"AWS::Lambda::Function", "AWS::ApiGateway::RestApi",
                       "AWS::ApiGateway::Stage", "AWS::SSM::Parameter"},
     "auth": {"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient"},
-    "catalog": {"AWS::DynamoDB::Table", "AWS::Lambda::Function", "AWS::Events::Rule"},
+    "catalog": {"AWS::DynamoDB::Table", "AWS::Lambda::Function", "AWS::Events::Rule",
+                "Custom::CatalogSeed"},
     "orders": {"AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::Lambda::Function",
                "AWS::Lambda::EventSourceMapping"},
     "api": {"AWS::ApiGateway::RestApi", "AWS::ApiGateway::Stage", "AWS::Lambda::Function",
@@ -148,14 +149,33 @@ def test_ui_bucket_is_private_and_readable_only_by_its_distribution():
     assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
 
 
-def test_the_payments_key_is_a_secret_reference_fed_by_the_mock_in_development():
+def test_the_payments_key_is_read_at_run_time_from_the_parameter_the_stack_names():
     orders = template("orders")
-    key = orders["Parameters"]["PaymentsApiKey"]
-    assert key["NoEcho"] is True and "Default" not in key
-    assert stack_config("orders")["parameters"]["PaymentsApiKey"] == \
-        "${ssm:${payments-mock.ApiKeyParameterName}}"
-    env = orders["Resources"]["ProcessorFunction"]["Properties"]["Environment"]["Variables"]
-    assert env["PAYMENT_API_KEY"] == {"Ref": "PaymentsApiKey"}
+    assert not any(spec.get("NoEcho") for spec in orders["Parameters"].values())
+    name = orders["Parameters"]["PaymentKeyParameterName"]
+    assert "Default" not in name and re.fullmatch(name["AllowedPattern"], "/store/prod/key")
+    assert not re.fullmatch(name["AllowedPattern"], "store/prod/key")  # the ARN needs the /
+    assert stack_config("orders")["parameters"]["PaymentKeyParameterName"] == \
+        "${payments-mock.ApiKeyParameterName}"
+    processor = orders["Resources"]["ProcessorFunction"]["Properties"]
+    env = processor["Environment"]["Variables"]
+    assert env["PAYMENT_KEY_PARAMETER"] == {"Ref": "PaymentKeyParameterName"}
+    assert not {var for var in env if "KEY" in var} - {"PAYMENT_KEY_PARAMETER"}
+    [statement] = [p["Statement"] for p in processor["Policies"] if "Statement" in p]
+    assert statement == [{"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": {
+        "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"
+                   "${PaymentKeyParameterName}"}}]  # that one parameter, read only
+
+
+@pytest.mark.parametrize("env", ["staging", "prod"])
+def test_real_environments_name_the_providers_secure_string(env):
+    config = yaml.safe_load((STACKS.parent / "environments" / f"{env}.yaml").read_text())
+    orders = config["parameters"]["orders"]
+    assert orders["PaymentKeyParameterName"] == f"/store/{env}/payments-api-key"
+    assert "PaymentsApiKey" not in orders and "${" not in str(orders)  # a name, not a value
+
+
+def test_the_mock_publishes_the_key_it_accepts_in_ssm():
     mock = template("payments-mock")
     parameter = mock["Resources"]["ApiKeyParameter"]
     assert parameter["Type"] == "AWS::SSM::Parameter"
@@ -165,3 +185,20 @@ def test_the_payments_key_is_a_secret_reference_fed_by_the_mock_in_development()
     # The key the mock accepts is the one it publishes: both come from the same source.
     accepted = mock["Resources"]["PaymentsFunction"]["Properties"]["Environment"]["Variables"]
     assert accepted["EXPECTED_API_KEY"] == parameter["Properties"]["Value"]
+
+
+def test_orders_are_priced_from_the_catalog_the_api_imports():
+    products = template("api")["Resources"]["OrdersApiFunction"]["Properties"]
+    catalog = {"Fn::ImportValue": {"Fn::Sub": "${Prefix}-catalog-ProductsTableName"}}
+    assert products["Environment"]["Variables"]["PRODUCTS_TABLE"] == catalog
+    assert {"DynamoDBReadPolicy": {"TableName": catalog}} in products["Policies"]
+    assert not any("DynamoDBCrudPolicy" in p and p["DynamoDBCrudPolicy"]["TableName"] == catalog
+                   for p in products["Policies"])  # the API never writes the catalog
+
+
+def test_only_the_api_creates_orders():
+    functions = {logical for stack in EXPECTED
+                 for logical, resource in template(stack)["Resources"].items()
+                 if resource["Type"] == "AWS::Serverless::Function"}
+    assert "OrdersFunction" not in functions and "OrdersApiFunction" in functions
+    assert not (STACKS / "orders/src/orders").exists()

@@ -1,13 +1,18 @@
-"""POST /orders and GET /orders/{order_id} for the signed-in customer (the Cognito `sub`)."""
+"""POST /orders and GET /orders/{order_id} for the signed-in customer (the Cognito `sub`).
+
+The API owns order creation: an order names products and quantities, and is priced from the
+catalog (see pricing.py); the orders stack keeps the table, the queue and the processor."""
 from __future__ import annotations
 
 import functools
 import json
 import os
 import uuid
-from decimal import Decimal
+from datetime import datetime, timezone
 
 import boto3
+
+from pricing import OrderError, catalog_items, priced, requested
 
 
 @functools.cache
@@ -18,58 +23,57 @@ def dynamodb():
 
 @functools.cache
 def sqs():
+    """Made once per Lambda container, like `dynamodb()`."""
     return boto3.client("sqs")
 
 
 def orders_table():
+    """The orders stack's table (ORDERS_TABLE)."""
     return dynamodb().Table(os.environ["ORDERS_TABLE"])
 
 
 def response(status: int, body: object) -> dict:
+    """An API Gateway proxy response with a JSON body (DynamoDB's Decimals as numbers)."""
     return {"statusCode": status, "headers": {"Content-Type": "application/json"},
             "body": json.dumps(body, default=lambda d: float(d) if d % 1 else int(d))}
 
 
 def customer_of(event: dict) -> str | None:
+    """The signed-in customer's id: the `sub` claim the Cognito authorizer passed on."""
     claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims") or {}
     return claims.get("sub")
 
 
-def valid_item(item: object) -> bool:
-    if not isinstance(item, dict):
-        return False
-    quantity, price = item.get("quantity"), item.get("price")
-    return isinstance(item.get("product_id"), str) and type(quantity) is int and quantity >= 1 \
-        and type(price) in (int, float) and price >= 0
-
-
-def parse(body: str | None) -> dict | str:
-    """The requested order, or a message saying what is wrong with it."""
+def parse(body: str | None) -> dict:
+    """The request's JSON object; only its `items` ({product_id, quantity}) are read."""
     try:
-        order = json.loads(body or "")
+        request = json.loads(body or "")
     except ValueError:
-        return "body must be JSON"
-    items = order.get("items") if isinstance(order, dict) else None
-    if not isinstance(items, list) or not items or not all(valid_item(i) for i in items):
-        return "items must be a non-empty list of {product_id, quantity >= 1, price >= 0}"
-    if not isinstance(order.get("currency", "EUR"), str):
-        return "currency must be a string"
-    return order
+        raise OrderError("body must be JSON") from None
+    if not isinstance(request, dict):
+        raise OrderError("body must be a JSON object with items")
+    return request
+
+
+def priced_order(body: str | None) -> dict:
+    """The order's items, amount and currency, priced from the catalog (OrderError if bad)."""
+    lines = requested(parse(body).get("items"))
+    products = catalog_items(dynamodb(), os.environ["PRODUCTS_TABLE"], list(lines))
+    return priced(lines, products)
 
 
 def create(event: dict, customer: str) -> dict:
-    request = parse(event.get("body"))
-    if isinstance(request, str):
-        return response(400, {"error": request})
-    items = [{**i, "price": Decimal(str(i["price"]))} for i in request["items"]]
-    amount = sum(i["price"] * i["quantity"] for i in items)
-    if amount <= 0:
-        return response(400, {"error": "the order's amount must be positive"})
+    """Store the order as PENDING and queue it for payment; 400 with the reason if it is bad."""
+    try:
+        order = priced_order(event.get("body"))
+    except OrderError as exc:
+        return response(400, {"error": str(exc)})
     order = {"order_id": str(uuid.uuid4()), "customer": customer, "status": "PENDING",
-             "currency": request.get("currency", "EUR"), "amount": amount, "items": items}
+             "created_at": datetime.now(timezone.utc).isoformat(), **order}
     orders_table().put_item(Item=order)
     sqs().send_message(QueueUrl=os.environ["ORDERS_QUEUE_URL"], MessageBody=json.dumps(
-        {"order_id": order["order_id"], "amount": float(amount), "currency": order["currency"]}))
+        {"order_id": order["order_id"], "amount": float(order["amount"]),
+         "currency": order["currency"]}))
     return response(201, order)
 
 

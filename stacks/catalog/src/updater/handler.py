@@ -1,16 +1,17 @@
-"""Upsert products into the catalog table: the event's `products`, else the shipped seed list."""
+"""Upsert products into the catalog table: the event's `products`, else the shipped seed list.
+
+Invoked on its daily schedule, directly, or by CloudFormation for the catalog's seeding custom
+resource (see seeding.py), which seeds a freshly deployed catalog."""
 from __future__ import annotations
 
 import functools
-import json
 import os
 from datetime import datetime, timezone
-from decimal import Decimal
-from pathlib import Path
 
 import boto3
 
-SEED = Path(__file__).with_name("seed.json")
+import catalog_items
+import seeding
 
 
 @functools.cache
@@ -19,29 +20,17 @@ def dynamodb():
     return boto3.resource("dynamodb")
 
 
-def valid(product: object) -> bool:
-    if not isinstance(product, dict):
-        return False
-    price = product.get("price")
-    return isinstance(product.get("product_id"), str) and product["product_id"] != "" \
-        and not isinstance(price, bool) and isinstance(price, (int, float)) and price >= 0
-
-
-def upsert(products: list, now: datetime) -> dict:
-    """Write every valid product with `updated_at`; returns how many were written and skipped."""
-    stamp = now.isoformat()
-    good = [p for p in products if valid(p)]
-    table = dynamodb().Table(os.environ["PRODUCTS_TABLE"])
-    with table.batch_writer(overwrite_by_pkeys=["product_id"]) as batch:
-        for product in good:
-            batch.put_item(Item={**product, "price": Decimal(str(product["price"])),
-                                 "updated_at": stamp})
-    return {"count": len(good), "skipped": len(products) - len(good)}
+def products_table():
+    """The catalog's products table (PRODUCTS_TABLE)."""
+    return dynamodb().Table(os.environ["PRODUCTS_TABLE"])
 
 
 def handler(event, context):
-    """Scheduled (EventBridge) or direct invocation; `{"products": [...]}` overrides the seed."""
+    """A custom resource request, or a scheduled (EventBridge) or direct invocation, where
+    `{"products": [...]}` overrides the seed."""
+    if seeding.is_request(event):
+        return seeding.on_request(event, context, products_table)
     event = event if isinstance(event, dict) else {}
     products = event["products"] if isinstance(event.get("products"), list) \
-        else json.loads(SEED.read_text())
-    return upsert(products, datetime.now(timezone.utc))
+        else catalog_items.seed()
+    return catalog_items.upsert(products_table(), products, datetime.now(timezone.utc))

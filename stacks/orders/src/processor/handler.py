@@ -1,10 +1,15 @@
-"""Settle queued orders: ask the payment provider, then mark each order PAID or DECLINED."""
+"""Settle queued orders: ask the payment provider, then mark each order PAID or DECLINED.
+
+The provider's API key is read from SSM (the parameter named by PAYMENT_KEY_PARAMETER) once per
+container, never taken from the environment; a 401 from the provider drops the cached key so
+that a rotated key is read again for the next message."""
 from __future__ import annotations
 
 import functools
 import json
 import logging
 import os
+import urllib.error
 import urllib.request
 
 import boto3
@@ -19,15 +24,32 @@ def dynamodb():
     return boto3.resource("dynamodb")
 
 
+@functools.cache
+def ssm():
+    """Made once per Lambda container, like `dynamodb()`."""
+    return boto3.client("ssm")
+
+
+@functools.cache
+def api_key() -> str:
+    """The payment provider's key, read from SSM (decrypted) once per container."""
+    name = os.environ["PAYMENT_KEY_PARAMETER"]
+    return ssm().get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+
+
 def pay(payment: dict) -> str:
     """POST `payment` as JSON to the provider; returns its decision (APPROVED or DECLINED)."""
     request = urllib.request.Request(
         os.environ["PAYMENT_PROVIDER_URL"], data=json.dumps(payment).encode(), method="POST",
-        headers={"Content-Type": "application/json",
-                 "Authorization": f"Bearer {os.environ['PAYMENT_API_KEY']}"})
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {api_key()}"})
     timeout = float(os.environ.get("PAYMENT_TIMEOUT_SECONDS", "5"))
-    with urllib.request.urlopen(request, timeout=timeout) as reply:  # HTTP errors raise
-        decision = json.loads(reply.read()).get("status")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:  # HTTP errors raise
+            decision = json.loads(reply.read()).get("status")
+    except urllib.error.HTTPError as exc:
+        if exc.code == 401:  # the key was rotated (or revoked): read it again next time
+            api_key.cache_clear()
+        raise
     if decision not in OUTCOMES:
         raise ValueError(f"payment provider answered {decision!r}")
     return decision
