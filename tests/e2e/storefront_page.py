@@ -9,12 +9,14 @@ The element ids used here are listed at the top of stacks/ui/site/app.js.
 """
 from __future__ import annotations
 
+import base64
+import contextlib
 import shutil
 import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException, WebDriverException
@@ -65,13 +67,18 @@ def start_browser(width: int = 1280, height: int = 900) -> tuple[webdriver.Chrom
     options.binary_location = CHROMIUM
     for flag in (*FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}"):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # to check nothing leaks
     try:
-        return webdriver.Chrome(options=options, service=Service(CHROMEDRIVER)), profile
+        driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     except WebDriverException as exc:
         shutil.rmtree(profile, ignore_errors=True)
         first = (exc.msg or str(exc)).strip().splitlines()[0]
         raise BrowserUnavailable(f"headless Chromium did not start ({CHROMIUM} via "
                                  f"{CHROMEDRIVER}): {first}") from exc
+    # A window is at least ~500 px wide: emulate the viewport so that 360 px is really 360 px.
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+    return driver, profile
 
 
 class StorefrontPage:
@@ -97,6 +104,14 @@ class StorefrontPage:
         except TimeoutException:
             raise PageError(f"timed out waiting for {what}; status line: "
                             f"{self.by_id('status').text!r}") from None
+
+    def shown_error(self, timeout: float = 10) -> str:
+        """Wait for the page's error line and return its text (for tests of failures)."""
+        try:
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(
+                lambda _driver: self.by_id("error").text.strip())
+        except TimeoutException:
+            raise PageError(f"the page showed no error within {timeout} s") from None
 
     def fill(self, element_id: str, value: str) -> None:
         field = self.by_id(element_id)
@@ -164,31 +179,47 @@ class StorefrontPage:
             and self.by_id("order-status").get_attribute("data-status")), timeout)
 
     def screenshot(self, path: Path) -> Path:
+        """A PNG of the whole page (beyond the viewport), at the emulated width."""
+        size = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}})
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not self.driver.save_screenshot(str(path)):
-            raise PageError(f"could not save a screenshot to {path}")
+        path.write_bytes(base64.b64decode(shot["data"]))
         return path
 
 
-def buy_one(site_url: str, screenshot: Path | str, *, product_id: str | None = None,
-            email: str | None = None, password: str = PASSWORD, size: tuple[int, int] = (1280, 900),
-            settle_timeout: float = 60) -> Purchase:
-    """The whole flow on a fresh browser, which is closed afterwards."""
-    email = email or f"shopper-{uuid.uuid4().hex[:10]}@example.com"
+@contextlib.contextmanager
+def browser(size: tuple[int, int] = (1280, 900), timeout: float = 20) -> Iterator[StorefrontPage]:
+    """A fresh headless Chromium on the page object; quit and its profile deleted on exit."""
     driver, profile = start_browser(*size)
     try:
-        page = StorefrontPage(driver)
-        page.open(site_url)
-        page.sign_up(email, password)
-        page.confirm()
-        signed_in_as = page.sign_in(email, password)
-        names = page.product_names()
-        name = page.open_product(product_id)
-        order_id = page.order()
-        status = page.wait_settled(settle_timeout)
-        shot = page.screenshot(Path(screenshot))
-        return Purchase(email, signed_in_as, names, name, order_id, status,
-                        page.by_id("order-status").text, shot)
+        yield StorefrontPage(driver, timeout)
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def run_purchase(page: StorefrontPage, site_url: str, screenshot: Path | str, *,
+                 product_id: str | None = None, email: str | None = None,
+                 password: str = PASSWORD, settle_timeout: float = 60) -> Purchase:
+    """Open, sign up, confirm, sign in, list, open a product, order it, wait, screenshot."""
+    email = email or f"shopper-{uuid.uuid4().hex[:10]}@example.com"
+    page.open(site_url)
+    page.sign_up(email, password)
+    page.confirm()
+    signed_in_as = page.sign_in(email, password)
+    names = page.product_names()
+    name = page.open_product(product_id)
+    order_id = page.order()
+    status = page.wait_settled(settle_timeout)
+    shot = page.screenshot(Path(screenshot))
+    return Purchase(email, signed_in_as, names, name, order_id, status,
+                    page.by_id("order-status").text, shot)
+
+
+def buy_one(site_url: str, screenshot: Path | str, *, size: tuple[int, int] = (1280, 900),
+            **options: object) -> Purchase:
+    """The whole purchase on a fresh browser (see `run_purchase` for the options)."""
+    with browser(size) as page:
+        return run_purchase(page, site_url, screenshot, **options)  # type: ignore[arg-type]

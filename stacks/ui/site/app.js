@@ -74,6 +74,7 @@ async function guarded(control, action) {
 const FORMS = { signin: "Sign in", signup: "Create an account", confirm: "Confirm your account" };
 
 function showForm(name, focus = true) {
+  clearError();
   for (const form of Object.keys(FORMS)) $(`${form}-form`).hidden = form !== name;
   $("auth-heading").textContent = FORMS[name];
   if (focus) $(`${name}-email`).focus();
@@ -220,6 +221,8 @@ async function placeOrder() {
   state.cart.clear();
   showCart();
   renderOrder(state.order, names());
+  $("order-panel").scrollIntoView({ block: "nearest" });
+  $("order-heading").focus();
   announce("Order placed. Waiting for the payment…");
   watch(state.order.order_id);
 }
