@@ -29,9 +29,12 @@ API_PREFIX = "/_ws/api/standinapi/v1"
 CLIENT_ID = "standinclient"
 PAYMENT_LIMIT = 10_000  # as stacks/payments-mock approves
 PRODUCTS = [
-    {"product_id": "cap", "name": "Store cap", "price": 15, "stock": 0},
-    {"product_id": "mug", "name": "Store mug", "price": 12.5, "stock": 40},
-    {"product_id": "tee", "name": "Store T-shirt", "price": 20, "stock": 25},
+    {"product_id": "cap", "name": "Store cap", "price": 15, "stock": 0, "currency": "EUR",
+     "description": "A navy cap with the store's logo."},
+    {"product_id": "mug", "name": "Store mug", "price": 12.5, "stock": 40, "currency": "EUR",
+     "description": "A 330 ml stoneware mug."},
+    {"product_id": "tee", "name": "Store T-shirt", "price": 20, "stock": 25, "currency": "EUR",
+     "description": "Organic cotton, unisex fit."},
 ]
 
 
@@ -127,7 +130,9 @@ class StandInState:
                 not isinstance(i, dict) or i.get("product_id") not in prices or "price" in i
                 or type(i.get("quantity")) is not int or i["quantity"] < 1 for i in items):
             return 400, {"error": "items must be a non-empty list of {product_id, quantity >= 1}"}
-        priced = [{**i, "price": prices[i["product_id"]]} for i in items]
+        names = {p["product_id"]: p.get("name") for p in self.products}
+        priced = [{**i, "price": prices[i["product_id"]], "name": names[i["product_id"]]}
+                  for i in items]
         order = {"order_id": str(uuid.uuid4()), "customer": customer, "status": "PENDING",
                  "currency": "EUR", "items": priced,
                  "amount": sum(i["price"] * i["quantity"] for i in priced)}

@@ -29,10 +29,14 @@ def test_a_purchase_is_shown_paid(standin, tmp_path):
         storage = page.driver.execute_script(
             "return [localStorage.length, sessionStorage.length]")
         console = json.dumps(page.driver.get_log("browser"))
+        description = page.by_id("product-description").text
+        order_lines = page.by_id("order-items").text
     assert bought.product_names == ["Store cap", "Store mug", "Store T-shirt"]
     assert bought.signed_in_as == bought.email
     assert (bought.product_name, bought.status, bought.status_text) == ("Store mug", "PAID", "Paid")
     assert bought.screenshot.read_bytes().startswith(PNG_MAGIC)
+    assert description == "A 330 ml stoneware mug."
+    assert order_lines.split("\n") == ["1 × Store mug", "€12.50"]
     orders = [body for method, path, body in standin.state.requests if method == "POST"]
     assert orders == [{"items": [{"product_id": "mug", "quantity": 1}]}]  # no price sent
     assert storage == [0, 0]

@@ -14,7 +14,7 @@
 //   account             shown while signed in: signed-in-as (the email), signout-button
 //   products            product-list of li[data-testid=product-card][data-product-id], each with
 //                       button[data-testid=product-open][data-product-id]; products-refresh
-//   product-detail      product-name, product-id, product-price, product-stock,
+//   product-detail      product-name, product-id, product-price, product-stock, product-description,
 //                       order-quantity, add-to-cart, product-close
 //   cart                cart-list of li[data-testid=cart-item][data-product-id] with
 //                       button[data-testid=cart-remove]; cart-total; cart-submit (place order)
@@ -220,7 +220,7 @@ async function placeOrder() {
   }
   state.cart.clear();
   showCart();
-  renderOrder(state.order, names());
+  renderOrder(state.order, names(), state.config.currency);
   $("order-panel").scrollIntoView({ block: "nearest" });
   $("order-heading").focus();
   announce("Order placed. Waiting for the payment…");
@@ -233,7 +233,7 @@ function watch(orderId) {
   if (FINAL.has(state.order.status)) return settled(state.order);
   state.stopWatching = watchOrder(() => state.api.order(orderId), (order) => {
     state.order = order;
-    renderOrder(order, names());
+    renderOrder(order, names(), state.config.currency);
   }, ({ order, reason, error }) => {
     if (reason === "settled") return settled(order);
     if (reason === "stopped") return;

@@ -23,6 +23,16 @@ export function money(amount, currency) {
 
 export const nameOf = (product) => product.name || product.product_id;
 
+/** A product's own currency if the catalog gives one, else the store's. */
+export const currencyOf = (product, fallback) => product.currency || fallback;
+
+/** What one order line costs: the recorded line total, else unit price × quantity. */
+export function lineTotal(item) {
+  if (item.line_total !== undefined) return Number(item.line_total);
+  const unit = item.unit_price !== undefined ? item.unit_price : item.price;
+  return unit === undefined ? NaN : Number(unit) * item.quantity;
+}
+
 /** Stock as words; `null` stock means the catalog does not track it. */
 export function stockText(product) {
   if (typeof product.stock !== "number") return "";
@@ -59,7 +69,8 @@ function productCard(product, currency) {
     textContent: stockText(product) });
   const card = element("li", { className: "card" }, tile,
     element("h3", { textContent: nameOf(product) }),
-    element("p", { className: "price", textContent: money(product.price, currency) }), stock, open);
+    element("p", { className: "price", textContent: money(product.price, currencyOf(product, currency)) }),
+    stock, open);
   card.dataset.testid = "product-card";
   card.dataset.productId = product.product_id;
   return card;
@@ -74,7 +85,8 @@ export function renderDetail(product, currency) {
   paintTile($("product-tile"), product);
   $("product-name").textContent = nameOf(product);
   $("product-id").textContent = product.product_id;
-  $("product-price").textContent = money(product.price, currency);
+  $("product-price").textContent = money(product.price, currencyOf(product, currency));
+  $("product-description").textContent = product.description || "";
   $("product-stock").textContent = stockText(product);
   $("product-stock").className = inStock(product) ? "stock" : "stock out";
   const quantity = $("order-quantity");
@@ -95,27 +107,31 @@ export function renderCart(lines, currency, busy) {
     remove.setAttribute("aria-label", `Remove ${nameOf(product)} from the cart`);
     const line = element("li", {},
       element("span", { textContent: `${quantity} × ${nameOf(product)}` }),
-      element("span", { textContent: money(Number(product.price) * quantity, currency) }), remove);
+      element("span", { textContent: money(Number(product.price) * quantity, currencyOf(product, currency)) }),
+      remove);
     line.dataset.testid = "cart-item";
     line.dataset.productId = product.product_id;
     return line;
   }));
   const total = lines.reduce((sum, l) => sum + Number(l.product.price) * l.quantity, 0);
+  const shown = lines.length ? currencyOf(lines[0].product, currency) : currency;
   $("cart-empty").hidden = lines.length > 0;
   $("cart-total-line").hidden = lines.length === 0;
-  $("cart-total").textContent = money(total, currency);
+  $("cart-total").textContent = money(total, shown);
   $("cart-submit").disabled = busy || lines.length === 0;
   $("cart-submit").textContent = busy ? "Placing order…" : "Place order";
 }
 
-/** The order panel; `names` maps product ids to display names. */
-export function renderOrder(order, names) {
+/** The order panel; `names` maps product ids to display names (when the order has none). */
+export function renderOrder(order, names, currency) {
   const status = STATUS_TEXT[order.status] ? order.status : "UNKNOWN";
+  const shown = order.currency || currency;
   $("order-id").textContent = order.order_id;
   $("order-items").replaceChildren(...(order.items || []).map((item) => element("li", {},
-    element("span", { textContent: `${item.quantity} × ${names.get(item.product_id) || item.product_id}` }),
-    element("span", { textContent: item.price === undefined ? "" : money(Number(item.price) * item.quantity, order.currency) }))));
-  $("order-amount").textContent = money(order.amount, order.currency || "EUR");
+    element("span", {
+      textContent: `${item.quantity} × ${item.name || names.get(item.product_id) || item.product_id}` }),
+    element("span", { textContent: money(lineTotal(item), shown) }))));
+  $("order-amount").textContent = money(order.amount !== undefined ? order.amount : order.total, shown);
   $("order-status").textContent = STATUS_TEXT[status] || `Unknown (${order.status})`;
   $("order-status").dataset.status = status;
   $("order-panel").dataset.status = status;
