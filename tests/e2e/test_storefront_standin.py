@@ -98,3 +98,59 @@ def test_a_refused_token_signs_out_with_a_readable_message(standin):
             not page.by_id("account").is_displayed()
     assert shown == "Your session has ended. Please sign in again."
     assert signed_out
+
+
+MODULE_CHECKS = """
+const done = arguments[arguments.length - 1];
+const load = (name) => import(new URL(name, document.baseURI).href);
+(async () => {
+  const { watchOrder } = await load("orders.js");
+  const { cognitoError, claimsOf } = await load("cognito.js");
+  const { parseConfig } = await load("config.js");
+  const { apiError } = await load("api.js");
+  const watch = (replies, options) => new Promise((resolve) => {
+    const seen = [];
+    let call = 0;
+    watchOrder(async () => {
+      const reply = replies[Math.min(call++, replies.length - 1)];
+      if (reply instanceof Error) throw reply;
+      return reply;
+    }, (order) => seen.push(order.status),
+    (end) => resolve({ seen, reason: end.reason, error: end.error ? end.error.message : null }),
+    { interval: 5, ...options });
+  });
+  const refusal = (data) => { try { parseConfig(data); return null; } catch (e) { return e.message; } };
+  const utf8 = btoa(String.fromCharCode(...new TextEncoder().encode('{"email":"zoë@example.com"}')));
+  return {
+    settled: await watch([{ status: "PENDING" }, { status: "DECLINED" }]),
+    gaveUp: await watch([{ status: "PENDING" }], { maxPolls: 3 }),
+    failing: await watch([new Error("network down")], { maxErrors: 2 }),
+    wrongCode: cognitoError(400, { __type: "com.amazonaws#CodeMismatchException" }).message,
+    unknown: cognitoError(400, { __type: "WeirdException", message: "{raw}" }).message,
+    claims: claimsOf("x." + utf8.replace(/=+$/, "") + ".y"),
+    config: refusal({ apiUrl: "https://api.example.com/v1", region: "" }),
+    normalised: parseConfig({ apiUrl: "https://a/v1/", userPoolId: "p", userPoolClientId: "c",
+                              region: "r", cognitoEndpoint: "https://c" }),
+    badGateway: apiError(502, null).message,
+    refused: apiError(400, { error: "quantity must be 1 or more" }).message,
+  };
+})().then(done, (error) => done({ failed: String(error) }));
+"""
+
+
+def test_page_modules_handle_what_the_flow_rarely_shows(standin):
+    with browser() as page:
+        page.open(standin.site_url)
+        got = page.driver.execute_async_script(MODULE_CHECKS)
+    assert got["settled"] == {"seen": ["PENDING", "DECLINED"], "reason": "settled", "error": None}
+    assert got["gaveUp"] == {"seen": ["PENDING"] * 3, "reason": "gave-up", "error": None}
+    assert got["failing"] == {"seen": [], "reason": "error", "error": "network down"}
+    assert got["wrongCode"] == "That confirmation code is not right. Check it and try again."
+    assert got["unknown"] == "The sign-in service refused the request (WeirdException)."
+    assert got["claims"] == {"email": "zoë@example.com"}
+    assert got["config"] == ("The store's settings (config.json) lack: userPoolId, "
+                             "userPoolClientId, region, cognitoEndpoint.")
+    assert (got["normalised"]["apiUrl"], got["normalised"]["cognitoEndpoint"],
+            got["normalised"]["currency"]) == ("https://a/v1", "https://c/", "EUR")
+    assert got["badGateway"] == "The store is having trouble right now. Please try again shortly."
+    assert got["refused"] == "The store refused the order: quantity must be 1 or more."
