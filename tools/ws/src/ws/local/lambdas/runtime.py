@@ -83,7 +83,8 @@ class Runtime:
             message = f"Task timed out after {spec.timeout:.2f} seconds"
             reply = {"ok": False, "log": f"{_stamp()} {request_id} {message}\n",
                      "payload": _error_payload("Sandbox.Timedout",
-                                               f"RequestId: {request_id} Error: {message}")}
+                                               f"RequestId: {request_id} Error: {message}"
+                                               ).decode()}
         else:
             self._release(worker, keep=not reply.get("exit"))
         lines = logsink.invocation_lines(request_id, spec.version, reply.get("log", ""),
