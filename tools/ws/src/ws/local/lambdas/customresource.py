@@ -19,6 +19,7 @@ from moto.awslambda.utils import get_backend as lambda_backend
 from moto.cloudformation.custom_model import CustomModel
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import cloudformation_backends
+from moto.cloudformation import urls as cfn_urls
 from moto.cloudformation.responses import CloudFormationResponse
 
 from ws.local.lambdas.runtime import Runtime
@@ -70,20 +71,31 @@ def _reason(resource: CustomModel, payload: bytes, error: bool) -> str:
     return "the function returned without sending a response to the ResponseURL"
 
 
-def process_cfn_response(self: CloudFormationResponse) -> tuple[int, dict[str, int], str]:
+def cfnresponse(cls: type, request: Any, full_url: str, headers: Any) -> Any:
     """The cfn-response PUT: record SUCCESS (with Data) or FAILED (with Reason) on the
-    resource; the stack operation waiting for it decides the stack's status."""
-    body = json.loads(self.body or "{}")
-    stack = self.cloudformation_backend.get_stack(body.get("StackId") or self._get_param("stack"))
-    resource = stack.get_custom_resource(body["LogicalResourceId"])
+    resource; the stack operation waiting for it decides the stack's status.
+
+    Read here rather than through moto's dispatch, which answers 404 or 500 unless the
+    Content-Type is empty (urllib sends a form type, others JSON)."""
+    body = json.loads(request.get_data(cache=True) or b"{}")
+    region = full_url.split("/cloudformation_", 1)[1].split("/", 1)[0]
+    try:
+        account = str(body["StackId"]).split(":")[4]
+        stack = cloudformation_backends[account][region].get_stack(body["StackId"])
+        resource = stack.get_custom_resource(body["LogicalResourceId"])
+    except (KeyError, ValidationError, IndexError):
+        return 404, {}, json.dumps({"message": "no such stack or custom resource"})
     if body.get("Status") == "SUCCESS":
         resource.set_data(body.get("Data") or {})
     else:
         resource.ws_failure = str(body.get("Reason") or "")
-    return 200, {"status": 200}, json.dumps("{}")
+    return 200, {}, "{}"
 
 
 def install(runtime: Runtime, endpoint: str) -> None:
     """Patch moto's custom resources in this process."""
     CustomModel.create_from_cloudformation_json = make_create(runtime, endpoint)  # type: ignore
-    CloudFormationResponse.process_cfn_response = process_cfn_response  # type: ignore
+    CloudFormationResponse.cfnresponse = classmethod(cfnresponse)  # type: ignore
+    for pattern in list(cfn_urls.url_paths):  # the route holds the method it was given
+        if pattern.endswith("/cfnresponse$"):
+            cfn_urls.url_paths[pattern] = CloudFormationResponse.cfnresponse
