@@ -162,8 +162,8 @@ def load_report(path: Path) -> RunReport:
         raise ConfigError(f"not a ws run report: {exc}", path=str(path)) from None
 
 
-def local_up(start: Path, port: int | None) -> EndpointInfo:
-    return endpoint.start(find_root(start) / ".ws", port=port)
+def local_up(start: Path, port: int | None, schedules: bool = False) -> EndpointInfo:
+    return endpoint.start(find_root(start) / ".ws", port=port, schedules=schedules)
 
 
 def local_down(start: Path) -> bool:

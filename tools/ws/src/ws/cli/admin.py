@@ -10,6 +10,7 @@ from ws import api
 from ws.cli.options import Settings, env_option
 from ws.cli.run import confirm
 from ws.report import console as render
+from ws.cli import local as clilocal
 
 
 @click.command()
@@ -65,10 +66,12 @@ def local() -> None:
 
 @local.command("up")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default: a free one).")
+@click.option("--schedules", is_flag=True,
+              help="Fire scheduled rules (rate expressions) on their rate while it runs.")
 @click.pass_obj
-def local_up(settings: Settings, port: int | None) -> None:
+def local_up(settings: Settings, port: int | None, schedules: bool) -> None:
     """Start the local endpoint (no-op when it runs)."""
-    info = api.local_up(settings.start, port)
+    info = api.local_up(settings.start, port, schedules)
     click.echo(f"local endpoint running at {info.url} (pid {info.pid})")
 
 
@@ -91,3 +94,6 @@ def local_status(settings: Settings, as_json: bool) -> None:
         click.echo(json.dumps(data, indent=2))
     else:
         click.echo(f"running at {info.url} (pid {info.pid})" if info else "not running")
+
+
+clilocal.register(local)  # ws local invoke, ws local trigger

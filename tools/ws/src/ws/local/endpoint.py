@@ -75,8 +75,11 @@ def status(state_dir: Path) -> EndpointInfo | None:
     return info if _alive(info.pid) and _answers(info.port) else None
 
 
-def start(state_dir: Path, *, port: int | None = None, timeout: float = 30.0) -> EndpointInfo:
+def start(state_dir: Path, *, port: int | None = None, timeout: float = 30.0,
+          schedules: bool = False) -> EndpointInfo:
     """Start the endpoint unless it already runs; wait until it answers HTTP.
+
+    `schedules`: the server fires scheduled rules on their rate (applies when it starts).
 
     Two ws processes starting at once (two developers, two terminals) share one endpoint:
     the second waits on a file lock and finds the first one's.
@@ -90,21 +93,22 @@ def start(state_dir: Path, *, port: int | None = None, timeout: float = 30.0) ->
             return running
         stop(state_dir)  # clean a stale record or a hung process
         port = port or _free_port()
-        info = EndpointInfo(f"http://localhost:{port}", port, _spawn(port, log, state_dir),
-                            time.time())
+        pid = _spawn(port, log, state_dir, schedules)
+        info = EndpointInfo(f"http://localhost:{port}", port, pid, time.time())
         _wait_until_answers(info, log, timeout)
         _state_file(state_dir).write_text(json.dumps(asdict(info)))
         return info
 
 
-def _spawn(port: int, log: Path, state_dir: Path) -> int:
+def _spawn(port: int, log: Path, state_dir: Path, schedules: bool = False) -> int:
     """The server's pid: detached in its own session, output appended to `log`.
 
     posix_spawn rather than Popen: a Popen left running warns when collected, and the
     server is meant to outlive this process.
     """
     argv = [sys.executable, "-m", "ws.local.server", "--host", HOST, "--port", str(port),
-            "--state-dir", str(state_dir.resolve())]
+            *(["--schedules"] if schedules else []),
+            "--state-dir", str(state_dir.resolve())]  # last: _servers_of() matches the end
     actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
                (os.POSIX_SPAWN_OPEN, 1, str(log), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
                (os.POSIX_SPAWN_DUP2, 1, 2)]

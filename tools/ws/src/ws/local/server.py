@@ -4,11 +4,16 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
+import sys
+import tempfile
+from pathlib import Path
 
 from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import run_simple
 
 from . import motofixes, providers
+from .lambdas import hooks
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,14 +22,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--state-dir", help="the workspace state this server belongs to "
                         "(lets ws find it when its record is lost)")
+    parser.add_argument("--schedules", action="store_true",
+                        help="fire scheduled rules (rate expressions) on their rate")
     args = parser.parse_args(argv)
     os.environ.setdefault("MOTO_PORT", str(args.port))  # moto builds some URLs from it
     providers.register()
     motofixes.register()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+    state = Path(args.state_dir) / "local" if args.state_dir else Path(tempfile.mkdtemp())
+    running = hooks.install(hooks.RuntimeSettings(
+        state, f"http://127.0.0.1:{args.port}", schedules=args.schedules,
+        sqs_retry_seconds=hooks.retry_seconds_from_env()))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that the finally below runs
     app = DomainDispatcherApplication(create_backend_app)
-    run_simple(args.host, args.port, app, threaded=True, use_reloader=False,
-               request_handler=MotoRequestHandler)
+    try:
+        run_simple(args.host, args.port, app, threaded=True, use_reloader=False,
+                   request_handler=MotoRequestHandler)
+    finally:
+        running.close()  # no worker outlives the server
 
 
 if __name__ == "__main__":

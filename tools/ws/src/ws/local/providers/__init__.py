@@ -4,11 +4,12 @@ from __future__ import annotations
 from moto.cloudformation import parsing
 
 from ...errors import EndpointError
-from . import apigateway, apimethods, cloudfront, cognito, s3policy
+from . import apigateway, apimethods, cloudfront, cognito, customresource, s3policy
 
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              cloudfront.OriginAccessControl, s3policy.BucketPolicy, apigateway.RestApi,
-             apigateway.Deployment, apigateway.Stage, apimethods.Authorizer, apimethods.Method)
+             apigateway.Deployment, apigateway.Stage, apimethods.Authorizer, apimethods.Method,
+             customresource.CustomResource)
 
 
 def register() -> None:

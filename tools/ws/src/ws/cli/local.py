@@ -1,0 +1,64 @@
+"""`ws local invoke` and `ws local trigger`: run deployed code now (registered on `ws local`)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ws.engine import localrun
+from ws.cli.options import Settings, env_option
+from ws.errors import EXIT_FAILED, UsageError
+from ws.local.triggers import InvokeResult, payload_text
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError as exc:
+        raise UsageError(f"cannot read the payload file {path}: {exc.strerror}") from None
+
+
+def _print(result: InvokeResult, show_log: bool) -> None:
+    if show_log and result.log:
+        click.echo(result.log.rstrip("\n"), err=True)
+    click.echo(result.payload)
+    if result.error:
+        click.echo(f"{result.function}: function error ({result.error})", err=True)
+
+
+@click.command("invoke")
+@env_option
+@click.argument("target", metavar="STACK.LogicalId")
+@click.option("--payload", metavar="JSON|@FILE", help="The event (default: {}).")
+@click.option("--log", "show_log", is_flag=True, help="Print the invocation's log on stderr.")
+@click.pass_obj
+def invoke(settings: Settings, env_name: str, owner: str | None, target: str,
+           payload: str | None, show_log: bool) -> None:
+    """Invoke a deployed function and print its response (exit 1 on a function error)."""
+    result = localrun.invoke_function(settings.start, env_name, target,
+                                      payload_text(payload, _read), owner)
+    _print(result, show_log)
+    if result.error:
+        raise SystemExit(EXIT_FAILED)
+
+
+@click.command("trigger")
+@env_option
+@click.argument("target", metavar="STACK.LogicalId")
+@click.option("--log", "show_log", is_flag=True, help="Print each invocation's log on stderr.")
+@click.pass_obj
+def trigger(settings: Settings, env_name: str, owner: str | None, target: str,
+            show_log: bool) -> None:
+    """Fire a scheduled rule's targets now, with a scheduled-event payload."""
+    results = localrun.trigger_rule(settings.start, env_name, target, owner)
+    for result in results:
+        _print(result, show_log)
+    if any(r.error for r in results):
+        raise SystemExit(EXIT_FAILED)
+
+
+def register(group: click.Group) -> None:
+    """Add these commands to the `ws local` group."""
+    group.add_command(invoke)
+    group.add_command(trigger)
+

@@ -1,0 +1,71 @@
+"""Wire the runtime into the server process: invoke, custom resources, SQS pollers, schedules.
+
+Environment (read once by the server):
+
+- ``WS_LOCAL_SQS_RETRY_SECONDS``: the longest visibility timeout the SQS pollers use, so a
+  failed message comes back after this many seconds locally instead of the queue's own
+  timeout (the store's queue says 180 s). Unset: the queue's own timeout.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from moto.logs.models import logs_backends
+
+from ws.errors import ConfigError
+from ws.local.lambdas import customresource, invokepatch, schedules, sqspoller
+from ws.local.lambdas.runtime import Runtime
+
+RETRY_VAR = "WS_LOCAL_SQS_RETRY_SECONDS"
+
+
+@dataclass(frozen=True)
+class RuntimeSettings:
+    """How the server runs functions."""
+
+    state_dir: Path
+    endpoint: str  # what functions use to reach the endpoint (http://127.0.0.1:PORT)
+    schedules: bool = False
+    sqs_retry_seconds: int | None = None
+
+
+def retry_seconds_from_env() -> int | None:
+    """WS_LOCAL_SQS_RETRY_SECONDS as a number of seconds, or None."""
+    raw = os.environ.get(RETRY_VAR, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ConfigError(f"{RETRY_VAR} must be a whole number of seconds, not {raw!r}")
+    return int(raw)
+
+
+class Installed:
+    """What install() started; close() stops it (threads end, workers are killed)."""
+
+    def __init__(self, runtime: Runtime, pollers: sqspoller.Pollers,
+                 scheduler: schedules.Scheduler | None) -> None:
+        self.runtime = runtime
+        self.pollers = pollers
+        self.scheduler = scheduler
+
+    def close(self) -> None:
+        self.pollers.stop()
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        self.runtime.close()
+
+
+def install(settings: RuntimeSettings) -> Installed:
+    """Make this moto server run Lambda functions (call once, before serving)."""
+    runtime = Runtime(settings.state_dir / "functions", settings.endpoint,
+                      lambda account, region: logs_backends[account][region])
+    invokepatch.install(runtime)
+    customresource.install(runtime, settings.endpoint)
+    pollers = sqspoller.Pollers(runtime, settings.sqs_retry_seconds)
+    pollers.start()
+    scheduler = schedules.Scheduler(runtime) if settings.schedules else None
+    if scheduler is not None:
+        scheduler.start()
+    return Installed(runtime, pollers, scheduler)

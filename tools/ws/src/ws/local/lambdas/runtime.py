@@ -1,0 +1,154 @@
+"""Run deployed Python functions in warm worker processes, answering as Lambda answers.
+
+Workers are pooled per FunctionSpec (a function version's code and configuration): an idle
+worker of the same spec is reused; a new spec for the same function retires the old spec's
+workers. A worker that times out is killed, so the next invocation starts a fresh one.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from ws.errors import EndpointError
+from ws.local.lambdas import logsink
+from ws.local.lambdas.process import WorkerDied, WorkerProcess
+from ws.local.lambdas.spec import FunctionSpec, code_dir, spec_of
+
+MAX_IDLE_PER_SPEC = 4
+LogsFor = Callable[[str, str], Any]  # (account, region) -> moto logs backend
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One invocation's answer: the payload, whether it is a function error, the log."""
+
+    request_id: str
+    payload: bytes
+    error: bool
+    log: str
+
+    @property
+    def log_tail(self) -> str:
+        """The last 4 KB of the log, what Invoke returns with LogType=Tail."""
+        return self.log.encode()[-4096:].decode(errors="ignore")
+
+
+def _error_payload(error_type: str, message: str) -> bytes:
+    return json.dumps({"errorType": error_type, "errorMessage": message}).encode()
+
+
+class Runtime:
+    """The server's Lambda runtime: one per server process, shared by every invoke path."""
+
+    def __init__(self, functions_dir: Path, endpoint: str, logs_for: LogsFor) -> None:
+        self.functions_dir = functions_dir
+        self.endpoint = endpoint
+        self.logs_for = logs_for
+        self._lock = threading.Lock()
+        self._idle: dict[FunctionSpec, list[WorkerProcess]] = {}
+        self._current: dict[tuple[str, str], FunctionSpec] = {}
+
+    def invoke(self, fn: Any, event: str) -> Outcome:
+        """Invoke a moto LambdaFunction with a JSON event (text)."""
+        spec = spec_of(fn)
+        if not spec.is_python:
+            what = spec.runtime or f"a {spec.package_type} package"
+            return self._refused(spec, "Runtime.Unsupported",
+                                 f"the local endpoint runs Python functions only; "
+                                 f"{spec.name} uses {what}: test it on AWS")
+        try:
+            json.loads(event)
+            task_root = code_dir(self.functions_dir, spec, getattr(fn, "code_bytes", b""))
+        except ValueError:
+            return self._refused(spec, "InvalidRequestContentException",
+                                 "Could not parse request body into json")
+        except EndpointError as exc:
+            return self._refused(spec, "Runtime.InvalidCode", exc.message)
+        return self.run(spec, task_root, event)
+
+    def run(self, spec: FunctionSpec, task_root: Path, event: str) -> Outcome:
+        """Run one invocation in a worker of `spec`; log it to CloudWatch Logs."""
+        worker = self._acquire(spec, task_root)
+        request_id = str(uuid.uuid4())
+        started = time.monotonic()
+        reply = self._send(worker, spec, request_id, event, started + spec.timeout)
+        duration_ms = (time.monotonic() - started) * 1000
+        if reply is None:
+            worker.kill()
+            message = f"Task timed out after {spec.timeout:.2f} seconds"
+            reply = {"ok": False, "log": f"{_stamp()} {request_id} {message}\n",
+                     "payload": _error_payload("Sandbox.Timedout",
+                                               f"RequestId: {request_id} Error: {message}"
+                                               ).decode()}
+        else:
+            self._release(worker, keep=not reply.get("exit"))
+        lines = logsink.invocation_lines(request_id, spec.version, reply.get("log", ""),
+                                         duration_ms, spec.timeout, spec.memory)
+        logsink.write(self.logs_for(spec.account, spec.region), spec.log_group,
+                      worker.log_stream, lines)
+        return Outcome(request_id, reply["payload"].encode(), not reply["ok"],
+                       "\n".join(lines) + "\n")
+
+    def _send(self, worker: WorkerProcess, spec: FunctionSpec, request_id: str, event: str,
+              deadline: float) -> dict[str, Any] | None:
+        request = {"request_id": request_id, "event": event, "handler": spec.handler,
+                   "deadline_ms": time.time() * 1000 + spec.timeout * 1000,
+                   "function_name": spec.name, "version": spec.version, "arn": spec.arn,
+                   "memory": spec.memory, "log_group": spec.log_group,
+                   "log_stream": worker.log_stream}
+        try:
+            return worker.invoke(request, deadline)
+        except WorkerDied as exc:
+            return {"ok": False, "exit": True, "log": f"{exc}\n",
+                    "payload": _error_payload("Runtime.ExitError",
+                                              f"RequestId: {request_id} Error: {exc}").decode()}
+
+    def _refused(self, spec: FunctionSpec, error_type: str, message: str) -> Outcome:
+        request_id = str(uuid.uuid4())
+        line = f"{_stamp()} {request_id} {error_type}: {message}"
+        logsink.write(self.logs_for(spec.account, spec.region), spec.log_group,
+                      f"{time.strftime('%Y/%m/%d')}/[$LATEST]ws-refused", [line])
+        return Outcome(request_id, _error_payload(error_type, message), True, line + "\n")
+
+    def _acquire(self, spec: FunctionSpec, task_root: Path) -> WorkerProcess:
+        """An idle warm worker of `spec`, or a new one; retires workers of older specs."""
+        with self._lock:
+            key = (spec.account, spec.arn)
+            previous = self._current.get(key)
+            if previous is not None and previous != spec:
+                for stale in self._idle.pop(previous, []):
+                    stale.kill()
+            self._current[key] = spec
+            idle = self._idle.get(spec, [])
+            while idle:
+                worker = idle.pop()
+                if worker.alive:
+                    return worker
+                worker.kill()
+        return WorkerProcess(spec, task_root, self.endpoint)
+
+    def _release(self, worker: WorkerProcess, keep: bool) -> None:
+        with self._lock:
+            current = self._current.get((worker.spec.account, worker.spec.arn))
+            idle = self._idle.setdefault(worker.spec, [])
+            if keep and worker.alive and current == worker.spec and len(idle) < MAX_IDLE_PER_SPEC:
+                idle.append(worker)
+                return
+        worker.kill()
+
+    def close(self) -> None:
+        """Kill every idle worker (the server is stopping)."""
+        with self._lock:
+            workers = [w for pool in self._idle.values() for w in pool]
+            self._idle.clear()
+        for worker in workers:
+            worker.kill()
+
+
+def _stamp() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
