@@ -1,4 +1,5 @@
-"""`python -m ws.local.server`: moto's server with ws's resource providers registered."""
+"""`python -m ws.local.server`: moto's server with ws's resource providers registered, and
+deployed REST APIs served in front of it (ws.local.apigw)."""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +10,7 @@ from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_
 from werkzeug.serving import run_simple
 
 from . import cfnfixes, providers
+from .apigw.middleware import ApiGatewayMiddleware
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -19,12 +21,18 @@ def main(argv: list[str] | None = None) -> None:
                         "(lets ws find it when its record is lost)")
     args = parser.parse_args(argv)
     os.environ.setdefault("MOTO_PORT", str(args.port))  # moto builds some URLs from it
-    providers.register()
-    cfnfixes.register()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise
-    app = DomainDispatcherApplication(create_backend_app)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+    app = build_app()
     run_simple(args.host, args.port, app, threaded=True, use_reloader=False,
                request_handler=MotoRequestHandler)
+
+
+def build_app() -> ApiGatewayMiddleware:
+    """The endpoint's WSGI app: ws's providers registered, the API gateway before moto."""
+    providers.register()
+    cfnfixes.register()
+    return ApiGatewayMiddleware(DomainDispatcherApplication(create_backend_app))
 
 
 if __name__ == "__main__":
