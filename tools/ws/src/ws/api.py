@@ -14,7 +14,7 @@ from . import bootstrap as bootstrapping
 from . import diff as diffing
 from . import drift as drifting
 from . import locking
-from .backend import Backend, connect
+from .backend import Backend, connect, local_backend
 from .deployed import deployed_stacks, read_outputs
 from .diff import StackDiff
 from .drift import StackDrift
@@ -25,6 +25,7 @@ from .environment import Environment, load_environment
 from .graph import StackGraph, build_graph
 from .graphviews import render
 from .local import endpoint
+from .local import links as local_links_of
 from .locking import LockTable, lock_id, stack_keys
 from .local.endpoint import EndpointInfo
 from .plan import PlanItem
@@ -204,3 +205,22 @@ def local_down(start: Path) -> bool:
 
 def local_status(start: Path) -> EndpointInfo | None:
     return endpoint.status(find_root(start) / ".ws")
+
+
+def local_links(start: Path, env_name: str, outputs: dict[str, dict[str, str] | None],
+                owner: str | None = None) -> list[local_links_of.LocalLink]:
+    """The local URL of each AWS-shaped URL in `outputs`; none unless the environment is on
+    the local endpoint (checked before connecting: no AWS call is made for AWS targets)."""
+    ws, env = load(start, env_name, owner)
+    if env.target != "local":
+        return []
+    return local_links_of.backend_links(connect(ws, env), outputs)
+
+
+def local_endpoint_links(start: Path) -> list[local_links_of.LocalLink]:
+    """The local URLs of every stack on the running endpoint (none when it is not running)."""
+    ws = load_workspace(find_root(start))
+    info = endpoint.status(find_root(start) / ".ws")
+    if info is None:
+        return []
+    return local_links_of.endpoint_links(local_backend(ws.region, info.url))

@@ -13,7 +13,7 @@ from . import api, cliadmin, render
 from .cireport import markdown_plan, matrix
 from .clioptions import (Settings, env_option, junit_option, lock_timeout_option, owner_option,
                          selection_options, stacks_option)
-from .clirun import confirm, finish, observed, write_job_summary
+from .clirun import confirm, finish, observed, report_outputs, write_job_summary
 from .deploy import RunOptions
 from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, DeployError, WsError
 from .graphviews import FORMATS
@@ -112,7 +112,8 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
                                   allow_replace=frozenset(allow_replace)))
     if prune and report.ok:
         _prune(console, settings, env_name, owner, yes)
-    finish(console, report, report_file, show_outputs=True, junit_file=junit_file)
+    finish(console, report, report_file, show_outputs=True, junit_file=junit_file,
+           links=api.local_links(settings.start, env_name, report_outputs(report), owner))
 
 
 def _prune(console: Console, settings: Settings, env_name: str, owner: str | None,
@@ -236,7 +237,8 @@ def outputs(settings: Settings, env_name: str, owner: str | None, as_json: bool)
     if as_json:
         click.echo(json.dumps(values, indent=2, sort_keys=True))
     else:
-        Console(highlight=False).print(render.outputs_table(values))
+        links = api.local_links(settings.start, env_name, values, owner)
+        Console(highlight=False).print(render.outputs_table(values, links))
 
 for command in (cliadmin.bootstrap, cliadmin.unlock, cliadmin.env_group, cliadmin.local):
     cli.add_command(command)
