@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import logging
 import threading
 import traceback
 import zipfile
@@ -45,6 +46,7 @@ class InProcessEndpoint:
     so a test can replace the Lambda runner in the server."""
 
     def __init__(self) -> None:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise
         self.server = make_server("127.0.0.1", 0, build_app(), threaded=True,
                                   request_handler=MotoRequestHandler)
         self.url = f"http://localhost:{self.server.server_port}"
