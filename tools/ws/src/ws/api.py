@@ -8,7 +8,7 @@ from typing import Callable
 
 from ws.cloud import bootstrap as bootstrapping
 from ws.cloud import drift as drifting
-from ws.cloud.backend import connect
+from ws.cloud.backend import connect, local_backend
 from ws.cloud.drift import StackDrift
 from ws.cloud.environments import DeployedEnv, list_environments
 from ws.cloud.livestate import deployed_stacks, read_outputs
@@ -31,6 +31,7 @@ from ws.graph.views import render
 from ws.lint.validate import Validation
 from ws.lint.validate import validate as validate_workspace
 from ws.local import endpoint
+from ws.local import links as local_links_of
 from ws.local.endpoint import EndpointInfo
 
 
@@ -172,3 +173,22 @@ def local_down(start: Path) -> bool:
 
 def local_status(start: Path) -> EndpointInfo | None:
     return endpoint.status(find_root(start) / ".ws")
+
+
+def local_links(start: Path, env_name: str, outputs: dict[str, dict[str, str] | None],
+                owner: str | None = None) -> list[local_links_of.LocalLink]:
+    """The local URL of each AWS-shaped URL in `outputs`; none unless the environment is on
+    the local endpoint (checked before connecting: no AWS call is made for AWS targets)."""
+    ws, env = load(start, env_name, owner)
+    if env.target != "local":
+        return []
+    return local_links_of.backend_links(connect(ws, env), outputs)
+
+
+def local_endpoint_links(start: Path) -> list[local_links_of.LocalLink]:
+    """The local URLs of every stack on the running endpoint (none when it is not running)."""
+    ws = load_workspace(find_root(start))
+    info = endpoint.status(find_root(start) / ".ws")
+    if info is None:
+        return []
+    return local_links_of.endpoint_links(local_backend(ws.region, info.url))

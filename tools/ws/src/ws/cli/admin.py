@@ -87,13 +87,18 @@ def local_down(settings: Settings) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def local_status(settings: Settings, as_json: bool) -> None:
-    """Show whether the local endpoint runs, and its URL."""
+    """Show whether the local endpoint runs, its URL, and the local URL of each served API
+    and distribution output (stack, output, local URL)."""
     info = api.local_status(settings.start)
+    links = api.local_endpoint_links(settings.start) if info else []
     if as_json:
-        data = {"running": info is not None, **(info.__dict__ if info else {})}
+        data = {"running": info is not None, **(info.__dict__ if info else {}),
+                "links": [link.as_dict() for link in links]}
         click.echo(json.dumps(data, indent=2))
     else:
         click.echo(f"running at {info.url} (pid {info.pid})" if info else "not running")
+        if links:
+            Console(highlight=False, width=200).print(render.links_table(links))
 
 
 clilocal.register(local)  # ws local invoke, ws local trigger

@@ -20,7 +20,7 @@ from ws.cli.options import (
     selection_options,
     stacks_option,
 )
-from ws.cli.run import confirm, finish, observed, write_job_summary
+from ws.cli.run import confirm, finish, observed, report_outputs, write_job_summary
 from ws.cli.logs import configure_logging
 from ws.engine.plan import Plan, as_dicts
 from ws.engine.request import RunRequest
@@ -128,7 +128,8 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
     if prune and report.ok:
         _prune(console, settings, env_name, owner, yes)
     finish(console, report, report_file, show_outputs=True, junit_file=junit_file,
-           debug=settings.debug)
+           debug=settings.debug,
+           links=api.local_links(settings.start, env_name, report_outputs(report), owner))
 
 
 def _prune(console: Console, settings: Settings, env_name: str, owner: str | None,
@@ -255,7 +256,8 @@ def outputs(settings: Settings, env_name: str, owner: str | None, as_json: bool)
     if as_json:
         click.echo(json.dumps(values, indent=2, sort_keys=True))
     else:
-        Console(highlight=False).print(render.outputs_table(values))
+        links = api.local_links(settings.start, env_name, values, owner)
+        Console(highlight=False).print(render.outputs_table(values, links))
 
 for command in (cliadmin.bootstrap, cliadmin.unlock, cliadmin.env_group, cliadmin.local):
     cli.add_command(command)

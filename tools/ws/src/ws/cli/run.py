@@ -7,7 +7,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Sequence
 
 import click
 from rich.console import Console
@@ -79,17 +79,18 @@ def observed(console: Console, action: Callable[[Observer], RunReport],
 
 
 def finish(console: Console, report: RunReport, report_file: Path | None, show_outputs: bool,
-           junit_file: Path | None = None, debug: bool = False) -> None:
-    """Print the summary (and outputs), write the requested files, exit with the run's code.
-    With `debug`, the traceback of every bug a stack hit goes to stderr."""
+           junit_file: Path | None = None, debug: bool = False,
+           links: Sequence[Any] = ()) -> None:
+    """Print the summary (and outputs, with their `links`: local URLs), write the requested
+    files, exit with the run's code. With `debug`, the traceback of every bug a stack hit goes
+    to stderr."""
     if debug:
         for stack in report.stacks:
             if stack.traceback:
                 click.echo(f"{stack.stack}: {stack.traceback}", err=True)
     console.print(render.summary(report))
     if show_outputs:
-        console.print(render.outputs_table({s.stack: s.outputs for s in report.stacks
-                                            if s.outputs}))
+        console.print(render.outputs_table(report_outputs(report), links))
     if report_file:
         _write_report(report, report_file)
     if junit_file:
@@ -98,6 +99,11 @@ def finish(console: Console, report: RunReport, report_file: Path | None, show_o
     for line in render.failures(report):
         click.echo(f"failed: {line}", err=True)
     sys.exit(report.exit_code)
+
+
+def report_outputs(report: RunReport) -> dict[str, dict[str, str] | None]:
+    """The outputs of the run's stacks that have some."""
+    return {s.stack: s.outputs for s in report.stacks if s.outputs}
 
 
 def _write_report(report: RunReport, path: Path) -> None:

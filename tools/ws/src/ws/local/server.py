@@ -1,4 +1,5 @@
-"""`python -m ws.local.server`: moto's server with ws's resource providers registered."""
+"""`python -m ws.local.server`: moto's server with ws's resource providers registered, and
+deployed REST APIs served in front of it (ws.local.apigw)."""
 from __future__ import annotations
 
 import argparse
@@ -13,6 +14,7 @@ from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_
 from werkzeug.serving import run_simple
 
 from . import motofixes, providers
+from .apigw.middleware import ApiGatewayMiddleware
 from .lambdas import hooks
 
 
@@ -26,21 +28,26 @@ def main(argv: list[str] | None = None) -> None:
                         help="fire scheduled rules (rate expressions) on their rate")
     args = parser.parse_args(argv)
     os.environ.setdefault("MOTO_PORT", str(args.port))  # moto builds some URLs from it
-    providers.register()
-    motofixes.register()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+    app = build_app()
     state = Path(args.state_dir) / "local" if args.state_dir else Path(tempfile.mkdtemp())
     running = hooks.install(hooks.RuntimeSettings(
         state, f"http://127.0.0.1:{args.port}", schedules=args.schedules,
         sqs_retry_seconds=hooks.retry_seconds_from_env()))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that the finally below runs
-    app = DomainDispatcherApplication(create_backend_app)
     try:
         run_simple(args.host, args.port, app, threaded=True, use_reloader=False,
                    request_handler=MotoRequestHandler)
     finally:
         running.close()  # no worker outlives the server
+
+
+def build_app() -> ApiGatewayMiddleware:
+    """The endpoint's WSGI app: ws's providers registered, the API gateway before moto."""
+    providers.register()
+    motofixes.register()
+    return ApiGatewayMiddleware(DomainDispatcherApplication(create_backend_app))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from typing import Any, Callable, Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -72,16 +72,27 @@ def summary(report: RunReport) -> Table:
     return table
 
 
-def outputs_table(outputs: dict[str, dict[str, str] | None]) -> Table:
+def outputs_table(outputs: dict[str, dict[str, str] | None], links: Sequence[Any] = ()) -> Table:
+    """Stack outputs; with `links` (ws.local.links.LocalLink), the local URL of each."""
+    local = {(link.stack, link.output): link.local_url for link in links}
     table = Table(title="outputs", title_justify="left")
-    for column in ("stack", "output", "value"):
+    for column in ("stack", "output", "value") + (("local URL",) if local else ()):
         table.add_column(column, overflow="fold")
     for stack, values in outputs.items():
         if values is None:
-            table.add_row(stack, "[dim]not deployed[/]", "")
+            table.add_row(stack, "[dim]not deployed[/]", "", *([""] if local else []))
             continue
         for i, (key, value) in enumerate(sorted(values.items())):
-            table.add_row(stack if i == 0 else "", key, value)
+            extra = [local.get((stack, key), "")] if local else []
+            table.add_row(stack if i == 0 else "", key, value, *extra)
+    return table
+
+
+def links_table(links: Sequence[Any]) -> Table:
+    """What `ws local status` lists: each served URL output and its local URL."""
+    table = _table("local URLs", "stack", "output", "local URL")
+    for link in links:
+        table.add_row(link.stack, link.output, link.local_url)
     return table
 
 

@@ -1,4 +1,4 @@
-"""API Gateway Authorizer (moto lacks it) and Method (moto's drops AuthorizerId)."""
+"""API Gateway Authorizer (moto lacks it) and Method (moto's drops AuthorizerId and responses)."""
 from __future__ import annotations
 
 from typing import Any
@@ -68,7 +68,9 @@ class Method(Provider, CloudFormationModel):
                                     integration.get("IntegrationHttpMethod", verb),
                                     credentials=integration.get("Credentials"),
                                     request_templates=integration.get("RequestTemplates"),
+                                    request_parameters=integration.get("RequestParameters"),
                                     timeout_in_millis=integration.get("TimeoutInMillis"))
+            _put_responses(backend, api_id, resource_id, verb, props)
         return cls(f"{api_id}-{resource_id}-{verb}", {}, props, account_id, region, logical_id)
 
     def remove(self) -> None:
@@ -77,3 +79,16 @@ class Method(Provider, CloudFormationModel):
         if api is not None and self.props["ResourceId"] in api.resources:
             backend.delete_method(self.props["RestApiId"], self.props["ResourceId"],
                                   self.props["HttpMethod"])
+
+
+def _put_responses(backend: Any, api_id: str, resource_id: str, verb: str,
+                   props: dict[str, Any]) -> None:
+    """The integration's and method's responses, which MOCK and HTTP integrations answer with."""
+    for item in props["Integration"].get("IntegrationResponses") or []:
+        backend.put_integration_response(api_id, resource_id, verb, str(item["StatusCode"]),
+                                         item.get("SelectionPattern"),
+                                         item.get("ResponseTemplates"),
+                                         item.get("ResponseParameters"))
+    for item in props.get("MethodResponses") or []:
+        backend.put_method_response(api_id, resource_id, verb, str(item["StatusCode"]),
+                                    item.get("ResponseModels"), item.get("ResponseParameters"))

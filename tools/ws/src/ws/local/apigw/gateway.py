@@ -1,0 +1,66 @@
+"""Serve one request the way API Gateway does: find the route, authorize, integrate."""
+from __future__ import annotations
+
+import base64
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ws.local.apigw import integrations, replies, routing
+from ws.local.apigw.cognito import CognitoAuthorizer, Denied
+from ws.local.apigw.lambdas import Invoker, moto_invoke
+from ws.local.apigw.request import ApiRequest, ApiResponse
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Gateway:
+    """The data plane's collaborators: how functions are invoked, and the clock for tokens."""
+
+    invoker: Invoker = moto_invoke
+    clock: Callable[[], float] = field(default=time.time)
+
+    def serve(self, request: ApiRequest) -> ApiResponse:
+        """The response to `request`, with API Gateway's request id headers."""
+        response = self._answer(request)
+        ids = (("x-amzn-RequestId", request.request_id),
+               ("x-amz-apigw-id", base64.b64encode(uuid.uuid4().bytes[:12]).decode()))
+        return ApiResponse(response.status, response.headers + ids, response.body)
+
+    def _answer(self, request: ApiRequest) -> ApiResponse:
+        found = routing.find_api(request.api_id)
+        if found is None:
+            return replies.unknown_api(request.api_id)
+        api, account_id, region = found
+        stage = routing.find_stage(api, request.stage)
+        if stage is None:
+            return replies.forbidden()
+        route = routing.match(api, request.method, request.path)
+        if route is None:
+            return replies.missing_token()
+        deployed = routing.Deployed(api, stage, account_id, region)
+        try:
+            authorizer = self._authorize(request, api, route.method)
+        except Denied as denied:
+            return replies.unauthorized(str(denied))
+        except LookupError as exc:
+            log.warning("%s %s: %s", request.method, request.path, exc)
+            return replies.internal_error()
+        return integrations.run(request, deployed, route, authorizer, self.invoker)
+
+    def _authorize(self, request: ApiRequest, api: Any, method: Any) -> dict[str, Any] | None:
+        """requestContext.authorizer for the method's authorization (None when it has none)."""
+        kind = (method.authorization_type or "NONE").upper()
+        if kind == "NONE":
+            return None
+        if kind != "COGNITO_USER_POOLS":
+            raise LookupError(f"authorization type {kind} is not served locally")
+        model = api.authorizers.get(method.authorizer_id or "")
+        if model is None:
+            raise LookupError(f"the method's authorizer {method.authorizer_id} does not exist")
+        authorizer = CognitoAuthorizer.of(model, self.clock)
+        return authorizer.authorize(request.header(authorizer.header),
+                                    method.authorization_scopes)

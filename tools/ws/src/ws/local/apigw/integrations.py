@@ -1,0 +1,133 @@
+"""Run a method's integration: AWS_PROXY (Lambda), HTTP_PROXY, HTTP and MOCK."""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any
+
+from ws.local.apigw import mapping, proxyevent, replies
+from ws.local.apigw.lambdas import Invoker, UnknownFunction, function_arn
+from ws.local.apigw.request import ApiRequest, ApiResponse
+from ws.local.apigw.routing import Deployed, Route
+
+log = logging.getLogger(__name__)
+
+_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
+               "proxy-authorization", "proxy-authenticate", "host", "content-length"}
+_DEFAULT_TIMEOUT_MS = 29_000  # API Gateway's integration timeout
+
+
+def run(request: ApiRequest, deployed: Deployed, route: Route,
+        authorizer: dict[str, Any] | None, invoker: Invoker) -> ApiResponse:
+    """The response of the route's integration; a gateway error when it fails."""
+    integration = route.method.method_integration
+    kind = (integration.integration_type or "").upper() if integration else ""
+    try:
+        if kind == "AWS_PROXY":
+            return _lambda_proxy(request, deployed, route, authorizer, invoker)
+        if kind in ("HTTP_PROXY", "HTTP"):
+            return _http(request, deployed, route, proxy=kind == "HTTP_PROXY")
+        if kind == "MOCK":
+            return _mock(request, route)
+    except (mapping.Unsupported, UnknownFunction) as exc:
+        log.warning("%s %s%s: %s", request.method, request.api_id, request.path, exc)
+        return replies.internal_error()
+    log.warning("%s %s%s: integration %r is not served locally", request.method,
+                request.api_id, request.path, kind or None)
+    return replies.internal_error()
+
+
+def _lambda_proxy(request: ApiRequest, deployed: Deployed, route: Route,
+                  authorizer: dict[str, Any] | None, invoker: Invoker) -> ApiResponse:
+    uri = mapping.with_stage_variables(route.method.method_integration.uri,
+                                       deployed.stage.variables)
+    event = proxyevent.event(request, deployed, route, authorizer)
+    answer = invoker(function_arn(uri), json.dumps(event).encode())
+    if answer.error:
+        log.warning("%s %s: function error %s: %s", request.method, request.path,
+                    answer.error, answer.payload[:500])
+        return replies.bad_gateway()
+    try:
+        return proxyevent.response(answer.payload)
+    except proxyevent.MalformedResponse as exc:
+        log.warning("%s %s: malformed Lambda proxy response (%s)", request.method,
+                    request.path, exc)
+        return replies.bad_gateway()
+
+
+def _mock(request: ApiRequest, route: Route) -> ApiResponse:
+    """The status the request template names ({"statusCode": N}), mapped by the responses."""
+    integration = route.method.method_integration
+    template = (integration.request_templates or {}).get("application/json") or ""
+    try:
+        status = int(json.loads(template).get("statusCode", 200)) if template else 200
+    except (ValueError, AttributeError, TypeError):
+        raise mapping.Unsupported(f"MOCK request template {template!r}") from None
+    return mapping.integration_response(integration, status, b"")
+
+
+def _http(request: ApiRequest, deployed: Deployed, route: Route, proxy: bool) -> ApiResponse:
+    integration = route.method.method_integration
+    url = _target_url(request, deployed, route, integration, proxy)
+    verb = integration.http_method or request.method
+    outgoing = urllib.request.Request(url, data=request.body or None, method=(
+        request.method if verb == "ANY" else verb), headers=_forwarded(request, proxy))
+    timeout = int(integration.timeout_in_millis or _DEFAULT_TIMEOUT_MS) / 1000
+    try:
+        status, headers, body = _fetch(outgoing, timeout)
+    except TimeoutError:
+        return replies.timed_out()
+    except OSError as exc:  # URLError included
+        if isinstance(getattr(exc, "reason", None), TimeoutError):
+            return replies.timed_out()
+        log.warning("%s %s: HTTP integration %s failed: %s", request.method, request.path,
+                    url, exc)
+        return replies.internal_error()
+    if proxy:
+        return ApiResponse(status, headers, body)
+    return mapping.integration_response(integration, status, body)
+
+
+def _target_url(request: ApiRequest, deployed: Deployed, route: Route, integration: Any,
+                proxy: bool) -> str:
+    """The integration URI with its path parameters filled in, and the query string."""
+    uri = mapping.with_stage_variables(integration.uri, deployed.stage.variables)
+    values = {**route.params, **mapping.integration_params(integration, request, route.params,
+                                                           "path")}
+    uri = re.sub(r"\{([A-Za-z0-9_]+)\+?\}",
+                 lambda m: urllib.parse.quote(values.get(m[1], ""), safe="/"), uri)
+    query = list(request.query) if proxy else list(
+        mapping.integration_params(integration, request, route.params, "querystring").items())
+    return f"{uri}{'&' if '?' in uri else '?'}{urllib.parse.urlencode(query)}" if query else uri
+
+
+def _forwarded(request: ApiRequest, proxy: bool) -> dict[str, str]:
+    headers = {k: v for k, v in request.headers if k.lower() not in _HOP_BY_HOP} if proxy \
+        else {k: v for k, v in request.headers if k.lower() == "content-type"}
+    headers["X-Forwarded-For"] = request.source_ip
+    return headers
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """API Gateway hands a backend's redirect to the client; it does not follow it."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _fetch(outgoing: urllib.request.Request,
+           timeout: float) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
+    opener = urllib.request.build_opener(_NoRedirects)
+    try:
+        with opener.open(outgoing, timeout=timeout) as answer:
+            return answer.status, _kept(answer.headers.items()), answer.read()
+    except urllib.error.HTTPError as answer:  # a 4xx/5xx (or redirect) answer is an answer
+        return answer.code, _kept(answer.headers.items()), answer.read()
+
+
+def _kept(headers: Any) -> tuple[tuple[str, str], ...]:
+    return tuple((k, v) for k, v in headers if k.lower() not in _HOP_BY_HOP)
