@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
@@ -92,15 +93,30 @@ def test_unlock_breaks_a_lock_after_confirmation(workspace, table, monkeypatch):
         assert table.holder("demo/local/db") is None and table.holder("demo/local/app") is None
 
 
+def _collect(stream, into: list[str]) -> threading.Thread:
+    """Read a process's output into `into` as it comes (so a test can wait for a line)."""
+    thread = threading.Thread(target=lambda: into.extend(iter(stream.readline, "")), daemon=True)
+    thread.start()
+    return thread
+
+
 def test_two_deploy_processes_wait_their_turn_and_both_end_correct(workspace, table, aws):
     with hold(table, ["demo/local/db"], timeout=0, ttl=60):
         runs = [subprocess.Popen([sys.executable, "-m", "ws", "-w", str(workspace), "deploy",
                                   "--env", "local", "--lock-timeout", "120"],
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
                 for _ in range(2)]
-        time.sleep(4)  # both start and find the environment locked
+        lines: list[list[str]] = [[], []]
+        readers = [_collect(run.stdout, into) for run, into in zip(runs, lines)]
+        deadline = time.monotonic() + 120  # however slow the machine: both must find it locked
+        while not all(any("waiting for the environment's lock" in line for line in out)
+                      for out in lines) and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert aws("cloudformation").describe_stacks()["Stacks"] == []
-    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    for run, reader in zip(runs, readers):
+        run.wait(timeout=300)
+        reader.join(timeout=10)
+    outputs = ["".join(out) for out in lines]
     assert [run.returncode for run in runs] == [0, 0], outputs
     assert all("waiting for the environment's lock" in out for out in outputs)
     stacks = {s["StackName"]: s for s in aws("cloudformation").describe_stacks()["Stacks"]}
