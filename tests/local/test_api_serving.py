@@ -131,9 +131,13 @@ def test_authorizer_refuses_missing_forged_expired_and_access_tokens(shop, aws):
     assert call_json(base + "/secure-mock", headers={"Authorization": f"Bearer {real}"})[0] == 200
 
 
-def test_lambda_proxy_reaches_the_lambda_backend(shop):
-    """Without a runner for Python code the endpoint's Lambda answers with an error: the
-    gateway turns a function error into API Gateway's 502 (tests with a running function are
-    in test_api_lambda.py)."""
+def test_lambda_proxy_runs_the_deployed_function(shop):
+    """The gateway invokes the deployed function through the endpoint's Lambda, which runs it
+    in a worker process: the echo function answers with the proxy event it was given."""
     base, _ = shop
-    assert call_json(base + "/products/7") == (502, {"message": "Internal server error"})
+    status, event = call_json(base + "/products/7?x=1")
+    assert status == 200
+    assert event["resource"] == "/products/{product_id}" and event["httpMethod"] == "GET"
+    assert event["pathParameters"] == {"product_id": "7"}
+    assert event["queryStringParameters"] == {"x": "1"}
+    assert event["requestContext"]["stage"] == "v1"
