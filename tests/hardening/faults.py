@@ -3,11 +3,13 @@ must converge: every stack healthy, outputs wired, resources there. Used by test
 report.py. Each fault returns how many faults it injected and whether the workspace converged."""
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -109,6 +111,95 @@ def deploy_killed(root: Path, url: str) -> Outcome:
                            env=env, timeout=300)
     ok = run.returncode == -signal.SIGKILL and again.returncode == 0 and converged(root, url)
     return Outcome("ws deploy SIGKILLed mid-run", 1, ok, f"re-run exit {again.returncode}")
+
+
+SLOW_FUNCTION = """
+import json, time, urllib.request
+
+def handler(event, context):
+    time.sleep(float(event["ResourceProperties"]["Seconds"]))
+    answer = {"Status": "SUCCESS", "PhysicalResourceId": "slow", "StackId": event["StackId"],
+              "RequestId": event["RequestId"], "LogicalResourceId": event["LogicalResourceId"]}
+    request = urllib.request.Request(event["ResponseURL"], method="PUT",
+                                     data=json.dumps(answer).encode())
+    urllib.request.urlopen(request, timeout=5).close()
+"""
+
+
+def slow_db(seconds: float) -> str:
+    """db's template: its queue, and a custom resource whose function takes `seconds` (the
+    local endpoint finishes CreateStack only then: a stack operation in flight to interrupt)."""
+    role = {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+        "Action": "sts:AssumeRole"}]}}
+    return json.dumps({"Resources": {
+        "Queue": {"Type": "AWS::SQS::Queue"},
+        "Role": {"Type": "AWS::IAM::Role", "Properties": role},
+        "Sleeper": {"Type": "AWS::Lambda::Function", "Properties": {
+            "Runtime": "python3.11", "Handler": "index.handler", "Timeout": 60,
+            "Role": {"Fn::GetAtt": ["Role", "Arn"]}, "Code": {"ZipFile": SLOW_FUNCTION}}},
+        "Slow": {"Type": "Custom::Slow", "Properties": {
+            "ServiceToken": {"Fn::GetAtt": ["Sleeper", "Arn"]}, "Seconds": str(seconds)}}},
+        "Outputs": {"Url": {"Value": {"Ref": "Queue"}}}})
+
+
+INTERRUPTS = {"Ctrl-C once": ("SIGINT",), "Ctrl-C twice": ("SIGINT", "SIGINT"),
+              "SIGTERM": ("SIGTERM",), "SIGKILL": ("SIGKILL",)}
+
+
+def interrupted(root: Path, url: str, kind: str, seconds: float = 4.0) -> Outcome:
+    """`ws deploy --report` is interrupted (`kind`, see INTERRUPTS) while db's operation runs.
+    Ctrl-C once: db finishes, nothing new starts. Twice or SIGTERM: ws stops waiting at once.
+    Each ends with exit 130 and the report written (SIGKILL: neither); the re-run converges."""
+    workspace(root, lock_ttl=5)
+    (root / "stacks/db/template.yaml").write_text(slow_db(seconds))
+    report = root / "run.json"
+    env = {**os.environ, LOCAL_ENDPOINT_VAR: url}
+    run = subprocess.Popen([sys.executable, "-m", "ws", "-w", str(root), "deploy", "--env",
+                            "local", "--concurrency", "1", "--report", str(report)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    output = []
+    for line in run.stdout:
+        output.append(line)
+        if line.strip().startswith("db | creating stack"):
+            break
+    time.sleep(0.5)  # db's custom resource is running in the endpoint now
+    sent = time.monotonic()
+    for name in INTERRUPTS[kind]:
+        run.send_signal(getattr(signal, name))
+        time.sleep(0.3)
+    output += run.stdout.readlines()
+    run.wait()
+    took = time.monotonic() - sent
+    run.stdout.close()
+    ended = _ended_as_expected(kind, run.returncode, report, took, seconds)
+    again = subprocess.run([sys.executable, "-m", "ws", "-w", str(root), "deploy", "--env",
+                            "local", "--lock-timeout", "60"], capture_output=True, text=True,
+                           env=env, timeout=300)
+    ok = ended == "" and again.returncode == 0 and converged(root, url)
+    detail = (f"exit {run.returncode} after {took:.1f} s, report "
+              f"{'written' if report.exists() else 'not written'}; re-run exit "
+              f"{again.returncode}" + (f"; {ended}" if ended else ""))
+    if not ok:
+        detail += "\n" + "".join(output)[-2000:] + again.stdout[-2000:] + again.stderr[-2000:]
+    return Outcome(f"ws deploy: {kind} mid-run", 1, ok, detail)
+
+
+def _ended_as_expected(kind: str, code: int, report: Path, took: float, seconds: float) -> str:
+    """What is wrong with how the interrupted run ended ("" when nothing)."""
+    if kind == "SIGKILL":
+        return "" if code == -signal.SIGKILL else f"exit {code}, not killed"
+    if code != 130:
+        return f"exit {code}, not 130"
+    if not report.exists():
+        return "no report"
+    data = json.loads(report.read_text())
+    db = next(s for s in data["stacks"] if s["stack"] == "db")
+    if kind == "Ctrl-C once":
+        return "" if db["status"] == "deployed" else f"db {db['status']}, not deployed"
+    if took > seconds - 0.5:  # it waited for db instead of stopping at once
+        return f"took {took:.1f} s: it waited for the running stack"
+    return "" if db["status"] == "interrupted" else f"db {db['status']}, not interrupted"
 
 
 ERROR_XML = ('<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">'

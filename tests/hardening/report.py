@@ -38,6 +38,10 @@ def main() -> int:
                                        faults.credentials_expire, faults.cache_corrupted)):
                 lifecycle.reset(info.url)
                 outcomes.append(fault(work / f"fault{n}", info.url))
+            interrupts = []
+            for n, kind in enumerate(faults.INTERRUPTS):
+                lifecycle.reset(info.url)
+                interrupts.append(faults.interrupted(work / f"interrupt{n}", info.url, kind))
             del os.environ[LOCAL_ENDPOINT_VAR]
             outcomes.append(faults.endpoint_dies(work / "fault-endpoint"))
         finally:
@@ -47,8 +51,15 @@ def main() -> int:
           f"{len(good)} of {len(outcomes)} converged on the next ws deploy")
     for outcome in outcomes:
         print(f"  {'ok ' if outcome.converged else 'BAD'} {outcome.name}: {outcome.detail}")
-    print(f"stacks left unrecoverable: {len(outcomes) - len(good)}")
-    return 0 if not failures and len(good) == len(outcomes) else 1
+    clean = [i for i in interrupts if i.converged]
+    print(f"interrupts: {len(interrupts)} tried, {len(clean)} ended as they should "
+          "(exit 130 and a report; Ctrl-C twice and SIGTERM at once) and converged")
+    for outcome in interrupts:
+        print(f"  {'ok ' if outcome.converged else 'BAD'} {outcome.name}: "
+              f"{outcome.detail.splitlines()[0]}")
+    print(f"stacks left unrecoverable: {len(outcomes) - len(good) + len(interrupts) - len(clean)}")
+    return 0 if not failures and len(good) == len(outcomes) and len(clean) == len(interrupts) \
+        else 1
 
 
 if __name__ == "__main__":

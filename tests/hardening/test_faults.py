@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import faults
+import pytest
 
 
 def test_endpoint_dies_mid_deploy(tmp_path, monkeypatch):
@@ -27,4 +28,10 @@ def test_credentials_expire_mid_run(tmp_path, endpoint):
 
 def test_disk_cache_corrupted(tmp_path, endpoint):
     outcome = faults.cache_corrupted(tmp_path / "ws", endpoint)
+    assert outcome.converged, outcome.detail
+
+
+@pytest.mark.parametrize("kind", list(faults.INTERRUPTS))
+def test_interrupted_runs_end_cleanly_and_converge(tmp_path, endpoint, kind):
+    outcome = faults.interrupted(tmp_path / "ws", endpoint, kind)
     assert outcome.converged, outcome.detail

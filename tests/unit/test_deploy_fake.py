@@ -82,35 +82,43 @@ def test_destroy_deletes_dependents_first(world):
     assert order.index("c") < order.index("b") < order.index("a")
 
 
-def test_second_interrupt_cancels_running_updates_on_aws(world, monkeypatch):
+@pytest.mark.parametrize("signals", [("SIGINT", "SIGINT"), ("SIGTERM",)])
+def test_a_second_interrupt_stops_waiting_cancels_and_reports(world, signals):
+    """On CloudFormation's timing (asynchronous fake: a's update runs for a minute), Ctrl-C
+    twice, or one SIGTERM, ends the run at once: a's update is cancelled, the report says a
+    was interrupted and the rest not run, and the run's exit code is 130."""
     import os
     import signal
+    import threading
+    import time
 
-    cloud = FakeCloud()
+    cloud = FakeCloud(asynchronous=True)
     ws, env = world
-    deploy(ws, env, cloud.backend(), RunRequest())  # everything exists: the next run updates a
+    deploy(ws, env, cloud.backend(), RunRequest())
     durations_file(ws.state_dir, env.name).unlink()  # no timing noise: a has the longest path
     (ws.root / "stacks/a/template.yaml").write_text(queue_template({"Out": "from-a, changed"}))
-    world = (load_workspace(ws.root), env)
     cancelled = []
 
     class Cfn(type(cloud.client("cloudformation"))):
         def cancel_update_stack(self, StackName):
             cancelled.append(StackName)
 
-    def slow_interrupting(seconds):  # Ctrl-C twice while stack a updates
-        import time
-        for _ in range(2):
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(0.25)
-
-    cloud.sleep = slow_interrupting
-    cloud.latency = {"demo-local-a": 1.0}
+    cloud.latency = {"demo-local-a": 60.0}
     backend = cloud.backend()
-    aws = dataclasses.replace(  # a target that can cancel updates, as AWS can
-        backend, can=dataclasses.replace(backend.can, cancels_updates=True),
-        make_client=lambda service: Cfn(cloud) if service == "cloudformation"
-        else cloud.client(service))
-    with pytest.raises(KeyboardInterrupt):
-        deploy(*world, aws, RunRequest(concurrency=1))
+    target = dataclasses.replace(backend, make_client=lambda service: Cfn(cloud)
+                                 if service == "cloudformation" else cloud.client(service))
+
+    def interrupt():
+        while "demo-local-a" not in cloud.pending:  # a's update is under way
+            time.sleep(0.05)
+        for name in signals:
+            os.kill(os.getpid(), getattr(signal, name))
+            time.sleep(0.2)
+    threading.Thread(target=interrupt, daemon=True).start()
+    started = time.monotonic()
+    report = deploy(load_workspace(ws.root), env, target, RunRequest(concurrency=1))
+    assert time.monotonic() - started < 20  # it did not wait out a's minute
     assert cancelled == ["demo-local-a"]
+    assert report.interrupted and report.exit_code == 130
+    assert statuses(report) == {"a": "interrupted", "b": "not run", "c": "not run",
+                                "x": "not run"}

@@ -14,7 +14,7 @@ from ws.engine.results import StackReport
 
 _STYLE = {"running": "bold blue", "waiting": "dim", "deployed": "green", "unchanged": "cyan",
           "deleted": "green", "absent": "dim", "failed": "bold red", "blocked": "yellow",
-          "not run": "yellow"}
+          "not run": "yellow", "interrupted": "bold yellow"}
 
 
 @dataclass

@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
 from ws.cloud.awserrors import is_throttling, message_of
@@ -116,7 +116,7 @@ class StackOps:
         """Ask CloudFormation to cancel an update in progress; False if there was none."""
         try:
             self.cfn.cancel_update_stack(StackName=name)
-        except ClientError:
+        except (ClientError, BotoCoreError, ResponseParserError):  # unreadable, dropped too
             return False  # not updating (creating, or already done): nothing to cancel
         return True
 

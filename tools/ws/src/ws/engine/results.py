@@ -8,6 +8,7 @@ from ws.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 # Stack statuses in a report.
 DEPLOYED, UNCHANGED, DELETED, ABSENT = "deployed", "unchanged", "deleted", "absent"
 FAILED, BLOCKED, NOT_RUN, SKIPPED = "failed", "blocked", "not run", "skipped"
+INTERRUPTED = "interrupted"  # was running when ws stopped waiting (second Ctrl-C, SIGTERM)
 _GOOD = {DEPLOYED, UNCHANGED, DELETED, ABSENT, SKIPPED}
 
 

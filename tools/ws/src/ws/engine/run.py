@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -26,8 +27,8 @@ from ws.engine.fingerprint import static_parts
 from ws.engine.inputs import StackInputs, outside_outputs, resolve
 from ws.engine.plan import Plan, select
 from ws.engine.request import Clock, Observer, RunRequest
-from ws.engine.results import (ABSENT, BLOCKED, DELETED, DEPLOYED, FAILED, NOT_RUN, SKIPPED,
-                               UNCHANGED, RunReport, StackReport)
+from ws.engine.results import (ABSENT, BLOCKED, DELETED, DEPLOYED, FAILED, INTERRUPTED,
+                               NOT_RUN, SKIPPED, UNCHANGED, RunReport, StackReport)
 from ws.errors import UsageError, WsError
 from ws.graph.stackgraph import StackGraph
 from ws.package.prepare import Packaged, package_stacks
@@ -58,7 +59,8 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
     started = clock.now()
     ws, env, graph, backend = target.ws, target.env, target.graph, target.backend
     selected = plan.selected()
-    ops = _stack_ops(backend, clock)
+    stop = threading.Event()
+    ops = _stack_ops(backend, clock, stop)
     packaged = package_stacks(ws, backend, plan.to_change())
     live = target.live
     outputs = outside_outputs(graph, selected, env, live)
@@ -88,7 +90,9 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
         observer.on_finish(_report(env, name, outcome, deploying=True, mask=secrets.mask))
 
     def abandon(running: list[str]) -> None:
-        """Cancel the updates still running where the target can (they roll back)."""
+        """Stop waiting: running waits end at once; updates are cancelled where the target can
+        (CloudFormation rolls them back; a create goes on and the next deploy settles it)."""
+        stop.set()
         if backend.can.cancels_updates:
             for name in running:
                 ops.cancel_update(env.stack_name(name))
@@ -122,9 +126,26 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
         raise credentials_problem(exc) or exc from None
 
 
-def _stack_ops(backend: Backend, clock: Clock) -> StackOps:
+def _stack_ops(backend: Backend, clock: Clock, stop: threading.Event) -> StackOps:
     return StackOps(backend.client("cloudformation"), synchronous=backend.synchronous,
-                    sleep=clock.sleep, poll=0.2 if backend.synchronous else 5.0)
+                    sleep=_until(stop, clock.sleep), poll=0.2 if backend.synchronous else 5.0)
+
+
+class Abandoned(Exception):
+    """Raised in a stack's work once the run stopped waiting for it."""
+
+
+def _until(stop: threading.Event, sleep: Callable[[float], None]) -> Callable[[float], None]:
+    """`sleep` that ends at once, raising Abandoned, when the run stops waiting (so no worker
+    thread outlives an interrupted run by more than the call it is in)."""
+    def wait(seconds: float) -> None:
+        if sleep is time.sleep:
+            stop.wait(seconds)
+        elif not stop.is_set():
+            sleep(seconds)
+        if stop.is_set():
+            raise Abandoned("stopped waiting")
+    return wait
 
 
 def _once(make: Callable[[], Upload]) -> Callable[[], Upload]:
@@ -160,7 +181,8 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
     started = clock.now()
     env, graph = target.env, target.graph
     selected = select(graph, request.selection.stacks)
-    ops = _stack_ops(target.backend, clock)
+    stop = threading.Event()
+    ops = _stack_ops(target.backend, clock, stop)
     _check_protection(ops, env, selected, request.unprotect)
     observer.on_execute(Plan(env.name, ()))
 
@@ -173,7 +195,7 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
 
     reverse = graph.dag.subgraph(selected).reverse(copy=True)
     return _run(env, "destroy", reverse, work, finished, request, observer, clock, started,
-                graph, target.ws.concurrency, {})
+                graph, target.ws.concurrency, {}, lambda running: stop.set())
 
 
 def _check_protection(ops: StackOps, env: Environment, selected: list[str],
@@ -198,15 +220,10 @@ def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], S
         running.discard(name)
         finished(name, outcome)
     hooks = scheduler.Hooks(on_start=running.add, on_finish=done,
-                            on_interrupt=observer.on_interrupt)
-    try:
-        outcomes = scheduler.run(dag, work,
-                                 concurrency=request.concurrency or default_concurrency,
-                                 weights=weights, fail_fast=request.fail_fast, hooks=hooks,
-                                 clock=clock.now, expected=EXPECTED)
-    except KeyboardInterrupt:  # the second Ctrl-C: stop waiting
-        abandon(sorted(running))
-        raise
+                            on_interrupt=observer.on_interrupt, on_abandon=abandon)
+    outcomes = scheduler.run(dag, work, concurrency=request.concurrency or default_concurrency,
+                             weights=weights, fail_fast=request.fail_fast, hooks=hooks,
+                             clock=clock.now, expected=EXPECTED)
     deploying = action == "deploy"
     reports = [_report(env, name, outcomes[name], deploying, mask)
                for name in nx.topological_sort(dag)]
@@ -216,7 +233,8 @@ def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], S
             observer.on_finish(item)
     reports += [StackReport(name, env.stack_name(name), SKIPPED, why)
                 for name, why in graph.left_out().items()]
-    interrupted = any(o.reason == scheduler.INTERRUPTED for o in outcomes.values())
+    interrupted = any(o.reason == scheduler.INTERRUPTED or o.status == scheduler.ABANDONED
+                      for o in outcomes.values())
     return RunReport(action, env.name, reports, started, clock.now(), interrupted)
 
 
@@ -229,6 +247,7 @@ def _report(env: Environment, name: str, outcome: scheduler.Outcome,
         outputs = result.outputs if deploying else {}
         return StackReport(name, env.stack_name(name), status, "", outputs,
                            outcome.started, outcome.ended)
-    status = {scheduler.FAILED: FAILED, scheduler.BLOCKED: BLOCKED}.get(outcome.status, NOT_RUN)
+    status = {scheduler.FAILED: FAILED, scheduler.BLOCKED: BLOCKED,
+              scheduler.ABANDONED: INTERRUPTED}.get(outcome.status, NOT_RUN)
     return StackReport(name, env.stack_name(name), status, mask(outcome.reason), {},
                        outcome.started, outcome.ended, traceback=mask(outcome.traceback))

@@ -13,6 +13,7 @@ from typing import Any, Callable
 import networkx as nx
 
 SUCCEEDED, FAILED, BLOCKED, NOT_RUN = "succeeded", "failed", "blocked", "not run"
+ABANDONED = "abandoned"  # was running when the run stopped waiting for it (second Ctrl-C)
 INTERRUPTED = "interrupted"
 
 
@@ -35,6 +36,7 @@ class Hooks:
     on_start: Callable[[str], None] = lambda node: None
     on_finish: Callable[[str, Outcome], None] = lambda node, outcome: None
     on_interrupt: Callable[[int], None] = lambda running: None
+    on_abandon: Callable[[list[str]], None] = lambda running: None  # stopped waiting for these
 
 
 def critical_path(dag: nx.DiGraph, weights: dict[str, float] | None = None) -> dict[str, float]:
@@ -64,6 +66,8 @@ class _Run:
 
     def record(self, node: str, outcome: Outcome) -> None:
         self.outcomes[node] = outcome
+        if outcome.status == ABANDONED:
+            return  # its dependents are simply not run: the run was interrupted
         if outcome.status != SUCCEEDED:
             for down in nx.descendants(self.dag, node):
                 self.outcomes.setdefault(down, Outcome(BLOCKED, f"blocked by {node}"))
@@ -88,8 +92,10 @@ def run(dag: nx.DiGraph, work: Callable[[str], Any], *, concurrency: int,
     A result whose `ok` attribute is False counts as a failure exactly like an exception. An
     exception of an `expected` type fails its node with its message; any other is a bug and
     keeps its traceback in the outcome.
-    On Ctrl-C no new node starts, running ones finish, and the rest are "not run"; a second
-    Ctrl-C stops waiting and raises KeyboardInterrupt.
+    On Ctrl-C (or SIGTERM) no new node starts, running ones finish, and the rest are "not
+    run"; a second one stops waiting at once: the running nodes are "abandoned" (hooks.on_abandon
+    gets them, to cancel what can be cancelled) and the outcomes are returned as usual. The signal
+    handler only counts: nothing is raised inside a lock or a condition wait.
     """
     hooks = hooks or Hooks()
     state = _Run(dag, weights)
@@ -98,6 +104,9 @@ def run(dag: nx.DiGraph, work: Callable[[str], Any], *, concurrency: int,
     with _Interrupts() as interrupts:
         try:
             while True:
+                if interrupts.count >= 2 and state.running:
+                    _abandon(state, hooks, clock)
+                    break
                 if interrupts.count and stop != INTERRUPTED:
                     stop = INTERRUPTED
                     hooks.on_interrupt(len(state.running))
@@ -116,30 +125,45 @@ def run(dag: nx.DiGraph, work: Callable[[str], Any], *, concurrency: int,
                     hooks.on_finish(node, state.outcomes[node])
         finally:
             pool.shutdown(wait=interrupts.count < 2, cancel_futures=True)
+    if interrupts.count >= 2:
+        stop = INTERRUPTED
     state.finish_unstarted(stop or "not started")
     return state.outcomes
 
 
+def _abandon(state: _Run, hooks: Hooks, clock: Callable[[], float]) -> None:
+    """Stop waiting for the running nodes: each is abandoned, its dependents blocked."""
+    running = sorted(state.running.values())
+    for future, node in list(state.running.items()):
+        future.cancel()
+        state.record(node, Outcome(ABANDONED, "interrupted while running: ws stopped waiting "
+                                   "(run ws deploy again to finish it)", ended=clock()))
+    state.running.clear()
+    hooks.on_abandon(running)
+    for node in running:
+        hooks.on_finish(node, state.outcomes[node])
+
+
 class _Interrupts:
-    """Count Ctrl-C instead of raising at once; the second one raises KeyboardInterrupt."""
+    """Count Ctrl-C and SIGTERM (a CI job being cancelled) instead of raising: the loop acts on
+    the count. SIGTERM counts as two: whoever sends it will not wait."""
 
     def __init__(self) -> None:
         self.count = 0
-        self.previous: Any = None
+        self.previous: dict[int, Any] = {}
 
     def __enter__(self) -> "_Interrupts":
         if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGINT, self._handle)
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self.previous[signum] = signal.signal(signum, self._handle)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
 
     def _handle(self, signum: int, frame: object) -> None:
-        self.count += 1
-        if self.count >= 2:
-            raise KeyboardInterrupt
+        self.count += 2 if signum == signal.SIGTERM else 1
 
 
 def _timed(work: Callable[[str], Any], node: str, clock: Callable[[], float],

@@ -6,15 +6,15 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 
 from ws.engine.plan import DEPLOY, LATER, PlanItem
-from ws.engine.results import BLOCKED, FAILED, NOT_RUN, SKIPPED, RunReport
+from ws.engine.results import BLOCKED, FAILED, INTERRUPTED, NOT_RUN, SKIPPED, RunReport
 
 _ICONS = {"deployed": "✅", "unchanged": "➖", "deleted": "🗑️", "absent": "➖", FAILED: "❌",
-          BLOCKED: "⛔", NOT_RUN: "⏸️", SKIPPED: "⏭️"}
+          BLOCKED: "⛔", NOT_RUN: "⏸️", SKIPPED: "⏭️", INTERRUPTED: "⚠️"}
 
 
 def junit(report: RunReport) -> str:
     """One <testcase> per stack: failed -> <failure>, blocked/not run/skipped -> <skipped>."""
-    failures = sum(s.status == FAILED for s in report.stacks)
+    failures = sum(s.status in (FAILED, INTERRUPTED) for s in report.stacks)
     skipped = sum(s.status in (BLOCKED, NOT_RUN, SKIPPED) for s in report.stacks)
     suite = ET.Element("testsuite", name=f"ws {report.action} --env {report.env}",
                        tests=str(len(report.stacks)), failures=str(failures), errors="0",
@@ -22,7 +22,7 @@ def junit(report: RunReport) -> str:
     for stack in report.stacks:
         case = ET.SubElement(suite, "testcase", classname=f"ws.{report.env}", name=stack.stack,
                              time=f"{stack.seconds or 0:.3f}")
-        if stack.status == FAILED:
+        if stack.status in (FAILED, INTERRUPTED):
             ET.SubElement(case, "failure", message=stack.reason or "failed").text = stack.reason
         elif stack.status in (BLOCKED, NOT_RUN, SKIPPED):
             ET.SubElement(case, "skipped", message=f"{stack.status}: {stack.reason}".rstrip(": "))

@@ -7,10 +7,11 @@ from typing import Any, Callable, Sequence
 from rich.console import Console
 from rich.table import Table
 
-from ws.engine.results import FAILED, RunReport, StackReport
+from ws.engine.results import FAILED, INTERRUPTED, RunReport, StackReport
 
 _STYLE = {"deployed": "green", "unchanged": "cyan", "deleted": "green", "absent": "dim",
-          "failed": "bold red", "blocked": "yellow", "not run": "yellow", "skipped": "dim"}
+          "failed": "bold red", "blocked": "yellow", "not run": "yellow", "skipped": "dim",
+          "interrupted": "bold yellow"}
 
 
 def event_printer(console: Console) -> Callable[[str, str], None]:
@@ -68,7 +69,8 @@ def summary(report: RunReport) -> Table:
     for item in report.stacks:
         took = f"{item.seconds:.1f}s" if item.seconds is not None else ""
         detail = item.reason if item.status != "deployed" or not item.outputs else ""
-        table.add_row(item.stack, f"[{_STYLE.get(item.status, '')}]{item.status}[/]", took, detail)
+        style = _STYLE.get(item.status, "default")
+        table.add_row(item.stack, f"[{style}]{item.status}[/]", took, detail)
     return table
 
 
@@ -97,7 +99,7 @@ def links_table(links: Sequence[Any]) -> Table:
 
 
 def failures(report: RunReport) -> list[str]:
-    return [f"{s.stack}: {s.reason}" for s in report.stacks if s.status == FAILED]
+    return [f"{s.stack}: {s.reason}" for s in report.stacks if s.status in (FAILED, INTERRUPTED)]
 
 
 def plan_table(items: list) -> Table:
