@@ -59,6 +59,26 @@ def test_every_ws_command_in_the_workflow_parses():
 
 
 @pytest.mark.parametrize("needle", ["--format matrix", "--since", "--changed", "--junit",
-                                    "--env prod --changed --yes", "environment: production"])
+                                    "--env prod --changed --yes", "environment: production",
+                                    "environment: staging", "STAGING_PLAN_ROLE_ARN"])
 def test_workflow_does_what_the_pipeline_promises(needle):
     assert needle in WORKFLOW.read_text()
+
+
+def jobs() -> dict:
+    return yaml.safe_load(WORKFLOW.read_text())["jobs"]
+
+
+def test_every_job_has_a_timeout_and_deploys_are_serialised_per_environment():
+    assert all("timeout-minutes" in job for job in jobs().values())
+    assert jobs()["production"]["concurrency"]["group"] == "production"
+    assert jobs()["staging"]["concurrency"]["group"].startswith("staging-")
+
+
+def test_dependencies_are_installed_before_any_credentials():
+    for name, job in jobs().items():
+        steps = [s.get("uses", "") + s.get("run", "") for s in job["steps"]]
+        creds = [i for i, s in enumerate(steps) if "configure-aws-credentials" in s]
+        installs = [i for i, s in enumerate(steps) if s.startswith("tools/dev")]
+        if creds:
+            assert installs and installs[0] < creds[0], name

@@ -125,3 +125,10 @@ def test_a_corrupted_record_does_not_orphan_the_running_server(tmp_path):
             urllib.request.urlopen(f"http://127.0.0.1:{first.port}/moto-api/", timeout=1)
     finally:
         endpoint.stop(tmp_path)
+
+
+def test_a_moto_the_endpoint_was_not_written_for_is_refused_clearly():
+    endpoint.check_moto(endpoint.MOTO_MINOR + ".9")  # any patch release of the minor is fine
+    with pytest.raises(EndpointError, match=r"written for moto 5\.2\.x, but moto 5\.3\.0") as err:
+        endpoint.check_moto("5.3.0")
+    assert "requirements.lock" in err.value.hint

@@ -13,11 +13,14 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
+from importlib import metadata
 from pathlib import Path
 
 from ..errors import EndpointError
 
 HOST = "127.0.0.1"
+# ws/local/ patches moto's internals: the moto minor version they are written for.
+MOTO_MINOR = "5.2"
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ def start(state_dir: Path, *, port: int | None = None, timeout: float = 30.0,
     Two ws processes starting at once (two developers, two terminals) share one endpoint:
     the second waits on a file lock and finds the first one's.
     """
+    check_moto()
     log = log_file(state_dir)
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log.parent / "start.lock", "w") as lock:
@@ -98,6 +102,19 @@ def start(state_dir: Path, *, port: int | None = None, timeout: float = 30.0,
         _wait_until_answers(info, log, timeout)
         _state_file(state_dir).write_text(json.dumps(asdict(info)))
         return info
+
+
+def check_moto(version: str | None = None) -> None:
+    """Refuse, with what to do, a moto whose internals ws's local endpoint was not written for."""
+    try:
+        version = version or metadata.version("moto")
+    except metadata.PackageNotFoundError:
+        version = "none"
+    if version != MOTO_MINOR and not version.startswith(MOTO_MINOR + "."):
+        raise EndpointError(f"the local endpoint is written for moto {MOTO_MINOR}.x, but moto "
+                            f"{version} is installed",
+                            "install ws's locked dependencies: tools/dev (it installs "
+                            "tools/ws/requirements.lock)")
 
 
 def _spawn(port: int, log: Path, state_dir: Path, schedules: bool = False) -> int:
