@@ -135,10 +135,15 @@ def plan(start: Path, env_name: str, selection: Selection,
 
 
 def diff(start: Path, env_name: str, stacks: tuple[str, ...] | None = None,
-         owner: str | None = None) -> list[StackDiff]:
+         owner: str | None = None, lock_timeout: float = 600.0) -> list[StackDiff]:
+    """Change sets of what a deploy would do, under the locks a deploy would take: the stack a
+    CREATE change set makes for review must not meet a deploy creating the real one."""
     ws, env = load(start, env_name, owner)
-    build_graph(ws, env)
-    return diffing.diff(ws, env, connect(ws, env), stacks)
+    graph = build_graph(ws, env)
+    backend = connect(ws, env)
+    opts = RunOptions(lock_timeout=lock_timeout)
+    with _locked(ws, env, backend, opts, deploying.select(graph, stacks)):
+        return diffing.diff(ws, env, backend, stacks)
 
 
 def drift(start: Path, env_name: str, owner: str | None = None,

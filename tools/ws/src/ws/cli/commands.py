@@ -100,13 +100,17 @@ def validate(settings: Settings, env_name: str, owner: str | None) -> None:
               help="Write a JSON run report here.")
 @click.option("--allow-replace", "allow_replace", multiple=True, metavar="STACK.LOGICAL_ID",
               help="Let this stateful resource be replaced or removed (AWS; repeatable).")
+@click.option("--recreate", "recreate", multiple=True, metavar="STACK",
+              help="Delete and create again this stack if an earlier run left it DELETE_FAILED, "
+                   "ROLLBACK_FAILED or REVIEW_IN_PROGRESS (keeps the resources that failed to "
+                   "delete; turns its termination protection off; repeatable).")
 @junit_option
 @lock_timeout_option
 @click.pass_obj
 def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[str, ...] | None,
            since: str | None, with_dependencies: bool, concurrency: int | None, fail_fast: bool,
            changed: bool, prune: bool, yes: bool, report_file: Path | None,
-           allow_replace: tuple[str, ...], junit_file: Path | None, lock_timeout: float) -> None:
+           allow_replace: tuple[str, ...], recreate: tuple[str, ...], junit_file: Path | None, lock_timeout: float) -> None:
     """Deploy the environment's stacks in dependency order and print their outputs."""
     console = Console(highlight=False)
     chosen = Selection(stacks, since, with_dependencies)
@@ -118,7 +122,8 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
                        lambda opts: api.deploy(settings.start, env_name, opts, chosen, owner),
                        RunOptions(concurrency=concurrency, fail_fast=fail_fast, changed=changed,
                                   lock_timeout=lock_timeout,
-                                  allow_replace=frozenset(allow_replace)))
+                                  allow_replace=frozenset(allow_replace),
+                                  recreate=frozenset(recreate)))
     if prune and report.ok:
         _prune(console, settings, env_name, owner, yes)
     finish(console, report, report_file, show_outputs=True, junit_file=junit_file)
@@ -193,11 +198,13 @@ def plan_command(settings: Settings, env_name: str, owner: str | None,
 @env_option
 @stacks_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@lock_timeout_option
 @click.pass_obj
 def diff_command(settings: Settings, env_name: str, owner: str | None,
-                 stacks: tuple[str, ...] | None, as_json: bool) -> None:
-    """Show the resource changes a deploy would make (change sets, discarded after)."""
-    found = api.diff(settings.start, env_name, stacks, owner)
+                 stacks: tuple[str, ...] | None, as_json: bool, lock_timeout: float) -> None:
+    """Show the resource changes a deploy would make (change sets, discarded after; holds the
+    stacks' locks meanwhile, as a deploy would)."""
+    found = api.diff(settings.start, env_name, stacks, owner, lock_timeout)
     if as_json:
         click.echo(json.dumps([d.as_dict() for d in found], indent=2))
     else:

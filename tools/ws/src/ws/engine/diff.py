@@ -59,8 +59,8 @@ def diff(ws: Workspace, env: Environment, backend: Backend,
         current = live.get(stack_name)
         if current is not None and current["StackStatus"] not in UPDATABLE:
             return StackDiff(name, stack_name, "cannot tell",
-                             note=f"stack is {current['StackStatus']}: ws deploy recreates "
-                                  "or waits for it")
+                             note=f"stack is {current['StackStatus']}: ws deploy waits for it, "
+                                  "recreates a failed create, or says what to do")
         for key, data in prepared[name].uploads.items():
             upload(key, data)
         params, printed = secrets.apply(substitute(graph.params[name], outputs))

@@ -53,6 +53,7 @@ class RunOptions:
     changed: bool = False
     unprotect: bool = False  # destroy: turn termination protection off first
     allow_replace: frozenset[str] = frozenset()  # STACK.LOGICAL_ID a deploy may replace/remove
+    recreate: frozenset[str] = frozenset()  # stacks left unusable a deploy may delete and recreate
     lock_timeout: float = 600.0  # seconds to wait for another run's lock on the environment
     on_lock_wait: Callable[[str], None] = lambda holder: None
     clock: Callable[[], float] = time.time
@@ -88,6 +89,7 @@ def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) 
     started = opts.clock()
     graph = build_graph(ws, env)
     selected = select(graph, opts.stacks)
+    _check_recreate(opts.recreate, selected)
     cfn = backend.client("cloudformation")
     sqs = backend.client("sqs") if backend.kind == "aws" else None  # for the data-loss guard
     ops = StackOps(cfn, synchronous=backend.synchronous, sleep=opts.sleep,
@@ -113,7 +115,8 @@ def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) 
             upload(key, data)
         req = StackRequest(env.stack_name(name), prepared[name].template, params,
                            {**tags, **print_.tags()}, prepared[name].capabilities,
-                           termination_protection=env.protected)
+                           termination_protection=env.protected, stack=name,
+                           recreate=name in opts.recreate)
         def emit(message: str) -> None:
             opts.on_event(name, message)
         try:
@@ -139,6 +142,14 @@ def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) 
                   opts, started, graph, ws.concurrency, weights, abandon, secrets.mask)
     save_durations(ws.state_dir, env.name, report)
     return report
+
+
+def _check_recreate(recreate: frozenset[str], selected: list[str]) -> None:
+    """--recreate names stacks this deploy acts on (a typo must not pass silently)."""
+    unknown = sorted(recreate - set(selected))
+    if unknown:
+        raise UsageError(f"--recreate {', '.join(unknown)}: not among the stacks this deploy "
+                         "acts on", f"stacks: {', '.join(selected)}")
 
 
 def read_secrets(backend: Backend, graph: StackGraph, selected: list[str]) -> Secrets:

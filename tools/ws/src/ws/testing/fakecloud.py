@@ -154,7 +154,7 @@ class FakeCloudFormation(FakeChangeSets):
                 EnableTerminationProtection
         return {"StackId": stack["StackId"]}
 
-    def delete_stack(self, StackName: str) -> dict:
+    def delete_stack(self, StackName: str, RetainResources: list[str] | None = None) -> dict:
         self._count("DeleteStack")
         with self.cloud.lock:
             for name, stack in list(self.cloud.stacks.items()):
