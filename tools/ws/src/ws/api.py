@@ -9,12 +9,12 @@ from typing import Any, Callable, ContextManager
 
 from ws.cloud import bootstrap as bootstrapping
 from ws.cloud import drift as drifting
-from ws.cloud import locks as locking
 from ws.cloud.backend import Backend, connect
 from ws.cloud.drift import StackDrift
 from ws.cloud.environments import DeployedEnv, list_environments
+from ws.cloud.leases import Lease, hold
 from ws.cloud.livestate import deployed_stacks, read_outputs
-from ws.cloud.locks import LockTable, lock_id, stack_keys
+from ws.cloud.locks import Holder, LockTable, lock_id, stack_keys
 from ws.cloud.secrets import Secrets
 from ws.cloud.stackops import StackOps, StackResult
 from ws.config.environment import Environment, load_environment
@@ -67,7 +67,8 @@ def deploy(start: Path, env_name: str, opts: RunOptions,
     cfn = backend.client("cloudformation")
     if selection is not None:
         opts.stacks = selection.resolve(ws, env, lambda: set(deployed_stacks(cfn, None)))
-    with _locked(ws, env, backend, opts, deploying.select(graph, opts.stacks)):
+    with _locked(ws, env, backend, opts, deploying.select(graph, opts.stacks)) as lease:
+        opts.stop_reason = lease.problem  # a lost lock: start nothing new, fail the run
         if opts.stacks is not None:
             _check_upstreams(ws, env, cfn, opts.stacks, Secrets(backend.client))
         return deploying.deploy(ws, env, backend, opts)
@@ -88,40 +89,44 @@ def destroy(start: Path, env_name: str, opts: RunOptions, owner: str | None = No
     ws, env = load(start, env_name, owner)
     graph = build_graph(ws, env)
     backend = connect(ws, env)
-    with _locked(ws, env, backend, opts, deploying.select(graph, opts.stacks)):
+    with _locked(ws, env, backend, opts, deploying.select(graph, opts.stacks)) as lease:
+        opts.stop_reason = lease.problem
         return deploying.destroy(ws, env, backend, opts)
 
 
 def _locked(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions,
-            stacks: list[str]) -> ContextManager[None]:
+            stacks: list[str]) -> ContextManager[Lease]:
     """The locks of the stacks a run changes (per owner), in the target's DynamoDB; none on
     the fake cloud."""
     if backend.kind == "fake":
-        return nullcontext()
-    return locking.hold(LockTable(backend.client("dynamodb")), stack_keys(ws, env, stacks),
+        return nullcontext(Lease())
+    return hold(LockTable(backend.client("dynamodb")), stack_keys(ws, env, stacks),
                         timeout=opts.lock_timeout, ttl=ws.lock_ttl,
                         on_wait=lambda holder: opts.on_lock_wait(
                             f"{holder.key or 'a lock'}, held by {holder.describe()}"))
 
 
 def lock_holders(start: Path, env_name: str,
-                 owner: str | None = None) -> tuple[str, dict[str, str]]:
-    """(the environment's lock prefix, {lock: who holds it}) for live locks."""
+                 owner: str | None = None) -> tuple[str, dict[str, Holder]]:
+    """(the environment's lock prefix, {lock: its holder, with the version seen})."""
     ws, env = load(start, env_name, owner)
     table = LockTable(connect(ws, env).client("dynamodb"))
     table.ensure()
     prefix = lock_id(ws, env) + "/"
-    return prefix, {key: h.describe() for key, h in table.holders(prefix).items()}
+    return prefix, table.holders(prefix)
 
 
-def unlock(start: Path, env_name: str, owner: str | None = None) -> list[str]:
-    """Break every live lock of the environment (per owner); the keys broken."""
+def unlock(start: Path, env_name: str, shown: dict[str, str],
+           owner: str | None = None) -> tuple[list[str], list[str]]:
+    """Break the locks that were shown ({key: version}), each only if still at the version
+    shown; (keys broken, keys left because they changed since: their run is alive)."""
     ws, env = load(start, env_name, owner)
     table = LockTable(connect(ws, env).client("dynamodb"))
-    broken = sorted(table.holders(lock_id(ws, env) + "/"))
-    for key in broken:
-        table.break_lock(key)
-    return broken
+    prefix = lock_id(ws, env) + "/"
+    outcome = {key: table.break_lock(key, version) for key, version in sorted(shown.items())
+               if key.startswith(prefix)}
+    return ([k for k, broken in outcome.items() if broken],
+            [k for k, broken in outcome.items() if not broken])
 
 
 def plan(start: Path, env_name: str, selection: Selection,
@@ -142,8 +147,10 @@ def diff(start: Path, env_name: str, stacks: tuple[str, ...] | None = None,
     graph = build_graph(ws, env)
     backend = connect(ws, env)
     opts = RunOptions(lock_timeout=lock_timeout)
-    with _locked(ws, env, backend, opts, deploying.select(graph, stacks)):
-        return diffing.diff(ws, env, backend, stacks)
+    with _locked(ws, env, backend, opts, deploying.select(graph, stacks)) as lease:
+        found = diffing.diff(ws, env, backend, stacks)
+        lease.check()
+        return found
 
 
 def drift(start: Path, env_name: str, owner: str | None = None,
@@ -162,8 +169,10 @@ def prune(start: Path, env_name: str, items: list[PlanItem],
     ws, env = load(start, env_name, owner)
     backend = connect(ws, env)
     ops = StackOps(backend.client("cloudformation"), synchronous=backend.synchronous)
-    with _locked(ws, env, backend, RunOptions(), [item.stack for item in items]):
-        return pruning.prune(items, ops, on_event)
+    with _locked(ws, env, backend, RunOptions(), [item.stack for item in items]) as lease:
+        results = pruning.prune(items, ops, on_event)
+        lease.check()
+        return results
 
 
 def outputs(start: Path, env_name: str,

@@ -82,6 +82,8 @@ def finish(console: Console, report: RunReport, report_file: Path | None, show_o
     write_job_summary(markdown_report(report))
     for line in render.failures(report):
         click.echo(f"failed: {line}", err=True)
+    if report.error:
+        click.echo(f"failed: {report.error}", err=True)
     sys.exit(report.exit_code)
 
 

@@ -56,6 +56,7 @@ class RunOptions:
     recreate: frozenset[str] = frozenset()  # stacks left unusable a deploy may delete and recreate
     lock_timeout: float = 600.0  # seconds to wait for another run's lock on the environment
     on_lock_wait: Callable[[str], None] = lambda holder: None
+    stop_reason: Callable[[], str] = lambda: ""  # non-empty: start nothing new, fail the run
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], None] = field(default=time.sleep)
 
@@ -211,7 +212,7 @@ def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], S
         running.discard(name)
         finished(name, outcome)
     hooks = scheduler.Hooks(on_start=running.add, on_finish=done,
-                            on_interrupt=opts.on_interrupt)
+                            on_interrupt=opts.on_interrupt, stop_reason=opts.stop_reason)
     try:
         outcomes = scheduler.run(dag, work, concurrency=opts.concurrency or default_concurrency,
                                  weights=weights, fail_fast=opts.fail_fast, hooks=hooks,
@@ -229,7 +230,8 @@ def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], S
     reports += [StackReport(name, env.stack_name(name), SKIPPED, why)
                 for name, why in graph.left_out().items()]
     interrupted = any(o.reason == scheduler.INTERRUPTED for o in outcomes.values())
-    return RunReport(action, env.name, reports, started, opts.clock(), interrupted)
+    return RunReport(action, env.name, reports, started, opts.clock(), interrupted,
+                     opts.stop_reason())
 
 
 def _report(env: Environment, name: str, outcome: scheduler.Outcome,
