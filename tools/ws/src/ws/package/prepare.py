@@ -79,14 +79,15 @@ class Packaged:
     s3: Any
     bucket: str
     region: str
+    owner: str  # the account that must own the bucket (ExpectedBucketOwner)
 
     def uploader(self) -> Upload:
-        ensure_bucket(self.s3, self.bucket, self.region)
-        return s3_uploader(self.s3, self.bucket)
+        ensure_bucket(self.s3, self.bucket, self.region, self.owner)
+        return s3_uploader(self.s3, self.bucket, self.owner)
 
 def package_stacks(ws: Workspace, backend: Backend, names: list[str]) -> Packaged:
     """Prepare the named stacks for `backend` (code with requirements built by sam, cached)."""
     bucket = backend.artifact_bucket(ws.name)
     preparer = Preparer(backend, ws.root, bucket, SamBuilder(ws.state_dir / "build"))
     return Packaged({name: preparer.prepare(ws.stacks[name]) for name in names},
-                    backend.client("s3"), bucket, backend.region)
+                    backend.client("s3"), bucket, backend.region, backend.account_id)

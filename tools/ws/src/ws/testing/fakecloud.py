@@ -61,18 +61,18 @@ class FakeS3:
     def __init__(self, cloud: FakeCloud) -> None:
         self.cloud = cloud
 
-    def head_bucket(self, Bucket: str) -> dict:
+    def head_bucket(self, Bucket: str, ExpectedBucketOwner: str = "") -> dict:
         return {}
 
     def create_bucket(self, Bucket: str, **_: Any) -> dict:
         return {}
 
-    def head_object(self, Bucket: str, Key: str) -> dict:
+    def head_object(self, Bucket: str, Key: str, ExpectedBucketOwner: str = "") -> dict:
         if (Bucket, Key) not in self.cloud.objects:
             raise _error("404", "Not Found")
         return {}
 
-    def put_object(self, Bucket: str, Key: str, Body: bytes) -> dict:
+    def put_object(self, Bucket: str, Key: str, Body: bytes, ExpectedBucketOwner: str = "") -> dict:
         self.cloud.objects[(Bucket, Key)] = Body
         return {}
 
