@@ -69,7 +69,7 @@ def _decide(ws: Workspace, env: Environment, graph: StackGraph, name: str,
     try:
         params = substitute(graph.params[name], upstream)
         if secrets is not None:
-            params = secrets.apply(params)[1]
+            params = secrets.fingerprinted(params)  # versions only: nothing decrypted
         elif any(refs.secret_of(v) for v in params.values()):
             return PlanItem(name, stack_name, DEPLOY, "cannot tell: its secrets were not read")
     except DeployError as exc:

@@ -106,12 +106,14 @@ def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) 
     opts.on_event = lambda stack, message: on_event(stack, secrets.mask(message))
 
     def work(name: str) -> StackResult:
-        params, printed = secrets.apply(substitute(graph.params[name], outputs))
+        resolved = substitute(graph.params[name], outputs)
+        printed = secrets.fingerprinted(resolved)  # versions: a skipped stack decrypts nothing
         tags = stack_tags(ws, env, name)
         print_ = fingerprint(static[name], printed, tags)
         current = live.get(env.stack_name(name))
         if opts.changed and is_current(current, print_):
             return StackResult("unchanged", current["StackStatus"], outputs_of(current))
+        params = secrets.resolved(resolved)
         for key, data in prepared[name].uploads.items():
             upload(key, data)
         req = StackRequest(env.stack_name(name), prepared[name].template, params,
@@ -154,14 +156,15 @@ def _check_recreate(recreate: frozenset[str], selected: list[str]) -> None:
 
 
 def read_secrets(backend: Backend, graph: StackGraph, selected: list[str]) -> Secrets:
-    """Read, before anything deploys, every secret whose name needs no upstream output."""
+    """Check, before anything deploys, every secret whose name needs no upstream output
+    (its version only: values are read when a stack deploys)."""
     secrets = Secrets(backend.client)
     values = [v for name in selected for v in graph.params[name].values()]
     secrets.prepare(values)
     for value in values:
         found = refs.secret_of(value)
         if found and not refs.parse(value):
-            secrets.read(*found)
+            secrets.version(*found)
     return secrets
 
 

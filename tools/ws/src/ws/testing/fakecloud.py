@@ -84,9 +84,16 @@ class FakeSSM:
         self.cloud = cloud
 
     def get_parameter(self, Name: str, WithDecryption: bool = False) -> dict:
-        if Name not in self.cloud.parameters:
+        name, _, version = Name.partition(":")
+        if name not in self.cloud.parameters or version not in ("", "1"):
             raise _error("ParameterNotFound", f"Parameter {Name} not found.")
-        return {"Parameter": {"Name": Name, "Value": self.cloud.parameters[Name], "Version": 1}}
+        self.cloud.calls["GetParameter"] += 1
+        return {"Parameter": {"Name": name, "Value": self.cloud.parameters[name], "Version": 1}}
+
+    def describe_parameters(self, ParameterFilters: list[dict]) -> dict:
+        names = ParameterFilters[0]["Values"]
+        return {"Parameters": [{"Name": n, "Version": 1} for n in names
+                               if n in self.cloud.parameters]}
 
 
 class FakeCloudFormation(FakeChangeSets):
