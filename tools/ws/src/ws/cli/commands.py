@@ -21,6 +21,7 @@ from ws.cli.options import (
     stacks_option,
 )
 from ws.cli.run import confirm, finish, observed, write_job_summary
+from ws.cloud.awserrors import aws_problem
 from ws.engine.plan import as_dicts
 from ws.engine.run import RunOptions
 from ws.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, DeployError, WsError
@@ -45,6 +46,12 @@ class WsGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+        except Exception as exc:  # an AWS error that is not ws's own: one clear line
+            problem = aws_problem(exc)
+            if problem is None or (ctx.obj is not None and ctx.obj.debug):
+                raise
+            click.echo(f"error: {problem}", err=True)
+            ctx.exit(problem.exit_code)
 
 
 @click.group(cls=WsGroup)

@@ -8,7 +8,7 @@ from typing import Callable
 import networkx as nx
 from botocore.exceptions import ClientError
 
-from ws.cloud.awserrors import credentials_problem
+from ws.cloud.awserrors import aws_problem
 from ws.cloud.backend import Backend
 from ws.cloud.changesets import ChangeSets
 from ws.cloud.livestate import deployed_stacks, outputs_of, tags_of
@@ -127,7 +127,7 @@ def deploy(ws: Workspace, env: Environment, backend: Backend, opts: RunOptions) 
                 return ChangeSets(ops, sqs).deploy(name, req, emit, opts.allow_replace)
             return ops.deploy(req, emit)
         except ClientError as exc:
-            raise credentials_problem(exc) or exc from None
+            raise aws_problem(exc) or exc from None
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
         if outcome.status == scheduler.SUCCEEDED:
