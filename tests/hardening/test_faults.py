@@ -28,3 +28,8 @@ def test_credentials_expire_mid_run(tmp_path, endpoint):
 def test_disk_cache_corrupted(tmp_path, endpoint):
     outcome = faults.cache_corrupted(tmp_path / "ws", endpoint)
     assert outcome.converged, outcome.detail
+
+
+def test_locks_broken_mid_run(tmp_path, endpoint):
+    outcome = faults.lock_broken(tmp_path / "ws", endpoint)
+    assert outcome.injected >= 1 and outcome.converged, outcome.detail
