@@ -161,6 +161,8 @@ CASES = [
          args=("deploy", "--env", "local", "--stacks", "nope", "--yes")),
     Case("cli: mock selected where mocks are off", {}, "stack 'pay'",
          args=("deploy", "--env", "prod", "--stacks", "pay", "--yes")),
+    Case("cli: --recreate names a stack the deploy does not touch", {}, "--recreate nope",
+         args=("deploy", "--env", "local", "--recreate", "nope", "--yes")),
 ]
 
 

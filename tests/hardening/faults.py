@@ -19,6 +19,7 @@ from botocore.awsrequest import AWSResponse
 from ws import api
 from ws.cloud import backend
 from ws.cloud.backend import LOCAL_ENDPOINT_VAR
+from ws.cloud.locks import LockTable
 from ws.cloud.stackops import GOOD
 from ws.engine.request import Observer, RunRequest
 from ws.local import endpoint as lifecycle
@@ -305,3 +306,27 @@ def cache_corrupted(root: Path, url: str) -> Outcome:
     unchanged = all(s.status == "unchanged" for s in again.stacks)
     return Outcome("disk cache corrupted", 2, first.ok and again.ok and unchanged
                    and converged(root, url), f"re-run left every stack unchanged: {unchanged}")
+
+
+def lock_broken(root: Path, url: str) -> Outcome:
+    """Someone runs `ws unlock` while a deploy goes on: the run finds out at its next renewal,
+    starts nothing new and fails saying so; the next deploy converges."""
+    workspace(root, lock_ttl=5)
+    table = LockTable(_client("dynamodb", url))
+    broken: list[str] = []
+
+    def unlock_after_db(report: Any) -> None:
+        if report.stack == "db" and not broken:
+            for key, holder in table.holders("demo/local/").items():
+                if table.break_lock(key, holder.version):
+                    broken.append(key)
+            time.sleep(2.5)  # the heartbeat renews every lock_ttl/3
+    first = api.deploy(root, "local", RunRequest(concurrency=1),
+                       Observer(on_finish=unlock_after_db))
+    not_run = [s for s in first.stacks if s.status == "not run"]
+    clear = bool(not_run) and all("lost the lock" in s.reason for s in not_run) \
+        and "lost the lock" in first.error and first.exit_code == 1
+    second = api.deploy(root, "local", RunRequest())
+    return Outcome("locks broken mid-run (ws unlock)", len(broken),
+                   clear and second.ok and converged(root, url),
+                   f"first run: {len(not_run)} not started, failed clearly: {clear}")

@@ -35,7 +35,8 @@ def main() -> int:
             print("\n".join(failures) if failures else "", end="")
             outcomes = []
             for n, fault in enumerate((faults.deploy_killed, faults.throttled,
-                                       faults.credentials_expire, faults.cache_corrupted)):
+                                       faults.credentials_expire, faults.cache_corrupted,
+                                       faults.lock_broken)):
                 lifecycle.reset(info.url)
                 outcomes.append(fault(work / f"fault{n}", info.url))
             interrupts = []

@@ -31,6 +31,11 @@ def test_disk_cache_corrupted(tmp_path, endpoint):
     assert outcome.converged, outcome.detail
 
 
+def test_locks_broken_mid_run(tmp_path, endpoint):
+    outcome = faults.lock_broken(tmp_path / "ws", endpoint)
+    assert outcome.injected >= 1 and outcome.converged, outcome.detail
+
+
 @pytest.mark.parametrize("kind", list(faults.INTERRUPTS))
 def test_interrupted_runs_end_cleanly_and_converge(tmp_path, endpoint, kind):
     outcome = faults.interrupted(tmp_path / "ws", endpoint, kind)

@@ -34,3 +34,20 @@ def test_bootstrap_makes_a_locked_down_bucket_and_the_lock_table(tmp_path, endpo
     assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
     deployed = CliRunner().invoke(cli.cli, ["-w", str(root), "deploy", "--env", "local"])
     assert deployed.exit_code == 0, deployed.output  # deploys into the bootstrapped bucket
+
+
+def test_bootstrap_adds_to_an_existing_bucket_policy(tmp_path, endpoint, aws):
+    root = write_tree(tmp_path, workspace_files(db=(queue_template(), {})))
+    s3 = aws("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    theirs = {"Sid": "AuditRead", "Effect": "Allow",
+              "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "s3:GetObject",
+              "Resource": f"arn:aws:s3:::{BUCKET}/*"}
+    s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps({"Version": "2012-10-17",
+                                                           "Statement": [theirs]}))
+    for _ in range(2):  # a second run replaces ws's statement, never duplicates it
+        result = CliRunner().invoke(cli.cli, ["-w", str(root), "bootstrap", "--env", "local"])
+        assert result.exit_code == 0, result.output
+    policy = json.loads(s3.get_bucket_policy(Bucket=BUCKET)["Policy"])
+    assert [s["Sid"] for s in policy["Statement"]] == ["AuditRead", "WsTlsOnly"]
+    assert policy["Statement"][0] == theirs

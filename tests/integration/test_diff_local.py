@@ -49,3 +49,21 @@ def test_drift_on_the_local_endpoint_says_it_cannot(tmp_path, endpoint):
     result = CliRunner().invoke(cli.cli, ["-w", str(root), "drift", "--env", "local"])
     assert result.exit_code == 1 and "no drift detection" in result.output
     assert "Traceback" not in result.output
+
+
+def test_diff_takes_the_locks_a_deploy_would(tmp_path, endpoint, aws):
+    """A deploy holding a stack's lock (say, creating it) keeps diff from making a review
+    stack of the same name meanwhile."""
+    from ws.cloud.leases import hold
+    from ws.cloud.locks import LockError, LockTable
+
+    root = write_tree(tmp_path, workspace_files(db=(DB, {})))
+    with hold(LockTable(aws("dynamodb")), ["demo/local/db"], timeout=0, ttl=60):
+        try:
+            api.diff(root, "local", lock_timeout=0)
+        except LockError as exc:
+            assert "demo/local/db is locked" in str(exc)
+        else:
+            raise AssertionError("diff ran while a deploy held the stack's lock")
+    assert aws("cloudformation").describe_stacks()["Stacks"] == []
+    assert [d.state for d in api.diff(root, "local", lock_timeout=0)] == ["new"]

@@ -14,8 +14,9 @@ import pytest
 from click.testing import CliRunner
 from ws import api
 from ws.cli import commands as cli
-from ws.cloud.locks import LockError, LockTable, hold
-from ws.engine.request import RunRequest
+from ws.cloud.leases import hold
+from ws.cloud.locks import LockError, LockTable
+from ws.engine.request import Observer, RunRequest
 from ws.errors import EXIT_LOCKED
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
@@ -56,7 +57,8 @@ def test_second_holder_waits_then_fails_naming_the_holder(table):
 
 HOLDER = textwrap.dedent("""
     import sys, time, boto3
-    from ws.cloud.locks import LockTable, hold
+    from ws.cloud.leases import hold
+    from ws.cloud.locks import LockTable
     db = boto3.client("dynamodb", endpoint_url=sys.argv[1], region_name="us-east-1",
                       aws_access_key_id="testing", aws_secret_access_key="testing")
     with hold(LockTable(db), ["demo/local/db"], timeout=5, ttl=2):
@@ -118,7 +120,7 @@ def test_two_deploy_processes_wait_their_turn_and_both_end_correct(workspace, ta
         reader.join(timeout=10)
     outputs = ["".join(out) for out in lines]
     assert [run.returncode for run in runs] == [0, 0], outputs
-    assert all("waiting for the environment's lock" in out for out in outputs)
+    assert all("waiting for the environment's lock" in out for out in outputs), outputs
     stacks = {s["StackName"]: s for s in aws("cloudformation").describe_stacks()["Stacks"]}
     assert set(stacks) == {"demo-local-db", "demo-local-app", "demo-local-lone"}
     assert {s["StackStatus"] for s in stacks.values()} <= {"CREATE_COMPLETE", "UPDATE_COMPLETE"}
@@ -136,3 +138,61 @@ def test_disjoint_groups_deploy_side_by_side(workspace, table, aws):
         with pytest.raises(LockError, match="demo/local/lone is locked"):
             api.deploy(workspace, "local", RunRequest(lock_timeout=0))
     assert table.holders("demo/local/") == {}
+
+
+def test_the_first_lock_is_renewed_while_the_run_waits_for_the_next(table):
+    """Renewal starts at the first acquisition: a run that waits longer than a lease for its
+    second lock still holds its first."""
+    taken = threading.Event()
+
+    def second_run() -> None:
+        with hold(table, ["demo/local/a", "demo/local/b"], timeout=20, ttl=1.5,
+                  on_wait=lambda holder: taken.set()):
+            pass
+    with hold(table, ["demo/local/b"], timeout=0, ttl=1.5):  # held by a first run
+        waiter = threading.Thread(target=second_run)
+        waiter.start()
+        assert taken.wait(10)  # the second run holds a and waits for b
+        with pytest.raises(LockError, match="demo/local/a is locked"):
+            with hold(table, ["demo/local/a"], timeout=4, ttl=1.5):  # 4 s: over two leases
+                pass
+    waiter.join(30)
+    assert table.holders("demo/local/") == {}
+
+
+def test_a_holder_whose_clock_is_an_hour_behind_keeps_its_lock(table, aws):
+    """Expiry is judged by the waiter's own clock watching the version, not by timestamps."""
+    behind = LockTable(aws("dynamodb"), clock=lambda: time.time() - 3600)
+    with hold(behind, ["demo/local/db"], timeout=0, ttl=1.5):
+        with pytest.raises(LockError, match="demo/local/db is locked"):
+            with hold(table, ["demo/local/db"], timeout=3, ttl=1.5):
+                pass
+
+
+def test_unlock_breaks_only_the_locks_it_showed_at_the_version_shown(workspace, table):
+    with hold(table, ["demo/local/db"], timeout=0, ttl=0.6):  # renewed every 0.2 s: alive
+        prefix, shown = api.lock_holders(workspace, "local")
+        time.sleep(0.8)
+        with hold(table, ["demo/local/app"], timeout=0, ttl=60):  # taken after the listing
+            broken, moved = api.unlock(workspace, "local",
+                                       {key: h.version for key, h in shown.items()})
+            assert (broken, moved) == ([], ["demo/local/db"])
+            assert table.holder("demo/local/app") is not None
+        assert table.holder("demo/local/db") is not None
+
+
+def test_a_lost_lock_starts_nothing_new_and_fails_the_run(tmp_path, endpoint, table):
+    files = workspace_files(db=(DB, {}), app=(APP, {"parameters": {"DbQueue": "${db.QueueUrl}"}}))
+    files["workspace.yaml"]["defaults"] = {"lock_ttl": 5}
+    root = write_tree(tmp_path, files)
+
+    def break_locks(report) -> None:
+        if report.stack == "db":  # someone runs ws unlock while the run goes on
+            for key, holder in table.holders("demo/local/").items():
+                table.break_lock(key, holder.version)
+            time.sleep(2.5)  # the heartbeat (every lock_ttl/3) finds out
+    report = api.deploy(root, "local", RunRequest(concurrency=1), Observer(on_finish=break_locks))
+    by_stack = {s.stack: s for s in report.stacks}
+    assert by_stack["db"].status == "deployed" and by_stack["app"].status == "not run"
+    assert "lost the lock demo/local/app" in by_stack["app"].reason
+    assert not report.ok and report.exit_code == 1 and "lost the lock" in report.error

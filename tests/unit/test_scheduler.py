@@ -139,3 +139,18 @@ def test_interrupt_lets_running_work_finish_and_starts_nothing_new():
     outcomes = run(dag, work, concurrency=1, hooks=hooks)
     assert statuses(outcomes) == {"a": SUCCEEDED, "b": NOT_RUN, "c": NOT_RUN}
     assert outcomes["b"].reason == "interrupted" and interrupts == [1]
+
+
+def test_a_stop_reason_starts_nothing_new_and_names_why():
+    """The hook a lost lock uses: running work ends, nothing else starts."""
+    dag = nx.DiGraph([("a", "b"), ("b", "c")])
+    lost: list[str] = []
+
+    def work(node):
+        lost.append("lost the lock demo/local/b")
+        return Result()
+    outcomes = run(dag, work, concurrency=1,
+                   hooks=scheduler.Hooks(stop_reason=lambda: lost[0] if lost else ""))
+    assert outcomes["a"].status == SUCCEEDED
+    assert [outcomes[n].status for n in "bc"] == [NOT_RUN, NOT_RUN]
+    assert outcomes["b"].reason == "lost the lock demo/local/b"

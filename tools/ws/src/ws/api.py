@@ -12,7 +12,7 @@ from ws.cloud.backend import connect, local_backend
 from ws.cloud.drift import StackDrift
 from ws.cloud.environments import DeployedEnv, list_environments
 from ws.cloud.livestate import deployed_stacks, read_outputs
-from ws.cloud.locks import LockTable, lock_id
+from ws.cloud.locks import Holder, LockTable, lock_id
 from ws.cloud.stackops import StackOps, StackResult
 from ws.config.environment import Environment, load_environment
 from ws.config.workspace import Workspace, find_root, load_workspace
@@ -75,23 +75,26 @@ def destroy(start: Path, env_name: str, request: RunRequest = RunRequest(),
 
 
 def lock_holders(start: Path, env_name: str,
-                 owner: str | None = None) -> tuple[str, dict[str, str]]:
-    """(the environment's lock prefix, {lock: who holds it}) for live locks."""
+                 owner: str | None = None) -> tuple[str, dict[str, Holder]]:
+    """(the environment's lock prefix, {lock: its holder, with the version seen})."""
     ws, env = load(start, env_name, owner)
     table = LockTable(connect(ws, env).client("dynamodb"))
     table.ensure()
     prefix = lock_id(ws, env) + "/"
-    return prefix, {key: h.describe() for key, h in table.holders(prefix).items()}
+    return prefix, table.holders(prefix)
 
 
-def unlock(start: Path, env_name: str, owner: str | None = None) -> list[str]:
-    """Break every live lock of the environment (per owner); the keys broken."""
+def unlock(start: Path, env_name: str, shown: dict[str, str],
+           owner: str | None = None) -> tuple[list[str], list[str]]:
+    """Break the locks that were shown ({key: version}), each only if still at the version
+    shown; (keys broken, keys left because they changed since: their run is alive)."""
     ws, env = load(start, env_name, owner)
     table = LockTable(connect(ws, env).client("dynamodb"))
-    broken = sorted(table.holders(lock_id(ws, env) + "/"))
-    for key in broken:
-        table.break_lock(key)
-    return broken
+    prefix = lock_id(ws, env) + "/"
+    outcome = {key: table.break_lock(key, version) for key, version in sorted(shown.items())
+               if key.startswith(prefix)}
+    return ([k for k, broken in outcome.items() if broken],
+            [k for k, broken in outcome.items() if not broken])
 
 
 def plan(start: Path, env_name: str, selection: Selection = Selection(),
@@ -103,11 +106,18 @@ def plan(start: Path, env_name: str, selection: Selection = Selection(),
 
 
 def diff(start: Path, env_name: str, stacks: tuple[str, ...] | None = None,
-         owner: str | None = None) -> list[StackDiff]:
+         owner: str | None = None, lock_timeout: float = 600.0) -> list[StackDiff]:
+    """Change sets of what a deploy would do, under the locks a deploy would take: the stack a
+    CREATE change set makes for review must not meet a deploy creating the real one."""
     ws, env = load(start, env_name, owner)
     graph = build_graph(ws, env)
-    return diffing.diff(ws, env, graph, connect(ws, env), stacks, flow.commit_of(ws),
-                        flow.ws_version())
+    backend = connect(ws, env)
+    with flow.locked(ws, env, backend, RunRequest(lock_timeout=lock_timeout), Observer(),
+                     flow.planning.select(graph, stacks)) as lease:
+        found = diffing.diff(ws, env, graph, backend, stacks, flow.commit_of(ws),
+                             flow.ws_version())
+        lease.check()
+        return found
 
 
 def drift(start: Path, env_name: str, owner: str | None = None,
@@ -126,8 +136,11 @@ def prune(start: Path, env_name: str, items: list[PlanItem],
     ws, env = load(start, env_name, owner)
     backend = connect(ws, env)
     ops = StackOps(backend.client("cloudformation"), synchronous=backend.synchronous)
-    with flow.locked(ws, env, backend, RunRequest(), Observer(), [i.stack for i in items]):
-        return pruning.prune(items, ops, on_event)
+    with flow.locked(ws, env, backend, RunRequest(), Observer(),
+                     [i.stack for i in items]) as lease:
+        results = pruning.prune(items, ops, on_event)
+        lease.check()
+        return results
 
 
 def outputs(start: Path, env_name: str,

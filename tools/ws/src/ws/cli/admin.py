@@ -33,10 +33,14 @@ def unlock(settings: Settings, env_name: str, owner: str | None, yes: bool) -> N
         click.echo(f"{prefix}* is not locked")
         return
     for key, holder in sorted(holders.items()):
-        click.echo(f"{key} is locked by {holder}")
+        click.echo(f"{key} is locked by {holder.describe()}")
     confirm(f"break {len(holders)} lock(s)? (only if that run is dead)", yes, "ws unlock")
-    broken = api.unlock(settings.start, env_name, owner)
+    broken, moved = api.unlock(settings.start, env_name,
+                               {key: h.version for key, h in holders.items()}, owner)
     click.echo(f"{len(broken)} lock(s) broken")
+    for key in moved:
+        click.echo(f"{key} not broken: it was renewed or released since it was shown, so its "
+                   "run is alive (run ws unlock again to see it)", err=True)
 
 
 @click.group("env")

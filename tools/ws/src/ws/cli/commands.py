@@ -24,6 +24,7 @@ from ws.cli.run import confirm, finish, observed, report_outputs, write_job_summ
 from ws.cli.logs import configure_logging
 from ws.engine.plan import Plan, as_dicts
 from ws.engine.request import RunRequest
+from ws.cloud.awserrors import aws_problem
 from ws.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, DeployError, WsError
 from ws.graph.selection import Selection
 from ws.graph.views import FORMATS
@@ -46,6 +47,12 @@ class WsGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+        except Exception as exc:  # an AWS error that is not ws's own: one clear line
+            problem = aws_problem(exc)
+            if problem is None or (ctx.obj is not None and ctx.obj.debug):
+                raise
+            click.echo(f"error: {problem}", err=True)
+            ctx.exit(problem.exit_code)
 
 
 @click.group(cls=WsGroup)
@@ -106,17 +113,21 @@ def validate(settings: Settings, env_name: str, owner: str | None) -> None:
               help="Write a JSON run report here.")
 @click.option("--allow-replace", "allow_replace", multiple=True, metavar="STACK.LOGICAL_ID",
               help="Let this stateful resource be replaced or removed (AWS; repeatable).")
+@click.option("--recreate", "recreate", multiple=True, metavar="STACK",
+              help="Delete and create again this stack if an earlier run left it DELETE_FAILED, "
+                   "ROLLBACK_FAILED or REVIEW_IN_PROGRESS (keeps the resources that failed to "
+                   "delete; turns its termination protection off; repeatable).")
 @junit_option
 @lock_timeout_option
 @click.pass_obj
 def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[str, ...] | None,
            since: str | None, with_dependencies: bool, concurrency: int | None, fail_fast: bool,
            changed: bool, prune: bool, yes: bool, report_file: Path | None,
-           allow_replace: tuple[str, ...], junit_file: Path | None, lock_timeout: float) -> None:
+           allow_replace: tuple[str, ...], recreate: tuple[str, ...], junit_file: Path | None, lock_timeout: float) -> None:
     """Deploy the environment's stacks in dependency order and print their outputs."""
     console = Console(highlight=False)
     request = RunRequest(Selection(stacks, since, with_dependencies), changed, concurrency,
-                         fail_fast, frozenset(allow_replace), lock_timeout)
+                         fail_fast, frozenset(allow_replace), frozenset(recreate), lock_timeout)
     env = api.environment(settings.start, env_name, owner)
 
     def ask(plan: Plan) -> None:  # the very plan that runs, shown before it runs
@@ -204,11 +215,13 @@ def plan_command(settings: Settings, env_name: str, owner: str | None,
 @env_option
 @stacks_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@lock_timeout_option
 @click.pass_obj
 def diff_command(settings: Settings, env_name: str, owner: str | None,
-                 stacks: tuple[str, ...] | None, as_json: bool) -> None:
-    """Show the resource changes a deploy would make (change sets, discarded after)."""
-    found = api.diff(settings.start, env_name, stacks, owner)
+                 stacks: tuple[str, ...] | None, as_json: bool, lock_timeout: float) -> None:
+    """Show the resource changes a deploy would make (change sets, discarded after; holds the
+    stacks' locks meanwhile, as a deploy would)."""
+    found = api.diff(settings.start, env_name, stacks, owner, lock_timeout)
     if as_json:
         click.echo(json.dumps([d.as_dict() for d in found], indent=2))
     else:

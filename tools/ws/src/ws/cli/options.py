@@ -1,9 +1,11 @@
 """Options and settings shared by the ws commands."""
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import click
 
@@ -27,9 +29,41 @@ owner_option = click.option("--owner", metavar="NAME",
                                  "from git user.name or the OS user).")
 
 
+@contextmanager
+def _variables(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for one command, then put back what was there."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _as_variables(*names: str) -> Callable:
+    """A flag that means what its AWS variables mean (and beats them), for this command."""
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        if value:
+            ctx.with_resource(_variables(dict.fromkeys(names, value)))
+    return callback
+
+
+profile_option = click.option(
+    "--profile", metavar="NAME", expose_value=False, callback=_as_variables("AWS_PROFILE"),
+    help="AWS profile, over AWS_PROFILE and the environment file's (account_id still checked).")
+region_option = click.option(
+    "--region", metavar="REGION", expose_value=False,
+    callback=_as_variables("AWS_REGION", "AWS_DEFAULT_REGION"),
+    help="AWS region, over AWS_REGION/AWS_DEFAULT_REGION and the environment file's.")
+
+
 def env_option(command: Callable) -> Callable:
-    """--env (required) and --owner."""
-    command = owner_option(command)
+    """--env (required), --owner, and --profile/--region for AWS environments."""
+    command = region_option(profile_option(owner_option(command)))
     return click.option("--env", "-e", "env_name", required=True, metavar="ENV",
                         help="Environment: a file environments/ENV.yaml.")(command)
 stacks_option = click.option("--stacks", callback=_split, metavar="A,B",

@@ -98,6 +98,8 @@ def finish(console: Console, report: RunReport, report_file: Path | None, show_o
     write_job_summary(markdown_report(report))
     for line in render.failures(report):
         click.echo(f"failed: {line}", err=True)
+    if report.error:
+        click.echo(f"failed: {report.error}", err=True)
     if report.interrupted:
         # Everything is written: end now. A worker still inside an AWS call it was abandoned
         # in would otherwise keep the process alive until that call returns.

@@ -1,10 +1,16 @@
-"""Reading AWS errors: throttling, expired credentials, and a readable reason for any error
-(the local endpoint answers some failures with HTML or JSON bodies)."""
+"""Reading AWS errors: throttling, expired credentials, a missing permission, and a readable
+reason for any error (the local endpoint answers some failures with HTML or JSON bodies)."""
 from __future__ import annotations
 
 import re
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+)
 from botocore.parsers import ResponseParserError
 
 from ws.errors import DeployError
@@ -12,6 +18,9 @@ from ws.errors import DeployError
 THROTTLING = {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"}
 EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "InvalidClientTokenId",
            "UnrecognizedClientException"}
+DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
+          "AuthorizationError", "403"}
+_ACTION = re.compile(r"not authorized to perform:? ([\w-]+:[\w*]+)(?: on resource:? (\S+))?")
 
 
 def is_throttling(exc: ClientError) -> bool:
@@ -26,6 +35,40 @@ def credentials_problem(exc: ClientError) -> DeployError | None:
     return DeployError(f"the AWS credentials expired or are not valid ({code})",
                        "refresh them (e.g. aws sso login) and run ws deploy again: stacks "
                        "already updating go on in CloudFormation and the next run waits for them")
+
+
+def aws_problem(exc: BaseException) -> DeployError | None:
+    """One clear line (and a hint) for an error AWS or botocore raised that is not ws's own:
+    the call that failed and, for a refusal, the permission missing; None for anything else."""
+    if isinstance(exc, ClientError):
+        return credentials_problem(exc) or _refused(exc)
+    if isinstance(exc, NoCredentialsError):
+        return DeployError("no AWS credentials found", "set a profile (--profile, AWS_PROFILE, "
+                           "or 'profile' in the environment file) or log in (aws sso login)")
+    if isinstance(exc, NoRegionError):
+        return DeployError("no AWS region", "set 'region' in the environment file, "
+                           "AWS_REGION, or --region")
+    if isinstance(exc, EndpointConnectionError):
+        return DeployError(f"cannot reach AWS: {exc}", "check the network and AWS_ENDPOINT_URL")
+    if isinstance(exc, BotoCoreError):
+        return DeployError(f"AWS client error: {str(exc).splitlines()[0]}")
+    return None
+
+
+def _refused(exc: ClientError) -> DeployError:
+    code = exc.response.get("Error", {}).get("Code", "")
+    call = exc.operation_name or "an AWS call"
+    text = message_of(exc).splitlines()[0] if message_of(exc) else code
+    if code not in DENIED:
+        return DeployError(f"AWS refused {call} ({code}): {text}")
+    found = _ACTION.search(text)
+    if not found:
+        return DeployError(f"AWS denied {call} ({code}): {text}",
+                           f"grant the permission for {call} to the role or user ws runs as")
+    where = f" on {found.group(2)}" if found.group(2) else ""
+    return DeployError(f"AWS denied {call}: the credentials lack {found.group(1)}{where}",
+                       f"grant {found.group(1)} to the role or user ws runs as "
+                       "(README: the permissions ws needs)")
 
 
 def message_of(exc: ClientError | ResponseParserError) -> str:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
+from urllib.parse import urlparse
 
 import boto3
 from botocore.config import Config
@@ -54,7 +56,9 @@ class Backend:
     region: str
     account_id: str
     make_client: Callable[[str], Any]
-    endpoint_url: str | None = None
+    endpoint_url: str | None = None  # the local endpoint
+    s3_endpoint: str | None = None  # where the S3 client goes (AWS_ENDPOINT_URL honoured)
+    partition: str = "aws"  # aws, aws-cn, aws-us-gov...
     can: Capabilities = AWS
 
     @property
@@ -75,9 +79,18 @@ class Backend:
         return name.rstrip("-")
 
     def template_url(self, bucket: str, key: str) -> str:
+        """Where CloudFormation reads an uploaded template: on S3's own host in the region's
+        partition (virtual-hosted), or path-style on a configured endpoint."""
         if self.endpoint_url:  # moto parses the host: it must be localhost, not 127.0.0.1
             return f"{self.endpoint_url.replace('127.0.0.1', 'localhost')}/{bucket}/{key}"
-        return f"https://{bucket}.s3.{self.region}.amazonaws.com/{key}"
+        base = (self.s3_endpoint or f"https://s3.{self.region}.amazonaws.com").rstrip("/")
+        host = urlparse(base).hostname or ""
+        if _AWS_S3_HOST.match(host):
+            return f"https://{bucket}.{host}/{key}"
+        return f"{base}/{bucket}/{key}"
+
+
+_AWS_S3_HOST = re.compile(r"^s3([.-][a-z0-9-]+)*\.amazonaws\.com(\.cn)?$")
 
 
 def local_endpoint_url(ws: Workspace) -> str:
@@ -93,21 +106,25 @@ def connect(ws: Workspace, env: Environment, endpoint_url: str | None = None) ->
         return local_backend(env.region, endpoint_url or local_endpoint_url(ws))
     session = aws_session(env.profile, env.region)
     account = _caller_account(session, env)
-    if env.account_id and account != env.account_id:
+    if env.account_id and account != env.account_id:  # the pin holds whatever overrode what
         raise WsError(f"{env.file} expects account {env.account_id}, but the credentials "
-                      f"are for account {account}", "use the right profile or credentials")
+                      f"({env.origin or 'the default credentials'}) are for account {account}",
+                      "use the right profile or credentials (--profile, AWS_PROFILE or the "
+                      "file's 'profile')")
     if account in env.forbidden_accounts:
         raise WsError(f"{env.file} is a per-developer environment, but the credentials are for "
                       f"account {account}, which a protected environment uses",
                       "deploy developer stacks with a development account's credentials")
-    return Backend("aws", env.region, account, _factory(session, None))
+    return Backend("aws", env.region, account, _factory(session, None),
+                   s3_endpoint=session.client("s3", config=_CONFIG).meta.endpoint_url,
+                   partition=session.get_partition_for_region(env.region))
 
 
 def local_backend(region: str, url: str) -> Backend:
     session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
                             region_name=region)
     return Backend("local", region, LOCAL_ACCOUNT, _factory(session, url, _LOCAL_CONFIG), url,
-                   LOCAL)
+                   can=LOCAL)
 
 
 def aws_session(profile: str | None, region: str) -> boto3.Session:

@@ -52,6 +52,7 @@ class ChangeSet:
     status: str  # CREATE_COMPLETE | FAILED
     reason: str
     changes: tuple[Change, ...]
+    stack_id: str = ""  # the stack it belongs to (for CREATE, the stack it made for review)
 
     @property
     def empty(self) -> bool:
@@ -89,7 +90,7 @@ class ChangeSets:
 
     def deploy(self, stack: str, req: StackRequest, on_event: OnEvent,
                allowed: frozenset[str] = frozenset()) -> StackResult:
-        current = self.ops.usable(req.name, on_event)
+        current = self.ops.usable(req.name, on_event, req.recreate, stack)
         change_set = self.create(req, "CREATE" if current is None else "UPDATE", on_event)
         if change_set.empty:
             self.discard(change_set)
@@ -119,12 +120,12 @@ class ChangeSets:
             args["Capabilities"] = list(req.capabilities)
         on_event(f"creating change set {name} ({kind.lower()})")
         try:
-            change_set_id = self.cfn.create_change_set(**args)["Id"]
+            made = self.cfn.create_change_set(**args)
         except ClientError as exc:  # some endpoints refuse a no-op outright instead
             if not any(text in message_of(exc) for text in _EMPTY):
                 raise
             return ChangeSet("", req.name, kind, "FAILED", message_of(exc), ())
-        return self._described(change_set_id, req.name, kind)
+        return self._described(made["Id"], req.name, kind, made.get("StackId", ""))
 
     def execute(self, change_set: ChangeSet, req: StackRequest, on_event: OnEvent) -> StackResult:
         on_event(f"executing change set: {len(change_set.changes)} resource change(s)")
@@ -140,14 +141,18 @@ class ChangeSets:
         return result
 
     def discard(self, change_set: ChangeSet) -> None:
-        """Delete the change set; a stack it was to create (REVIEW_IN_PROGRESS) goes too."""
+        """Delete the change set; the stack a CREATE change set made for review goes too, by
+        its id (never a stack of the same name made since) and only while still in review."""
         if not change_set.id:
             return  # never made
         self.cfn.delete_change_set(ChangeSetName=change_set.id)
-        if change_set.kind == "CREATE":
-            self.cfn.delete_stack(StackName=change_set.stack_name)
+        if change_set.kind == "CREATE" and change_set.stack_id:
+            current = self.ops.describe(change_set.stack_id)
+            if current is not None and current["StackStatus"] == "REVIEW_IN_PROGRESS":
+                self.cfn.delete_stack(StackName=change_set.stack_id)
 
-    def _described(self, change_set_id: str, stack_name: str, kind: str) -> ChangeSet:
+    def _described(self, change_set_id: str, stack_name: str, kind: str,
+                   stack_id: str) -> ChangeSet:
         while True:
             page = self.cfn.describe_change_set(ChangeSetName=change_set_id)
             if page["Status"] in ("CREATE_COMPLETE", "FAILED"):
@@ -161,7 +166,7 @@ class ChangeSets:
             changes += page.get("Changes", [])
         return ChangeSet(change_set_id, stack_name, kind, status, reason,
                          tuple(_change(c["ResourceChange"]) for c in changes
-                               if "ResourceChange" in c))
+                               if "ResourceChange" in c), stack_id)
 
 
 def _change(item: dict[str, Any]) -> Change:

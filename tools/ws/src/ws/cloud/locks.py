@@ -2,29 +2,38 @@
 runner sees. A whole-environment run holds every stack's lease; CI jobs deploying disjoint
 groups of stacks (ws plan --format matrix) run side by side.
 
-A lease is an item written with a conditional put (absent or expired), renewed by a heartbeat
-thread, and deleted on release only by its holder. A holder that dies stops renewing, so its
-leases expire after `ttl` seconds; `ws unlock` breaks them on purpose.
+The protocol (that of the AWS DynamoDB lock client, awslabs/amazon-dynamodb-lock-client):
+- A lock is an item written with a conditional put (only if absent). It records its holder's
+  run token, a `version` and its `lease` (seconds).
+- The holder renews every lease/3, from its first acquisition on, by writing a new `version`
+  (conditional on its token). A renewal that finds the item gone or another token, or that
+  has not succeeded for a whole lease, marks the lock lost: the run starts nothing new and fails.
+- A waiter never compares its clock with the holder's: it watches the version. When the
+  version has not changed for a whole lease by the waiter's own (monotonic) clock, the holder
+  is dead, and the waiter takes the lock with a put conditional on that very version.
+- Release deletes the item conditional on the holder's token. `ws unlock` deletes only the
+  locks it showed, each conditional on the version it showed (a live holder's has moved on).
+- `expires` (holder's clock + lease + a day) only lets DynamoDB's TTL sweep forgotten items.
+leases.py holds, renews and gives back a run's locks; this module is the table.
 """
 from __future__ import annotations
 
 import getpass
 import os
 import socket
-import threading
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.errors import EXIT_LOCKED, WsError
 
 TABLE = "ws-locks"
+CLEANUP_AFTER = 86400.0  # DynamoDB TTL may delete an item this long after its lease
 
 
 class LockError(WsError):
@@ -40,10 +49,11 @@ class Holder:
     user: str
     host: str
     pid: int
-    since: float
-    expires: float
+    since: float  # the holder's clock: shown, never compared
     job_url: str = ""
     key: str = ""  # the lock it holds
+    version: str = ""  # changes on every renewal
+    lease: float = 60.0  # seconds without a new version after which the holder counts as dead
 
     def describe(self) -> str:
         since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.since))
@@ -62,15 +72,17 @@ def stack_keys(ws: Workspace, env: Environment, stacks: list[str]) -> list[str]:
 
 def me(clock: Callable[[], float] = time.time) -> Holder:
     return Holder(user=_user(), host=socket.gethostname(), pid=os.getpid(), since=clock(),
-                  expires=0.0, job_url=_job_url())
+                  job_url=_job_url())
 
 
 class LockTable:
-    """The lock items of one account and region."""
+    """The lock items of one account and region. `clock` is only written (for people and
+    DynamoDB's TTL); waiting and expiry use `monotonic`, this process's own clock."""
 
     def __init__(self, dynamodb: Any, clock: Callable[[], float] = time.time,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        self.db, self.clock, self.sleep = dynamodb, clock, sleep
+                 sleep: Callable[[float], None] = time.sleep,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.db, self.clock, self.sleep, self.monotonic = dynamodb, clock, sleep, monotonic
 
     def ensure(self) -> None:
         """Create the table on first use (idempotent, safe when two runs race)."""
@@ -87,35 +99,48 @@ class LockTable:
             pass  # another run is creating it
         self.db.get_waiter("table_exists").wait(TableName=TABLE,
                                                 WaiterConfig={"Delay": 1, "MaxAttempts": 60})
-        try:  # DynamoDB removes expired items itself (eventually); ws checks expiry anyway
+        try:  # DynamoDB sweeps forgotten items itself (eventually)
             self.db.update_time_to_live(TableName=TABLE, TimeToLiveSpecification={
                 "Enabled": True, "AttributeName": "expires"})
         except ClientError:
             pass  # already enabled, or being enabled by another run
 
     def try_acquire(self, key: str, holder: Holder, token: str, ttl: float) -> Holder | None:
-        """None when acquired; else the current holder."""
-        now = self.clock()
-        item = _item(key, holder, token, now + ttl)
-        try:
-            self.db.put_item(TableName=TABLE, Item=item,
-                             ConditionExpression="attribute_not_exists(id) OR expires < :now",
-                             ExpressionAttributeValues={":now": {"N": str(now)}})
+        """None when acquired (the lock was free); else its current holder, or `holder`
+        itself when it was released in between (try again)."""
+        if self._put(key, holder, token, ttl, "attribute_not_exists(id)", {}):
             return None
-        except self.db.exceptions.ConditionalCheckFailedException:
-            return self.holder(key) or holder  # released in between: try again
+        return self.holder(key) or holder
 
-    def renew(self, key: str, token: str, ttl: float) -> bool:
+    def take_over(self, key: str, holder: Holder, token: str, ttl: float, version: str) -> bool:
+        """Take a lock whose holder stopped renewing: only if it is still at `version`."""
+        return self._put(key, holder, token, ttl, "#v = :seen", {":seen": {"S": version}})
+
+    def _put(self, key: str, holder: Holder, token: str, ttl: float, condition: str,
+             values: dict[str, Any]) -> bool:
+        extra = {"ExpressionAttributeValues": values} if values else {}
+        names = {"ExpressionAttributeNames": {"#v": "version"}} if "#v" in condition else {}
         try:
-            self.db.update_item(TableName=TABLE, Key={"id": {"S": key}},
-                                UpdateExpression="SET expires = :e",
-                                ConditionExpression="#t = :t",
-                                ExpressionAttributeNames={"#t": "token"},
-                                ExpressionAttributeValues={":e": {"N": str(self.clock() + ttl)},
-                                                           ":t": {"S": token}})
+            self.db.put_item(TableName=TABLE, Item=_item(key, holder, token, ttl, self.clock()),
+                             ConditionExpression=condition, **names, **extra)
             return True
         except self.db.exceptions.ConditionalCheckFailedException:
-            return False  # broken with ws unlock: the holder learns it here
+            return False
+
+    def renew(self, key: str, token: str, ttl: float) -> bool:
+        """Write a new version (so waiters see the holder alive); False if not ours any more."""
+        try:
+            self.db.update_item(TableName=TABLE, Key={"id": {"S": key}},
+                                UpdateExpression="SET #v = :v, expires = :e, lease = :l",
+                                ConditionExpression="#t = :t",
+                                ExpressionAttributeNames={"#t": "token", "#v": "version"},
+                                ExpressionAttributeValues={
+                                    ":v": {"S": uuid.uuid4().hex}, ":l": {"N": str(ttl)},
+                                    ":e": {"N": str(int(self.clock() + ttl + CLEANUP_AFTER))},
+                                    ":t": {"S": token}})
+            return True
+        except self.db.exceptions.ConditionalCheckFailedException:
+            return False  # broken with ws unlock, or taken over: the holder learns it here
 
     def release(self, key: str, token: str) -> None:
         try:
@@ -129,91 +154,48 @@ class LockTable:
     def holder(self, key: str) -> Holder | None:
         item = self.db.get_item(TableName=TABLE, Key={"id": {"S": key}},
                                 ConsistentRead=True).get("Item")
-        return self._live(item) if item else None
-
-    def _live(self, item: dict[str, Any]) -> Holder | None:
-        """The holder an item records, unless its lease has expired."""
-        if float(item["expires"]["N"]) < self.clock():
-            return None
-        return Holder(user=item["user"]["S"], host=item["host"]["S"], pid=int(item["pid"]["N"]),
-                      since=float(item["since"]["N"]), expires=float(item["expires"]["N"]),
-                      job_url=item.get("job_url", {}).get("S", ""), key=item["id"]["S"])
+        return _holder(item) if item else None
 
     def holders(self, prefix: str) -> dict[str, Holder]:
-        """Live locks whose key starts with `prefix`, by key."""
+        """Every lock whose key starts with `prefix`, by key (alive or not: only watching
+        its version for a lease could tell)."""
         found = {}
         for page in self.db.get_paginator("scan").paginate(
                 TableName=TABLE, ConsistentRead=True, FilterExpression="begins_with(id, :p)",
                 ExpressionAttributeValues={":p": {"S": prefix}}):
             for item in page["Items"]:  # the scan read the items: no second read per lock
-                holder = self._live(item)
-                if holder is not None:
-                    found[holder.key] = holder
+                found[item["id"]["S"]] = _holder(item)
         return found
 
-    def break_lock(self, key: str) -> None:
-        self.db.delete_item(TableName=TABLE, Key={"id": {"S": key}})
+    def break_lock(self, key: str, version: str) -> bool:
+        """Delete a lock only if it is still at `version` (as shown); False if it moved on."""
+        try:
+            self.db.delete_item(TableName=TABLE, Key={"id": {"S": key}},
+                                ConditionExpression="#v = :v",
+                                ExpressionAttributeNames={"#v": "version"},
+                                ExpressionAttributeValues={":v": {"S": version}})
+            return True
+        except self.db.exceptions.ConditionalCheckFailedException:
+            return False
 
 
-@contextmanager
-def hold(table: LockTable, keys: list[str], *, timeout: float, ttl: float,
-         on_wait: Callable[[Holder], None] = lambda holder: None) -> Iterator[None]:
-    """Hold every lock in `keys` for the body (taken in sorted order, so two runs never
-    deadlock): wait up to `timeout` seconds in all, renew every ttl/3, release at the end."""
-    table.ensure()
-    token, holder = uuid.uuid4().hex, me(table.clock)
-    deadline = table.clock() + timeout
-    held: list[str] = []
-    stop = threading.Event()
-    beat = threading.Thread(target=_heartbeat, args=(table, held, token, ttl, stop), daemon=True,
-                            name="ws-lock-heartbeat")
-    try:
-        for key in sorted(set(keys)):
-            _acquire(table, key, holder, token, ttl, deadline, on_wait)
-            held.append(key)
-        beat.start()
-        yield
-    finally:
-        stop.set()
-        if beat.is_alive():
-            beat.join()
-        for key in held:
-            try:
-                table.release(key, token)
-            except (ClientError, BotoCoreError):
-                pass  # the target is unreachable: the lock expires on its own after `ttl`
-
-
-def _acquire(table: LockTable, key: str, holder: Holder, token: str, ttl: float,
-             deadline: float, on_wait: Callable[[Holder], None]) -> None:
-    told = None
-    while (current := table.try_acquire(key, holder, token, ttl)) is not None:
-        if told is None or (current.pid, current.since) != (told.pid, told.since):
-            on_wait(current)
-            told = current
-        if table.clock() >= deadline:
-            raise LockError(f"{key} is locked by {current.describe()}",
-                            "wait and retry (--lock-timeout), or if that run is dead and you "
-                            "cannot wait for its lock to expire: ws unlock")
-        table.sleep(min(2.0, max(0.1, ttl / 10)))
-
-
-def _heartbeat(table: LockTable, keys: list[str], token: str, ttl: float,
-               stop: threading.Event) -> None:
-    while not stop.wait(ttl / 3):
-        for key in list(keys):
-            try:
-                if not table.renew(key, token, ttl):
-                    keys.remove(key)  # broken with ws unlock: not ours any more
-            except (ClientError, BotoCoreError):
-                continue  # throttled or unreachable: the next renewal has ttl/3 to spare
-
-
-def _item(key: str, holder: Holder, token: str, expires: float) -> dict[str, Any]:
-    return {"id": {"S": key}, "token": {"S": token}, "user": {"S": holder.user},
-            "host": {"S": holder.host}, "pid": {"N": str(holder.pid)},
-            "since": {"N": str(holder.since)}, "expires": {"N": str(expires)},
+def _item(key: str, holder: Holder, token: str, ttl: float, now: float) -> dict[str, Any]:
+    return {"id": {"S": key}, "token": {"S": token}, "version": {"S": uuid.uuid4().hex},
+            "lease": {"N": str(ttl)}, "user": {"S": holder.user}, "host": {"S": holder.host},
+            "pid": {"N": str(holder.pid)}, "since": {"N": str(holder.since)},
+            "expires": {"N": str(int(now + ttl + CLEANUP_AFTER))},
             "job_url": {"S": holder.job_url}}
+
+
+def _holder(item: dict[str, Any]) -> Holder:
+    """The holder an item records (items of an older ws have no version: one that never
+    changes, so they count as dead after a lease)."""
+    return Holder(user=item.get("user", {}).get("S", "?"), host=item.get("host", {}).get("S", "?"),
+                  pid=int(item.get("pid", {}).get("N", "0")),
+                  since=float(item.get("since", {}).get("N", "0")),
+                  job_url=item.get("job_url", {}).get("S", ""), key=item["id"]["S"],
+                  version=item.get("version", {}).get("S", ""),
+                  lease=float(item.get("lease", {}).get("N", "60")))
 
 
 def _user() -> str:

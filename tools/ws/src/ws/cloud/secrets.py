@@ -25,11 +25,17 @@ class Secret:
 
 
 class Secrets:
-    """Reads and caches secrets through the target's SSM and Secrets Manager."""
+    """Reads and caches secrets through the target's SSM and Secrets Manager.
+
+    A version is read without the value (DescribeParameters, DescribeSecret): `plan` and
+    `--changed` never decrypt a secret of a stack they leave alone. A value is read at the
+    very version fingerprinted, so what is deployed is what the fingerprint says.
+    """
 
     def __init__(self, make_client: Callable[[str], Any]) -> None:
         self._make_client = make_client
         self._clients: dict[str, Any] = {}
+        self._versions: dict[tuple[str, str], str] = {}
         self._cache: dict[tuple[str, str], Secret] = {}
         self._lock = threading.Lock()
 
@@ -42,19 +48,38 @@ class Secrets:
 
     def apply(self, params: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
         """(values to send, values to fingerprint): secrets read; fingerprinted by version."""
-        send, printed = dict(params), dict(params)
+        return self.resolved(params), self.fingerprinted(params)
+
+    def fingerprinted(self, params: dict[str, str]) -> dict[str, str]:
+        """The values to fingerprint: each secret as kind:name@version, its value unread."""
+        printed = dict(params)
         for key, value in params.items():
             found = refs.secret_of(value)
             if found is not None:
-                secret = self.read(*found)
-                send[key] = secret.value
-                printed[key] = f"{found[0]}:{found[1]}@{secret.version}"
-        return send, printed
+                printed[key] = f"{found[0]}:{found[1]}@{self.version(*found)}"
+        return printed
+
+    def resolved(self, params: dict[str, str]) -> dict[str, str]:
+        """The values to send: each secret's value at the version fingerprinted."""
+        send = dict(params)
+        for key, value in params.items():
+            found = refs.secret_of(value)
+            if found is not None:
+                send[key] = self.read(*found).value
+        return send
+
+    def version(self, kind: str, name: str) -> str:
+        with self._lock:
+            if (kind, name) not in self._versions:
+                self._versions[kind, name] = self._guarded(kind, name, self._describe)
+            return self._versions[kind, name]
 
     def read(self, kind: str, name: str) -> Secret:
+        version = self.version(kind, name)
         with self._lock:
             if (kind, name) not in self._cache:
-                self._cache[kind, name] = self._fetch(kind, name)
+                self._cache[kind, name] = self._guarded(
+                    kind, name, lambda k, n: self._fetch(k, n, version))
             return self._cache[kind, name]
 
     def mask(self, text: str) -> str:
@@ -64,16 +89,46 @@ class Secrets:
             text = text.replace(value, MASK)
         return text
 
-    def _fetch(self, kind: str, name: str) -> Secret:
-        client = self._clients.get(kind) or self._make_client(kind)
+    def _client(self, kind: str) -> Any:
+        return self._clients.get(kind) or self._make_client(kind)
+
+    def _describe(self, kind: str, name: str) -> str:
+        """The current version, read without the value."""
+        client = self._client(kind)
+        if kind == "ssm":
+            found = client.describe_parameters(ParameterFilters=[
+                {"Key": "Name", "Option": "Equals", "Values": [name]}])["Parameters"]
+            if not found:
+                raise DeployError(f"cannot read SSM parameter {name!r}: it does not exist",
+                                  _HINT)
+            return str(found[0]["Version"])
+        stages = client.describe_secret(SecretId=name).get("VersionIdsToStages", {})
+        current = [v for v, labels in stages.items() if "AWSCURRENT" in labels]
+        if not current:
+            raise DeployError(f"Secrets Manager secret {name!r} has no current version", _HINT)
+        return current[0]
+
+    def _fetch(self, kind: str, name: str, version: str) -> Secret:
+        client = self._client(kind)
+        if kind == "ssm":
+            found = client.get_parameter(Name=f"{name}:{version}", WithDecryption=True)
+            return Secret(found["Parameter"]["Value"], version)
+        found = client.get_secret_value(SecretId=name, VersionId=version)
+        if "SecretString" not in found:
+            raise DeployError(f"Secrets Manager secret {name!r} is binary (SecretBinary): a "
+                              "template parameter takes text only",
+                              "store it as a string secret (base64 it if it must be bytes)")
+        return Secret(found["SecretString"], version)
+
+    @staticmethod
+    def _guarded(kind: str, name: str, call: Callable[[str, str], Any]) -> Any:
         try:
-            if kind == "ssm":
-                found = client.get_parameter(Name=name, WithDecryption=True)["Parameter"]
-                return Secret(found["Value"], str(found["Version"]))
-            found = client.get_secret_value(SecretId=name)
-            return Secret(found.get("SecretString", ""), found["VersionId"])
+            return call(kind, name)
         except (ClientError, BotoCoreError) as exc:
             where = "SSM parameter" if kind == "ssm" else "Secrets Manager secret"
-            raise DeployError(f"cannot read {where} {name!r}: {exc}",
-                              "create it in the target account and region (see README: "
-                              "secrets), or fix the name") from None
+            raise DeployError(f"cannot read {where} {name!r}: {exc}", _HINT) from None
+
+
+_HINT = ("create it in the target account and region (see README: secrets), or fix the name; "
+         "ws needs ssm:DescribeParameters and ssm:GetParameter (or secretsmanager:DescribeSecret "
+         "and secretsmanager:GetSecretValue) on it")

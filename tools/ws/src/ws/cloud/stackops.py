@@ -8,6 +8,7 @@ from typing import Any, Callable
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
+from ws.cloud import leftovers
 from ws.cloud.awserrors import is_throttling, message_of
 from ws.cloud.livestate import outputs_of
 from ws.errors import DeployError
@@ -16,9 +17,6 @@ OnEvent = Callable[[str], None]
 GOOD = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"}
 # A stack that exists and can take an update_stack call.
 UPDATABLE = GOOD | {"UPDATE_ROLLBACK_COMPLETE", "IMPORT_ROLLBACK_COMPLETE"}
-# A failed create leaves a stack that can only be deleted and made again.
-RECREATE = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", "DELETE_FAILED",
-            "REVIEW_IN_PROGRESS"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +29,8 @@ class StackRequest:
     tags: dict[str, str]
     capabilities: tuple[str, ...] = ()  # only what the template needs (capabilities.py)
     termination_protection: bool = False
+    stack: str = ""  # the workspace's name for it (messages); default: `name`
+    recreate: bool = False  # told (--recreate) to delete and recreate a stack left unusable
 
 
 @dataclass
@@ -65,7 +65,7 @@ class StackOps:
 
     def deploy(self, req: StackRequest, on_event: OnEvent) -> StackResult:
         """Create or update `req.name`, first recovering a stack left unusable by an earlier run."""
-        current = self.usable(req.name, on_event)
+        current = self.usable(req.name, on_event, req.recreate, req.stack)
         args = dict(StackName=req.name, Parameters=parameters_arg(req.parameters),
                     Tags=tags_arg(req.tags), **req.template)
         if req.capabilities:
@@ -76,16 +76,28 @@ class StackOps:
         self.protect(current, req, on_event)
         return self._call("updated", req.name, on_event, self.cfn.update_stack, **args)
 
-    def usable(self, name: str, on_event: OnEvent) -> dict[str, Any] | None:
-        """The stack, settled and able to take an update; None when it must be created (a stack
-        left by an earlier failed create is deleted first)."""
+    def usable(self, name: str, on_event: OnEvent, recreate: bool = False,
+               stack: str = "") -> dict[str, Any] | None:
+        """The stack, settled and able to take an update; None when it must be created.
+
+        A failed create (ROLLBACK_COMPLETE) is deleted first; any other unusable state stops
+        the stack with what was found and what to do, unless `recreate` (see leftovers.py).
+        """
         current = self._settle(name, on_event)
-        if current is not None and current["StackStatus"] not in UPDATABLE:
-            on_event(f"recreating: found {current['StackStatus']} from an earlier failed create")
-            self._unprotect(current, on_event)  # ws's own failed create: nothing to keep
-            self._delete(name, current["StackId"], on_event)
-            current = None
-        return current
+        if current is None or current["StackStatus"] in UPDATABLE:
+            return current
+        left = leftovers.inspect(self.cfn, stack or name, current)
+        if not (left.automatic or recreate):
+            raise DeployError(*left.refusal())
+        on_event(f"recreating: found {left.status}"
+                 + (" from an earlier failed create" if left.automatic else " (--recreate)"))
+        if left.protected:
+            self._unprotect(current, on_event)  # only here: --recreate said so
+        result = self._delete(name, current["StackId"], on_event, left.retained)
+        if not result.ok:
+            raise DeployError(f"could not delete the {left.status} stack: {result.reason}",
+                              "see the stack's events in the CloudFormation console")
+        return None
 
     def delete(self, name: str, on_event: OnEvent, unprotect: bool = False) -> StackResult:
         current = self._settle(name, on_event)
@@ -159,10 +171,13 @@ class StackOps:
             return StackResult(action, status, ok=False, reason=self._failure(stack_id, status))
         return StackResult(action, status, outputs_of(final))
 
-    def _delete(self, name: str, stack_id: str, on_event: OnEvent) -> StackResult:
-        on_event(f"deleting stack {name}")
+    def _delete(self, name: str, stack_id: str, on_event: OnEvent,
+                retain: tuple[str, ...] = ()) -> StackResult:
+        on_event(f"deleting stack {name}"
+                 + (f", keeping {', '.join(retain)} (left in the account)" if retain else ""))
+        extra = {"RetainResources": list(retain)} if retain else {}
         try:
-            self.cfn.delete_stack(StackName=stack_id)
+            self.cfn.delete_stack(StackName=stack_id, **extra)
         except (ClientError, ResponseParserError) as exc:
             return StackResult("deleted", "DELETE_FAILED", ok=False, reason=message_of(exc))
         # Poll by name, not id: describing a deleted stack by id makes the local endpoint

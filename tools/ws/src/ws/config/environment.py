@@ -1,7 +1,9 @@
 """Load and validate environments/<name>.yaml: where and how a workspace is deployed."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
+from typing import Mapping
 
 from ws.config import fields as schema
 from ws.config.envfiles import EnvFile, available, naming_of, read_env
@@ -36,6 +38,7 @@ class Environment:
     protected: bool = False
     shared: dict[str, SharedStack] = field(default_factory=dict)
     forbidden_accounts: frozenset[str] = frozenset()  # production's: a developer's never is
+    origin: str = ""  # where profile and region came from, when not the file (messages)
 
     @property
     def owner(self) -> str | None:
@@ -65,7 +68,24 @@ def load_environment(ws: Workspace, name: str, owner: str | None = None) -> Envi
         shared=_shared(ws, raw), forbidden_accounts=frozenset())
     if env.per_developer:
         env = _guard_developer(ws, env, raw)
-    return env
+    return aws_overrides(env) if env.target == "aws" else env
+
+
+def aws_overrides(env: Environment, environ: Mapping[str, str] = os.environ) -> Environment:
+    """The file's profile and region are defaults: AWS_PROFILE, AWS_REGION (else
+    AWS_DEFAULT_REGION), or the --profile/--region flags that set them, override them, as for
+    every AWS tool. `account_id` still pins the account: connecting checks it."""
+    changes: dict[str, str] = {}
+    told = []
+    if environ.get("AWS_PROFILE"):
+        changes["profile"] = environ["AWS_PROFILE"]
+        told.append(f"profile {environ['AWS_PROFILE']} from AWS_PROFILE or --profile")
+    for var in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        if environ.get(var):
+            changes["region"] = environ[var]
+            told.append(f"region {environ[var]} from {var} or --region")
+            break
+    return replace(env, **changes, origin=", ".join(told)) if changes else env
 
 
 def _owner(ws: Workspace, given: str | None) -> str:

@@ -62,8 +62,8 @@ def diff(ws: Workspace, env: Environment, graph: StackGraph, backend: Backend,
         current = live.get(stack_name)
         if current is not None and current["StackStatus"] not in UPDATABLE:
             return StackDiff(name, stack_name, "cannot tell",
-                             note=f"stack is {current['StackStatus']}: ws deploy recreates "
-                                  "or waits for it")
+                             note=f"stack is {current['StackStatus']}: ws deploy waits for it, "
+                                  "recreates a failed create, or says what to do")
         prepared = packaged.prepared[name]
         for key, data in prepared.uploads.items():
             upload(key, data)
@@ -71,7 +71,8 @@ def diff(ws: Workspace, env: Environment, graph: StackGraph, backend: Backend,
         record = inputs.fingerprint.record(commit, version)  # as a deploy would record it
         body = prepared.with_outputs({RECORD_OUTPUT: {"Value": record}})
         req = StackRequest(stack_name, packaged.template_argument(body, upload),
-                           inputs.parameters, inputs.tags, prepared.capabilities)
+                           secrets.resolved(inputs.substituted), inputs.tags,
+                           prepared.capabilities, stack=name)
         kind = "UPDATE" if current is not None else "CREATE"
         change_set = change_sets.create(req, kind, lambda message: None)
         change_sets.discard(change_set)

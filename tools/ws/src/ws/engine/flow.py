@@ -6,8 +6,8 @@ from contextlib import nullcontext
 from importlib import metadata
 from typing import ContextManager
 
-from ws.cloud import locks as locking
 from ws.cloud.backend import Backend
+from ws.cloud.leases import Lease, hold
 from ws.cloud.livestate import deployed_stacks
 from ws.cloud.locks import LockTable, stack_keys
 from ws.cloud.secrets import Secrets
@@ -35,6 +35,7 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
     cfn = backend.client("cloudformation")
     stacks = request.selection.resolve(ws, env, graph, lambda: set(deployed_stacks(cfn, None)))
     selected = planning.select(graph, stacks)
+    _check_recreate(request.recreate, selected)
     secrets = Secrets(backend.client)
     to_lock = selected
     if request.changed:
@@ -42,13 +43,14 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
         to_lock = first.to_change()
         if not to_lock:
             return _unchanged(env, first, observer, clock)
-    with locked(ws, env, backend, request, observer, to_lock):
+    with locked(ws, env, backend, request, observer, to_lock) as lease:
         live = deployed_stacks(cfn, None)
         if stacks is not None:
             _check_upstreams(ws, env, graph, live, selected, secrets)
         plan = planning.make_plan(ws, env, graph, live, selected, secrets, request.changed)
         observer.confirm(plan)
-        target = deploying.Target(ws, env, graph, backend, live, commit_of(ws), ws_version())
+        target = deploying.Target(ws, env, graph, backend, live, commit_of(ws), ws_version(),
+                                  lease.problem)  # a lost lock: start nothing new, fail the run
         return deploying.deploy(target, plan, secrets, request, observer, clock)
 
 
@@ -58,8 +60,8 @@ def destroy_env(ws: Workspace, env: Environment, backend: Backend,
     """Take the locks of the selected stacks, then delete them, dependents first."""
     graph = graph or build_graph(ws, env)
     selected = planning.select(graph, request.selection.stacks)
-    with locked(ws, env, backend, request, observer, selected):
-        target = deploying.Target(ws, env, graph, backend, {})
+    with locked(ws, env, backend, request, observer, selected) as lease:
+        target = deploying.Target(ws, env, graph, backend, {}, stop_reason=lease.problem)
         return deploying.destroy(target, request, observer, clock)
 
 
@@ -77,6 +79,14 @@ def _unchanged(env: Environment, plan: planning.Plan, observer: Observer,
     return RunReport("deploy", env.name, reports, now, clock.now())
 
 
+def _check_recreate(recreate: frozenset[str], selected: list[str]) -> None:
+    """--recreate names stacks this deploy acts on (a typo must not pass silently)."""
+    unknown = sorted(recreate - set(selected))
+    if unknown:
+        raise UsageError(f"--recreate {', '.join(unknown)}: not among the stacks this deploy "
+                         "acts on", f"stacks: {', '.join(selected)}")
+
+
 def _check_upstreams(ws: Workspace, env: Environment, graph: StackGraph, live: dict[str, dict],
                      selected: list[str], secrets: Secrets) -> None:
     """A partial deploy (a CI group, --stacks, --since) builds on what is deployed: every
@@ -89,14 +99,15 @@ def _check_upstreams(ws: Workspace, env: Environment, graph: StackGraph, live: d
 
 
 def locked(ws: Workspace, env: Environment, backend: Backend, request: RunRequest,
-           observer: Observer, stacks: list[str]) -> ContextManager[None]:
-    """The locks of the stacks a run changes (per owner), where the target keeps locks."""
+           observer: Observer, stacks: list[str]) -> ContextManager[Lease]:
+    """The locks of the stacks a run changes (per owner), where the target keeps locks; the
+    lease says when one is lost."""
     if not backend.can.locks or not stacks:
-        return nullcontext()
-    return locking.hold(LockTable(backend.client("dynamodb")), stack_keys(ws, env, stacks),
-                        timeout=request.lock_timeout, ttl=ws.lock_ttl,
-                        on_wait=lambda holder: observer.on_lock_wait(
-                            f"{holder.key or 'a lock'}, held by {holder.describe()}"))
+        return nullcontext(Lease())
+    return hold(LockTable(backend.client("dynamodb")), stack_keys(ws, env, stacks),
+                timeout=request.lock_timeout, ttl=ws.lock_ttl,
+                on_wait=lambda holder: observer.on_lock_wait(
+                    f"{holder.key or 'a lock'}, held by {holder.describe()}"))
 
 
 def commit_of(ws: Workspace) -> str:

@@ -16,9 +16,10 @@ from ws.graph.stackgraph import StackGraph
 
 @dataclass(frozen=True)
 class StackInputs:
-    """A stack's resolved inputs: what is sent, and what is fingerprinted."""
+    """A stack's resolved inputs: what is fingerprinted, and what is sent once secrets' values
+    are read (`Secrets.resolved(substituted)`, only for a stack that deploys)."""
 
-    parameters: dict[str, str]  # as sent to CloudFormation (secrets' values)
+    substituted: dict[str, str]  # upstream outputs filled in; secrets still references
     plain: dict[str, str]  # the parameters that are not secrets, to say what changed
     tags: dict[str, str]
     fingerprint: Fingerprint
@@ -40,12 +41,14 @@ def consumed(graph: StackGraph, name: str) -> set[str]:
 def resolve(ws: Workspace, env: Environment, graph: StackGraph, name: str,
             outputs: dict[str, dict[str, str]], secrets: Secrets,
             static: dict[str, str]) -> StackInputs:
-    """Substitute upstream outputs, then secrets, then fingerprint with the tags.
-    Raises DeployError when an output it needs is missing."""
-    params, printed = secrets.apply(substitute(graph.params[name], outputs))
+    """Substitute upstream outputs, then fingerprint (secrets by version: nothing decrypted)
+    with the tags. Raises DeployError when an output it needs is missing."""
+    substituted = substitute(graph.params[name], outputs)
+    printed = secrets.fingerprinted(substituted)
     tags = stack_tags(ws, env, name)
-    plain = {k: v for k, v in params.items() if refs.secret_of(graph.params[name][k]) is None}
-    return StackInputs(params, plain, tags, fingerprint(static, printed, tags))
+    plain = {k: v for k, v in substituted.items()
+             if refs.secret_of(graph.params[name][k]) is None}
+    return StackInputs(substituted, plain, tags, fingerprint(static, printed, tags))
 
 
 def names_to_read(graph: StackGraph, env: Environment) -> set[str]:

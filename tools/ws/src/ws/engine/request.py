@@ -22,6 +22,7 @@ class RunRequest:
     concurrency: int | None = None  # None: the workspace's default
     fail_fast: bool = False
     allow_replace: frozenset[str] = frozenset()  # STACK.LOGICAL_ID a deploy may replace/remove
+    recreate: frozenset[str] = frozenset()  # stacks left unusable a deploy may delete, recreate
     lock_timeout: float = 600.0  # seconds to wait for another run's lock
     unprotect: bool = False  # destroy: turn termination protection off first
 

@@ -41,10 +41,11 @@ class RunReport:
     started: float
     ended: float
     interrupted: bool = False
+    error: str = ""  # what failed the run as a whole (a lost lock)
 
     @property
     def ok(self) -> bool:
-        return not self.interrupted and all(s.status in _GOOD for s in self.stacks)
+        return not self.interrupted and not self.error and all(s.status in _GOOD for s in self.stacks)
 
     @property
     def exit_code(self) -> int:
@@ -62,4 +63,4 @@ class RunReport:
     def from_dict(cls, data: dict) -> "RunReport":
         stacks = [StackReport(**s) for s in data["stacks"]]
         return cls(data["action"], data["env"], stacks, data["started"], data["ended"],
-                   data.get("interrupted", False))
+                   data.get("interrupted", False), data.get("error", ""))

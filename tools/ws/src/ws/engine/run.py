@@ -11,7 +11,7 @@ import networkx as nx
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ws.cloud.artifacts import Upload
-from ws.cloud.awserrors import credentials_problem
+from ws.cloud.awserrors import aws_problem
 from ws.cloud.backend import Backend
 from ws.cloud.changesets import ChangeSets
 from ws.cloud.livestate import RECORD_OUTPUT, outputs_of
@@ -50,6 +50,7 @@ class Target:
     live: dict[str, dict]  # one batched read of the deployed stacks
     commit: str = ""  # the workspace's commit, recorded on every stack deployed
     version: str = ""  # ws's version, recorded likewise
+    stop_reason: Callable[[], str] = lambda: ""  # non-empty (a lost lock): start nothing new
 
 
 def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
@@ -81,7 +82,7 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
             log.info("%s: %s", name, later.reason)
             if later.action == SKIP:
                 return StackResult("unchanged", current["StackStatus"], outputs_of(current))
-        return _deploy_one(target, name, inputs, packaged, upload(), ops, request,
+        return _deploy_one(target, name, inputs, packaged, upload(), ops, request, secrets,
                            lambda message: emit(name, message))
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
@@ -99,13 +100,15 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
 
     weights = load_durations(ws.state_dir, env.name)
     report = _run(env, "deploy", graph.dag.subgraph(selected), work, finished, request,
-                  observer, clock, started, graph, ws.concurrency, weights, abandon, secrets.mask)
+                  observer, clock, started, graph, ws.concurrency, weights, abandon, secrets.mask,
+                  target.stop_reason)
     save_durations(ws.state_dir, env.name, report)
     return report
 
 
 def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packaged,
-                upload: Upload, ops: StackOps, request: RunRequest, emit: OnEvent) -> StackResult:
+                upload: Upload, ops: StackOps, request: RunRequest, secrets: Secrets,
+                emit: OnEvent) -> StackResult:
     """Upload the stack's artifacts and template, then create or update it."""
     prepared = packaged.prepared[name]
     for key, data in prepared.uploads.items():
@@ -113,9 +116,11 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
     record = inputs.fingerprint.record(target.commit, target.version)
     body = prepared.with_outputs({RECORD_OUTPUT: {
         "Description": "ws: fingerprint, commit and version of this deploy", "Value": record}})
+    parameters = secrets.resolved(inputs.substituted)  # values only for a stack that deploys
     req = StackRequest(target.env.stack_name(name), packaged.template_argument(body, upload),
-                       inputs.parameters, inputs.tags, prepared.capabilities,
-                       termination_protection=target.env.protected)
+                       parameters, inputs.tags, prepared.capabilities,
+                       termination_protection=target.env.protected, stack=name,
+                       recreate=name in request.recreate)
     backend = target.backend
     try:
         if backend.can.change_sets:  # see the changes first, guard stateful resources
@@ -123,7 +128,7 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
             return ChangeSets(ops, sqs).deploy(name, req, emit, request.allow_replace)
         return ops.deploy(req, emit)
     except ClientError as exc:
-        raise credentials_problem(exc) or exc from None
+        raise aws_problem(exc) or exc from None
 
 
 def _stack_ops(backend: Backend, clock: Clock, stop: threading.Event) -> StackOps:
@@ -166,13 +171,14 @@ def _masked(on_event: OnEvent, secrets: Secrets) -> OnEvent:
 
 
 def _read_secrets(secrets: Secrets, graph: StackGraph, names: list[str]) -> None:
-    """Read, before anything deploys, every secret whose name needs no upstream output."""
+    """Check, before anything deploys, every secret whose name needs no upstream output
+    (its version only: values are read when a stack deploys)."""
     values = [v for name in names for v in graph.params[name].values()]
     secrets.prepare(values)
     for value in values:
         found = refs.secret_of(value)
         if found and not refs.parse(value):
-            secrets.read(*found)
+            secrets.version(*found)
 
 
 def destroy(target: Target, request: RunRequest, observer: Observer = Observer(),
@@ -195,7 +201,8 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
 
     reverse = graph.dag.subgraph(selected).reverse(copy=True)
     return _run(env, "destroy", reverse, work, finished, request, observer, clock, started,
-                graph, target.ws.concurrency, {}, lambda running: stop.set())
+                graph, target.ws.concurrency, {}, lambda running: stop.set(),
+                stop_reason=target.stop_reason)
 
 
 def _check_protection(ops: StackOps, env: Environment, selected: list[str],
@@ -213,14 +220,16 @@ def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], S
          observer: Observer, clock: Clock, started: float,
          graph: StackGraph, default_concurrency: int, weights: dict[str, float],
          abandon: Callable[[list[str]], None] = lambda running: None,
-         mask: Callable[[str], str] = str) -> RunReport:
+         mask: Callable[[str], str] = str,
+         stop_reason: Callable[[], str] = lambda: "") -> RunReport:
     running: set[str] = set()
 
     def done(name: str, outcome: scheduler.Outcome) -> None:
         running.discard(name)
         finished(name, outcome)
     hooks = scheduler.Hooks(on_start=running.add, on_finish=done,
-                            on_interrupt=observer.on_interrupt, on_abandon=abandon)
+                            on_interrupt=observer.on_interrupt, on_abandon=abandon,
+                            stop_reason=stop_reason)
     outcomes = scheduler.run(dag, work, concurrency=request.concurrency or default_concurrency,
                              weights=weights, fail_fast=request.fail_fast, hooks=hooks,
                              clock=clock.now, expected=EXPECTED)
@@ -235,7 +244,8 @@ def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], S
                 for name, why in graph.left_out().items()]
     interrupted = any(o.reason == scheduler.INTERRUPTED or o.status == scheduler.ABANDONED
                       for o in outcomes.values())
-    return RunReport(action, env.name, reports, started, clock.now(), interrupted)
+    return RunReport(action, env.name, reports, started, clock.now(), interrupted,
+                     stop_reason())
 
 
 def _report(env: Environment, name: str, outcome: scheduler.Outcome,

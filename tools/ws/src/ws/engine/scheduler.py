@@ -37,6 +37,7 @@ class Hooks:
     on_finish: Callable[[str, Outcome], None] = lambda node, outcome: None
     on_interrupt: Callable[[int], None] = lambda running: None
     on_abandon: Callable[[list[str]], None] = lambda running: None  # stopped waiting for these
+    stop_reason: Callable[[], str] = lambda: ""  # non-empty: start nothing new (a lost lock)
 
 
 def critical_path(dag: nx.DiGraph, weights: dict[str, float] | None = None) -> dict[str, float]:
@@ -110,6 +111,8 @@ def run(dag: nx.DiGraph, work: Callable[[str], Any], *, concurrency: int,
                 if interrupts.count and stop != INTERRUPTED:
                     stop = INTERRUPTED
                     hooks.on_interrupt(len(state.running))
+                if not stop:
+                    stop = hooks.stop_reason()
                 if not stop:
                     for node in state.pop_ready(concurrency - len(state.running)):
                         hooks.on_start(node)

@@ -80,8 +80,8 @@ class Packaged:
 
     def uploader(self) -> Upload:
         s3 = self.backend.client("s3")
-        ensure_bucket(s3, self.bucket, self.backend.region)
-        return s3_uploader(s3, self.bucket)
+        ensure_bucket(s3, self.bucket, self.backend.region, self.backend.account_id)
+        return s3_uploader(s3, self.bucket, self.backend.account_id)
 
     def template_argument(self, body: dict[str, Any], upload: Upload) -> dict[str, str]:
         """TemplateBody when it fits, else upload it and pass TemplateURL."""

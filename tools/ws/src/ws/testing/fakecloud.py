@@ -79,18 +79,18 @@ class FakeS3:
     def __init__(self, cloud: FakeCloud) -> None:
         self.cloud = cloud
 
-    def head_bucket(self, Bucket: str) -> dict:
+    def head_bucket(self, Bucket: str, ExpectedBucketOwner: str = "") -> dict:
         return {}
 
     def create_bucket(self, Bucket: str, **_: Any) -> dict:
         return {}
 
-    def head_object(self, Bucket: str, Key: str) -> dict:
+    def head_object(self, Bucket: str, Key: str, ExpectedBucketOwner: str = "") -> dict:
         if (Bucket, Key) not in self.cloud.objects:
             raise _error("404", "Not Found")
         return {}
 
-    def put_object(self, Bucket: str, Key: str, Body: bytes) -> dict:
+    def put_object(self, Bucket: str, Key: str, Body: bytes, ExpectedBucketOwner: str = "") -> dict:
         self.cloud.objects[(Bucket, Key)] = Body
         return {}
 
@@ -102,9 +102,16 @@ class FakeSSM:
         self.cloud = cloud
 
     def get_parameter(self, Name: str, WithDecryption: bool = False) -> dict:
-        if Name not in self.cloud.parameters:
+        name, _, version = Name.partition(":")
+        if name not in self.cloud.parameters or version not in ("", "1"):
             raise _error("ParameterNotFound", f"Parameter {Name} not found.")
-        return {"Parameter": {"Name": Name, "Value": self.cloud.parameters[Name], "Version": 1}}
+        self.cloud.calls["GetParameter"] += 1
+        return {"Parameter": {"Name": name, "Value": self.cloud.parameters[name], "Version": 1}}
+
+    def describe_parameters(self, ParameterFilters: list[dict]) -> dict:
+        names = ParameterFilters[0]["Values"]
+        return {"Parameters": [{"Name": n, "Version": 1} for n in names
+                               if n in self.cloud.parameters]}
 
 
 class FakeCloudFormation(FakeChangeSets):
@@ -176,7 +183,7 @@ class FakeCloudFormation(FakeChangeSets):
                 EnableTerminationProtection
         return {"StackId": stack["StackId"]}
 
-    def delete_stack(self, StackName: str) -> dict:
+    def delete_stack(self, StackName: str, RetainResources: list[str] | None = None) -> dict:
         self._count("DeleteStack")
         with self.cloud.lock:
             found = [(name, stack) for name, stack in self.cloud.stacks.items()

@@ -1,0 +1,120 @@
+"""A run's hold on its stacks' locks: taken in sorted order, renewed from the first one taken,
+lost locks reported to the run, given back at the end (the protocol: locks.py)."""
+from __future__ import annotations
+
+import threading
+import uuid
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from ws.cloud.locks import Holder, LockError, LockTable, me
+from ws.errors import DeployError
+
+
+class LockLost(DeployError):
+    """A lock this run held was broken (ws unlock) or could not be renewed for a lease."""
+
+
+class Lease:
+    """The locks one run holds; `problem()` says (from any thread) whether one was lost."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.lost: dict[str, str] = {}  # key -> why
+        self._guard = threading.Lock()
+
+    def lose(self, key: str, why: str) -> None:
+        with self._guard:
+            if key in self.keys:
+                self.keys.remove(key)
+                self.lost[key] = why
+
+    def held(self) -> list[str]:
+        with self._guard:
+            return list(self.keys)
+
+    def problem(self) -> str:
+        """'' while every lock holds; else a message naming the lost locks."""
+        with self._guard:
+            lost = dict(self.lost)
+        if not lost:
+            return ""
+        return "lost the lock " + "; ".join(f"{key} ({why})" for key, why in sorted(lost.items())) \
+            + ": another run may be changing these stacks, so this run started nothing new"
+
+    def check(self) -> None:
+        """Raise LockLost if a lock was lost."""
+        if self.problem():
+            raise LockLost(self.problem(), "find out who broke or took the lock, then run again")
+
+
+@contextmanager
+def hold(table: LockTable, keys: list[str], *, timeout: float, ttl: float,
+         on_wait: Callable[[Holder], None] = lambda holder: None) -> Iterator[Lease]:
+    """Hold every lock in `keys` for the body (taken in sorted order, so two runs never
+    deadlock): wait up to `timeout` seconds in all, renew every ttl/3 from the first lock
+    taken, release at the end. The body checks the yielded Lease for lost locks."""
+    table.ensure()
+    token, holder = uuid.uuid4().hex, me(table.clock)
+    deadline = table.monotonic() + timeout
+    lease, stop = Lease(), threading.Event()
+    beat = threading.Thread(target=_heartbeat, args=(table, lease, token, ttl, stop), daemon=True,
+                            name="ws-lock-heartbeat")
+    beat.start()
+    try:
+        for key in sorted(set(keys)):
+            _acquire(table, key, holder, token, ttl, deadline, on_wait)
+            with lease._guard:
+                lease.keys.append(key)
+        yield lease
+    finally:
+        stop.set()
+        beat.join()
+        for key in lease.held():
+            try:
+                table.release(key, token)
+            except (ClientError, BotoCoreError):
+                pass  # the target is unreachable: waiters take it over after a lease
+
+
+def _acquire(table: LockTable, key: str, holder: Holder, token: str, ttl: float,
+             deadline: float, on_wait: Callable[[Holder], None]) -> None:
+    told: Holder | None = None
+    seen: tuple[str, float] | None = None  # the holder's version, and when we first saw it
+    while (current := table.try_acquire(key, holder, token, ttl)) is not None:
+        now = table.monotonic()
+        if seen is None or seen[0] != current.version:
+            seen = (current.version, now)  # renewed, or a new holder: a whole lease again
+        elif now - seen[1] >= current.lease and \
+                table.take_over(key, holder, token, ttl, current.version):
+            return  # not renewed for a whole lease by our clock: its run is dead
+        if told is None or (current.pid, current.since) != (told.pid, told.since):
+            on_wait(current)
+            told = current
+        if now >= deadline:
+            raise LockError(f"{key} is locked by {current.describe()}",
+                            "wait and retry (--lock-timeout), or if that run is dead and you "
+                            "cannot wait a lease for its lock to expire: ws unlock")
+        table.sleep(min(2.0, max(0.1, ttl / 10)))
+
+
+def _heartbeat(table: LockTable, lease: Lease, token: str, ttl: float,
+               stop: threading.Event) -> None:
+    """Renew every held lock each ttl/3; a lock not renewed for a whole lease is lost."""
+    renewed: dict[str, float] = {}
+    while not stop.wait(ttl / 3):
+        for key in lease.held():
+            now = table.monotonic()
+            renewed.setdefault(key, now)
+            try:
+                if table.renew(key, token, ttl):
+                    renewed[key] = now
+                else:
+                    lease.lose(key, "broken by ws unlock or taken over")
+            except (ClientError, BotoCoreError):
+                if now - renewed[key] >= ttl:  # waiters may have taken it over by now
+                    lease.lose(key, f"could not be renewed for {ttl:g} s")
+
+
