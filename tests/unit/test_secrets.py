@@ -13,7 +13,7 @@ from botocore.stub import Stubber
 from ws.cloud.secrets import Secrets
 from ws.config.environment import load_environment
 from ws.config.workspace import load_workspace
-from ws.engine.plan import plan
+from ws.engine.flow import plan_env
 from ws.engine.flow import deploy_env as deploy
 from ws.engine.request import RunRequest
 from ws.errors import DeployError
@@ -78,7 +78,7 @@ def test_plan_and_a_no_op_changed_deploy_decrypt_nothing(tmp_path):
     cloud = FakeCloud(parameters={"/k": "secret-value"})
     assert deploy(ws, env, cloud.backend(), RunRequest()).ok
     assert cloud.calls["GetParameter"] == 1  # the first deploy needs the value
-    items = plan(ws, env, cloud.client("cloudformation"), secrets=Secrets(cloud.client))
+    items = plan_env(ws, env, cloud.backend()).items
     assert [(i.stack, i.action) for i in items] == [("app", "skip")]
     again = deploy(ws, env, cloud.backend(), RunRequest(changed=True))
     assert again.ok and [s.status for s in again.stacks] == ["unchanged"]
