@@ -31,6 +31,7 @@ from ws.errors import ConfigError, UsageError
 from ws.graph.selection import Selection
 from ws.graph.stackgraph import StackGraph, build_graph
 from ws.graph.views import render
+from ws.lint import gate
 from ws.lint.validate import Validation
 from ws.lint.validate import validate as validate_workspace
 from ws.local import endpoint
@@ -60,13 +61,18 @@ def validate(start: Path, env_name: str, owner: str | None = None) -> Validation
 
 
 def deploy(start: Path, env_name: str, opts: RunOptions,
-           selection: Selection | None = None, owner: str | None = None) -> RunReport:
+           selection: Selection | None = None, owner: str | None = None,
+           check_templates: bool = True) -> RunReport:
+    """Deploy; what CloudFormation would refuse is bad input before any stack is touched
+    (`check_templates=False`, --no-template-check, skips the cfn-lint part of that check)."""
     ws, env = load(start, env_name, owner)
     graph = build_graph(ws, env)  # bad input fails before an endpoint starts or AWS is called
     backend = connect(ws, env)
     cfn = backend.client("cloudformation")
     if selection is not None:
         opts.stacks = selection.resolve(ws, env, lambda: set(deployed_stacks(cfn, None)))
+    gate.before_deploy(ws, env, deploying.select(graph, opts.stacks), opts.allow_replace,
+                       check_templates)
     with _locked(ws, env, backend, opts, deploying.select(graph, opts.stacks)):
         if opts.stacks is not None:
             _check_upstreams(ws, env, cfn, opts.stacks, Secrets(backend.client))

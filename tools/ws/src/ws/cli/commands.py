@@ -20,7 +20,7 @@ from ws.cli.options import (
     selection_options,
     stacks_option,
 )
-from ws.cli.run import confirm, finish, observed, write_job_summary
+from ws.cli.run import check_writable, confirm, finish, observed, write_job_summary
 from ws.engine.plan import as_dicts
 from ws.engine.run import RunOptions
 from ws.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, DeployError, WsError
@@ -100,14 +100,19 @@ def validate(settings: Settings, env_name: str, owner: str | None) -> None:
               help="Write a JSON run report here.")
 @click.option("--allow-replace", "allow_replace", multiple=True, metavar="STACK.LOGICAL_ID",
               help="Let this stateful resource be replaced or removed (AWS; repeatable).")
+@click.option("--no-template-check", "skip_check", is_flag=True,
+              help="Skip cfn-lint's check of the templates before deploying (quotas and "
+                   "circular dependencies are still checked).")
 @junit_option
 @lock_timeout_option
 @click.pass_obj
 def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[str, ...] | None,
-           since: str | None, with_dependencies: bool, concurrency: int | None, fail_fast: bool,
-           changed: bool, prune: bool, yes: bool, report_file: Path | None,
-           allow_replace: tuple[str, ...], junit_file: Path | None, lock_timeout: float) -> None:
+           allow_empty: bool, since: str | None, with_dependencies: bool,
+           concurrency: int | None, fail_fast: bool, changed: bool, prune: bool, yes: bool,
+           report_file: Path | None, allow_replace: tuple[str, ...], skip_check: bool,
+           junit_file: Path | None, lock_timeout: float) -> None:
     """Deploy the environment's stacks in dependency order and print their outputs."""
+    check_writable(report_file, junit_file)
     console = Console(highlight=False)
     chosen = Selection(stacks, since, with_dependencies)
     env = api.environment(settings.start, env_name, owner)
@@ -115,7 +120,8 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
         console.print(render.plan_table(api.plan(settings.start, env_name, chosen, owner)))
         confirm(f"deploy to protected environment {env_name}?", yes, "deploying to " + env_name)
     report = observed(console,
-                       lambda opts: api.deploy(settings.start, env_name, opts, chosen, owner),
+                       lambda opts: api.deploy(settings.start, env_name, opts, chosen, owner,
+                                               check_templates=not skip_check),
                        RunOptions(concurrency=concurrency, fail_fast=fail_fast, changed=changed,
                                   lock_timeout=lock_timeout,
                                   allow_replace=frozenset(allow_replace)))
@@ -150,9 +156,10 @@ def _prune(console: Console, settings: Settings, env_name: str, owner: str | Non
 @lock_timeout_option
 @click.pass_obj
 def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[str, ...] | None,
-            concurrency: int | None, yes: bool, unprotect: bool,
+            allow_empty: bool, concurrency: int | None, yes: bool, unprotect: bool,
             report_file: Path | None, junit_file: Path | None, lock_timeout: float) -> None:
     """Delete the environment's stacks (one owner's, in a per-developer one), dependents first."""
+    check_writable(report_file, junit_file)
     console = Console(highlight=False)
     env = api.environment(settings.start, env_name, owner)
     if env.protected:
@@ -173,8 +180,8 @@ def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[
               help="matrix: groups with no edge between them, as a CI matrix (JSON).")
 @click.pass_obj
 def plan_command(settings: Settings, env_name: str, owner: str | None,
-                 stacks: tuple[str, ...] | None, since: str | None, with_dependencies: bool,
-                 fmt: str) -> None:
+                 stacks: tuple[str, ...] | None, allow_empty: bool, since: str | None,
+                 with_dependencies: bool, fmt: str) -> None:
     """Show what `ws deploy --changed` would do to each stack, and why."""
     items = api.plan(settings.start, env_name, Selection(stacks, since, with_dependencies), owner)
     if fmt == "json":
@@ -195,7 +202,7 @@ def plan_command(settings: Settings, env_name: str, owner: str | None,
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def diff_command(settings: Settings, env_name: str, owner: str | None,
-                 stacks: tuple[str, ...] | None, as_json: bool) -> None:
+                 stacks: tuple[str, ...] | None, allow_empty: bool, as_json: bool) -> None:
     """Show the resource changes a deploy would make (change sets, discarded after)."""
     found = api.diff(settings.start, env_name, stacks, owner)
     if as_json:
@@ -231,6 +238,7 @@ def drift_command(settings: Settings, env_name: str, owner: str | None, as_json:
               type=click.Path(dir_okay=False, path_type=Path), help="Write the page here.")
 def report_command(report_json: Path, html_file: Path) -> None:
     """Turn a JSON run report (deploy --report) into a self-contained timeline page."""
+    check_writable(html_file)
     html_file.write_text(render_html(api.load_report(report_json)))
     click.echo(f"wrote {html_file}")
 

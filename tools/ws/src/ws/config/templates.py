@@ -71,6 +71,7 @@ def load_template(path: Path, display: str) -> Template:
         raise ConfigError(f"template expands to more than {MAX_NODES} values once YAML "
                           "aliases are followed", "write the repeated parts out", path=display)
     plain = json.loads(json.dumps(body, default=str))
+    _check_subs(plain, text, display)
     return Template(path=path, display=display, body=plain,
                     parameters=_section(plain, "Parameters", display),
                     outputs=_section(plain, "Outputs", display))
@@ -81,6 +82,29 @@ def _section(body: dict[str, Any], name: str, display: str) -> dict[str, dict[st
     if not isinstance(section, dict) or not all(isinstance(v, dict) for v in section.values()):
         raise ConfigError(f"'{name}' must be a mapping of mappings", path=display)
     return section
+
+
+def _check_subs(node: Any, text: str, display: str) -> None:
+    """Fn::Sub takes a string or [string, {variables}]; CloudFormation refuses anything else."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            sub = item.get("Fn::Sub", "")
+            if not isinstance(sub, str) and _sub_parts(sub)[0] is None:
+                raise ConfigError("Fn::Sub takes a string or a list of a string and a mapping "
+                                  f"of variables, not {json.dumps(sub)[:60]}", path=display,
+                                  line=_line_of_sub(text))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _line_of_sub(text: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "Fn::Sub" in line or "!Sub" in line:
+            return number
+    return None
 
 
 def static_value(expr: Any, variables: dict[str, str]) -> str | None:
