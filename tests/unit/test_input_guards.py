@@ -123,3 +123,12 @@ def test_alias_bombs_are_refused(tmp_path):
     root = make(tmp_path, **{"stacks/db/template.yaml": template})
     with pytest.raises(ConfigError, match="once YAML aliases are followed"):
         load_workspace(root)
+
+
+def test_env_list_reads_the_environment_files_beside_a_folder(tmp_path):
+    from ws.config.envfiles import available, places
+    root = make(tmp_path)
+    (root / "environments/qa.yaml").mkdir()
+    ws = load_workspace(root)
+    assert available(ws) == ["local"]
+    assert [p.env for p in places(ws)] == ["local"]

@@ -1,6 +1,7 @@
 """Read YAML config files into plain data that remembers the line of every mapping key."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from ws.errors import ConfigError
 MAX_CONFIG_BYTES = 1_000_000
 MAX_DEPTH = 100  # nesting deeper than this is refused before a parser (or its recursion) sees it
 MERGE_TAG = "tag:yaml.org,2002:merge"
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 class Mapping(dict):
@@ -34,17 +36,19 @@ class _Loader(yaml.SafeLoader):
         result.key_lines = {}
         explicit = sum(key.tag != MERGE_TAG for key, _ in node.value)
         self._flatten(node)
-        merged = len(node.value) - explicit
+        merged = len(node.value) - explicit  # flatten_mapping puts merged pairs first
+        written: set[str] = set()
         for n, (key_node, value_node) in enumerate(node.value):
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             if not isinstance(key, str):
                 raise ConfigError(f"key {key!r} must be a string", path=self.name, line=line)
-            if n >= merged and key in result and result.key_lines[key] > 0:
-                raise ConfigError(f"duplicate key {key!r}", path=self.name, line=line)
+            if n >= merged:
+                if key in written:
+                    raise ConfigError(f"duplicate key {key!r}", path=self.name, line=line)
+                written.add(key)
             result[key] = self.construct_object(value_node, deep=True)
-            result.key_lines[key] = line if n >= merged else -line
-        result.key_lines = {k: abs(v) for k, v in result.key_lines.items()}
+            result.key_lines[key] = line
         return result
 
     def _flatten(self, node: yaml.MappingNode) -> None:
@@ -93,7 +97,7 @@ def check_depth(text: str, display: str, limit: int = MAX_DEPTH) -> None:
     sees it: deep nesting makes pure-Python parsers recurse out of stack and C parsers crash.
     The scan is cheap and errs on the safe side (brackets inside strings count too)."""
     depth = deepest = 0
-    for char in text:
+    for char in _BRACKETS.findall(text):
         if char in "[{":
             depth += 1
             deepest = max(deepest, depth)
