@@ -105,3 +105,13 @@ def test_starting_ws_does_not_import_cfn_lint(args):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=REPO)
     assert out.stdout.strip().splitlines()[-1] == "NONE", out.stdout + out.stderr
+
+
+def test_validate_reports_the_quotas_deploy_would_refuse(tmp_path):
+    from ws.lint.validate import validate
+    template = json.loads(queue_template({"Url": {"Ref": "Queue"}}))
+    template["Resources"]["Loop"] = {"Type": "AWS::SQS::Queue", "DependsOn": "Loop"}
+    ws, env = workspace(tmp_path, json.dumps(template, indent=1))
+    errors = [f for f in validate(ws, env).errors if f.rule == "WS100"]
+    assert [f.display for f in errors] == ["stacks/db/template.yaml"]
+    assert "circular dependency" in errors[0].message
