@@ -224,6 +224,12 @@ CASES = [
                                               + "}" * 500}, E),
     Case("deep: stack.yaml nested list", {S: "parameters: " + "[" * 3000 + "]" * 3000}, S),
     Case("deep: template alias bomb", {T: ALIAS_BOMB}, T),
+    Case("deep: run report nested 5,000 levels", {"run.json": "[" * 5000 + "]" * 5000},
+         "run.json:1: nested", args=("report", "{root}/run.json", "--html", "{root}/run.html")),
+    Case("deep: binary run report", {"run.json": b"\x00\x01"}, "run.json",
+         args=("report", "{root}/run.json", "--html", "{root}/run.html")),
+    Case("paths: --html into a missing folder", {"run.json": "{}"}, "no/such/dir",
+         args=("report", "{root}/run.json", "--html", "no/such/dir/run.html")),
     # CloudFormation's rules and quotas (the local endpoint does not enforce them)
     Case("cfn: output without Value", {T: db_body(Outputs={**json.loads(db())["Outputs"],
                                                            "Broken": {"Description": "x"}})},
@@ -277,7 +283,9 @@ def check(case: Case, root: Path, cfn: Any) -> list[str]:
     from click.testing import CliRunner
 
     from ws.cli import commands as cli
-    result = CliRunner().invoke(cli.cli, ["-w", str(case.build(root)), *case.args])
+    built = case.build(root)
+    args = [arg.replace("{root}", str(built)) for arg in case.args]
+    result = CliRunner().invoke(cli.cli, ["-w", str(built), *args])
     output = result.output
     lines = [line for line in output.splitlines() if line.strip()]
     problems = []

@@ -19,6 +19,7 @@ from ws.cloud.secrets import Secrets
 from ws.cloud.stackops import StackOps, StackResult
 from ws.config.environment import Environment, load_environment
 from ws.config.workspace import Workspace, find_root, load_workspace
+from ws.config.yamlfile import read_text
 from ws.engine import diff as diffing
 from ws.engine import plan as planning
 from ws.engine import prune as pruning
@@ -193,9 +194,10 @@ def env_list(start: Path) -> tuple[list[DeployedEnv], list[str]]:
 
 
 def load_report(path: Path) -> RunReport:
-    """Read a JSON run report written by `ws deploy --report`."""
+    """Read a JSON run report written by `ws deploy --report` (size and depth checked first)."""
+    text = read_text(path, str(path))
     try:
-        return RunReport.from_dict(json.loads(path.read_text()))
+        return RunReport.from_dict(json.loads(text))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"not a ws run report: {exc}", path=str(path)) from None
 
