@@ -68,12 +68,15 @@ def deploy(start: Path, env_name: str, opts: RunOptions,
     (`check_templates=False`, --no-template-check, skips the cfn-lint part of that check)."""
     ws, env = load(start, env_name, owner)
     graph = build_graph(ws, env)  # bad input fails before an endpoint starts or AWS is called
+    # So does what CloudFormation would refuse; the selection is taken as if nothing were
+    # deployed, so that upstreams --with-dependencies may add are checked too.
+    widest = selection.resolve(ws, env, set) if selection is not None else opts.stacks
+    gate.before_deploy(ws, env, deploying.select(graph, widest), opts.allow_replace,
+                       check_templates)
     backend = connect(ws, env)
     cfn = backend.client("cloudformation")
     if selection is not None:
         opts.stacks = selection.resolve(ws, env, lambda: set(deployed_stacks(cfn, None)))
-    gate.before_deploy(ws, env, deploying.select(graph, opts.stacks), opts.allow_replace,
-                       check_templates)
     with _locked(ws, env, backend, opts, deploying.select(graph, opts.stacks)):
         if opts.stacks is not None:
             _check_upstreams(ws, env, cfn, opts.stacks, Secrets(backend.client))
