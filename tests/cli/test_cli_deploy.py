@@ -94,7 +94,7 @@ def test_github_actions_groups_summary_and_junit(tmp_path, moto_url):
     end = lines.index("::endgroup::", start)
     assert all(line.startswith("lone | ") for line in lines[start + 1:end])  # one stack per group
     assert any(line.startswith("::group::db: failed: ") for line in lines)
-    assert any(line.startswith("::error title=ws: db failed::") for line in lines)
+    assert any(line.startswith("::error title=ws%3A db failed::") for line in lines)  # escaped
     text = summary.read_text()
     assert text.startswith("### ws deploy --env local: failed")
     assert "| app | ⛔ blocked |  | blocked by db |" in text

@@ -67,6 +67,36 @@ def _outside_folder(root: Path) -> None:
 W, S, T, E = "workspace.yaml", "stacks/app/stack.yaml", "stacks/db/template.yaml", \
     "environments/local.yaml"
 BIG = "# padding\n" * 120_000  # 1.2 MB of comments
+URL = {"QueueUrl": {"Ref": "Queue"}}
+
+
+def db(**resources: Any) -> str:
+    """The db stack's template with extra (or replaced) resources, its output kept."""
+    return queue_template(URL, resources={"Queue": {"Type": "AWS::SQS::Queue"}, **resources})
+
+
+def db_body(**changes: Any) -> str:
+    """The db stack's template with top-level sections changed."""
+    body = json.loads(db())
+    body.update(changes)
+    return json.dumps(body, indent=1)
+
+
+def _folder(rel: str) -> Callable[[Path], None]:
+    def make(root: Path) -> None:
+        (root / rel).mkdir(parents=True, exist_ok=True)
+    return make
+
+
+TABLE = {"Type": "AWS::DynamoDB::Table", "Properties": {
+    "BillingMode": "PAY_PER_REQUEST", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}}
+DEEP_LIST = "[" * 40_000 + "]" * 40_000  # 80 KB: crashed cfn-lint's C YAML loader
+DEEP_YAML = "".join(" " * n + f"k{n}:\n" for n in range(0, 300, 2)) + " " * 300 + "v: 1\n"
+ALIAS_BOMB = "\n".join(["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"] + [
+    f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]" for n in range(1, 9)]) + \
+    "\nResources: {Queue: {Type: AWS::SQS::Queue, Metadata: *a8}}\n"
+SELF_SUB_IMPORT = {"Consumer": {"Type": "AWS::SQS::Queue", "Properties": {
+    "QueueName": {"Fn::ImportValue": {"Fn::Sub": ["${AWS::StackName}-x"]}}}}}
 
 CASES = [
     # workspace.yaml
@@ -163,6 +193,90 @@ CASES = [
          args=("deploy", "--env", "prod", "--stacks", "pay", "--yes")),
     Case("cli: --recreate names a stack the deploy does not touch", {}, "--recreate nope",
          args=("deploy", "--env", "local", "--recreate", "nope", "--yes")),
+    Case("cli: --stacks names no stack", {}, "--stacks",
+         args=("deploy", "--env", "local", "--stacks", " , ", "--yes"), max_lines=4),
+    Case("cli: --allow-replace without a dot", {}, "'nodot'",
+         args=("deploy", "--env", "local", "--allow-replace", "nodot", "--yes")),
+    Case("cli: --allow-replace unknown stack", {}, "no stack 'nope'",
+         args=("deploy", "--env", "local", "--allow-replace", "nope.Queue", "--yes")),
+    Case("cli: --allow-replace unknown resource", {}, "no resource 'Nope'",
+         args=("deploy", "--env", "local", "--allow-replace", "db.Nope", "--yes")),
+    Case("cli: --concurrency 0", {}, "--concurrency",
+         args=("deploy", "--env", "local", "--concurrency", "0", "--yes"), max_lines=4),
+    Case("cli: --lock-timeout negative", {}, "--lock-timeout",
+         args=("deploy", "--env", "local", "--lock-timeout", "-1", "--yes"), max_lines=4),
+    # paths and globs
+    Case("paths: stack glob outside the repo", {W: {"name": "demo", "stacks": ["/etc/*"]}},
+         f"{W}:2"),
+    Case("paths: empty stack glob", {W: {"name": "demo", "stacks": [""]}}, f"{W}:2"),
+    Case("paths: stack glob climbing out", {W: {"name": "demo", "stacks": ["../*"]}}, f"{W}:2"),
+    Case("paths: --report into a missing folder", {}, "no/such/dir",
+         args=("deploy", "--env", "local", "--report", "no/such/dir/run.json", "--yes")),
+    Case("paths: --junit into a missing folder", {}, "no/such/dir",
+         args=("deploy", "--env", "local", "--junit", "no/such/dir/run.xml", "--yes")),
+    Case("paths: --report is a folder", {}, "is a directory", max_lines=4,
+         args=("deploy", "--env", "local", "--report", "/tmp", "--yes")),
+    Case("paths: environment file is a folder", {}, "environments/qa.yaml: a folder",
+         prepare=_folder("environments/qa.yaml"), args=("deploy", "--env", "qa", "--yes")),
+    # deep or huge documents
+    Case("deep: workspace nested list", {W: "name: demo\nx: " + "[" * 5000 + "]" * 5000}, f"{W}:2"),
+    Case("deep: template 40,000-deep list", {T: DEEP_LIST}, T),
+    Case("deep: template indented 150 levels", {T: DEEP_YAML}, T),
+    Case("deep: environment nested mapping", {E: "target: local\nx: " + "{a: " * 500 + "1"
+                                              + "}" * 500}, E),
+    Case("deep: stack.yaml nested list", {S: "parameters: " + "[" * 3000 + "]" * 3000}, S),
+    Case("deep: template alias bomb", {T: ALIAS_BOMB}, T),
+    Case("deep: run report nested 5,000 levels", {"run.json": "[" * 5000 + "]" * 5000},
+         "run.json:1: nested", args=("report", "{root}/run.json", "--html", "{root}/run.html")),
+    Case("deep: binary run report", {"run.json": b"\x00\x01"}, "run.json",
+         args=("report", "{root}/run.json", "--html", "{root}/run.html")),
+    Case("paths: --html into a missing folder", {"run.json": "{}"}, "no/such/dir",
+         args=("report", "{root}/run.json", "--html", "no/such/dir/run.html")),
+    # CloudFormation's rules and quotas (the local endpoint does not enforce them)
+    Case("cfn: output without Value", {T: db_body(Outputs={**json.loads(db())["Outputs"],
+                                                           "Broken": {"Description": "x"}})},
+         T),
+    Case("cfn: DynamoDB table without AttributeDefinitions", {T: db(Table=TABLE)}, T),
+    Case("cfn: unknown resource type", {T: db(X={"Type": "AWS::Nope::Thing"})}, T),
+    Case("cfn: circular DependsOn", {T: db(A={"Type": "AWS::SQS::Queue", "DependsOn": "B"},
+                                           B={"Type": "AWS::SQS::Queue", "DependsOn": ["A"]})},
+         "circular dependency"),
+    Case("cfn: circular references", {T: db(A={"Type": "AWS::SQS::Queue", "Properties": {
+        "QueueName": {"Fn::GetAtt": ["B", "QueueName"]}}}, B={"Type": "AWS::SQS::Queue",
+        "Properties": {"QueueName": {"Fn::Sub": "${A.QueueName}-b"}}})}, "circular dependency"),
+    Case("cfn: unknown YAML tag", {T: "Resources:\n  Queue: !Include queue.yaml\n"}, f"{T}:2"),
+    Case("cfn: 60 tags on a stack", {S: {"parameters": {"DbQueue": "${db.QueueUrl}",
+                                                        "PayUrl": "${pay.Url}"},
+                                         "tags": {f"t{n}": "v" for n in range(60)}}}, S),
+    Case("cfn: tag key starting with aws:", {S: {"parameters": {"DbQueue": "${db.QueueUrl}",
+                                                                "PayUrl": "${pay.Url}"},
+                                                 "tags": {"aws:cost": "x"}}}, S),
+    Case("cfn: environment tag key starting with aws:", {E: {"target": "local", "mocks": True,
+                                                             "tags": {"AWS:team": "x"}}}, E),
+    Case("cfn: tag value over 256 characters", {S: {"parameters": {
+        "DbQueue": "${db.QueueUrl}", "PayUrl": "${pay.Url}"}, "tags": {"t": "v" * 300}}}, S),
+    Case("cfn: 501 resources", {T: db(**{f"Q{n}": {"Type": "AWS::SQS::Queue"}
+                                         for n in range(500)})}, T),
+    Case("cfn: 201 outputs", {T: queue_template({**URL, **{f"O{n}": "x" for n in range(200)}})},
+         T),
+    Case("cfn: 201 parameters", {T: db_body(Parameters={f"P{n}": {"Type": "String",
+                                                                  "Default": "x"}
+                                                        for n in range(201)})}, T),
+    Case("cfn: logical id over 255 characters", {T: db(**{"Q" * 256: {"Type": "AWS::SQS::Queue"}})},
+         T),
+    Case("cfn: description over 1,024 bytes", {T: db_body(Description="d" * 1100)}, T),
+    Case("cfn: parameter value over 4,096 bytes", {S: {"parameters": {
+        "DbQueue": "${db.QueueUrl}", "PayUrl": "x" * 5000}}}, S),
+    Case("cfn: an export name used by two stacks", {
+        T: queue_template({"QueueUrl": {"Value": "x", "Export": {"Name": "shared-name"}}}),
+        "stacks/pay/template.yaml": queue_template({"Url": {"Value": "x",
+                                                            "Export": {"Name": "shared-name"}}})},
+        "export name 'shared-name'"),
+    Case("cfn: ImportValue of a one-element Sub list", {T: db(**SELF_SUB_IMPORT)}, T),
+    Case("cfn: region that is not one", {E: {"target": "local", "mocks": True,
+                                             "region": "not a region!"}}, f"{E}:3"),
+    Case("cfn: workspace region that is not one", {W: {"name": "demo", "defaults": {
+        "region": "not a region!"}}}, f"{W}:3"),
 ]
 
 
@@ -170,7 +284,9 @@ def check(case: Case, root: Path, cfn: Any) -> list[str]:
     """What is wrong with how ws handled `case` (empty: a clear error, nothing deployed)."""
     from click.testing import CliRunner
     from ws.cli import commands as cli
-    result = CliRunner().invoke(cli.cli, ["-w", str(case.build(root)), *case.args])
+    built = case.build(root)
+    args = [arg.replace("{root}", str(built)) for arg in case.args]
+    result = CliRunner().invoke(cli.cli, ["-w", str(built), *args])
     output = result.output
     lines = [line for line in output.splitlines() if line.strip()]
     problems = []

@@ -1,7 +1,11 @@
-"""Print the hardening figures: bad inputs tried / clear errors, faults injected / converged,
-and stacks left unrecoverable. Run: .venv/bin/python tests/hardening/report.py"""
+"""Print the hardening figures: bad inputs tried / clear errors / tracebacks / crashes, faults
+injected / converged, and stacks left unrecoverable. Run: .venv/bin/python tests/hardening/report.py
+
+Each bad input runs in a forked process: a crash (a segfault in a parser, say) is counted as
+one and the report goes on."""
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -21,18 +25,19 @@ def main() -> int:
         work = Path(scratch)
         info = lifecycle.start(work / "endpoint")
         try:
-            cfn = boto3.client("cloudformation", endpoint_url=info.url, region_name="us-east-1",
-                               aws_access_key_id="testing", aws_secret_access_key="testing")
             os.environ[LOCAL_ENDPOINT_VAR] = info.url
-            failures = []
+            failures, tracebacks, crashes = [], 0, 0
             for n, case in enumerate(CASES):
                 lifecycle.reset(info.url)
-                problems = check(case, work / f"case{n}", cfn)
+                problems = checked_apart(case, work / f"case{n}", info.url)
+                tracebacks += any("traceback" in p for p in problems)
+                crashes += any(p.startswith("crashed") for p in problems)
                 if problems:
                     failures.append(f"  {case.name}: {'; '.join(problems)}")
             print(f"bad inputs: {len(CASES)} tried, {len(CASES) - len(failures)} clear errors "
-                  "(exit 2, file named, no traceback, nothing deployed)")
-            print("\n".join(failures) if failures else "", end="")
+                  f"(exit 2, file named, nothing deployed), {tracebacks} tracebacks, "
+                  f"{crashes} crashes")
+            print("\n".join(failures) + "\n" if failures else "", end="")
             outcomes = []
             for n, fault in enumerate((faults.deploy_killed, faults.throttled,
                                        faults.credentials_expire, faults.cache_corrupted,
@@ -61,6 +66,23 @@ def main() -> int:
     print(f"stacks left unrecoverable: {len(outcomes) - len(good) + len(interrupts) - len(clean)}")
     return 0 if not failures and len(good) == len(outcomes) and len(clean) == len(interrupts) \
         else 1
+
+
+def checked_apart(case, root: Path, url: str) -> list[str]:
+    """check(case) in a forked process; a process that dies (a signal) is a crash."""
+    reader, writer = multiprocessing.Pipe(duplex=False)
+
+    def run() -> None:
+        cfn = boto3.client("cloudformation", endpoint_url=url, region_name="us-east-1",
+                           aws_access_key_id="testing", aws_secret_access_key="testing")
+        writer.send(check(case, root, cfn))
+
+    child = multiprocessing.get_context("fork").Process(target=run)
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        return [f"crashed (exit {child.exitcode})"]
+    return reader.recv()
 
 
 if __name__ == "__main__":

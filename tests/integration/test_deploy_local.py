@@ -63,6 +63,7 @@ def test_failed_stack_blocks_dependents_and_a_fixed_rerun_recovers(workspace, aw
     status = {s.stack: (s.status, s.reason) for s in report.stacks}
     assert report.exit_code == 1
     assert status["db"][0] == "failed" and "bucket does not exist" in status["db"][1]
+    assert status["db"][1].startswith("Fn CREATE_FAILED: ")  # the resource, as AWS names it
     assert status["app"] == ("blocked", "blocked by db")
     assert status["lone"][0] == "deployed"
     cfn = aws("cloudformation")

@@ -54,3 +54,25 @@ def test_protection_can_be_turned_on_later_and_unknown_stacks_are_errors(aws):
         cfn.delete_stack(StackName=describe(cfn)["StackId"])
     with pytest.raises(ClientError, match="does not exist"):
         cfn.update_termination_protection(StackName="nope", EnableTerminationProtection=True)
+
+
+def test_a_failing_resource_is_named_with_its_reason_like_a_create_failed_event(aws):
+    from ws.testing.workspaces import broken_template
+    cfn = aws("cloudformation")
+    with pytest.raises(ClientError) as info:
+        cfn.create_stack(StackName="broken", TemplateBody=broken_template(),
+                         Capabilities=["CAPABILITY_IAM"])
+    error = info.value.response["Error"]
+    assert error["Code"] == "ValidationError"
+    assert error["Message"].startswith("Fn CREATE_FAILED: ")
+    assert "<html" not in error["Message"].lower() and len(error["Message"]) < 600
+
+
+def test_a_resource_that_made_moto_answer_html_is_named_too(aws):
+    cfn = aws("cloudformation")
+    template = json.dumps({"Resources": {"Param": {"Type": "AWS::SSM::Parameter",
+                                                   "Properties": {"Type": "String",
+                                                                  "Value": "v"}}}})
+    with pytest.raises(ClientError) as info:
+        cfn.create_stack(StackName="html", TemplateBody=template)
+    assert info.value.response["Error"]["Message"].startswith("Param CREATE_FAILED: ")

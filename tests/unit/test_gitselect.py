@@ -75,3 +75,13 @@ def test_unknown_ref_and_shallow_clone_are_clear_errors(repo, tmp_path):
     with pytest.raises(UsageError) as info:
         selected(shallow, "HEAD~1")
     assert "shallow clone" in info.value.hint
+
+
+def test_a_file_renamed_out_of_a_stack_selects_that_stack_too(repo):
+    (repo / "stacks/c/notes.md").write_text("a note long enough for git to see a rename\n" * 5)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "note")
+    git(repo, "branch", "base")
+    git(repo, "mv", "stacks/c/notes.md", "stacks/a/notes.md")
+    git(repo, "commit", "-qm", "move")
+    assert selected(repo, "base") == ["a", "b", "c"]

@@ -16,6 +16,7 @@ from ws.cloud.locks import Holder, LockTable, lock_id
 from ws.cloud.stackops import StackOps, StackResult
 from ws.config.environment import Environment, load_environment
 from ws.config.workspace import Workspace, find_root, load_workspace
+from ws.config.yamlfile import read_text
 from ws.engine import diff as diffing
 from ws.engine import flow
 from ws.engine import plan as planning
@@ -28,6 +29,7 @@ from ws.errors import ConfigError
 from ws.graph.selection import Selection
 from ws.graph.stackgraph import StackGraph, build_graph
 from ws.graph.views import render
+from ws.lint import gate
 from ws.lint.validate import Validation
 from ws.lint.validate import validate as validate_workspace
 from ws.local import endpoint
@@ -60,9 +62,18 @@ def validate(start: Path, env_name: str, owner: str | None = None) -> Validation
 def deploy(start: Path, env_name: str, request: RunRequest = RunRequest(),
            observer: Observer = Observer(), owner: str | None = None,
            clock: Clock = Clock()) -> RunReport:
-    """Lock, read, plan, confirm and execute (see ws.engine.flow.deploy_env)."""
+    """Check, then lock, read, plan, confirm and execute (see ws.engine.flow.deploy_env).
+
+    What CloudFormation would refuse is bad input before any stack is touched, before the
+    endpoint starts or AWS is called (`request.check_templates=False`, --no-template-check,
+    skips the cfn-lint part of that check)."""
     ws, env = load(start, env_name, owner)
-    graph = build_graph(ws, env)  # bad input fails before an endpoint starts or AWS is called
+    graph = build_graph(ws, env)
+    # The selection is taken as if nothing were deployed, so that upstreams
+    # --with-dependencies may add are checked too.
+    widest = request.selection.resolve(ws, env, graph, set)
+    gate.before_deploy(ws, env, planning.select(graph, widest), request.allow_replace,
+                       request.check_templates)
     return flow.deploy_env(ws, env, connect(ws, env), request, observer, clock, graph)
 
 
@@ -169,9 +180,10 @@ def env_list(start: Path) -> tuple[list[DeployedEnv], list[str]]:
 
 
 def load_report(path: Path) -> RunReport:
-    """Read a JSON run report written by `ws deploy --report`."""
+    """Read a JSON run report written by `ws deploy --report` (size and depth checked first)."""
+    text = read_text(path, str(path))
     try:
-        return RunReport.from_dict(json.loads(path.read_text()))
+        return RunReport.from_dict(json.loads(text))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"not a ws run report: {exc}", path=str(path)) from None
 

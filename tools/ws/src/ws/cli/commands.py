@@ -20,7 +20,7 @@ from ws.cli.options import (
     selection_options,
     stacks_option,
 )
-from ws.cli.run import confirm, finish, observed, report_outputs, write_job_summary
+from ws.cli.run import check_writable, confirm, finish, observed, report_outputs, write_job_summary
 from ws.cli.logs import configure_logging
 from ws.engine.plan import Plan, as_dicts
 from ws.engine.request import RunRequest
@@ -117,17 +117,24 @@ def validate(settings: Settings, env_name: str, owner: str | None) -> None:
               help="Delete and create again this stack if an earlier run left it DELETE_FAILED, "
                    "ROLLBACK_FAILED or REVIEW_IN_PROGRESS (keeps the resources that failed to "
                    "delete; turns its termination protection off; repeatable).")
+@click.option("--no-template-check", "skip_check", is_flag=True,
+              help="Skip cfn-lint's check of the templates before deploying (quotas and "
+                   "circular dependencies are still checked).")
 @junit_option
 @lock_timeout_option
 @click.pass_obj
 def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[str, ...] | None,
-           since: str | None, with_dependencies: bool, concurrency: int | None, fail_fast: bool,
-           changed: bool, prune: bool, yes: bool, report_file: Path | None,
-           allow_replace: tuple[str, ...], recreate: tuple[str, ...], junit_file: Path | None, lock_timeout: float) -> None:
+           allow_empty: bool, since: str | None, with_dependencies: bool,
+           concurrency: int | None, fail_fast: bool, changed: bool, prune: bool, yes: bool,
+           report_file: Path | None, allow_replace: tuple[str, ...], recreate: tuple[str, ...],
+           skip_check: bool, junit_file: Path | None, lock_timeout: float) -> None:
     """Deploy the environment's stacks in dependency order and print their outputs."""
+    check_writable(report_file, junit_file)
     console = Console(highlight=False)
+    check_writable(report_file, junit_file)
     request = RunRequest(Selection(stacks, since, with_dependencies), changed, concurrency,
-                         fail_fast, frozenset(allow_replace), frozenset(recreate), lock_timeout)
+                         fail_fast, frozenset(allow_replace), frozenset(recreate), lock_timeout,
+                         check_templates=not skip_check)
     env = api.environment(settings.start, env_name, owner)
 
     def ask(plan: Plan) -> None:  # the very plan that runs, shown before it runs
@@ -169,9 +176,10 @@ def _prune(console: Console, settings: Settings, env_name: str, owner: str | Non
 @lock_timeout_option
 @click.pass_obj
 def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[str, ...] | None,
-            concurrency: int | None, yes: bool, unprotect: bool,
+            allow_empty: bool, concurrency: int | None, yes: bool, unprotect: bool,
             report_file: Path | None, junit_file: Path | None, lock_timeout: float) -> None:
     """Delete the environment's stacks (one owner's, in a per-developer one), dependents first."""
+    check_writable(report_file, junit_file)
     console = Console(highlight=False)
     env = api.environment(settings.start, env_name, owner)
     if env.protected:
@@ -194,8 +202,8 @@ def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[
               help="matrix: groups with no edge between them, as a CI matrix (JSON).")
 @click.pass_obj
 def plan_command(settings: Settings, env_name: str, owner: str | None,
-                 stacks: tuple[str, ...] | None, since: str | None, with_dependencies: bool,
-                 fmt: str) -> None:
+                 stacks: tuple[str, ...] | None, allow_empty: bool, since: str | None,
+                 with_dependencies: bool, fmt: str) -> None:
     """Show what `ws deploy --changed` would do to each stack, and why."""
     items = list(api.plan(settings.start, env_name, Selection(stacks, since, with_dependencies),
                           owner).items)
@@ -218,7 +226,8 @@ def plan_command(settings: Settings, env_name: str, owner: str | None,
 @lock_timeout_option
 @click.pass_obj
 def diff_command(settings: Settings, env_name: str, owner: str | None,
-                 stacks: tuple[str, ...] | None, as_json: bool, lock_timeout: float) -> None:
+                 stacks: tuple[str, ...] | None, allow_empty: bool, as_json: bool,
+                 lock_timeout: float) -> None:
     """Show the resource changes a deploy would make (change sets, discarded after; holds the
     stacks' locks meanwhile, as a deploy would)."""
     found = api.diff(settings.start, env_name, stacks, owner, lock_timeout)
@@ -255,6 +264,7 @@ def drift_command(settings: Settings, env_name: str, owner: str | None, as_json:
               type=click.Path(dir_okay=False, path_type=Path), help="Write the page here.")
 def report_command(report_json: Path, html_file: Path) -> None:
     """Turn a JSON run report (deploy --report) into a self-contained timeline page."""
+    check_writable(html_file)
     html_file.write_text(render_html(api.load_report(report_json)))
     click.echo(f"wrote {html_file}")
 

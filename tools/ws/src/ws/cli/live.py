@@ -9,6 +9,7 @@ from typing import Callable
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
+from rich.text import Text
 
 from ws.engine.results import StackReport
 
@@ -73,5 +74,5 @@ class LiveView:
             for name, row in self.rows.items():
                 took = "" if row.started is None else f"{(row.ended or now) - row.started:.1f}s"
                 style = _STYLE.get(row.status, "")
-                table.add_row(name, f"[{style}]{row.status}[/]", took, row.latest)
+                table.add_row(Text(name), Text(row.status, style=style), took, Text(row.latest))
         return table

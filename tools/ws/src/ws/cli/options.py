@@ -21,7 +21,14 @@ class Settings:
 
 def _split(ctx: click.Context, param: click.Parameter,
            value: str | None) -> tuple[str, ...] | None:
-    return None if value is None else tuple(s.strip() for s in value.split(",") if s.strip())
+    """Comma-separated names; none at all (`--stacks ' , '`, an empty CI variable) is an error
+    unless --allow-empty says an empty selection is meant."""
+    if value is None:
+        return None
+    names = tuple(s.strip() for s in value.split(",") if s.strip())
+    if not names and not ctx.params.get("allow_empty"):
+        raise click.BadParameter("names no stack (pass --allow-empty if nothing is meant)")
+    return names
 
 
 owner_option = click.option("--owner", metavar="NAME",
@@ -66,8 +73,13 @@ def env_option(command: Callable) -> Callable:
     command = region_option(profile_option(owner_option(command)))
     return click.option("--env", "-e", "env_name", required=True, metavar="ENV",
                         help="Environment: a file environments/ENV.yaml.")(command)
-stacks_option = click.option("--stacks", callback=_split, metavar="A,B",
-                             help="Only these stacks (comma-separated).")
+def stacks_option(command: Callable) -> Callable:
+    """--stacks A,B and --allow-empty."""
+    command = click.option("--stacks", callback=_split, metavar="A,B",
+                           help="Only these stacks (comma-separated).")(command)
+    return click.option("--allow-empty", is_flag=True, is_eager=True,
+                        help="Accept a --stacks that names no stack (then nothing is done).")(
+        command)
 
 
 junit_option = click.option("--junit", "junit_file", type=click.Path(dir_okay=False, path_type=Path),

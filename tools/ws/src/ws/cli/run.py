@@ -34,6 +34,22 @@ def write_job_summary(markdown: str) -> None:
             summary.write(markdown + "\n")
 
 
+def check_writable(*paths: Path | None) -> None:
+    """Every output file can be written: checked before anything runs, so a deploy that
+    succeeded is not reported as failed because its report had nowhere to go."""
+    for path in paths:
+        if path is None:
+            continue
+        folder = path.parent if str(path.parent) else Path(".")
+        if path.is_dir():
+            raise UsageError(f"{path} is a folder: give a file name for the report")
+        if not folder.is_dir():
+            raise UsageError(f"cannot write {path}: folder {folder} does not exist",
+                             f"create it first (mkdir -p {folder})")
+        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise UsageError(f"cannot write {path}: permission denied")
+
+
 def confirm(question: str, yes: bool, what: str) -> None:
     """Ask on a terminal; elsewhere --yes is required."""
     if yes:

@@ -9,7 +9,7 @@ from typing import Any
 from ws.config import fields as schema
 from ws.config.fields import Field
 from ws.config.naming import Naming, check_names, check_template
-from ws.config.workspace import NAME, Workspace
+from ws.config.workspace import NAME, Workspace, check_region
 from ws.config.yamlfile import check_inside, load
 from ws.errors import ConfigError
 
@@ -37,7 +37,7 @@ DEFAULT_DEVELOPER_NAMING = "{workspace}-{env}-{owner}-{stack}"
 
 def available(ws: Workspace) -> list[str]:
     folder = ws.root / ENV_DIR
-    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    return sorted(p.stem for p in folder.glob("*.yaml") if p.is_file()) if folder.is_dir() else []
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,9 @@ def read_env(ws: Workspace, name: str) -> EnvFile:
     """environments/<name>.yaml, parsed and checked on its own."""
     display = f"{ENV_DIR}/{name}.yaml"
     path = ws.root / display
+    if NAME.match(name) and path.is_dir():
+        raise ConfigError("a folder, not an environment file", "an environment is a YAML file: "
+                          f"move the folder away and write {display}", path=display)
     if not NAME.match(name) or not path.is_file():
         known = ", ".join(available(ws)) or "none"
         raise ConfigError(f"unknown environment {name!r} (no {display})",
@@ -84,6 +87,8 @@ def read_env(ws: Workspace, name: str) -> EnvFile:
         raise ConfigError(f"account_id {spec['account_id']!r} is not a 12-digit AWS account id",
                           "quote it in YAML (\"012345678901\") so leading zeros are kept",
                           path=display, line=schema.line_of(data, "account_id"))
+    if spec["region"] is not None:
+        check_region(spec["region"], display, schema.line_of(data, "region"))
     if spec["per_developer"] and spec["protected"]:
         raise ConfigError("an environment cannot be both per_developer and protected",
                           path=display, line=schema.line_of(data, "protected"))

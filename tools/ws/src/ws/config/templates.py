@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cfnlint.decode import decode_str
-
+from ws.config.cfnyaml import decode
 from ws.config.yamlfile import read_text
 from ws.errors import ConfigError
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 MAX_TEMPLATE_BYTES = 1_000_000  # CloudFormation's limit for a template passed by S3 URL
+MAX_NODES = 250_000  # values once YAML aliases are expanded (alias bombs stop here)
 _SUB_VAR = re.compile(r"\$\{([^}!]+)\}")
 
 
@@ -64,14 +64,14 @@ def load_template(path: Path, display: str) -> Template:
     """Parse a YAML or JSON template; syntax and shape problems are ConfigErrors."""
     text = read_text(path, display, MAX_TEMPLATE_BYTES,
                      "CloudFormation takes templates up to 1 MB: split the stack")
-    body, matches = decode_str(text)
-    if matches:
-        first = matches[0]
-        raise ConfigError(f"invalid template: {first.message}", path=display,
-                          line=first.linenumber or None)
+    body = decode(text, display)
     if not isinstance(body, dict) or not isinstance(body.get("Resources"), dict):
         raise ConfigError("a template needs a 'Resources' mapping", path=display)
-    plain = json.loads(json.dumps(body))
+    if _expanded_size(body, {}) > MAX_NODES:
+        raise ConfigError(f"template expands to more than {MAX_NODES} values once YAML "
+                          "aliases are followed", "write the repeated parts out", path=display)
+    plain = json.loads(json.dumps(body, default=str))
+    _check_subs(plain, text, display)
     return Template(path=path, display=display, body=plain,
                     parameters=_section(plain, "Parameters", display),
                     outputs=_section(plain, "Outputs", display))
@@ -84,6 +84,29 @@ def _section(body: dict[str, Any], name: str, display: str) -> dict[str, dict[st
     return section
 
 
+def _check_subs(node: Any, text: str, display: str) -> None:
+    """Fn::Sub takes a string or [string, {variables}]; CloudFormation refuses anything else."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            sub = item.get("Fn::Sub", "")
+            if not isinstance(sub, str) and _sub_parts(sub)[0] is None:
+                raise ConfigError("Fn::Sub takes a string or a list of a string and a mapping "
+                                  f"of variables, not {json.dumps(sub)[:60]}", path=display,
+                                  line=_line_of_sub(text))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _line_of_sub(text: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "Fn::Sub" in line or "!Sub" in line:
+            return number
+    return None
+
+
 def static_value(expr: Any, variables: dict[str, str]) -> str | None:
     """Evaluate a Ref/Sub/Join expression from known variables; None where it cannot be known."""
     if isinstance(expr, str):
@@ -94,7 +117,9 @@ def static_value(expr: Any, variables: dict[str, str]) -> str | None:
     if fn == "Ref" and isinstance(arg, str):
         return variables.get(arg)
     if fn == "Fn::Sub":
-        text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1])
+        text, extra = _sub_parts(arg)
+        if text is None:
+            return None
         local = dict(variables)
         local.update({k: static_value(v, variables) for k, v in extra.items()})
         names = _SUB_VAR.findall(text)
@@ -105,3 +130,27 @@ def static_value(expr: Any, variables: dict[str, str]) -> str | None:
         parts = [static_value(p, variables) for p in arg[1]]
         return None if None in parts else str(arg[0]).join(parts)  # type: ignore[arg-type]
     return None
+
+
+def _sub_parts(arg: Any) -> tuple[str | None, dict[str, Any]]:
+    """Fn::Sub's string and variables: "text" or ["text", {vars}] (a malformed one: None)."""
+    if isinstance(arg, str):
+        return arg, {}
+    if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) \
+            and isinstance(arg[1], dict):
+        return arg[0], arg[1]
+    return None, {}
+
+
+def _expanded_size(node: Any, memo: dict[int, int]) -> int:
+    """How many values `node` holds with aliases expanded (a shared node counts each time)."""
+    if id(node) in memo:
+        return memo[id(node)]
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    total = 1
+    for child in children:
+        total += _expanded_size(child, memo)
+        if total > MAX_NODES:
+            break
+    memo[id(node)] = total
+    return total

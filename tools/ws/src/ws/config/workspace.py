@@ -15,6 +15,7 @@ from ws.errors import ConfigError
 WORKSPACE_FILE = "workspace.yaml"
 STACK_FILE = "stack.yaml"
 NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 NAME_HINT = "use lower-case letters, digits and '-', starting with a letter (at most 40)"
 
 _WORKSPACE_FIELDS = {
@@ -94,7 +95,10 @@ def load_workspace(root: Path) -> Workspace:
         if defaults[key] < least:
             raise ConfigError(f"{key!r} must be at least {least}", path=WORKSPACE_FILE,
                               line=schema.line_of(top["defaults"], key))
+    check_region(defaults["region"], WORKSPACE_FILE, schema.line_of(top["defaults"], "region"))
     globs = _strings(top["stacks"], data, "stacks")
+    for pattern in globs:
+        check_glob(pattern, WORKSPACE_FILE, schema.line_of(data, "stacks"))
     stacks = _load_stacks(root, globs)
     for stack in stacks.values():
         _check_stack(stack, stacks)
@@ -104,6 +108,22 @@ def load_workspace(root: Path) -> Workspace:
     return Workspace(root=root, name=top["name"], stacks=stacks, shared=shared,
                      region=defaults["region"], concurrency=defaults["concurrency"],
                      lock_ttl=defaults["lock_ttl"])
+
+
+def check_region(region: str, path: str, line: int | None) -> None:
+    """A region name shaped like AWS's (us-east-1, eu-central-2, us-gov-west-1)."""
+    if not REGION.match(region):
+        raise ConfigError(f"region {region!r} is not an AWS region name",
+                          "write it like us-east-1 or eu-west-2", path=path, line=line)
+
+
+def check_glob(pattern: str, path: str, line: int | None) -> None:
+    """A stack glob is a non-empty pattern relative to the workspace that stays inside it."""
+    parts = Path(pattern).parts
+    if not pattern.strip() or Path(pattern).is_absolute() or ".." in parts:
+        raise ConfigError(f"stack glob {pattern!r} must be a non-empty path inside the "
+                          "workspace", "write it relative to workspace.yaml, like stacks/*",
+                          path=path, line=line)
 
 
 def _strings(items: list, data: Mapping, key: str) -> list[str]:

@@ -1,6 +1,7 @@
 """Read YAML config files into plain data that remembers the line of every mapping key."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,9 @@ import yaml
 from ws.errors import ConfigError
 
 MAX_CONFIG_BYTES = 1_000_000
+MAX_DEPTH = 100  # nesting deeper than this is refused before a parser (or its recursion) sees it
+MERGE_TAG = "tag:yaml.org,2002:merge"
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 class Mapping(dict):
@@ -25,19 +29,36 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader whose mappings are `Mapping`s and which refuses duplicate keys."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Mapping:
+        """Merge keys (`<<: *base`) are applied first: keys written in the mapping override
+        merged ones, and a merged key keeps the line where the anchor defines it."""
         result = Mapping()
         result.line = node.start_mark.line + 1
         result.key_lines = {}
-        for key_node, value_node in node.value:
+        explicit = sum(key.tag != MERGE_TAG for key, _ in node.value)
+        self._flatten(node)
+        merged = len(node.value) - explicit  # flatten_mapping puts merged pairs first
+        written: set[str] = set()
+        for n, (key_node, value_node) in enumerate(node.value):
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             if not isinstance(key, str):
                 raise ConfigError(f"key {key!r} must be a string", path=self.name, line=line)
-            if key in result:
-                raise ConfigError(f"duplicate key {key!r}", path=self.name, line=line)
+            if n >= merged:
+                if key in written:
+                    raise ConfigError(f"duplicate key {key!r}", path=self.name, line=line)
+                written.add(key)
             result[key] = self.construct_object(value_node, deep=True)
             result.key_lines[key] = line
         return result
+
+    def _flatten(self, node: yaml.MappingNode) -> None:
+        """Apply merge keys; a merge of anything but mappings is a clear error."""
+        try:
+            self.flatten_mapping(node)
+        except yaml.constructor.ConstructorError as exc:
+            mark = exc.problem_mark or node.start_mark
+            raise ConfigError(f"'<<' merges mappings only: {exc.problem}", path=self.name,
+                              line=mark.line + 1) from None
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping)
@@ -67,7 +88,37 @@ def read_text(path: Path, display: str, limit: int = MAX_CONFIG_BYTES,
         raise ConfigError("not a UTF-8 text file", path=display) from None
     if "\x00" in text:
         raise ConfigError("a binary file, not text", path=display)
+    check_depth(text, display)
     return text
+
+
+def check_depth(text: str, display: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse a document nested deeper than `limit` (brackets or indentation) before any parser
+    sees it: deep nesting makes pure-Python parsers recurse out of stack and C parsers crash.
+    The scan is cheap and errs on the safe side (brackets inside strings count too)."""
+    depth = deepest = 0
+    for char in _BRACKETS.findall(text):
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    indents = {len(line) - len(line.lstrip(" -")) for line in text.splitlines() if line.strip()}
+    if deepest > limit or len(indents) > limit:
+        line = _line_at_depth(text, limit)
+        raise ConfigError(f"nested more than {limit} levels deep", "flatten the document",
+                          path=display, line=line)
+
+
+def _line_at_depth(text: str, limit: int) -> int | None:
+    """The line where bracket nesting first passes `limit` (None when indentation did)."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        for char in line:
+            depth += (char in "[{") - (char in "]}")
+            if depth > limit:
+                return number
+    return None
 
 
 def load(path: Path, display: str) -> Any:

@@ -16,7 +16,7 @@ def load_durations(state_dir: Path, env: str) -> dict[str, float]:
     """Seconds per stack from the last run; an unreadable file is treated as no history."""
     try:
         data = json.loads(durations_file(state_dir, env).read_text())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: absurdly nested JSON
         return {}
     if not isinstance(data, dict):
         return {}

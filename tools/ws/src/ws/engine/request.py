@@ -25,6 +25,7 @@ class RunRequest:
     recreate: frozenset[str] = frozenset()  # stacks left unusable a deploy may delete, recreate
     lock_timeout: float = 600.0  # seconds to wait for another run's lock
     unprotect: bool = False  # destroy: turn termination protection off first
+    check_templates: bool = True  # cfn-lint's check before deploying (--no-template-check)
 
     @classmethod
     def of(cls, stacks: tuple[str, ...] | None = None, **options: object) -> "RunRequest":

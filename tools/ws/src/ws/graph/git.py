@@ -32,7 +32,10 @@ def changed_files(root: Path, ref: str, runner: Runner = subprocess.run) -> set[
                 "fetch-depth: 0 in CI)" if shallow == "true" else "check the branch or commit name")
         raise UsageError(f"--since {ref}: no such commit in this repository", hint) from None
     prefix = _git(root, "rev-parse", "--show-prefix", runner=runner).strip()
-    names = _git(root, "diff", "--name-only", "--relative", ref, "--", runner=runner).splitlines()
+    # --no-renames: a file moved from one stack to another changed both (a rename would
+    # list only its new path, and the stack it left would be missed).
+    names = _git(root, "diff", "--name-only", "--no-renames", "--relative", ref, "--",
+                 runner=runner).splitlines()
     names += _git(root, "ls-files", "--others", "--exclude-standard", runner=runner).splitlines()
     return {n[len(prefix):] if prefix and n.startswith(prefix) else n for n in names if n}
 

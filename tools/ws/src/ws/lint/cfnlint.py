@@ -6,8 +6,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from cfnlint.api import ManualArgs, lint_file
-
 
 @dataclass(frozen=True, order=True)
 class Finding:
@@ -24,6 +22,9 @@ class Finding:
 
 
 def lint_one(path: Path, display: str, region: str) -> list[Finding]:
+    """Every cfn-lint finding of one template (cfn-lint is imported here: it costs 0.5 s)."""
+    from cfnlint.api import ManualArgs, lint_file
+
     matches = lint_file(path, config=ManualArgs(regions=[region]))
     return sorted(Finding(display, m.linenumber, m.rule.id, _level(m.rule.id), m.message)
                   for m in matches)

@@ -8,6 +8,7 @@ from pathlib import Path
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace, is_no_echo
 from ws.graph.stackgraph import StackGraph, build_graph
+from ws.lint import limits
 from ws.lint.cfnlint import Finding, lint_all
 
 # Parameter names that usually carry a secret; such a parameter should be NoEcho (so ws makes
@@ -31,7 +32,14 @@ def validate(ws: Workspace, env: Environment) -> Validation:
     """Loading `ws` and `env` already checked the config; add the graph and the linter."""
     graph = build_graph(ws, env)
     templates = {s.template.display: s.template.path for s in ws.stacks.values()}
-    return Validation(graph, lint_all(templates, env.region) + secret_warnings(ws))
+    return Validation(graph, lint_all(templates, env.region) + secret_warnings(ws)
+                      + quota_errors(ws, env, graph))
+
+
+def quota_errors(ws: Workspace, env: Environment, graph: StackGraph) -> list[Finding]:
+    """CloudFormation's quotas and rules that deploy checks too (ws/lint/limits.py)."""
+    return [Finding(p.path, p.line or 1, "WS100", "error", p.message)
+            for p in sorted(set(limits.check(ws, env, graph.order())))]
 
 
 def secret_warnings(ws: Workspace) -> list[Finding]:

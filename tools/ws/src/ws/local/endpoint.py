@@ -73,7 +73,7 @@ def status(state_dir: Path) -> EndpointInfo | None:
     """The recorded endpoint if its process lives and it answers HTTP; else None."""
     try:
         info = EndpointInfo(**json.loads(_state_file(state_dir).read_text()))
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, RecursionError):
         return None
     return info if _alive(info.pid) and _answers(info.port) else None
 
@@ -148,7 +148,7 @@ def stop(state_dir: Path) -> bool:
     path = _state_file(state_dir)
     try:
         info = EndpointInfo(**json.loads(path.read_text()))
-    except (OSError, ValueError, TypeError):  # no record, or a corrupted one
+    except (OSError, ValueError, TypeError, RecursionError):  # no record, or a corrupted one
         path.unlink(missing_ok=True)
         orphans = _servers_of(state_dir)
         for pid in orphans:

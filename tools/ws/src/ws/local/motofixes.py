@@ -4,11 +4,17 @@
   *names*, so DescribeStacks returns secrets in clear text. Here the names are compared.
 - Termination protection: moto stores EnableTerminationProtection but has no
   UpdateTerminationProtection and deletes a protected stack anyway. Here both work as on AWS.
+- Resource failures: moto lets a resource's exception escape as an HTML page (HTTP 500) that
+  names nothing. Here the failing resource is logged with its exception and the call answers
+  an AWS-shaped error that says which resource failed and why, as CloudFormation's
+  CREATE_FAILED event would: "ProductsTable CREATE_FAILED: ...".
 """
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, Callable
 
+from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import CloudFormationBackend, Stack
 from moto.cloudformation.responses import CloudFormationResponse
@@ -49,7 +55,32 @@ def _delete_stack(self: CloudFormationBackend, name_or_stack_id: str) -> None:
     _moto_delete_stack(self, name_or_stack_id)
 
 
+class ResourceFailed(ValidationError):
+    """A resource of the template could not be created or updated (an AWS-shaped 400)."""
+
+
+def _reason(exc: Exception) -> str:
+    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return " ".join(str(text).split())[:500]
+
+
+def _guarded(step: Callable[..., Any], verb: str) -> Callable[..., Any]:
+    """`step(logical_id, ...)` whose failure names the resource (an inner one, reached by a
+    reference, has already named itself)."""
+    def run(logical_id: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return step(logical_id, *args, **kwargs)
+        except ResourceFailed:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any escape would be an HTML 500
+            logging.getLogger("ws.local").exception("resource %s failed", logical_id)
+            raise ResourceFailed(message=f"{logical_id} {verb}_FAILED: {_reason(exc)}") from exc
+    return run
+
+
 def register() -> None:
+    parsing.parse_and_create_resource = _guarded(parsing.parse_and_create_resource, "CREATE")
+    parsing.parse_and_update_resource = _guarded(parsing.parse_and_update_resource, "UPDATE")
     Stack.parameter_list = property(_parameter_list)  # type: ignore[method-assign,assignment]
     CloudFormationResponse.update_termination_protection = _update_termination_protection  # type: ignore[attr-defined]
     CloudFormationBackend.delete_stack = _delete_stack  # type: ignore[method-assign]

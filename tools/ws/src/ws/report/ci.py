@@ -1,6 +1,7 @@
 """What CI systems read: JUnit XML (a test case per stack), Markdown job summaries, a matrix."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import networkx as nx
@@ -12,22 +13,45 @@ _ICONS = {"deployed": "✅", "unchanged": "➖", "deleted": "🗑️", "absent":
           BLOCKED: "⛔", NOT_RUN: "⏸️", SKIPPED: "⏭️", INTERRUPTED: "⚠️"}
 
 
+# Characters XML 1.0 cannot hold at all (escaping does not help): C0 controls but tab, LF, CR.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(value: object) -> str:
+    """Text that an XML parser accepts: characters XML cannot hold become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", "" if value is None else str(value))
+
+
+def workflow_command(name: str, message: str, **properties: str) -> str:
+    """A GitHub Actions workflow command (`::error title=...::message`) with its data escaped
+    as GitHub's runner unescapes it, so no value can end the command or start another."""
+    props = ",".join(f"{key}={_escape(value, True)}" for key, value in properties.items())
+    return f"::{name}{' ' + props if props else ''}::{_escape(message, False)}"
+
+
+def _escape(value: str, is_property: bool) -> str:
+    value = str(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return value.replace(":", "%3A").replace(",", "%2C") if is_property else value
+
+
 def junit(report: RunReport) -> str:
     """One <testcase> per stack: failed -> <failure>, blocked/not run/skipped -> <skipped>."""
     failures = sum(s.status in (FAILED, INTERRUPTED) for s in report.stacks)
     skipped = sum(s.status in (BLOCKED, NOT_RUN, SKIPPED) for s in report.stacks)
-    suite = ET.Element("testsuite", name=f"ws {report.action} --env {report.env}",
+    suite = ET.Element("testsuite", name=xml_text(f"ws {report.action} --env {report.env}"),
                        tests=str(len(report.stacks)), failures=str(failures), errors="0",
                        skipped=str(skipped), time=f"{report.ended - report.started:.3f}")
     for stack in report.stacks:
-        case = ET.SubElement(suite, "testcase", classname=f"ws.{report.env}", name=stack.stack,
-                             time=f"{stack.seconds or 0:.3f}")
+        case = ET.SubElement(suite, "testcase", classname=xml_text(f"ws.{report.env}"),
+                             name=xml_text(stack.stack), time=f"{stack.seconds or 0:.3f}")
+        reason = xml_text(stack.reason)
         if stack.status in (FAILED, INTERRUPTED):
-            ET.SubElement(case, "failure", message=stack.reason or "failed").text = stack.reason
+            ET.SubElement(case, "failure", message=reason or "failed").text = reason
         elif stack.status in (BLOCKED, NOT_RUN, SKIPPED):
-            ET.SubElement(case, "skipped", message=f"{stack.status}: {stack.reason}".rstrip(": "))
+            ET.SubElement(case, "skipped",
+                          message=xml_text(f"{stack.status}: {reason}".rstrip(": ")))
         else:
-            ET.SubElement(case, "system-out").text = f"{stack.stack_name}: {stack.status}"
+            ET.SubElement(case, "system-out").text = xml_text(f"{stack.stack_name}: {stack.status}")
     ET.indent(suite)
     return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
 
@@ -66,5 +90,7 @@ def matrix(dag: nx.DiGraph, items: list[PlanItem]) -> dict[str, list[dict[str, s
                          "stacks": ",".join(g)} for g in groups]}
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _cell(text: str | None) -> str:
+    """A Markdown table cell: no row break, no column break, no HTML from the data."""
+    text = (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"[\r\n]+", " ", text.replace("|", "\\|"))

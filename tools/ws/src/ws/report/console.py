@@ -6,8 +6,10 @@ from typing import Any, Callable, Sequence
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ws.engine.results import FAILED, INTERRUPTED, RunReport, StackReport
+from ws.report.ci import workflow_command
 
 _STYLE = {"deployed": "green", "unchanged": "cyan", "deleted": "green", "absent": "dim",
           "failed": "bold red", "blocked": "yellow", "not run": "yellow", "skipped": "dim",
@@ -48,29 +50,37 @@ def grouped_printers(console: Console) -> tuple[Callable[[str, str], None],
         detail = f": {report.reason}" if report.reason else ""
         with lock:
             lines = buffered.pop(report.stack, [])
-            console.print(f"::group::{report.stack}: {report.status}{detail}", markup=False,
-                          highlight=False, soft_wrap=True)
+            _plain(console, workflow_command("group", f"{report.stack}: {report.status}{detail}"))
             for line in lines:
-                console.print(f"{report.stack} | {line}", markup=False, highlight=False,
-                              soft_wrap=True)
-            console.print("::endgroup::", markup=False, highlight=False)
+                for part in str(line).splitlines() or [""]:  # no data line can start a command
+                    _plain(console, f"{report.stack} | {part}")
+            _plain(console, "::endgroup::")
             if report.status == FAILED:
-                console.print(f"::error title=ws: {report.stack} failed::{report.reason}",
-                              markup=False, highlight=False, soft_wrap=True)
+                _plain(console, workflow_command("error", report.reason or "failed",
+                                                 title=f"ws: {report.stack} failed"))
     return event, finished
+
+
+def _plain(console: Console, line: str) -> None:
+    console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def cell(value: object, style: str = "") -> Text:
+    """Data for a table cell, never read as rich markup (`[/x]` in a reason stays text)."""
+    return Text("" if value is None else str(value), style=style)
 
 
 def summary(report: RunReport) -> Table:
     seconds = report.ended - report.started
-    table = Table(title=f"ws {report.action} --env {report.env}: {seconds:.1f}s",
+    table = Table(title=cell(f"ws {report.action} --env {report.env}: {seconds:.1f}s"),
                   title_justify="left")
     for column in ("stack", "status", "time", "detail"):
         table.add_column(column, overflow="fold")
     for item in report.stacks:
         took = f"{item.seconds:.1f}s" if item.seconds is not None else ""
         detail = item.reason if item.status != "deployed" or not item.outputs else ""
-        style = _STYLE.get(item.status, "default")
-        table.add_row(item.stack, f"[{style}]{item.status}[/]", took, detail)
+        table.add_row(cell(item.stack), cell(item.status, _STYLE.get(item.status, "")), took,
+                      cell(detail))
     return table
 
 
@@ -82,11 +92,11 @@ def outputs_table(outputs: dict[str, dict[str, str] | None], links: Sequence[Any
         table.add_column(column, overflow="fold")
     for stack, values in outputs.items():
         if values is None:
-            table.add_row(stack, "[dim]not deployed[/]", "", *([""] if local else []))
+            table.add_row(cell(stack), cell("not deployed", "dim"), "", *([""] if local else []))
             continue
         for i, (key, value) in enumerate(sorted(values.items())):
-            extra = [local.get((stack, key), "")] if local else []
-            table.add_row(stack if i == 0 else "", key, value, *extra)
+            extra = [cell(local.get((stack, key), ""))] if local else []
+            table.add_row(cell(stack if i == 0 else ""), cell(key), cell(value), *extra)
     return table
 
 
@@ -94,7 +104,7 @@ def links_table(links: Sequence[Any]) -> Table:
     """What `ws local status` lists: each served URL output and its local URL."""
     table = _table("local URLs", "stack", "output", "local URL")
     for link in links:
-        table.add_row(link.stack, link.output, link.local_url)
+        table.add_row(cell(link.stack), cell(link.output), cell(link.local_url))
     return table
 
 
@@ -105,7 +115,7 @@ def failures(report: RunReport) -> list[str]:
 def plan_table(items: list) -> Table:
     table = _table("plan", "stack", "action", "reason")
     for item in items:
-        table.add_row(item.stack, item.action, item.reason)
+        table.add_row(cell(item.stack), cell(item.action), cell(item.reason))
     return table
 
 
@@ -120,8 +130,8 @@ def env_table(found: list) -> Table:
     table = _table("deployed environments", "environment", "owner", "where", "stacks", "not ok",
                    "last deploy")
     for item in found:
-        table.add_row(item.env, item.owner or "-", item.where, str(item.stacks),
-                      str(item.not_ok), item.last_deploy)
+        table.add_row(*map(cell, (item.env, item.owner or "-", item.where, item.stacks,
+                                  item.not_ok, item.last_deploy)))
     if not found:
         table.add_row("(none)", "", "", "", "", "")
     return table
@@ -130,17 +140,17 @@ def env_table(found: list) -> Table:
 def diff_table(found: list) -> Table:
     table = _table("diff", "stack", "state", "changes")
     for item in found:
-        lines = [f"[bold red]{c}[/]" if str(c) in item.data_loss else str(c)
-                 for c in item.changes]
-        table.add_row(item.stack, item.state, "\n".join(lines) or item.note)
+        lines = Text("\n").join(cell(c, "bold red" if str(c) in item.data_loss else "")
+                                 for c in item.changes)
+        table.add_row(cell(item.stack), cell(item.state), lines if item.changes else cell(item.note))
     return table
 
 
 def drift_table(found: list) -> Table:
     table = _table("drift", "stack", "status", "drifted resources")
     for item in found:
-        table.add_row(item.stack, item.status, "\n".join(
+        table.add_row(cell(item.stack), cell(item.status), cell("\n".join(
             f"{r['logical_id']} ({r['type']}) {r['status']}"
             + (f": {', '.join(r['properties'])}" if r["properties"] else "")
-            for r in item.resources) or item.note)
+            for r in item.resources) or item.note))
     return table

@@ -54,10 +54,14 @@ def workspace_files(name: str = "demo", env: dict[str, Any] | None = None,
 
 
 def broken_template(outputs: tuple[str, ...] = (), parameters: tuple[str, ...] = ()) -> str:
-    """A Lambda whose code bucket does not exist: the local endpoint fails the create half-way,
-    leaving the stack in CREATE_IN_PROGRESS (and AWS would roll it back)."""
+    """A Lambda whose code bucket does not exist: a valid template (it passes the check before
+    deploying) whose create fails half-way, leaving the stack in CREATE_IN_PROGRESS on the
+    local endpoint (AWS would roll it back)."""
     body: dict[str, Any] = {"Resources": {
-        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}}},
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole"}]}}},
         "Fn": {"Type": "AWS::Lambda::Function", "Properties": {
             "Code": {"S3Bucket": "no-such-bucket", "S3Key": "x.zip"}, "Handler": "h.h",
             "Runtime": "python3.11", "Role": {"Fn::GetAtt": ["Role", "Arn"]}}}},

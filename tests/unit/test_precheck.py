@@ -1,0 +1,117 @@
+"""The check before deploying: cfn-lint's CloudFormation errors, cached by content, parallel;
+quotas and rules of CloudFormation; --allow-replace; cfn-lint never imported to start ws."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ws.config.environment import load_environment
+from ws.config.workspace import load_workspace
+from ws.errors import ConfigError, UsageError
+from ws.lint import precheck
+from ws.lint.gate import before_deploy
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
+
+REPO = Path(__file__).resolve().parents[2]  # the store: a real workspace
+TABLE = {"Type": "AWS::DynamoDB::Table", "Properties": {
+    "BillingMode": "PAY_PER_REQUEST", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}}
+
+
+def templates(tmp_path, count, bad=()):
+    found = {}
+    for n in range(count):
+        body = json.loads(queue_template({"Url": {"Ref": "Queue"}, "N": str(n)}))
+        if n in bad:
+            body["Outputs"]["Broken"] = {"Description": "no Value"}
+            body["Resources"]["Table"] = TABLE
+        path = tmp_path / f"t{n}.json"
+        path.write_text(json.dumps(body, indent=1))
+        found[f"t{n}.json"] = path
+    return found
+
+
+def test_errors_cloudformation_would_raise_are_found_with_lines(tmp_path):
+    found = precheck.check(templates(tmp_path, 1, bad={0}), "us-east-1", tmp_path / "cache")
+    assert {(f.rule, f.display) for f in found} == {("E6002", "t0.json"), ("E3039", "t0.json")}
+    assert all(f.line > 1 for f in found)
+
+
+def test_a_template_that_passed_is_not_linted_again_until_it_changes(tmp_path):
+    cache = tmp_path / "cache"
+    items = templates(tmp_path, 3, bad={2})
+    assert len(precheck.check(items, "us-east-1", cache)) == 2
+    assert set(precheck.unchecked(items, "us-east-1", cache)) == {"t2.json"}  # failures stay
+    assert precheck.unchecked(items, "eu-west-1", cache).keys() == items.keys()  # per region
+    items["t0.json"].write_text(items["t0.json"].read_text().replace('"0"', '"changed"'))
+    assert set(precheck.unchecked(items, "us-east-1", cache)) == {"t0.json", "t2.json"}
+
+
+def test_parallel_workers_find_what_one_finds(tmp_path):
+    items = templates(tmp_path, 6, bad={1, 4})
+    one = precheck.check(items, "us-east-1", tmp_path / "one", workers=1)
+    two = precheck.check(items, "us-east-1", tmp_path / "two", workers=2)
+    assert one == two and {f.display for f in two} == {"t1.json", "t4.json"}
+
+
+def workspace(tmp_path, template):
+    files = workspace_files(db=(template, {}))
+    root = write_tree(tmp_path / "ws", files)
+    ws = load_workspace(root)
+    return ws, load_environment(ws, "local")
+
+
+def test_the_gate_names_file_and_line_and_remembers_passes(tmp_path):
+    body = json.loads(queue_template({"Url": {"Ref": "Queue"}}))
+    body["Outputs"]["Broken"] = {"Description": "x"}
+    ws, env = workspace(tmp_path, json.dumps(body, indent=1))
+    with pytest.raises(ConfigError, match=r"stacks/db/template.yaml:\d+: E6002"):
+        before_deploy(ws, env, ["db"])
+    ws, env = workspace(tmp_path / "good", queue_template({"Url": {"Ref": "Queue"}}))
+    before_deploy(ws, env, ["db"])
+    assert list((ws.state_dir / "precheck").iterdir())
+
+
+def test_no_template_check_skips_cfn_lint_but_not_the_quotas(tmp_path):
+    body = json.loads(queue_template({"Url": {"Ref": "Queue"}}))
+    body["Outputs"]["Broken"] = {"Description": "x"}
+    ws, env = workspace(tmp_path, json.dumps(body))
+    before_deploy(ws, env, ["db"], templates=False)
+    body["Resources"]["Other"] = {"Type": "AWS::SQS::Queue", "DependsOn": "Other"}
+    ws, env = workspace(tmp_path / "two", json.dumps(body))
+    with pytest.raises(ConfigError, match="circular dependency between resources: Other"):
+        before_deploy(ws, env, ["db"], templates=False)
+
+
+@pytest.mark.parametrize("value, error", [
+    ("nodot", "write STACK.LOGICAL_ID"), ("nope.Queue", "no stack 'nope'"),
+    ("db.Nope", "declares no resource 'Nope'"), ("db.", "write STACK.LOGICAL_ID")])
+def test_allow_replace_must_name_a_stack_and_a_resource(tmp_path, value, error):
+    ws, env = workspace(tmp_path, queue_template({"Url": {"Ref": "Queue"}}))
+    with pytest.raises(UsageError, match=error):
+        before_deploy(ws, env, ["db"], allow_replace=[value], templates=False)
+    before_deploy(ws, env, ["db"], allow_replace=["db.Queue"], templates=False)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["graph", "--env", "local"]])
+def test_starting_ws_does_not_import_cfn_lint(args):
+    code = ("import sys; from ws.cli import cli\n"
+            "try:\n    cli(%r)\nexcept SystemExit:\n    pass\n"
+            "print('CFNLINT' if any(m.startswith('cfnlint') for m in sys.modules) else 'NONE')"
+            % (args,))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=REPO)
+    assert out.stdout.strip().splitlines()[-1] == "NONE", out.stdout + out.stderr
+
+
+def test_validate_reports_the_quotas_deploy_would_refuse(tmp_path):
+    from ws.lint.validate import validate
+    template = json.loads(queue_template({"Url": {"Ref": "Queue"}}))
+    template["Resources"]["Loop"] = {"Type": "AWS::SQS::Queue", "DependsOn": "Loop"}
+    ws, env = workspace(tmp_path, json.dumps(template, indent=1))
+    errors = [f for f in validate(ws, env).errors if f.rule == "WS100"]
+    assert [f.display for f in errors] == ["stacks/db/template.yaml"]
+    assert "circular dependency" in errors[0].message
