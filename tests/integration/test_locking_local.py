@@ -81,6 +81,36 @@ def test_killed_holder_lock_expires(table, endpoint):
     assert 0 < waited < 30  # ... and it expired instead of blocking until the timeout
 
 
+def test_a_holder_dead_on_this_host_is_named_and_taken_over_when_told(table, endpoint):
+    child = subprocess.Popen([sys.executable, "-c", HOLDER.replace("ttl=2", "ttl=300"),
+                              endpoint], stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "held"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    with pytest.raises(LockError) as info:  # not told to take over: a clear message at once
+        with hold(table, ["demo/local/db"], timeout=0, ttl=2):
+            pass
+    assert f"pid {child.pid}" in str(info.value)
+    assert "not running on this host" in str(info.value) and "ws unlock" in str(info.value)
+    asked = []
+    started = time.monotonic()
+    with hold(table, ["demo/local/db"], timeout=60, ttl=2,
+              take_over_dead=lambda holder: asked.append(holder.pid) or True):
+        took = time.monotonic() - started
+        assert table.holder("demo/local/db").pid == os.getpid()
+    assert asked == [child.pid] and took < 10  # not the dead run's 300 s lease
+
+
+def test_a_live_holder_is_never_taken_over(table):
+    with hold(table, ["demo/local/db"], timeout=5, ttl=30):
+        asked = []
+        with pytest.raises(LockError):  # our own pid is alive: never "dead here"
+            with hold(table, ["demo/local/db"], timeout=0.5, ttl=30,
+                      take_over_dead=lambda holder: asked.append(holder) or True):
+                pass
+        assert asked == []
+
+
 def test_unlock_breaks_a_lock_after_confirmation(workspace, table, monkeypatch):
     runner = CliRunner()
     base = ["-w", str(workspace), "unlock", "--env", "local"]

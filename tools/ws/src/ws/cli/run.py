@@ -76,8 +76,13 @@ def observed(console: Console, action: Callable[[Observer], RunReport],
 
     def lock_wait(what: str) -> None:
         click.echo(f"waiting for the environment's lock {what}", err=True)
+    def take_over(holder: Any) -> bool:
+        """Asked only of a holder whose process is gone from this host, and only on a terminal."""
+        return interactive() and click.confirm(
+            f"the run holding {holder.key} (pid {holder.pid}) is not running on this host: "
+            "take over its lock now?", default=False)
     base = Observer(on_interrupt=interrupted, on_lock_wait=lock_wait,
-                    confirm=confirm_plan or (lambda plan: None))
+                    confirm=confirm_plan or (lambda plan: None), take_over_dead=take_over)
     if quiet:
         return action(base)
     if in_github_actions():

@@ -52,10 +52,13 @@ class Lease:
 
 @contextmanager
 def hold(table: LockTable, keys: list[str], *, timeout: float, ttl: float,
-         on_wait: Callable[[Holder], None] = lambda holder: None) -> Iterator[Lease]:
+         on_wait: Callable[[Holder], None] = lambda holder: None,
+         take_over_dead: Callable[[Holder], bool] = lambda holder: False) -> Iterator[Lease]:
     """Hold every lock in `keys` for the body (taken in sorted order, so two runs never
     deadlock): wait up to `timeout` seconds in all, renew every ttl/3 from the first lock
-    taken, release at the end. The body checks the yielded Lease for lost locks."""
+    taken, release at the end. The body checks the yielded Lease for lost locks. A lock whose
+    holder is provably dead (its process gone from this host) is taken over at once when
+    `take_over_dead(holder)` says so (asked once per holder), still conditional on its version."""
     table.ensure()
     token, holder = uuid.uuid4().hex, me(table.clock)
     deadline = table.monotonic() + timeout
@@ -65,7 +68,7 @@ def hold(table: LockTable, keys: list[str], *, timeout: float, ttl: float,
     beat.start()
     try:
         for key in sorted(set(keys)):
-            _acquire(table, key, holder, token, ttl, deadline, on_wait)
+            _acquire(table, key, holder, token, ttl, deadline, on_wait, take_over_dead)
             with lease._guard:
                 lease.keys.append(key)
         yield lease
@@ -80,7 +83,8 @@ def hold(table: LockTable, keys: list[str], *, timeout: float, ttl: float,
 
 
 def _acquire(table: LockTable, key: str, holder: Holder, token: str, ttl: float,
-             deadline: float, on_wait: Callable[[Holder], None]) -> None:
+             deadline: float, on_wait: Callable[[Holder], None],
+             take_over_dead: Callable[[Holder], bool] = lambda holder: False) -> None:
     told: Holder | None = None
     seen: tuple[str, float] | None = None  # the holder's version, and when we first saw it
     while (current := table.try_acquire(key, holder, token, ttl)) is not None:
@@ -93,6 +97,9 @@ def _acquire(table: LockTable, key: str, holder: Holder, token: str, ttl: float,
         if told is None or (current.pid, current.since) != (told.pid, told.since):
             on_wait(current)
             told = current
+            if current.dead_here() and take_over_dead(current) and \
+                    table.take_over(key, holder, token, ttl, current.version):
+                return  # its process is gone from this host: nothing will renew it
         if now >= deadline:
             raise LockError(f"{key} is locked by {current.describe()}",
                             "wait and retry (--lock-timeout), or if that run is dead and you "

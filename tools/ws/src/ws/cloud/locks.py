@@ -58,7 +58,22 @@ class Holder:
     def describe(self) -> str:
         since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.since))
         job = f", job {self.job_url}" if self.job_url else ""
-        return f"{self.user}@{self.host} (pid {self.pid}{job}) since {since}"
+        dead = " - that process is not running on this host: its lock expires within " \
+            f"{self.lease:.0f} s, or break it now with ws unlock" if self.dead_here() else ""
+        return f"{self.user}@{self.host} (pid {self.pid}{job}) since {since}{dead}"
+
+    def dead_here(self) -> bool:
+        """Provably dead: it ran on this host and its process is gone (a killed run, a closed
+        laptop lid is not: that process still exists)."""
+        if self.host != socket.gethostname() or self.pid <= 0 or self.pid == os.getpid():
+            return False
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:  # exists, but another user's
+            return False
+        return False
 
 
 def lock_id(ws: Workspace, env: Environment) -> str:

@@ -168,7 +168,8 @@ class StackOps:
         final = self._wait(name, stack_id, on_event)
         status = final["StackStatus"] if final else "DELETE_COMPLETE"
         if status not in GOOD:
-            return StackResult(action, status, ok=False, reason=self._failure(stack_id, status))
+            return StackResult(action, status, ok=False,
+                               reason=self._failure(stack_id, status, final))
         return StackResult(action, status, outputs_of(final))
 
     def _delete(self, name: str, stack_id: str, on_event: OnEvent,
@@ -185,7 +186,7 @@ class StackOps:
         final = self._wait(name, name, on_event, events_of=stack_id)
         if final is not None and final["StackStatus"] != "DELETE_COMPLETE":
             return StackResult("deleted", final["StackStatus"], ok=False,
-                               reason=self._failure(stack_id, final["StackStatus"]))
+                               reason=self._failure(stack_id, final["StackStatus"], final))
         return StackResult("deleted", "DELETE_COMPLETE")
 
     def _wait(self, name: str, stack_id: str, on_event: OnEvent,
@@ -221,14 +222,19 @@ class StackOps:
             on_event(f"{event['LogicalResourceId']} {event['ResourceStatus']}"
                      + (f": {reason}" if reason else ""))
 
-    def _failure(self, stack_id: str, status: str) -> str:
+    def _failure(self, stack_id: str, status: str,
+                 stack: dict[str, Any] | None = None) -> str:
+        """Why the stack ended in `status`: the first failed resource and its reason, else the
+        stack's own StackStatusReason, never the bare status alone when either says more."""
         events = self.cfn.describe_stack_events(StackName=stack_id)["StackEvents"]
         failed = [e for e in events if e["ResourceStatus"].endswith("_FAILED")
                   and e.get("ResourceStatusReason")]
         if failed:
             first = failed[-1]  # events are newest first; the earliest failure is the cause
-            return f"{status}: {first['LogicalResourceId']}: {first['ResourceStatusReason']}"
-        return status
+            return f"{status}: {first['LogicalResourceId']} {first['ResourceStatus']}: " \
+                f"{first['ResourceStatusReason']}"
+        reason = (stack or {}).get("StackStatusReason") or ""
+        return f"{status}: {reason}" if reason else status
 
 
 def parameters_arg(values: dict[str, str]) -> list[dict[str, str]]:

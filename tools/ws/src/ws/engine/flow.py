@@ -107,7 +107,8 @@ def locked(ws: Workspace, env: Environment, backend: Backend, request: RunReques
     return hold(LockTable(backend.client("dynamodb")), stack_keys(ws, env, stacks),
                 timeout=request.lock_timeout, ttl=ws.lock_ttl,
                 on_wait=lambda holder: observer.on_lock_wait(
-                    f"{holder.key or 'a lock'}, held by {holder.describe()}"))
+                    f"{holder.key or 'a lock'}, held by {holder.describe()}"),
+                take_over_dead=observer.take_over_dead)
 
 
 def commit_of(ws: Workspace) -> str:
