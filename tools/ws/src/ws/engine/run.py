@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import networkx as nx
@@ -20,6 +20,7 @@ from ws.config import refs
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.engine import scheduler
+from ws.engine.assets import publish_stack, unpublished
 from ws.engine.decide import LATER, SKIP, decide
 from ws.engine.durations import load_durations, save_durations
 from ws.engine.fingerprint import static_parts
@@ -79,8 +80,13 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
             log.info("%s: %s", name, later.reason)
             if later.action == SKIP:
                 return StackResult("unchanged", current["StackStatus"], outputs_of(current))
-        return _deploy_one(target, name, inputs, packaged, upload(), ops, request,
-                           lambda message: emit(name, message))
+        say = lambda message: emit(name, message)  # noqa: E731
+        result = _deploy_one(target, name, inputs, packaged, upload(), ops, request, say)
+        if ws.stacks[name].assets:
+            _publish(target, name, inputs, result, outputs,
+                     lambda failed: _deploy_one(target, name, failed, packaged, upload(), ops,
+                                                request, say), say)
+        return result
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
         if outcome.status == scheduler.SUCCEEDED:
@@ -120,6 +126,23 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
         return ops.deploy(req, emit)
     except ClientError as exc:
         raise credentials_problem(exc) or exc from None
+
+
+def _publish(target: Target, name: str, inputs: StackInputs, result: StackResult,
+             outputs: dict[str, dict[str, str]], redeploy: Callable[[StackInputs], StackResult],
+             emit: Callable[[str], None]) -> None:
+    """Publish the stack's assets after it deployed (outputs -> assets -> fingerprint). The
+    fingerprint was recorded with the stack; if publishing fails it is recorded again as
+    unpublished, so that the next `--changed` publishes again."""
+    try:
+        publish_stack(target.ws, target.env, target.backend, name, result.outputs, outputs,
+                      emit)
+    except EXPECTED:
+        try:
+            redeploy(replace(inputs, fingerprint=unpublished(inputs.fingerprint)))
+        except EXPECTED as exc:
+            log.warning("%s: recording the unpublished assets failed: %s", name, exc)
+        raise
 
 
 def _stack_ops(backend: Backend, clock: Clock) -> StackOps:
