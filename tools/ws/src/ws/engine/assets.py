@@ -34,7 +34,7 @@ class Published:
     invalidation: str = ""
 
     def summary(self) -> str:
-        text = (f"assets s3://{self.bucket}/{self.prefix}: {len(self.uploaded)} uploaded, "
+        text = (f"assets: {len(self.uploaded)} uploaded, "
                 f"{len(self.deleted)} deleted, {self.unchanged} unchanged")
         return text + (f"; invalidation {self.invalidation}" if self.invalidation else "")
 
