@@ -3,7 +3,7 @@ publishing step after the stack deploys (sync to the bucket, then the invalidati
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from ws.cloud.backend import Backend
 from ws.cloud.publish import bucket_state, delete_objects, invalidate, put_objects
@@ -91,23 +91,30 @@ def _resolve(asset: AssetSpec, lookup: Callable[[refs.Ref], str],
 def _publish_one(ws: Workspace, name: str, asset: AssetSpec, resolved: _Resolved,
                  backend: Backend) -> Published:
     folder = ws.root / ws.stacks[name].rel_dir / asset.source
-    prefix = resolved.prefix
-    config = files.config_asset(asset.config_file, resolved.config, prefix) \
+    config = files.config_asset(asset.config_file, resolved.config, resolved.prefix) \
         if asset.config else None
-    wanted = files.desired(files.site_files(folder, prefix), config)
-    s3 = backend.client("s3")
+    wanted = files.desired(files.site_files(folder, resolved.prefix), config)
+    cloudfront = backend.client("cloudfront") if resolved.invalidate else None
+    return publish_folder(backend.client("s3"), cloudfront, resolved.bucket, resolved.prefix,
+                          wanted, resolved.invalidate)
+
+
+def publish_folder(s3: Any, cloudfront: Any, bucket: str, prefix: str,
+                   wanted: dict[str, files.Asset], distribution: str = "") -> Published:
+    """Sync `wanted` to s3://bucket/prefix (only what changed; what ws published before and
+    is gone now is deleted), then invalidate the changed paths on `distribution`."""
     index_key = prefix + files.INDEX_KEY
-    present, index = bucket_state(s3, resolved.bucket, prefix, index_key)
+    present, index = bucket_state(s3, bucket, prefix, index_key)
     plan = files.plan_sync(wanted, files.read_index(index), present, index_key)
-    put_objects(s3, resolved.bucket, plan.upload)
-    delete_objects(s3, resolved.bucket, plan.delete)
+    put_objects(s3, bucket, plan.upload)
+    delete_objects(s3, bucket, plan.delete)
     if plan.upload or plan.delete or index is None:
-        put_objects(s3, resolved.bucket, [files.index_asset(wanted, prefix)])
+        put_objects(s3, bucket, [files.index_asset(wanted, prefix)])
     made = ""
-    if resolved.invalidate and plan.changed_keys():
+    if distribution and cloudfront is not None and plan.changed_keys():
         paths = files.invalidation_paths(plan.changed_keys(), prefix)
-        made = invalidate(backend.client("cloudfront"), resolved.invalidate, paths)
-    return Published(resolved.bucket, prefix, tuple(a.key for a in plan.upload), plan.delete,
+        made = invalidate(cloudfront, distribution, paths)
+    return Published(bucket, prefix, tuple(a.key for a in plan.upload), plan.delete,
                      plan.unchanged, made)
 
 
