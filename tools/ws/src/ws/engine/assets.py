@@ -118,6 +118,30 @@ def publish_folder(s3: Any, cloudfront: Any, bucket: str, prefix: str,
                      plan.unchanged, made)
 
 
+def unpublish_stack(ws: Workspace, env: Environment, backend: Backend, name: str,
+                    own: dict[str, str]) -> int:
+    """Before the stack is deleted, delete what ws published to its buckets (CloudFormation
+    cannot delete a bucket that holds objects); objects ws did not publish stay. Returns the
+    number of objects deleted."""
+    s3, count = backend.client("s3"), 0
+    for asset in ws.stacks[name].assets:
+        try:
+            lookup = _lookup(ws, env, {}, own)
+            bucket, prefix = refs.substitute(asset.bucket, lookup), \
+                refs.substitute(asset.prefix, lookup)
+        except DeployError:
+            continue  # names another stack's output: not this stack's bucket to empty
+        index_key = prefix + files.INDEX_KEY
+        try:
+            present, index = bucket_state(s3, bucket, prefix, index_key)
+        except DeployError:
+            continue  # the bucket is gone already
+        keys = sorted(k for k in files.read_index(index) if k in present)
+        delete_objects(s3, bucket, keys + ([index_key] if index is not None else []))
+        count += len(keys)
+    return count
+
+
 def _lookup(ws: Workspace, env: Environment, outputs: Outputs,
             own: dict[str, str] | None) -> Callable[[refs.Ref], str]:
     """Values of references: built-ins, the stack's own outputs (left as written when `own`

@@ -13,14 +13,14 @@ from ws.cloud.artifacts import Upload
 from ws.cloud.awserrors import credentials_problem
 from ws.cloud.backend import Backend
 from ws.cloud.changesets import ChangeSets
-from ws.cloud.livestate import RECORD_OUTPUT, outputs_of
+from ws.cloud.livestate import RECORD_OUTPUT, deployed_stacks, outputs_of
 from ws.cloud.secrets import Secrets
 from ws.cloud.stackops import StackOps, StackRequest, StackResult
 from ws.config import refs
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.engine import scheduler
-from ws.engine.assets import publish_stack, unpublished
+from ws.engine.assets import publish_stack, unpublish_stack, unpublished
 from ws.engine.decide import LATER, SKIP, decide
 from ws.engine.durations import load_durations, save_durations
 from ws.engine.fingerprint import static_parts
@@ -188,8 +188,10 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
     observer.on_execute(Plan(env.name, ()))
 
     def work(name: str) -> StackResult:
-        return ops.delete(env.stack_name(name), lambda message: observer.on_event(name, message),
-                          unprotect=request.unprotect)
+        say = lambda message: observer.on_event(name, message)  # noqa: E731
+        if target.ws.stacks[name].assets:
+            _unpublish(target, name, say)
+        return ops.delete(env.stack_name(name), say, unprotect=request.unprotect)
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
         observer.on_finish(_report(env, name, outcome, deploying=False))
@@ -197,6 +199,16 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
     reverse = graph.dag.subgraph(selected).reverse(copy=True)
     return _run(env, "destroy", reverse, work, finished, request, observer, clock, started,
                 graph, target.ws.concurrency, {})
+
+
+def _unpublish(target: Target, name: str, emit: Callable[[str], None]) -> None:
+    """Empty what ws published to the stack's buckets, so that the stack can be deleted."""
+    cfn = target.backend.client("cloudformation")
+    stack = deployed_stacks(cfn, {target.env.stack_name(name)}).get(target.env.stack_name(name))
+    if stack is None:
+        return
+    count = unpublish_stack(target.ws, target.env, target.backend, name, outputs_of(stack))
+    emit(f"assets: {count} published object(s) deleted")
 
 
 def _check_protection(ops: StackOps, env: Environment, selected: list[str],
