@@ -66,6 +66,7 @@ def _outside_folder(root: Path) -> None:
 
 W, S, T, E = "workspace.yaml", "stacks/app/stack.yaml", "stacks/db/template.yaml", \
     "environments/local.yaml"
+SD = "stacks/db/stack.yaml"
 BIG = "# padding\n" * 120_000  # 1.2 MB of comments
 URL = {"QueueUrl": {"Ref": "Queue"}}
 
@@ -277,6 +278,24 @@ CASES = [
                                              "region": "not a region!"}}, f"{E}:3"),
     Case("cfn: workspace region that is not one", {W: {"name": "demo", "defaults": {
         "region": "not a region!"}}}, f"{W}:3"),
+    # stack.yaml assets (published folders)
+    *[Case(f"assets: {name}", {SD: {"assets": assets}, "stacks/db/site/index.html": "<p>hi</p>\n"},
+           f"{SD}:") for name, assets in [
+        ("not a list", {"source": "site", "bucket": "${self.QueueUrl}"}),
+        ("missing bucket", [{"source": "site"}]),
+        ("unknown key", [{"source": "site", "bucket": "b", "buckett": "b"}]),
+        ("source not a folder", [{"source": "nope", "bucket": "b"}]),
+        ("source outside the stack", [{"source": "../app", "bucket": "b"}]),
+        ("unknown own output", [{"source": "site", "bucket": "${self.Nope}"}]),
+        ("unknown stack in config", [{"source": "site", "bucket": "b",
+                                      "config": {"url": "${nope.Url}"}}]),
+        ("secret in config", [{"source": "site", "bucket": "b",
+                               "config": {"key": "${ssm:/store/key}"}}]),
+        ("config file outside", [{"source": "site", "bucket": "b",
+                                  "config_file": "../config.json", "config": {"a": "1"}}]),
+        ("config value a list", [{"source": "site", "bucket": "b", "config": {"a": [1]}}]),
+        ("malformed reference", [{"source": "site", "bucket": "${self}"}]),
+    ]],
 ]
 
 

@@ -26,7 +26,7 @@ EXPECTED = {
     "ui": {"AWS::S3::Bucket", "AWS::S3::BucketPolicy", "AWS::CloudFront::Distribution",
            "AWS::CloudFront::OriginAccessControl"},
 }
-STACK_KEYS = {"description", "depends_on", "mock", "parameters"}
+STACK_KEYS = {"description", "depends_on", "mock", "parameters", "assets"}
 # Properties that would give a resource a physical name shared by every developer's copy.
 NAME_PROPERTIES = {"TableName", "QueueName", "BucketName", "FunctionName", "UserPoolName",
                    "ClientName", "RoleName", "Name"}
@@ -128,10 +128,19 @@ def test_api_routes_all_sit_behind_the_cognito_authorizer(monkeypatch):
     spec = resources["StoreApi"]["Properties"]["Body"]
     auth = spec["securityDefinitions"]["CognitoAuth"]
     assert auth["x-amazon-apigateway-authorizer"]["providerARNs"] == [{"Ref": "UserPoolArn"}]
-    routes = {(path, verb): op for path, ops in spec["paths"].items() for verb, op in ops.items()}
+    routes = {(path, verb): op for path, ops in spec["paths"].items() for verb, op in ops.items()
+              if verb != "options"}
     assert set(routes) == {("/products", "get"), ("/products/{product_id}", "get"),
                            ("/orders", "post"), ("/orders/{order_id}", "get")}
     assert all(op["security"] == [{"CognitoAuth": []}] for op in routes.values())
+    # CORS preflights (the site is on CloudFront's domain): a mock, without the authorizer
+    preflights = [ops["options"] for ops in spec["paths"].values()]
+    assert len(preflights) == 4 and all("security" not in op and op[
+        "x-amazon-apigateway-integration"]["type"] == "mock" for op in preflights)
+    gateway = spec["x-amazon-apigateway-gateway-responses"]
+    assert all(gateway[kind]["responseParameters"] == {
+        "gatewayresponse.header.Access-Control-Allow-Origin": "'*'"}
+        for kind in ("DEFAULT_4XX", "DEFAULT_5XX"))
     assert resources["StoreApiv1Stage"]["Properties"]["StageName"] == "v1"
 
 

@@ -34,7 +34,10 @@ def orders_table():
 
 def response(status: int, body: object) -> dict:
     """An API Gateway proxy response with a JSON body (DynamoDB's Decimals as numbers)."""
-    return {"statusCode": status, "headers": {"Content-Type": "application/json"},
+    # The site is served from another origin on AWS (CloudFront): it reads answers with a
+    # bearer token, no cookies, so any origin may.
+    return {"statusCode": status, "headers": {"Content-Type": "application/json",
+                                              "Access-Control-Allow-Origin": "*"},
             "body": json.dumps(body, default=lambda d: float(d) if d % 1 else int(d))}
 
 

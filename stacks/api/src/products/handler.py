@@ -15,7 +15,10 @@ def dynamodb():
 
 
 def response(status: int, body: object) -> dict:
-    return {"statusCode": status, "headers": {"Content-Type": "application/json"},
+    # The site is served from another origin on AWS (CloudFront): it reads answers with a
+    # bearer token, no cookies, so any origin may.
+    return {"statusCode": status, "headers": {"Content-Type": "application/json",
+                                              "Access-Control-Allow-Origin": "*"},
             "body": json.dumps(body, default=lambda d: float(d) if d % 1 else int(d))}
 
 

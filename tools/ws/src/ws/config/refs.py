@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
-_REF = re.compile(r"^([a-z][a-z0-9-]*)\.([A-Za-z][A-Za-z0-9]*)$")
+_REF = re.compile(r"^([a-z][a-z0-9-]*)\.([A-Za-z][A-Za-z0-9_]*)$")
 _SECRET = re.compile(r"^\$\{(ssm|secretsmanager):(.+)\}$")
 BUILTIN = "ws"
-BUILTINS = ("prefix", "env", "workspace", "region", "owner")
+BUILTINS = ("prefix", "env", "workspace", "region", "owner", "cognito_endpoint")
 
 
 @dataclass(frozen=True, order=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ws.config import fields as schema
 from ws.config import refs
+from ws.config.assets import SELF, AssetSpec, check_references, parse_assets
 from ws.config.fields import Field
 from ws.config.templates import Template, load_template
 from ws.config.yamlfile import Mapping, check_inside, load
@@ -34,6 +35,7 @@ _STACK_FIELDS = {
     "mock": Field(bool, default=False),
     "parameters": Field(dict, default={}),
     "tags": Field(dict, default={}),
+    "assets": Field(list, default=None),
 }
 
 
@@ -51,6 +53,7 @@ class Stack:
     tags: dict[str, str]
     template: Template
     lines: Mapping
+    assets: tuple[AssetSpec, ...] = ()  # folders published after the stack deploys
 
     def line_of(self, key: str) -> int | None:
         return self.lines.line_of(key)
@@ -161,9 +164,9 @@ def _load_stack(root: Path, folder: Path) -> Stack:
                           "add one, or move the folder out of the 'stacks' globs", path=rel)
     data = load(folder / STACK_FILE, display)
     spec = schema.check(data, _STACK_FIELDS, display, STACK_FILE)
-    if not NAME.match(folder.name) or folder.name == refs.BUILTIN:
+    if not NAME.match(folder.name) or folder.name in (refs.BUILTIN, SELF):
         raise ConfigError(f"stack name {folder.name!r} is not valid", NAME_HINT
-                          + f"; {refs.BUILTIN!r} is reserved", path=display)
+                          + f"; {refs.BUILTIN!r} and {SELF!r} are reserved", path=display)
     template = _template_of(folder, rel, spec["template"], data, display)
     for item in spec["depends_on"]:
         schema.expect(item, str, display, schema.line_of(data, "depends_on"), "each of 'depends_on'")
@@ -173,7 +176,8 @@ def _load_stack(root: Path, folder: Path) -> Stack:
                  mock=spec["mock"],
                  parameters=schema.string_map(spec["parameters"], display, line, "'parameters'"),
                  tags=schema.string_map(spec["tags"], display, schema.line_of(data, "tags"), "'tags'"),
-                 template=template, lines=data if isinstance(data, Mapping) else Mapping())
+                 template=template, lines=data if isinstance(data, Mapping) else Mapping(),
+                 assets=parse_assets(spec["assets"], folder, root, display))
 
 
 def _template_of(folder: Path, rel: str, name: str, data: object, display: str) -> Template:
@@ -199,6 +203,8 @@ def _check_stack(stack: Stack, stacks: dict[str, Stack]) -> None:
     for key, value in stack.parameters.items():
         line = schema.line_of(params_line, key)
         check_parameter(stack, key, value, stacks, stack.config_file, line)
+    check_references(stack.assets, stack.template.outputs,
+                     {name: s.template.outputs for name, s in stacks.items()}, stack.config_file)
     missing = [p for p, spec in stack.template.parameters.items()
                if "Default" not in spec and p not in stack.parameters]
     if missing:

@@ -14,7 +14,8 @@ from ws.package.code import code_folders, files_of
 FORMAT_VERSION = "2"  # 2: recorded in an output, not in tags
 _PART_NAMES = {"template": "template changed", "code": "code changed",
                "shared": "shared files changed", "environment": "environment settings changed",
-               "tags": "tags changed", "format": "ws deploy format changed"}
+               "tags": "tags changed", "format": "ws deploy format changed",
+               "assets": "assets changed", "asset_values": "asset config values changed"}
 
 
 def digest(data: Any) -> str:
@@ -72,7 +73,16 @@ def static_parts(ws: Workspace, env: Environment, stack: str) -> dict[str, str]:
     settings = {"target": env.target, "region": env.region, "prefix": env.prefix}
     return {"template": digest(spec.template.body), "code": digest(code),
             "shared": digest(shared), "environment": digest(settings),
-            "format": digest(FORMAT_VERSION)}
+            "format": digest(FORMAT_VERSION), **_assets_part(spec, folder)}
+
+
+def _assets_part(spec: Any, folder: Path) -> dict[str, str]:
+    """The published folders' declarations and content; no part for a stack without assets
+    (so adding the feature changed no other stack's fingerprint)."""
+    if not spec.assets:
+        return {}
+    return {"assets": digest([(a.declaration(), tree_hash(folder / a.source))
+                              for a in spec.assets])}
 
 
 def fingerprint(static: dict[str, str], parameters: dict[str, str],

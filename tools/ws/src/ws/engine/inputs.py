@@ -9,6 +9,7 @@ from ws.cloud.secrets import Secrets
 from ws.config import refs
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
+from ws.engine.assets import values_part
 from ws.engine.fingerprint import Fingerprint, fingerprint
 from ws.errors import DeployError, UsageError
 from ws.graph.stackgraph import StackGraph
@@ -33,9 +34,9 @@ def stack_tags(ws: Workspace, env: Environment, name: str) -> dict[str, str]:
 
 
 def consumed(graph: StackGraph, name: str) -> set[str]:
-    """The stacks whose outputs `name`'s parameters use."""
+    """The stacks whose outputs `name`'s parameters (and published assets) use."""
     return {r.stack for v in graph.params[name].values() for r in refs.parse(v)
-            if not r.is_builtin}
+            if not r.is_builtin} | set(graph.assets_use.get(name, ()))
 
 
 def resolve(ws: Workspace, env: Environment, graph: StackGraph, name: str,
@@ -48,6 +49,7 @@ def resolve(ws: Workspace, env: Environment, graph: StackGraph, name: str,
     tags = stack_tags(ws, env, name)
     plain = {k: v for k, v in substituted.items()
              if refs.secret_of(graph.params[name][k]) is None}
+    static = {**static, **values_part(ws, env, name, outputs)}
     return StackInputs(substituted, plain, tags, fingerprint(static, printed, tags))
 
 

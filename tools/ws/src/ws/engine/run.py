@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import networkx as nx
@@ -14,13 +14,14 @@ from ws.cloud.artifacts import Upload
 from ws.cloud.awserrors import aws_problem
 from ws.cloud.backend import Backend
 from ws.cloud.changesets import ChangeSets
-from ws.cloud.livestate import RECORD_OUTPUT, outputs_of
+from ws.cloud.livestate import RECORD_OUTPUT, deployed_stacks, outputs_of
 from ws.cloud.secrets import Secrets
 from ws.cloud.stackops import StackOps, StackRequest, StackResult
 from ws.config import refs
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.engine import scheduler
+from ws.engine.assets import publish_stack, unpublish_stack, unpublished
 from ws.engine.decide import LATER, SKIP, decide
 from ws.engine.durations import load_durations, save_durations
 from ws.engine.fingerprint import static_parts
@@ -82,8 +83,13 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
             log.info("%s: %s", name, later.reason)
             if later.action == SKIP:
                 return StackResult("unchanged", current["StackStatus"], outputs_of(current))
-        return _deploy_one(target, name, inputs, packaged, upload(), ops, request, secrets,
-                           lambda message: emit(name, message))
+        say = lambda message: emit(name, message)  # noqa: E731
+        result = _deploy_one(target, name, inputs, packaged, upload(), ops, request, secrets, say)
+        if ws.stacks[name].assets:
+            _publish(target, name, inputs, result, outputs,
+                     lambda failed: _deploy_one(target, name, failed, packaged, upload(), ops,
+                                                request, secrets, say), say)
+        return result
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
         if outcome.status == scheduler.SUCCEEDED:
@@ -129,6 +135,23 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
         return ops.deploy(req, emit)
     except ClientError as exc:
         raise aws_problem(exc) or exc from None
+
+
+def _publish(target: Target, name: str, inputs: StackInputs, result: StackResult,
+             outputs: dict[str, dict[str, str]], redeploy: Callable[[StackInputs], StackResult],
+             emit: Callable[[str], None]) -> None:
+    """Publish the stack's assets after it deployed (outputs -> assets -> fingerprint). The
+    fingerprint was recorded with the stack; if publishing fails it is recorded again as
+    unpublished, so that the next `--changed` publishes again."""
+    try:
+        publish_stack(target.ws, target.env, target.backend, name, result.outputs, outputs,
+                      emit)
+    except EXPECTED:
+        try:
+            redeploy(replace(inputs, fingerprint=unpublished(inputs.fingerprint)))
+        except EXPECTED as exc:
+            log.warning("%s: recording the unpublished assets failed: %s", name, exc)
+        raise
 
 
 def _stack_ops(backend: Backend, clock: Clock, stop: threading.Event) -> StackOps:
@@ -193,8 +216,10 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
     observer.on_execute(Plan(env.name, ()))
 
     def work(name: str) -> StackResult:
-        return ops.delete(env.stack_name(name), lambda message: observer.on_event(name, message),
-                          unprotect=request.unprotect)
+        say = lambda message: observer.on_event(name, message)  # noqa: E731
+        if target.ws.stacks[name].assets:
+            _unpublish(target, name, say)
+        return ops.delete(env.stack_name(name), say, unprotect=request.unprotect)
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
         observer.on_finish(_report(env, name, outcome, deploying=False))
@@ -203,6 +228,16 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
     return _run(env, "destroy", reverse, work, finished, request, observer, clock, started,
                 graph, target.ws.concurrency, {}, lambda running: stop.set(),
                 stop_reason=target.stop_reason)
+
+
+def _unpublish(target: Target, name: str, emit: Callable[[str], None]) -> None:
+    """Empty what ws published to the stack's buckets, so that the stack can be deleted."""
+    cfn = target.backend.client("cloudformation")
+    stack = deployed_stacks(cfn, {target.env.stack_name(name)}).get(target.env.stack_name(name))
+    if stack is None:
+        return
+    count = unpublish_stack(target.ws, target.env, target.backend, name, outputs_of(stack))
+    emit(f"assets: {count} published object(s) deleted")
 
 
 def _check_protection(ops: StackOps, env: Environment, selected: list[str],

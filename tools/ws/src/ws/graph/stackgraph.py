@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from ws.config import refs
+from ws.config.assets import upstream_stacks
 from ws.config.environment import Environment, SharedStack
 from ws.config.templates import static_value
 from ws.config.workspace import Workspace
@@ -20,6 +21,7 @@ class StackGraph:
     params: dict[str, dict[str, str]]
     skipped: dict[str, str] = field(default_factory=dict)  # mocks left out, and why
     shared: dict[str, SharedStack] = field(default_factory=dict)  # read from another env
+    assets_use: dict[str, frozenset[str]] = field(default_factory=dict)  # stacks assets read
 
     def order(self) -> list[str]:
         """A deterministic dependency order."""
@@ -37,7 +39,8 @@ class StackGraph:
 
 def builtin_values(ws: Workspace, env: Environment) -> dict[str, str]:
     return {"prefix": env.prefix, "env": env.name, "workspace": ws.name, "region": env.region,
-            "owner": env.owner or ""}
+            "owner": env.owner or "",
+            "cognito_endpoint": f"https://cognito-idp.{env.region}.amazonaws.com/"}
 
 
 def parameter_values(ws: Workspace, env: Environment, stack: str) -> dict[str, str]:
@@ -60,13 +63,17 @@ def build_graph(ws: Workspace, env: Environment) -> StackGraph:
     for name in active:
         _add_explicit(dag, ws, name, {*skipped, *env.shared})
         _add_references(dag, env, name, params[name], skipped, missing)
+        _add_asset_references(dag, ws, env, name, skipped, missing)
     _add_imports(dag, ws, env, params, skipped, missing)
     if missing:
         raise ConfigError(f"{env.file}: values a mock provided are missing with mocks off:\n  "
                           + "\n  ".join(missing),
                           f"set them under 'parameters:' in {env.file}")
     _check_acyclic(dag)
-    return StackGraph(dag=dag, params=params, skipped=skipped, shared=dict(env.shared))
+    uses = {name: frozenset(upstream_stacks(ws.stacks[name].assets)) for name in active
+            if ws.stacks[name].assets}
+    return StackGraph(dag=dag, params=params, skipped=skipped, shared=dict(env.shared),
+                      assets_use=uses)
 
 
 def _add_edge(dag: nx.DiGraph, upstream: str, downstream: str, reason: str) -> None:
@@ -93,6 +100,18 @@ def _add_references(dag: nx.DiGraph, env: Environment, name: str, params: dict[s
                 missing.append(f"{name}: parameter {key} (was {ref} from mock stack {ref.stack})")
             else:
                 _add_edge(dag, ref.stack, name, f"parameter {key} uses {ref}")
+
+
+def _add_asset_references(dag: nx.DiGraph, ws: Workspace, env: Environment, name: str,
+                          skipped: dict[str, str], missing: list[str]) -> None:
+    """A stack's published assets use other stacks' outputs: it deploys after them."""
+    for up in sorted(upstream_stacks(ws.stacks[name].assets)):
+        if up in env.shared:
+            continue
+        if up in skipped:
+            missing.append(f"{name}: assets use outputs of mock stack {up}")
+        else:
+            _add_edge(dag, up, name, f"assets use {up}'s outputs")
 
 
 def _static_variables(ws: Workspace, env: Environment, name: str,

@@ -1,5 +1,6 @@
 """`python -m ws.local.server`: moto's server with ws's resource providers registered, and
-deployed REST APIs served in front of it (ws.local.apigw)."""
+deployed REST APIs (ws.local.apigw) and CloudFront distributions (ws.local.cdn) served in
+front of it."""
 from __future__ import annotations
 
 import argparse
@@ -15,6 +16,7 @@ from werkzeug.serving import run_simple
 
 from . import motofixes, providers
 from .apigw.middleware import ApiGatewayMiddleware
+from .cdn.middleware import CdnMiddleware
 from .lambdas import hooks
 
 
@@ -43,11 +45,12 @@ def main(argv: list[str] | None = None) -> None:
         running.close()  # no worker outlives the server
 
 
-def build_app() -> ApiGatewayMiddleware:
-    """The endpoint's WSGI app: ws's providers registered, the API gateway before moto."""
+def build_app() -> CdnMiddleware:
+    """The endpoint's WSGI app: ws's providers registered; the CDN, then the API gateway,
+    before moto."""
     providers.register()
     motofixes.register()
-    return ApiGatewayMiddleware(DomainDispatcherApplication(create_backend_app))
+    return CdnMiddleware(ApiGatewayMiddleware(DomainDispatcherApplication(create_backend_app)))
 
 
 if __name__ == "__main__":

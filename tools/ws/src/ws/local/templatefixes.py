@@ -112,7 +112,36 @@ def _method(api: str, resource: Any, path: str, verb: str, operation: dict[str, 
     if isinstance(integration, dict):
         props["Integration"] = {"Type": integration.get("type", "aws_proxy").upper(),
                                 "IntegrationHttpMethod": integration.get("httpMethod", "POST"),
-                                "Uri": integration.get("uri", "")}
+                                "Uri": integration.get("uri", ""),
+                                **_integration_extras(integration)}
+        props["MethodResponses"] = _method_responses(operation)
     logical = _id(api, "Method", f"{http} {path}")
     resources[logical] = {"Type": "AWS::ApiGateway::Method", "Properties": props}
     return logical
+
+
+def _integration_extras(integration: dict[str, Any]) -> dict[str, Any]:
+    """Request templates and integration responses (a MOCK's, e.g. SAM's CORS preflight)."""
+    extras: dict[str, Any] = {}
+    if integration.get("requestTemplates"):
+        extras["RequestTemplates"] = integration["requestTemplates"]
+    responses = []
+    for pattern, answer in sorted((integration.get("responses") or {}).items()):
+        item = {"StatusCode": str(answer.get("statusCode", "200")),
+                "ResponseParameters": answer.get("responseParameters") or {},
+                "ResponseTemplates": answer.get("responseTemplates") or {}}
+        if pattern != "default":
+            item["SelectionPattern"] = pattern
+        responses.append(item)
+    if responses:
+        extras["IntegrationResponses"] = responses
+    return extras
+
+
+def _method_responses(operation: dict[str, Any]) -> list[dict[str, Any]]:
+    """The OpenAPI operation's responses: status codes and the headers they may carry."""
+    return [{"StatusCode": str(status),
+             "ResponseParameters": {f"method.response.header.{h}": False
+                                    for h in sorted((answer or {}).get("headers") or {})}}
+            for status, answer in sorted((operation.get("responses") or {}).items())
+            if str(status).isdigit()]

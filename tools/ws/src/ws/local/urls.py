@@ -7,6 +7,8 @@ origin (no CORS between them):
   (AWS: ``https://{api_id}.execute-api.{region}.amazonaws.com/{stage}/{path}``)
 - a CloudFront distribution: ``{endpoint}/_ws/cdn/{distribution_id}/{path}``
   (AWS: ``https://{id}.cloudfront.net/{path}``, where the id is the domain's first label)
+- a regional service endpoint the endpoint itself answers, e.g. Cognito's
+  ``https://cognito-idp.{region}.amazonaws.com/``: ``{endpoint}/``
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ CDN_PREFIX = "/_ws/cdn/"
 _EXECUTE_API = re.compile(
     r"^https://(?P<api>[a-z0-9]+)\.execute-api\.(?P<region>[a-z0-9-]+)\.amazonaws\.com"
     r"(?P<rest>/.*)?$")
+_SERVICE = re.compile(r"^https://cognito-idp\.[a-z0-9-]+\.amazonaws\.com/?$")
 _CLOUDFRONT = re.compile(r"^https://(?P<dist>[A-Za-z0-9]+)\.cloudfront\.net(?P<rest>/.*)?$")
 
 
@@ -40,6 +43,8 @@ def to_local(url: str, endpoint: str, cdn_ids: dict[str, str] | None = None) -> 
     match = _EXECUTE_API.match(url)
     if match:
         return f"{endpoint.rstrip('/')}{API_PREFIX}{match['api']}{match['rest'] or '/'}"
+    if _SERVICE.match(url):
+        return f"{endpoint.rstrip('/')}/"
     match = _CLOUDFRONT.match(url)
     if match:
         dist = (cdn_ids or {}).get(match["dist"], match["dist"])
