@@ -14,6 +14,7 @@ from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_
 from werkzeug.serving import run_simple
 
 from . import motofixes, providers
+from .resourcetypes import ResourceTypesRoute
 from .apigw.middleware import ApiGatewayMiddleware
 from .lambdas import hooks
 
@@ -43,11 +44,13 @@ def main(argv: list[str] | None = None) -> None:
         running.close()  # no worker outlives the server
 
 
-def build_app() -> ApiGatewayMiddleware:
-    """The endpoint's WSGI app: ws's providers registered, the API gateway before moto."""
+def build_app() -> ResourceTypesRoute:
+    """The endpoint's WSGI app: ws's providers registered, the API gateway before moto, and
+    the resource types it creates (ws.local.resourcetypes)."""
     providers.register()
     motofixes.register()
-    return ApiGatewayMiddleware(DomainDispatcherApplication(create_backend_app))
+    gateway = ApiGatewayMiddleware(DomainDispatcherApplication(create_backend_app))
+    return ResourceTypesRoute(gateway, providers.supported_types)
 
 
 if __name__ == "__main__":
