@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 PATH = "/_ws/resource-types"
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]

@@ -8,15 +8,16 @@ import os
 import signal
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import run_simple
 
 from . import motofixes, providers
-from .resourcetypes import ResourceTypesRoute
 from .apigw.middleware import ApiGatewayMiddleware
 from .lambdas import hooks
+from .resourcetypes import ResourceTypesRoute
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -33,15 +34,26 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     app = build_app()
     state = Path(args.state_dir) / "local" if args.state_dir else Path(tempfile.mkdtemp())
-    running = hooks.install(hooks.RuntimeSettings(
+    settings = hooks.RuntimeSettings(
         state, f"http://127.0.0.1:{args.port}", schedules=args.schedules,
-        sqs_retry_seconds=hooks.retry_seconds_from_env()))
+        sqs_retry_seconds=hooks.retry_seconds_from_env())
+    running = hooks.install(settings)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that the finally below runs
+    print(started_line(args.port, settings), flush=True)
     try:
         run_simple(args.host, args.port, app, threaded=True, use_reloader=False,
                    request_handler=MotoRequestHandler)
     finally:
         running.close()  # no worker outlives the server
+
+
+def started_line(port: int, settings: hooks.RuntimeSettings) -> str:
+    """The log's first line for this server: where it listens and how it runs functions."""
+    retry = (f"{settings.sqs_retry_seconds} s" if settings.sqs_retry_seconds is not None
+             else "the queue's visibility timeout")
+    return (f"{time.strftime('%Y-%m-%d %H:%M:%S')} ws local endpoint on http://127.0.0.1:{port}"
+            f" (pid {os.getpid()}); functions under {settings.state_dir / 'functions'}; SQS retries after"
+            f" {retry}; schedules {'fired on their rate' if settings.schedules else 'on demand'}")
 
 
 def build_app() -> ResourceTypesRoute:

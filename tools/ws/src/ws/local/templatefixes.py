@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from typing import Any, Collection
+from collections.abc import Collection
+from typing import Any
 
 _VERBS = {"get", "put", "post", "delete", "patch", "head", "options",
           "x-amazon-apigateway-any-method"}
