@@ -58,8 +58,11 @@ def test_local_status_lists_local_urls(deployed):
     assert info["running"] is True
     assert {(link["stack"], link["output"]): link["local_url"] for link in info["links"]} == {
         ("demo-local-web", name): local for name, local in expected.items()}
+    assert info["log"] == str(root / ".ws/local/server.log")  # run from outside: absolute
+    assert "ws local endpoint on" in (root / ".ws/local/server.log").read_text()
     text = ws(root, "local", "status").stdout
     assert f"running at {url}" in text
+    assert f"server log: {root / '.ws/local/server.log'}" in text
     for local in expected.values():
         assert local in text
 

@@ -200,6 +200,18 @@ def local_status(start: Path) -> EndpointInfo | None:
     return endpoint.status(find_root(start) / ".ws")
 
 
+def local_log(start: Path) -> Path | None:
+    """The local endpoint's server log, if there is one (relative to the current directory
+    when inside it); it outlives a server that stopped or crashed."""
+    path = endpoint.log_file(find_root(start) / ".ws")
+    if not path.is_file():
+        return None
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 def local_links(start: Path, env_name: str, outputs: dict[str, dict[str, str] | None],
                 owner: str | None = None) -> list[local_links_of.LocalLink]:
     """The local URL of each AWS-shaped URL in `outputs`; none unless the environment is on

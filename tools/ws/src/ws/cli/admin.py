@@ -91,16 +91,19 @@ def local_down(settings: Settings) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def local_status(settings: Settings, as_json: bool) -> None:
-    """Show whether the local endpoint runs, its URL, and the local URL of each served API
-    and distribution output (stack, output, local URL)."""
+    """Show whether the local endpoint runs, its URL, its server log, and the local URL of
+    each served API and distribution output (stack, output, local URL)."""
     info = api.local_status(settings.start)
     links = api.local_endpoint_links(settings.start) if info else []
+    log = api.local_log(settings.start)
     if as_json:
         data = {"running": info is not None, **(info.__dict__ if info else {}),
-                "links": [link.as_dict() for link in links]}
+                **({"log": str(log)} if log else {}), "links": [link.as_dict() for link in links]}
         click.echo(json.dumps(data, indent=2))
     else:
         click.echo(f"running at {info.url} (pid {info.pid})" if info else "not running")
+        if log:
+            click.echo(f"server log: {log}")
         if links:
             Console(highlight=False, width=200).print(render.links_table(links))
 

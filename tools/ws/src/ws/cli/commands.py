@@ -11,6 +11,7 @@ from rich.console import Console
 
 from ws import api
 from ws.cli import admin as cliadmin
+from ws.cli.consoles import console as make_console
 from ws.cli.options import (
     Settings,
     env_option,
@@ -130,8 +131,7 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
            skip_check: bool, junit_file: Path | None, lock_timeout: float) -> None:
     """Deploy the environment's stacks in dependency order and print their outputs."""
     check_writable(report_file, junit_file)
-    console = Console(highlight=False)
-    check_writable(report_file, junit_file)
+    console = make_console()
     request = RunRequest(Selection(stacks, since, with_dependencies), changed, concurrency,
                          fail_fast, frozenset(allow_replace), frozenset(recreate), lock_timeout,
                          check_templates=not skip_check)
@@ -180,7 +180,7 @@ def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[
             report_file: Path | None, junit_file: Path | None, lock_timeout: float) -> None:
     """Delete the environment's stacks (one owner's, in a per-developer one), dependents first."""
     check_writable(report_file, junit_file)
-    console = Console(highlight=False)
+    console = make_console()
     env = api.environment(settings.start, env_name, owner)
     if env.protected:
         names = api.deployed_names(settings.start, env_name, stacks, owner)
@@ -215,7 +215,7 @@ def plan_command(settings: Settings, env_name: str, owner: str | None,
     elif fmt == "markdown":
         click.echo(markdown_plan(env_name, items))
     else:
-        Console(highlight=False).print(render.plan_table(items))
+        make_console().print(render.plan_table(items))
     write_job_summary(markdown_plan(env_name, items))
 
 
@@ -234,7 +234,7 @@ def diff_command(settings: Settings, env_name: str, owner: str | None,
     if as_json:
         click.echo(json.dumps([d.as_dict() for d in found], indent=2))
     else:
-        Console(highlight=False).print(render.diff_table(found))
+        make_console().print(render.diff_table(found))
     loss = [f"{d.stack}: {item}" for d in found for item in d.data_loss]
     if loss:
         click.echo("would lose data (deploy stops unless --allow-replace): " + "; ".join(loss),
@@ -253,7 +253,7 @@ def drift_command(settings: Settings, env_name: str, owner: str | None, as_json:
     if as_json:
         click.echo(json.dumps([d.as_dict() for d in found], indent=2))
     else:
-        Console(highlight=False).print(render.drift_table(found))
+        make_console().print(render.drift_table(found))
     if check and any(d.status == "DRIFTED" for d in found):
         sys.exit(1)
 
@@ -280,7 +280,7 @@ def outputs(settings: Settings, env_name: str, owner: str | None, as_json: bool)
         click.echo(json.dumps(values, indent=2, sort_keys=True))
     else:
         links = api.local_links(settings.start, env_name, values, owner)
-        Console(highlight=False).print(render.outputs_table(values, links))
+        make_console().print(render.outputs_table(values, links))
 
 for command in (cliadmin.bootstrap, cliadmin.unlock, cliadmin.env_group, cliadmin.local):
     cli.add_command(command)

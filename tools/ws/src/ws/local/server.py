@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
@@ -18,6 +19,7 @@ from . import motofixes, providers
 from .apigw.middleware import ApiGatewayMiddleware
 from .cdn.middleware import CdnMiddleware
 from .lambdas import hooks
+from .resourcetypes import ResourceTypesRoute
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -34,10 +36,12 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     app = build_app()
     state = Path(args.state_dir) / "local" if args.state_dir else Path(tempfile.mkdtemp())
-    running = hooks.install(hooks.RuntimeSettings(
+    settings = hooks.RuntimeSettings(
         state, f"http://127.0.0.1:{args.port}", schedules=args.schedules,
-        sqs_retry_seconds=hooks.retry_seconds_from_env()))
+        sqs_retry_seconds=hooks.retry_seconds_from_env())
+    running = hooks.install(settings)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that the finally below runs
+    print(started_line(args.port, settings), flush=True)
     try:
         run_simple(args.host, args.port, app, threaded=True, use_reloader=False,
                    request_handler=MotoRequestHandler)
@@ -45,12 +49,22 @@ def main(argv: list[str] | None = None) -> None:
         running.close()  # no worker outlives the server
 
 
-def build_app() -> CdnMiddleware:
-    """The endpoint's WSGI app: ws's providers registered; the CDN, then the API gateway,
-    before moto."""
+def started_line(port: int, settings: hooks.RuntimeSettings) -> str:
+    """The log's first line for this server: where it listens and how it runs functions."""
+    retry = (f"{settings.sqs_retry_seconds} s" if settings.sqs_retry_seconds is not None
+             else "the queue's visibility timeout")
+    return (f"{time.strftime('%Y-%m-%d %H:%M:%S')} ws local endpoint on http://127.0.0.1:{port}"
+            f" (pid {os.getpid()}); functions under {settings.state_dir / 'functions'}; SQS retries after"
+            f" {retry}; schedules {'fired on their rate' if settings.schedules else 'on demand'}")
+
+
+def build_app() -> ResourceTypesRoute:
+    """The endpoint's WSGI app: ws's providers registered; the resource types it creates
+    (ws.local.resourcetypes), the CDN and the API gateway before moto."""
     providers.register()
     motofixes.register()
-    return CdnMiddleware(ApiGatewayMiddleware(DomainDispatcherApplication(create_backend_app)))
+    gateway = ApiGatewayMiddleware(DomainDispatcherApplication(create_backend_app))
+    return ResourceTypesRoute(CdnMiddleware(gateway), providers.supported_types)
 
 
 if __name__ == "__main__":

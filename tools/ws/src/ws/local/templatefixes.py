@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from collections.abc import Collection
 from typing import Any
-
-from . import providers
 
 _VERBS = {"get", "put", "post", "delete", "patch", "head", "options",
           "x-amazon-apigateway-any-method"}
 
 
-def unsupported_types(template: dict[str, Any]) -> list[tuple[str, str]]:
-    """(logical id, type) of every resource the local endpoint would silently skip."""
-    known = providers.supported_types()
+def unsupported_types(template: dict[str, Any],
+                      known: Collection[str] | None = None) -> list[tuple[str, str]]:
+    """(logical id, type) of every resource the local endpoint would silently skip.
+
+    `known`: the types the endpoint creates (ws.local.resourcetypes); None works them out
+    here, which loads moto (about 1.5 s)."""
+    if known is None:
+        from . import providers  # imported here: moto, which only this fallback needs
+        known = providers.supported_types()
     return sorted((logical, str(res.get("Type")))
                   for logical, res in template.get("Resources", {}).items()
                   if res.get("Type") not in known

@@ -11,6 +11,7 @@ from ws.cloud.artifacts import Upload, ensure_bucket, s3_uploader
 from ws.cloud.backend import Backend
 from ws.config.workspace import Stack, Workspace
 from ws.errors import ConfigError
+from ws.local.resourcetypes import endpoint_types
 from ws.package.build import SamBuilder
 from ws.package.capabilities import required
 from ws.package.code import CodeFolder, code_folders, package
@@ -43,6 +44,7 @@ class Preparer:
     root: Path
     bucket: str
     build: Callable[[CodeFolder], Path] | None = None
+    local_types: frozenset[str] | None = None  # what the local endpoint creates, if it says
 
     def prepare(self, stack: Stack) -> Prepared:
         uploads: dict[str, bytes] = {}
@@ -52,16 +54,16 @@ class Preparer:
         if self.backend.translates_sam and template.is_sam:
             body = translate_sam(body, self.backend.region, template.display)
         if self.backend.can.local_fixes:
-            body = _for_local_endpoint(body, template.display)
+            body = _for_local_endpoint(body, template.display, self.local_types)
         return Prepared(body, uploads, required(body))
 
 
-def _for_local_endpoint(body: dict[str, Any], display: str) -> dict[str, Any]:
+def _for_local_endpoint(body: dict[str, Any], display: str,
+                        known: frozenset[str] | None) -> dict[str, Any]:
     """Make moto create what AWS would, and refuse what it would silently skip."""
-    # Imported here: it loads moto (about a second), which only the local target needs.
     from ws.local import templatefixes
     body = templatefixes.prepare(body)
-    missing = templatefixes.unsupported_types(body)
+    missing = templatefixes.unsupported_types(body, known)
     if missing:
         listed = ", ".join(f"{logical} ({kind})" for logical, kind in missing)
         raise ConfigError(f"the local endpoint cannot create: {listed}",
@@ -93,8 +95,16 @@ class Packaged:
         return {"TemplateURL": self.backend.template_url(self.bucket, key)}
 
 
+def _local_types(backend: Backend) -> frozenset[str] | None:
+    """The local endpoint's resource types, asked once per run (moto stays unloaded here)."""
+    if not (backend.can.local_fixes and backend.endpoint_url):
+        return None
+    return endpoint_types(backend.endpoint_url)
+
+
 def package_stacks(ws: Workspace, backend: Backend, names: list[str]) -> Packaged:
     """Prepare the named stacks for `backend` (code with requirements built by sam, cached)."""
     bucket = backend.artifact_bucket(ws.name)
-    preparer = Preparer(backend, ws.root, bucket, SamBuilder(ws.state_dir / "build"))
+    preparer = Preparer(backend, ws.root, bucket, SamBuilder(ws.state_dir / "build"),
+                        _local_types(backend))
     return Packaged({name: preparer.prepare(ws.stacks[name]) for name in names}, backend, bucket)

@@ -100,14 +100,33 @@ class MappingPoller(threading.Thread):
         event = {"Records": [sqs_record(m, queue.queue_arn, self.esm.region) for m in messages]}
         outcome = self.runtime.invoke(fn, json.dumps(event))
         if outcome.error:
+            _warn_failed(fn, queue, messages, len(messages))
             return  # the whole batch comes back after the visibility timeout
         ids = [m.id for m in messages]
         failed = (failed_ids(outcome.payload, ids)
                   if "ReportBatchItemFailures" in (self.esm.function_response_types or [])
                   else set())
+        if failed:
+            _warn_failed(fn, queue, messages, len(failed))
         for message in messages:
             if message.id not in failed:
                 sqs.delete_message(queue.name, message.receipt_handle)
+
+
+def _warn_failed(fn: Any, queue: Any, messages: list[Any], failed: int) -> None:
+    """A line in the server log: a developer sees why an order never settles."""
+    receives = max(int(m.approximate_receive_count) for m in messages)
+    LOG.warning("%s: %d of %d messages from %s failed (receive %d%s); they come back after the "
+                "visibility timeout; the function's log: /aws/lambda/%s", fn.function_name,
+                failed, len(messages), queue.name, receives, _redrive_note(queue),
+                fn.function_name)
+
+
+def _redrive_note(queue: Any) -> str:
+    policy = queue.redrive_policy or {}
+    if not policy.get("maxReceiveCount"):
+        return ""
+    return f" of {policy['maxReceiveCount']}, then the dead-letter queue"
 
 
 def _enabled(esm: Any) -> bool:
