@@ -211,9 +211,8 @@ def test_a_changed_handler_is_redeployed_and_served(store, tmp_path):
     assert "x-store-catalog" not in store.get("/products", store.token).headers  # warm worker
     handler = store.root / PRODUCTS_HANDLER
     source = handler.read_text()
-    changed = source.replace('"headers": {"Content-Type": "application/json"}',
-                             '"headers": {"Content-Type": "application/json", '
-                             '"X-Store-Catalog": "v2"}')
+    changed = source.replace('"headers": {"Content-Type": "application/json"',
+                             '"headers": {"X-Store-Catalog": "v2", "Content-Type": "application/json"')
     assert changed != source
     handler.write_text(changed)
 
