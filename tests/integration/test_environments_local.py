@@ -126,6 +126,10 @@ def test_protected_environment_asks_first_and_protects_its_stacks(workspace, aws
     assert all(s["EnableTerminationProtection"] for s in live.values())
 
     monkeypatch.setattr(clirun, "interactive", lambda: False)
+    # The plan confirmed is the plan that runs, --changed honoured: nothing to do, nothing asked.
+    nothing = runner.invoke(cli.cli, [*base, "deploy", "--env", "prod", "--changed"])
+    assert nothing.exit_code == 0, nothing.output
+    assert "needs confirmation" not in nothing.output and "unchanged" in nothing.output
     blocked = runner.invoke(cli.cli, [*base, "destroy", "--env", "prod", "--yes"])
     assert blocked.exit_code == 2
     assert "termination protection is on" in blocked.output

@@ -135,14 +135,12 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
     request = RunRequest(Selection(stacks, since, with_dependencies), changed, concurrency,
                          fail_fast, frozenset(allow_replace), frozenset(recreate), lock_timeout,
                          check_templates=not skip_check)
-    env = api.environment(settings.start, env_name, owner)
 
-    def ask(plan: Plan) -> None:  # the very plan that runs, shown before it runs
+    def ask(plan: Plan) -> None:  # protected environments: the very plan that runs, first
         console.print(render.plan_table(list(plan.items)))
         confirm(f"deploy to protected environment {env_name}?", yes, "deploying to " + env_name)
     report = observed(console, lambda observer: api.deploy(
-        settings.start, env_name, request, observer, owner), ask if env.protected else None,
-        settings.quiet)
+        settings.start, env_name, request, observer, owner), ask, settings.quiet)
     if prune and report.ok:
         _prune(console, settings, env_name, owner, yes)
     finish(console, report, report_file, show_outputs=True, junit_file=junit_file,

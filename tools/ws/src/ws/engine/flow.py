@@ -48,7 +48,8 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
         if stacks is not None:
             _check_upstreams(ws, env, graph, live, selected, secrets)
         plan = planning.make_plan(ws, env, graph, live, selected, secrets, request.changed)
-        observer.confirm(plan)
+        if env.protected:
+            observer.confirm(plan)
         target = deploying.Target(ws, env, graph, backend, live, commit_of(ws), ws_version(),
                                   lease.problem)  # a lost lock: start nothing new, fail the run
         return deploying.deploy(target, plan, secrets, request, observer, clock)
@@ -68,7 +69,6 @@ def destroy_env(ws: Workspace, env: Environment, backend: Backend,
 def _unchanged(env: Environment, plan: planning.Plan, observer: Observer,
                clock: Clock) -> RunReport:
     """The report of a --changed run that found nothing to deploy (nothing was locked)."""
-    observer.confirm(plan)
     now = clock.now()
     chosen = set(plan.chosen)
     reports = [StackReport(i.stack, i.stack_name, UNCHANGED if i.stack in chosen else SKIPPED,

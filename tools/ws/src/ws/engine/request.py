@@ -47,7 +47,7 @@ class Observer:
     on_interrupt: Callable[[int], None] = _nothing  # first Ctrl-C: stacks still running
     on_lock_wait: Callable[[str], None] = _nothing  # what is held, by whom
     take_over_dead: Callable[[Any], bool] = lambda holder: False  # its process is gone: take it?
-    confirm: Callable[["Plan"], None] = _nothing  # the plan about to run; raise to stop
+    confirm: Callable[["Plan"], None] = _nothing  # protected: the plan about to run; raise: stop
     on_execute: Callable[["Plan"], None] = _nothing  # the plan starts running now
 
 
