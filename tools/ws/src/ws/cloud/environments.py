@@ -9,7 +9,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ws.cloud.backend import LOCAL_ENDPOINT_VAR, aws_session, local_backend
-from ws.cloud.livestate import deployed_stacks, tags_of
+from ws.cloud.livestate import deployed_stacks, record_of, tags_of
 from ws.cloud.stackops import GOOD
 from ws.config.envfiles import Place, places
 from ws.config.workspace import Workspace
@@ -27,6 +27,8 @@ class DeployedEnv:
     stacks: int
     not_ok: int  # stacks not in a completed state (failed, rolled back, in progress)
     last_deploy: str  # ISO time of the newest create or update
+    commit: str = ""  # the commit the newest deploy came from (ws's record on the stack)
+    ws_version: str = ""  # the ws version that made it
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -39,10 +41,18 @@ def summarise(workspace: str, where: str, stacks: list[dict[str, Any]]) -> list[
         tags = tags_of(stack)
         if tags.get("ws:workspace") == workspace and "ws:env" in tags:
             groups.setdefault((tags["ws:env"], tags.get("ws:owner")), []).append(stack)
-    return [DeployedEnv(env, owner, where, len(items),
-                        sum(s["StackStatus"] not in GOOD for s in items),
-                        max(_time(s) for s in items).isoformat(timespec="seconds"))
+    return [_summary(env, owner, where, items)
             for (env, owner), items in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))]
+
+
+def _summary(env: str, owner: str | None, where: str,
+             items: list[dict[str, Any]]) -> DeployedEnv:
+    newest = max(items, key=_time)
+    record = record_of(newest)
+    return DeployedEnv(env, owner, where, len(items),
+                       sum(s["StackStatus"] not in GOOD for s in items),
+                       _time(newest).isoformat(timespec="seconds"),
+                       record.get("commit", ""), record.get("ws", ""))
 
 
 def list_environments(ws: Workspace) -> tuple[list[DeployedEnv], list[str]]:

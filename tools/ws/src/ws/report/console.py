@@ -113,9 +113,10 @@ def failures(report: RunReport) -> list[str]:
 
 
 def plan_table(items: list) -> Table:
-    table = _table("plan", "stack", "action", "reason")
+    table = _table("plan", "stack", "action", "reason", "deployed from")
     for item in items:
-        table.add_row(cell(item.stack), cell(item.action), cell(item.reason))
+        table.add_row(cell(item.stack), cell(item.action), cell(item.reason),
+                      cell(getattr(item, "deployed_commit", "") or ""))
     return table
 
 
@@ -128,10 +129,11 @@ def _table(title: str, *columns: str) -> Table:
 
 def env_table(found: list) -> Table:
     table = _table("deployed environments", "environment", "owner", "where", "stacks", "not ok",
-                   "last deploy")
+                   "last deploy", "commit", "ws")
     for item in found:
         table.add_row(*map(cell, (item.env, item.owner or "-", item.where, item.stacks,
-                                  item.not_ok, item.last_deploy)))
+                                  item.not_ok, item.last_deploy, item.commit or "-",
+                                  item.ws_version or "-")))
     if not found:
         table.add_row("(none)", "", "", "", "", "")
     return table

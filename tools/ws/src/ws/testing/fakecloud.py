@@ -14,6 +14,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 from botocore.exceptions import ClientError
@@ -161,7 +162,7 @@ class FakeCloudFormation(FakeChangeSets):
                 "StackName": StackName, "StackId": stack_id,
                 "StackStatus": "REVIEW_IN_PROGRESS" if review else "CREATE_IN_PROGRESS",
                 "EnableTerminationProtection": bool(args.pop("EnableTerminationProtection", False)),
-                "_events": []}
+                "CreationTime": datetime.now(timezone.utc), "_events": []}
         if review:
             return {"StackId": stack_id}
         return self._operate(StackName, "CREATE", args)
@@ -244,6 +245,8 @@ class FakeCloudFormation(FakeChangeSets):
                 stack["_template"] = json.loads(args.get("TemplateBody", "{}"))
                 stack["Parameters"] = list(args.get("Parameters", []))
                 stack["Capabilities"] = list(args.get("Capabilities", []))
+                if verb == "UPDATE":
+                    stack["LastUpdatedTime"] = datetime.now(timezone.utc)
 
     def _set(self, name: str, status: str, event_status: str | None, reason: str = "",
              outputs: list | None = None) -> None:
