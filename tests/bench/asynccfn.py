@@ -113,12 +113,16 @@ class AsyncStacks:
         return None
 
     def _refuse_busy(self, name: str, now: float, verb: str) -> Answer | None:
+        """Refuse while an operation runs; a failed create (ROLLBACK_COMPLETE) can only be
+        deleted."""
         busy = self._busy(name, now)
         if busy is None:
             return None
         op, status = busy
-        return x.error("ValidationError",
-                       f"Stack:{op.stack_id} is in {status} state and can not be {verb}.")
+        if status.endswith("_IN_PROGRESS") or (verb == "updated" and status == "ROLLBACK_COMPLETE"):
+            return x.error("ValidationError",
+                           f"Stack:{op.stack_id} is in {status} state and can not be {verb}.")
+        return None
 
     def _refuse_execute(self, change_set: str, now: float) -> Answer | None:
         with self.lock:
@@ -135,8 +139,9 @@ class AsyncStacks:
         if busy and busy[1] == "DELETE_IN_PROGRESS":
             return 200, (f'<DeleteStackResponse xmlns="{x.NS}"><ResponseMetadata><RequestId>'
                          "bench</RequestId></ResponseMetadata></DeleteStackResponse>").encode()
-        if busy:
-            return self._refuse_busy(name, now, "deleted")
+        refused = self._refuse_busy(name, now, "deleted")
+        if refused is not None:
+            return refused
         status, body = fetch({"Action": "DescribeStacks", "Version": "2010-05-15",
                               "StackName": name})
         if status == 200:
