@@ -10,8 +10,11 @@ AWS_ENDPOINT_URL pointing at an HTTP proxy (cfnproxy.py) in front of a moto serv
 stays *_IN_PROGRESS for D seconds after each operation (asynccfn.py). For each shape and phase:
 wall time, the critical path (from the graph and the Ds), their ratio, API calls by service and
 action, CloudFormation calls per stack operation, most operations in flight; beside a naive
-boto3 script (create, wait, next). The "bounded" scenario runs ws with --concurrency 4 and
-per-stack D drawn from 1-5 s and prints max(critical path, total work / 4) next to its makespan.
+boto3 script (create, wait, next). "1st call s": from the command's start to its first API
+call (interpreter, imports, loading); "1st op s": to the first stack operation; "tail s": from
+the end of the last stack operation (in CloudFormation) to the command's exit. The "bounded"
+scenario runs ws with --concurrency 4 and per-stack D drawn from 1-5 s and prints
+max(critical path, total work / 4) next to its makespan.
 """
 from __future__ import annotations
 
@@ -79,7 +82,8 @@ def run_ws(root: Path, proxy: Proxy, args: list[str], log: Path) -> tuple[int, f
     started = time.time()
     with open(log, "w") as out:
         done = subprocess.run([sys.executable, "-m", "ws", *args, "--env", ENV], cwd=root,
-                              env=aws_env(proxy.url), stdout=out, stderr=subprocess.STDOUT)
+                              env=aws_env(proxy.url), stdout=out, stderr=subprocess.STDOUT,
+                              check=False)
     return done.returncode, started, time.time()
 
 
@@ -97,6 +101,9 @@ def figures(proxy: Proxy, started: float, ended: float, crit: float, rc: int) ->
             "max_in_flight": proxy.stacks.in_flight(started, ended),
             "first_call_after": round(calls[0][0] - started, 2) if calls else None,
             "exit_after_last_call": round(ended - calls[-1][0], 2) if calls else None,
+            "first_operation_after": round(ops[0].started - started, 2) if ops else None,
+            "exit_after_last_operation": round(ended - max(op.ended for op in ops), 2)
+            if ops else None,
             "calls": dict(sorted(counts.items()))}
 
 
@@ -167,23 +174,29 @@ def print_shape(name: str, result: dict, cfg: Config) -> None:
           f"change set C={cfg.change_set_delay:g} s, --concurrency {result['concurrency']}, "
           f"total work {result['total_work']:g} s")
     print(f"  {'phase':<10}{'wall s':>8}{'crit s':>8}{'wall/crit':>10}{'ops':>5}{'cfn':>6}"
-          f"{'cfn/op':>8}{'in flight':>10}{'1st call s':>11}{'exit':>5}")
+          f"{'cfn/op':>8}{'in flight':>10}{'1st call s':>11}{'1st op s':>9}{'tail s':>7}"
+          f"{'exit':>5}")
     rows = dict(result["phases"])
     if "naive" in result:
         rows["naive"] = result["naive"]
     for phase, f in rows.items():
         ratio = f"{f['ratio']:.2f}" if f["ratio"] else "-"
         per_op = f"{f['cfn_calls_per_operation']:.1f}" if f["cfn_calls_per_operation"] else "-"
-        first = f"{f['first_call_after']:.2f}" if f["first_call_after"] is not None else "-"
+        first, first_op, tail = (_secs(f[key]) for key in (
+            "first_call_after", "first_operation_after", "exit_after_last_operation"))
         print(f"  {phase:<10}{f['wall']:>8.2f}{f['critical_path']:>8.2f}{ratio:>10}"
               f"{f['stack_operations']:>5}{f['cfn_calls']:>6}{per_op:>8}{f['max_in_flight']:>10}"
-              f"{first:>11}{f['exit_code']:>5}")
+              f"{first:>11}{first_op:>9}{tail:>7}{f['exit_code']:>5}")
     for phase, f in rows.items():
         print(f"  calls {phase}: " + ", ".join(f"{k} {v}" for k, v in f["calls"].items()))
     if "naive" in result:
         n = result["naive"]
         print(f"  naive: boto3 create + waiter (Delay {n['poll']:g} s), one stack at a time; "
               f"sum of D {n['sum_of_durations']:g} s")
+
+
+def _secs(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def print_bounded(results: dict[str, dict], concurrency: int) -> None:

@@ -142,7 +142,7 @@ def _handler(proxy: Proxy) -> type[BaseHTTPRequestHandler]:
             for key, value in headers:
                 if key.lower() not in _HOP:
                     self.send_header(key, value)
-            upstream_length = dict((k.lower(), v) for k, v in headers).get("content-length")
+            upstream_length = {k.lower(): v for k, v in headers}.get("content-length")
             head = self.command == "HEAD"
             self.send_header("Content-Length", upstream_length if head and upstream_length
                              else str(len(data)))
@@ -152,7 +152,7 @@ def _handler(proxy: Proxy) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _any
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass  # one line per request is noise
 
     return Handler
