@@ -61,7 +61,7 @@ def destroy_env(ws: Workspace, env: Environment, backend: Backend,
     graph = graph or build_graph(ws, env)
     selected = planning.select(graph, request.selection.stacks)
     with locked(ws, env, backend, request, observer, selected) as lease:
-        target = deploying.Target(ws, env, graph, backend, {}, stop_reason=lease.problem)
+        target = deploying.Target(ws, env, graph, backend, None, stop_reason=lease.problem)
         return deploying.destroy(target, request, observer, clock)
 
 

@@ -14,9 +14,10 @@ from ws.cloud.artifacts import Upload
 from ws.cloud.awserrors import aws_problem
 from ws.cloud.backend import Backend
 from ws.cloud.changesets import ChangeSets
-from ws.cloud.livestate import RECORD_OUTPUT, outputs_of
+from ws.cloud.livestate import RECORD_OUTPUT, deployed_stacks, outputs_of
 from ws.cloud.secrets import Secrets
 from ws.cloud.stackops import StackOps, StackRequest, StackResult
+from ws.cloud.watcher import Abandoned, Watcher, cadence
 from ws.config import refs
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
@@ -47,7 +48,7 @@ class Target:
     env: Environment
     graph: StackGraph
     backend: Backend
-    live: dict[str, dict]  # one batched read of the deployed stacks
+    live: dict[str, dict] | None  # one batched read of the deployed stacks (None: not read)
     commit: str = ""  # the workspace's commit, recorded on every stack deployed
     version: str = ""  # ws's version, recorded likewise
     stop_reason: Callable[[], str] = lambda: ""  # non-empty (a lost lock): start nothing new
@@ -61,7 +62,8 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
     ws, env, graph, backend = target.ws, target.env, target.graph, target.backend
     selected = plan.selected()
     stop = threading.Event()
-    ops = _stack_ops(backend, clock, stop)
+    weights = load_durations(ws.state_dir, env.name)
+    ops = _stack_ops(backend, clock, stop, {env.stack_name(n): s for n, s in weights.items()})
     packaged = package_stacks(ws, backend, plan.to_change())
     live = target.live
     outputs = outside_outputs(graph, selected, env, live)
@@ -83,7 +85,7 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
             if later.action == SKIP:
                 return StackResult("unchanged", current["StackStatus"], outputs_of(current))
         return _deploy_one(target, name, inputs, packaged, upload(), ops, request, secrets,
-                           lambda message: emit(name, message))
+                           lambda message: emit(name, message), current)
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
         if outcome.status == scheduler.SUCCEEDED:
@@ -93,12 +95,11 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
     def abandon(running: list[str]) -> None:
         """Stop waiting: running waits end at once; updates are cancelled where the target can
         (CloudFormation rolls them back; a create goes on and the next deploy settles it)."""
-        stop.set()
+        _stop(stop, ops)
         if backend.can.cancels_updates:
             for name in running:
                 ops.cancel_update(env.stack_name(name))
 
-    weights = load_durations(ws.state_dir, env.name)
     report = _run(env, "deploy", graph.dag.subgraph(selected), work, finished, request,
                   observer, clock, started, graph, ws.concurrency, weights, abandon, secrets.mask,
                   target.stop_reason)
@@ -108,8 +109,9 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
 
 def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packaged,
                 upload: Upload, ops: StackOps, request: RunRequest, secrets: Secrets,
-                emit: OnEvent) -> StackResult:
-    """Upload the stack's artifacts and template, then create or update it."""
+                emit: OnEvent, current: dict | None) -> StackResult:
+    """Upload the stack's artifacts and template, then create or update it (`current`: the
+    stack as read under the lock, so it is not described again)."""
     prepared = packaged.prepared[name]
     for key, data in prepared.uploads.items():
         upload(key, data)
@@ -125,19 +127,27 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
     try:
         if backend.can.change_sets:  # see the changes first, guard stateful resources
             sqs = backend.client("sqs")
-            return ChangeSets(ops, sqs).deploy(name, req, emit, request.allow_replace)
-        return ops.deploy(req, emit)
+            return ChangeSets(ops, sqs).deploy(name, req, emit, request.allow_replace, current)
+        return ops.deploy(req, emit, current)
     except ClientError as exc:
         raise aws_problem(exc) or exc from None
 
 
-def _stack_ops(backend: Backend, clock: Clock, stop: threading.Event) -> StackOps:
-    return StackOps(backend.client("cloudformation"), synchronous=backend.synchronous,
-                    sleep=_until(stop, clock.sleep), poll=0.2 if backend.synchronous else 5.0)
+def _stack_ops(backend: Backend, clock: Clock, stop: threading.Event,
+               history: dict[str, float] | None = None) -> StackOps:
+    """Stack operations of one run; on an asynchronous target one watcher (cadence from the
+    `history` of durations by stack name) waits for all of them."""
+    cfn = backend.client("cloudformation")
+    watcher = Watcher(cfn, cadence(history or {}), stop) if backend.can.asynchronous else None
+    return StackOps(cfn, synchronous=backend.synchronous, sleep=_until(stop, clock.sleep),
+                    poll=0.2 if backend.synchronous else 5.0, watcher=watcher)
 
 
-class Abandoned(Exception):
-    """Raised in a stack's work once the run stopped waiting for it."""
+def _stop(stop: threading.Event, ops: StackOps) -> None:
+    """Stop waiting: sleeps end at once and the watcher wakes its waiters."""
+    stop.set()
+    if ops.watcher is not None:
+        ops.watcher.wake()
 
 
 def _until(stop: threading.Event, sleep: Callable[[float], None]) -> Callable[[float], None]:
@@ -189,26 +199,28 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
     selected = select(graph, request.selection.stacks)
     stop = threading.Event()
     ops = _stack_ops(target.backend, clock, stop)
-    _check_protection(ops, env, selected, request.unprotect)
+    live = target.live if target.live is not None else deployed_stacks(ops.cfn, None)
+    _check_protection(live, env, selected, request.unprotect)
     observer.on_execute(Plan(env.name, ()))
 
     def work(name: str) -> StackResult:
         return ops.delete(env.stack_name(name), lambda message: observer.on_event(name, message),
-                          unprotect=request.unprotect)
+                          unprotect=request.unprotect, known=live.get(env.stack_name(name)))
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
         observer.on_finish(_report(env, name, outcome, deploying=False))
 
     reverse = graph.dag.subgraph(selected).reverse(copy=True)
     return _run(env, "destroy", reverse, work, finished, request, observer, clock, started,
-                graph, target.ws.concurrency, {}, lambda running: stop.set(),
+                graph, target.ws.concurrency, {}, lambda running: _stop(stop, ops),
                 stop_reason=target.stop_reason)
 
 
-def _check_protection(ops: StackOps, env: Environment, selected: list[str],
+def _check_protection(live: dict[str, dict], env: Environment, selected: list[str],
                       unprotect: bool) -> None:
     """Refuse, before deleting anything, to destroy stacks with termination protection."""
-    protected = [env.stack_name(n) for n in selected if ops.is_protected(env.stack_name(n))]
+    protected = [env.stack_name(n) for n in selected
+                 if live.get(env.stack_name(n), {}).get("EnableTerminationProtection")]
     if protected and not unprotect:
         raise UsageError(f"termination protection is on for {', '.join(protected)}",
                          f"to delete them anyway: ws destroy --env {env.name} "
