@@ -4,13 +4,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
-from ws import api
 from ws.cli import admin as cliadmin
+from ws.cli.logs import configure_logging
 from ws.cli.options import (
     Settings,
     env_option,
@@ -21,16 +20,25 @@ from ws.cli.options import (
     stacks_option,
 )
 from ws.cli.run import check_writable, confirm, finish, observed, report_outputs, write_job_summary
-from ws.cli.logs import configure_logging
-from ws.engine.plan import Plan, as_dicts
-from ws.engine.request import RunRequest
-from ws.cloud.awserrors import aws_problem
 from ws.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, DeployError, WsError
-from ws.graph.selection import Selection
-from ws.graph.views import FORMATS
-from ws.report import console as render
-from ws.report.ci import markdown_plan, matrix
-from ws.report.html import render_html
+from ws.lazy import lazy
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ws.engine.plan import Plan
+
+# Loaded by the command that uses them: `ws --help` and `ws graph` load no boto3, rich or moto.
+api = lazy("ws.api")
+awserrors = lazy("ws.cloud.awserrors")
+planning = lazy("ws.engine.plan")
+requests = lazy("ws.engine.request")
+selections = lazy("ws.graph.selection")
+render = lazy("ws.report.console")
+ci = lazy("ws.report.ci")
+html = lazy("ws.report.html")
+rich_console = lazy("rich.console")
+GRAPH_FORMATS = ("text", "dot", "mermaid", "json")  # ws.graph.views.FORMATS (checked by a test)
 
 
 class WsGroup(click.Group):
@@ -48,7 +56,7 @@ class WsGroup(click.Group):
             click.echo("interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
         except Exception as exc:  # an AWS error that is not ws's own: one clear line
-            problem = aws_problem(exc)
+            problem = awserrors.aws_problem(exc)
             if problem is None or (ctx.obj is not None and ctx.obj.debug):
                 raise
             click.echo(f"error: {problem}", err=True)
@@ -74,7 +82,7 @@ def cli(ctx: click.Context, workspace: Path | None, debug: bool, verbose: int,
 @cli.command()
 @click.option("--env", "-e", "env_name", default="local", show_default=True, metavar="ENV")
 @owner_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="text", show_default=True)
 @click.pass_obj
 def graph(settings: Settings, env_name: str, owner: str | None, fmt: str) -> None:
     """Show the stacks' dependency graph."""
@@ -130,9 +138,9 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
            skip_check: bool, junit_file: Path | None, lock_timeout: float) -> None:
     """Deploy the environment's stacks in dependency order and print their outputs."""
     check_writable(report_file, junit_file)
-    console = Console(highlight=False)
+    console = rich_console.Console(highlight=False)
     check_writable(report_file, junit_file)
-    request = RunRequest(Selection(stacks, since, with_dependencies), changed, concurrency,
+    request = requests.RunRequest(selections.Selection(stacks, since, with_dependencies), changed, concurrency,
                          fail_fast, frozenset(allow_replace), frozenset(recreate), lock_timeout,
                          check_templates=not skip_check)
     env = api.environment(settings.start, env_name, owner)
@@ -180,13 +188,13 @@ def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[
             report_file: Path | None, junit_file: Path | None, lock_timeout: float) -> None:
     """Delete the environment's stacks (one owner's, in a per-developer one), dependents first."""
     check_writable(report_file, junit_file)
-    console = Console(highlight=False)
+    console = rich_console.Console(highlight=False)
     env = api.environment(settings.start, env_name, owner)
     if env.protected:
         names = api.deployed_names(settings.start, env_name, stacks, owner)
         click.echo(f"would delete from {env_name}: " + (", ".join(names) or "nothing deployed"))
         confirm(f"destroy protected environment {env_name}?", yes, "destroying " + env_name)
-    request = RunRequest(Selection(stacks), concurrency=concurrency, unprotect=unprotect,
+    request = requests.RunRequest(selections.Selection(stacks), concurrency=concurrency, unprotect=unprotect,
                          lock_timeout=lock_timeout)
     report = observed(console, lambda observer: api.destroy(
         settings.start, env_name, request, observer, owner), quiet=settings.quiet)
@@ -205,18 +213,18 @@ def plan_command(settings: Settings, env_name: str, owner: str | None,
                  stacks: tuple[str, ...] | None, allow_empty: bool, since: str | None,
                  with_dependencies: bool, fmt: str) -> None:
     """Show what `ws deploy --changed` would do to each stack, and why."""
-    items = list(api.plan(settings.start, env_name, Selection(stacks, since, with_dependencies),
+    items = list(api.plan(settings.start, env_name, selections.Selection(stacks, since, with_dependencies),
                           owner).items)
     if fmt == "json":
-        click.echo(json.dumps(as_dicts(items), indent=2))
+        click.echo(json.dumps(planning.as_dicts(items), indent=2))
     elif fmt == "matrix":
-        groups = matrix(api.graph(settings.start, env_name, owner).dag, items)
+        groups = ci.matrix(api.graph(settings.start, env_name, owner).dag, items)
         click.echo(json.dumps(groups, separators=(",", ":")))  # compact: one line for CI
     elif fmt == "markdown":
-        click.echo(markdown_plan(env_name, items))
+        click.echo(ci.markdown_plan(env_name, items))
     else:
-        Console(highlight=False).print(render.plan_table(items))
-    write_job_summary(markdown_plan(env_name, items))
+        rich_console.Console(highlight=False).print(render.plan_table(items))
+    write_job_summary(ci.markdown_plan(env_name, items))
 
 
 @cli.command("diff")
@@ -234,7 +242,7 @@ def diff_command(settings: Settings, env_name: str, owner: str | None,
     if as_json:
         click.echo(json.dumps([d.as_dict() for d in found], indent=2))
     else:
-        Console(highlight=False).print(render.diff_table(found))
+        rich_console.Console(highlight=False).print(render.diff_table(found))
     loss = [f"{d.stack}: {item}" for d in found for item in d.data_loss]
     if loss:
         click.echo("would lose data (deploy stops unless --allow-replace): " + "; ".join(loss),
@@ -253,7 +261,7 @@ def drift_command(settings: Settings, env_name: str, owner: str | None, as_json:
     if as_json:
         click.echo(json.dumps([d.as_dict() for d in found], indent=2))
     else:
-        Console(highlight=False).print(render.drift_table(found))
+        rich_console.Console(highlight=False).print(render.drift_table(found))
     if check and any(d.status == "DRIFTED" for d in found):
         sys.exit(1)
 
@@ -265,7 +273,7 @@ def drift_command(settings: Settings, env_name: str, owner: str | None, as_json:
 def report_command(report_json: Path, html_file: Path) -> None:
     """Turn a JSON run report (deploy --report) into a self-contained timeline page."""
     check_writable(html_file)
-    html_file.write_text(render_html(api.load_report(report_json)))
+    html_file.write_text(html.render_html(api.load_report(report_json)))
     click.echo(f"wrote {html_file}")
 
 
@@ -280,7 +288,7 @@ def outputs(settings: Settings, env_name: str, owner: str | None, as_json: bool)
         click.echo(json.dumps(values, indent=2, sort_keys=True))
     else:
         links = api.local_links(settings.start, env_name, values, owner)
-        Console(highlight=False).print(render.outputs_table(values, links))
+        rich_console.Console(highlight=False).print(render.outputs_table(values, links))
 
 for command in (cliadmin.bootstrap, cliadmin.unlock, cliadmin.env_group, cliadmin.local):
     cli.add_command(command)

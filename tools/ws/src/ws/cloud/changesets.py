@@ -9,8 +9,15 @@ from typing import Any, Callable
 from botocore.exceptions import ClientError
 
 from ws.cloud.awserrors import message_of
-from ws.cloud.stackops import (UNREAD, OnEvent, StackOps, StackRequest, StackResult, parameters_arg,
-                               tags_arg)
+from ws.cloud.stackops import (
+    UNREAD,
+    OnEvent,
+    StackOps,
+    StackRequest,
+    StackResult,
+    parameters_arg,
+    tags_arg,
+)
 
 # Replacing or removing one of these loses data.
 STATEFUL = {"AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::Cognito::UserPool",

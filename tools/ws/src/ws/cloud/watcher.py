@@ -19,7 +19,6 @@ from botocore.exceptions import ClientError
 from ws.cloud.awserrors import is_throttling, message_of
 
 
-
 class Abandoned(Exception):
     """Raised in a stack's work once the run stopped waiting for it."""
 
