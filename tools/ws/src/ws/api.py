@@ -83,23 +83,36 @@ def deploy(start: Path, env_name: str, request: RunRequest | None = None,
     endpoint starts or AWS is called (`request.check_templates=False`, --no-template-check,
     skips the cfn-lint part of that check)."""
     request, observer, clock = _defaults(request, observer, clock)
-    ws, env = load(start, env_name, owner)
-    graph = stackgraph.build_graph(ws, env)
-    # The selection is taken as if nothing were deployed, so that upstreams
-    # --with-dependencies may add are checked too.
-    widest = request.selection.resolve(ws, env, graph, set)
-    gate.before_deploy(ws, env, planning.select(graph, widest), request.allow_replace,
-                       request.check_templates)
-    return flow.deploy_env(ws, env, backends.connect(ws, env), request, observer, clock, graph)
+    timeline = results.Timeline(clock.now)
+    with timeline.phase("load"):
+        ws, env = load(start, env_name, owner)
+        graph = stackgraph.build_graph(ws, env)
+        # The selection is taken as if nothing were deployed, so that upstreams
+        # --with-dependencies may add are checked too.
+        widest = request.selection.resolve(ws, env, graph, set)
+    with timeline.phase("template check"):
+        gate.before_deploy(ws, env, planning.select(graph, widest), request.allow_replace,
+                           request.check_templates)
+    backend = _connect(timeline, ws, env)
+    return flow.deploy_env(ws, env, backend, request, observer, clock, graph, timeline)
 
 
 def destroy(start: Path, env_name: str, request: RunRequest | None = None,
             observer: Observer | None = None, owner: str | None = None,
             clock: Clock | None = None) -> RunReport:
     request, observer, clock = _defaults(request, observer, clock)
-    ws, env = load(start, env_name, owner)
-    graph = stackgraph.build_graph(ws, env)
-    return flow.destroy_env(ws, env, backends.connect(ws, env), request, observer, clock, graph)
+    timeline = results.Timeline(clock.now)
+    with timeline.phase("load"):
+        ws, env = load(start, env_name, owner)
+        graph = stackgraph.build_graph(ws, env)
+    backend = _connect(timeline, ws, env)
+    return flow.destroy_env(ws, env, backend, request, observer, clock, graph, timeline)
+
+
+def _connect(timeline: results.Timeline, ws: Workspace, env: Environment) -> backends.Backend:
+    """Connect as a phase of the run: the endpoint's start, or the account check."""
+    with timeline.phase("endpoint start" if env.target == "local" else "connect"):
+        return backends.connect(ws, env)
 
 
 def _defaults(request: RunRequest | None, observer: Observer | None,

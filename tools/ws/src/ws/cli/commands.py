@@ -19,7 +19,15 @@ from ws.cli.options import (
     selection_options,
     stacks_option,
 )
-from ws.cli.run import check_writable, confirm, finish, observed, report_outputs, write_job_summary
+from ws.cli.run import (
+    CHANGED,
+    check_writable,
+    confirm,
+    finish,
+    observed,
+    report_outputs,
+    write_job_summary,
+)
 from ws.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, DeployError, WsError
 from ws.lazy import lazy
 
@@ -125,6 +133,8 @@ def validate(settings: Settings, env_name: str, owner: str | None) -> None:
               help="Delete and create again this stack if an earlier run left it DELETE_FAILED, "
                    "ROLLBACK_FAILED or REVIEW_IN_PROGRESS (keeps the resources that failed to "
                    "delete; turns its termination protection off; repeatable).")
+@click.option("--outputs", "all_outputs", is_flag=True,
+              help="Print the outputs of every stack, not only of those deployed.")
 @click.option("--no-template-check", "skip_check", is_flag=True,
               help="Skip cfn-lint's check of the templates before deploying (quotas and "
                    "circular dependencies are still checked).")
@@ -135,8 +145,10 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
            allow_empty: bool, since: str | None, with_dependencies: bool,
            concurrency: int | None, fail_fast: bool, changed: bool, prune: bool, yes: bool,
            report_file: Path | None, allow_replace: tuple[str, ...], recreate: tuple[str, ...],
-           skip_check: bool, junit_file: Path | None, lock_timeout: float) -> None:
-    """Deploy the environment's stacks in dependency order and print their outputs."""
+           all_outputs: bool, skip_check: bool, junit_file: Path | None,
+           lock_timeout: float) -> None:
+    """Deploy the environment's stacks in dependency order and print the outputs of those that
+    changed (all with --outputs; ws outputs prints them any time)."""
     check_writable(report_file, junit_file)
     console = rich_console.Console(highlight=False)
     check_writable(report_file, junit_file)
@@ -153,7 +165,8 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
         settings.quiet)
     if prune and report.ok:
         _prune(console, settings, env_name, owner, yes)
-    finish(console, report, report_file, show_outputs=True, junit_file=junit_file,
+    finish(console, report, report_file, show_outputs=True if all_outputs else CHANGED,
+           junit_file=junit_file,
            debug=settings.debug,
            links=api.local_links(settings.start, env_name, report_outputs(report), owner))
 

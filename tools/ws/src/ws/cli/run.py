@@ -93,22 +93,30 @@ def observed(console: Console, action: Callable[[Observer], RunReport],
         return action(base)
     if in_github_actions():
         on_event, on_finish = render.grouped_printers(console)
-        return action(replace(base, on_event=on_event, on_finish=on_finish))
+        return action(replace(base, on_event=on_event, on_finish=on_finish,
+                              on_progress=render.progress_printer(console)))
     if not console.is_terminal:
         return action(replace(base, on_event=render.event_printer(console),
-                              on_finish=render.finish_printer(console)))
+                              on_finish=render.finish_printer(console),
+                              on_progress=render.progress_printer(console)))
     view = live.LiveView(console, [])
     try:  # the table starts when the plan starts running (after any question)
         return action(replace(base, on_event=view.on_event, on_finish=view.on_finish,
-                              on_execute=lambda plan: view.start()))
+                              on_execute=lambda plan: view.start(),
+                              on_progress=view.on_progress))
     finally:
         view.stop()
 
 
-def finish(console: Console, report: RunReport, report_file: Path | None, show_outputs: bool,
+CHANGED = "changed"  # finish(show_outputs=CHANGED): the outputs of the stacks deployed
+
+
+def finish(console: Console, report: RunReport, report_file: Path | None,
+           show_outputs: bool | str,
            junit_file: Path | None = None, debug: bool = False,
            links: Sequence[Any] = ()) -> None:
-    """Print the summary (and outputs, with their `links`: local URLs), write the requested
+    """Print the summary (and outputs, with their `links`: local URLs; `show_outputs=CHANGED`:
+    only of the stacks deployed, so a 50-stack run ends on its summary), write the requested
     files, exit with the run's code. With `debug`, the traceback of every bug a stack hit goes
     to stderr."""
     if debug:
@@ -116,8 +124,11 @@ def finish(console: Console, report: RunReport, report_file: Path | None, show_o
             if stack.traceback:
                 click.echo(f"{stack.stack}: {stack.traceback}", err=True)
     console.print(render.summary(report))
-    if show_outputs:
-        console.print(render.outputs_table(report_outputs(report), links))
+    shown = report_outputs(report, changed_only=show_outputs == CHANGED)
+    if show_outputs and shown:
+        console.print(render.outputs_table(shown, links))
+    elif show_outputs == CHANGED and report_outputs(report):
+        click.echo("outputs unchanged (all of them: --outputs, or ws outputs)")
     if report_file:
         _write_report(report, report_file)
     if junit_file:
@@ -136,9 +147,11 @@ def finish(console: Console, report: RunReport, report_file: Path | None, show_o
     sys.exit(report.exit_code)
 
 
-def report_outputs(report: RunReport) -> dict[str, dict[str, str] | None]:
-    """The outputs of the run's stacks that have some."""
-    return {s.stack: s.outputs for s in report.stacks if s.outputs}
+def report_outputs(report: RunReport,
+                   changed_only: bool = False) -> dict[str, dict[str, str] | None]:
+    """The outputs of the run's stacks that have some (only of those it deployed)."""
+    return {s.stack: s.outputs for s in report.stacks
+            if s.outputs and (s.status == "deployed" or not changed_only)}
 
 
 def _write_report(report: RunReport, path: Path) -> None:

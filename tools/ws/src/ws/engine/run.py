@@ -27,9 +27,22 @@ from ws.engine.durations import load_durations, save_durations
 from ws.engine.fingerprint import static_parts
 from ws.engine.inputs import StackInputs, outside_outputs, resolve
 from ws.engine.plan import Plan, select
+from ws.engine.progress import Tracker
 from ws.engine.request import Clock, Observer, RunRequest
-from ws.engine.results import (ABSENT, BLOCKED, DELETED, DEPLOYED, FAILED, INTERRUPTED,
-                               NOT_RUN, SKIPPED, UNCHANGED, RunReport, StackReport)
+from ws.engine.results import (
+    ABSENT,
+    BLOCKED,
+    DELETED,
+    DEPLOYED,
+    FAILED,
+    INTERRUPTED,
+    NOT_RUN,
+    SKIPPED,
+    UNCHANGED,
+    RunReport,
+    StackReport,
+    Timeline,
+)
 from ws.errors import UsageError, WsError
 from ws.graph.stackgraph import StackGraph
 from ws.package.prepare import Packaged, package_stacks
@@ -55,21 +68,25 @@ class Target:
 
 
 def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
-           observer: Observer = Observer(), clock: Clock = Clock()) -> RunReport:
+           observer: Observer = Observer(), clock: Clock = Clock(),
+           timeline: Timeline | None = None) -> RunReport:
     """Execute `plan`: stacks it deploys are deployed, unchanged ones left alone, and the ones it
     decides later are decided (the same `decide`) once their upstreams' outputs are known."""
-    started = clock.now()
+    timeline = timeline or Timeline(clock.now)
     ws, env, graph, backend = target.ws, target.env, target.graph, target.backend
     selected = plan.selected()
     stop = threading.Event()
     weights = load_durations(ws.state_dir, env.name)
     ops = _stack_ops(backend, clock, stop, {env.stack_name(n): s for n, s in weights.items()})
-    packaged = package_stacks(ws, backend, plan.to_change())
-    live = target.live
+    with timeline.phase("packaging and builds"):
+        packaged = package_stacks(ws, backend, plan.to_change())
+    live = target.live or {}
     outputs = outside_outputs(graph, selected, env, live)
     outputs.update({n: outputs_of(live[env.stack_name(n)]) for n in selected
                     if plan[n].action == SKIP})
-    _read_secrets(secrets, graph, plan.to_change())
+    with timeline.phase("secrets"):
+        _read_secrets(secrets, graph, plan.to_change())
+    started = clock.now()
     upload = _once(packaged.uploader)
     emit = _masked(observer.on_event, secrets)
     observer.on_execute(plan)
@@ -235,13 +252,27 @@ def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], S
          mask: Callable[[str], str] = str,
          stop_reason: Callable[[], str] = lambda: "") -> RunReport:
     running: set[str] = set()
+    tracker = Tracker(dag, weights, started, clock.now)
+    told = [0.0]  # when progress was last told
+
+    def tell(at_once: bool = False) -> None:
+        if at_once or clock.now() - told[0] >= 1.0:
+            told[0] = clock.now()
+            observer.on_progress(tracker.progress())
+
+    def start(name: str) -> None:
+        running.add(name)
+        tracker.start(name)
+        tell(at_once=True)
 
     def done(name: str, outcome: scheduler.Outcome) -> None:
         running.discard(name)
+        tracker.finish(name, outcome.status == scheduler.SUCCEEDED)
         finished(name, outcome)
-    hooks = scheduler.Hooks(on_start=running.add, on_finish=done,
+        tell(at_once=True)
+    hooks = scheduler.Hooks(on_start=start, on_finish=done,
                             on_interrupt=observer.on_interrupt, on_abandon=abandon,
-                            stop_reason=stop_reason)
+                            stop_reason=stop_reason, on_tick=tell)
     outcomes = scheduler.run(dag, work, concurrency=request.concurrency or default_concurrency,
                              weights=weights, fail_fast=request.fail_fast, hooks=hooks,
                              clock=clock.now, expected=EXPECTED)
