@@ -75,8 +75,9 @@ def async_target(timing: Timing, log: Path) -> Iterator[Proxy]:
 
 def aws_env(endpoint_url: str) -> dict[str, str]:
     """A subprocess environment in which boto3 (so ws) talks to `endpoint_url` as to AWS."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AWS_", "WS_")) and k not in ("CI", "GITHUB_ACTIONS")}
+    env = {k: v for k, v in os.environ.items()  # bytecode cached, as in a user's install
+           if not k.startswith(("AWS_", "WS_")) and k not in ("CI", "GITHUB_ACTIONS",
+                                                              "PYTHONDONTWRITEBYTECODE")}
     env.update(AWS_ENDPOINT_URL=endpoint_url, AWS_ACCESS_KEY_ID="testing",
                AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION=REGION,
                AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
