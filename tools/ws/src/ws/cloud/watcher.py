@@ -42,18 +42,18 @@ class Ticket:
     changed: threading.Event = field(default_factory=threading.Event)
 
     def schedule(self, now: float, floor: float) -> None:
-        """Next look: just before its expected end, then every `floor` s for a while after it;
-        with no history, every 0.5 s at first, then less and less often (at most every 5 s)."""
+        """Next look: just before its expected end, then every `floor` s, less and less often
+        the longer it overruns; with no history, every 0.5 s at first, then less and less
+        often. Never more than 5 s apart."""
         elapsed = now - self.started
-        if self.expected is not None:
-            if elapsed < 0.9 * self.expected - floor:
-                self.next_at = self.started + 0.9 * self.expected
-                return
-            if elapsed < 1.5 * self.expected + 2:
-                self.next_at = now + floor
-                return
-        step = 0.5 if elapsed < 6 else min(5.0, 0.1 * elapsed)
-        self.next_at = now + max(floor, step)
+        if self.expected is None:
+            step = 0.5 if elapsed < 6 else 0.1 * elapsed
+        elif elapsed < 0.9 * self.expected - floor:
+            self.next_at = self.started + 0.9 * self.expected
+            return
+        else:
+            step = 0.25 * (elapsed - 0.9 * self.expected)
+        self.next_at = now + min(5.0, max(floor, step))
 
 
 def cadence(history: dict[str, float]) -> Callable[[str, list[float]], float | None]:

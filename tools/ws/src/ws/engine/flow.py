@@ -8,7 +8,7 @@ from typing import ContextManager
 
 from ws.cloud.backend import Backend
 from ws.cloud.leases import Lease, hold
-from ws.cloud.livestate import deployed_stacks
+from ws.cloud.livestate import deployed_stacks, outputs_of
 from ws.cloud.locks import LockTable, stack_keys
 from ws.cloud.secrets import Secrets
 from ws.config.environment import Environment
@@ -48,7 +48,7 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
             first = planning.make_plan(ws, env, graph, first_read, selected, secrets)
         to_lock = first.to_change()
         if not to_lock:
-            return timeline.into(_unchanged(env, first, observer, clock))
+            return timeline.into(_unchanged(env, first, first_read, observer, clock))
     with ExitStack() as held:
         with timeline.phase("locks"):
             lease = held.enter_context(locked(ws, env, backend, request, observer, to_lock))
@@ -87,14 +87,16 @@ def destroy_env(ws: Workspace, env: Environment, backend: Backend,
     return timeline.into(report)
 
 
-def _unchanged(env: Environment, plan: planning.Plan, observer: Observer,
-               clock: Clock) -> RunReport:
-    """The report of a --changed run that found nothing to deploy (nothing was locked)."""
+def _unchanged(env: Environment, plan: planning.Plan, live: dict[str, dict],
+               observer: Observer, clock: Clock) -> RunReport:
+    """The report of a --changed run that found nothing to deploy (nothing was locked); the
+    outputs are those of the live read."""
     observer.confirm(plan)
     now = clock.now()
     chosen = set(plan.chosen)
     reports = [StackReport(i.stack, i.stack_name, UNCHANGED if i.stack in chosen else SKIPPED,
-                           "" if i.stack in chosen else i.reason)
+                           "" if i.stack in chosen else i.reason,
+                           outputs_of(live[i.stack_name]) if i.stack_name in live else {})
                for i in plan.items if i.action != planning.ORPHAN]
     for item in reports:
         observer.on_finish(item)
