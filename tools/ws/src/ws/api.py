@@ -90,11 +90,33 @@ def deploy(start: Path, env_name: str, request: RunRequest | None = None,
         # The selection is taken as if nothing were deployed, so that upstreams
         # --with-dependencies may add are checked too.
         widest = request.selection.resolve(ws, env, graph, set)
-    with timeline.phase("template check"):
-        gate.before_deploy(ws, env, planning.select(graph, widest), request.allow_replace,
-                           request.check_templates)
+    checked = _template_check(timeline, ws, env, planning.select(graph, widest), request)
     backend = _connect(timeline, ws, env)
-    return flow.deploy_env(ws, env, backend, request, observer, clock, graph, timeline)
+    return flow.deploy_env(ws, env, backend, request, observer, clock, graph, timeline,
+                           before_writes=checked)
+
+
+def _template_check(timeline: results.Timeline, ws: Workspace, env: Environment,
+                    stacks: list[str], request: RunRequest) -> Callable[[], None]:
+    """What CloudFormation would refuse, refused before anything changes. On the local
+    target all of it first (a refused deploy does not even start the endpoint); on AWS
+    cfn-lint runs in a forked process while ws connects and reads the live state, and the
+    returned function waits for it before the first lock is taken."""
+    started = timeline.clock()
+    wait = gate.start_check(ws, env, stacks, request.allow_replace, request.check_templates)
+    done: list[bool] = []
+
+    def waited() -> None:  # once: later calls return at once
+        if done:
+            return
+        done.append(True)
+        try:
+            wait()
+        finally:
+            timeline.add("template check", started, timeline.clock())
+    if env.target == "local":
+        waited()
+    return waited
 
 
 def destroy(start: Path, env_name: str, request: RunRequest | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import ExitStack, nullcontext
 from importlib import metadata
-from typing import ContextManager
+from typing import Callable, ContextManager
 
 from ws.cloud.backend import Backend
 from ws.cloud.leases import Lease, hold
@@ -26,13 +26,16 @@ from ws.graph.stackgraph import StackGraph, build_graph
 def deploy_env(ws: Workspace, env: Environment, backend: Backend,
                request: RunRequest = RunRequest(), observer: Observer = Observer(),
                clock: Clock = Clock(), graph: StackGraph | None = None,
-               timeline: Timeline | None = None) -> RunReport:
+               timeline: Timeline | None = None,
+               before_writes: Callable[[], None] = lambda: None) -> RunReport:
     """Take the locks, read live state once, plan, confirm (the observer), execute that plan.
 
     With --changed, a first plan from one read decides what to lock: nothing to deploy means
     no lock at all; otherwise the stacks that may change are locked, read again and re-planned
     under the lock (someone may have deployed in between). Each step is a phase of
-    `timeline`, so the report accounts for the time before the first stack starts."""
+    `timeline`, so the report accounts for the time before the first stack starts.
+    `before_writes` (the template check, run meanwhile) is waited for before the first lock
+    or change."""
     timeline = timeline or Timeline(clock.now)
     graph = graph or build_graph(ws, env)
     cfn = backend.client("cloudformation")
@@ -47,8 +50,10 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
         with timeline.phase("plan"):
             first = planning.make_plan(ws, env, graph, first_read, selected, secrets)
         to_lock = first.to_change()
+        before_writes()
         if not to_lock:
             return timeline.into(_unchanged(env, first, first_read, observer, clock))
+    before_writes()  # a second call returns at once
     with ExitStack() as held:
         with timeline.phase("locks"):
             lease = held.enter_context(locked(ws, env, backend, request, observer, to_lock))

@@ -58,6 +58,10 @@ class Timeline:
         finally:
             self.phases.append(Phase(name, started, self.clock()))
 
+    def add(self, name: str, started: float, ended: float) -> None:
+        """A phase timed elsewhere (work done in the background meanwhile)."""
+        self.phases.append(Phase(name, started, ended))
+
     def into(self, report: "RunReport") -> "RunReport":
         """`report` with these phases, its start moved back to the first of them."""
         report.phases = list(self.phases)
