@@ -146,3 +146,10 @@ def test_the_cadence_looks_near_the_expected_end_then_often():
     unknown = Ticket("s", "s", started=0.0, expected=None)
     unknown.schedule(0.0, 0.2)
     assert unknown.next_at == 0.5
+
+
+def test_the_watcher_thread_ends_with_the_run(world):
+    import threading
+
+    deploy(*world, cloud_of().backend(), RunRequest())
+    assert not [t for t in threading.enumerate() if t.name == "ws-watcher"]

@@ -80,6 +80,7 @@ class Watcher:
         self.calls = 0
         self._guard = threading.Lock()
         self._wake = threading.Event()
+        self._closed = False
         self._thread: threading.Thread | None = None
 
     def watch(self, name: str, key: str) -> Ticket:
@@ -106,8 +107,15 @@ class Watcher:
         """Look again now (the run stopped waiting: the loop sees `stop` at once)."""
         self._wake.set()
 
+    def close(self) -> None:
+        """The run is over: the thread ends (it is not left polling an idle list)."""
+        self._closed = True
+        self._wake.set()
+        if self._thread is not None and not self.stop.is_set():  # abandoned: exit at once
+            self._thread.join(timeout=5)
+
     def _loop(self) -> None:
-        while not self.stop.is_set():
+        while not (self.stop.is_set() or self._closed):
             with self._guard:
                 tickets = list(self.tickets.values())
             now = self.clock()

@@ -117,9 +117,12 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
             for name in running:
                 ops.cancel_update(env.stack_name(name))
 
-    report = _run(env, "deploy", graph.dag.subgraph(selected), work, finished, request,
-                  observer, clock, started, graph, ws.concurrency, weights, abandon, secrets.mask,
-                  target.stop_reason)
+    try:
+        report = _run(env, "deploy", graph.dag.subgraph(selected), work, finished, request,
+                      observer, clock, started, graph, ws.concurrency, weights, abandon,
+                      secrets.mask, target.stop_reason)
+    finally:
+        _close(ops)
     save_durations(ws.state_dir, env.name, report)
     return report
 
@@ -158,6 +161,12 @@ def _stack_ops(backend: Backend, clock: Clock, stop: threading.Event,
     watcher = Watcher(cfn, cadence(history or {}), stop) if backend.can.asynchronous else None
     return StackOps(cfn, synchronous=backend.synchronous, sleep=_until(stop, clock.sleep),
                     poll=0.2 if backend.synchronous else 5.0, watcher=watcher)
+
+
+def _close(ops: StackOps) -> None:
+    """The run is over: its watcher's thread ends."""
+    if ops.watcher is not None:
+        ops.watcher.close()
 
 
 def _stop(stop: threading.Event, ops: StackOps) -> None:
@@ -228,9 +237,12 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
         observer.on_finish(_report(env, name, outcome, deploying=False))
 
     reverse = graph.dag.subgraph(selected).reverse(copy=True)
-    return _run(env, "destroy", reverse, work, finished, request, observer, clock, started,
-                graph, target.ws.concurrency, {}, lambda running: _stop(stop, ops),
-                stop_reason=target.stop_reason)
+    try:
+        return _run(env, "destroy", reverse, work, finished, request, observer, clock, started,
+                    graph, target.ws.concurrency, {}, lambda running: _stop(stop, ops),
+                    stop_reason=target.stop_reason)
+    finally:
+        _close(ops)
 
 
 def _check_protection(live: dict[str, dict], env: Environment, selected: list[str],
