@@ -153,3 +153,28 @@ def test_the_watcher_thread_ends_with_the_run(world):
 
     deploy(*world, cloud_of().backend(), RunRequest())
     assert not [t for t in threading.enumerate() if t.name == "ws-watcher"]
+
+
+def test_a_read_that_fails_fails_the_waiting_stacks_not_the_watcher(world):
+    """The endpoint unreachable while stacks are in flight: each waiting stack fails with the
+    error (no wait for hours), and the run ends."""
+    from botocore.exceptions import EndpointConnectionError
+
+    cloud = cloud_of()
+    cfn = cloud.client("cloudformation")
+    original = cfn.describe_stacks
+
+    def describe(StackName=None):
+        if StackName is None and cloud.pending:
+            raise EndpointConnectionError(endpoint_url="https://cloudformation.example")
+        return original(StackName)
+    cfn.describe_stacks = describe
+    backend = cloud.backend()
+    import dataclasses
+    backend = dataclasses.replace(backend, make_client=lambda service: cfn
+                                  if service == "cloudformation" else cloud.client(service))
+    started = time.monotonic()
+    report = deploy(*world, backend, RunRequest())
+    assert statuses(report)["a"] == "failed" and statuses(report)["c"] == "blocked"
+    assert "Could not connect" in {s.stack: s.reason for s in report.stacks}["a"]
+    assert time.monotonic() - started < 10

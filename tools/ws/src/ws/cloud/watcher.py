@@ -135,9 +135,9 @@ class Watcher:
         those whose status changed."""
         try:
             found = self._read(due)
-        except ClientError as exc:
-            if not is_throttling(exc):
-                for ticket in due:
+        except Exception as exc:  # noqa: BLE001 - handed to the waiting workers, who raise it
+            if not (isinstance(exc, ClientError) and is_throttling(exc)):
+                for ticket in due:  # unreachable, denied, or a bug: each waiter raises it
                     ticket.error = exc
                     ticket.changed.set()
             found = {}  # throttled: botocore's adaptive retries backed off; next round
