@@ -178,3 +178,16 @@ def test_a_read_that_fails_fails_the_waiting_stacks_not_the_watcher(world):
     assert statuses(report)["a"] == "failed" and statuses(report)["c"] == "blocked"
     assert "Could not connect" in {s.stack: s.reason for s in report.stacks}["a"]
     assert time.monotonic() - started < 10
+
+
+def test_deleted_stacks_are_seen_gone_from_the_batched_read(world):
+    """A stack that left the list after its delete is deleted: no read of it alone."""
+    cloud = cloud_of()
+    deploy(*world, cloud.backend(), RunRequest())
+    before = cloud.calls["DescribeStacks"]
+    report = destroy(*world, cloud.backend(), RunRequest())
+    assert report.ok and cloud.stacks == {}
+    # the live read, 6 event reads (the fake counts a DescribeStacks in each), and the
+    # watcher's rounds: c, x, y, z together, then b, then a; never a read of each deleted stack
+    assert cloud.calls["DescribeStacks"] - before <= 1 + 6 + 4, cloud.calls
+    assert (world[0].state_dir / "durations" / "local.delete.json").exists()

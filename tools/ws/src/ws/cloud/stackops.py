@@ -191,17 +191,17 @@ class StackOps:
             return StackResult("deleted", "DELETE_FAILED", ok=False, reason=message_of(exc))
         # Poll by name, not id: describing a deleted stack by id makes the local endpoint
         # evaluate its outputs again, which re-creates the resources they reference.
-        final = self._wait(name, name, on_event, events_of=stack_id)
+        final = self._wait(name, name, on_event, events_of=stack_id, deleting=True)
         if final is not None and final["StackStatus"] != "DELETE_COMPLETE":
             return StackResult("deleted", final["StackStatus"], ok=False,
                                reason=self._failure(stack_id, final["StackStatus"], final))
         return StackResult("deleted", "DELETE_COMPLETE")
 
     def _wait(self, name: str, stack_id: str, on_event: OnEvent,
-              events_of: str | None = None) -> dict[str, Any] | None:
+              events_of: str | None = None, deleting: bool = False) -> dict[str, Any] | None:
         """Poll until the stack leaves *_IN_PROGRESS, reporting each new event."""
         if self.watcher is not None and not self.synchronous:
-            return self._watched(name, stack_id, on_event, events_of)
+            return self._watched(name, stack_id, on_event, events_of, deleting)
         seen: set[str] = set()
         deadline = time.monotonic() + self.timeout
         while True:
@@ -220,12 +220,12 @@ class StackOps:
                                   "wait for it to finish, then run ws deploy again")
             self.sleep(self.poll)
 
-    def _watched(self, name: str, key: str, on_event: OnEvent,
-                 events_of: str | None = None) -> dict[str, Any] | None:
+    def _watched(self, name: str, key: str, on_event: OnEvent, events_of: str | None = None,
+                 deleting: bool = False) -> dict[str, Any] | None:
         """Wait for the watcher to see the stack leave *_IN_PROGRESS; events are read only
         when its status changes (not on every look), and once more at the end."""
         assert self.watcher is not None
-        ticket, seen, status = self.watcher.watch(name, key), set(), ""
+        ticket, seen, status = self.watcher.watch(name, key, deleting), set(), ""
         deadline = time.monotonic() + self.timeout
         try:
             while True:

@@ -34,6 +34,7 @@ class Ticket:
     key: str  # what to describe it by when read alone (its id; its name for a delete)
     started: float
     expected: float | None
+    deleting: bool = False  # a stack gone from the list is deleted (not yet visible: a create)
     status: str = ""
     stack: dict[str, Any] | None = None
     gone: bool = False  # described as not existing (a finished delete)
@@ -76,6 +77,7 @@ class Watcher:
         self.stop = stop or threading.Event()
         self.tickets: dict[int, Ticket] = {}
         self.finished: list[float] = []  # durations of operations seen end in this run
+        self.took: dict[str, float] = {}  # stack name -> how long its last operation took
         self.pages = 1  # pages of the last batched read: per-stack reads when fewer
         self.calls = 0
         self._guard = threading.Lock()
@@ -83,11 +85,11 @@ class Watcher:
         self._closed = False
         self._thread: threading.Thread | None = None
 
-    def watch(self, name: str, key: str) -> Ticket:
+    def watch(self, name: str, key: str, deleting: bool = False) -> Ticket:
         """Start watching an operation just started on stack `name` (read alone by `key`)."""
         with self._guard:
             now = self.clock()
-            ticket = Ticket(name, key, now, self.expected(name, self.finished))
+            ticket = Ticket(name, key, now, self.expected(name, self.finished), deleting)
             ticket.schedule(now, self.floor)
             self.tickets[id(ticket)] = ticket
             if self._thread is None:
@@ -100,8 +102,10 @@ class Watcher:
     def done(self, ticket: Ticket) -> None:
         """Stop watching; its duration teaches the cadence of the stacks still to come."""
         with self._guard:
-            if self.tickets.pop(id(ticket), None) is not None:
-                self.finished.append(self.clock() - ticket.started)
+            if self.tickets.pop(id(ticket), None) is not None and ticket.status:
+                took = self.clock() - ticket.started
+                self.finished.append(took)
+                self.took[ticket.name] = round(took, 3)
 
     def wake(self) -> None:
         """Look again now (the run stopped waiting: the loop sees `stop` at once)."""
@@ -166,9 +170,9 @@ class Watcher:
                 found[stack["StackName"]] = stack
         self.calls += pages
         self.pages = pages
-        for ticket in due:  # not listed: just created (not visible yet) or deleted; ask
+        for ticket in due:  # not listed: deleted, or just created (not visible yet): ask
             if ticket.name not in found:
-                found[ticket.name] = self._one(ticket.key)
+                found[ticket.name] = None if ticket.deleting else self._one(ticket.key)
         return found
 
     def _one(self, key: str) -> dict[str, Any] | None:

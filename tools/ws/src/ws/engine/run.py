@@ -23,7 +23,7 @@ from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.engine import scheduler
 from ws.engine.decide import LATER, SKIP, decide
-from ws.engine.durations import load_durations, save_durations
+from ws.engine.durations import load_durations, save_durations, save_measured
 from ws.engine.fingerprint import static_parts
 from ws.engine.inputs import StackInputs, outside_outputs, resolve
 from ws.engine.plan import Plan, select
@@ -77,7 +77,7 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
     selected = plan.selected()
     stop = threading.Event()
     weights = load_durations(ws.state_dir, env.name)
-    ops = _stack_ops(backend, clock, stop, {env.stack_name(n): s for n, s in weights.items()})
+    ops = _stack_ops(backend, clock, stop, _history(ws, env, UPDATES))
     with timeline.phase("packaging and builds"):
         packaged = package_stacks(ws, backend, plan.to_change())
     live = target.live or {}
@@ -124,6 +124,7 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
     finally:
         _close(ops)
     save_durations(ws.state_dir, env.name, report)
+    _save_history(ws, env, ops, UPDATES)
     return report
 
 
@@ -161,6 +162,22 @@ def _stack_ops(backend: Backend, clock: Clock, stop: threading.Event,
     watcher = Watcher(cfn, cadence(history or {}), stop) if backend.can.asynchronous else None
     return StackOps(cfn, synchronous=backend.synchronous, sleep=_until(stop, clock.sleep),
                     poll=0.2 if backend.synchronous else 5.0, watcher=watcher)
+
+
+UPDATES, DELETES = "create-update", "delete"  # operation kinds with a duration history each
+
+
+def _history(ws: Workspace, env: Environment, kind: str) -> dict[str, float]:
+    """How long CloudFormation's operations on each stack took before, by stack name."""
+    return {env.stack_name(n): s for n, s in load_durations(ws.state_dir, env.name, kind).items()}
+
+
+def _save_history(ws: Workspace, env: Environment, ops: StackOps, kind: str) -> None:
+    """Record how long this run's operations took, for the next run's watcher."""
+    if ops.watcher is not None:
+        names = {env.stack_name(n): n for n in ws.stacks}
+        save_measured(ws.state_dir, env.name, {names[s]: took for s, took in
+                                                ops.watcher.took.items() if s in names}, kind)
 
 
 def _close(ops: StackOps) -> None:
@@ -224,7 +241,7 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
     env, graph = target.env, target.graph
     selected = select(graph, request.selection.stacks)
     stop = threading.Event()
-    ops = _stack_ops(target.backend, clock, stop)
+    ops = _stack_ops(target.backend, clock, stop, _history(target.ws, env, DELETES))
     live = target.live if target.live is not None else deployed_stacks(ops.cfn, None)
     _check_protection(live, env, selected, request.unprotect)
     observer.on_execute(Plan(env.name, ()))
@@ -238,11 +255,13 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
 
     reverse = graph.dag.subgraph(selected).reverse(copy=True)
     try:
-        return _run(env, "destroy", reverse, work, finished, request, observer, clock, started,
-                    graph, target.ws.concurrency, {}, lambda running: _stop(stop, ops),
-                    stop_reason=target.stop_reason)
+        report = _run(env, "destroy", reverse, work, finished, request, observer, clock,
+                      started, graph, target.ws.concurrency, {}, lambda running: _stop(stop, ops),
+                      stop_reason=target.stop_reason)
     finally:
         _close(ops)
+    _save_history(target.ws, env, ops, DELETES)
+    return report
 
 
 def _check_protection(live: dict[str, dict], env: Environment, selected: list[str],
