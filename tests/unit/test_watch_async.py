@@ -138,9 +138,13 @@ def test_the_cadence_looks_near_the_expected_end_then_often():
     ticket.schedule(0.0, 0.2)
     assert ticket.next_at == 9.0  # 0.9 of the expected time
     ticket.schedule(9.0, 0.2)
-    assert ticket.next_at == pytest.approx(9.2)  # then every floor
+    assert ticket.next_at == pytest.approx(9.5)  # then every 5% while the end is far
+    ticket.schedule(9.7, 0.2)
+    assert ticket.next_at == pytest.approx(10.05)  # just after the expected end
+    ticket.schedule(10.05, 0.2)
+    assert ticket.next_at == pytest.approx(10.25)  # overrunning: every floor at first
     ticket.schedule(13.0, 0.2)
-    assert ticket.next_at == pytest.approx(14.0)  # overrunning: less and less often
+    assert ticket.next_at == pytest.approx(13.75)  # then less and less often
     ticket.schedule(100.0, 0.2)
     assert ticket.next_at == 105.0  # long overdue: every 5 s at most
     unknown = Ticket("s", "s", started=0.0, expected=None)

@@ -43,17 +43,24 @@ class Ticket:
     changed: threading.Event = field(default_factory=threading.Event)
 
     def schedule(self, now: float, floor: float) -> None:
-        """Next look: just before its expected end, then every `floor` s, less and less often
-        the longer it overruns; with no history, every 0.5 s at first, then less and less
-        often. Never more than 5 s apart."""
+        """Next look: at 90% of its expected time, then just after its expected end (or every
+        5% of it while that is far), then every `floor` s, less and less often the longer it
+        overruns; with no history, every 0.5 s at first, then less and less often. Never
+        more than 5 s apart."""
         elapsed = now - self.started
-        if self.expected is None:
+        expected = self.expected
+        if expected is None:
             step = 0.5 if elapsed < 6 else 0.1 * elapsed
-        elif elapsed < 0.9 * self.expected - floor:
-            self.next_at = self.started + 0.9 * self.expected
+        elif elapsed < 0.9 * expected - floor:
+            self.next_at = self.started + 0.9 * expected
+            return
+        elif elapsed < expected:
+            end = self.started + expected + 0.05
+            far = end - now > max(2 * floor, 0.05 * expected)
+            self.next_at = now + min(5.0, 0.05 * expected) if far else end
             return
         else:
-            step = 0.25 * (elapsed - 0.9 * self.expected)
+            step = 0.25 * (elapsed - expected)
         self.next_at = now + min(5.0, max(floor, step))
 
 
