@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from statistics import median
 from typing import Any, Callable
 
 from botocore.exceptions import ClientError
@@ -35,6 +34,7 @@ class Ticket:
     started: float
     expected: float | None
     deleting: bool = False  # a stack gone from the list is deleted (not yet visible: a create)
+    hint: float | None = None  # no history: the shortest operation of this run so far
     status: str = ""
     stack: dict[str, Any] | None = None
     gone: bool = False  # described as not existing (a finished delete)
@@ -43,42 +43,41 @@ class Ticket:
     changed: threading.Event = field(default_factory=threading.Event)
 
     def schedule(self, now: float, floor: float) -> None:
-        """Next look: at 90% of its expected time, then just after its expected end (or every
-        5% of it while that is far), then every `floor` s, less and less often the longer it
-        overruns; with no history, every 0.5 s at first, then less and less often. Never
-        more than 5 s apart."""
+        """Next look. Before the expected end (its history, else the shortest operation this
+        run has seen end): at 90% of it, then just after it. After: with a history, every
+        `floor` s, less and less often the longer it overruns; without, every 0.5 s, less
+        often after 6 s. Never more than 5 s apart."""
         elapsed = now - self.started
-        expected = self.expected
-        if expected is None:
+        target = self.expected if self.expected is not None else self.hint
+        if target is not None and elapsed < target:
+            self.next_at = self._approach(now, target, floor)
+            return
+        if self.expected is None:
             step = 0.5 if elapsed < 6 else 0.1 * elapsed
-        elif elapsed < 0.9 * expected - floor:
-            self.next_at = self.started + 0.9 * expected
-            return
-        elif elapsed < expected:
-            end = self.started + expected + 0.05
-            far = end - now > max(2 * floor, 0.05 * expected)
-            self.next_at = now + min(5.0, 0.05 * expected) if far else end
-            return
         else:
-            step = 0.25 * (elapsed - expected)
+            step = 0.25 * (elapsed - self.expected)
         self.next_at = now + min(5.0, max(floor, step))
 
+    def _approach(self, now: float, target: float, floor: float) -> float:
+        """Looks before the expected end: at 90% of it, then just after it (every 5% of it
+        while that is far)."""
+        if now - self.started < 0.9 * target - floor:
+            return self.started + 0.9 * target
+        end = self.started + target + 0.05
+        far = end - now > max(2 * floor, 0.05 * target)
+        return now + min(5.0, 0.05 * target) if far else end
 
-def cadence(history: dict[str, float]) -> Callable[[str, list[float]], float | None]:
-    """A stack's expected duration: its own from the history, else the median of what this run
-    has seen finish so far (stacks of one workspace tend to take alike), else unknown."""
-    def expected(name: str, seen: list[float]) -> float | None:
-        if name in history:
-            return history[name]
-        return median(seen) if seen else None
-    return expected
+
+def cadence(history: dict[str, float]) -> Callable[[str], float | None]:
+    """A stack's expected duration: how long its operation took before, if it did."""
+    return history.get
 
 
 class Watcher:
     """Status reads for all operations in flight, on one thread started on first use."""
 
-    def __init__(self, cfn: Any, expected: Callable[[str, list[float]], float | None]
-                 = cadence({}), stop: threading.Event | None = None, floor: float = 0.2,
+    def __init__(self, cfn: Any, expected: Callable[[str], float | None] = cadence({}),
+                 stop: threading.Event | None = None, floor: float = 0.2,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.cfn, self.expected, self.floor, self.clock = cfn, expected, floor, clock
         self.stop = stop or threading.Event()
@@ -96,7 +95,8 @@ class Watcher:
         """Start watching an operation just started on stack `name` (read alone by `key`)."""
         with self._guard:
             now = self.clock()
-            ticket = Ticket(name, key, now, self.expected(name, self.finished), deleting)
+            ticket = Ticket(name, key, now, self.expected(name), deleting,
+                            min(self.finished) if self.finished else None)
             ticket.schedule(now, self.floor)
             self.tickets[id(ticket)] = ticket
             if self._thread is None:
