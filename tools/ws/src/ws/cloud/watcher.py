@@ -45,15 +45,15 @@ class Ticket:
     def schedule(self, now: float, floor: float) -> None:
         """Next look. Before the expected end (its history, else the shortest operation this
         run has seen end): at 90% of it, then just after it. After: with a history, every
-        `floor` s, less and less often the longer it overruns; without, every 0.5 s, less
-        often after 6 s. Never more than 5 s apart."""
+        `floor` s, less and less often the longer it overruns; without, every `floor` s for
+        6 s, then less and less often. Never more than 5 s apart."""
         elapsed = now - self.started
         target = self.expected if self.expected is not None else self.hint
         if target is not None and elapsed < target:
             self.next_at = self._approach(now, target, floor)
             return
         if self.expected is None:
-            step = 0.5 if elapsed < 6 else 0.1 * elapsed
+            step = floor if elapsed < 6 else 0.1 * elapsed
         else:
             step = 0.25 * (elapsed - self.expected)
         self.next_at = now + min(5.0, max(floor, step))
