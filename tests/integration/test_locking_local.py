@@ -226,3 +226,25 @@ def test_a_lost_lock_starts_nothing_new_and_fails_the_run(tmp_path, endpoint, ta
     assert by_stack["db"].status == "deployed" and by_stack["app"].status == "not run"
     assert "lost the lock demo/local/app" in by_stack["app"].reason
     assert not report.ok and report.exit_code == 1 and "lost the lock" in report.error
+
+
+def test_a_run_takes_and_gives_back_all_its_locks_in_one_transaction(table, aws):
+    """One TransactWriteItems takes every lock of a run, one gives them back; when one of
+    them is held, the run falls back to one lock at a time (sorted) and still gives back
+    what it took."""
+    table.ensure()  # else the first transaction finds no table, makes it and tries again
+    calls = []
+    table.db.meta.events.register("before-call.dynamodb",
+                                  lambda model, **_: calls.append(model.name))
+    keys = [f"demo/local/s{i:03d}" for i in range(120)]  # more than one transaction holds
+    with hold(table, keys, timeout=0, ttl=60) as lease:
+        assert sorted(lease.held()) == keys
+        assert len(table.holders("demo/local/s")) == 120
+    assert calls.count("TransactWriteItems") == 4  # 100 + 20 taken, 100 + 20 given back
+    assert "PutItem" not in calls and "DeleteItem" not in calls
+    assert table.holders("demo/local/s") == {}
+    with hold(table, ["demo/local/s050"], timeout=0, ttl=60):
+        with pytest.raises(LockError, match="demo/local/s050 is locked"):
+            with hold(table, keys[:60], timeout=0, ttl=60):
+                pass
+        assert set(table.holders("demo/local/s")) == {"demo/local/s050"}

@@ -1,40 +1,55 @@
-"""The library entry points that the CLI (and tests) call."""
+"""The entry points the CLI and tests call: load, connect, then one library function.
+
+Heavy modules (boto3 through the backends, networkx through the graph, moto, cfn-lint) are
+loaded on first use, so a command pays only for what it calls."""
 from __future__ import annotations
 
 import json
 import time
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from ws.cloud import bootstrap as bootstrapping
-from ws.cloud import drift as drifting
-from ws.cloud.backend import connect, local_backend
-from ws.cloud.drift import StackDrift
-from ws.cloud.environments import DeployedEnv, list_environments
-from ws.cloud.livestate import deployed_stacks, read_outputs
-from ws.cloud.locks import Holder, LockTable, lock_id
-from ws.cloud.stackops import StackOps, StackResult
 from ws.config.environment import Environment, load_environment
 from ws.config.workspace import Workspace, find_root, load_workspace
 from ws.config.yamlfile import read_text
-from ws.engine import diff as diffing
-from ws.engine import flow
-from ws.engine import plan as planning
-from ws.engine import prune as pruning
-from ws.engine.diff import StackDiff
-from ws.engine.plan import PlanItem
-from ws.engine.request import Clock, Observer, RunRequest
-from ws.engine.results import RunReport
 from ws.errors import ConfigError
-from ws.graph.selection import Selection
-from ws.graph.stackgraph import StackGraph, build_graph
-from ws.graph.views import render
-from ws.lint import gate
-from ws.lint.validate import Validation
-from ws.lint.validate import validate as validate_workspace
-from ws.local import endpoint
-from ws.local import links as local_links_of
-from ws.local.endpoint import EndpointInfo
+from ws.lazy import lazy
+
+if TYPE_CHECKING:
+    from ws.cloud.drift import StackDrift
+    from ws.cloud.environments import DeployedEnv
+    from ws.cloud.locks import Holder
+    from ws.cloud.stackops import StackResult
+    from ws.engine.diff import StackDiff
+    from ws.engine.plan import Plan, PlanItem
+    from ws.engine.request import Clock, Observer, RunRequest
+    from ws.engine.results import RunReport
+    from ws.graph.selection import Selection
+    from ws.graph.stackgraph import StackGraph
+    from ws.lint.validate import Validation
+    from ws.local.endpoint import EndpointInfo
+    from ws.local.links import LocalLink
+
+backends = lazy("ws.cloud.backend")
+bootstrapping = lazy("ws.cloud.bootstrap")
+drifting = lazy("ws.cloud.drift")
+environments = lazy("ws.cloud.environments")
+livestate = lazy("ws.cloud.livestate")
+locks = lazy("ws.cloud.locks")
+stackops = lazy("ws.cloud.stackops")
+diffing = lazy("ws.engine.diff")
+flow = lazy("ws.engine.flow")
+planning = lazy("ws.engine.plan")
+pruning = lazy("ws.engine.prune")
+requests = lazy("ws.engine.request")
+results = lazy("ws.engine.results")
+selections = lazy("ws.graph.selection")
+stackgraph = lazy("ws.graph.stackgraph")
+views = lazy("ws.graph.views")
+gate = lazy("ws.lint.gate")
+validating = lazy("ws.lint.validate")
+endpoint = lazy("ws.local.endpoint")
+local_links_of = lazy("ws.local.links")
 
 
 def load(start: Path, env_name: str, owner: str | None = None) -> tuple[Workspace, Environment]:
@@ -47,51 +62,96 @@ def environment(start: Path, env_name: str, owner: str | None = None) -> Environ
 
 
 def graph(start: Path, env_name: str, owner: str | None = None) -> StackGraph:
-    return build_graph(*load(start, env_name, owner))
+    return stackgraph.build_graph(*load(start, env_name, owner))
 
 
 def graph_text(start: Path, env_name: str, fmt: str, owner: str | None = None) -> str:
     ws, env = load(start, env_name, owner)
-    return render(build_graph(ws, env), fmt)
+    return views.render(stackgraph.build_graph(ws, env), fmt)
 
 
 def validate(start: Path, env_name: str, owner: str | None = None) -> Validation:
-    return validate_workspace(*load(start, env_name, owner))
+    return validating.validate(*load(start, env_name, owner))
 
 
-def deploy(start: Path, env_name: str, request: RunRequest = RunRequest(),
-           observer: Observer = Observer(), owner: str | None = None,
-           clock: Clock = Clock()) -> RunReport:
+def deploy(start: Path, env_name: str, request: RunRequest | None = None,
+           observer: Observer | None = None, owner: str | None = None,
+           clock: Clock | None = None) -> RunReport:
     """Check, then lock, read, plan, confirm and execute (see ws.engine.flow.deploy_env).
 
     What CloudFormation would refuse is bad input before any stack is touched, before the
     endpoint starts or AWS is called (`request.check_templates=False`, --no-template-check,
     skips the cfn-lint part of that check)."""
-    ws, env = load(start, env_name, owner)
-    graph = build_graph(ws, env)
-    # The selection is taken as if nothing were deployed, so that upstreams
-    # --with-dependencies may add are checked too.
-    widest = request.selection.resolve(ws, env, graph, set)
-    gate.before_deploy(ws, env, planning.select(graph, widest), request.allow_replace,
-                       request.check_templates)
-    return flow.deploy_env(ws, env, connect(ws, env), request, observer, clock, graph)
+    request, observer, clock = _defaults(request, observer, clock)
+    timeline = results.Timeline(clock.now)
+    with timeline.phase("load"):
+        ws, env = load(start, env_name, owner)
+        graph = stackgraph.build_graph(ws, env)
+        # The selection is taken as if nothing were deployed, so that upstreams
+        # --with-dependencies may add are checked too.
+        widest = request.selection.resolve(ws, env, graph, set)
+    checked = _template_check(timeline, ws, env, planning.select(graph, widest), request)
+    backend = _connect(timeline, ws, env)
+    return flow.deploy_env(ws, env, backend, request, observer, clock, graph, timeline,
+                           before_writes=checked)
 
 
-def destroy(start: Path, env_name: str, request: RunRequest = RunRequest(),
-            observer: Observer = Observer(), owner: str | None = None,
-            clock: Clock = Clock()) -> RunReport:
-    ws, env = load(start, env_name, owner)
-    graph = build_graph(ws, env)
-    return flow.destroy_env(ws, env, connect(ws, env), request, observer, clock, graph)
+def _template_check(timeline: results.Timeline, ws: Workspace, env: Environment,
+                    stacks: list[str], request: RunRequest) -> Callable[[], None]:
+    """What CloudFormation would refuse, refused before anything changes. On the local
+    target all of it first (a refused deploy does not even start the endpoint); on AWS
+    cfn-lint runs in a forked process while ws connects and reads the live state, and the
+    returned function waits for it before the first lock is taken."""
+    started = timeline.clock()
+    wait = gate.start_check(ws, env, stacks, request.allow_replace, request.check_templates)
+    done: list[bool] = []
+
+    def waited() -> None:  # once: later calls return at once
+        if done:
+            return
+        done.append(True)
+        try:
+            wait()
+        finally:
+            timeline.add("template check", started, timeline.clock())
+    if env.target == "local":
+        waited()
+    return waited
+
+
+def destroy(start: Path, env_name: str, request: RunRequest | None = None,
+            observer: Observer | None = None, owner: str | None = None,
+            clock: Clock | None = None) -> RunReport:
+    request, observer, clock = _defaults(request, observer, clock)
+    timeline = results.Timeline(clock.now)
+    with timeline.phase("load"):
+        ws, env = load(start, env_name, owner)
+        graph = stackgraph.build_graph(ws, env)
+    backend = _connect(timeline, ws, env)
+    return flow.destroy_env(ws, env, backend, request, observer, clock, graph, timeline)
+
+
+def _connect(timeline: results.Timeline, ws: Workspace, env: Environment) -> backends.Backend:
+    """Connect as a phase of the run: the endpoint's start, or the account check."""
+    with timeline.phase("endpoint start" if env.target == "local" else "connect"):
+        return backends.connect(ws, env)
+
+
+def _defaults(request: RunRequest | None, observer: Observer | None,
+              clock: Clock | None) -> tuple[RunRequest, Observer, Clock]:
+    """A run's request, observer and clock, defaulted here (not at import: that would load
+    the engine for every command)."""
+    return (request or requests.RunRequest(), observer or requests.Observer(),
+            clock or requests.Clock())
 
 
 def lock_holders(start: Path, env_name: str,
                  owner: str | None = None) -> tuple[str, dict[str, Holder]]:
     """(the environment's lock prefix, {lock: its holder, with the version seen})."""
     ws, env = load(start, env_name, owner)
-    table = LockTable(connect(ws, env).client("dynamodb"))
+    table = locks.LockTable(backends.connect(ws, env).client("dynamodb"))
     table.ensure()
-    prefix = lock_id(ws, env) + "/"
+    prefix = locks.lock_id(ws, env) + "/"
     return prefix, table.holders(prefix)
 
 
@@ -100,20 +160,21 @@ def unlock(start: Path, env_name: str, shown: dict[str, str],
     """Break the locks that were shown ({key: version}), each only if still at the version
     shown; (keys broken, keys left because they changed since: their run is alive)."""
     ws, env = load(start, env_name, owner)
-    table = LockTable(connect(ws, env).client("dynamodb"))
-    prefix = lock_id(ws, env) + "/"
+    table = locks.LockTable(backends.connect(ws, env).client("dynamodb"))
+    prefix = locks.lock_id(ws, env) + "/"
     outcome = {key: table.break_lock(key, version) for key, version in sorted(shown.items())
                if key.startswith(prefix)}
     return ([k for k, broken in outcome.items() if broken],
             [k for k, broken in outcome.items() if not broken])
 
 
-def plan(start: Path, env_name: str, selection: Selection = Selection(),
-         owner: str | None = None) -> planning.Plan:
+def plan(start: Path, env_name: str, selection: Selection | None = None,
+         owner: str | None = None) -> Plan:
     """What `ws deploy --changed` would do, from one read of the deployed stacks."""
+    selection = selection or selections.Selection()
     ws, env = load(start, env_name, owner)
-    graph = build_graph(ws, env)
-    return flow.plan_env(ws, env, connect(ws, env), selection, graph)
+    graph = stackgraph.build_graph(ws, env)
+    return flow.plan_env(ws, env, backends.connect(ws, env), selection, graph)
 
 
 def diff(start: Path, env_name: str, stacks: tuple[str, ...] | None = None,
@@ -121,9 +182,10 @@ def diff(start: Path, env_name: str, stacks: tuple[str, ...] | None = None,
     """Change sets of what a deploy would do, under the locks a deploy would take: the stack a
     CREATE change set makes for review must not meet a deploy creating the real one."""
     ws, env = load(start, env_name, owner)
-    graph = build_graph(ws, env)
-    backend = connect(ws, env)
-    with flow.locked(ws, env, backend, RunRequest(lock_timeout=lock_timeout), Observer(),
+    graph = stackgraph.build_graph(ws, env)
+    backend = backends.connect(ws, env)
+    with flow.locked(ws, env, backend, requests.RunRequest(lock_timeout=lock_timeout),
+                     requests.Observer(),
                      flow.planning.select(graph, stacks)) as lease:
         found = diffing.diff(ws, env, graph, backend, stacks, flow.commit_of(ws),
                              flow.ws_version())
@@ -134,20 +196,20 @@ def diff(start: Path, env_name: str, stacks: tuple[str, ...] | None = None,
 def drift(start: Path, env_name: str, owner: str | None = None,
           sleep: Callable[[float], None] = time.sleep) -> list[StackDrift]:
     ws, env = load(start, env_name, owner)
-    return drifting.drift(ws, env, connect(ws, env).client("cloudformation"), sleep)
+    return drifting.drift(ws, env, backends.connect(ws, env).client("cloudformation"), sleep)
 
 
 def orphans(start: Path, env_name: str, owner: str | None = None) -> list[PlanItem]:
     ws, env = load(start, env_name, owner)
-    return pruning.find_orphans(ws, env, connect(ws, env).client("cloudformation"))
+    return pruning.find_orphans(ws, env, backends.connect(ws, env).client("cloudformation"))
 
 
 def prune(start: Path, env_name: str, items: list[PlanItem],
           on_event: Callable[[str, str], None], owner: str | None = None) -> dict[str, StackResult]:
     ws, env = load(start, env_name, owner)
-    backend = connect(ws, env)
-    ops = StackOps(backend.client("cloudformation"), synchronous=backend.synchronous)
-    with flow.locked(ws, env, backend, RunRequest(), Observer(),
+    backend = backends.connect(ws, env)
+    ops = stackops.StackOps(backend.client("cloudformation"), synchronous=backend.synchronous)
+    with flow.locked(ws, env, backend, requests.RunRequest(), requests.Observer(),
                      [i.stack for i in items]) as lease:
         results = pruning.prune(items, ops, on_event)
         lease.check()
@@ -157,33 +219,33 @@ def prune(start: Path, env_name: str, items: list[PlanItem],
 def outputs(start: Path, env_name: str,
             owner: str | None = None) -> dict[str, dict[str, str] | None]:
     ws, env = load(start, env_name, owner)
-    return read_outputs(ws, env, connect(ws, env).client("cloudformation"))
+    return livestate.read_outputs(ws, env, backends.connect(ws, env).client("cloudformation"))
 
 
 def deployed_names(start: Path, env_name: str, stacks: tuple[str, ...] | None,
                    owner: str | None = None) -> list[str]:
     """Stack names of the environment (or of `stacks`) that exist now."""
     ws, env = load(start, env_name, owner)
-    graph = build_graph(ws, env)
+    graph = stackgraph.build_graph(ws, env)
     names = [env.stack_name(n) for n in planning.select(graph, stacks)]
-    live = deployed_stacks(connect(ws, env).client("cloudformation"), set(names))
+    live = livestate.deployed_stacks(backends.connect(ws, env).client("cloudformation"), set(names))
     return [n for n in names if n in live]
 
 
 def bootstrap(start: Path, env_name: str, owner: str | None = None) -> list[str]:
     ws, env = load(start, env_name, owner)
-    return bootstrapping.bootstrap(connect(ws, env), ws.name)
+    return bootstrapping.bootstrap(backends.connect(ws, env), ws.name)
 
 
 def env_list(start: Path) -> tuple[list[DeployedEnv], list[str]]:
-    return list_environments(load_workspace(find_root(start)))
+    return environments.list_environments(load_workspace(find_root(start)))
 
 
 def load_report(path: Path) -> RunReport:
     """Read a JSON run report written by `ws deploy --report` (size and depth checked first)."""
     text = read_text(path, str(path))
     try:
-        return RunReport.from_dict(json.loads(text))
+        return results.RunReport.from_dict(json.loads(text))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"not a ws run report: {exc}", path=str(path)) from None
 
@@ -213,19 +275,19 @@ def local_log(start: Path) -> Path | None:
 
 
 def local_links(start: Path, env_name: str, outputs: dict[str, dict[str, str] | None],
-                owner: str | None = None) -> list[local_links_of.LocalLink]:
+                owner: str | None = None) -> list[LocalLink]:
     """The local URL of each AWS-shaped URL in `outputs`; none unless the environment is on
     the local endpoint (checked before connecting: no AWS call is made for AWS targets)."""
     ws, env = load(start, env_name, owner)
     if env.target != "local":
         return []
-    return local_links_of.backend_links(connect(ws, env), outputs)
+    return local_links_of.backend_links(backends.connect(ws, env), outputs)
 
 
-def local_endpoint_links(start: Path) -> list[local_links_of.LocalLink]:
+def local_endpoint_links(start: Path) -> list[LocalLink]:
     """The local URLs of every stack on the running endpoint (none when it is not running)."""
     ws = load_workspace(find_root(start))
     info = endpoint.status(find_root(start) / ".ws")
     if info is None:
         return []
-    return local_links_of.endpoint_links(local_backend(ws.region, info.url))
+    return local_links_of.endpoint_links(backends.local_backend(ws.region, info.url))

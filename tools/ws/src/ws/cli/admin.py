@@ -4,13 +4,15 @@ from __future__ import annotations
 import json
 
 import click
-from rich.console import Console
 
-from ws import api
+from ws.cli import local as clilocal
 from ws.cli.options import Settings, env_option
 from ws.cli.run import confirm
-from ws.report import console as render
-from ws.cli import local as clilocal
+from ws.lazy import lazy
+
+api = lazy("ws.api")  # loaded by the command that runs, not by `ws --help`
+render = lazy("ws.report.console")
+rich_console = lazy("rich.console")
 
 
 @click.command()
@@ -58,7 +60,7 @@ def env_list(settings: Settings, as_json: bool) -> None:
         click.echo(json.dumps({"environments": [e.as_dict() for e in found],
                                "unreadable": problems}, indent=2))
         return
-    Console(highlight=False).print(render.env_table(found))
+    rich_console.Console(highlight=False).print(render.env_table(found))
     for problem in problems:
         click.echo(f"note: {problem}", err=True)
 
@@ -105,7 +107,7 @@ def local_status(settings: Settings, as_json: bool) -> None:
         if log:
             click.echo(f"server log: {log}")
         if links:
-            Console(highlight=False, width=200).print(render.links_table(links))
+            rich_console.Console(highlight=False, width=200).print(render.links_table(links))
 
 
 clilocal.register(local)  # ws local invoke, ws local trigger

@@ -4,14 +4,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
-from ws import api
 from ws.cli import admin as cliadmin
-from ws.cli.consoles import console as make_console
+from ws.cli.logs import configure_logging
 from ws.cli.options import (
     Settings,
     env_option,
@@ -21,17 +19,34 @@ from ws.cli.options import (
     selection_options,
     stacks_option,
 )
-from ws.cli.run import check_writable, confirm, finish, observed, report_outputs, write_job_summary
-from ws.cli.logs import configure_logging
-from ws.engine.plan import Plan, as_dicts
-from ws.engine.request import RunRequest
-from ws.cloud.awserrors import aws_problem
+from ws.cli.run import (
+    CHANGED,
+    check_writable,
+    confirm,
+    finish,
+    observed,
+    report_outputs,
+    write_job_summary,
+)
 from ws.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, DeployError, WsError
-from ws.graph.selection import Selection
-from ws.graph.views import FORMATS
-from ws.report import console as render
-from ws.report.ci import markdown_plan, matrix
-from ws.report.html import render_html
+from ws.lazy import lazy
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ws.engine.plan import Plan
+
+# Loaded by the command that uses them: `ws --help` and `ws graph` load no boto3, rich or moto.
+api = lazy("ws.api")
+consoles = lazy("ws.cli.consoles")
+awserrors = lazy("ws.cloud.awserrors")
+planning = lazy("ws.engine.plan")
+requests = lazy("ws.engine.request")
+selections = lazy("ws.graph.selection")
+render = lazy("ws.report.console")
+ci = lazy("ws.report.ci")
+html = lazy("ws.report.html")
+GRAPH_FORMATS = ("text", "dot", "mermaid", "json")  # ws.graph.views.FORMATS (checked by a test)
 
 
 class WsGroup(click.Group):
@@ -49,7 +64,7 @@ class WsGroup(click.Group):
             click.echo("interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
         except Exception as exc:  # an AWS error that is not ws's own: one clear line
-            problem = aws_problem(exc)
+            problem = awserrors.aws_problem(exc)
             if problem is None or (ctx.obj is not None and ctx.obj.debug):
                 raise
             click.echo(f"error: {problem}", err=True)
@@ -75,7 +90,7 @@ def cli(ctx: click.Context, workspace: Path | None, debug: bool, verbose: int,
 @cli.command()
 @click.option("--env", "-e", "env_name", default="local", show_default=True, metavar="ENV")
 @owner_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="text", show_default=True)
 @click.pass_obj
 def graph(settings: Settings, env_name: str, owner: str | None, fmt: str) -> None:
     """Show the stacks' dependency graph."""
@@ -118,6 +133,8 @@ def validate(settings: Settings, env_name: str, owner: str | None) -> None:
               help="Delete and create again this stack if an earlier run left it DELETE_FAILED, "
                    "ROLLBACK_FAILED or REVIEW_IN_PROGRESS (keeps the resources that failed to "
                    "delete; turns its termination protection off; repeatable).")
+@click.option("--outputs", "all_outputs", is_flag=True,
+              help="Print the outputs of every stack, not only of those deployed.")
 @click.option("--no-template-check", "skip_check", is_flag=True,
               help="Skip cfn-lint's check of the templates before deploying (quotas and "
                    "circular dependencies are still checked).")
@@ -128,13 +145,16 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
            allow_empty: bool, since: str | None, with_dependencies: bool,
            concurrency: int | None, fail_fast: bool, changed: bool, prune: bool, yes: bool,
            report_file: Path | None, allow_replace: tuple[str, ...], recreate: tuple[str, ...],
-           skip_check: bool, junit_file: Path | None, lock_timeout: float) -> None:
-    """Deploy the environment's stacks in dependency order and print their outputs."""
+           all_outputs: bool, skip_check: bool, junit_file: Path | None,
+           lock_timeout: float) -> None:
+    """Deploy the environment's stacks in dependency order and print the outputs of those that
+    changed (all with --outputs; ws outputs prints them any time)."""
     check_writable(report_file, junit_file)
-    console = make_console()
-    request = RunRequest(Selection(stacks, since, with_dependencies), changed, concurrency,
-                         fail_fast, frozenset(allow_replace), frozenset(recreate), lock_timeout,
-                         check_templates=not skip_check)
+    console = consoles.console()
+    request = requests.RunRequest(
+        selections.Selection(stacks, since, with_dependencies), changed, concurrency, fail_fast,
+        frozenset(allow_replace), frozenset(recreate), lock_timeout,
+        check_templates=not skip_check)
 
     def ask(plan: Plan) -> None:  # protected environments: the very plan that runs, first
         console.print(render.plan_table(list(plan.items)))
@@ -143,9 +163,8 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
         settings.start, env_name, request, observer, owner), ask, settings.quiet)
     if prune and report.ok:
         _prune(console, settings, env_name, owner, yes)
-    finish(console, report, report_file, show_outputs=True, junit_file=junit_file,
-           debug=settings.debug,
-           links=api.local_links(settings.start, env_name, report_outputs(report), owner))
+    finish(console, report, report_file, show_outputs=True if all_outputs else CHANGED,
+           junit_file=junit_file, debug=settings.debug, links=api.local_links(settings.start, env_name, report_outputs(report), owner))
 
 
 def _prune(console: Console, settings: Settings, env_name: str, owner: str | None,
@@ -178,13 +197,13 @@ def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[
             report_file: Path | None, junit_file: Path | None, lock_timeout: float) -> None:
     """Delete the environment's stacks (one owner's, in a per-developer one), dependents first."""
     check_writable(report_file, junit_file)
-    console = make_console()
+    console = consoles.console()
     env = api.environment(settings.start, env_name, owner)
     if env.protected:
         names = api.deployed_names(settings.start, env_name, stacks, owner)
         click.echo(f"would delete from {env_name}: " + (", ".join(names) or "nothing deployed"))
         confirm(f"destroy protected environment {env_name}?", yes, "destroying " + env_name)
-    request = RunRequest(Selection(stacks), concurrency=concurrency, unprotect=unprotect,
+    request = requests.RunRequest(selections.Selection(stacks), concurrency=concurrency, unprotect=unprotect,
                          lock_timeout=lock_timeout)
     report = observed(console, lambda observer: api.destroy(
         settings.start, env_name, request, observer, owner), quiet=settings.quiet)
@@ -203,18 +222,18 @@ def plan_command(settings: Settings, env_name: str, owner: str | None,
                  stacks: tuple[str, ...] | None, allow_empty: bool, since: str | None,
                  with_dependencies: bool, fmt: str) -> None:
     """Show what `ws deploy --changed` would do to each stack, and why."""
-    items = list(api.plan(settings.start, env_name, Selection(stacks, since, with_dependencies),
+    items = list(api.plan(settings.start, env_name, selections.Selection(stacks, since, with_dependencies),
                           owner).items)
     if fmt == "json":
-        click.echo(json.dumps(as_dicts(items), indent=2))
+        click.echo(json.dumps(planning.as_dicts(items), indent=2))
     elif fmt == "matrix":
-        groups = matrix(api.graph(settings.start, env_name, owner).dag, items)
+        groups = ci.matrix(api.graph(settings.start, env_name, owner).dag, items)
         click.echo(json.dumps(groups, separators=(",", ":")))  # compact: one line for CI
     elif fmt == "markdown":
-        click.echo(markdown_plan(env_name, items))
+        click.echo(ci.markdown_plan(env_name, items))
     else:
-        make_console().print(render.plan_table(items))
-    write_job_summary(markdown_plan(env_name, items))
+        consoles.console().print(render.plan_table(items))
+    write_job_summary(ci.markdown_plan(env_name, items))
 
 
 @cli.command("diff")
@@ -232,7 +251,7 @@ def diff_command(settings: Settings, env_name: str, owner: str | None,
     if as_json:
         click.echo(json.dumps([d.as_dict() for d in found], indent=2))
     else:
-        make_console().print(render.diff_table(found))
+        consoles.console().print(render.diff_table(found))
     loss = [f"{d.stack}: {item}" for d in found for item in d.data_loss]
     if loss:
         click.echo("would lose data (deploy stops unless --allow-replace): " + "; ".join(loss),
@@ -251,7 +270,7 @@ def drift_command(settings: Settings, env_name: str, owner: str | None, as_json:
     if as_json:
         click.echo(json.dumps([d.as_dict() for d in found], indent=2))
     else:
-        make_console().print(render.drift_table(found))
+        consoles.console().print(render.drift_table(found))
     if check and any(d.status == "DRIFTED" for d in found):
         sys.exit(1)
 
@@ -263,7 +282,7 @@ def drift_command(settings: Settings, env_name: str, owner: str | None, as_json:
 def report_command(report_json: Path, html_file: Path) -> None:
     """Turn a JSON run report (deploy --report) into a self-contained timeline page."""
     check_writable(html_file)
-    html_file.write_text(render_html(api.load_report(report_json)))
+    html_file.write_text(html.render_html(api.load_report(report_json)))
     click.echo(f"wrote {html_file}")
 
 
@@ -278,7 +297,7 @@ def outputs(settings: Settings, env_name: str, owner: str | None, as_json: bool)
         click.echo(json.dumps(values, indent=2, sort_keys=True))
     else:
         links = api.local_links(settings.start, env_name, values, owner)
-        make_console().print(render.outputs_table(values, links))
+        consoles.console().print(render.outputs_table(values, links))
 
 for command in (cliadmin.bootstrap, cliadmin.unlock, cliadmin.env_group, cliadmin.local):
     cli.add_command(command)

@@ -1,4 +1,5 @@
-"""Live progress on a terminal: one row per stack with status, elapsed time and latest event."""
+"""Live progress on a terminal: one row per stack with status, elapsed time and latest event,
+and under them the run's overall line (done, running, waiting, failed, elapsed, time left)."""
 from __future__ import annotations
 
 import threading
@@ -6,11 +7,12 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from ws.engine.progress import Progress
 from ws.engine.results import StackReport
 
 _STYLE = {"running": "bold blue", "waiting": "dim", "deployed": "green", "unchanged": "cyan",
@@ -33,8 +35,9 @@ class LiveView:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.rows = {name: _Row() for name in stacks}
         self.clock = clock
+        self.progress: Progress | None = None
         self.lock = threading.Lock()
-        self.live = Live(console=console, get_renderable=self.table, refresh_per_second=4,
+        self.live = Live(console=console, get_renderable=self.view, refresh_per_second=4,
                          transient=False)
 
     def __enter__(self) -> "LiveView":
@@ -64,6 +67,17 @@ class LiveView:
             row = self.rows.setdefault(report.stack, _Row())
             row.status, row.ended = report.status, self.clock()
             row.latest = report.reason or row.latest
+
+    def on_progress(self, progress: Progress) -> None:
+        with self.lock:
+            self.progress = progress
+
+    def view(self) -> Group:
+        """The stacks' table with the overall line kept under it."""
+        with self.lock:
+            progress = self.progress
+        line = Text(progress.line(time.time()) if progress else "", style="bold")
+        return Group(self.table(), line)
 
     def table(self) -> Table:
         table = Table(box=None, pad_edge=False)

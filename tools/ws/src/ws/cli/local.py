@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ws.engine import localrun
 from ws.cli.options import Settings, env_option
 from ws.errors import EXIT_FAILED, UsageError
-from ws.local.triggers import InvokeResult, payload_text
+from ws.lazy import lazy
+
+if TYPE_CHECKING:
+    from ws.local.triggers import InvokeResult
+
+localrun = lazy("ws.engine.localrun")  # boto3 and the endpoint: only for these commands
+triggers = lazy("ws.local.triggers")
 
 
 def _read(path: str) -> str:
@@ -36,7 +42,7 @@ def invoke(settings: Settings, env_name: str, owner: str | None, target: str,
            payload: str | None, show_log: bool) -> None:
     """Invoke a deployed function and print its response (exit 1 on a function error)."""
     result = localrun.invoke_function(settings.start, env_name, target,
-                                      payload_text(payload, _read), owner)
+                                      triggers.payload_text(payload, _read), owner)
     _print(result, show_log)
     if result.error:
         raise SystemExit(EXIT_FAILED)

@@ -7,19 +7,25 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import click
-from rich.console import Console
 
-from ws.cli.live import LiveView
-from ws.engine.plan import Plan
-from ws.engine.request import Observer
-from ws.engine.results import RunReport
 from ws.errors import UsageError
-from ws.report import console as render
-from ws.report.ci import junit, markdown_report
-from ws.report.html import render_html
+from ws.lazy import lazy
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ws.engine.plan import Plan
+    from ws.engine.request import Observer
+    from ws.engine.results import RunReport
+
+live = lazy("ws.cli.live")  # rich, and the engine's types: loaded by the commands that run
+requests = lazy("ws.engine.request")
+render = lazy("ws.report.console")
+ci = lazy("ws.report.ci")
+html = lazy("ws.report.html")
 
 
 def in_github_actions() -> bool:
@@ -81,28 +87,36 @@ def observed(console: Console, action: Callable[[Observer], RunReport],
         return interactive() and click.confirm(
             f"the run holding {holder.key} (pid {holder.pid}) is not running on this host: "
             "take over its lock now?", default=False)
-    base = Observer(on_interrupt=interrupted, on_lock_wait=lock_wait,
+    base = requests.Observer(on_interrupt=interrupted, on_lock_wait=lock_wait,
                     confirm=confirm_plan or (lambda plan: None), take_over_dead=take_over)
     if quiet:
         return action(base)
     if in_github_actions():
         on_event, on_finish = render.grouped_printers(console)
-        return action(replace(base, on_event=on_event, on_finish=on_finish))
+        return action(replace(base, on_event=on_event, on_finish=on_finish,
+                              on_progress=render.progress_printer(console)))
     if not console.is_terminal:
         return action(replace(base, on_event=render.event_printer(console),
-                              on_finish=render.finish_printer(console)))
-    view = LiveView(console, [])
+                              on_finish=render.finish_printer(console),
+                              on_progress=render.progress_printer(console)))
+    view = live.LiveView(console, [])
     try:  # the table starts when the plan starts running (after any question)
         return action(replace(base, on_event=view.on_event, on_finish=view.on_finish,
-                              on_execute=lambda plan: view.start()))
+                              on_execute=lambda plan: view.start(),
+                              on_progress=view.on_progress))
     finally:
         view.stop()
 
 
-def finish(console: Console, report: RunReport, report_file: Path | None, show_outputs: bool,
+CHANGED = "changed"  # finish(show_outputs=CHANGED): the outputs of the stacks deployed
+
+
+def finish(console: Console, report: RunReport, report_file: Path | None,
+           show_outputs: bool | str,
            junit_file: Path | None = None, debug: bool = False,
            links: Sequence[Any] = ()) -> None:
-    """Print the summary (and outputs, with their `links`: local URLs), write the requested
+    """Print the summary (and outputs, with their `links`: local URLs; `show_outputs=CHANGED`:
+    only of the stacks deployed, so a 50-stack run ends on its summary), write the requested
     files, exit with the run's code. With `debug`, the traceback of every bug a stack hit goes
     to stderr."""
     if debug:
@@ -110,13 +124,16 @@ def finish(console: Console, report: RunReport, report_file: Path | None, show_o
             if stack.traceback:
                 click.echo(f"{stack.stack}: {stack.traceback}", err=True)
     console.print(render.summary(report))
-    if show_outputs:
-        console.print(render.outputs_table(report_outputs(report), links))
+    shown = report_outputs(report, changed_only=show_outputs == CHANGED)
+    if show_outputs and shown:
+        console.print(render.outputs_table(shown, links))
+    elif show_outputs == CHANGED and report_outputs(report):
+        click.echo("outputs unchanged (all of them: --outputs, or ws outputs)")
     if report_file:
         _write_report(report, report_file)
     if junit_file:
-        junit_file.write_text(junit(report), encoding="utf-8")
-    write_job_summary(markdown_report(report))
+        junit_file.write_text(ci.junit(report), encoding="utf-8")
+    write_job_summary(ci.markdown_report(report))
     for line in render.failures(report):
         click.echo(f"failed: {line}", err=True)
     if report.error:
@@ -130,15 +147,17 @@ def finish(console: Console, report: RunReport, report_file: Path | None, show_o
     sys.exit(report.exit_code)
 
 
-def report_outputs(report: RunReport) -> dict[str, dict[str, str] | None]:
-    """The outputs of the run's stacks that have some."""
-    return {s.stack: s.outputs for s in report.stacks if s.outputs}
+def report_outputs(report: RunReport,
+                   changed_only: bool = False) -> dict[str, dict[str, str] | None]:
+    """The outputs of the run's stacks that have some (only of those it deployed)."""
+    return {s.stack: s.outputs for s in report.stacks
+            if s.outputs and (s.status == "deployed" or not changed_only)}
 
 
 def _write_report(report: RunReport, path: Path) -> None:
     """FILE.html: the timeline page; anything else: the JSON run report."""
     if path.suffix.lower() in (".html", ".htm"):
-        path.write_text(render_html(report))
+        path.write_text(html.render_html(report))
     else:
         path.write_text(json.dumps(report.to_dict(), indent=2))
 

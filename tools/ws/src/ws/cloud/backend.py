@@ -1,6 +1,7 @@
 """Where CloudFormation is: real AWS through boto3, or the embedded local endpoint."""
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -57,7 +58,9 @@ class Backend:
     account_id: str
     make_client: Callable[[str], Any]
     endpoint_url: str | None = None  # the local endpoint
-    s3_endpoint: str | None = None  # where the S3 client goes (AWS_ENDPOINT_URL honoured)
+    # Where the S3 client goes (AWS_ENDPOINT_URL honoured); a function: found when first needed
+    # (making an S3 client costs a no-op deploy a tenth of its time).
+    s3_endpoint: str | Callable[[], str | None] | None = None
     partition: str = "aws"  # aws, aws-cn, aws-us-gov...
     can: Capabilities = AWS
 
@@ -83,7 +86,8 @@ class Backend:
         partition (virtual-hosted), or path-style on a configured endpoint."""
         if self.endpoint_url:  # moto parses the host: it must be localhost, not 127.0.0.1
             return f"{self.endpoint_url.replace('127.0.0.1', 'localhost')}/{bucket}/{key}"
-        base = (self.s3_endpoint or f"https://s3.{self.region}.amazonaws.com").rstrip("/")
+        endpoint = self.s3_endpoint() if callable(self.s3_endpoint) else self.s3_endpoint
+        base = (endpoint or f"https://s3.{self.region}.amazonaws.com").rstrip("/")
         host = urlparse(base).hostname or ""
         if _AWS_S3_HOST.match(host):
             return f"https://{bucket}.{host}/{key}"
@@ -116,7 +120,8 @@ def connect(ws: Workspace, env: Environment, endpoint_url: str | None = None) ->
                       f"account {account}, which a protected environment uses",
                       "deploy developer stacks with a development account's credentials")
     return Backend("aws", env.region, account, _factory(session, None),
-                   s3_endpoint=session.client("s3", config=_CONFIG).meta.endpoint_url,
+                   s3_endpoint=functools.cache(
+                       lambda: session.client("s3", config=_CONFIG).meta.endpoint_url),
                    partition=session.get_partition_for_region(env.region))
 
 

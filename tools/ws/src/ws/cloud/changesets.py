@@ -9,7 +9,15 @@ from typing import Any, Callable
 from botocore.exceptions import ClientError
 
 from ws.cloud.awserrors import message_of
-from ws.cloud.stackops import OnEvent, StackOps, StackRequest, StackResult, parameters_arg, tags_arg
+from ws.cloud.stackops import (
+    UNREAD,
+    OnEvent,
+    StackOps,
+    StackRequest,
+    StackResult,
+    parameters_arg,
+    tags_arg,
+)
 
 # Replacing or removing one of these loses data.
 STATEFUL = {"AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::Cognito::UserPool",
@@ -89,8 +97,9 @@ class ChangeSets:
         return any(int(value) for value in attributes.values())
 
     def deploy(self, stack: str, req: StackRequest, on_event: OnEvent,
-               allowed: frozenset[str] = frozenset()) -> StackResult:
-        current = self.ops.usable(req.name, on_event, req.recreate, stack)
+               allowed: frozenset[str] = frozenset(), known: Any = UNREAD) -> StackResult:
+        """Deploy through a change set (`known`: the stack as read under the lock, if read)."""
+        current = self.ops.usable(req.name, on_event, req.recreate, stack, known)
         change_set = self.create(req, "CREATE" if current is None else "UPDATE", on_event)
         if change_set.empty:
             self.discard(change_set)
@@ -153,11 +162,13 @@ class ChangeSets:
 
     def _described(self, change_set_id: str, stack_name: str, kind: str,
                    stack_id: str) -> ChangeSet:
+        pause = 0.2  # often at first (most change sets take a second or two), then less
         while True:
             page = self.cfn.describe_change_set(ChangeSetName=change_set_id)
             if page["Status"] in ("CREATE_COMPLETE", "FAILED"):
                 break
-            self.ops.sleep(min(self.ops.poll, 2.0))
+            self.ops.sleep(min(pause, self.ops.poll, 2.0))
+            pause *= 1.5
         status, reason = page["Status"], page.get("StatusReason", "")
         changes = list(page.get("Changes", []))
         while page.get("NextToken"):

@@ -9,7 +9,7 @@ from typing import Callable, Iterator
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ws.cloud.locks import Holder, LockError, LockTable, me
+from ws.cloud.locks import TRANSACTION_ITEMS, Holder, LockError, LockTable, me
 from ws.errors import DeployError
 
 
@@ -24,6 +24,10 @@ class Lease:
         self.keys: list[str] = []
         self.lost: dict[str, str] = {}  # key -> why
         self._guard = threading.Lock()
+
+    def add(self, keys: list[str]) -> None:
+        with self._guard:
+            self.keys.extend(keys)
 
     def lose(self, key: str, why: str) -> None:
         with self._guard:
@@ -59,7 +63,6 @@ def hold(table: LockTable, keys: list[str], *, timeout: float, ttl: float,
     taken, release at the end. The body checks the yielded Lease for lost locks. A lock whose
     holder is provably dead (its process gone from this host) is taken over at once when
     `take_over_dead(holder)` says so (asked once per holder), still conditional on its version."""
-    table.ensure()
     token, holder = uuid.uuid4().hex, me(table.clock)
     deadline = table.monotonic() + timeout
     lease, stop = Lease(), threading.Event()
@@ -67,19 +70,34 @@ def hold(table: LockTable, keys: list[str], *, timeout: float, ttl: float,
                             name="ws-lock-heartbeat")
     beat.start()
     try:
-        for key in sorted(set(keys)):
-            _acquire(table, key, holder, token, ttl, deadline, on_wait, take_over_dead)
-            with lease._guard:
-                lease.keys.append(key)
+        for chunk in _chunks(sorted(set(keys))):
+            if table.acquire_all(chunk, holder, token, ttl):
+                lease.add(chunk)
+                continue
+            for key in chunk:  # one is held: one at a time, each released if the run fails
+                _acquire(table, key, holder, token, ttl, deadline, on_wait, take_over_dead)
+                lease.add([key])
         yield lease
     finally:
         stop.set()
         beat.join()
-        for key in lease.held():
-            try:
-                table.release(key, token)
-            except (ClientError, BotoCoreError):
-                pass  # the target is unreachable: waiters take it over after a lease
+        _release(table, lease.held(), token)
+
+
+def _chunks(keys: list[str]) -> list[list[str]]:
+    """`keys` (sorted) in groups one transaction takes."""
+    return [keys[i:i + TRANSACTION_ITEMS] for i in range(0, len(keys), TRANSACTION_ITEMS)]
+
+
+def _release(table: LockTable, keys: list[str], token: str) -> None:
+    """Give back every lock still held: one transaction per chunk, one by one if refused."""
+    try:
+        for chunk in _chunks(keys):
+            if not table.release_all(chunk, token):
+                for key in chunk:
+                    table.release(key, token)
+    except (ClientError, BotoCoreError):
+        pass  # the target is unreachable: waiters take it over after a lease
 
 
 def _acquire(table: LockTable, key: str, holder: Holder, token: str, ttl: float,
@@ -112,7 +130,15 @@ def _heartbeat(table: LockTable, lease: Lease, token: str, ttl: float,
     """Renew every held lock each ttl/3; a lock not renewed for a whole lease is lost."""
     renewed: dict[str, float] = {}
     while not stop.wait(ttl / 3):
-        for key in lease.held():
+        held = lease.held()
+        now = table.monotonic()
+        try:
+            if all(table.renew_all(chunk, token, ttl) for chunk in _chunks(held)):
+                renewed.update({key: now for key in held})
+                continue
+        except (ClientError, BotoCoreError):
+            pass  # unreachable now: the per-lock pass below counts the time since the last
+        for key in held:
             now = table.monotonic()
             renewed.setdefault(key, now)
             try:

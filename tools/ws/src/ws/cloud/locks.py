@@ -14,6 +14,10 @@ The protocol (that of the AWS DynamoDB lock client, awslabs/amazon-dynamodb-lock
 - Release deletes the item conditional on the holder's token. `ws unlock` deletes only the
   locks it showed, each conditional on the version it showed (a live holder's has moved on).
 - `expires` (holder's clock + lease + a day) only lets DynamoDB's TTL sweep forgotten items.
+- A run takes all its locks in one TransactWriteItems (the same conditional puts, all or none;
+  more than 100 keys: one transaction per 100, in sorted order), renews and releases them the
+  same way; a transaction refused because one lock is held (or lost) falls back to the
+  per-lock protocol above for those keys, still in sorted order.
 leases.py holds, renews and gives back a run's locks; this module is the table.
 """
 from __future__ import annotations
@@ -33,6 +37,7 @@ from ws.config.workspace import Workspace
 from ws.errors import EXIT_LOCKED, WsError
 
 TABLE = "ws-locks"
+TRANSACTION_ITEMS = 100  # DynamoDB's limit of items per TransactWriteItems
 CLEANUP_AFTER = 86400.0  # DynamoDB TTL may delete an item this long after its lease
 
 
@@ -142,17 +147,47 @@ class LockTable:
         except self.db.exceptions.ConditionalCheckFailedException:
             return False
 
+    def acquire_all(self, keys: list[str], holder: Holder, token: str, ttl: float) -> bool:
+        """Take every lock in `keys` (at most TRANSACTION_ITEMS) in one transaction, only if
+        all are free; False (nothing taken) if any is held. Creates the table if missing."""
+        now = self.clock()
+        return self._transact([{"Put": {"TableName": TABLE, "Item": _item(k, holder, token, ttl, now),
+                                        "ConditionExpression": "attribute_not_exists(id)"}}
+                               for k in keys], create=True)
+
+    def renew_all(self, keys: list[str], token: str, ttl: float) -> bool:
+        """Renew every lock in `keys` in one transaction; False (none renewed) if one is not
+        ours any more: renew them one by one to learn which."""
+        return self._transact([{"Update": {"TableName": TABLE, **_renewal(k, token, ttl,
+                                                                           self.clock())}}
+                               for k in keys])
+
+    def release_all(self, keys: list[str], token: str) -> bool:
+        """Release every lock in `keys` in one transaction; False (none released) if one is
+        not ours any more: release them one by one."""
+        return self._transact([{"Delete": {"TableName": TABLE, "Key": {"id": {"S": k}},
+                                           "ConditionExpression": "#t = :t",
+                                           "ExpressionAttributeNames": {"#t": "token"},
+                                           "ExpressionAttributeValues": {":t": {"S": token}}}}
+                               for k in keys])
+
+    def _transact(self, items: list[dict[str, Any]], create: bool = False) -> bool:
+        assert len(items) <= TRANSACTION_ITEMS
+        try:
+            self.db.transact_write_items(TransactItems=items)
+            return True
+        except self.db.exceptions.TransactionCanceledException:
+            return False  # a condition failed (or a conflict): the caller goes key by key
+        except self.db.exceptions.ResourceNotFoundException:
+            if not create:
+                raise
+        self.ensure()  # the first run in this account and region
+        return self._transact(items)
+
     def renew(self, key: str, token: str, ttl: float) -> bool:
         """Write a new version (so waiters see the holder alive); False if not ours any more."""
         try:
-            self.db.update_item(TableName=TABLE, Key={"id": {"S": key}},
-                                UpdateExpression="SET #v = :v, expires = :e, lease = :l",
-                                ConditionExpression="#t = :t",
-                                ExpressionAttributeNames={"#t": "token", "#v": "version"},
-                                ExpressionAttributeValues={
-                                    ":v": {"S": uuid.uuid4().hex}, ":l": {"N": str(ttl)},
-                                    ":e": {"N": str(int(self.clock() + ttl + CLEANUP_AFTER))},
-                                    ":t": {"S": token}})
+            self.db.update_item(TableName=TABLE, **_renewal(key, token, ttl, self.clock()))
             return True
         except self.db.exceptions.ConditionalCheckFailedException:
             return False  # broken with ws unlock, or taken over: the holder learns it here
@@ -200,6 +235,16 @@ def _item(key: str, holder: Holder, token: str, ttl: float, now: float) -> dict[
             "pid": {"N": str(holder.pid)}, "since": {"N": str(holder.since)},
             "expires": {"N": str(int(now + ttl + CLEANUP_AFTER))},
             "job_url": {"S": holder.job_url}}
+
+
+def _renewal(key: str, token: str, ttl: float, now: float) -> dict[str, Any]:
+    """An update writing a new version, conditional on the holder's token."""
+    return {"Key": {"id": {"S": key}}, "UpdateExpression": "SET #v = :v, expires = :e, lease = :l",
+            "ConditionExpression": "#t = :t",
+            "ExpressionAttributeNames": {"#t": "token", "#v": "version"},
+            "ExpressionAttributeValues": {":v": {"S": uuid.uuid4().hex}, ":l": {"N": str(ttl)},
+                                          ":e": {"N": str(int(now + ttl + CLEANUP_AFTER))},
+                                          ":t": {"S": token}}}
 
 
 def _holder(item: dict[str, Any]) -> Holder:

@@ -11,12 +11,16 @@ from botocore.parsers import ResponseParserError
 from ws.cloud import leftovers
 from ws.cloud.awserrors import is_throttling, message_of
 from ws.cloud.livestate import outputs_of
+from ws.cloud.watcher import Abandoned, Watcher
 from ws.errors import DeployError
 
 OnEvent = Callable[[str], None]
 GOOD = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"}
 # A stack that exists and can take an update_stack call.
 UPDATABLE = GOOD | {"UPDATE_ROLLBACK_COMPLETE", "IMPORT_ROLLBACK_COMPLETE"}
+# The stack-level status an operation begins with: its first event, and nothing to report yet.
+STARTS = {"CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "IMPORT_IN_PROGRESS"}
+UNREAD: Any = object()  # `known` when the caller has not read the stack: describe it
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class StackOps:
     sleep: Callable[[float], None] = time.sleep
     poll: float = 5.0
     timeout: float = 3 * 3600
+    watcher: Watcher | None = None  # asynchronous targets: one watcher for all operations
 
     def describe(self, name: str) -> dict[str, Any] | None:
         try:
@@ -63,9 +68,10 @@ class StackOps:
             raise
         return stacks[0] if stacks and stacks[0]["StackStatus"] != "DELETE_COMPLETE" else None
 
-    def deploy(self, req: StackRequest, on_event: OnEvent) -> StackResult:
-        """Create or update `req.name`, first recovering a stack left unusable by an earlier run."""
-        current = self.usable(req.name, on_event, req.recreate, req.stack)
+    def deploy(self, req: StackRequest, on_event: OnEvent, known: Any = UNREAD) -> StackResult:
+        """Create or update `req.name`, first recovering a stack left unusable by an earlier run
+        (`known`: the stack as the caller read it under the lock, None if absent)."""
+        current = self.usable(req.name, on_event, req.recreate, req.stack, known)
         args = dict(StackName=req.name, Parameters=parameters_arg(req.parameters),
                     Tags=tags_arg(req.tags), **req.template)
         if req.capabilities:
@@ -77,13 +83,13 @@ class StackOps:
         return self._call("updated", req.name, on_event, self.cfn.update_stack, **args)
 
     def usable(self, name: str, on_event: OnEvent, recreate: bool = False,
-               stack: str = "") -> dict[str, Any] | None:
+               stack: str = "", known: Any = UNREAD) -> dict[str, Any] | None:
         """The stack, settled and able to take an update; None when it must be created.
 
         A failed create (ROLLBACK_COMPLETE) is deleted first; any other unusable state stops
         the stack with what was found and what to do, unless `recreate` (see leftovers.py).
         """
-        current = self._settle(name, on_event)
+        current = self._settle(name, on_event, known)
         if current is None or current["StackStatus"] in UPDATABLE:
             return current
         left = leftovers.inspect(self.cfn, stack or name, current)
@@ -99,8 +105,9 @@ class StackOps:
                               "see the stack's events in the CloudFormation console")
         return None
 
-    def delete(self, name: str, on_event: OnEvent, unprotect: bool = False) -> StackResult:
-        current = self._settle(name, on_event)
+    def delete(self, name: str, on_event: OnEvent, unprotect: bool = False,
+               known: Any = UNREAD) -> StackResult:
+        current = self._settle(name, on_event, known)
         if current is None:
             return StackResult("absent", "DELETE_COMPLETE")
         if unprotect:
@@ -136,9 +143,10 @@ class StackOps:
         stack = self.describe(name)
         return None if stack is None else outputs_of(stack)
 
-    def _settle(self, name: str, on_event: OnEvent) -> dict[str, Any] | None:
-        """Describe the stack once it is not busy; continue a failed update rollback."""
-        current = self.describe(name)
+    def _settle(self, name: str, on_event: OnEvent, known: Any = UNREAD) -> dict[str, Any] | None:
+        """Describe the stack (unless `known`) once it is not busy; continue a failed update
+        rollback."""
+        current = self.describe(name) if known is UNREAD else known
         if current and current["StackStatus"].endswith("_IN_PROGRESS") \
                 and current["StackStatus"] != "REVIEW_IN_PROGRESS":
             if self.synchronous:  # nothing is running: an earlier call died half-way
@@ -183,15 +191,17 @@ class StackOps:
             return StackResult("deleted", "DELETE_FAILED", ok=False, reason=message_of(exc))
         # Poll by name, not id: describing a deleted stack by id makes the local endpoint
         # evaluate its outputs again, which re-creates the resources they reference.
-        final = self._wait(name, name, on_event, events_of=stack_id)
+        final = self._wait(name, name, on_event, events_of=stack_id, deleting=True)
         if final is not None and final["StackStatus"] != "DELETE_COMPLETE":
             return StackResult("deleted", final["StackStatus"], ok=False,
                                reason=self._failure(stack_id, final["StackStatus"], final))
         return StackResult("deleted", "DELETE_COMPLETE")
 
     def _wait(self, name: str, stack_id: str, on_event: OnEvent,
-              events_of: str | None = None) -> dict[str, Any] | None:
+              events_of: str | None = None, deleting: bool = False) -> dict[str, Any] | None:
         """Poll until the stack leaves *_IN_PROGRESS, reporting each new event."""
+        if self.watcher is not None and not self.synchronous:
+            return self._watched(name, stack_id, on_event, events_of, deleting)
         seen: set[str] = set()
         deadline = time.monotonic() + self.timeout
         while True:
@@ -209,6 +219,51 @@ class StackOps:
                 raise DeployError(f"{name} is still {current['StackStatus']}",
                                   "wait for it to finish, then run ws deploy again")
             self.sleep(self.poll)
+
+    def _watched(self, name: str, key: str, on_event: OnEvent, events_of: str | None = None,
+                 deleting: bool = False) -> dict[str, Any] | None:
+        """Wait for the watcher to see the stack leave *_IN_PROGRESS; events are read only
+        when its status changes (not on every look), and once more at the end."""
+        assert self.watcher is not None
+        ticket, seen, status = self.watcher.watch(name, key, deleting), set(), ""
+        deadline = time.monotonic() + self.timeout
+        try:
+            while True:
+                ticket.changed.wait(1.0)
+                ticket.changed.clear()
+                if self.watcher.stop.is_set():
+                    raise Abandoned("stopped waiting")
+                if ticket.error is not None:
+                    raise ticket.error
+                if ticket.status != status:
+                    status = ticket.status
+                    if status not in STARTS:
+                        self._operation_events(events_of or key, name, seen, on_event)
+                    if not status.endswith("_IN_PROGRESS"):
+                        return None if ticket.gone or status == "DELETE_COMPLETE" \
+                            else ticket.stack
+                if time.monotonic() > deadline:
+                    raise DeployError(f"{name} is still {status}",
+                                      "wait for it to finish, then run ws deploy again")
+        finally:
+            self.watcher.done(ticket)
+
+    def _operation_events(self, stack_id: str, name: str, seen: set[str],
+                          on_event: OnEvent) -> None:
+        """Report this operation's events not reported yet: the newest back to the stack's
+        own event that began the operation (older ones belong to earlier operations)."""
+        fresh = []
+        for event in self.cfn.describe_stack_events(StackName=stack_id)["StackEvents"]:
+            if event["EventId"] in seen:
+                break
+            fresh.append(event)
+            if event["LogicalResourceId"] == name and event["ResourceStatus"] in STARTS:
+                break
+        seen.update(e["EventId"] for e in fresh)
+        for event in reversed(fresh):
+            reason = event.get("ResourceStatusReason")
+            on_event(f"{event['LogicalResourceId']} {event['ResourceStatus']}"
+                     + (f": {reason}" if reason else ""))
 
     def _report_events(self, stack_id: str, seen: set[str], on_event: OnEvent) -> None:
         events = self.cfn.describe_stack_events(StackName=stack_id)["StackEvents"]

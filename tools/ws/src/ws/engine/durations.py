@@ -8,14 +8,16 @@ from pathlib import Path
 from ws.engine.results import RunReport
 
 
-def durations_file(state_dir: Path, env: str) -> Path:
-    return state_dir / "durations" / f"{env}.json"
+def durations_file(state_dir: Path, env: str, kind: str = "") -> Path:
+    """Whole stacks' durations (weights of the critical path); kind "create-update" or
+    "delete": how long CloudFormation's operations took (the watcher's cadence)."""
+    return state_dir / "durations" / (f"{env}.{kind}.json" if kind else f"{env}.json")
 
 
-def load_durations(state_dir: Path, env: str) -> dict[str, float]:
+def load_durations(state_dir: Path, env: str, kind: str = "") -> dict[str, float]:
     """Seconds per stack from the last run; an unreadable file is treated as no history."""
     try:
-        data = json.loads(durations_file(state_dir, env).read_text())
+        data = json.loads(durations_file(state_dir, env, kind).read_text())
     except (OSError, ValueError, RecursionError):  # RecursionError: absurdly nested JSON
         return {}
     if not isinstance(data, dict):
@@ -25,10 +27,18 @@ def load_durations(state_dir: Path, env: str) -> dict[str, float]:
 
 def save_durations(state_dir: Path, env: str, report: RunReport) -> None:
     """Merge this run's measured durations into the history (atomically replaced)."""
-    durations = load_durations(state_dir, env)
-    durations.update({s.stack: round(s.seconds, 3) for s in report.stacks
-                      if s.seconds is not None and s.status == "deployed"})
-    path = durations_file(state_dir, env)
+    save_measured(state_dir, env, {s.stack: round(s.seconds, 3) for s in report.stacks
+                                   if s.seconds is not None and s.status == "deployed"})
+
+
+def save_measured(state_dir: Path, env: str, measured: dict[str, float],
+                  kind: str = "") -> None:
+    """Merge `measured` seconds per stack into a history file (atomically replaced)."""
+    if not measured and kind:
+        return
+    durations = load_durations(state_dir, env, kind)
+    durations.update(measured)
+    path = durations_file(state_dir, env, kind)
     path.parent.mkdir(parents=True, exist_ok=True)
     scratch = path.with_suffix(f".{os.getpid()}.tmp")
     scratch.write_text(json.dumps(durations, indent=1, sort_keys=True))

@@ -2,13 +2,13 @@
 live state once, plan, confirm, execute that plan. The api loads and connects; this runs."""
 from __future__ import annotations
 
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from importlib import metadata
-from typing import ContextManager
+from typing import Callable, ContextManager
 
 from ws.cloud.backend import Backend
 from ws.cloud.leases import Lease, hold
-from ws.cloud.livestate import deployed_stacks
+from ws.cloud.livestate import deployed_stacks, outputs_of
 from ws.cloud.locks import LockTable, stack_keys
 from ws.cloud.secrets import Secrets
 from ws.config.environment import Environment
@@ -16,7 +16,7 @@ from ws.config.workspace import Workspace
 from ws.engine import plan as planning
 from ws.engine import run as deploying
 from ws.engine.request import Clock, Observer, RunRequest
-from ws.engine.results import SKIPPED, UNCHANGED, RunReport, StackReport
+from ws.engine.results import SKIPPED, UNCHANGED, RunReport, StackReport, Timeline
 from ws.errors import UsageError
 from ws.graph.git import git_commit
 from ws.graph.selection import Selection
@@ -25,12 +25,18 @@ from ws.graph.stackgraph import StackGraph, build_graph
 
 def deploy_env(ws: Workspace, env: Environment, backend: Backend,
                request: RunRequest = RunRequest(), observer: Observer = Observer(),
-               clock: Clock = Clock(), graph: StackGraph | None = None) -> RunReport:
+               clock: Clock = Clock(), graph: StackGraph | None = None,
+               timeline: Timeline | None = None,
+               before_writes: Callable[[], None] = lambda: None) -> RunReport:
     """Take the locks, read live state once, plan, confirm (the observer), execute that plan.
 
     With --changed, a first plan from one read decides what to lock: nothing to deploy means
     no lock at all; otherwise the stacks that may change are locked, read again and re-planned
-    under the lock (someone may have deployed in between)."""
+    under the lock (someone may have deployed in between). Each step is a phase of
+    `timeline`, so the report accounts for the time before the first stack starts.
+    `before_writes` (the template check, run meanwhile) is waited for before the first lock
+    or change."""
+    timeline = timeline or Timeline(clock.now)
     graph = graph or build_graph(ws, env)
     cfn = backend.client("cloudformation")
     stacks = request.selection.resolve(ws, env, graph, lambda: set(deployed_stacks(cfn, None)))
@@ -39,40 +45,63 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
     secrets = Secrets(backend.client)
     to_lock = selected
     if request.changed:
-        first = planning.make_plan(ws, env, graph, deployed_stacks(cfn, None), selected, secrets)
+        with timeline.phase("live-state read"):
+            first_read = deployed_stacks(cfn, None)
+        with timeline.phase("plan"):
+            first = planning.make_plan(ws, env, graph, first_read, selected, secrets)
         to_lock = first.to_change()
+        before_writes()
         if not to_lock:
-            return _unchanged(env, first, observer, clock)
-    with locked(ws, env, backend, request, observer, to_lock) as lease:
-        live = deployed_stacks(cfn, None)
-        if stacks is not None:
-            _check_upstreams(ws, env, graph, live, selected, secrets)
-        plan = planning.make_plan(ws, env, graph, live, selected, secrets, request.changed)
+            return timeline.into(_unchanged(env, first, first_read, observer, clock))
+    before_writes()  # a second call returns at once
+    with ExitStack() as held:
+        with timeline.phase("locks"):
+            lease = held.enter_context(locked(ws, env, backend, request, observer, to_lock))
+        with timeline.phase("live-state read"):
+            live = deployed_stacks(cfn, None)
+        with timeline.phase("plan"):
+            if stacks is not None:
+                _check_upstreams(ws, env, graph, live, selected, secrets)
+            plan = planning.make_plan(ws, env, graph, live, selected, secrets, request.changed)
         if env.protected:
             observer.confirm(plan)
         target = deploying.Target(ws, env, graph, backend, live, commit_of(ws), ws_version(),
                                   lease.problem)  # a lost lock: start nothing new, fail the run
-        return deploying.deploy(target, plan, secrets, request, observer, clock)
+        report = deploying.deploy(target, plan, secrets, request, observer, clock, timeline)
+        with timeline.phase("lock release"):
+            held.close()
+    return timeline.into(report)
 
 
 def destroy_env(ws: Workspace, env: Environment, backend: Backend,
                 request: RunRequest = RunRequest(), observer: Observer = Observer(),
-                clock: Clock = Clock(), graph: StackGraph | None = None) -> RunReport:
+                clock: Clock = Clock(), graph: StackGraph | None = None,
+                timeline: Timeline | None = None) -> RunReport:
     """Take the locks of the selected stacks, then delete them, dependents first."""
+    timeline = timeline or Timeline(clock.now)
     graph = graph or build_graph(ws, env)
     selected = planning.select(graph, request.selection.stacks)
-    with locked(ws, env, backend, request, observer, selected) as lease:
-        target = deploying.Target(ws, env, graph, backend, {}, stop_reason=lease.problem)
-        return deploying.destroy(target, request, observer, clock)
+    with ExitStack() as held:
+        with timeline.phase("locks"):
+            lease = held.enter_context(locked(ws, env, backend, request, observer, selected))
+        with timeline.phase("live-state read"):
+            live = deployed_stacks(backend.client("cloudformation"), None)
+        target = deploying.Target(ws, env, graph, backend, live, stop_reason=lease.problem)
+        report = deploying.destroy(target, request, observer, clock)
+        with timeline.phase("lock release"):
+            held.close()
+    return timeline.into(report)
 
 
-def _unchanged(env: Environment, plan: planning.Plan, observer: Observer,
-               clock: Clock) -> RunReport:
-    """The report of a --changed run that found nothing to deploy (nothing was locked)."""
+def _unchanged(env: Environment, plan: planning.Plan, live: dict[str, dict],
+               observer: Observer, clock: Clock) -> RunReport:
+    """The report of a --changed run that found nothing to deploy (nothing was locked); the
+    outputs are those of the live read."""
     now = clock.now()
     chosen = set(plan.chosen)
     reports = [StackReport(i.stack, i.stack_name, UNCHANGED if i.stack in chosen else SKIPPED,
-                           "" if i.stack in chosen else i.reason)
+                           "" if i.stack in chosen else i.reason,
+                           outputs_of(live[i.stack_name]) if i.stack_name in live else {})
                for i in plan.items if i.action != planning.ORPHAN]
     for item in reports:
         observer.on_finish(item)

@@ -10,6 +10,7 @@ from ws.graph.selection import Selection
 
 if TYPE_CHECKING:
     from ws.engine.plan import Plan
+    from ws.engine.progress import Progress
     from ws.engine.results import StackReport
 
 
@@ -49,6 +50,7 @@ class Observer:
     take_over_dead: Callable[[Any], bool] = lambda holder: False  # its process is gone: take it?
     confirm: Callable[["Plan"], None] = _nothing  # protected: the plan about to run; raise: stop
     on_execute: Callable[["Plan"], None] = _nothing  # the plan starts running now
+    on_progress: Callable[["Progress"], None] = _nothing  # the run overall, about every second
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """What a run did to each stack, as plain data for rendering and JSON reports."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from typing import Callable, Iterator
 
 from ws.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 
@@ -31,6 +33,43 @@ class StackReport:
         return None if self.started is None or self.ended is None else self.ended - self.started
 
 
+@dataclass(frozen=True)
+class Phase:
+    """Work of the run as a whole, before or after its stacks: the template check, the
+    endpoint's start, the locks, the live-state read, packaging..."""
+
+    name: str
+    started: float
+    ended: float
+
+
+class Timeline:
+    """Records a run's phases as they happen, so its report accounts for all its wall time."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+        self.phases: list[Phase] = []
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        started = self.clock()
+        try:
+            yield
+        finally:
+            self.phases.append(Phase(name, started, self.clock()))
+
+    def add(self, name: str, started: float, ended: float) -> None:
+        """A phase timed elsewhere (work done in the background meanwhile)."""
+        self.phases.append(Phase(name, started, ended))
+
+    def into(self, report: "RunReport") -> "RunReport":
+        """`report` with these phases, its start moved back to the first of them."""
+        report.phases = list(self.phases)
+        report.started = min([report.started] + [p.started for p in self.phases])
+        report.ended = max([report.ended] + [p.ended for p in self.phases])
+        return report
+
+
 @dataclass
 class RunReport:
     """The result of `ws deploy` or `ws destroy` for one environment."""
@@ -42,6 +81,7 @@ class RunReport:
     ended: float
     interrupted: bool = False
     error: str = ""  # what failed the run as a whole (a lost lock)
+    phases: list[Phase] = field(default_factory=list)  # the run's own work besides its stacks
 
     @property
     def ok(self) -> bool:
@@ -62,5 +102,6 @@ class RunReport:
     @classmethod
     def from_dict(cls, data: dict) -> "RunReport":
         stacks = [StackReport(**s) for s in data["stacks"]]
+        phases = [Phase(**p) for p in data.get("phases", [])]
         return cls(data["action"], data["env"], stacks, data["started"], data["ended"],
-                   data.get("interrupted", False), data.get("error", ""))
+                   data.get("interrupted", False), data.get("error", ""), phases)

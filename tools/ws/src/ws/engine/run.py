@@ -17,19 +17,33 @@ from ws.cloud.changesets import ChangeSets
 from ws.cloud.livestate import RECORD_OUTPUT, deployed_stacks, outputs_of
 from ws.cloud.secrets import Secrets
 from ws.cloud.stackops import StackOps, StackRequest, StackResult
+from ws.cloud.watcher import Abandoned, Watcher, cadence
 from ws.config import refs
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.engine import scheduler
 from ws.engine.assets import publish_stack, unpublish_stack, unpublished
 from ws.engine.decide import LATER, SKIP, decide
-from ws.engine.durations import load_durations, save_durations
+from ws.engine.durations import load_durations, save_durations, save_measured
 from ws.engine.fingerprint import static_parts
 from ws.engine.inputs import StackInputs, outside_outputs, resolve
 from ws.engine.plan import Plan, select
+from ws.engine.progress import Tracker
 from ws.engine.request import Clock, Observer, RunRequest
-from ws.engine.results import (ABSENT, BLOCKED, DELETED, DEPLOYED, FAILED, INTERRUPTED,
-                               NOT_RUN, SKIPPED, UNCHANGED, RunReport, StackReport)
+from ws.engine.results import (
+    ABSENT,
+    BLOCKED,
+    DELETED,
+    DEPLOYED,
+    FAILED,
+    INTERRUPTED,
+    NOT_RUN,
+    SKIPPED,
+    UNCHANGED,
+    RunReport,
+    StackReport,
+    Timeline,
+)
 from ws.errors import UsageError, WsError
 from ws.graph.stackgraph import StackGraph
 from ws.package.prepare import Packaged, package_stacks
@@ -48,27 +62,32 @@ class Target:
     env: Environment
     graph: StackGraph
     backend: Backend
-    live: dict[str, dict]  # one batched read of the deployed stacks
+    live: dict[str, dict] | None  # one batched read of the deployed stacks (None: not read)
     commit: str = ""  # the workspace's commit, recorded on every stack deployed
     version: str = ""  # ws's version, recorded likewise
     stop_reason: Callable[[], str] = lambda: ""  # non-empty (a lost lock): start nothing new
 
 
 def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
-           observer: Observer = Observer(), clock: Clock = Clock()) -> RunReport:
+           observer: Observer = Observer(), clock: Clock = Clock(),
+           timeline: Timeline | None = None) -> RunReport:
     """Execute `plan`: stacks it deploys are deployed, unchanged ones left alone, and the ones it
     decides later are decided (the same `decide`) once their upstreams' outputs are known."""
-    started = clock.now()
+    timeline = timeline or Timeline(clock.now)
     ws, env, graph, backend = target.ws, target.env, target.graph, target.backend
     selected = plan.selected()
     stop = threading.Event()
-    ops = _stack_ops(backend, clock, stop)
-    packaged = package_stacks(ws, backend, plan.to_change())
-    live = target.live
+    weights = load_durations(ws.state_dir, env.name)
+    ops = _stack_ops(backend, clock, stop, _history(ws, env, UPDATES))
+    with timeline.phase("packaging and builds"):
+        packaged = package_stacks(ws, backend, plan.to_change())
+    live = target.live or {}
     outputs = outside_outputs(graph, selected, env, live)
     outputs.update({n: outputs_of(live[env.stack_name(n)]) for n in selected
                     if plan[n].action == SKIP})
-    _read_secrets(secrets, graph, plan.to_change())
+    with timeline.phase("secrets"):
+        _read_secrets(secrets, graph, plan.to_change())
+    started = clock.now()
     upload = _once(packaged.uploader)
     emit = _masked(observer.on_event, secrets)
     observer.on_execute(plan)
@@ -84,11 +103,12 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
             if later.action == SKIP:
                 return StackResult("unchanged", current["StackStatus"], outputs_of(current))
         say = lambda message: emit(name, message)  # noqa: E731
-        result = _deploy_one(target, name, inputs, packaged, upload(), ops, request, secrets, say)
+        result = _deploy_one(target, name, inputs, packaged, upload(), ops, request, secrets,
+                             say, current)
         if ws.stacks[name].assets:
             _publish(target, name, inputs, result, outputs,
                      lambda failed: _deploy_one(target, name, failed, packaged, upload(), ops,
-                                                request, secrets, say), say)
+                                                request, secrets, say, None), say)
         return result
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
@@ -99,23 +119,27 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
     def abandon(running: list[str]) -> None:
         """Stop waiting: running waits end at once; updates are cancelled where the target can
         (CloudFormation rolls them back; a create goes on and the next deploy settles it)."""
-        stop.set()
+        _stop(stop, ops)
         if backend.can.cancels_updates:
             for name in running:
                 ops.cancel_update(env.stack_name(name))
 
-    weights = load_durations(ws.state_dir, env.name)
-    report = _run(env, "deploy", graph.dag.subgraph(selected), work, finished, request,
-                  observer, clock, started, graph, ws.concurrency, weights, abandon, secrets.mask,
-                  target.stop_reason)
+    try:
+        report = _run(env, "deploy", graph.dag.subgraph(selected), work, finished, request,
+                      observer, clock, started, graph, ws.concurrency, weights, abandon,
+                      secrets.mask, target.stop_reason)
+    finally:
+        _close(ops)
     save_durations(ws.state_dir, env.name, report)
+    _save_history(ws, env, ops, UPDATES)
     return report
 
 
 def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packaged,
                 upload: Upload, ops: StackOps, request: RunRequest, secrets: Secrets,
-                emit: OnEvent) -> StackResult:
-    """Upload the stack's artifacts and template, then create or update it."""
+                emit: OnEvent, current: dict | None) -> StackResult:
+    """Upload the stack's artifacts and template, then create or update it (`current`: the
+    stack as read under the lock, so it is not described again)."""
     prepared = packaged.prepared[name]
     for key, data in prepared.uploads.items():
         upload(key, data)
@@ -131,8 +155,8 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
     try:
         if backend.can.change_sets:  # see the changes first, guard stateful resources
             sqs = backend.client("sqs")
-            return ChangeSets(ops, sqs).deploy(name, req, emit, request.allow_replace)
-        return ops.deploy(req, emit)
+            return ChangeSets(ops, sqs).deploy(name, req, emit, request.allow_replace, current)
+        return ops.deploy(req, emit, current)
     except ClientError as exc:
         raise aws_problem(exc) or exc from None
 
@@ -154,13 +178,43 @@ def _publish(target: Target, name: str, inputs: StackInputs, result: StackResult
         raise
 
 
-def _stack_ops(backend: Backend, clock: Clock, stop: threading.Event) -> StackOps:
-    return StackOps(backend.client("cloudformation"), synchronous=backend.synchronous,
-                    sleep=_until(stop, clock.sleep), poll=0.2 if backend.synchronous else 5.0)
+def _stack_ops(backend: Backend, clock: Clock, stop: threading.Event,
+               history: dict[str, float] | None = None) -> StackOps:
+    """Stack operations of one run; on an asynchronous target one watcher (cadence from the
+    `history` of durations by stack name) waits for all of them."""
+    cfn = backend.client("cloudformation")
+    watcher = Watcher(cfn, cadence(history or {}), stop) if backend.can.asynchronous else None
+    return StackOps(cfn, synchronous=backend.synchronous, sleep=_until(stop, clock.sleep),
+                    poll=0.2 if backend.synchronous else 5.0, watcher=watcher)
 
 
-class Abandoned(Exception):
-    """Raised in a stack's work once the run stopped waiting for it."""
+UPDATES, DELETES = "create-update", "delete"  # operation kinds with a duration history each
+
+
+def _history(ws: Workspace, env: Environment, kind: str) -> dict[str, float]:
+    """How long CloudFormation's operations on each stack took before, by stack name."""
+    return {env.stack_name(n): s for n, s in load_durations(ws.state_dir, env.name, kind).items()}
+
+
+def _save_history(ws: Workspace, env: Environment, ops: StackOps, kind: str) -> None:
+    """Record how long this run's operations took, for the next run's watcher."""
+    if ops.watcher is not None:
+        names = {env.stack_name(n): n for n in ws.stacks}
+        save_measured(ws.state_dir, env.name, {names[s]: took for s, took in
+                                                ops.watcher.took.items() if s in names}, kind)
+
+
+def _close(ops: StackOps) -> None:
+    """The run is over: its watcher's thread ends."""
+    if ops.watcher is not None:
+        ops.watcher.close()
+
+
+def _stop(stop: threading.Event, ops: StackOps) -> None:
+    """Stop waiting: sleeps end at once and the watcher wakes its waiters."""
+    stop.set()
+    if ops.watcher is not None:
+        ops.watcher.wake()
 
 
 def _until(stop: threading.Event, sleep: Callable[[float], None]) -> Callable[[float], None]:
@@ -211,39 +265,47 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
     env, graph = target.env, target.graph
     selected = select(graph, request.selection.stacks)
     stop = threading.Event()
-    ops = _stack_ops(target.backend, clock, stop)
-    _check_protection(ops, env, selected, request.unprotect)
+    ops = _stack_ops(target.backend, clock, stop, _history(target.ws, env, DELETES))
+    live = target.live if target.live is not None else deployed_stacks(ops.cfn, None)
+    _check_protection(live, env, selected, request.unprotect)
     observer.on_execute(Plan(env.name, ()))
 
     def work(name: str) -> StackResult:
         say = lambda message: observer.on_event(name, message)  # noqa: E731
         if target.ws.stacks[name].assets:
-            _unpublish(target, name, say)
-        return ops.delete(env.stack_name(name), say, unprotect=request.unprotect)
+            _unpublish(target, name, live.get(env.stack_name(name)), say)
+        return ops.delete(env.stack_name(name), say, unprotect=request.unprotect,
+                          known=live.get(env.stack_name(name)))
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
         observer.on_finish(_report(env, name, outcome, deploying=False))
 
     reverse = graph.dag.subgraph(selected).reverse(copy=True)
-    return _run(env, "destroy", reverse, work, finished, request, observer, clock, started,
-                graph, target.ws.concurrency, {}, lambda running: stop.set(),
-                stop_reason=target.stop_reason)
+    try:
+        report = _run(env, "destroy", reverse, work, finished, request, observer, clock,
+                      started, graph, target.ws.concurrency, {}, lambda running: _stop(stop, ops),
+                      stop_reason=target.stop_reason)
+    finally:
+        _close(ops)
+    _save_history(target.ws, env, ops, DELETES)
+    return report
 
 
-def _unpublish(target: Target, name: str, emit: Callable[[str], None]) -> None:
-    """Empty what ws published to the stack's buckets, so that the stack can be deleted."""
-    cfn = target.backend.client("cloudformation")
-    stack = deployed_stacks(cfn, {target.env.stack_name(name)}).get(target.env.stack_name(name))
+def _unpublish(target: Target, name: str, stack: dict | None,
+               emit: Callable[[str], None]) -> None:
+    """Empty what ws published to the stack's buckets (`stack` as read at the start), so that
+    the stack can be deleted."""
     if stack is None:
         return
     count = unpublish_stack(target.ws, target.env, target.backend, name, outputs_of(stack))
     emit(f"assets: {count} published object(s) deleted")
 
 
-def _check_protection(ops: StackOps, env: Environment, selected: list[str],
+def _check_protection(live: dict[str, dict], env: Environment, selected: list[str],
                       unprotect: bool) -> None:
     """Refuse, before deleting anything, to destroy stacks with termination protection."""
-    protected = [env.stack_name(n) for n in selected if ops.is_protected(env.stack_name(n))]
+    protected = [env.stack_name(n) for n in selected
+                 if live.get(env.stack_name(n), {}).get("EnableTerminationProtection")]
     if protected and not unprotect:
         raise UsageError(f"termination protection is on for {', '.join(protected)}",
                          f"to delete them anyway: ws destroy --env {env.name} "
@@ -258,13 +320,27 @@ def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], S
          mask: Callable[[str], str] = str,
          stop_reason: Callable[[], str] = lambda: "") -> RunReport:
     running: set[str] = set()
+    tracker = Tracker(dag, weights, started, clock.now)
+    told = [0.0]  # when progress was last told
+
+    def tell(at_once: bool = False) -> None:
+        if at_once or clock.now() - told[0] >= 1.0:
+            told[0] = clock.now()
+            observer.on_progress(tracker.progress())
+
+    def start(name: str) -> None:
+        running.add(name)
+        tracker.start(name)
+        tell(at_once=True)
 
     def done(name: str, outcome: scheduler.Outcome) -> None:
         running.discard(name)
+        tracker.finish(name, outcome.status == scheduler.SUCCEEDED)
         finished(name, outcome)
-    hooks = scheduler.Hooks(on_start=running.add, on_finish=done,
+        tell(at_once=True)
+    hooks = scheduler.Hooks(on_start=start, on_finish=done,
                             on_interrupt=observer.on_interrupt, on_abandon=abandon,
-                            stop_reason=stop_reason)
+                            stop_reason=stop_reason, on_tick=tell)
     outcomes = scheduler.run(dag, work, concurrency=request.concurrency or default_concurrency,
                              weights=weights, fail_fast=request.fail_fast, hooks=hooks,
                              clock=clock.now, expected=EXPECTED)

@@ -38,6 +38,7 @@ class Hooks:
     on_interrupt: Callable[[int], None] = lambda running: None
     on_abandon: Callable[[list[str]], None] = lambda running: None  # stopped waiting for these
     stop_reason: Callable[[], str] = lambda: ""  # non-empty: start nothing new (a lost lock)
+    on_tick: Callable[[], None] = lambda: None  # every turn of the loop (at least each 0.1 s)
 
 
 def critical_path(dag: nx.DiGraph, weights: dict[str, float] | None = None) -> dict[str, float]:
@@ -120,6 +121,7 @@ def run(dag: nx.DiGraph, work: Callable[[str], Any], *, concurrency: int,
                 if not state.running:
                     break
                 done, _ = wait(list(state.running), timeout=0.1, return_when=FIRST_COMPLETED)
+                hooks.on_tick()
                 for future in done:
                     node = state.running.pop(future)
                     state.record(node, future.result())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any, Callable, Sequence
 
 from rich.console import Console
@@ -23,6 +24,21 @@ def event_printer(console: Console) -> Callable[[str, str], None]:
     def show(stack: str, message: str) -> None:
         with lock:
             console.print(f"{stack:>14} | {message}", markup=False, highlight=False)
+    return show
+
+
+def progress_printer(console: Console, every: float = 5.0,
+                     clock: Callable[[], float] = time.monotonic) -> Callable[[Any], None]:
+    """Plain `ws | 3 done, 2 running...` lines (CI, pipes), at most one each `every` s."""
+    last = [float("-inf")]
+    lock = threading.Lock()
+
+    def show(progress: Any) -> None:
+        with lock:
+            if clock() - last[0] < every:
+                return
+            last[0] = clock()
+        _plain(console, f"{'ws':>14} | {progress.line()}")
     return show
 
 

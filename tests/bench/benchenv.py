@@ -1,0 +1,85 @@
+"""The benchmark's target: a moto server (ws's, with change sets fixed: asyncmoto.py) behind
+the asynchronous CloudFormation proxy, and the environment a `ws` subprocess runs in."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from asynccfn import AsyncStacks, Timing
+from cfnproxy import Proxy
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+SRC = REPO / "tools" / "ws" / "src"
+REGION, ACCOUNT = "us-east-1", "123456789012"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=0.5):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
+
+
+@contextmanager
+def moto_server(log: Path) -> Iterator[int]:
+    """A moto server subprocess on a free port, stopped (by its pid) on exit."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(SRC)])}
+    with open(log, "ab") as out:
+        proc = subprocess.Popen([sys.executable, str(HERE / "asyncmoto.py"), "--port", str(port)],
+                                stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while not _answers(port):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the moto server did not start; see {log}")
+            time.sleep(0.1)
+        yield port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextmanager
+def async_target(timing: Timing, log: Path) -> Iterator[Proxy]:
+    """moto behind the asynchronous proxy, for the duration of the block."""
+    with moto_server(log) as port:
+        proxy = Proxy(port, AsyncStacks(timing)).start()
+        try:
+            yield proxy
+        finally:
+            proxy.stop()
+
+
+def aws_env(endpoint_url: str) -> dict[str, str]:
+    """A subprocess environment in which boto3 (so ws) talks to `endpoint_url` as to AWS."""
+    env = {k: v for k, v in os.environ.items()  # bytecode cached, as in a user's install
+           if not k.startswith(("AWS_", "WS_")) and k not in ("CI", "GITHUB_ACTIONS",
+                                                              "PYTHONDONTWRITEBYTECODE")}
+    env.update(AWS_ENDPOINT_URL=endpoint_url, AWS_ACCESS_KEY_ID="testing",
+               AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION=REGION,
+               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+               PYTHONPATH=str(SRC), NO_COLOR="1", COLUMNS="200")
+    return env

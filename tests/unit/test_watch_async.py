@@ -1,0 +1,206 @@
+"""The asynchronous path (operations stay *_IN_PROGRESS for their latency, as on CloudFormation):
+one watcher for every stack in flight, failure isolation, the run's phases and progress."""
+from __future__ import annotations
+
+import time
+
+import networkx as nx
+import pytest
+from ws.cloud.watcher import Ticket
+from ws.config.environment import load_environment
+from ws.config.workspace import load_workspace
+from ws.engine.flow import deploy_env as deploy
+from ws.engine.flow import destroy_env as destroy
+from ws.engine.progress import Tracker
+from ws.engine.request import Observer, RunRequest
+from ws.report.html import render_html
+from ws.testing.fakecloud import FakeCloud
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
+
+LATENCY = 0.3  # small: these tests must stay fast
+# a -> b -> c, and x, y, z on their own.
+FILES = workspace_files(
+    a=(queue_template({"Out": "from-a"}), {}),
+    b=(queue_template({"Echo": {"Ref": "In"}}, parameters=["In"]), {"parameters": {"In": "${a.Out}"}}),
+    c=(queue_template(parameters=["In"]), {"parameters": {"In": "got ${b.Echo}!"}}),
+    x=(queue_template({"X": "x"}), {}), y=(queue_template({"Y": "y"}), {}),
+    z=(queue_template({"Z": "z"}), {}))
+
+
+@pytest.fixture
+def world(tmp_path):
+    write_tree(tmp_path, FILES)
+    ws = load_workspace(tmp_path)
+    return ws, load_environment(ws, "local")
+
+
+def cloud_of(**options) -> FakeCloud:
+    return FakeCloud(asynchronous=True, default_latency=LATENCY, **options)
+
+
+def statuses(report):
+    return {s.stack: s.status for s in report.stacks}
+
+
+@pytest.mark.parametrize("change_sets", [False, True])
+def test_a_stack_failing_after_its_latency_blocks_only_its_dependents(world, change_sets):
+    cloud = cloud_of(fail={"demo-local-b"})
+    started = time.monotonic()
+    report = deploy(*world, cloud.backend(change_sets=change_sets), RunRequest())
+    assert statuses(report) == {"a": "deployed", "b": "failed", "c": "blocked",
+                                "x": "deployed", "y": "deployed", "z": "deployed"}
+    assert "injected resource failure" in {s.stack: s.reason for s in report.stacks}["b"]
+    # a then b, each LATENCY long: the watcher sees them end within a few of its rounds
+    assert time.monotonic() - started < 2 * LATENCY + 2.0
+
+
+def test_one_batched_read_a_round_and_events_only_when_the_status_changes(world):
+    """Six stacks in flight at once cost one DescribeStacks a round, not one each; events are
+    read once per operation (when it ends), not on every look."""
+    cloud = cloud_of()
+    report = deploy(*world, cloud.backend(), RunRequest())
+    assert report.ok
+    assert cloud.calls["DescribeStackEvents"] == 6  # one per operation
+    # the live read, 6 event reads (the fake counts a DescribeStacks in each), 3 levels of
+    # LATENCY with no history: a round every 0.2 s for the first, then looks set by the
+    # shortest operation seen; per-stack polling would be one read per stack and look
+    assert cloud.calls["DescribeStacks"] <= 1 + 6 + 8, cloud.calls
+
+
+def test_the_duration_history_sets_the_cadence(world):
+    """A run records how long CloudFormation's operations took; the next one looks near
+    each stack's expected end, a few times, not on a fixed beat."""
+    from ws.engine.durations import load_durations
+
+    cloud = cloud_of()
+    cloud.default_latency = 0.4
+    deploy(*world, cloud.backend(), RunRequest())
+    took = load_durations(world[0].state_dir, "local", "create-update")
+    assert set(took) == set("abcxyz") and all(0.4 <= s < 1.2 for s in took.values()), took
+    (world[0].root / "stacks/a/template.yaml").write_text(queue_template({"Out": "v2"}))
+    before = cloud.calls["DescribeStacks"]
+    report = deploy(load_workspace(world[0].root), world[1], cloud.backend(),
+                    RunRequest(changed=True))
+    assert statuses(report)["a"] == statuses(report)["b"] == "deployed"
+    # two live reads, three event reads (the fake counts a DescribeStacks in each), and for
+    # a, b and c one after the other: a look at 90% of the expected time, one just after it,
+    # and at most one more
+    assert cloud.calls["DescribeStacks"] - before <= 2 + 3 + 3 * 3, cloud.calls
+
+
+def test_destroy_on_the_asynchronous_path_deletes_dependents_first(world):
+    cloud = cloud_of()
+    deploy(*world, cloud.backend(), RunRequest())
+    order = []
+    report = destroy(*world, cloud.backend(), RunRequest(concurrency=1), Observer(
+        on_event=lambda s, m: order.append(s) if m.startswith("deleting") else None))
+    assert report.ok and cloud.stacks == {}
+    assert order.index("c") < order.index("b") < order.index("a")
+    assert cloud.calls["DescribeStackEvents"] == 12  # one per create, one per delete
+
+
+def test_the_report_accounts_for_the_work_before_the_first_stack(world):
+    report = deploy(*world, cloud_of().backend(), RunRequest())
+    names = [p.name for p in report.phases]
+    assert names[:3] == ["locks", "live-state read", "plan"]
+    assert "packaging and builds" in names and names[-1] == "lock release"
+    first_stack = min(s.started for s in report.stacks if s.started)
+    assert report.started <= min(p.started for p in report.phases) < first_stack
+    assert report.ended >= max(p.ended for p in report.phases)
+    page = render_html(report)
+    assert "live-state read" in page and "packaging and builds" in page
+
+
+def test_progress_is_told_while_the_run_goes_on(world):
+    seen = []
+    report = deploy(*world, cloud_of().backend(), RunRequest(), Observer(on_progress=seen.append))
+    assert report.ok and seen
+    assert (seen[-1].done, seen[-1].running, seen[-1].waiting, seen[-1].failed) == (6, 0, 0, 0)
+    assert any(p.running for p in seen) and seen[0].waiting > 0
+
+
+def test_the_estimate_is_the_longest_remaining_path():
+    dag = nx.DiGraph([("a", "b"), ("b", "c"), ("x", "c")])
+    now = [100.0]
+    tracker = Tracker(dag, {"a": 10, "b": 20, "c": 5, "x": 1}, 100.0, lambda: now[0])
+    assert tracker.progress().eta == 35
+    tracker.start("a")
+    now[0] = 104.0
+    progress = tracker.progress()
+    assert progress.eta == 31 and progress.running == 1 and progress.waiting == 3
+    tracker.finish("a", True)
+    tracker.start("b")
+    now[0] = 130.0  # b overruns its history: nothing left of it; x (not started) then c
+    assert tracker.progress().eta == 6
+    assert "1 done, 1 running, 2 waiting, 0 failed" in tracker.progress().line()
+
+
+def test_no_estimate_without_history():
+    tracker = Tracker(nx.DiGraph([("a", "b")]), {}, 0.0, lambda: 1.0)
+    assert tracker.progress().eta is None and "left" not in tracker.progress().line()
+
+
+def test_the_cadence_looks_near_the_expected_end_then_often():
+    ticket = Ticket("s", "s", started=0.0, expected=10.0)
+    ticket.schedule(0.0, 0.2)
+    assert ticket.next_at == 9.0  # 0.9 of the expected time
+    ticket.schedule(9.0, 0.2)
+    assert ticket.next_at == pytest.approx(9.5)  # then every 5% while the end is far
+    ticket.schedule(9.7, 0.2)
+    assert ticket.next_at == pytest.approx(10.05)  # just after the expected end
+    ticket.schedule(10.05, 0.2)
+    assert ticket.next_at == pytest.approx(10.25)  # overrunning: every floor at first
+    ticket.schedule(13.0, 0.2)
+    assert ticket.next_at == pytest.approx(13.75)  # then less and less often
+    ticket.schedule(100.0, 0.2)
+    assert ticket.next_at == 105.0  # long overdue: every 5 s at most
+    unknown = Ticket("s", "s", started=0.0, expected=None)
+    unknown.schedule(0.0, 0.2)
+    assert unknown.next_at == 0.2  # no history: often at first
+    unknown.schedule(30.0, 0.2)
+    assert unknown.next_at == 33.0  # then less and less often
+
+
+def test_the_watcher_thread_ends_with_the_run(world):
+    import threading
+
+    deploy(*world, cloud_of().backend(), RunRequest())
+    assert not [t for t in threading.enumerate() if t.name == "ws-watcher"]
+
+
+def test_a_read_that_fails_fails_the_waiting_stacks_not_the_watcher(world):
+    """The endpoint unreachable while stacks are in flight: each waiting stack fails with the
+    error (no wait for hours), and the run ends."""
+    from botocore.exceptions import EndpointConnectionError
+
+    cloud = cloud_of()
+    cfn = cloud.client("cloudformation")
+    original = cfn.describe_stacks
+
+    def describe(StackName=None):
+        if StackName is None and cloud.pending:
+            raise EndpointConnectionError(endpoint_url="https://cloudformation.example")
+        return original(StackName)
+    cfn.describe_stacks = describe
+    backend = cloud.backend()
+    import dataclasses
+    backend = dataclasses.replace(backend, make_client=lambda service: cfn
+                                  if service == "cloudformation" else cloud.client(service))
+    started = time.monotonic()
+    report = deploy(*world, backend, RunRequest())
+    assert statuses(report)["a"] == "failed" and statuses(report)["c"] == "blocked"
+    assert "Could not connect" in {s.stack: s.reason for s in report.stacks}["a"]
+    assert time.monotonic() - started < 10
+
+
+def test_deleted_stacks_are_seen_gone_from_the_batched_read(world):
+    """A stack that left the list after its delete is deleted: no read of it alone."""
+    cloud = cloud_of()
+    deploy(*world, cloud.backend(), RunRequest())
+    before = cloud.calls["DescribeStacks"]
+    report = destroy(*world, cloud.backend(), RunRequest())
+    assert report.ok and cloud.stacks == {}
+    # the live read, 6 event reads (the fake counts a DescribeStacks in each), and the
+    # watcher's rounds: c, x, y, z together, then b, then a; never a read of each deleted stack
+    assert cloud.calls["DescribeStacks"] - before <= 1 + 6 + 4, cloud.calls
+    assert (world[0].state_dir / "durations" / "local.delete.json").exists()

@@ -1,0 +1,193 @@
+"""One watcher for every stack operation in flight: a single thread reads their statuses
+together each round (one paginated DescribeStacks, or one DescribeStacks per stack when that is
+fewer calls), at a cadence taken from how long stacks took before, and wakes the worker whose
+stack changed status. Workers read events only then (see stackops.py), never on every poll.
+
+Cost: one round is one call (per page of the account's stacks), whatever the number of stacks in
+flight; rounds are at least `floor` seconds apart, so at most 1/floor calls per second.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from botocore.exceptions import ClientError
+
+from ws.cloud.awserrors import is_throttling, message_of
+
+
+class Abandoned(Exception):
+    """Raised in a stack's work once the run stopped waiting for it."""
+
+
+Expected = Callable[[str], "float | None"]  # stack name -> seconds its operations took before
+
+
+@dataclass
+class Ticket:
+    """One operation being watched: the latest description the watcher read of its stack."""
+
+    name: str
+    key: str  # what to describe it by when read alone (its id; its name for a delete)
+    started: float
+    expected: float | None
+    deleting: bool = False  # a stack gone from the list is deleted (not yet visible: a create)
+    hint: float | None = None  # no history: the shortest operation of this run so far
+    status: str = ""
+    stack: dict[str, Any] | None = None
+    gone: bool = False  # described as not existing (a finished delete)
+    error: BaseException | None = None
+    next_at: float = 0.0  # when the watcher next reads it
+    changed: threading.Event = field(default_factory=threading.Event)
+
+    def schedule(self, now: float, floor: float) -> None:
+        """Next look. Before the expected end (its history, else the shortest operation this
+        run has seen end): at 90% of it, then just after it. After: with a history, every
+        `floor` s, less and less often the longer it overruns; without, every `floor` s for
+        6 s, then less and less often. Never more than 5 s apart."""
+        elapsed = now - self.started
+        target = self.expected if self.expected is not None else self.hint
+        if target is not None and elapsed < target:
+            self.next_at = self._approach(now, target, floor)
+            return
+        if self.expected is None:
+            step = floor if elapsed < 6 else 0.1 * elapsed
+        else:
+            step = 0.25 * (elapsed - self.expected)
+        self.next_at = now + min(5.0, max(floor, step))
+
+    def _approach(self, now: float, target: float, floor: float) -> float:
+        """Looks before the expected end: at 90% of it, then just after it (every 5% of it
+        while that is far)."""
+        if now - self.started < 0.9 * target - floor:
+            return self.started + 0.9 * target
+        end = self.started + target + 0.05
+        far = end - now > max(2 * floor, 0.05 * target)
+        return now + min(5.0, 0.05 * target) if far else end
+
+
+def cadence(history: dict[str, float]) -> Callable[[str], float | None]:
+    """A stack's expected duration: how long its operation took before, if it did."""
+    return history.get
+
+
+class Watcher:
+    """Status reads for all operations in flight, on one thread started on first use."""
+
+    def __init__(self, cfn: Any, expected: Callable[[str], float | None] = cadence({}),
+                 stop: threading.Event | None = None, floor: float = 0.2,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.cfn, self.expected, self.floor, self.clock = cfn, expected, floor, clock
+        self.stop = stop or threading.Event()
+        self.tickets: dict[int, Ticket] = {}
+        self.finished: list[float] = []  # durations of operations seen end in this run
+        self.took: dict[str, float] = {}  # stack name -> how long its last operation took
+        self.pages = 1  # pages of the last batched read: per-stack reads when fewer
+        self.calls = 0
+        self._guard = threading.Lock()
+        self._wake = threading.Event()
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def watch(self, name: str, key: str, deleting: bool = False) -> Ticket:
+        """Start watching an operation just started on stack `name` (read alone by `key`)."""
+        with self._guard:
+            now = self.clock()
+            ticket = Ticket(name, key, now, self.expected(name), deleting,
+                            min(self.finished) if self.finished else None)
+            ticket.schedule(now, self.floor)
+            self.tickets[id(ticket)] = ticket
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, daemon=True,
+                                                name="ws-watcher")
+                self._thread.start()
+        self._wake.set()
+        return ticket
+
+    def done(self, ticket: Ticket) -> None:
+        """Stop watching; its duration teaches the cadence of the stacks still to come."""
+        with self._guard:
+            if self.tickets.pop(id(ticket), None) is not None and ticket.status:
+                took = self.clock() - ticket.started
+                self.finished.append(took)
+                self.took[ticket.name] = round(took, 3)
+
+    def wake(self) -> None:
+        """Look again now (the run stopped waiting: the loop sees `stop` at once)."""
+        self._wake.set()
+
+    def close(self) -> None:
+        """The run is over: the thread ends (it is not left polling an idle list)."""
+        self._closed = True
+        self._wake.set()
+        if self._thread is not None and not self.stop.is_set():  # abandoned: exit at once
+            self._thread.join(timeout=5)
+
+    def _loop(self) -> None:
+        while not (self.stop.is_set() or self._closed):
+            with self._guard:
+                tickets = list(self.tickets.values())
+            now = self.clock()
+            pause = min((t.next_at for t in tickets), default=now + 5.0) - now
+            if pause > 0:
+                self._wake.wait(pause)
+                self._wake.clear()
+                continue  # woken early (a new operation, a stop) or time: look again
+            # Operations due within a floor are read now too: one round, not two.
+            self._round([t for t in tickets if t.next_at <= now + self.floor], tickets)
+        with self._guard:
+            for ticket in self.tickets.values():
+                ticket.changed.set()  # abandoned: every waiter wakes and sees the stop
+
+    def _round(self, due: list[Ticket], tickets: list[Ticket]) -> None:
+        """Read the due operations' stacks (all of them when the read is batched) and wake
+        those whose status changed."""
+        try:
+            found = self._read(due)
+        except Exception as exc:  # noqa: BLE001 - handed to the waiting workers, who raise it
+            if not (isinstance(exc, ClientError) and is_throttling(exc)):
+                for ticket in due:  # unreachable, denied, or a bug: each waiter raises it
+                    ticket.error = exc
+                    ticket.changed.set()
+            found = {}  # throttled: botocore's adaptive retries backed off; next round
+        now = self.clock()
+        for ticket in tickets:
+            if ticket.name not in found:
+                if ticket in due:
+                    ticket.schedule(now, self.floor)
+                continue
+            stack = found[ticket.name]
+            status = stack["StackStatus"] if stack else "DELETE_COMPLETE"
+            ticket.schedule(now, self.floor)
+            if status != ticket.status:
+                ticket.stack, ticket.status, ticket.gone = stack, status, stack is None
+                ticket.changed.set()
+
+    def _read(self, due: list[Ticket]) -> dict[str, dict[str, Any] | None]:
+        """The due stacks by name: one batched read, or one read each when fewer calls."""
+        if len(due) < self.pages + 1:
+            return {t.name: self._one(t.key) for t in due}
+        found: dict[str, dict[str, Any] | None] = {}
+        pages = 0
+        for page in self.cfn.get_paginator("describe_stacks").paginate():
+            pages += 1
+            for stack in page["Stacks"]:
+                found[stack["StackName"]] = stack
+        self.calls += pages
+        self.pages = pages
+        for ticket in due:  # not listed: deleted, or just created (not visible yet): ask
+            if ticket.name not in found:
+                found[ticket.name] = None if ticket.deleting else self._one(ticket.key)
+        return found
+
+    def _one(self, key: str) -> dict[str, Any] | None:
+        self.calls += 1
+        try:
+            stacks = self.cfn.describe_stacks(StackName=key)["Stacks"]
+        except ClientError as exc:
+            if "does not exist" in message_of(exc):
+                return None
+            raise
+        return stacks[0] if stacks else None
