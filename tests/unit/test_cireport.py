@@ -110,3 +110,18 @@ def test_store_matrix_snapshot(store_run):
     check_snapshot("store-matrix.json", text)
     assert json.loads(text) == {"include": [{"group": "catalog+api+ui",
                                              "stacks": "catalog,api,ui"}]}
+
+
+def test_the_summary_shows_the_time_spent_waiting_for_locks():
+    from ws.engine.results import Phase, RunReport
+    from ws.report import console as render
+
+    report = RunReport("deploy", "local", [], 100.0, 160.0,
+                       phases=[Phase("locks", 100.0, 140.5), Phase("plan", 140.5, 141.0)])
+    assert report.lock_wait == 40.5
+    assert report.duration_text() == "60.0s, of which 40.5s waiting for locks"
+    assert "(60.0s, of which 40.5s waiting for locks)" in markdown_report(report)
+    title = render.summary(report).title
+    assert "60.0s, of which 40.5s waiting for locks" in str(title)
+    quick = RunReport("deploy", "local", [], 100.0, 101.0, phases=[Phase("locks", 100.0, 100.02)])
+    assert quick.duration_text() == "1.0s"

@@ -84,6 +84,18 @@ class RunReport:
     phases: list[Phase] = field(default_factory=list)  # the run's own work besides its stacks
 
     @property
+    def lock_wait(self) -> float:
+        """Seconds spent taking the locks (mostly waiting for another run's), within the run's
+        wall time."""
+        return sum(p.ended - p.started for p in self.phases if p.name == "locks")
+
+    def duration_text(self) -> str:
+        """The run's wall time, with the part spent waiting for locks when there was any."""
+        text = f"{self.ended - self.started:.1f}s"
+        wait = self.lock_wait
+        return text + (f", of which {wait:.1f}s waiting for locks" if wait >= 0.5 else "")
+
+    @property
     def ok(self) -> bool:
         return not self.interrupted and not self.error and all(s.status in _GOOD for s in self.stacks)
 

@@ -60,7 +60,7 @@ def markdown_report(report: RunReport) -> str:
     """The run as a Markdown table, for a CI job summary."""
     verdict = "succeeded" if report.ok else ("interrupted" if report.interrupted else "failed")
     lines = [f"### ws {report.action} --env {report.env}: {verdict} "
-             f"({report.ended - report.started:.1f}s)", "",
+             f"({report.duration_text()})", "",
              "| stack | status | time | detail |", "|---|---|---|---|"]
     for stack in report.stacks:
         seconds = f"{stack.seconds:.1f}s" if stack.seconds is not None else ""

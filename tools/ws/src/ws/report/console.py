@@ -87,8 +87,7 @@ def cell(value: object, style: str = "") -> Text:
 
 
 def summary(report: RunReport) -> Table:
-    seconds = report.ended - report.started
-    table = Table(title=cell(f"ws {report.action} --env {report.env}: {seconds:.1f}s"),
+    table = Table(title=cell(f"ws {report.action} --env {report.env}: {report.duration_text()}"),
                   title_justify="left")
     for column in ("stack", "status", "time", "detail"):
         table.add_column(column, overflow="fold")
