@@ -46,10 +46,6 @@ class Secrets:
             if secret and secret[0] not in self._clients:
                 self._clients[secret[0]] = self._make_client(secret[0])
 
-    def apply(self, params: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-        """(values to send, values to fingerprint): secrets read; fingerprinted by version."""
-        return self.resolved(params), self.fingerprinted(params)
-
     def fingerprinted(self, params: dict[str, str]) -> dict[str, str]:
         """The values to fingerprint: each secret as kind:name@version, its value unread."""
         printed = dict(params)

@@ -53,11 +53,6 @@ def resolve(ws: Workspace, env: Environment, graph: StackGraph, name: str,
     return StackInputs(substituted, plain, tags, fingerprint(static, printed, tags))
 
 
-def names_to_read(graph: StackGraph, env: Environment) -> set[str]:
-    """Stack names whose state a run reads: the environment's own and the shared ones."""
-    return {env.stack_name(n) for n in graph.dag} | {s.stack_name for s in graph.shared.values()}
-
-
 def outside_outputs(graph: StackGraph, selected: list[str], env: Environment,
                     live: dict[str, dict]) -> dict[str, dict[str, str]]:
     """Outputs of stacks a run uses but does not deploy: upstreams left out of the selection,
