@@ -4,6 +4,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from botocore.exceptions import ClientError
+
+from ws.cloud.awserrors import message_of
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.graph.stackgraph import build_graph
@@ -18,6 +21,18 @@ def deployed_stacks(cfn: Any, names: set[str] | None) -> dict[str, dict[str, Any
             if wanted and stack["StackStatus"] != "DELETE_COMPLETE":
                 found[stack["StackName"]] = stack
     return found
+
+
+def describe_one(cfn: Any, key: str) -> dict[str, Any] | None:
+    """One stack by name or id as CloudFormation has it (a deleted one read by id too);
+    None when it does not exist."""
+    try:
+        stacks = cfn.describe_stacks(StackName=key)["Stacks"]
+    except ClientError as exc:
+        if "does not exist" in message_of(exc):
+            return None
+        raise
+    return stacks[0] if stacks else None
 
 
 # ws's record of a deploy (fingerprint, its parts, commit, ws version) is a stack output, not a

@@ -193,13 +193,7 @@ class LockTable:
             return False  # broken with ws unlock, or taken over: the holder learns it here
 
     def release(self, key: str, token: str) -> None:
-        try:
-            self.db.delete_item(TableName=TABLE, Key={"id": {"S": key}},
-                                ConditionExpression="#t = :t",
-                                ExpressionAttributeNames={"#t": "token"},
-                                ExpressionAttributeValues={":t": {"S": token}})
-        except self.db.exceptions.ConditionalCheckFailedException:
-            pass  # not ours any more
+        self._delete_if(key, "token", token)  # False: not ours any more, nothing to give back
 
     def holder(self, key: str) -> Holder | None:
         item = self.db.get_item(TableName=TABLE, Key={"id": {"S": key}},
@@ -219,11 +213,15 @@ class LockTable:
 
     def break_lock(self, key: str, version: str) -> bool:
         """Delete a lock only if it is still at `version` (as shown); False if it moved on."""
+        return self._delete_if(key, "version", version)
+
+    def _delete_if(self, key: str, attribute: str, value: str) -> bool:
+        """Delete the lock item only while its `attribute` is `value`; False if it is not."""
         try:
             self.db.delete_item(TableName=TABLE, Key={"id": {"S": key}},
-                                ConditionExpression="#v = :v",
-                                ExpressionAttributeNames={"#v": "version"},
-                                ExpressionAttributeValues={":v": {"S": version}})
+                                ConditionExpression="#a = :v",
+                                ExpressionAttributeNames={"#a": attribute},
+                                ExpressionAttributeValues={":v": {"S": value}})
             return True
         except self.db.exceptions.ConditionalCheckFailedException:
             return False

@@ -10,7 +10,7 @@ from botocore.parsers import ResponseParserError
 
 from ws.cloud import leftovers
 from ws.cloud.awserrors import is_throttling, message_of
-from ws.cloud.livestate import outputs_of
+from ws.cloud.livestate import describe_one, outputs_of
 from ws.cloud.watcher import Abandoned, Watcher
 from ws.errors import DeployError
 
@@ -60,13 +60,8 @@ class StackOps:
     watcher: Watcher | None = None  # asynchronous targets: one watcher for all operations
 
     def describe(self, name: str) -> dict[str, Any] | None:
-        try:
-            stacks = self.cfn.describe_stacks(StackName=name)["Stacks"]
-        except ClientError as exc:
-            if "does not exist" in message_of(exc):
-                return None
-            raise
-        return stacks[0] if stacks and stacks[0]["StackStatus"] != "DELETE_COMPLETE" else None
+        stack = describe_one(self.cfn, name)
+        return stack if stack and stack["StackStatus"] != "DELETE_COMPLETE" else None
 
     def deploy(self, req: StackRequest, on_event: OnEvent, known: Any = UNREAD) -> StackResult:
         """Create or update `req.name`, first recovering a stack left unusable by an earlier run

@@ -15,7 +15,8 @@ from typing import Any, Callable
 
 from botocore.exceptions import ClientError
 
-from ws.cloud.awserrors import is_throttling, message_of
+from ws.cloud.awserrors import is_throttling
+from ws.cloud.livestate import describe_one
 
 
 class Abandoned(Exception):
@@ -184,10 +185,4 @@ class Watcher:
 
     def _one(self, key: str) -> dict[str, Any] | None:
         self.calls += 1
-        try:
-            stacks = self.cfn.describe_stacks(StackName=key)["Stacks"]
-        except ClientError as exc:
-            if "does not exist" in message_of(exc):
-                return None
-            raise
-        return stacks[0] if stacks else None
+        return describe_one(self.cfn, key)
