@@ -68,3 +68,18 @@ def test_deploy_prints_only_the_outputs_that_changed(tmp_path, moto_url):
     assert phases[:3] == ["load", "template check", "endpoint start"]
     assert {"locks", "live-state read", "plan", "packaging and builds"} <= set(phases)
     assert " done, " in second.stdout  # the overall progress line (plain output: CI, pipes)
+
+
+def test_the_cli_hides_from_botocore_what_ws_never_uses():
+    """awscrt and pyOpenSSL (installed with aws-sam-cli) cost every AWS command 0.1 s of
+    imports; after the CLI starts, botocore takes its fallbacks and loads neither."""
+    probe = ("import runpy, sys\nsys.argv = ['ws', '--help']\n"
+             "try:\n    runpy.run_module('ws', run_name='__main__')\n"
+             "except SystemExit:\n    pass\n"
+             "import boto3, botocore.compat\n"
+             "boto3.client('sts', region_name='us-east-1')\n"
+             "print('CRT', botocore.compat.HAS_CRT, sorted(n for n in sys.modules"
+             " if n.split('.')[0] in ('awscrt', 'OpenSSL') and sys.modules[n] is not None))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout.splitlines()[-1] == "CRT False []", done.stderr

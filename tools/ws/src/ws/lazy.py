@@ -21,3 +21,17 @@ def lazy(name: str) -> ModuleType:
     sys.modules[name] = module
     loader.exec_module(module)
     return module
+
+
+# Optional modules botocore imports whenever they are installed, though ws uses neither:
+# awscrt (SigV4a and the CRT S3 client; 45 ms) and pyOpenSSL through urllib3 (50 ms; botocore
+# takes the standard ssl module's SSLContext either way). aws-sam-cli's dependencies install
+# both. The CLI hides them (sam and the local endpoint run in processes of their own).
+UNUSED_BY_WS = ("awscrt", "urllib3.contrib.pyopenssl")
+
+
+def hide_unused() -> None:
+    """Make `import awscrt` and `import urllib3.contrib.pyopenssl` fail in this process, so
+    botocore takes its fallbacks; no effect on modules already imported."""
+    for name in UNUSED_BY_WS:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]

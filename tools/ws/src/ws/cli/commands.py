@@ -29,7 +29,7 @@ from ws.cli.run import (
     write_job_summary,
 )
 from ws.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, DeployError, WsError
-from ws.lazy import lazy
+from ws.lazy import hide_unused, lazy
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -164,7 +164,8 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
     if prune and report.ok:
         _prune(console, settings, env_name, owner, yes)
     finish(console, report, report_file, show_outputs=True if all_outputs else CHANGED,
-           junit_file=junit_file, debug=settings.debug, links=api.local_links(settings.start, env_name, report_outputs(report), owner))
+           junit_file=junit_file, debug=settings.debug,
+           links=lambda shown: api.local_links(settings.start, env_name, shown, owner))
 
 
 def _prune(console: Console, settings: Settings, env_name: str, owner: str | None,
@@ -304,4 +305,5 @@ for command in (cliadmin.bootstrap, cliadmin.unlock, cliadmin.env_group, cliadmi
 
 
 def main() -> None:
+    hide_unused()
     cli(prog_name="ws")

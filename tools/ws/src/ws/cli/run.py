@@ -114,8 +114,9 @@ CHANGED = "changed"  # finish(show_outputs=CHANGED): the outputs of the stacks d
 def finish(console: Console, report: RunReport, report_file: Path | None,
            show_outputs: bool | str,
            junit_file: Path | None = None, debug: bool = False,
-           links: Sequence[Any] = ()) -> None:
-    """Print the summary (and outputs, with their `links`: local URLs; `show_outputs=CHANGED`:
+           links: Callable[[dict], Sequence[Any]] = lambda shown: ()) -> None:
+    """Print the summary (and outputs, with `links(outputs)`: their local URLs, asked only
+    when outputs are printed; `show_outputs=CHANGED`:
     only of the stacks deployed, so a 50-stack run ends on its summary), write the requested
     files, exit with the run's code. With `debug`, the traceback of every bug a stack hit goes
     to stderr."""
@@ -126,7 +127,7 @@ def finish(console: Console, report: RunReport, report_file: Path | None,
     console.print(render.summary(report))
     shown = report_outputs(report, changed_only=show_outputs == CHANGED)
     if show_outputs and shown:
-        console.print(render.outputs_table(shown, links))
+        console.print(render.outputs_table(shown, links(shown)))
     elif show_outputs == CHANGED and report_outputs(report):
         click.echo("outputs unchanged (all of them: --outputs, or ws outputs)")
     if report_file:
