@@ -1,14 +1,20 @@
-"""The template check on AWS runs in a forked process while ws connects and reads; what it
-finds is raised before anything is changed, exactly as when it runs first."""
+"""cfn-lint's check runs in a process forked when the workspace is loaded, while ws connects,
+reads, locks and makes change sets; no stack is created or changed before it has passed, and
+what it refuses stops the run with nothing changed, exactly as when it runs first."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 from ws.config.environment import load_environment
 from ws.config.workspace import load_workspace
+from ws.engine.flow import deploy_env as deploy
+from ws.engine.request import RunRequest
 from ws.errors import ConfigError
-from ws.lint import gate
+from ws.lint import checker, gate
+from ws.testing.fakecloud import FakeCloud
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 NO_VALUE = json.loads(queue_template({"Url": {"Ref": "Queue"}}))
@@ -20,16 +26,159 @@ def loaded(root):
     return ws, load_environment(ws, "local")
 
 
-def test_a_refused_template_is_raised_by_the_wait(tmp_path):
+def test_a_refused_template_is_raised_by_the_wait_from_every_thread(tmp_path):
     ws, env = loaded(write_tree(tmp_path, workspace_files(
         db=(json.dumps(NO_VALUE, indent=1), {}), ok=(queue_template({"A": "a"}), {}))))
-    wait = gate.start_check(ws, env, ["db", "ok"])  # returns at once: cfn-lint in a child
-    with pytest.raises(ConfigError, match="E6002"):
-        wait()
+    check = checker.start(ws, env)  # returns at once: cfn-lint loads in a child
+    assert isinstance(check, checker.TemplateCheck) and check.problem() == ""
+    gate.send_check(check, ws, env, ["db", "ok"])
+    raised = []
+
+    def waiter() -> None:
+        try:
+            check.wait()
+        except ConfigError as exc:
+            raised.append(str(exc))
+    threads = [threading.Thread(target=waiter) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(raised) == 3 and all("E6002" in r and "stacks/db/template" in r for r in raised)
+    assert check.problem() and check.ended >= check.started
+
+
+def test_only_the_templates_sent_are_checked(tmp_path):
+    """A bad template of a stack the deploy leaves out (--stacks) does not stop it."""
+    ws, env = loaded(write_tree(tmp_path, workspace_files(
+        db=(json.dumps(NO_VALUE, indent=1), {}), ok=(queue_template({"A": "a"}), {}))))
+    check = checker.start(ws, env)
+    gate.send_check(check, ws, env, ["ok"])
+    check.wait()
+    assert check.problem() == ""
 
 
 def test_templates_known_to_pass_fork_nothing(tmp_path, monkeypatch):
     ws, env = loaded(write_tree(tmp_path, workspace_files(ok=(queue_template({"A": "a"}), {}))))
-    gate.start_check(ws, env, ["ok"])()  # checked, and the pass recorded
-    monkeypatch.setattr(gate.multiprocessing, "Pipe", None)  # a fork now would fail
-    gate.start_check(ws, env, ["ok"])()
+    check = checker.start(ws, env)
+    gate.send_check(check, ws, env, ["ok"])
+    check.wait()  # checked, and the pass recorded
+    monkeypatch.setattr(checker.multiprocessing, "Pipe", None)  # a fork now would fail
+    assert checker.start(ws, env) is checker.PASSED
+
+
+def test_a_check_nobody_needs_is_stopped_not_run_here(tmp_path, monkeypatch):
+    ws, env = loaded(write_tree(tmp_path, workspace_files(
+        db=(json.dumps(NO_VALUE, indent=1), {}))))
+    check = checker.start(ws, env)
+    gate.send_check(check, ws, env, ["db"])
+    monkeypatch.setattr(checker.precheck, "check", None)  # checking here would fail
+    check.cancel()
+    assert not check._child.is_alive()
+    check.wait()  # stopped: nothing found, nothing raised
+
+
+def test_the_quick_checks_raise_before_anything_is_sent(tmp_path):
+    ws, env = loaded(write_tree(tmp_path, workspace_files(ok=(queue_template({"A": "a"}), {}))))
+    check = checker.start(ws, env)
+    try:
+        with pytest.raises(Exception, match="--allow-replace"):
+            gate.send_check(check, ws, env, ["ok"], allow_replace=["nope"])
+    finally:
+        check.cancel()
+
+
+# The run: the fake cloud on the asynchronous, change-set path (the production path on AWS).
+
+class SlowCheck(checker.Passed):
+    """A check that answers only when released; `refuse` makes its answer an error."""
+
+    def __init__(self, refuse: bool = False) -> None:
+        self.released, self.refuse, self.waits = threading.Event(), refuse, 0
+
+    def wait(self) -> None:
+        self.waits += 1
+        if not self.released.wait(30):
+            raise AssertionError("never released")
+        if self.refuse:
+            raise ConfigError("stacks/a/template.yaml:3: E6002 refused", checker.HINT)
+
+    def problem(self) -> str:
+        return "a template check failed" if self.released.is_set() and self.refuse else ""
+
+
+FILES = workspace_files(a=(queue_template({"Out": "a1"}), {}),
+                        b=(queue_template({"B": {"Ref": "In"}}, parameters=["In"]),
+                           {"parameters": {"In": "${a.Out}"}}),
+                        x=(queue_template({"X": "x1"}), {}))
+
+
+@pytest.fixture
+def deployed(tmp_path):
+    """The workspace, deployed once through change sets on the asynchronous fake cloud."""
+    write_tree(tmp_path, FILES)
+    ws, env = loaded(tmp_path)
+    cloud = FakeCloud(asynchronous=True, default_latency=0.05)
+    assert deploy(ws, env, cloud.backend(change_sets=True), RunRequest()).ok
+    write_tree(tmp_path, {"stacks/a/template.yaml": queue_template({"Out": "a2"}),
+                          "stacks/x/template.yaml": queue_template({"X": "x2"})})
+    return (*loaded(tmp_path), cloud)
+
+
+def run_with(check: SlowCheck, ws, env, cloud, ready) -> tuple[dict, object]:
+    """Deploy with `check`, released once `ready(calls)`; (calls seen at release, outcome)."""
+    seen = {}
+
+    def release() -> None:
+        deadline = time.monotonic() + 10
+        while not ready(cloud.calls) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.1)  # anything that would wrongly go on, goes on now
+        seen.update(cloud.calls)
+        check.released.set()
+    thread = threading.Thread(target=release)
+    thread.start()
+    try:
+        outcome = deploy(ws, env, cloud.backend(change_sets=True), RunRequest(changed=True),
+                         check=check)
+    except ConfigError as exc:
+        outcome = exc
+    thread.join()
+    return seen, outcome
+
+
+def test_updates_make_their_change_sets_while_the_check_runs_and_execute_after(deployed):
+    ws, env, cloud = deployed
+    before = dict(cloud.calls)
+    check = SlowCheck()
+    seen, report = run_with(check, ws, env, cloud,
+                            lambda calls: calls["CreateChangeSet"] - before["CreateChangeSet"] >= 2)
+    assert seen["CreateChangeSet"] - before["CreateChangeSet"] == 2  # a and x, not yet b
+    assert seen["ExecuteChangeSet"] == before["ExecuteChangeSet"]  # nothing changed before
+    assert report.ok and {s.stack: s.status for s in report.stacks} == {
+        "a": "deployed", "b": "deployed", "x": "deployed"}  # b: a.Out changed
+    assert {o["OutputKey"]: o["OutputValue"] for o in cloud.stacks["demo-local-x"]["Outputs"]
+            }["X"] == "x2"
+
+
+def test_a_refused_template_changes_nothing_and_its_change_sets_are_deleted(deployed):
+    ws, env, cloud = deployed
+    before = dict(cloud.calls)
+    outputs = {name: s["Outputs"] for name, s in cloud.stacks.items()}
+    check = SlowCheck(refuse=True)
+    _, outcome = run_with(check, ws, env, cloud,
+                          lambda calls: calls["CreateChangeSet"] - before["CreateChangeSet"] >= 2)
+    assert isinstance(outcome, ConfigError) and "E6002" in str(outcome)
+    assert cloud.calls["ExecuteChangeSet"] == before["ExecuteChangeSet"]
+    assert cloud.change_sets == {}  # each one made while checking was deleted
+    assert {name: s["Outputs"] for name, s in cloud.stacks.items()} == outputs
+
+
+def test_a_new_stack_waits_for_the_check_before_its_change_set(tmp_path):
+    """A CREATE change set makes the stack (in review): nothing is sent before the check."""
+    write_tree(tmp_path, FILES)
+    ws, env = loaded(tmp_path)
+    cloud = FakeCloud(asynchronous=True, default_latency=0.05)
+    check = SlowCheck()
+    seen, report = run_with(check, ws, env, cloud, lambda calls: check.waits >= 2)
+    assert seen.get("CreateChangeSet", 0) == 0 and report.ok

@@ -46,6 +46,7 @@ results = lazy("ws.engine.results")
 selections = lazy("ws.graph.selection")
 stackgraph = lazy("ws.graph.stackgraph")
 views = lazy("ws.graph.views")
+checker = lazy("ws.lint.checker")
 gate = lazy("ws.lint.gate")
 validating = lazy("ws.lint.validate")
 endpoint = lazy("ws.local.endpoint")
@@ -79,44 +80,42 @@ def deploy(start: Path, env_name: str, request: RunRequest | None = None,
            clock: Clock | None = None) -> RunReport:
     """Check, then lock, read, plan, confirm and execute (see ws.engine.flow.deploy_env).
 
-    What CloudFormation would refuse is bad input before any stack is touched, before the
-    endpoint starts or AWS is called (`request.check_templates=False`, --no-template-check,
-    skips the cfn-lint part of that check)."""
+    What CloudFormation would refuse is bad input, refused before any stack is created,
+    changed or deleted: the quick checks at once, cfn-lint (unless --no-template-check,
+    `request.check_templates=False`) in a process started as soon as the workspace is loaded.
+    On the local target it is waited for before the endpoint starts; on AWS it goes on while
+    ws connects, reads, locks and makes change sets, and each stack waits for it before it
+    changes (ws.lint.checker)."""
     request, observer, clock = _defaults(request, observer, clock)
     timeline = results.Timeline(clock.now)
-    with timeline.phase("load"):
-        ws, env = load(start, env_name, owner)
-        graph = stackgraph.build_graph(ws, env)
-        # The selection is taken as if nothing were deployed, so that upstreams
-        # --with-dependencies may add are checked too.
-        widest = request.selection.resolve(ws, env, graph, set)
-    checked = _template_check(timeline, ws, env, planning.select(graph, widest), request)
-    backend = _connect(timeline, ws, env)
-    return flow.deploy_env(ws, env, backend, request, observer, clock, graph, timeline,
-                           before_writes=checked)
+    check = checker.PASSED
+    try:
+        with timeline.phase("load"):
+            ws, env = load(start, env_name, owner)
+            if request.check_templates:  # cfn-lint loads meanwhile, in a process of its own
+                check = checker.start(ws, env, clock.now)
+            graph = stackgraph.build_graph(ws, env)
+            # The selection is taken as if nothing were deployed, so that upstreams
+            # --with-dependencies may add are checked too.
+            widest = request.selection.resolve(ws, env, graph, set)
+        gate.send_check(check, ws, env, planning.select(graph, widest), request.allow_replace)
+        if env.target == "local":  # all of it first: a refused deploy starts no endpoint
+            check.wait()
+            _check_phase(timeline, check)
+        backend = _connect(timeline, ws, env)
+        report = flow.deploy_env(ws, env, backend, request, observer, clock, graph, timeline,
+                                 check)
+    finally:
+        check.cancel()  # when nothing waited for it (nothing to deploy, or an error first)
+    if env.target != "local":
+        _check_phase(timeline, check)
+    return timeline.into(report)
 
 
-def _template_check(timeline: results.Timeline, ws: Workspace, env: Environment,
-                    stacks: list[str], request: RunRequest) -> Callable[[], None]:
-    """What CloudFormation would refuse, refused before anything changes. On the local
-    target all of it first (a refused deploy does not even start the endpoint); on AWS
-    cfn-lint runs in a forked process while ws connects and reads the live state, and the
-    returned function waits for it before the first lock is taken."""
-    started = timeline.clock()
-    wait = gate.start_check(ws, env, stacks, request.allow_replace, request.check_templates)
-    done: list[bool] = []
-
-    def waited() -> None:  # once: later calls return at once
-        if done:
-            return
-        done.append(True)
-        try:
-            wait()
-        finally:
-            timeline.add("template check", started, timeline.clock())
-    if env.target == "local":
-        waited()
-    return waited
+def _check_phase(timeline: results.Timeline, check: checker.Passed) -> None:
+    """The template check, as a phase of the run, when there was one to run."""
+    if check.started is not None and check.ended is not None:
+        timeline.add("template check", check.started, check.ended)
 
 
 def destroy(start: Path, env_name: str, request: RunRequest | None = None,

@@ -25,7 +25,6 @@ from ws.cli.run import (
     confirm,
     finish,
     observed,
-    report_outputs,
     write_job_summary,
 )
 from ws.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, DeployError, WsError

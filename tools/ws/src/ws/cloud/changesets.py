@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 from ws.cloud.awserrors import message_of
 from ws.cloud.stackops import (
     UNREAD,
+    UPDATABLE,
     OnEvent,
     StackOps,
     StackRequest,
@@ -97,8 +98,16 @@ class ChangeSets:
         return any(int(value) for value in attributes.values())
 
     def deploy(self, stack: str, req: StackRequest, on_event: OnEvent,
-               allowed: frozenset[str] = frozenset(), known: Any = UNREAD) -> StackResult:
-        """Deploy through a change set (`known`: the stack as read under the lock, if read)."""
+               allowed: frozenset[str] = frozenset(), known: Any = UNREAD,
+               ready: Callable[[], None] = lambda: None) -> StackResult:
+        """Deploy through a change set (`known`: the stack as read under the lock, if read).
+
+        `ready()` (the template check) is waited for before anything changes: before the stack
+        is created or an earlier run's leftover deleted, and for a stack that can take an
+        update, before its change set (made meanwhile) is executed; if it raises, the change
+        set is deleted."""
+        if not (isinstance(known, dict) and known.get("StackStatus") in UPDATABLE):
+            ready()  # a CREATE change set makes a stack (in review): wait first
         current = self.ops.usable(req.name, on_event, req.recreate, stack, known)
         change_set = self.create(req, "CREATE" if current is None else "UPDATE", on_event)
         if change_set.empty:
@@ -116,6 +125,11 @@ class ChangeSets:
             return StackResult("updated", "REFUSED", ok=False, reason=(
                 "would lose data: " + "; ".join(map(str, refused))
                 + f" (nothing was changed; if this is intended: {allow})"))
+        try:
+            ready()
+        except Exception:
+            self.discard(change_set)
+            raise
         if current:
             self.ops.protect(current, req, on_event)
         return self.execute(change_set, req, on_event)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import ExitStack, nullcontext
 from importlib import metadata
-from typing import Callable, ContextManager
+from typing import ContextManager
 
 from ws.cloud.backend import Backend
 from ws.cloud.leases import Lease, hold
@@ -21,21 +21,22 @@ from ws.errors import UsageError
 from ws.graph.git import git_commit
 from ws.graph.selection import Selection
 from ws.graph.stackgraph import StackGraph, build_graph
+from ws.lint.checker import PASSED, Passed
 
 
 def deploy_env(ws: Workspace, env: Environment, backend: Backend,
                request: RunRequest = RunRequest(), observer: Observer = Observer(),
                clock: Clock = Clock(), graph: StackGraph | None = None,
-               timeline: Timeline | None = None,
-               before_writes: Callable[[], None] = lambda: None) -> RunReport:
+               timeline: Timeline | None = None, check: Passed = PASSED) -> RunReport:
     """Take the locks, read live state once, plan, confirm (the observer), execute that plan.
 
     With --changed, a first plan from one read decides what to lock: nothing to deploy means
     no lock at all; otherwise the stacks that may change are locked, read again and re-planned
     under the lock (someone may have deployed in between). Each step is a phase of
     `timeline`, so the report accounts for the time before the first stack starts.
-    `before_writes` (the template check, run meanwhile) is waited for before the first lock
-    or change."""
+    `check` (cfn-lint's, running meanwhile) is waited for before any stack is created, changed
+    or deleted; once it has refused a template no stack starts, and its error is raised when
+    the stacks that started have stopped (none of them changed anything)."""
     timeline = timeline or Timeline(clock.now)
     graph = graph or build_graph(ws, env)
     cfn = backend.client("cloudformation")
@@ -50,10 +51,9 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
         with timeline.phase("plan"):
             first = planning.make_plan(ws, env, graph, first_read, selected, secrets)
         to_lock = first.to_change()
-        before_writes()
-        if not to_lock:
+        if not to_lock:  # nothing changes: the check's answer is not needed
+            check.cancel()
             return timeline.into(_unchanged(env, first, first_read, observer, clock))
-    before_writes()  # a second call returns at once
     with ExitStack() as held:
         with timeline.phase("locks"):
             lease = held.enter_context(locked(ws, env, backend, request, observer, to_lock))
@@ -65,9 +65,11 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
             plan = planning.make_plan(ws, env, graph, live, selected, secrets, request.changed)
         if env.protected:
             observer.confirm(plan)
-        target = deploying.Target(ws, env, graph, backend, live, commit_of(ws), ws_version(),
-                                  lease.problem)  # a lost lock: start nothing new, fail the run
+        target = deploying.Target(  # a lost lock or a refused template: start nothing new
+            ws, env, graph, backend, live, commit_of(ws), ws_version(),
+            lambda: lease.problem() or check.problem(), check.wait)
         report = deploying.deploy(target, plan, secrets, request, observer, clock, timeline)
+        check.wait()  # raises what it found (then no stack has changed)
         with timeline.phase("lock release"):
             held.close()
     return timeline.into(report)

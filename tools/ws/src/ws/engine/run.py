@@ -66,6 +66,7 @@ class Target:
     commit: str = ""  # the workspace's commit, recorded on every stack deployed
     version: str = ""  # ws's version, recorded likewise
     stop_reason: Callable[[], str] = lambda: ""  # non-empty (a lost lock): start nothing new
+    ready: Callable[[], None] = lambda: None  # waited for before a stack is created or changed
 
 
 def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
@@ -155,7 +156,9 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
     try:
         if backend.can.change_sets:  # see the changes first, guard stateful resources
             sqs = backend.client("sqs")
-            return ChangeSets(ops, sqs).deploy(name, req, emit, request.allow_replace, current)
+            return ChangeSets(ops, sqs).deploy(name, req, emit, request.allow_replace, current,
+                                               ready=target.ready)
+        target.ready()
         return ops.deploy(req, emit, current)
     except ClientError as exc:
         raise aws_problem(exc) or exc from None

@@ -5,12 +5,13 @@ import subprocess
 from pathlib import Path
 from typing import Callable
 
-import networkx as nx
-
 from ws.config.envfiles import ENV_DIR
 from ws.config.workspace import WORKSPACE_FILE, Workspace
 from ws.errors import UsageError
 from ws.graph.stackgraph import StackGraph
+from ws.lazy import lazy
+
+nx = lazy("networkx")  # loaded on first use: after the template check's process has started
 
 Runner = Callable[..., subprocess.CompletedProcess]
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-import networkx as nx
-
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.errors import UsageError
 from ws.graph.git import affected, changed_files
 from ws.graph.stackgraph import StackGraph
+from ws.lazy import lazy
+
+nx = lazy("networkx")  # loaded on first use: after the template check's process has started
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import networkx as nx
-
 from ws.config import refs
 from ws.config.assets import upstream_stacks
 from ws.config.environment import Environment, SharedStack
 from ws.config.templates import static_value
 from ws.config.workspace import Workspace
 from ws.errors import ConfigError
+from ws.lazy import lazy
+
+nx = lazy("networkx")  # loaded on first use: after the template check's process has started
 
 
 @dataclass(frozen=True, eq=False)

@@ -3,69 +3,49 @@ template parts, CloudFormation's quotas and rules, and (unless skipped) cfn-lint
 Anything found is bad input (exit 2) and nothing is deployed."""
 from __future__ import annotations
 
-import multiprocessing
 import re
-from typing import Any, Callable, Iterable
+from typing import Iterable
 
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.errors import ConfigError, UsageError
 from ws.lint import limits, precheck
+from ws.lint.checker import HINT, Passed, refusal
 
 ALLOW_REPLACE = re.compile(r"^(?P<stack>[a-z][a-z0-9-]*)\.(?P<id>[A-Za-z0-9]+)$")
-HINT = "nothing was deployed: fix this and deploy again"
 
 
 def before_deploy(ws: Workspace, env: Environment, stacks: list[str],
                   allow_replace: Iterable[str] = (), templates: bool = True) -> None:
     """Raise a ConfigError naming every file and line CloudFormation would refuse for
     `stacks`; `templates=False` (--no-template-check) skips the cfn-lint part."""
+    quick_checks(ws, env, stacks, allow_replace)
+    found = precheck.check(_paths(ws, stacks), env.region, ws.state_dir / "precheck") \
+        if templates else []
+    if found:
+        raise refusal(found)
+
+
+def send_check(check: Passed, ws: Workspace, env: Environment, stacks: list[str],
+               allow_replace: Iterable[str] = ()) -> None:
+    """`before_deploy`, with cfn-lint's part handed to `check` (started when the workspace was
+    loaded: ws.lint.checker): the quick checks raise here and now; the caller waits for
+    `check` before it creates, changes or deletes a stack."""
+    quick_checks(ws, env, stacks, allow_replace)
+    check.check(_paths(ws, stacks))
+
+
+def quick_checks(ws: Workspace, env: Environment, stacks: list[str],
+                 allow_replace: Iterable[str] = ()) -> None:
+    """--allow-replace, and CloudFormation's quotas and rules that ws can know (no cfn-lint)."""
     check_allow_replace(ws, allow_replace)
     problems = [str(p) for p in sorted(set(limits.check(ws, env, stacks)))]
-    if templates and not problems:
-        found = precheck.check({ws.stacks[n].template.display: ws.stacks[n].template.path
-                                for n in stacks}, env.region, ws.state_dir / "precheck")
-        problems = [f"{f.display}:{f.line}: {f.rule} {f.message}" for f in found]
     if problems:
         raise ConfigError("\n  ".join(problems), HINT)
 
 
-def start_check(ws: Workspace, env: Environment, stacks: list[str],
-                allow_replace: Iterable[str] = (), templates: bool = True) -> Callable[[], None]:
-    """`before_deploy`, with cfn-lint's part (0.7 s of import and rules when a template is
-    new) in a forked process while the caller goes on: the returned function waits for it
-    and raises what it found. The quick checks raise here and now. The caller must wait
-    before it changes anything (a lock, a stack)."""
-    check_allow_replace(ws, allow_replace)
-    problems = [str(p) for p in sorted(set(limits.check(ws, env, stacks)))]
-    if problems:
-        raise ConfigError("\n  ".join(problems), HINT)
-    paths = {ws.stacks[n].template.display: ws.stacks[n].template.path for n in stacks}
-    cache = ws.state_dir / "precheck"
-    if not templates or not precheck.unchecked(paths, env.region, cache):
-        return lambda: None
-    receive, send = multiprocessing.Pipe(duplex=False)
-    child = multiprocessing.get_context("fork").Process(
-        target=_check_in_child, args=(send, paths, env.region, cache), name="ws-template-check")
-    child.start()
-    send.close()
-
-    def wait() -> None:
-        try:
-            found = receive.recv()
-        except EOFError:  # the child died: check here instead
-            found = precheck.check(paths, env.region, cache)
-        finally:
-            child.join()
-        if found:
-            raise ConfigError("\n  ".join(f"{f.display}:{f.line}: {f.rule} {f.message}"
-                                          for f in found), HINT)
-    return wait
-
-
-def _check_in_child(send: Any, paths: dict, region: str, cache: Any) -> None:
-    send.send(precheck.check(paths, region, cache))
-    send.close()
+def _paths(ws: Workspace, stacks: list[str]) -> dict:
+    return {ws.stacks[n].template.display: ws.stacks[n].template.path for n in stacks}
 
 
 def check_allow_replace(ws: Workspace, values: Iterable[str]) -> None:

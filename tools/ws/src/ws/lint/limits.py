@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-import networkx as nx
-
 from ws.config.cfnyaml import line_of_key
 from ws.config.environment import Environment
 from ws.config.templates import Template, static_value
 from ws.config.workspace import Stack, Workspace
+from ws.lazy import lazy
+
+nx = lazy("networkx")  # loaded on first use: after the template check's process has started
 
 MAX_RESOURCES, MAX_PARAMETERS, MAX_OUTPUTS, MAX_MAPPINGS = 500, 200, 200, 200
 MAX_NAME = 255

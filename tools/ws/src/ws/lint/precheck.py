@@ -29,13 +29,13 @@ def unchecked(templates: dict[str, Path], region: str, cache: Path) -> dict[str,
 
 
 def check(templates: dict[str, Path], region: str, cache: Path,
-          workers: int | None = None) -> list[Finding]:
+          workers: int | None = None, runner: Any = None) -> list[Finding]:
     """Errors CloudFormation would raise, for the templates not known to pass; passes are
-    recorded so the next run skips them."""
+    recorded so the next run skips them (`runner`: cfn-lint's, already loaded)."""
     todo = unchecked(templates, region, cache)
     if not todo:
         return []
-    findings = _lint(todo, region, workers)
+    findings = _lint(todo, region, workers, runner)
     bad = {f.display for f in findings}
     cache.mkdir(parents=True, exist_ok=True)
     salt = _salt(region)
@@ -55,12 +55,13 @@ def _key(path: Path, salt: bytes) -> str:
     return hashlib.sha256(path.read_bytes() + salt).hexdigest()
 
 
-def _lint(todo: dict[str, Path], region: str, workers: int | None) -> list[Finding]:
+def _lint(todo: dict[str, Path], region: str, workers: int | None,
+          runner: Any = None) -> list[Finding]:
     """Load cfn-lint's rules once here, then fork workers that inherit them (each would
     otherwise pay the 0.6 s import and rule loading again, on a machine with two cores)."""
     items = sorted(todo.items())
     workers = workers or min(os.cpu_count() or 1, max(1, len(items) // PER_WORKER))
-    runner = _runner(region)
+    runner = runner or load_runner(region)
     if workers <= 1:
         return lint_chunk(runner, items)
     _WARM[:] = [runner]
@@ -82,7 +83,7 @@ def _lint_forked(items: list[tuple[str, Path]]) -> list[Finding]:
     return lint_chunk(_WARM[0], items)
 
 
-def _runner(region: str) -> Any:
+def load_runner(region: str) -> Any:
     """cfn-lint's runner with its rules loaded (cfn-lint is imported here, not at start)."""
     from cfnlint.config import ConfigMixIn
     from cfnlint.runner.cli import Runner

@@ -3,11 +3,17 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
-from ws.engine.plan import DEPLOY, LATER, PlanItem
 from ws.engine.results import BLOCKED, FAILED, INTERRUPTED, NOT_RUN, SKIPPED, RunReport
+from ws.lazy import lazy
+
+if TYPE_CHECKING:
+    from ws.engine.plan import PlanItem
+
+# Loaded on first use (the plan's module brings boto3): a deploy's template check has started.
+nx = lazy("networkx")
+planning = lazy("ws.engine.plan")
 
 _ICONS = {"deployed": "✅", "unchanged": "➖", "deleted": "🗑️", "absent": "➖", FAILED: "❌",
           BLOCKED: "⛔", NOT_RUN: "⏸️", SKIPPED: "⏭️", INTERRUPTED: "⚠️"}
@@ -70,7 +76,8 @@ def markdown_report(report: RunReport) -> str:
 
 
 def markdown_plan(env: str, items: list[PlanItem]) -> str:
-    lines = [f"### ws plan --env {env}: {sum(i.action == DEPLOY for i in items)} to deploy", "",
+    deploying = sum(i.action == planning.DEPLOY for i in items)
+    lines = [f"### ws plan --env {env}: {deploying} to deploy", "",
              "| stack | action | reason |", "|---|---|---|"]
     lines += [f"| {i.stack} | {i.action} | {_cell(i.reason)} |" for i in items]
     return "\n".join(lines) + "\n"
@@ -81,7 +88,8 @@ def matrix(dag: nx.DiGraph, items: list[PlanItem]) -> dict[str, list[dict[str, s
 
     A GitHub Actions matrix: `{"include": [{"group": "auth+api", "stacks": "auth,api"}]}`.
     """
-    chosen = [i.stack for i in items if i.action in (DEPLOY, LATER) and i.stack in dag]
+    chosen = [i.stack for i in items
+              if i.action in (planning.DEPLOY, planning.LATER) and i.stack in dag]
     order = {name: n for n, name in enumerate(nx.lexicographical_topological_sort(dag))}
     groups = [sorted(c, key=order.get) for c in
               nx.weakly_connected_components(dag.subgraph(chosen))]

@@ -1,0 +1,123 @@
+"""cfn-lint's part of the check before a deploy, in a forked process that starts as soon as the
+workspace is loaded: the child imports cfn-lint and loads its rules (0.7 s) while ws builds the
+graph, connects, reads, locks and makes change sets; it is told which templates to check once
+the selection is known. The run waits for it before the first stack is created, changed or
+deleted (`wait`), and stops starting stacks once it has failed (`problem`)."""
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from ws.config.environment import Environment
+from ws.config.workspace import Workspace
+from ws.errors import ConfigError
+from ws.lint import precheck
+from ws.lint.cfnlint import Finding
+
+HINT = "nothing was deployed: fix this and deploy again"
+
+
+class Passed:
+    """No check to wait for: every template is known to pass, or the check was skipped."""
+
+    started = ended = None
+
+    def check(self, templates: dict[str, Path]) -> None:
+        return None
+
+    def wait(self) -> None:
+        return None
+
+    def problem(self) -> str:
+        return ""
+
+    def cancel(self) -> None:
+        return None
+
+
+PASSED = Passed()
+
+
+def refusal(found: list[Finding]) -> ConfigError:
+    return ConfigError("\n  ".join(str(f) for f in found), HINT)
+
+
+class TemplateCheck(Passed):
+    """One forked cfn-lint process: `check(templates)` once, then `wait()` from any thread."""
+
+    def __init__(self, region: str, cache: Path, clock: Callable[[], float] = time.time) -> None:
+        self.region, self.cache, self.clock = region, cache, clock
+        self.started: float | None = clock()
+        self.ended: float | None = None
+        self._found: list[Finding] = []
+        self._conn, theirs = multiprocessing.Pipe()
+        self._child = multiprocessing.get_context("fork").Process(
+            target=_serve, args=(theirs, self._conn, region, cache), name="ws-template-check")
+        self._child.start()
+        theirs.close()
+        self._reader: threading.Thread | None = None
+        self._cancelled = False
+
+    def check(self, templates: dict[str, Path]) -> None:
+        """Check these templates (display -> path); the answer is read in the background."""
+        self._conn.send(templates)
+        self._reader = threading.Thread(target=self._read, args=(templates,), daemon=True,
+                                        name="ws-template-check-reader")
+        self._reader.start()
+
+    def _read(self, templates: dict[str, Path]) -> None:
+        try:
+            found = self._conn.recv()
+        except (EOFError, OSError):  # the child died: check here instead (unless stopped)
+            found = [] if self._cancelled else precheck.check(templates, self.region, self.cache)
+        finally:
+            self._child.join()
+        self._found = found
+        self.ended = self.clock()
+
+    def wait(self) -> None:
+        """Block until the check is done; raise what it found (every caller, every time)."""
+        if self._reader is None:
+            raise RuntimeError("TemplateCheck.wait() before check()")
+        self._reader.join()
+        if self._found:
+            raise refusal(self._found)
+
+    def problem(self) -> str:
+        """Non-empty once the check has finished and refused a template."""
+        return "a template check failed" if self.ended and self._found else ""
+
+    def cancel(self) -> None:
+        """Nothing needs the answer (nothing to deploy, or the run failed first): the child
+        is stopped if it still runs."""
+        if self.ended is not None:
+            return
+        self._cancelled = True
+        if self._child.is_alive():
+            self._child.terminate()
+        self._child.join()
+
+
+def start(ws: Workspace, env: Environment, clock: Callable[[], float] = time.time) -> Passed:
+    """A checker warming up when some template of the workspace is not known to pass (what to
+    check is told later: the selection may leave such a template out); else PASSED."""
+    cache = ws.state_dir / "precheck"
+    paths = {s.template.display: s.template.path for s in ws.stacks.values()}
+    if not precheck.unchecked(paths, env.region, cache):
+        return PASSED
+    return TemplateCheck(env.region, cache, clock)
+
+
+def _serve(conn: Any, theirs: Any, region: str, cache: Path) -> None:
+    """The child: load cfn-lint, then check what it is sent (None: nothing, exit)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    theirs.close()
+    runner = precheck.load_runner(region)
+    templates = conn.recv()
+    if templates is not None:
+        conn.send(precheck.check(templates, region, cache, runner=runner))
+    conn.close()
