@@ -41,13 +41,15 @@ def statuses(report):
     return {s.stack: s.status for s in report.stacks}
 
 
-def test_created_then_unchanged_through_change_sets(root):
+def test_created_directly_then_unchanged_through_change_sets(root):
+    """New stacks: one CreateStack each (nothing to review); existing ones: change sets."""
     cloud = FakeCloud()
     assert statuses(run(root, cloud)) == {"db": "deployed", "app": "deployed"}
-    assert cloud.calls["ExecuteChangeSet"] == 2 and cloud.calls["CreateStack"] == 2
+    assert cloud.calls["CreateStack"] == 2 and cloud.calls["CreateChangeSet"] == 0
     again = run(root, cloud)
+    assert cloud.calls["CreateChangeSet"] == 2
     assert statuses(again) == {"db": "unchanged", "app": "unchanged"}
-    assert cloud.calls["ExecuteChangeSet"] == 2  # nothing executed
+    assert cloud.calls["ExecuteChangeSet"] == 0  # nothing executed
     assert cloud.calls["DeleteChangeSet"] == 2 and cloud.change_sets == {}  # nothing left over
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import Counter
 
 import pytest
 from ws.config.environment import load_environment
@@ -74,8 +75,8 @@ def test_a_check_nobody_needs_is_stopped_not_run_here(tmp_path, monkeypatch):
     gate.send_check(check, ws, env, ["db"])
     monkeypatch.setattr(checker.precheck, "check", None)  # checking here would fail
     check.cancel()
-    assert not check._child.is_alive()
-    check.wait()  # stopped: nothing found, nothing raised
+    assert check._child.exitcode is not None  # stopped and reaped
+    check.wait()  # nothing found, nothing raised
 
 
 def test_the_quick_checks_raise_before_anything_is_sent(tmp_path):
@@ -94,14 +95,17 @@ class SlowCheck(checker.Passed):
     """A check that answers only when released; `refuse` makes its answer an error."""
 
     def __init__(self, refuse: bool = False) -> None:
-        self.released, self.refuse, self.waits = threading.Event(), refuse, 0
+        self.released, self.refuse, self.waiters = threading.Event(), refuse, set()
 
-    def wait(self) -> None:
-        self.waits += 1
-        if not self.released.wait(30):
-            raise AssertionError("never released")
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waiters.add(threading.get_ident())
+        if not self.released.wait(30 if timeout is None else timeout):
+            if timeout is None:
+                raise AssertionError("never released")
+            return False
         if self.refuse:
             raise ConfigError("stacks/a/template.yaml:3: E6002 refused", checker.HINT)
+        return True
 
     def problem(self) -> str:
         return "a template check failed" if self.released.is_set() and self.refuse else ""
@@ -127,7 +131,7 @@ def deployed(tmp_path):
 
 def run_with(check: SlowCheck, ws, env, cloud, ready) -> tuple[dict, object]:
     """Deploy with `check`, released once `ready(calls)`; (calls seen at release, outcome)."""
-    seen = {}
+    seen: Counter = Counter()
 
     def release() -> None:
         deadline = time.monotonic() + 10
@@ -149,7 +153,7 @@ def run_with(check: SlowCheck, ws, env, cloud, ready) -> tuple[dict, object]:
 
 def test_updates_make_their_change_sets_while_the_check_runs_and_execute_after(deployed):
     ws, env, cloud = deployed
-    before = dict(cloud.calls)
+    before = cloud.calls.copy()
     check = SlowCheck()
     seen, report = run_with(check, ws, env, cloud,
                             lambda calls: calls["CreateChangeSet"] - before["CreateChangeSet"] >= 2)
@@ -163,7 +167,7 @@ def test_updates_make_their_change_sets_while_the_check_runs_and_execute_after(d
 
 def test_a_refused_template_changes_nothing_and_its_change_sets_are_deleted(deployed):
     ws, env, cloud = deployed
-    before = dict(cloud.calls)
+    before = cloud.calls.copy()
     outputs = {name: s["Outputs"] for name, s in cloud.stacks.items()}
     check = SlowCheck(refuse=True)
     _, outcome = run_with(check, ws, env, cloud,
@@ -174,11 +178,27 @@ def test_a_refused_template_changes_nothing_and_its_change_sets_are_deleted(depl
     assert {name: s["Outputs"] for name, s in cloud.stacks.items()} == outputs
 
 
-def test_a_new_stack_waits_for_the_check_before_its_change_set(tmp_path):
-    """A CREATE change set makes the stack (in review): nothing is sent before the check."""
+def test_a_new_stack_waits_for_the_check_before_it_is_created(tmp_path):
+    """New stacks are created directly (no change set to review: nothing exists yet), and
+    only once the check has passed."""
     write_tree(tmp_path, FILES)
     ws, env = loaded(tmp_path)
     cloud = FakeCloud(asynchronous=True, default_latency=0.05)
     check = SlowCheck()
-    seen, report = run_with(check, ws, env, cloud, lambda calls: check.waits >= 2)
-    assert seen.get("CreateChangeSet", 0) == 0 and report.ok
+    seen, report = run_with(check, ws, env, cloud, lambda calls: len(check.waiters) >= 2)
+    assert seen["CreateStack"] == 0 and seen["CreateChangeSet"] == 0
+    assert report.ok and cloud.calls["CreateStack"] == 3 and cloud.calls["CreateChangeSet"] == 0
+
+
+def test_a_run_that_stops_waiting_stops_waiting_for_the_check():
+    """A second Ctrl-C: a stack waiting for the check gives up at once, not when it ends."""
+    from ws.cloud.watcher import Abandoned
+    from ws.engine.run import _ready
+
+    stop, looks = threading.Event(), []
+    wait = _ready(lambda timeout: looks.append(timeout) or False, stop)  # never finishes
+    threading.Timer(0.3, stop.set).start()
+    started = time.monotonic()
+    with pytest.raises(Abandoned):
+        wait()
+    assert time.monotonic() - started < 2 and looks and set(looks) == {0.1}

@@ -66,7 +66,9 @@ class Target:
     commit: str = ""  # the workspace's commit, recorded on every stack deployed
     version: str = ""  # ws's version, recorded likewise
     stop_reason: Callable[[], str] = lambda: ""  # non-empty (a lost lock): start nothing new
-    ready: Callable[[], None] = lambda: None  # waited for before a stack is created or changed
+    # Waited for before a stack is created or changed (the template check): True once passed,
+    # False while still running after `timeout` seconds; raises what it refused.
+    ready: Callable[[float | None], bool] = lambda timeout=None: True
 
 
 def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
@@ -89,6 +91,7 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
     with timeline.phase("secrets"):
         _read_secrets(secrets, graph, plan.to_change())
     started = clock.now()
+    ready = _ready(target.ready, stop)
     upload = _once(packaged.uploader)
     emit = _masked(observer.on_event, secrets)
     observer.on_execute(plan)
@@ -105,11 +108,11 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
                 return StackResult("unchanged", current["StackStatus"], outputs_of(current))
         say = lambda message: emit(name, message)  # noqa: E731
         result = _deploy_one(target, name, inputs, packaged, upload(), ops, request, secrets,
-                             say, current)
+                             say, current, ready)
         if ws.stacks[name].assets:
             _publish(target, name, inputs, result, outputs,
                      lambda failed: _deploy_one(target, name, failed, packaged, upload(), ops,
-                                                request, secrets, say, None), say)
+                                                request, secrets, say, None, ready), say)
         return result
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
@@ -138,7 +141,8 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
 
 def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packaged,
                 upload: Upload, ops: StackOps, request: RunRequest, secrets: Secrets,
-                emit: OnEvent, current: dict | None) -> StackResult:
+                emit: OnEvent, current: dict | None,
+                ready: Callable[[], None] = lambda: None) -> StackResult:
     """Upload the stack's artifacts and template, then create or update it (`current`: the
     stack as read under the lock, so it is not described again)."""
     prepared = packaged.prepared[name]
@@ -154,11 +158,14 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
                        recreate=name in request.recreate)
     backend = target.backend
     try:
-        if backend.can.change_sets:  # see the changes first, guard stateful resources
+        # An existing stack through a change set: see the changes first, guard stateful
+        # resources. A new one is created at once (one call instead of a change set to make,
+        # wait for and execute: nothing exists yet to guard or to compare with).
+        if backend.can.change_sets and current is not None:
             sqs = backend.client("sqs")
             return ChangeSets(ops, sqs).deploy(name, req, emit, request.allow_replace, current,
-                                               ready=target.ready)
-        target.ready()
+                                               ready=ready)
+        ready()
         return ops.deploy(req, emit, current)
     except ClientError as exc:
         raise aws_problem(exc) or exc from None
@@ -228,6 +235,17 @@ def _until(stop: threading.Event, sleep: Callable[[float], None]) -> Callable[[f
             stop.wait(seconds)
         elif not stop.is_set():
             sleep(seconds)
+        if stop.is_set():
+            raise Abandoned("stopped waiting")
+    return wait
+
+
+def _ready(check: Callable[[float | None], bool], stop: threading.Event) -> Callable[[], None]:
+    """Wait for the template check, but no longer than the run waits (a second Ctrl-C)."""
+    def wait() -> None:
+        while not check(0.1):
+            if stop.is_set():
+                raise Abandoned("stopped waiting")
         if stop.is_set():
             raise Abandoned("stopped waiting")
     return wait

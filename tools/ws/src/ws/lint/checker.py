@@ -29,8 +29,8 @@ class Passed:
     def check(self, templates: dict[str, Path]) -> None:
         return None
 
-    def wait(self) -> None:
-        return None
+    def wait(self, timeout: float | None = None) -> bool:
+        return True
 
     def problem(self) -> str:
         return ""
@@ -79,13 +79,17 @@ class TemplateCheck(Passed):
         self._found = found
         self.ended = self.clock()
 
-    def wait(self) -> None:
-        """Block until the check is done; raise what it found (every caller, every time)."""
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the check is done (False: `timeout` passed first); raise what it found
+        (every caller, every time)."""
         if self._reader is None:
             raise RuntimeError("TemplateCheck.wait() before check()")
-        self._reader.join()
+        self._reader.join(timeout)
+        if self._reader.is_alive():
+            return False
         if self._found:
             raise refusal(self._found)
+        return True
 
     def problem(self) -> str:
         """Non-empty once the check has finished and refused a template."""
@@ -97,9 +101,11 @@ class TemplateCheck(Passed):
         if self.ended is not None:
             return
         self._cancelled = True
-        if self._child.is_alive():
-            self._child.terminate()
-        self._child.join()
+        self._child.terminate()  # a signal only (no wait): the reader, if any, reaps it
+        if self._reader is not None:
+            self._reader.join()
+        else:
+            self._child.join()
 
 
 def start(ws: Workspace, env: Environment, clock: Callable[[], float] = time.time) -> Passed:
