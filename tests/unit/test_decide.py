@@ -37,6 +37,15 @@ def test_a_deploy_that_did_not_succeed_deploys_again(status):
     assert found.action == DEPLOY and status in found.reason
 
 
+@pytest.mark.parametrize("status", ["DELETE_FAILED", "ROLLBACK_FAILED", "REVIEW_IN_PROGRESS"])
+def test_a_stack_a_deploy_would_stop_at_says_recreate(status):
+    found = decide(live(status, inputs()), inputs())
+    assert found.action == DEPLOY and status in found.reason and "--recreate" in found.reason
+    protected = {**live("ROLLBACK_COMPLETE", inputs()), "EnableTerminationProtection": True}
+    assert "--recreate" in decide(protected, inputs()).reason  # never unprotected unasked
+    assert "--recreate" not in decide(live("ROLLBACK_COMPLETE", inputs()), inputs()).reason
+
+
 def test_the_same_fingerprint_is_unchanged():
     assert decide(live(deployed=inputs()), inputs()).action == SKIP
     assert decide(live(deployed=inputs()), inputs()).reason == "unchanged"

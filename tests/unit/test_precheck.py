@@ -115,3 +115,21 @@ def test_validate_reports_the_quotas_deploy_would_refuse(tmp_path):
     errors = [f for f in validate(ws, env).errors if f.rule == "WS100"]
     assert [f.display for f in errors] == ["stacks/db/template.yaml"]
     assert "circular dependency" in errors[0].message
+
+
+def test_old_passes_are_forgotten_but_not_the_current_templates(tmp_path):
+    import os
+    import time
+
+    cache = tmp_path / "cache"
+    found = templates(tmp_path, 2)
+    precheck.check(found, "us-east-1", cache)
+    kept = {e.name for e in cache.iterdir()}
+    stale = cache / ("0" * 64)
+    stale.touch()
+    long_ago = time.time() - (precheck.KEEP_DAYS + 1) * 86400
+    for entry in cache.iterdir():  # every record is old now, the current ones included
+        os.utime(entry, (long_ago, long_ago))
+    assert precheck.forget(cache, kept) == 1 and not stale.exists()
+    assert {e.name for e in cache.iterdir()} == kept
+    assert precheck.unchecked(found, "us-east-1", cache) == {}

@@ -23,6 +23,19 @@ STARTS = {"CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "IMP
 UNREAD: Any = object()  # `known` when the caller has not read the stack: describe it
 
 
+def needs_recreate(stack: dict[str, Any]) -> bool:
+    """Would a deploy stop at this stack until told `--recreate` (see StackOps.usable)? Not
+    when it can take an update, is busy (waited for), has an update rollback to continue, or
+    is a failed create ws recreates by itself."""
+    status = stack["StackStatus"]
+    if status in UPDATABLE or status == "UPDATE_ROLLBACK_FAILED":
+        return False
+    if status.endswith("_IN_PROGRESS") and status != "REVIEW_IN_PROGRESS":
+        return False
+    return not leftovers.Leftover("", status, bool(stack.get("EnableTerminationProtection"))
+                                  ).automatic
+
+
 @dataclass(frozen=True)
 class StackRequest:
     """Everything CloudFormation needs to create or update one stack."""

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from ws.cloud.livestate import parameters_of, record_of
-from ws.cloud.stackops import GOOD
+from ws.cloud.stackops import GOOD, needs_recreate
 from ws.engine.inputs import StackInputs
 
 DEPLOY, SKIP, LATER = "deploy", "skip", "decide after upstream"
@@ -35,7 +35,8 @@ def _compare(live: dict[str, Any] | None, inputs: StackInputs | None, pending: l
     if live is None:
         return Decision(DEPLOY, "not deployed")
     if live["StackStatus"] not in GOOD:
-        return Decision(DEPLOY, f"last deploy did not succeed ({live['StackStatus']})")
+        told = ": a deploy stops at it unless told --recreate" if needs_recreate(live) else ""
+        return Decision(DEPLOY, f"last deploy did not succeed ({live['StackStatus']}){told}")
     if pending:
         return Decision(LATER, f"depends on {', '.join(pending)} (decided after it deploys)")
     if inputs is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
@@ -42,7 +43,26 @@ def check(templates: dict[str, Path], region: str, cache: Path,
     for display, path in todo.items():
         if display not in bad:
             (cache / _key(path, salt)).touch()
+    forget(cache, {_key(path, salt) for path in templates.values()})
     return findings
+
+
+KEEP_DAYS = 30  # a pass not seen for this long is forgotten (its template changed since)
+
+
+def forget(cache: Path, current: set[str], now: float | None = None) -> int:
+    """Delete the records of passes older than KEEP_DAYS, except the `current` templates'
+    (one empty file per template version would otherwise pile up); how many went."""
+    limit = (time.time() if now is None else now) - KEEP_DAYS * 86400
+    gone = 0
+    for entry in cache.iterdir():
+        try:
+            if entry.name not in current and entry.stat().st_mtime < limit:
+                entry.unlink()
+                gone += 1
+        except OSError:  # another run removed it first
+            continue
+    return gone
 
 
 def _salt(region: str) -> bytes:
