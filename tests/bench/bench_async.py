@@ -3,7 +3,7 @@ asynchronous timing. Prints figures; not a test.
 
 Run: python tests/bench/bench_async.py [--delay 2] [--jitter 1-5 --seed 7] [--concurrency 50]
      [--change-set-delay 0] [--fail STACK] [--shapes store,layers,indep,chain]
-     [--phases cold,noop,leaf,destroy] [--scenarios main,bounded] [--json out.json]
+     [--phases cold,noop,leaf,destroy,unchecked] [--scenarios main,bounded] [--json out.json]
 
 ws runs as a user runs it (`python -m ws deploy --env bench --yes ...` in a subprocess) with
 AWS_ENDPOINT_URL pointing at an HTTP proxy (cfnproxy.py) in front of a moto server: every stack
@@ -14,7 +14,9 @@ boto3 script (create, wait, next). "1st call s": from the command's start to its
 call (interpreter, imports, loading); "1st op s": to the first stack operation; "tail s": from
 the end of the last stack operation (in CloudFormation) to the command's exit. The "bounded"
 scenario runs ws with --concurrency 4 and per-stack D drawn from 1-5 s and prints
-max(critical path, total work / 4) next to its makespan.
+max(critical path, total work / 4) next to its makespan. "unchecked" is the cold deploy again
+(after the destroy, with no duration history) with --no-template-check: what the cold figures
+owe to cfn-lint's check of templates ws has never seen.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ import argparse
 import dataclasses
 import json
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,9 +39,9 @@ from benchenv import REGION, async_target, aws_env
 from benchshapes import ENV, Shape, change_leaf, critical_path, shapes, write_workspace
 from cfnproxy import Proxy
 
-PHASES = ("cold", "noop", "leaf", "destroy")
+PHASES = ("cold", "noop", "leaf", "destroy", "unchecked")
 COMMANDS = {"cold": ["deploy"], "noop": ["deploy", "--changed"], "leaf": ["deploy", "--changed"],
-            "destroy": ["destroy"]}
+            "destroy": ["destroy"], "unchecked": ["deploy", "--no-template-check"]}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,9 +129,13 @@ def run_phases(cfg: Config, shape: Shape, proxy: Proxy, root: Path, logs: Path,
     for phase in phases:
         if phase == "leaf":
             change_leaf(root, shape)
+        if phase == "unchecked":  # a cold deploy again, as the first (no duration history)
+            shutil.rmtree(root / ".ws" / "durations", ignore_errors=True)
         args = [*COMMANDS[phase], "--yes", "--concurrency", str(concurrency)]
         rc, started, ended = run_ws(root, proxy, args, logs / f"{shape.name}-{phase}.log")
         results[phase] = figures(proxy, started, ended, phase_crit(phase, shape, durations), rc)
+        if phase == "unchecked":  # leave the server as the next shape expects it: empty
+            run_ws(root, proxy, ["destroy", "--yes"], logs / f"{shape.name}-cleanup.log")
     return results
 
 
@@ -252,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         if "bounded" in scenarios:
             bounded = dataclasses.replace(cfg, jitter=(1.0, 5.0), concurrency=4,
                                           shapes=tuple(ns.bounded_shapes.split(",")))
-            phases = tuple(p for p in ("cold", "destroy") if p in cfg.phases)
+            phases = tuple(p for p in ("cold", "destroy", "unchecked") if p in cfg.phases)
             report["bounded"] = run_scenario(bounded, work / "bounded", 4, phases, False)
             print_bounded(report["bounded"], 4)
     if ns.json:
