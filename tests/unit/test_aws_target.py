@@ -134,7 +134,7 @@ def test_flags_beat_variables_for_one_command_and_the_account_pin_holds(tmp_path
     seen = {}
 
     def caller(session, env):
-        seen.update(profile=session.profile_name, region=session.region_name)
+        seen.update(profile=session.profile, region=session.get_config_variable("region"))
         return "999999999999"
     monkeypatch.setattr(backends, "_caller_account", caller)
     result = CliRunner().invoke(cli.cli, ["-w", str(root), "outputs", "--env", "staging",

@@ -222,8 +222,8 @@ def test_developer_credentials_for_the_production_account_are_refused(tmp_path, 
     from ws.errors import WsError
     ws = make(tmp_path, {"dev": {**DEV, "target": "aws"}, "prod": {**PROD, "target": "aws"}})
     env = load_environment(ws, "dev", owner="jdoe")
-    monkeypatch.setattr(backend, "aws_session", lambda profile, region: backend.boto3.Session(
-        aws_access_key_id="x", aws_secret_access_key="x", region_name=region))
+    monkeypatch.setattr(backend, "aws_session",
+                        lambda profile, region: backend.new_session(region, key=("x", "x")))
     monkeypatch.setattr(backend, "_caller_account", lambda session, env: "333333333333")
     with pytest.raises(WsError, match="per-developer environment, but the credentials are for "
                                       "account 333333333333"):

@@ -1,6 +1,6 @@
 """The entry points the CLI and tests call: load, connect, then one library function.
 
-Heavy modules (boto3 through the backends, networkx through the graph, moto, cfn-lint) are
+Heavy modules (botocore through the backends, networkx through the graph, moto, cfn-lint) are
 loaded on first use, so a command pays only for what it calls."""
 from __future__ import annotations
 

@@ -5,8 +5,6 @@ import copy
 import logging
 from typing import Any
 
-import boto3
-
 from ws.errors import ConfigError
 
 # samtranslator warns about metrics nobody publishes on every translation: noise for ws users.
@@ -16,8 +14,10 @@ logging.getLogger("samtranslator.metrics.metrics").setLevel(logging.ERROR)
 def translate_sam(body: dict[str, Any], region: str, display: str) -> dict[str, Any]:
     """Plain CloudFormation for a SAM template; SAM's own validation errors name the file.
 
-    samtranslator (0.4 s to import) is imported here: only a stack that deploys a SAM template
-    to a target without the transform pays for it, not every deploy."""
+    samtranslator (0.4 s to import) and boto3 (which it wants a session of) are imported here:
+    only a stack that deploys a SAM template to a target without the transform pays for them,
+    not every deploy."""
+    import boto3
     from samtranslator.model.exceptions import InvalidDocumentException
     from samtranslator.parser.parser import Parser
     from samtranslator.translator.translator import Translator
