@@ -11,14 +11,10 @@ from ws.engine.flow import deploy_env as deploy
 from ws.engine.flow import destroy_env as destroy
 from ws.engine.request import Observer, RunRequest
 from ws.testing.fakecloud import FakeCloud
-from ws.testing.workspaces import queue_template, workspace_files, write_tree
+from ws.testing.workspaces import chain_files, queue_template, write_tree
 
 # a -> b -> c, and x on its own; b passes a's output on.
-FILES = workspace_files(
-    a=(queue_template({"Out": "from-a"}), {}),
-    b=(queue_template({"Echo": {"Ref": "In"}}, parameters=["In"]), {"parameters": {"In": "${a.Out}"}}),
-    c=(queue_template(parameters=["In"]), {"parameters": {"In": "got ${b.Echo}!"}}),
-    x=(queue_template({"X": "x"}), {}))
+FILES = chain_files("x")
 
 
 @pytest.fixture

@@ -15,16 +15,11 @@ from ws.engine.progress import Tracker
 from ws.engine.request import Observer, RunRequest
 from ws.report.html import render_html
 from ws.testing.fakecloud import FakeCloud
-from ws.testing.workspaces import queue_template, workspace_files, write_tree
+from ws.testing.workspaces import chain_files, queue_template, write_tree
 
 LATENCY = 0.3  # small: these tests must stay fast
 # a -> b -> c, and x, y, z on their own.
-FILES = workspace_files(
-    a=(queue_template({"Out": "from-a"}), {}),
-    b=(queue_template({"Echo": {"Ref": "In"}}, parameters=["In"]), {"parameters": {"In": "${a.Out}"}}),
-    c=(queue_template(parameters=["In"]), {"parameters": {"In": "got ${b.Echo}!"}}),
-    x=(queue_template({"X": "x"}), {}), y=(queue_template({"Y": "y"}), {}),
-    z=(queue_template({"Z": "z"}), {}))
+FILES = chain_files("x", "y", "z")
 
 
 @pytest.fixture

@@ -89,3 +89,13 @@ Outputs:
   FnArn:
     Value: !GetAtt Fn.Arn
 """
+
+
+def chain_files(*lone: str) -> dict[str, Any]:
+    """a -> b -> c (b echoes a's output, c takes b's) and the `lone` stacks on their own."""
+    return workspace_files(
+        a=(queue_template({"Out": "from-a"}), {}),
+        b=(queue_template({"Echo": {"Ref": "In"}}, parameters=["In"]),
+           {"parameters": {"In": "${a.Out}"}}),
+        c=(queue_template(parameters=["In"]), {"parameters": {"In": "got ${b.Echo}!"}}),
+        **{name: (queue_template({name.upper(): name}), {}) for name in lone})
