@@ -25,25 +25,24 @@ PER_WORKER = 4  # below this many templates per process, a process costs more th
 
 def unchecked(templates: dict[str, Path], region: str, cache: Path) -> dict[str, Path]:
     """The templates (display -> path) with no record of passing under `cache`."""
-    salt = _salt(region)
-    return {d: p for d, p in templates.items() if not (cache / _key(p, salt)).exists()}
+    return _todo(templates, _keys(templates, region), cache)
 
 
 def check(templates: dict[str, Path], region: str, cache: Path,
           workers: int | None = None, runner: Any = None) -> list[Finding]:
     """Errors CloudFormation would raise, for the templates not known to pass; passes are
     recorded so the next run skips them (`runner`: cfn-lint's, already loaded)."""
-    todo = unchecked(templates, region, cache)
+    keys = _keys(templates, region)  # each template read and hashed once
+    todo = _todo(templates, keys, cache)
     if not todo:
         return []
     findings = _lint(todo, region, workers, runner)
     bad = {f.display for f in findings}
     cache.mkdir(parents=True, exist_ok=True)
-    salt = _salt(region)
-    for display, path in todo.items():
+    for display in todo:
         if display not in bad:
-            (cache / _key(path, salt)).touch()
-    forget(cache, {_key(path, salt) for path in templates.values()})
+            (cache / keys[display]).touch()
+    forget(cache, set(keys.values()))
     return findings
 
 
@@ -71,8 +70,14 @@ def _salt(region: str) -> bytes:
     return f"\0{region}\0{','.join(RULES)}\0{version('cfn-lint')}".encode()
 
 
-def _key(path: Path, salt: bytes) -> str:
-    return hashlib.sha256(path.read_bytes() + salt).hexdigest()
+def _todo(templates: dict[str, Path], keys: dict[str, str], cache: Path) -> dict[str, Path]:
+    return {d: p for d, p in templates.items() if not (cache / keys[d]).exists()}
+
+
+def _keys(templates: dict[str, Path], region: str) -> dict[str, str]:
+    """Each template's record name: a hash of its content, the region, rules and version."""
+    salt = _salt(region)
+    return {d: hashlib.sha256(p.read_bytes() + salt).hexdigest() for d, p in templates.items()}
 
 
 def _lint(todo: dict[str, Path], region: str, workers: int | None,
