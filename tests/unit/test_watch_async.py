@@ -156,6 +156,50 @@ def test_the_cadence_looks_near_the_expected_end_then_often():
     assert unknown.next_at == 33.0  # then less and less often
 
 
+def test_without_history_the_shortest_operation_seen_sets_the_looks():
+    """No history: the window in which this run's shortest operation was seen to end (its
+    last two reads) is halved, then its end is looked at, then the floor's cadence."""
+    ticket = Ticket("s", "s", started=10.0, expected=None, hint=(1.9, 2.1))
+    ticket.schedule(10.0, 0.2)
+    assert ticket.next_at == pytest.approx(10.0 + 0.9 * 1.9)
+    ticket.schedule(11.71, 0.2)
+    assert ticket.next_at == pytest.approx(12.005)  # the middle of the window
+    ticket.schedule(12.005, 0.2)
+    assert ticket.next_at == pytest.approx(12.11)  # its end
+    ticket.schedule(12.11, 0.2)
+    assert ticket.next_at == pytest.approx(12.31)  # still running: every floor
+    narrow = Ticket("s", "s", started=0.0, expected=None, hint=(2.0, 2.03))
+    narrow.schedule(1.9, 0.2)
+    assert narrow.next_at == pytest.approx(2.04)  # too narrow to halve: its end
+
+
+def test_the_watcher_learns_when_an_operation_ended_from_its_reads():
+    """An operation's duration is bracketed by the last read that found it in progress and
+    the read that found it ended (not by when its worker got round to it)."""
+    from ws.cloud.watcher import Watcher
+
+    now = [100.0]
+    stacks = {"s": {"StackName": "s", "StackStatus": "CREATE_IN_PROGRESS"}}
+
+    class Cfn:
+        def describe_stacks(self, StackName):
+            return {"Stacks": [stacks["s"]]}
+
+    watcher = Watcher(Cfn(), clock=lambda: now[0])
+    ticket = Ticket("s", "s", started=100.0, expected=None, looked=100.0)
+    watcher.tickets[id(ticket)] = ticket
+    now[0] = 101.0
+    watcher._round([ticket], [ticket])
+    assert ticket.took is None and ticket.looked == 101.0
+    stacks["s"] = {"StackName": "s", "StackStatus": "CREATE_COMPLETE"}
+    now[0] = 101.2
+    watcher._round([ticket], [ticket])
+    assert ticket.took == pytest.approx((1.0, 1.2)) and ticket.changed.is_set()
+    now[0] = 105.0  # the worker reads events, then is done: its duration is not 5 s
+    watcher.done(ticket)
+    assert watcher.took == {"s": 1.2} and watcher.finished == [pytest.approx((1.0, 1.2))]
+
+
 def test_the_watcher_thread_ends_with_the_run(world):
     import threading
 
@@ -196,6 +240,7 @@ def test_deleted_stacks_are_seen_gone_from_the_batched_read(world):
     report = destroy(*world, cloud.backend(), RunRequest())
     assert report.ok and cloud.stacks == {}
     # the live read, 6 event reads (the fake counts a DescribeStacks in each), and the
-    # watcher's rounds: c, x, y, z together, then b, then a; never a read of each deleted stack
-    assert cloud.calls["DescribeStacks"] - before <= 1 + 6 + 4, cloud.calls
+    # watcher's rounds: c, x, y, z together (two), then b and a (two each: the middle and
+    # the end of the window in which the first ones ended); never a read of each deleted stack
+    assert cloud.calls["DescribeStacks"] - before <= 1 + 6 + 6, cloud.calls
     assert (world[0].state_dir / "durations" / "local.delete.json").exists()

@@ -26,6 +26,9 @@ class Abandoned(Exception):
 Expected = Callable[[str], "float | None"]  # stack name -> seconds its operations took before
 
 
+Window = tuple[float, float]  # (at least, at most) seconds an operation took
+
+
 @dataclass
 class Ticket:
     """One operation being watched: the latest description the watcher read of its stack."""
@@ -35,12 +38,14 @@ class Ticket:
     started: float
     expected: float | None
     deleting: bool = False  # a stack gone from the list is deleted (not yet visible: a create)
-    hint: float | None = None  # no history: the shortest operation of this run so far
+    hint: Window | None = None  # no history: how long the shortest operation of this run took
     status: str = ""
     stack: dict[str, Any] | None = None
     gone: bool = False  # described as not existing (a finished delete)
     error: BaseException | None = None
     next_at: float = 0.0  # when the watcher next reads it
+    looked: float = 0.0  # when the last read that found it still in progress was asked
+    took: Window | None = None  # once it ended: between the last two reads
     changed: threading.Event = field(default_factory=threading.Event)
 
     def schedule(self, now: float, floor: float) -> None:
@@ -49,9 +54,9 @@ class Ticket:
         `floor` s, less and less often the longer it overruns; without, every `floor` s for
         6 s, then less and less often. Never more than 5 s apart."""
         elapsed = now - self.started
-        target = self.expected if self.expected is not None else self.hint
-        if target is not None and elapsed < target:
-            self.next_at = self._approach(now, target, floor)
+        window = self._window()
+        if window is not None and elapsed < window[1] - 0.005:  # (not a look at once)
+            self.next_at = self._approach(now, window, floor)
             return
         if self.expected is None:
             step = floor if elapsed < 6 else 0.1 * elapsed
@@ -59,14 +64,28 @@ class Ticket:
             step = 0.25 * (elapsed - self.expected)
         self.next_at = now + min(5.0, max(floor, step))
 
-    def _approach(self, now: float, target: float, floor: float) -> float:
-        """Looks before the expected end: at 90% of it, then just after it (every 5% of it
-        while that is far)."""
-        if now - self.started < 0.9 * target - floor:
-            return self.started + 0.9 * target
-        end = self.started + target + 0.05
-        far = end - now > max(2 * floor, 0.05 * target)
-        return now + min(5.0, 0.05 * target) if far else end
+    def _window(self) -> Window | None:
+        """When it should end: just after its history says; else within the window in which
+        the shortest operation of this run was seen to end (the reads before and after)."""
+        if self.expected is not None:
+            return self.expected, self.expected + 0.05
+        if self.hint is not None:
+            return self.hint[0], self.hint[1] + 0.01
+        return None
+
+    def _approach(self, now: float, window: Window, floor: float) -> float:
+        """Looks before the expected end: at 90% of it, then every 5% of it while that is
+        far, then in the middle of the window (when wide enough to halve), then at its end."""
+        low, high = window
+        if now - self.started < 0.9 * low - floor:
+            return self.started + 0.9 * low
+        middle = (low + high) / 2
+        if high - low > 0.06 and now < self.started + middle - 0.01:
+            end = self.started + middle
+        else:
+            end = self.started + high
+        far = end - now > max(2 * floor, 0.05 * low)
+        return now + min(5.0, 0.05 * low) if far else end
 
 
 def cadence(history: dict[str, float]) -> Callable[[str], float | None]:
@@ -83,7 +102,7 @@ class Watcher:
         self.cfn, self.expected, self.floor, self.clock = cfn, expected, floor, clock
         self.stop = stop or threading.Event()
         self.tickets: dict[int, Ticket] = {}
-        self.finished: list[float] = []  # durations of operations seen end in this run
+        self.finished: list[Window] = []  # how long the operations seen end in this run took
         self.took: dict[str, float] = {}  # stack name -> how long its last operation took
         self.pages = 1  # pages of the last batched read: per-stack reads when fewer
         self.calls = 0
@@ -97,7 +116,8 @@ class Watcher:
         with self._guard:
             now = self.clock()
             ticket = Ticket(name, key, now, self.expected(name), deleting,
-                            min(self.finished) if self.finished else None)
+                            min(self.finished, key=lambda w: (w[1], w[1] - w[0]))
+                            if self.finished else None, looked=now)
             ticket.schedule(now, self.floor)
             self.tickets[id(ticket)] = ticket
             if self._thread is None:
@@ -108,12 +128,12 @@ class Watcher:
         return ticket
 
     def done(self, ticket: Ticket) -> None:
-        """Stop watching; its duration teaches the cadence of the stacks still to come."""
+        """Stop watching; its duration teaches the cadence of the stacks still to come (and
+        of the next run: the history keeps the most it can have taken)."""
         with self._guard:
-            if self.tickets.pop(id(ticket), None) is not None and ticket.status:
-                took = self.clock() - ticket.started
-                self.finished.append(took)
-                self.took[ticket.name] = round(took, 3)
+            if self.tickets.pop(id(ticket), None) is not None and ticket.took is not None:
+                self.finished.append(ticket.took)
+                self.took[ticket.name] = round(ticket.took[1], 3)
 
     def wake(self) -> None:
         """Look again now (the run stopped waiting: the loop sees `stop` at once)."""
@@ -145,6 +165,7 @@ class Watcher:
     def _round(self, due: list[Ticket], tickets: list[Ticket]) -> None:
         """Read the due operations' stacks (all of them when the read is batched) and wake
         those whose status changed."""
+        asked = self.clock()
         try:
             found = self._read(due)
         except Exception as exc:  # noqa: BLE001 - handed to the waiting workers, who raise it
@@ -162,6 +183,11 @@ class Watcher:
             stack = found[ticket.name]
             status = stack["StackStatus"] if stack else "DELETE_COMPLETE"
             ticket.schedule(now, self.floor)
+            if not status.endswith("_IN_PROGRESS"):
+                if ticket.took is None:  # it ended after the last look, and by now
+                    ticket.took = (ticket.looked - ticket.started, now - ticket.started)
+            else:
+                ticket.looked = asked
             if status != ticket.status:
                 ticket.stack, ticket.status, ticket.gone = stack, status, stack is None
                 ticket.changed.set()
