@@ -133,3 +133,56 @@ def test_old_passes_are_forgotten_but_not_the_current_templates(tmp_path):
     assert precheck.forget(cache, kept) == 1 and not stale.exists()
     assert {e.name for e in cache.iterdir()} == kept
     assert precheck.unchecked(found, "us-east-1", cache) == {}
+
+
+def _bad(resources, outputs=None, **sections):
+    return json.dumps({**sections, "Resources": resources,
+                       "Outputs": outputs or {"Out": {"Value": "x"}}}, indent=1)
+
+
+PARAM = {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": "v"}}
+FAULTY = {  # each something CloudFormation refuses (some only in cfn-lint's E1 family)
+    "required.json": _bad({"T": {"Type": "AWS::DynamoDB::Table",
+                                 "Properties": {"BillingMode": "PAY_PER_REQUEST"}}}),
+    "property.json": _bad({"Q": {"Type": "AWS::SQS::Queue",
+                                 "Properties": {"Nope": 1, "DelaySeconds": "abc"}}}),
+    "type.json": _bad({"Q": {"Type": "AWS::SQS::Queues"}}),
+    "sub.json": _bad({"P": {**PARAM, "Properties": {"Type": "String",
+                                                    "Value": {"Fn::Sub": "${Missing}"}}}}),
+    "ref.json": _bad({"P": {**PARAM, "Properties": {"Type": "String",
+                                                    "Value": {"Ref": "Nothing"}}}}),
+    "getatt.json": _bad({"Q": {"Type": "AWS::SQS::Queue"}, "P": {**PARAM, "Properties": {
+        "Type": "String", "Value": {"Fn::GetAtt": ["Q", "Nope"]}}}}),
+    "output.json": _bad({"Q": {"Type": "AWS::SQS::Queue"}}, {"O": {"Description": "x"}}),
+    "condition.json": _bad({"Q": {"Type": "AWS::SQS::Queue", "Condition": "Nope"}},
+                           Conditions={"C": {"Fn::Equals": ["a"]}}),
+    "if.json": _bad({"Q": {"Type": "AWS::SQS::Queue",
+                           "Properties": {"DelaySeconds": {"Fn::If": ["Missing", 1, 2]}}}}),
+    "enum.json": _bad({"F": {"Type": "AWS::Lambda::Function", "Properties": {
+        "Runtime": "python2.0", "Handler": "x", "Code": {"ZipFile": "x"}}}}),
+    "section.json": _bad({"Q": {"Type": "AWS::SQS::Queue"}}, Foo={}),
+    "syntax.yaml": "Resources:\n  Queue: [\n",
+}
+
+
+E1_ONLY = {"sub.json", "ref.json", "getatt.json", "if.json", "section.json"}
+
+
+def test_the_rules_left_out_change_no_finding(tmp_path):
+    """The check keeps only the rules that can report E0/E3/E6 (and those that run them):
+    on the store's templates and on templates CloudFormation refuses, it finds exactly what
+    cfn-lint with every rule loaded finds."""
+    from cfnlint.config import ConfigMixIn
+    from cfnlint.runner.cli import Runner
+
+    items = [(f"stacks/{p.parent.name}", p) for p in sorted(REPO.glob("stacks/*/template.yaml"))]
+    for name, body in FAULTY.items():
+        (tmp_path / name).write_text(body)
+        items.append((name, tmp_path / name))
+    runner = precheck.load_runner("us-east-1")
+    full = Runner(ConfigMixIn(regions=["us-east-1"], ignore_checks=precheck._IGNORED))
+    assert len(runner.rules.data) < 0.7 * len(full.rules.data)
+    found = precheck.lint_chunk(runner, items)
+    assert found == precheck.lint_chunk(full, items)
+    # E1 (functions, sections: refused by CloudFormation at once) is not the check's
+    assert {f.display for f in found} == set(FAULTY) - E1_ONLY, found  # none of the store's
