@@ -168,6 +168,9 @@ def test_without_history_the_shortest_operation_seen_sets_the_looks():
     assert ticket.next_at == pytest.approx(12.11)  # its end
     ticket.schedule(12.11, 0.2)
     assert ticket.next_at == pytest.approx(12.31)  # still running: every floor
+    unknown = Ticket("s", "s", started=0.0, expected=None, hint=(0.0, 2.0))  # ended unseen
+    unknown.schedule(0.0, 0.2)
+    assert unknown.next_at == pytest.approx(0.2)  # far from its middle: every floor, no sooner
     narrow = Ticket("s", "s", started=0.0, expected=None, hint=(2.0, 2.03))
     narrow.schedule(1.9, 0.2)
     assert narrow.next_at == pytest.approx(2.04)  # too narrow to halve: its end

@@ -85,7 +85,7 @@ class Ticket:
         else:
             end = self.started + high
         far = end - now > max(2 * floor, 0.05 * low)
-        return now + min(5.0, 0.05 * low) if far else end
+        return now + min(5.0, max(floor, 0.05 * low)) if far else end
 
 
 def cadence(history: dict[str, float]) -> Callable[[str], float | None]:
