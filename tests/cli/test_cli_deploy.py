@@ -35,7 +35,7 @@ def test_failure_report_exit_code_and_plain_output(tmp_path, moto_url):
     assert "failed: db:" in result.stderr
     report = json.loads(report_file.read_text())
     status = {s["stack"]: s for s in report["stacks"]}
-    assert report["exit_code"] == 1 and report["ok"] is False
+    assert report["exit_code"] == 1 and report["ok"] is False and report["target"] == "local"
     assert status["db"]["status"] == "failed" and "bucket" in status["db"]["reason"]
     assert status["app"]["status"] == "blocked" and status["app"]["reason"] == "blocked by db"
     assert status["lone"]["status"] == "deployed" and status["lone"]["outputs"]["Name"]

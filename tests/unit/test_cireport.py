@@ -125,3 +125,19 @@ def test_the_summary_shows_the_time_spent_waiting_for_locks():
     assert "60.0s, of which 40.5s waiting for locks" in str(title)
     quick = RunReport("deploy", "local", [], 100.0, 101.0, phases=[Phase("locks", 100.0, 100.02)])
     assert quick.duration_text() == "1.0s"
+
+
+def test_many_unchanged_stacks_share_one_row_of_the_summary():
+    from ws.engine.results import RunReport, StackReport
+    from ws.report import console as render
+
+    stacks = [StackReport(f"s{n}", f"demo-local-s{n}", "unchanged", "") for n in range(7)]
+    stacks.insert(3, StackReport("api", "demo-local-api", "deployed", "", started=0.0,
+                                 ended=2.0))
+    table = render.summary(RunReport("deploy", "local", stacks, 0.0, 3.0))
+    assert table.row_count == 2  # api, then the seven unchanged ones together
+    names = [str(c) for c in table.columns[0].cells]
+    assert names == ["api", "7 stacks"]
+    assert [str(c) for c in table.columns[3].cells][1] == ", ".join(f"s{n}" for n in range(7))
+    few = render.summary(RunReport("deploy", "local", stacks[:4], 0.0, 3.0))
+    assert few.row_count == 4  # a few: a row each

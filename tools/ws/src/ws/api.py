@@ -109,6 +109,7 @@ def deploy(start: Path, env_name: str, request: RunRequest | None = None,
         check.cancel()  # when nothing waited for it (nothing to deploy, or an error first)
     if env.target != "local":
         _check_phase(timeline, check)
+    report.target = env.target
     return timeline.into(report)
 
 

@@ -164,7 +164,8 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
         _prune(console, settings, env_name, owner, yes)
     finish(console, report, report_file, show_outputs=True if all_outputs else CHANGED,
            junit_file=junit_file, debug=settings.debug,
-           links=lambda shown: api.local_links(settings.start, env_name, shown, owner))
+           links=lambda shown: api.local_links(settings.start, env_name, shown, owner)
+           if report.target == "local" else [])  # (not the workspace loaded again for AWS)
 
 
 def _prune(console: Console, settings: Settings, env_name: str, owner: str | None,

@@ -82,6 +82,7 @@ class RunReport:
     interrupted: bool = False
     error: str = ""  # what failed the run as a whole (a lost lock)
     phases: list[Phase] = field(default_factory=list)  # the run's own work besides its stacks
+    target: str = ""  # the environment's target (aws | local), once known
 
     @property
     def lock_wait(self) -> float:
@@ -116,4 +117,5 @@ class RunReport:
         stacks = [StackReport(**s) for s in data["stacks"]]
         phases = [Phase(**p) for p in data.get("phases", [])]
         return cls(data["action"], data["env"], stacks, data["started"], data["ended"],
-                   data.get("interrupted", False), data.get("error", ""), phases)
+                   data.get("interrupted", False), data.get("error", ""), phases,
+                   data.get("target", ""))

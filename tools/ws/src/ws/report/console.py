@@ -86,16 +86,28 @@ def cell(value: object, style: str = "") -> Text:
     return Text("" if value is None else str(value), style=style)
 
 
+UNCHANGED_ROWS = 5  # more unchanged stacks than this share one row of the summary
+
+
 def summary(report: RunReport) -> Table:
+    """A row per stack; unchanged stacks share one row when they are many (a --changed run
+    over 50 stacks ends on what changed, not on 50 rows of nothing)."""
     table = Table(title=cell(f"ws {report.action} --env {report.env}: {report.duration_text()}"),
                   title_justify="left")
     for column in ("stack", "status", "time", "detail"):
         table.add_column(column, overflow="fold")
+    unchanged = [s.stack for s in report.stacks if s.status == "unchanged" and not s.reason]
+    together = len(unchanged) > UNCHANGED_ROWS
     for item in report.stacks:
+        if together and item.stack in unchanged:
+            continue
         took = f"{item.seconds:.1f}s" if item.seconds is not None else ""
         detail = item.reason if item.status != "deployed" or not item.outputs else ""
         table.add_row(cell(item.stack), cell(item.status, _STYLE.get(item.status, "")), took,
                       cell(detail))
+    if together:
+        table.add_row(cell(f"{len(unchanged)} stacks"), cell("unchanged", _STYLE["unchanged"]),
+                      "", cell(", ".join(unchanged)))
     return table
 
 
