@@ -202,3 +202,44 @@ def test_a_run_that_stops_waiting_stops_waiting_for_the_check():
     with pytest.raises(Abandoned):
         wait()
     assert time.monotonic() - started < 2 and looks and set(looks) == {0.1}
+
+
+def test_a_stack_told_to_stop_while_waiting_for_the_check_does_not_start():
+    """After the check passes, a stack still does not start if the run was told meanwhile to
+    start nothing new (a first Ctrl-C, a lost lock): "not run", nothing changed."""
+    from ws.engine.run import _ready
+    from ws.engine.scheduler import NotStarted
+
+    halted = [""]
+    wait = _ready(lambda timeout: True, threading.Event(), lambda: halted[0])
+    wait()  # nothing said: it goes on
+    halted[0] = "interrupted"
+    with pytest.raises(NotStarted, match="not started: interrupted"):
+        wait()
+
+
+def test_ctrl_c_while_new_stacks_wait_for_the_check_creates_none(tmp_path):
+    """A first Ctrl-C while every stack waits for the check: running stacks would finish, but
+    these have changed nothing yet, so none is created once the check passes."""
+    import os
+    import signal
+
+    write_tree(tmp_path, FILES)
+    ws, env = loaded(tmp_path)
+    cloud = FakeCloud(asynchronous=True, default_latency=0.05)
+    check = SlowCheck()
+
+    def interrupt_then_release() -> None:
+        deadline = time.monotonic() + 10
+        while len(check.waiters) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(os.getpid(), signal.SIGINT)  # counted by the run, not raised
+        time.sleep(0.3)  # the run sees it (it looks every 0.1 s)
+        check.released.set()
+    thread = threading.Thread(target=interrupt_then_release)
+    thread.start()
+    report = deploy(ws, env, cloud.backend(change_sets=True), RunRequest(), check=check)
+    thread.join()
+    assert report.interrupted and not report.ok
+    assert {s.stack: s.status for s in report.stacks} == dict.fromkeys("abx", "not run")
+    assert cloud.calls["CreateStack"] == 0 and cloud.stacks == {}

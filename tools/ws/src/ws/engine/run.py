@@ -91,7 +91,9 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
     with timeline.phase("secrets"):
         _read_secrets(secrets, graph, plan.to_change())
     started = clock.now()
-    ready = _ready(target.ready, stop)
+    interrupted = threading.Event()  # a first Ctrl-C: running stacks finish, none starts
+    ready = _ready(target.ready, stop,
+                   lambda: "interrupted" if interrupted.is_set() else target.stop_reason())
     upload = _once(packaged.uploader)
     emit = _masked(observer.on_event, secrets)
     observer.on_execute(plan)
@@ -131,7 +133,7 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
     try:
         report = _run(env, "deploy", graph.dag.subgraph(selected), work, finished, request,
                       observer, clock, started, graph, ws.concurrency, weights, abandon,
-                      secrets.mask, target.stop_reason)
+                      secrets.mask, target.stop_reason, interrupted)
     finally:
         _close(ops)
     save_durations(ws.state_dir, env.name, report)
@@ -240,14 +242,20 @@ def _until(stop: threading.Event, sleep: Callable[[float], None]) -> Callable[[f
     return wait
 
 
-def _ready(check: Callable[[float | None], bool], stop: threading.Event) -> Callable[[], None]:
-    """Wait for the template check, but no longer than the run waits (a second Ctrl-C)."""
+def _ready(check: Callable[[float | None], bool], stop: threading.Event,
+           halted: Callable[[], str] = lambda: "") -> Callable[[], None]:
+    """Wait for the template check, but no longer than the run waits (a second Ctrl-C). Then,
+    just before the stack changes, it does not start after all if the run has been told to
+    start nothing new (`halted`: a first Ctrl-C, a lost lock): it is "not run"."""
     def wait() -> None:
         while not check(0.1):
             if stop.is_set():
                 raise Abandoned("stopped waiting")
         if stop.is_set():
             raise Abandoned("stopped waiting")
+        reason = halted()
+        if reason:
+            raise scheduler.NotStarted(f"not started: {reason}")
     return wait
 
 
@@ -339,7 +347,8 @@ def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], S
          graph: StackGraph, default_concurrency: int, weights: dict[str, float],
          abandon: Callable[[list[str]], None] = lambda running: None,
          mask: Callable[[str], str] = str,
-         stop_reason: Callable[[], str] = lambda: "") -> RunReport:
+         stop_reason: Callable[[], str] = lambda: "",
+         interrupted: threading.Event | None = None) -> RunReport:
     running: set[str] = set()
     tracker = Tracker(dag, weights, started, clock.now)
     told = [0.0]  # when progress was last told
@@ -360,7 +369,9 @@ def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], S
         finished(name, outcome)
         tell(at_once=True)
     hooks = scheduler.Hooks(on_start=start, on_finish=done,
-                            on_interrupt=observer.on_interrupt, on_abandon=abandon,
+                            on_interrupt=lambda running: _interrupt(interrupted, observer,
+                                                                    running),
+                            on_abandon=abandon,
                             stop_reason=stop_reason, on_tick=tell)
     outcomes = scheduler.run(dag, work, concurrency=request.concurrency or default_concurrency,
                              weights=weights, fail_fast=request.fail_fast, hooks=hooks,
@@ -378,6 +389,12 @@ def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], S
                       for o in outcomes.values())
     return RunReport(action, env.name, reports, started, clock.now(), interrupted,
                      stop_reason())
+
+
+def _interrupt(interrupted: threading.Event | None, observer: Observer, running: int) -> None:
+    if interrupted is not None:
+        interrupted.set()
+    observer.on_interrupt(running)
 
 
 def _report(env: Environment, name: str, outcome: scheduler.Outcome,

@@ -17,6 +17,11 @@ ABANDONED = "abandoned"  # was running when the run stopped waiting for it (seco
 INTERRUPTED = "interrupted"
 
 
+class NotStarted(Exception):
+    """Raised by work that has changed nothing yet when it learns that the run must start
+    nothing new (interrupted, a lost lock): its node is "not run", as if never started."""
+
+
 @dataclass
 class Outcome:
     """What happened to one node."""
@@ -68,7 +73,7 @@ class _Run:
 
     def record(self, node: str, outcome: Outcome) -> None:
         self.outcomes[node] = outcome
-        if outcome.status == ABANDONED:
+        if outcome.status in (ABANDONED, NOT_RUN):
             return  # its dependents are simply not run: the run was interrupted
         if outcome.status != SUCCEEDED:
             for down in nx.descendants(self.dag, node):
@@ -176,6 +181,8 @@ def _timed(work: Callable[[str], Any], node: str, clock: Callable[[], float],
     started = clock()
     try:
         value = work(node)
+    except NotStarted as exc:
+        return Outcome(NOT_RUN, str(exc), None, started, clock())
     except expected as exc:  # an error the work knows how to explain: its message is enough
         return Outcome(FAILED, str(exc) or type(exc).__name__, None, started, clock())
     except Exception as exc:  # noqa: BLE001 - a bug: fail this node only, keep the traceback
