@@ -14,10 +14,15 @@ from ws.testing.workspaces import queue_template, workspace_files, write_tree
 # Loaded for real (a lazy module's parent package is imported, and is light: `rich`).
 HEAVY = {"boto3", "botocore.session", "networkx", "rich.console", "moto", "cfnlint",
          "samtranslator"}
-PROBE = ("import runpy, sys\n"
-         "sys.argv = ['ws', *sys.argv[1:]]\n"
-         "try:\n    runpy.run_module('ws', run_name='__main__')\n"
-         "except SystemExit:\n    pass\n"
+# `ws` run in this process, its end made an exception (it ends the process at once).
+RUN_WS = ("import runpy, sys\n"
+          "from ws.cli import lifetime\n"
+          "def end(code):\n    raise SystemExit(code)\n"
+          "lifetime.end = end\n"
+          "try:\n    runpy.run_module('ws', run_name='__main__')\n"
+          "except SystemExit:\n    pass\n")
+PROBE = ("import sys\n"
+         "sys.argv = ['ws', *sys.argv[1:]]\n" + RUN_WS +
          "print('LOADED', sorted({name for name, module in list(sys.modules.items())"
          " if type(module).__name__ != '_LazyModule'}))")  # type(): never loads a lazy one
 
@@ -73,9 +78,7 @@ def test_deploy_prints_only_the_outputs_that_changed(tmp_path, moto_url):
 def test_the_cli_hides_from_botocore_what_ws_never_uses():
     """awscrt and pyOpenSSL (installed with aws-sam-cli) cost every AWS command 0.1 s of
     imports; after the CLI starts, botocore takes its fallbacks and loads neither."""
-    probe = ("import runpy, sys\nsys.argv = ['ws', '--help']\n"
-             "try:\n    runpy.run_module('ws', run_name='__main__')\n"
-             "except SystemExit:\n    pass\n"
+    probe = ("import sys\nsys.argv = ['ws', '--help']\n" + RUN_WS +
              "import boto3, botocore.compat\n"
              "boto3.client('sts', region_name='us-east-1')\n"
              "print('CRT', botocore.compat.HAS_CRT, sorted(n for n in sys.modules"

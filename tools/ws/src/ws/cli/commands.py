@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ws.cli import admin as cliadmin
+from ws.cli import lifetime
 from ws.cli.logs import configure_logging
 from ws.cli.options import (
     Settings,
@@ -305,5 +306,9 @@ for command in (cliadmin.bootstrap, cliadmin.unlock, cliadmin.env_group, cliadmi
 
 
 def main() -> None:
+    lifetime.start()
     hide_unused()
-    cli(prog_name="ws")
+    try:
+        cli(prog_name="ws")
+    except SystemExit as done:  # every command ends so (click); a bug keeps its traceback
+        lifetime.end(done.code)
