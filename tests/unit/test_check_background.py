@@ -193,10 +193,10 @@ def test_a_new_stack_waits_for_the_check_before_it_is_created(tmp_path):
 def test_a_run_that_stops_waiting_stops_waiting_for_the_check():
     """A second Ctrl-C: a stack waiting for the check gives up at once, not when it ends."""
     from ws.cloud.watcher import Abandoned
-    from ws.engine.run import _ready
+    from ws.engine.stackrun import ready_for
 
     stop, looks = threading.Event(), []
-    wait = _ready(lambda timeout: looks.append(timeout) or False, stop)  # never finishes
+    wait = ready_for(lambda timeout: looks.append(timeout) or False, stop)  # never finishes
     threading.Timer(0.3, stop.set).start()
     started = time.monotonic()
     with pytest.raises(Abandoned):
@@ -207,11 +207,11 @@ def test_a_run_that_stops_waiting_stops_waiting_for_the_check():
 def test_a_stack_told_to_stop_while_waiting_for_the_check_does_not_start():
     """After the check passes, a stack still does not start if the run was told meanwhile to
     start nothing new (a first Ctrl-C, a lost lock): "not run", nothing changed."""
-    from ws.engine.run import _ready
+    from ws.engine.stackrun import ready_for
     from ws.engine.scheduler import NotStarted
 
     halted = [""]
-    wait = _ready(lambda timeout: True, threading.Event(), lambda: halted[0])
+    wait = ready_for(lambda timeout: True, threading.Event(), lambda: halted[0])
     wait()  # nothing said: it goes on
     halted[0] = "interrupted"
     with pytest.raises(NotStarted, match="not started: interrupted"):

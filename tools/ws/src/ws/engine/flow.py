@@ -15,6 +15,7 @@ from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.engine import plan as planning
 from ws.engine import run as deploying
+from ws.engine import teardown
 from ws.engine.request import Clock, Observer, RunRequest
 from ws.engine.results import SKIPPED, UNCHANGED, RunReport, StackReport, Timeline
 from ws.errors import UsageError
@@ -89,7 +90,7 @@ def destroy_env(ws: Workspace, env: Environment, backend: Backend,
         with timeline.phase("live-state read"):
             live = deployed_stacks(backend.client("cloudformation"), None)
         target = deploying.Target(ws, env, graph, backend, live, stop_reason=lease.problem)
-        report = deploying.destroy(target, request, observer, clock)
+        report = teardown.destroy(target, request, observer, clock)
         with timeline.phase("lock release"):
             held.close()
     return timeline.into(report)

@@ -1,56 +1,49 @@
-"""Deploy or destroy an environment's stacks in dependency order, in parallel where possible."""
+"""Deploy an environment's stacks in dependency order, in parallel where possible (destroy:
+teardown.py; what both share: stackrun.py)."""
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass, replace
 from typing import Callable
 
-import networkx as nx
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 from ws.cloud.artifacts import Upload
 from ws.cloud.awserrors import aws_problem
 from ws.cloud.backend import Backend
 from ws.cloud.changesets import ChangeSets
-from ws.cloud.livestate import RECORD_OUTPUT, deployed_stacks, outputs_of
+from ws.cloud.livestate import RECORD_OUTPUT, outputs_of
 from ws.cloud.secrets import Secrets
 from ws.cloud.stackops import StackOps, StackRequest, StackResult
-from ws.cloud.watcher import Abandoned, Watcher, cadence
 from ws.config import refs
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.engine import scheduler
-from ws.engine.assets import publish_stack, unpublish_stack, unpublished
+from ws.engine.assets import publish_stack, unpublished
 from ws.engine.decide import LATER, SKIP, decide
-from ws.engine.durations import load_durations, save_durations, save_measured
+from ws.engine.durations import load_durations, save_durations
 from ws.engine.fingerprint import static_parts
 from ws.engine.inputs import StackInputs, outside_outputs, resolve
-from ws.engine.plan import Plan, select
-from ws.engine.progress import Tracker
+from ws.engine.plan import Plan
 from ws.engine.request import Clock, Observer, RunRequest
-from ws.engine.results import (
-    ABSENT,
-    BLOCKED,
-    DELETED,
-    DEPLOYED,
-    FAILED,
-    INTERRUPTED,
-    NOT_RUN,
-    SKIPPED,
-    UNCHANGED,
-    RunReport,
-    StackReport,
-    Timeline,
+from ws.engine.results import RunReport, Timeline
+from ws.engine.stackrun import (
+    EXPECTED,
+    UPDATES,
+    close,
+    history,
+    ready_for,
+    report_of,
+    run_graph,
+    save_history,
+    stack_ops,
+    stop_waiting,
 )
-from ws.errors import UsageError, WsError
 from ws.graph.stackgraph import StackGraph
 from ws.package.prepare import Packaged, package_stacks
 
 log = logging.getLogger(__name__)
-# Errors a stack's work explains in one line; anything else is a bug and keeps its traceback.
-EXPECTED = (WsError, ClientError, BotoCoreError)
 OnEvent = Callable[[str, str], None]
 
 
@@ -81,7 +74,7 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
     selected = plan.selected()
     stop = threading.Event()
     weights = load_durations(ws.state_dir, env.name)
-    ops = _stack_ops(backend, clock, stop, _history(ws, env, UPDATES))
+    ops = stack_ops(backend, clock, stop, history(ws, env, UPDATES))
     with timeline.phase("packaging and builds"):
         packaged = package_stacks(ws, backend, plan.to_change())
     live = target.live or {}
@@ -92,8 +85,8 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
         _read_secrets(secrets, graph, plan.to_change())
     started = clock.now()
     interrupted = threading.Event()  # a first Ctrl-C: running stacks finish, none starts
-    ready = _ready(target.ready, stop,
-                   lambda: "interrupted" if interrupted.is_set() else target.stop_reason())
+    ready = ready_for(target.ready, stop,
+                      lambda: "interrupted" if interrupted.is_set() else target.stop_reason())
     upload = _once(packaged.uploader)
     emit = _masked(observer.on_event, secrets)
     observer.on_execute(plan)
@@ -120,24 +113,24 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
     def finished(name: str, outcome: scheduler.Outcome) -> None:
         if outcome.status == scheduler.SUCCEEDED:
             outputs[name] = outcome.value.outputs
-        observer.on_finish(_report(env, name, outcome, deploying=True, mask=secrets.mask))
+        observer.on_finish(report_of(env, name, outcome, deploying=True, mask=secrets.mask))
 
     def abandon(running: list[str]) -> None:
         """Stop waiting: running waits end at once; updates are cancelled where the target can
         (CloudFormation rolls them back; a create goes on and the next deploy settles it)."""
-        _stop(stop, ops)
+        stop_waiting(stop, ops)
         if backend.can.cancels_updates:
             for name in running:
                 ops.cancel_update(env.stack_name(name))
 
     try:
-        report = _run(env, "deploy", graph.dag.subgraph(selected), work, finished, request,
-                      observer, clock, started, graph, ws.concurrency, weights, abandon,
-                      secrets.mask, target.stop_reason, interrupted)
+        report = run_graph(env, "deploy", graph.dag.subgraph(selected), work, finished,
+                           request, observer, clock, started, graph, ws.concurrency, weights,
+                           abandon, secrets.mask, target.stop_reason, interrupted)
     finally:
-        _close(ops)
+        close(ops)
     save_durations(ws.state_dir, env.name, report)
-    _save_history(ws, env, ops, UPDATES)
+    save_history(ws, env, ops, UPDATES)
     return report
 
 
@@ -190,75 +183,6 @@ def _publish(target: Target, name: str, inputs: StackInputs, result: StackResult
         raise
 
 
-def _stack_ops(backend: Backend, clock: Clock, stop: threading.Event,
-               history: dict[str, float] | None = None) -> StackOps:
-    """Stack operations of one run; on an asynchronous target one watcher (cadence from the
-    `history` of durations by stack name) waits for all of them."""
-    cfn = backend.client("cloudformation")
-    watcher = Watcher(cfn, cadence(history or {}), stop) if backend.can.asynchronous else None
-    return StackOps(cfn, synchronous=backend.synchronous, sleep=_until(stop, clock.sleep),
-                    poll=0.2 if backend.synchronous else 5.0, watcher=watcher)
-
-
-UPDATES, DELETES = "create-update", "delete"  # operation kinds with a duration history each
-
-
-def _history(ws: Workspace, env: Environment, kind: str) -> dict[str, float]:
-    """How long CloudFormation's operations on each stack took before, by stack name."""
-    return {env.stack_name(n): s for n, s in load_durations(ws.state_dir, env.name, kind).items()}
-
-
-def _save_history(ws: Workspace, env: Environment, ops: StackOps, kind: str) -> None:
-    """Record how long this run's operations took, for the next run's watcher."""
-    if ops.watcher is not None:
-        names = {env.stack_name(n): n for n in ws.stacks}
-        save_measured(ws.state_dir, env.name, {names[s]: took for s, took in
-                                                ops.watcher.took.items() if s in names}, kind)
-
-
-def _close(ops: StackOps) -> None:
-    """The run is over: its watcher's thread ends."""
-    if ops.watcher is not None:
-        ops.watcher.close()
-
-
-def _stop(stop: threading.Event, ops: StackOps) -> None:
-    """Stop waiting: sleeps end at once and the watcher wakes its waiters."""
-    stop.set()
-    if ops.watcher is not None:
-        ops.watcher.wake()
-
-
-def _until(stop: threading.Event, sleep: Callable[[float], None]) -> Callable[[float], None]:
-    """`sleep` that ends at once, raising Abandoned, when the run stops waiting (so no worker
-    thread outlives an interrupted run by more than the call it is in)."""
-    def wait(seconds: float) -> None:
-        if sleep is time.sleep:
-            stop.wait(seconds)
-        elif not stop.is_set():
-            sleep(seconds)
-        if stop.is_set():
-            raise Abandoned("stopped waiting")
-    return wait
-
-
-def _ready(check: Callable[[float | None], bool], stop: threading.Event,
-           halted: Callable[[], str] = lambda: "") -> Callable[[], None]:
-    """Wait for the template check, but no longer than the run waits (a second Ctrl-C). Then,
-    just before the stack changes, it does not start after all if the run has been told to
-    start nothing new (`halted`: a first Ctrl-C, a lost lock): it is "not run"."""
-    def wait() -> None:
-        while not check(0.1):
-            if stop.is_set():
-                raise Abandoned("stopped waiting")
-        if stop.is_set():
-            raise Abandoned("stopped waiting")
-        reason = halted()
-        if reason:
-            raise scheduler.NotStarted(f"not started: {reason}")
-    return wait
-
-
 def _once(make: Callable[[], Upload]) -> Callable[[], Upload]:
     """`make` called on first use only (the bucket is made when something is uploaded)."""
     made: list[Upload] = []
@@ -287,126 +211,3 @@ def _read_secrets(secrets: Secrets, graph: StackGraph, names: list[str]) -> None
             secrets.version(*found)
 
 
-def destroy(target: Target, request: RunRequest, observer: Observer = Observer(),
-            clock: Clock = Clock()) -> RunReport:
-    """Delete the environment's stacks, dependents before what they depend on."""
-    started = clock.now()
-    env, graph = target.env, target.graph
-    selected = select(graph, request.selection.stacks)
-    stop = threading.Event()
-    ops = _stack_ops(target.backend, clock, stop, _history(target.ws, env, DELETES))
-    live = target.live if target.live is not None else deployed_stacks(ops.cfn, None)
-    _check_protection(live, env, selected, request.unprotect)
-    observer.on_execute(Plan(env.name, ()))
-
-    def work(name: str) -> StackResult:
-        say = lambda message: observer.on_event(name, message)  # noqa: E731
-        if target.ws.stacks[name].assets:
-            _unpublish(target, name, live.get(env.stack_name(name)), say)
-        return ops.delete(env.stack_name(name), say, unprotect=request.unprotect,
-                          known=live.get(env.stack_name(name)))
-
-    def finished(name: str, outcome: scheduler.Outcome) -> None:
-        observer.on_finish(_report(env, name, outcome, deploying=False))
-
-    reverse = graph.dag.subgraph(selected).reverse(copy=True)
-    try:
-        report = _run(env, "destroy", reverse, work, finished, request, observer, clock,
-                      started, graph, target.ws.concurrency, {}, lambda running: _stop(stop, ops),
-                      stop_reason=target.stop_reason)
-    finally:
-        _close(ops)
-    _save_history(target.ws, env, ops, DELETES)
-    return report
-
-
-def _unpublish(target: Target, name: str, stack: dict | None,
-               emit: Callable[[str], None]) -> None:
-    """Empty what ws published to the stack's buckets (`stack` as read at the start), so that
-    the stack can be deleted."""
-    if stack is None:
-        return
-    count = unpublish_stack(target.ws, target.env, target.backend, name, outputs_of(stack))
-    emit(f"assets: {count} published object(s) deleted")
-
-
-def _check_protection(live: dict[str, dict], env: Environment, selected: list[str],
-                      unprotect: bool) -> None:
-    """Refuse, before deleting anything, to destroy stacks with termination protection."""
-    protected = [env.stack_name(n) for n in selected
-                 if live.get(env.stack_name(n), {}).get("EnableTerminationProtection")]
-    if protected and not unprotect:
-        raise UsageError(f"termination protection is on for {', '.join(protected)}",
-                         f"to delete them anyway: ws destroy --env {env.name} "
-                         "--disable-termination-protection")
-
-
-def _run(env: Environment, action: str, dag: nx.DiGraph, work: Callable[[str], StackResult],
-         finished: Callable[[str, scheduler.Outcome], None], request: RunRequest,
-         observer: Observer, clock: Clock, started: float,
-         graph: StackGraph, default_concurrency: int, weights: dict[str, float],
-         abandon: Callable[[list[str]], None] = lambda running: None,
-         mask: Callable[[str], str] = str,
-         stop_reason: Callable[[], str] = lambda: "",
-         interrupted: threading.Event | None = None) -> RunReport:
-    running: set[str] = set()
-    tracker = Tracker(dag, weights, started, clock.now)
-    told = [0.0]  # when progress was last told
-
-    def tell(at_once: bool = False) -> None:
-        if at_once or clock.now() - told[0] >= 1.0:
-            told[0] = clock.now()
-            observer.on_progress(tracker.progress())
-
-    def start(name: str) -> None:
-        running.add(name)
-        tracker.start(name)
-        tell(at_once=True)
-
-    def done(name: str, outcome: scheduler.Outcome) -> None:
-        running.discard(name)
-        tracker.finish(name, outcome.status == scheduler.SUCCEEDED)
-        finished(name, outcome)
-        tell(at_once=True)
-    hooks = scheduler.Hooks(on_start=start, on_finish=done,
-                            on_interrupt=lambda running: _interrupt(interrupted, observer,
-                                                                    running),
-                            on_abandon=abandon,
-                            stop_reason=stop_reason, on_tick=tell)
-    outcomes = scheduler.run(dag, work, concurrency=request.concurrency or default_concurrency,
-                             weights=weights, fail_fast=request.fail_fast, hooks=hooks,
-                             clock=clock.now, expected=EXPECTED)
-    deploying = action == "deploy"
-    reports = [_report(env, name, outcomes[name], deploying, mask)
-               for name in nx.topological_sort(dag)]
-    for item in reports:
-        item.waited_for = sorted(dag.predecessors(item.stack))
-        if item.status in (BLOCKED, NOT_RUN):  # never started, so never reported on finish
-            observer.on_finish(item)
-    reports += [StackReport(name, env.stack_name(name), SKIPPED, why)
-                for name, why in graph.left_out().items()]
-    interrupted = any(o.reason == scheduler.INTERRUPTED or o.status == scheduler.ABANDONED
-                      for o in outcomes.values())
-    return RunReport(action, env.name, reports, started, clock.now(), interrupted,
-                     stop_reason())
-
-
-def _interrupt(interrupted: threading.Event | None, observer: Observer, running: int) -> None:
-    if interrupted is not None:
-        interrupted.set()
-    observer.on_interrupt(running)
-
-
-def _report(env: Environment, name: str, outcome: scheduler.Outcome,
-            deploying: bool, mask: Callable[[str], str] = str) -> StackReport:
-    result: StackResult | None = outcome.value
-    if outcome.status == scheduler.SUCCEEDED and result is not None:
-        status = {"created": DEPLOYED, "updated": DEPLOYED, "unchanged": UNCHANGED,
-                  "deleted": DELETED, "absent": ABSENT}[result.action]
-        outputs = result.outputs if deploying else {}
-        return StackReport(name, env.stack_name(name), status, "", outputs,
-                           outcome.started, outcome.ended)
-    status = {scheduler.FAILED: FAILED, scheduler.BLOCKED: BLOCKED,
-              scheduler.ABANDONED: INTERRUPTED}.get(outcome.status, NOT_RUN)
-    return StackReport(name, env.stack_name(name), status, mask(outcome.reason), {},
-                       outcome.started, outcome.ended, traceback=mask(outcome.traceback))

@@ -1,0 +1,182 @@
+"""What a deploy and a destroy share: stack operations waited for by one watcher, waits that a
+second Ctrl-C ends, the scheduler's run over the graph turned into the run's report, and how long
+CloudFormation's operations took, kept for the next run."""
+from __future__ import annotations
+
+import threading
+import time
+from typing import Callable
+
+import networkx as nx
+from botocore.exceptions import BotoCoreError, ClientError
+
+from ws.cloud.backend import Backend
+from ws.cloud.stackops import StackOps, StackResult
+from ws.cloud.watcher import Abandoned, Watcher, cadence
+from ws.config.environment import Environment
+from ws.config.workspace import Workspace
+from ws.engine import scheduler
+from ws.engine.durations import load_durations, save_measured
+from ws.engine.progress import Tracker
+from ws.engine.request import Clock, Observer, RunRequest
+from ws.engine.results import (
+    ABSENT,
+    BLOCKED,
+    DELETED,
+    DEPLOYED,
+    FAILED,
+    INTERRUPTED,
+    NOT_RUN,
+    SKIPPED,
+    UNCHANGED,
+    RunReport,
+    StackReport,
+)
+from ws.errors import WsError
+from ws.graph.stackgraph import StackGraph
+
+# Errors a stack's work explains in one line; anything else is a bug and keeps its traceback.
+EXPECTED = (WsError, ClientError, BotoCoreError)
+
+
+def stack_ops(backend: Backend, clock: Clock, stop: threading.Event,
+              durations: dict[str, float] | None = None) -> StackOps:
+    """Stack operations of one run; on an asynchronous target one watcher (cadence from the
+    `durations` of earlier operations by stack name) waits for all of them."""
+    cfn = backend.client("cloudformation")
+    watcher = Watcher(cfn, cadence(durations or {}), stop) if backend.can.asynchronous else None
+    return StackOps(cfn, synchronous=backend.synchronous, sleep=until(stop, clock.sleep),
+                    poll=0.2 if backend.synchronous else 5.0, watcher=watcher)
+
+
+UPDATES, DELETES = "create-update", "delete"  # operation kinds with a duration history each
+
+
+def history(ws: Workspace, env: Environment, kind: str) -> dict[str, float]:
+    """How long CloudFormation's operations on each stack took before, by stack name."""
+    return {env.stack_name(n): s for n, s in load_durations(ws.state_dir, env.name, kind).items()}
+
+
+def save_history(ws: Workspace, env: Environment, ops: StackOps, kind: str) -> None:
+    """Record how long this run's operations took, for the next run's watcher."""
+    if ops.watcher is not None:
+        names = {env.stack_name(n): n for n in ws.stacks}
+        save_measured(ws.state_dir, env.name, {names[s]: took for s, took in
+                                                ops.watcher.took.items() if s in names}, kind)
+
+
+def close(ops: StackOps) -> None:
+    """The run is over: its watcher's thread ends."""
+    if ops.watcher is not None:
+        ops.watcher.close()
+
+
+def stop_waiting(stop: threading.Event, ops: StackOps) -> None:
+    """Stop waiting: sleeps end at once and the watcher wakes its waiters."""
+    stop.set()
+    if ops.watcher is not None:
+        ops.watcher.wake()
+
+
+def until(stop: threading.Event, sleep: Callable[[float], None]) -> Callable[[float], None]:
+    """`sleep` that ends at once, raising Abandoned, when the run stops waiting (so no worker
+    thread outlives an interrupted run by more than the call it is in)."""
+    def wait(seconds: float) -> None:
+        if sleep is time.sleep:
+            stop.wait(seconds)
+        elif not stop.is_set():
+            sleep(seconds)
+        if stop.is_set():
+            raise Abandoned("stopped waiting")
+    return wait
+
+
+def ready_for(check: Callable[[float | None], bool], stop: threading.Event,
+           halted: Callable[[], str] = lambda: "") -> Callable[[], None]:
+    """Wait for the template check, but no longer than the run waits (a second Ctrl-C). Then,
+    just before the stack changes, it does not start after all if the run has been told to
+    start nothing new (`halted`: a first Ctrl-C, a lost lock): it is "not run"."""
+    def wait() -> None:
+        while not check(0.1):
+            if stop.is_set():
+                raise Abandoned("stopped waiting")
+        if stop.is_set():
+            raise Abandoned("stopped waiting")
+        reason = halted()
+        if reason:
+            raise scheduler.NotStarted(f"not started: {reason}")
+    return wait
+
+
+def run_graph(env: Environment, action: str, dag: nx.DiGraph,
+              work: Callable[[str], StackResult],
+              finished: Callable[[str, scheduler.Outcome], None], request: RunRequest,
+              observer: Observer, clock: Clock, started: float,
+              graph: StackGraph, default_concurrency: int, weights: dict[str, float],
+              abandon: Callable[[list[str]], None] = lambda running: None,
+              mask: Callable[[str], str] = str,
+              stop_reason: Callable[[], str] = lambda: "",
+              interrupted: threading.Event | None = None) -> RunReport:
+    """`work` for every stack of `dag` under the scheduler (progress told to `observer`, each
+    outcome to `finished`, a first Ctrl-C setting `interrupted`), as the run's report."""
+    running: set[str] = set()
+    tracker = Tracker(dag, weights, started, clock.now)
+    told = [0.0]  # when progress was last told
+
+    def tell(at_once: bool = False) -> None:
+        if at_once or clock.now() - told[0] >= 1.0:
+            told[0] = clock.now()
+            observer.on_progress(tracker.progress())
+
+    def start(name: str) -> None:
+        running.add(name)
+        tracker.start(name)
+        tell(at_once=True)
+
+    def done(name: str, outcome: scheduler.Outcome) -> None:
+        running.discard(name)
+        tracker.finish(name, outcome.status == scheduler.SUCCEEDED)
+        finished(name, outcome)
+        tell(at_once=True)
+    hooks = scheduler.Hooks(on_start=start, on_finish=done,
+                            on_interrupt=lambda running: _interrupt(interrupted, observer,
+                                                                    running),
+                            on_abandon=abandon,
+                            stop_reason=stop_reason, on_tick=tell)
+    outcomes = scheduler.run(dag, work, concurrency=request.concurrency or default_concurrency,
+                             weights=weights, fail_fast=request.fail_fast, hooks=hooks,
+                             clock=clock.now, expected=EXPECTED)
+    deploying = action == "deploy"
+    reports = [report_of(env, name, outcomes[name], deploying, mask)
+               for name in nx.topological_sort(dag)]
+    for item in reports:
+        item.waited_for = sorted(dag.predecessors(item.stack))
+        if item.status in (BLOCKED, NOT_RUN):  # never started, so never reported on finish
+            observer.on_finish(item)
+    reports += [StackReport(name, env.stack_name(name), SKIPPED, why)
+                for name, why in graph.left_out().items()]
+    interrupted = any(o.reason == scheduler.INTERRUPTED or o.status == scheduler.ABANDONED
+                      for o in outcomes.values())
+    return RunReport(action, env.name, reports, started, clock.now(), interrupted,
+                     stop_reason())
+
+
+def _interrupt(interrupted: threading.Event | None, observer: Observer, running: int) -> None:
+    if interrupted is not None:
+        interrupted.set()
+    observer.on_interrupt(running)
+
+
+def report_of(env: Environment, name: str, outcome: scheduler.Outcome,
+            deploying: bool, mask: Callable[[str], str] = str) -> StackReport:
+    result: StackResult | None = outcome.value
+    if outcome.status == scheduler.SUCCEEDED and result is not None:
+        status = {"created": DEPLOYED, "updated": DEPLOYED, "unchanged": UNCHANGED,
+                  "deleted": DELETED, "absent": ABSENT}[result.action]
+        outputs = result.outputs if deploying else {}
+        return StackReport(name, env.stack_name(name), status, "", outputs,
+                           outcome.started, outcome.ended)
+    status = {scheduler.FAILED: FAILED, scheduler.BLOCKED: BLOCKED,
+              scheduler.ABANDONED: INTERRUPTED}.get(outcome.status, NOT_RUN)
+    return StackReport(name, env.stack_name(name), status, mask(outcome.reason), {},
+                       outcome.started, outcome.ended, traceback=mask(outcome.traceback))

@@ -1,0 +1,81 @@
+"""Destroy an environment's stacks, dependents before what they depend on."""
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+from ws.cloud.livestate import deployed_stacks, outputs_of
+from ws.cloud.stackops import StackResult
+from ws.config.environment import Environment
+from ws.engine import scheduler
+from ws.engine.assets import unpublish_stack
+from ws.engine.plan import Plan, select
+from ws.engine.request import Clock, Observer, RunRequest
+from ws.engine.results import RunReport
+from ws.engine.run import Target
+from ws.engine.stackrun import (
+    DELETES,
+    close,
+    history,
+    report_of,
+    run_graph,
+    save_history,
+    stack_ops,
+    stop_waiting,
+)
+from ws.errors import UsageError
+
+
+def destroy(target: Target, request: RunRequest, observer: Observer = Observer(),
+            clock: Clock = Clock()) -> RunReport:
+    """Delete the environment's stacks, dependents before what they depend on."""
+    started = clock.now()
+    env, graph = target.env, target.graph
+    selected = select(graph, request.selection.stacks)
+    stop = threading.Event()
+    ops = stack_ops(target.backend, clock, stop, history(target.ws, env, DELETES))
+    live = target.live if target.live is not None else deployed_stacks(ops.cfn, None)
+    _check_protection(live, env, selected, request.unprotect)
+    observer.on_execute(Plan(env.name, ()))
+
+    def work(name: str) -> StackResult:
+        say = lambda message: observer.on_event(name, message)  # noqa: E731
+        if target.ws.stacks[name].assets:
+            _unpublish(target, name, live.get(env.stack_name(name)), say)
+        return ops.delete(env.stack_name(name), say, unprotect=request.unprotect,
+                          known=live.get(env.stack_name(name)))
+
+    def finished(name: str, outcome: scheduler.Outcome) -> None:
+        observer.on_finish(report_of(env, name, outcome, deploying=False))
+
+    reverse = graph.dag.subgraph(selected).reverse(copy=True)
+    try:
+        report = run_graph(env, "destroy", reverse, work, finished, request, observer, clock,
+                           started, graph, target.ws.concurrency, {},
+                           lambda running: stop_waiting(stop, ops),
+                           stop_reason=target.stop_reason)
+    finally:
+        close(ops)
+    save_history(target.ws, env, ops, DELETES)
+    return report
+
+
+def _unpublish(target: Target, name: str, stack: dict | None,
+               emit: Callable[[str], None]) -> None:
+    """Empty what ws published to the stack's buckets (`stack` as read at the start), so that
+    the stack can be deleted."""
+    if stack is None:
+        return
+    count = unpublish_stack(target.ws, target.env, target.backend, name, outputs_of(stack))
+    emit(f"assets: {count} published object(s) deleted")
+
+
+def _check_protection(live: dict[str, dict], env: Environment, selected: list[str],
+                      unprotect: bool) -> None:
+    """Refuse, before deleting anything, to destroy stacks with termination protection."""
+    protected = [env.stack_name(n) for n in selected
+                 if live.get(env.stack_name(n), {}).get("EnableTerminationProtection")]
+    if protected and not unprotect:
+        raise UsageError(f"termination protection is on for {', '.join(protected)}",
+                         f"to delete them anyway: ws destroy --env {env.name} "
+                         "--disable-termination-protection")
