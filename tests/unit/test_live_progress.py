@@ -36,3 +36,9 @@ def test_ci_lines_at_most_every_few_seconds():
     lines = out.getvalue().splitlines()
     assert len(lines) == 2 and all(line.strip().startswith("ws | 0 done, 2 running")
                                    for line in lines)
+
+
+def test_an_estimate_under_a_second_is_not_about_0s():
+    assert Progress(0, 1, 5, 0, 0.0, 0.2, at=0.0).line().endswith("· under 1s left")
+    assert Progress(0, 1, 5, 0, 0.0, 20.4, at=0.0).line().endswith("· about 20s left")
+    assert Progress(0, 1, 5, 0, 0.0, 20.4, at=0.0).line(now=30.0).endswith("· under 1s left")

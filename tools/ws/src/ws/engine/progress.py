@@ -27,7 +27,9 @@ class Progress:
     def line(self, now: float | None = None) -> str:
         """`12 done, 4 running, 30 waiting, 1 failed · 41.2s elapsed · about 20s left`."""
         aged = 0.0 if now is None else max(0.0, now - self.at)
-        left = "" if self.eta is None else f" · about {max(0.0, self.eta - aged):.0f}s left"
+        remaining = None if self.eta is None else self.eta - aged
+        left = "" if remaining is None else \
+            f" · about {remaining:.0f}s left" if remaining >= 0.5 else " · under 1s left"
         return (f"{self.done} done, {self.running} running, {self.waiting} waiting, "
                 f"{self.failed} failed · {self.elapsed + aged:.1f}s elapsed{left}")
 
