@@ -141,7 +141,7 @@ def _bad(resources, outputs=None, **sections):
 
 
 PARAM = {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": "v"}}
-FAULTY = {  # each something CloudFormation refuses (some only in cfn-lint's E1 family)
+FAULTY = {  # each something CloudFormation refuses
     "required.json": _bad({"T": {"Type": "AWS::DynamoDB::Table",
                                  "Properties": {"BillingMode": "PAY_PER_REQUEST"}}}),
     "property.json": _bad({"Q": {"Type": "AWS::SQS::Queue",
@@ -165,24 +165,36 @@ FAULTY = {  # each something CloudFormation refuses (some only in cfn-lint's E1 
 }
 
 
-E1_ONLY = {"sub.json", "ref.json", "getatt.json", "if.json", "section.json"}
+# Valid for CloudFormation though cfn-lint's E1029 warns of it: a literal ${X} outside Fn::Sub.
+LITERAL = _bad({"P": {**PARAM, "Properties": {"Type": "String", "Value": "a ${literal} value"}}})
 
 
 def test_the_rules_left_out_change_no_finding(tmp_path):
-    """The check keeps only the rules that can report E0/E3/E6 (and those that run them):
-    on the store's templates and on templates CloudFormation refuses, it finds exactly what
-    cfn-lint with every rule loaded finds."""
+    """The check keeps only the rules that can report what it looks for (and those that run
+    them): on the store's templates and on templates CloudFormation refuses, it finds exactly
+    what cfn-lint with every rule loaded finds, and each refused template is found."""
     from cfnlint.config import ConfigMixIn
     from cfnlint.runner.cli import Runner
 
     items = [(f"stacks/{p.parent.name}", p) for p in sorted(REPO.glob("stacks/*/template.yaml"))]
-    for name, body in FAULTY.items():
+    for name, body in {**FAULTY, "literal.json": LITERAL}.items():
         (tmp_path / name).write_text(body)
         items.append((name, tmp_path / name))
     runner = precheck.load_runner("us-east-1")
-    full = Runner(ConfigMixIn(regions=["us-east-1"], ignore_checks=precheck._IGNORED))
+    full = Runner(ConfigMixIn(regions=["us-east-1"], ignore_checks=precheck._IGNORED,
+                              mandatory_checks=list(precheck.TEMPLATE_RULES)))
     assert len(runner.rules.data) < 0.7 * len(full.rules.data)
     found = precheck.lint_chunk(runner, items)
     assert found == precheck.lint_chunk(full, items)
-    # E1 (functions, sections: refused by CloudFormation at once) is not the check's
-    assert {f.display for f in found} == set(FAULTY) - E1_ONLY, found  # none of the store's
+    assert {f.display for f in found} == set(FAULTY), found  # none of the store's, no literal
+
+
+def test_a_reference_to_nothing_is_refused_before_anything_deploys(tmp_path):
+    """CloudFormation refuses it at CreateStack, but by then the stacks before it in the run
+    would have deployed: the check refuses it first, naming file and line."""
+    body = json.loads(queue_template({"Url": {"Ref": "Queue"}}))
+    body["Resources"]["Name"] = {"Type": "AWS::SSM::Parameter", "Properties": {
+        "Type": "String", "Value": {"Ref": "Nothing"}}}
+    ws, env = workspace(tmp_path, json.dumps(body, indent=1))
+    with pytest.raises(ConfigError, match=r"stacks/db/template.yaml:\d+: E1020 'Nothing'"):
+        before_deploy(ws, env, ["db"])

@@ -1,7 +1,8 @@
 """What CloudFormation would reject, refused before a deploy touches any stack.
 
-cfn-lint limited to the rule families CloudFormation enforces on create (E0 template format,
-E3 resource schemas and required properties, E6 outputs), run only on templates not already
+cfn-lint limited to what CloudFormation enforces on create (E0 template format, the E1 rules
+for the template's structure and its references and functions, E3 resource schemas and
+required properties, E6 outputs), run only on templates not already
 checked: a template that passed is remembered by a hash of its content (with the region, the
 rules and cfn-lint's version) under .ws/precheck/, so a no-op deploy pays nothing. New
 templates are linted in parallel processes, each loading cfn-lint's rules once."""
@@ -18,8 +19,15 @@ from typing import Any
 
 from ws.lint.cfnlint import Finding
 
-RULES = ("E0", "E3", "E6")  # what CloudFormation itself refuses; warnings and style are left out
-_IGNORED = ["W", "I", "E1", "E2", "E4", "E5", "E7", "E8", "E9"]
+# What CloudFormation itself refuses when it reads a template, among cfn-lint's E1 rules: the
+# template's structure, a Ref, GetAtt or Sub to nothing, a malformed intrinsic function. Not
+# E1029 (a literal ${X} outside Fn::Sub is legal) nor the value-format guesses (E1040-E1164).
+TEMPLATE_RULES = ("E1001", "E1010", "E1011", "E1015", "E1016", "E1017", "E1018", "E1019",
+                  "E1020", "E1021", "E1022", "E1024", "E1028")
+# Those, and template format (E0), resource schemas (E3) and outputs (E6): what CloudFormation
+# refuses; warnings and style are left out.
+RULES = ("E0", "E3", "E6", *TEMPLATE_RULES)
+_IGNORED = ["W", "I", "E1", "E2", "E4", "E5", "E7", "E8", "E9"]  # but TEMPLATE_RULES
 PER_WORKER = 4  # below this many templates per process, a process costs more than it saves
 
 
@@ -116,7 +124,8 @@ def load_runner(region: str) -> Any:
     from cfnlint.config import ConfigMixIn
     from cfnlint.runner.cli import Runner
 
-    runner = Runner(ConfigMixIn(regions=[region], ignore_checks=_IGNORED))
+    runner = Runner(ConfigMixIn(regions=[region], ignore_checks=_IGNORED,
+                                mandatory_checks=list(TEMPLATE_RULES)))
     needed = with_parents(runner.rules.data, {k for k in runner.rules.data
                                               if k.startswith(RULES)})
     for rule_id in set(runner.rules.data) - needed:
