@@ -181,8 +181,7 @@ def test_the_rules_left_out_change_no_finding(tmp_path):
         (tmp_path / name).write_text(body)
         items.append((name, tmp_path / name))
     runner = precheck.load_runner("us-east-1")
-    full = Runner(ConfigMixIn(regions=["us-east-1"], ignore_checks=precheck._IGNORED,
-                              mandatory_checks=list(precheck.TEMPLATE_RULES)))
+    full = Runner(ConfigMixIn(regions=["us-east-1"]))
     assert len(runner.rules.data) < 0.7 * len(full.rules.data)
     found = precheck.lint_chunk(runner, items)
     assert found == precheck.lint_chunk(full, items)

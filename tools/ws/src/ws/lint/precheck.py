@@ -27,7 +27,6 @@ TEMPLATE_RULES = ("E1001", "E1010", "E1011", "E1015", "E1016", "E1017", "E1018",
 # Those, and template format (E0), resource schemas (E3) and outputs (E6): what CloudFormation
 # refuses; warnings and style are left out.
 RULES = ("E0", "E3", "E6", *TEMPLATE_RULES)
-_IGNORED = ["W", "I", "E1", "E2", "E4", "E5", "E7", "E8", "E9"]  # but TEMPLATE_RULES
 PER_WORKER = 4  # below this many templates per process, a process costs more than it saves
 
 
@@ -124,8 +123,7 @@ def load_runner(region: str) -> Any:
     from cfnlint.config import ConfigMixIn
     from cfnlint.runner.cli import Runner
 
-    runner = Runner(ConfigMixIn(regions=[region], ignore_checks=_IGNORED,
-                                mandatory_checks=list(TEMPLATE_RULES)))
+    runner = Runner(ConfigMixIn(regions=[region]))  # findings outside RULES: lint_chunk drops
     needed = with_parents(runner.rules.data, {k for k in runner.rules.data
                                               if k.startswith(RULES)})
     for rule_id in set(runner.rules.data) - needed:
