@@ -15,7 +15,7 @@ from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.engine import plan as planning
 from ws.engine import run as deploying
-from ws.engine import teardown
+from ws.engine import stackrun, teardown
 from ws.engine.request import Clock, Observer, RunRequest
 from ws.engine.results import SKIPPED, UNCHANGED, RunReport, StackReport, Timeline
 from ws.errors import UsageError
@@ -66,7 +66,7 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
             plan = planning.make_plan(ws, env, graph, live, selected, secrets, request.changed)
         if env.protected:
             observer.confirm(plan)
-        target = deploying.Target(  # a lost lock or a refused template: start nothing new
+        target = stackrun.Target(  # a lost lock or a refused template: start nothing new
             ws, env, graph, backend, live, commit_of(ws), ws_version(),
             lambda: lease.problem() or check.problem(), check.wait)
         report = deploying.deploy(target, plan, secrets, request, observer, clock, timeline)
@@ -89,7 +89,7 @@ def destroy_env(ws: Workspace, env: Environment, backend: Backend,
             lease = held.enter_context(locked(ws, env, backend, request, observer, selected))
         with timeline.phase("live-state read"):
             live = deployed_stacks(backend.client("cloudformation"), None)
-        target = deploying.Target(ws, env, graph, backend, live, stop_reason=lease.problem)
+        target = stackrun.Target(ws, env, graph, backend, live, stop_reason=lease.problem)
         report = teardown.destroy(target, request, observer, clock)
         with timeline.phase("lock release"):
             held.close()

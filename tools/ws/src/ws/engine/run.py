@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Callable
 
 from botocore.exceptions import ClientError
 
 from ws.cloud.artifacts import Upload
 from ws.cloud.awserrors import aws_problem
-from ws.cloud.backend import Backend
 from ws.cloud.changesets import ChangeSets
 from ws.cloud.livestate import RECORD_OUTPUT, outputs_of
 from ws.cloud.secrets import Secrets
 from ws.cloud.stackops import StackOps, StackRequest, StackResult
 from ws.config import refs
-from ws.config.environment import Environment
-from ws.config.workspace import Workspace
 from ws.engine import scheduler
 from ws.engine.assets import publish_stack, unpublished
 from ws.engine.decide import LATER, SKIP, decide
@@ -30,6 +27,7 @@ from ws.engine.request import Clock, Observer, RunRequest
 from ws.engine.results import RunReport, Timeline
 from ws.engine.stackrun import (
     EXPECTED,
+    Target,
     UPDATES,
     close,
     history,
@@ -45,23 +43,6 @@ from ws.package.prepare import Packaged, package_stacks
 
 log = logging.getLogger(__name__)
 OnEvent = Callable[[str, str], None]
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where a run acts and what it already knows: read once by the caller, passed down."""
-
-    ws: Workspace
-    env: Environment
-    graph: StackGraph
-    backend: Backend
-    live: dict[str, dict] | None  # one batched read of the deployed stacks (None: not read)
-    commit: str = ""  # the workspace's commit, recorded on every stack deployed
-    version: str = ""  # ws's version, recorded likewise
-    stop_reason: Callable[[], str] = lambda: ""  # non-empty (a lost lock): start nothing new
-    # Waited for before a stack is created or changed (the template check): True once passed,
-    # False while still running after `timeout` seconds; raises what it refused.
-    ready: Callable[[float | None], bool] = lambda timeout=None: True
 
 
 def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,

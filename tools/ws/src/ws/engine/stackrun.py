@@ -1,10 +1,11 @@
-"""What a deploy and a destroy share: stack operations waited for by one watcher, waits that a
-second Ctrl-C ends, the scheduler's run over the graph turned into the run's report, and how long
-CloudFormation's operations took, kept for the next run."""
+"""What a deploy and a destroy share: the target they act on, stack operations waited for by
+one watcher, waits that a second Ctrl-C ends, the scheduler's run over the graph turned into the
+run's report, and how long CloudFormation's operations took, kept for the next run."""
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import Callable
 
 import networkx as nx
@@ -37,6 +38,23 @@ from ws.graph.stackgraph import StackGraph
 
 # Errors a stack's work explains in one line; anything else is a bug and keeps its traceback.
 EXPECTED = (WsError, ClientError, BotoCoreError)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a run acts and what it already knows: read once by the caller, passed down."""
+
+    ws: Workspace
+    env: Environment
+    graph: StackGraph
+    backend: Backend
+    live: dict[str, dict] | None  # one batched read of the deployed stacks (None: not read)
+    commit: str = ""  # the workspace's commit, recorded on every stack deployed
+    version: str = ""  # ws's version, recorded likewise
+    stop_reason: Callable[[], str] = lambda: ""  # non-empty (a lost lock): start nothing new
+    # Waited for before a stack is created or changed (the template check): True once passed,
+    # False while still running after `timeout` seconds; raises what it refused.
+    ready: Callable[[float | None], bool] = lambda timeout=None: True
 
 
 def stack_ops(backend: Backend, clock: Clock, stop: threading.Event,

@@ -12,9 +12,9 @@ from ws.engine.assets import unpublish_stack
 from ws.engine.plan import Plan, select
 from ws.engine.request import Clock, Observer, RunRequest
 from ws.engine.results import RunReport
-from ws.engine.run import Target
 from ws.engine.stackrun import (
     DELETES,
+    Target,
     close,
     history,
     report_of,
