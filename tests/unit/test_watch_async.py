@@ -201,6 +201,10 @@ def test_the_watcher_learns_when_an_operation_ended_from_its_reads():
     now[0] = 105.0  # the worker reads events, then is done: its duration is not 5 s
     watcher.done(ticket)
     assert watcher.took == {"s": 1.2} and watcher.finished == [pytest.approx((1.0, 1.2))]
+    # An operation's time starts when it was asked for, not when the call returned.
+    later = watcher.watch("s", "s", since=104.5)
+    assert later.started == later.looked == 104.5
+    watcher.close()
 
 
 def test_the_watcher_thread_ends_with_the_run(world):

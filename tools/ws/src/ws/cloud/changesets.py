@@ -152,12 +152,13 @@ class ChangeSets:
 
     def execute(self, change_set: ChangeSet, req: StackRequest, on_event: OnEvent) -> StackResult:
         on_event(f"executing change set: {len(change_set.changes)} resource change(s)")
+        asked = self.ops.now()
         try:
             self.cfn.execute_change_set(ChangeSetName=change_set.id)
         except ClientError as exc:
             return StackResult("updated", "FAILED", ok=False, reason=message_of(exc))
         action = "created" if change_set.kind == "CREATE" else "updated"
-        result = self.ops.finish(action, req.name, req.name, on_event)
+        result = self.ops.finish(action, req.name, req.name, on_event, since=asked)
         if result.ok and change_set.kind == "CREATE" and req.termination_protection:
             self.cfn.update_termination_protection(StackName=req.name,
                                                    EnableTerminationProtection=True)

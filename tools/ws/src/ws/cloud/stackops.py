@@ -171,17 +171,24 @@ class StackOps:
     def _call(self, action: str, name: str, on_event: OnEvent, fn: Callable[..., Any],
               **args: Any) -> StackResult:
         on_event(f"{'creating' if action == 'created' else 'updating'} stack {name}")
+        asked = self.now()
         try:
             stack_id = fn(**args)["StackId"]
         except (ClientError, ResponseParserError) as exc:
             if "No updates are to be performed" in message_of(exc):
                 return StackResult("unchanged", "UPDATE_COMPLETE", self.outputs(name) or {})
             return StackResult(action, "FAILED", ok=False, reason=message_of(exc))
-        return self.finish(action, name, stack_id, on_event)
+        return self.finish(action, name, stack_id, on_event, since=asked)
 
-    def finish(self, action: str, name: str, stack_id: str, on_event: OnEvent) -> StackResult:
-        """Wait for an operation started on the stack and say how it ended."""
-        final = self._wait(name, stack_id, on_event)
+    def now(self) -> float:
+        """The watcher's clock: when an operation is asked for (its durations start there)."""
+        return self.watcher.clock() if self.watcher is not None else time.monotonic()
+
+    def finish(self, action: str, name: str, stack_id: str, on_event: OnEvent,
+               since: float | None = None) -> StackResult:
+        """Wait for an operation started on the stack (asked for at `since`, by `now()`) and
+        say how it ended."""
+        final = self._wait(name, stack_id, on_event, since=since)
         status = final["StackStatus"] if final else "DELETE_COMPLETE"
         if status not in GOOD:
             return StackResult(action, status, ok=False,
@@ -193,23 +200,25 @@ class StackOps:
         on_event(f"deleting stack {name}"
                  + (f", keeping {', '.join(retain)} (left in the account)" if retain else ""))
         extra = {"RetainResources": list(retain)} if retain else {}
+        asked = self.now()
         try:
             self.cfn.delete_stack(StackName=stack_id, **extra)
         except (ClientError, ResponseParserError) as exc:
             return StackResult("deleted", "DELETE_FAILED", ok=False, reason=message_of(exc))
         # Poll by name, not id: describing a deleted stack by id makes the local endpoint
         # evaluate its outputs again, which re-creates the resources they reference.
-        final = self._wait(name, name, on_event, events_of=stack_id, deleting=True)
+        final = self._wait(name, name, on_event, events_of=stack_id, deleting=True, since=asked)
         if final is not None and final["StackStatus"] != "DELETE_COMPLETE":
             return StackResult("deleted", final["StackStatus"], ok=False,
                                reason=self._failure(stack_id, final["StackStatus"], final))
         return StackResult("deleted", "DELETE_COMPLETE")
 
-    def _wait(self, name: str, stack_id: str, on_event: OnEvent,
-              events_of: str | None = None, deleting: bool = False) -> dict[str, Any] | None:
-        """Poll until the stack leaves *_IN_PROGRESS, reporting each new event."""
+    def _wait(self, name: str, stack_id: str, on_event: OnEvent, events_of: str | None = None,
+              deleting: bool = False, since: float | None = None) -> dict[str, Any] | None:
+        """Poll until the stack leaves *_IN_PROGRESS, reporting each new event (`since`: when
+        the operation was asked for, if by this run)."""
         if self.watcher is not None and not self.synchronous:
-            return self._watched(name, stack_id, on_event, events_of, deleting)
+            return self._watched(name, stack_id, on_event, events_of, deleting, since)
         seen: set[str] = set()
         deadline = time.monotonic() + self.timeout
         while True:
@@ -229,11 +238,11 @@ class StackOps:
             self.sleep(self.poll)
 
     def _watched(self, name: str, key: str, on_event: OnEvent, events_of: str | None = None,
-                 deleting: bool = False) -> dict[str, Any] | None:
+                 deleting: bool = False, since: float | None = None) -> dict[str, Any] | None:
         """Wait for the watcher to see the stack leave *_IN_PROGRESS; events are read only
         when its status changes (not on every look), and once more at the end."""
         assert self.watcher is not None
-        ticket, seen, status = self.watcher.watch(name, key, deleting), set(), ""
+        ticket, seen, status = self.watcher.watch(name, key, deleting, since), set(), ""
         deadline = time.monotonic() + self.timeout
         try:
             while True:

@@ -111,13 +111,17 @@ class Watcher:
         self._closed = False
         self._thread: threading.Thread | None = None
 
-    def watch(self, name: str, key: str, deleting: bool = False) -> Ticket:
-        """Start watching an operation just started on stack `name` (read alone by `key`)."""
+    def watch(self, name: str, key: str, deleting: bool = False,
+              since: float | None = None) -> Ticket:
+        """Start watching an operation on stack `name` (read alone by `key`), asked for at
+        `since` by this clock (its duration starts there: the call may have taken a while to
+        return); else now."""
         with self._guard:
             now = self.clock()
-            ticket = Ticket(name, key, now, self.expected(name), deleting,
+            started = now if since is None else min(since, now)
+            ticket = Ticket(name, key, started, self.expected(name), deleting,
                             min(self.finished, key=lambda w: (w[1], w[1] - w[0]))
-                            if self.finished else None, looked=now)
+                            if self.finished else None, looked=started)
             ticket.schedule(now, self.floor)
             self.tickets[id(ticket)] = ticket
             if self._thread is None:
