@@ -7,7 +7,9 @@ import pytest
 from ws.config.environment import load_environment
 from ws.config.workspace import load_workspace
 from ws.errors import UsageError
+from ws.graph import selection
 from ws.graph.git import affected, changed_files
+from ws.graph.selection import Selection
 from ws.graph.stackgraph import build_graph
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
@@ -85,3 +87,20 @@ def test_a_file_renamed_out_of_a_stack_selects_that_stack_too(repo):
     git(repo, "mv", "stacks/c/notes.md", "stacks/a/notes.md")
     git(repo, "commit", "-qm", "move")
     assert selected(repo, "base") == ["a", "b", "c"]
+
+
+def test_a_pinned_selection_asks_git_once_and_resolves_the_same(repo, monkeypatch):
+    (repo / "stacks/a/template.yaml").write_text(queue_template({"O": "2"}))
+    ws = load_workspace(repo)
+    env = load_environment(ws, "local")
+    graph = build_graph(ws, env)
+    asked = []
+    monkeypatch.setattr(selection, "changed_files",
+                        lambda root, ref: asked.append(ref) or changed_files(root, ref))
+    pinned = Selection(since="main", with_dependencies=True).pinned(ws, env, graph)
+    assert (pinned.stacks, pinned.since, pinned.with_dependencies) == (("a", "b"), None, True)
+    assert pinned.resolve(ws, env, graph, set) == pinned.resolve(ws, env, graph, set) \
+        == Selection(since="main").resolve(ws, env, graph, set) == ("a", "b")
+    assert asked == ["main", "main"]  # once for the pinned selection, once for the unpinned
+    with pytest.raises(UsageError, match="not both"):
+        Selection(("a",), since="main").pinned(ws, env, graph)

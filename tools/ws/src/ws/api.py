@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -95,6 +96,7 @@ def deploy(start: Path, env_name: str, request: RunRequest | None = None,
             if request.check_templates:  # cfn-lint loads meanwhile, in a process of its own
                 check = checker.start(ws, env, clock.now)
             graph = stackgraph.build_graph(ws, env)
+            request = replace(request, selection=request.selection.pinned(ws, env, graph))
             # The selection is taken as if nothing were deployed, so that upstreams
             # --with-dependencies may add are checked too.
             widest = request.selection.resolve(ws, env, graph, set)

@@ -1,7 +1,7 @@
 """Which stacks a command acts on: --stacks, --since REF, --with-dependencies."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from ws.config.environment import Environment
@@ -22,14 +22,21 @@ class Selection:
     since: str | None = None
     with_dependencies: bool = False
 
+    def pinned(self, ws: Workspace, env: Environment, graph: StackGraph) -> "Selection":
+        """This selection with --since turned into the stacks it names: a run that resolves
+        its selection more than once asks git once, and every resolution sees the same
+        change."""
+        if self.stacks is not None and self.since:
+            raise UsageError("use --stacks or --since, not both")
+        if not self.since:
+            return self
+        names = affected(ws, graph, env.name, changed_files(ws.root, self.since))
+        return replace(self, stacks=tuple(names), since=None)
+
     def resolve(self, ws: Workspace, env: Environment, graph: StackGraph,
                 deployed: Callable[[], set[str]]) -> tuple[str, ...] | None:
         """`deployed` reads the environment's deployed stack names (only when needed)."""
-        if self.stacks is not None and self.since:
-            raise UsageError("use --stacks or --since, not both")
-        chosen = self.stacks
-        if self.since:
-            chosen = tuple(affected(ws, graph, env.name, changed_files(ws.root, self.since)))
+        chosen = self.pinned(ws, env, graph).stacks
         if not self.with_dependencies or chosen is None:
             return chosen
         live = deployed()
