@@ -1,7 +1,7 @@
-"""CloudFormation operations on one stack: bring it to a usable state, create/update, delete, wait."""
+"""CloudFormation operations on one stack: bring it to a usable state, create/update, delete
+(waiting for them: stackwait.py)."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -9,17 +9,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
 from ws.cloud import leftovers
-from ws.cloud.awserrors import is_throttling, message_of
-from ws.cloud.livestate import describe_one, outputs_of
-from ws.cloud.watcher import Abandoned, Watcher
+from ws.cloud.awserrors import message_of
+from ws.cloud.livestate import outputs_of
+from ws.cloud.stackwait import OnEvent, StackWaits
 from ws.errors import DeployError
 
-OnEvent = Callable[[str], None]
 GOOD = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"}
 # A stack that exists and can take an update_stack call.
 UPDATABLE = GOOD | {"UPDATE_ROLLBACK_COMPLETE", "IMPORT_ROLLBACK_COMPLETE"}
-# The stack-level status an operation begins with: its first event, and nothing to report yet.
-STARTS = {"CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "IMPORT_IN_PROGRESS"}
 UNREAD: Any = object()  # `known` when the caller has not read the stack: describe it
 
 
@@ -62,19 +59,9 @@ class StackResult:
 
 
 @dataclass
-class StackOps:
-    """Stack operations over one CloudFormation client (clients are thread-safe)."""
-
-    cfn: Any
-    synchronous: bool = False  # True where the endpoint finishes every call before answering
-    sleep: Callable[[float], None] = time.sleep
-    poll: float = 5.0
-    timeout: float = 3 * 3600
-    watcher: Watcher | None = None  # asynchronous targets: one watcher for all operations
-
-    def describe(self, name: str) -> dict[str, Any] | None:
-        stack = describe_one(self.cfn, name)
-        return stack if stack and stack["StackStatus"] != "DELETE_COMPLETE" else None
+class StackOps(StackWaits):
+    """Stack operations over one CloudFormation client (clients are thread-safe); how they
+    are waited for: stackwait.py."""
 
     def deploy(self, req: StackRequest, on_event: OnEvent, known: Any = UNREAD) -> StackResult:
         """Create or update `req.name`, first recovering a stack left unusable by an earlier run
@@ -180,10 +167,6 @@ class StackOps:
             return StackResult(action, "FAILED", ok=False, reason=message_of(exc))
         return self.finish(action, name, stack_id, on_event, since=asked)
 
-    def now(self) -> float:
-        """The watcher's clock: when an operation is asked for (its durations start there)."""
-        return self.watcher.clock() if self.watcher is not None else time.monotonic()
-
     def finish(self, action: str, name: str, stack_id: str, on_event: OnEvent,
                since: float | None = None) -> StackResult:
         """Wait for an operation started on the stack (asked for at `since`, by `now()`) and
@@ -212,101 +195,6 @@ class StackOps:
             return StackResult("deleted", final["StackStatus"], ok=False,
                                reason=self._failure(stack_id, final["StackStatus"], final))
         return StackResult("deleted", "DELETE_COMPLETE")
-
-    def _wait(self, name: str, stack_id: str, on_event: OnEvent, events_of: str | None = None,
-              deleting: bool = False, since: float | None = None) -> dict[str, Any] | None:
-        """Poll until the stack leaves *_IN_PROGRESS, reporting each new event (`since`: when
-        the operation was asked for, if by this run)."""
-        if self.watcher is not None and not self.synchronous:
-            return self._watched(name, stack_id, on_event, events_of, deleting, since)
-        seen: set[str] = set()
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                self._report_events(events_of or stack_id, seen, on_event)
-                current = self.describe(stack_id)
-            except ClientError as exc:
-                if not is_throttling(exc) or time.monotonic() > deadline:
-                    raise
-                self.sleep(self.poll)  # the operation goes on in CloudFormation: keep watching
-                continue
-            if current is None or not current["StackStatus"].endswith("_IN_PROGRESS"):
-                return None if current and current["StackStatus"] == "DELETE_COMPLETE" else current
-            if self.synchronous or time.monotonic() > deadline:
-                raise DeployError(f"{name} is still {current['StackStatus']}",
-                                  "wait for it to finish, then run ws deploy again")
-            self.sleep(self.poll)
-
-    def _watched(self, name: str, key: str, on_event: OnEvent, events_of: str | None = None,
-                 deleting: bool = False, since: float | None = None) -> dict[str, Any] | None:
-        """Wait for the watcher to see the stack leave *_IN_PROGRESS; events are read only
-        when its status changes (not on every look), and once more at the end."""
-        assert self.watcher is not None
-        ticket, seen, status = self.watcher.watch(name, key, deleting, since), set(), ""
-        deadline = time.monotonic() + self.timeout
-        try:
-            while True:
-                ticket.changed.wait(1.0)
-                ticket.changed.clear()
-                if self.watcher.stop.is_set():
-                    raise Abandoned("stopped waiting")
-                if ticket.error is not None:
-                    raise ticket.error
-                if ticket.status != status:
-                    status = ticket.status
-                    if status not in STARTS:
-                        self._operation_events(events_of or key, name, seen, on_event)
-                    if not status.endswith("_IN_PROGRESS"):
-                        return None if ticket.gone or status == "DELETE_COMPLETE" \
-                            else ticket.stack
-                if time.monotonic() > deadline:
-                    raise DeployError(f"{name} is still {status}",
-                                      "wait for it to finish, then run ws deploy again")
-        finally:
-            self.watcher.done(ticket)
-
-    def _operation_events(self, stack_id: str, name: str, seen: set[str],
-                          on_event: OnEvent) -> None:
-        """Report this operation's events not reported yet: the newest back to the stack's
-        own event that began the operation (older ones belong to earlier operations)."""
-        fresh = []
-        for event in self.cfn.describe_stack_events(StackName=stack_id)["StackEvents"]:
-            if event["EventId"] in seen:
-                break
-            fresh.append(event)
-            if event["LogicalResourceId"] == name and event["ResourceStatus"] in STARTS:
-                break
-        seen.update(e["EventId"] for e in fresh)
-        for event in reversed(fresh):
-            reason = event.get("ResourceStatusReason")
-            on_event(f"{event['LogicalResourceId']} {event['ResourceStatus']}"
-                     + (f": {reason}" if reason else ""))
-
-    def _report_events(self, stack_id: str, seen: set[str], on_event: OnEvent) -> None:
-        events = self.cfn.describe_stack_events(StackName=stack_id)["StackEvents"]
-        fresh = [e for e in events if e["EventId"] not in seen]
-        first_poll = not seen
-        seen.update(e["EventId"] for e in events)
-        if first_poll:
-            fresh = fresh[:1]  # older events belong to earlier operations
-        for event in reversed(fresh):
-            reason = event.get("ResourceStatusReason")
-            on_event(f"{event['LogicalResourceId']} {event['ResourceStatus']}"
-                     + (f": {reason}" if reason else ""))
-
-    def _failure(self, stack_id: str, status: str,
-                 stack: dict[str, Any] | None = None) -> str:
-        """Why the stack ended in `status`: the first failed resource and its reason, else the
-        stack's own StackStatusReason, never the bare status alone when either says more."""
-        events = self.cfn.describe_stack_events(StackName=stack_id)["StackEvents"]
-        failed = [e for e in events if e["ResourceStatus"].endswith("_FAILED")
-                  and e.get("ResourceStatusReason")]
-        if failed:
-            first = failed[-1]  # events are newest first; the earliest failure is the cause
-            return f"{status}: {first['LogicalResourceId']} {first['ResourceStatus']}: " \
-                f"{first['ResourceStatusReason']}"
-        reason = (stack or {}).get("StackStatusReason") or ""
-        return f"{status}: {reason}" if reason else status
 
 
 def parameters_arg(values: dict[str, str]) -> list[dict[str, str]]:
