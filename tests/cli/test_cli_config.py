@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
+from ws.cli import readonly
 from ws.cli.commands import cli
+from ws.graph.views import FORMATS
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 FILES = workspace_files(
@@ -23,6 +25,7 @@ def test_graph_formats(tmp_path):
     assert json.loads(result.output)["edges"] == [
         {"from": "db", "to": "app", "reasons": ["parameter Db uses ${db.Name}"]}]
     assert invoke(tmp_path, "graph").output.strip() == "db\napp  <- db"
+    assert readonly.GRAPH_FORMATS == FORMATS  # the CLI's choices, without importing networkx
 
 
 def test_bad_input_is_one_line_with_exit_code_2_and_no_traceback(tmp_path):

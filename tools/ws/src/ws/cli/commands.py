@@ -1,34 +1,26 @@
-"""The `ws` command line: parse options, call the library, print the result."""
+"""The `ws` command line: parse options, call the library, print the result. Here the group,
+`deploy` and `destroy`; the commands that change no stack: readonly.py; environments, locks
+and the local endpoint: admin.py."""
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from ws.cli import admin as cliadmin
-from ws.cli import lifetime
+from ws.cli import lifetime, readonly
 from ws.cli.logs import configure_logging
 from ws.cli.options import (
     Settings,
     env_option,
     junit_option,
     lock_timeout_option,
-    owner_option,
     selection_options,
     stacks_option,
 )
-from ws.cli.run import (
-    CHANGED,
-    check_writable,
-    confirm,
-    finish,
-    observed,
-    write_job_summary,
-)
-from ws.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, DeployError, WsError
+from ws.cli.run import CHANGED, check_writable, confirm, finish, observed
+from ws.errors import EXIT_INTERRUPTED, DeployError, WsError
 from ws.lazy import hide_unused, lazy
 
 if TYPE_CHECKING:
@@ -40,13 +32,9 @@ if TYPE_CHECKING:
 api = lazy("ws.api")
 consoles = lazy("ws.cli.consoles")
 awserrors = lazy("ws.cloud.awserrors")
-planning = lazy("ws.engine.plan")
 requests = lazy("ws.engine.request")
 selections = lazy("ws.graph.selection")
 render = lazy("ws.report.console")
-ci = lazy("ws.report.ci")
-html = lazy("ws.report.html")
-GRAPH_FORMATS = ("text", "dot", "mermaid", "json")  # ws.graph.views.FORMATS (checked by a test)
 
 
 class WsGroup(click.Group):
@@ -85,34 +73,6 @@ def cli(ctx: click.Context, workspace: Path | None, debug: bool, verbose: int,
     """Deploy a monorepo of CloudFormation/SAM stacks as one service."""
     configure_logging(verbose, quiet)
     ctx.obj = Settings(workspace or Path.cwd(), debug, quiet)
-
-
-@cli.command()
-@click.option("--env", "-e", "env_name", default="local", show_default=True, metavar="ENV")
-@owner_option
-@click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="text", show_default=True)
-@click.pass_obj
-def graph(settings: Settings, env_name: str, owner: str | None, fmt: str) -> None:
-    """Show the stacks' dependency graph."""
-    click.echo(api.graph_text(settings.start, env_name, fmt, owner))
-
-
-@cli.command()
-@click.option("--env", "-e", "env_name", default="local", show_default=True, metavar="ENV")
-@owner_option
-@click.pass_obj
-def validate(settings: Settings, env_name: str, owner: str | None) -> None:
-    """Check configuration, graph and every template (cfn-lint)."""
-    result = api.validate(settings.start, env_name, owner)
-    for finding in result.findings:
-        click.echo(f"{finding.level}: {finding}", err=finding.level == "error")
-    stacks = len(result.graph.dag)
-    if result.errors:
-        click.echo(f"{len(result.errors)} template error(s); fix them and run ws validate again",
-                   err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    click.echo(f"ok: {stacks} stacks, {result.graph.dag.number_of_edges()} dependencies, "
-               f"{len(result.findings)} warning(s)")
 
 
 @cli.command()
@@ -213,95 +173,8 @@ def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[
            debug=settings.debug)
 
 
-@cli.command("plan")
-@env_option
-@selection_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "matrix"]),
-              default="table", show_default=True,
-              help="matrix: groups with no edge between them, as a CI matrix (JSON).")
-@click.pass_obj
-def plan_command(settings: Settings, env_name: str, owner: str | None,
-                 stacks: tuple[str, ...] | None, allow_empty: bool, since: str | None,
-                 with_dependencies: bool, fmt: str) -> None:
-    """Show what `ws deploy --changed` would do to each stack, and why."""
-    items = list(api.plan(settings.start, env_name, selections.Selection(stacks, since, with_dependencies),
-                          owner).items)
-    if fmt == "json":
-        click.echo(json.dumps(planning.as_dicts(items), indent=2))
-    elif fmt == "matrix":
-        groups = ci.matrix(api.graph(settings.start, env_name, owner).dag, items)
-        click.echo(json.dumps(groups, separators=(",", ":")))  # compact: one line for CI
-    elif fmt == "markdown":
-        click.echo(ci.markdown_plan(env_name, items))
-    else:
-        consoles.console().print(render.plan_table(items))
-    write_job_summary(ci.markdown_plan(env_name, items))
-
-
-@cli.command("diff")
-@env_option
-@stacks_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@lock_timeout_option
-@click.pass_obj
-def diff_command(settings: Settings, env_name: str, owner: str | None,
-                 stacks: tuple[str, ...] | None, allow_empty: bool, as_json: bool,
-                 lock_timeout: float) -> None:
-    """Show the resource changes a deploy would make (change sets, discarded after; holds the
-    stacks' locks meanwhile, as a deploy would)."""
-    found = api.diff(settings.start, env_name, stacks, owner, lock_timeout)
-    if as_json:
-        click.echo(json.dumps([d.as_dict() for d in found], indent=2))
-    else:
-        consoles.console().print(render.diff_table(found))
-    loss = [f"{d.stack}: {item}" for d in found for item in d.data_loss]
-    if loss:
-        click.echo("would lose data (deploy stops unless --allow-replace): " + "; ".join(loss),
-                   err=True)
-
-
-@cli.command("drift")
-@env_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--check", is_flag=True, help="Exit 1 when a stack has drifted.")
-@click.pass_obj
-def drift_command(settings: Settings, env_name: str, owner: str | None, as_json: bool,
-                  check: bool) -> None:
-    """Detect drift on every deployed stack of the environment."""
-    found = api.drift(settings.start, env_name, owner)
-    if as_json:
-        click.echo(json.dumps([d.as_dict() for d in found], indent=2))
-    else:
-        consoles.console().print(render.drift_table(found))
-    if check and any(d.status == "DRIFTED" for d in found):
-        sys.exit(1)
-
-
-@cli.command("report")
-@click.argument("report_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--html", "html_file", required=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="Write the page here.")
-def report_command(report_json: Path, html_file: Path) -> None:
-    """Turn a JSON run report (deploy --report) into a self-contained timeline page."""
-    check_writable(html_file)
-    html_file.write_text(html.render_html(api.load_report(report_json)))
-    click.echo(f"wrote {html_file}")
-
-
-@cli.command()
-@env_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.pass_obj
-def outputs(settings: Settings, env_name: str, owner: str | None, as_json: bool) -> None:
-    """Print every deployed stack's outputs."""
-    values = api.outputs(settings.start, env_name, owner)
-    if as_json:
-        click.echo(json.dumps(values, indent=2, sort_keys=True))
-    else:
-        links = api.local_links(settings.start, env_name, values, owner)
-        consoles.console().print(render.outputs_table(values, links))
-
-for command in (cliadmin.bootstrap, cliadmin.unlock, cliadmin.env_group, cliadmin.local):
+for command in (*readonly.COMMANDS, cliadmin.bootstrap, cliadmin.unlock, cliadmin.env_group,
+                cliadmin.local):
     cli.add_command(command)
 
 
