@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from ws import api
+from ws import adminapi, api
 from ws.cli import commands as cli
 from ws.cli import run as clirun
 from ws.cloud.secrets import MASK
@@ -62,7 +62,7 @@ def test_two_developers_deploy_at_once_and_destroy_only_their_own(workspace, aws
     assert ann_app == live["demo-dev-ann-lee-db"]["Outputs"][0]["OutputValue"] != \
         live["demo-dev-bob-db"]["Outputs"][0]["OutputValue"]  # each app wired to its own db
 
-    listed, problems = api.env_list(workspace)
+    listed, problems = adminapi.env_list(workspace)
     assert problems == []
     assert {(e.env, e.owner, e.stacks) for e in listed} == {("dev", "ann-lee", 3), ("dev", "bob", 3)}
 

@@ -12,7 +12,7 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from ws import api
+from ws import adminapi, api
 from ws.cli import commands as cli
 from ws.cloud.leases import hold
 from ws.cloud.locks import LockError, LockTable
@@ -201,10 +201,10 @@ def test_a_holder_whose_clock_is_an_hour_behind_keeps_its_lock(table, aws):
 
 def test_unlock_breaks_only_the_locks_it_showed_at_the_version_shown(workspace, table):
     with hold(table, ["demo/local/db"], timeout=0, ttl=0.6):  # renewed every 0.2 s: alive
-        prefix, shown = api.lock_holders(workspace, "local")
+        prefix, shown = adminapi.lock_holders(workspace, "local")
         time.sleep(0.8)
         with hold(table, ["demo/local/app"], timeout=0, ttl=60):  # taken after the listing
-            broken, moved = api.unlock(workspace, "local",
+            broken, moved = adminapi.unlock(workspace, "local",
                                        {key: h.version for key, h in shown.items()})
             assert (broken, moved) == ([], ["demo/local/db"])
             assert table.holder("demo/local/app") is not None

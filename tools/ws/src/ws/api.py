@@ -18,8 +18,6 @@ from ws.lazy import lazy
 
 if TYPE_CHECKING:
     from ws.cloud.drift import StackDrift
-    from ws.cloud.environments import DeployedEnv
-    from ws.cloud.locks import Holder
     from ws.cloud.stackops import StackResult
     from ws.engine.diff import StackDiff
     from ws.engine.plan import Plan, PlanItem
@@ -28,15 +26,11 @@ if TYPE_CHECKING:
     from ws.graph.selection import Selection
     from ws.graph.stackgraph import StackGraph
     from ws.lint.validate import Validation
-    from ws.local.endpoint import EndpointInfo
     from ws.local.links import LocalLink
 
 backends = lazy("ws.cloud.backend")
-bootstrapping = lazy("ws.cloud.bootstrap")
 drifting = lazy("ws.cloud.drift")
-environments = lazy("ws.cloud.environments")
 livestate = lazy("ws.cloud.livestate")
-locks = lazy("ws.cloud.locks")
 stackops = lazy("ws.cloud.stackops")
 diffing = lazy("ws.engine.diff")
 flow = lazy("ws.engine.flow")
@@ -50,7 +44,6 @@ views = lazy("ws.graph.views")
 checker = lazy("ws.lint.checker")
 gate = lazy("ws.lint.gate")
 validating = lazy("ws.lint.validate")
-endpoint = lazy("ws.local.endpoint")
 local_links_of = lazy("ws.local.links")
 
 
@@ -147,29 +140,6 @@ def _defaults(request: RunRequest | None, observer: Observer | None,
             clock or requests.Clock())
 
 
-def lock_holders(start: Path, env_name: str,
-                 owner: str | None = None) -> tuple[str, dict[str, Holder]]:
-    """(the environment's lock prefix, {lock: its holder, with the version seen})."""
-    ws, env = load(start, env_name, owner)
-    table = locks.LockTable(backends.connect(ws, env).client("dynamodb"))
-    table.ensure()
-    prefix = locks.lock_id(ws, env) + "/"
-    return prefix, table.holders(prefix)
-
-
-def unlock(start: Path, env_name: str, shown: dict[str, str],
-           owner: str | None = None) -> tuple[list[str], list[str]]:
-    """Break the locks that were shown ({key: version}), each only if still at the version
-    shown; (keys broken, keys left because they changed since: their run is alive)."""
-    ws, env = load(start, env_name, owner)
-    table = locks.LockTable(backends.connect(ws, env).client("dynamodb"))
-    prefix = locks.lock_id(ws, env) + "/"
-    outcome = {key: table.break_lock(key, version) for key, version in sorted(shown.items())
-               if key.startswith(prefix)}
-    return ([k for k, broken in outcome.items() if broken],
-            [k for k, broken in outcome.items() if not broken])
-
-
 def plan(start: Path, env_name: str, selection: Selection | None = None,
          owner: str | None = None) -> Plan:
     """What `ws deploy --changed` would do, from one read of the deployed stacks."""
@@ -234,15 +204,6 @@ def deployed_names(start: Path, env_name: str, stacks: tuple[str, ...] | None,
     return [n for n in names if n in live]
 
 
-def bootstrap(start: Path, env_name: str, owner: str | None = None) -> list[str]:
-    ws, env = load(start, env_name, owner)
-    return bootstrapping.bootstrap(backends.connect(ws, env), ws.name)
-
-
-def env_list(start: Path) -> tuple[list[DeployedEnv], list[str]]:
-    return environments.list_environments(load_workspace(find_root(start)))
-
-
 def load_report(path: Path) -> RunReport:
     """Read a JSON run report written by `ws deploy --report` (size and depth checked first)."""
     text = read_text(path, str(path))
@@ -250,30 +211,6 @@ def load_report(path: Path) -> RunReport:
         return results.RunReport.from_dict(json.loads(text))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"not a ws run report: {exc}", path=str(path)) from None
-
-
-def local_up(start: Path, port: int | None, schedules: bool = False) -> EndpointInfo:
-    return endpoint.start(find_root(start) / ".ws", port=port, schedules=schedules)
-
-
-def local_down(start: Path) -> bool:
-    return endpoint.stop(find_root(start) / ".ws")
-
-
-def local_status(start: Path) -> EndpointInfo | None:
-    return endpoint.status(find_root(start) / ".ws")
-
-
-def local_log(start: Path) -> Path | None:
-    """The local endpoint's server log, if there is one (relative to the current directory
-    when inside it); it outlives a server that stopped or crashed."""
-    path = endpoint.log_file(find_root(start) / ".ws")
-    if not path.is_file():
-        return None
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path
 
 
 def local_links(start: Path, env_name: str, outputs: dict[str, dict[str, str] | None],
@@ -284,12 +221,3 @@ def local_links(start: Path, env_name: str, outputs: dict[str, dict[str, str] | 
     if env.target != "local":
         return []
     return local_links_of.backend_links(backends.connect(ws, env), outputs)
-
-
-def local_endpoint_links(start: Path) -> list[LocalLink]:
-    """The local URLs of every stack on the running endpoint (none when it is not running)."""
-    ws = load_workspace(find_root(start))
-    info = endpoint.status(find_root(start) / ".ws")
-    if info is None:
-        return []
-    return local_links_of.endpoint_links(backends.local_backend(ws.region, info.url))

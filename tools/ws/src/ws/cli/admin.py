@@ -10,7 +10,7 @@ from ws.cli.options import Settings, env_option
 from ws.cli.run import confirm
 from ws.lazy import lazy
 
-api = lazy("ws.api")  # loaded by the command that runs, not by `ws --help`
+api = lazy("ws.adminapi")  # loaded by the command that runs, not by `ws --help`
 render = lazy("ws.report.console")
 rich_console = lazy("rich.console")
 
