@@ -3,56 +3,13 @@ ones: rollback states, empty change sets, throttling, expired credentials, a sta
 someone else's update."""
 from __future__ import annotations
 
-import datetime
-
 import boto3
 import pytest
-from botocore.stub import ANY, Stubber
+from awsstub import CS_ID, NAME, NOW, REQ, STACK_ID, events, expect_change_set, ops, stack
+from botocore.stub import Stubber
 from ws.cloud.awserrors import credentials_problem
 from ws.cloud.changesets import ChangeSets
-from ws.cloud.stackops import StackOps, StackRequest
 from ws.errors import DeployError
-
-NAME = "store-prod-orders"
-STACK_ID = f"arn:aws:cloudformation:us-east-1:123456789012:stack/{NAME}/1a2b3c4d"
-CS_ID = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/ws-x/5e6f"
-NOW = datetime.datetime(2026, 11, 23, tzinfo=datetime.timezone.utc)
-REQ = StackRequest(NAME, {"TemplateBody": "{}"}, {"Url": "https://x"}, {"ws:stack": "orders"})
-
-
-@pytest.fixture
-def cfn():
-    client = boto3.client("cloudformation", region_name="us-east-1",
-                          aws_access_key_id="x", aws_secret_access_key="x")
-    with Stubber(client) as stubber:
-        client.stubber = stubber
-        yield client
-        stubber.assert_no_pending_responses()
-
-
-def stack(status: str, **extra) -> dict:
-    return {"Stacks": [{"StackName": NAME, "StackId": STACK_ID, "StackStatus": status,
-                        "CreationTime": NOW, **extra}]}
-
-
-def events(*statuses: str) -> dict:
-    return {"StackEvents": [{"StackId": STACK_ID, "EventId": f"e{i}", "StackName": NAME,
-                             "LogicalResourceId": NAME, "ResourceStatus": status,
-                             "Timestamp": NOW} for i, status in enumerate(statuses)]}
-
-
-def expect_change_set(cfn, kind: str, status: str = "CREATE_COMPLETE", reason: str = "",
-                      changes: list | None = None) -> None:
-    cfn.stubber.add_response("create_change_set", {"Id": CS_ID, "StackId": STACK_ID},
-                             {"StackName": NAME, "ChangeSetName": ANY, "ChangeSetType": kind,
-                              "Parameters": ANY, "Tags": ANY, "TemplateBody": "{}"})
-    cfn.stubber.add_response("describe_change_set", {
-        "ChangeSetId": CS_ID, "StackName": NAME, "Status": status, "StatusReason": reason,
-        "Changes": changes or []}, {"ChangeSetName": CS_ID})
-
-
-def ops(cfn) -> StackOps:
-    return StackOps(cfn, sleep=lambda seconds: None, poll=0.01)
 
 
 def test_empty_change_set_is_unchanged_and_deleted(cfn):

@@ -68,14 +68,17 @@ def test_fail_fast_leaves_the_rest_not_run(world):
     assert cloud.calls["CreateStack"] == 1
 
 
-def test_destroy_deletes_dependents_first(world):
-    cloud = FakeCloud()
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_destroy_deletes_dependents_first(world, asynchronous):
+    cloud = FakeCloud(asynchronous=asynchronous, default_latency=0.3 if asynchronous else 0.0)
     deploy(*world, cloud.backend(), RunRequest())
     order = []
     report = destroy(*world, cloud.backend(), RunRequest(concurrency=1), Observer(
         on_event=lambda s, m: order.append(s) if m.startswith("deleting") else None))
     assert report.ok and cloud.stacks == {}
     assert order.index("c") < order.index("b") < order.index("a")
+    if asynchronous:  # the watcher's path: events read once per create, once per delete
+        assert cloud.calls["DescribeStackEvents"] == 2 * len(order)
 
 
 @pytest.mark.parametrize("signals", [("SIGINT", "SIGINT"), ("SIGTERM",)])

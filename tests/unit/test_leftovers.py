@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_aws_stubbed import CS_ID, NAME, REQ, STACK_ID, cfn, events, expect_change_set, ops, stack  # noqa: F401
+from awsstub import CS_ID, NAME, REQ, STACK_ID, events, expect_change_set, ops, stack
 from ws.cloud.changesets import ChangeSet, ChangeSets
 from ws.errors import DeployError
 

@@ -83,17 +83,6 @@ def test_the_duration_history_sets_the_cadence(world):
     assert cloud.calls["DescribeStacks"] - before <= 2 + 3 + 3 * 3, cloud.calls
 
 
-def test_destroy_on_the_asynchronous_path_deletes_dependents_first(world):
-    cloud = cloud_of()
-    deploy(*world, cloud.backend(), RunRequest())
-    order = []
-    report = destroy(*world, cloud.backend(), RunRequest(concurrency=1), Observer(
-        on_event=lambda s, m: order.append(s) if m.startswith("deleting") else None))
-    assert report.ok and cloud.stacks == {}
-    assert order.index("c") < order.index("b") < order.index("a")
-    assert cloud.calls["DescribeStackEvents"] == 12  # one per create, one per delete
-
-
 def test_the_report_accounts_for_the_work_before_the_first_stack(world):
     report = deploy(*world, cloud_of().backend(), RunRequest())
     names = [p.name for p in report.phases]
