@@ -240,3 +240,45 @@ def test_deleted_stacks_are_seen_gone_from_the_batched_read(world):
     # the end of the window in which the first ones ended); never a read of each deleted stack
     assert cloud.calls["DescribeStacks"] - before <= 1 + 6 + 6, cloud.calls
     assert (world[0].state_dir / "durations" / "local.delete.json").exists()
+
+
+def test_a_bug_in_the_watcher_fails_the_waiting_stacks_at_once_not_after_hours(world):
+    """The watcher's thread meets an answer it cannot read (here: a stack with no status):
+    every stack waiting on it fails with that error and its traceback (a bug keeps it), and
+    so does a stack watched after the thread is gone."""
+    cloud = cloud_of()
+    cfn = cloud.client("cloudformation")
+    original = cfn.describe_stacks
+
+    def describe(StackName=None):
+        answer = original(StackName)
+        if cloud.pending:
+            answer = {"Stacks": [{k: v for k, v in s.items() if k != "StackStatus"}
+                                 for s in answer["Stacks"]]}
+        return answer
+    cfn.describe_stacks = describe
+    import dataclasses
+    backend = dataclasses.replace(cloud.backend(), make_client=lambda service: cfn
+                                  if service == "cloudformation" else cloud.client(service))
+    started = time.monotonic()
+    report = deploy(*world, backend, RunRequest())
+    failed = {s.stack: s for s in report.stacks if s.status == "failed"}
+    assert {"a", "x", "y", "z"} <= set(failed) and statuses(report)["c"] == "blocked"
+    assert "unexpected KeyError" in failed["a"].reason and "a bug in ws" in failed["a"].reason
+    assert "StackStatus" in failed["a"].traceback and "watcher.py" in failed["a"].traceback
+    assert time.monotonic() - started < 10
+
+
+def test_a_watch_after_the_watcher_broke_fails_at_once():
+    from ws.cloud.watcher import Watcher
+
+    class Cfn:
+        def describe_stacks(self, StackName):
+            return {"Stacks": [{"StackName": "s"}]}  # no status: the watcher cannot read it
+
+    watcher = Watcher(Cfn(), floor=0.01)
+    first = watcher.watch("s", "s")
+    assert first.changed.wait(5) and isinstance(first.error, KeyError)
+    later = watcher.watch("t", "t")
+    assert later.changed.is_set() and later.error is first.error
+    watcher.close()

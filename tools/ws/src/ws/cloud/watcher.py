@@ -110,6 +110,7 @@ class Watcher:
         self._wake = threading.Event()
         self._closed = False
         self._thread: threading.Thread | None = None
+        self.broken: BaseException | None = None  # what ended the thread, if not the run
 
     def watch(self, name: str, key: str, deleting: bool = False,
               since: float | None = None) -> Ticket:
@@ -124,7 +125,10 @@ class Watcher:
                             if self.finished else None, looked=started)
             ticket.schedule(now, self.floor)
             self.tickets[id(ticket)] = ticket
-            if self._thread is None:
+            if self.broken is not None:
+                ticket.error = self.broken
+                ticket.changed.set()
+            elif self._thread is None:
                 self._thread = threading.Thread(target=self._loop, daemon=True,
                                                 name="ws-watcher")
                 self._thread.start()
@@ -151,20 +155,27 @@ class Watcher:
             self._thread.join(timeout=5)
 
     def _loop(self) -> None:
-        while not (self.stop.is_set() or self._closed):
+        try:
+            while not (self.stop.is_set() or self._closed):
+                with self._guard:
+                    tickets = list(self.tickets.values())
+                now = self.clock()
+                pause = min((t.next_at for t in tickets), default=now + 5.0) - now
+                if pause > 0:
+                    self._wake.wait(pause)
+                    self._wake.clear()
+                    continue  # woken early (a new operation, a stop) or time: look again
+                # Operations due within a floor are read now too: one round, not two.
+                self._round([t for t in tickets if t.next_at <= now + self.floor], tickets)
+        except Exception as exc:  # noqa: BLE001 - a bug here (or an answer it cannot read):
+            with self._guard:  # every waiter raises it with its traceback, none waits for
+                self.broken = exc  # hours for a thread that is gone, nor does a later watch
+                for ticket in self.tickets.values():
+                    ticket.error = exc
+        finally:
             with self._guard:
-                tickets = list(self.tickets.values())
-            now = self.clock()
-            pause = min((t.next_at for t in tickets), default=now + 5.0) - now
-            if pause > 0:
-                self._wake.wait(pause)
-                self._wake.clear()
-                continue  # woken early (a new operation, a stop) or time: look again
-            # Operations due within a floor are read now too: one round, not two.
-            self._round([t for t in tickets if t.next_at <= now + self.floor], tickets)
-        with self._guard:
-            for ticket in self.tickets.values():
-                ticket.changed.set()  # abandoned: every waiter wakes and sees the stop
+                for ticket in self.tickets.values():
+                    ticket.changed.set()  # abandoned or broken: every waiter wakes and sees it
 
     def _round(self, due: list[Ticket], tickets: list[Ticket]) -> None:
         """Read the due operations' stacks (all of them when the read is batched) and wake
