@@ -79,6 +79,22 @@ def test_a_check_nobody_needs_is_stopped_not_run_here(tmp_path, monkeypatch):
     check.wait()  # nothing found, nothing raised
 
 
+def test_a_crash_of_the_check_is_raised_by_every_wait_never_taken_for_a_pass(tmp_path,
+                                                                           monkeypatch):
+    """cfn-lint crashing on a template (in the child, then in the check run here instead)."""
+    ws, env = loaded(write_tree(tmp_path, workspace_files(ok=(queue_template({"A": "a"}), {}))))
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("cfn-lint crashed")
+    monkeypatch.setattr(checker.precheck, "check", crash)  # (the forked child has it too)
+    check = checker.start(ws, env)
+    gate.send_check(check, ws, env, ["ok"])
+    for _ in range(2):
+        with pytest.raises(RuntimeError, match="cfn-lint crashed"):
+            check.wait()
+    assert check.problem() == "the template check crashed"
+
+
 def test_the_quick_checks_raise_before_anything_is_sent(tmp_path):
     ws, env = loaded(write_tree(tmp_path, workspace_files(ok=(queue_template({"A": "a"}), {}))))
     check = checker.start(ws, env)
@@ -94,8 +110,9 @@ def test_the_quick_checks_raise_before_anything_is_sent(tmp_path):
 class SlowCheck(checker.Passed):
     """A check that answers only when released; `refuse` makes its answer an error."""
 
-    def __init__(self, refuse: bool = False) -> None:
+    def __init__(self, refuse: bool = False, crash: bool = False) -> None:
         self.released, self.refuse, self.waiters = threading.Event(), refuse, set()
+        self.crash = crash
 
     def wait(self, timeout: float | None = None) -> bool:
         self.waiters.add(threading.get_ident())
@@ -105,10 +122,15 @@ class SlowCheck(checker.Passed):
             return False
         if self.refuse:
             raise ConfigError("stacks/a/template.yaml:3: E6002 refused", checker.HINT)
+        if self.crash:
+            raise RuntimeError("cfn-lint crashed")
         return True
 
     def problem(self) -> str:
-        return "a template check failed" if self.released.is_set() and self.refuse else ""
+        if not self.released.is_set():
+            return ""
+        return "a template check failed" if self.refuse else \
+            "the template check crashed" if self.crash else ""
 
 
 FILES = workspace_files(a=(queue_template({"Out": "a1"}), {}),
@@ -145,7 +167,7 @@ def run_with(check: SlowCheck, ws, env, cloud, ready) -> tuple[dict, object]:
     try:
         outcome = deploy(ws, env, cloud.backend(change_sets=True), RunRequest(changed=True),
                          check=check)
-    except ConfigError as exc:
+    except (ConfigError, RuntimeError) as exc:
         outcome = exc
     thread.join()
     return seen, outcome
@@ -176,6 +198,17 @@ def test_a_refused_template_changes_nothing_and_its_change_sets_are_deleted(depl
     assert cloud.calls["ExecuteChangeSet"] == before["ExecuteChangeSet"]
     assert cloud.change_sets == {}  # each one made while checking was deleted
     assert {name: s["Outputs"] for name, s in cloud.stacks.items()} == outputs
+
+
+def test_a_check_that_crashes_changes_nothing_and_keeps_its_traceback(deployed):
+    """cfn-lint (or ws) crashing on a template is a bug: raised as it is, never a pass."""
+    ws, env, cloud = deployed
+    before = cloud.calls.copy()
+    _, outcome = run_with(SlowCheck(crash=True), ws, env, cloud,
+                          lambda calls: calls["CreateChangeSet"] - before["CreateChangeSet"] >= 2)
+    assert isinstance(outcome, RuntimeError) and str(outcome) == "cfn-lint crashed"
+    assert cloud.calls["ExecuteChangeSet"] == before["ExecuteChangeSet"]
+    assert cloud.change_sets == {}
 
 
 def test_a_new_stack_waits_for_the_check_before_it_is_created(tmp_path):

@@ -62,6 +62,7 @@ class TemplateCheck(Passed):
         theirs.close()
         self._reader: threading.Thread | None = None
         self._cancelled = False
+        self._crash: Exception | None = None
 
     def check(self, templates: dict[str, Path]) -> None:
         """Check these templates (display -> path); the answer is read in the background."""
@@ -71,12 +72,17 @@ class TemplateCheck(Passed):
         self._reader.start()
 
     def _read(self, templates: dict[str, Path]) -> None:
+        found: list[Finding] = []
         try:
-            found = self._conn.recv()
-        except (EOFError, OSError):  # the child died: check here instead (unless stopped)
-            found = [] if self._cancelled else precheck.check(templates, self.region, self.cache)
-        finally:
-            self._child.join()
+            try:
+                found = self._conn.recv()
+            except (EOFError, OSError):  # the child died: check here instead (unless stopped)
+                if not self._cancelled:
+                    found = precheck.check(templates, self.region, self.cache)
+            finally:
+                self._child.join()
+        except Exception as exc:  # noqa: BLE001 - cfn-lint (or ws) crashed on a template: a
+            self._crash = exc  # bug, raised with its traceback by every wait, never a pass
         self._found = found
         self.ended = self.clock()
 
@@ -88,13 +94,19 @@ class TemplateCheck(Passed):
         self._reader.join(timeout)
         if self._reader.is_alive():
             return False
+        if self._crash is not None:
+            raise self._crash
         if self._found:
             raise refusal(self._found)
         return True
 
     def problem(self) -> str:
         """Non-empty once the check has finished and refused a template."""
-        return "a template check failed" if self.ended and self._found else ""
+        if self.ended is None:
+            return ""
+        if self._crash is not None:
+            return "the template check crashed"
+        return "a template check failed" if self._found else ""
 
     def cancel(self) -> None:
         """Nothing needs the answer (nothing to deploy, or the run failed first): the child
