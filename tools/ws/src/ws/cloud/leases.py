@@ -23,11 +23,15 @@ class Lease:
     def __init__(self) -> None:
         self.keys: list[str] = []
         self.lost: dict[str, str] = {}  # key -> why
+        self.taken: dict[str, float] = {}  # key -> when the write that took it was asked
         self._guard = threading.Lock()
 
-    def add(self, keys: list[str]) -> None:
+    def add(self, keys: list[str], asked: float) -> None:
+        """`keys` are held from a write asked for at `asked` (the table's monotonic clock):
+        their lease runs from there until renewed."""
         with self._guard:
             self.keys.extend(keys)
+            self.taken.update(dict.fromkeys(keys, asked))
 
     def lose(self, key: str, why: str) -> None:
         with self._guard:
@@ -71,12 +75,13 @@ def hold(table: LockTable, keys: list[str], *, timeout: float, ttl: float,
     beat.start()
     try:
         for chunk in _chunks(sorted(set(keys))):
+            asked = table.monotonic()
             if table.acquire_all(chunk, holder, token, ttl):
-                lease.add(chunk)
+                lease.add(chunk, asked)
                 continue
             for key in chunk:  # one is held: one at a time, each released if the run fails
-                _acquire(table, key, holder, token, ttl, deadline, on_wait, take_over_dead)
-                lease.add([key])
+                lease.add([key], _acquire(table, key, holder, token, ttl, deadline, on_wait,
+                                          take_over_dead))
         yield lease
     finally:
         stop.set()
@@ -102,22 +107,28 @@ def _release(table: LockTable, keys: list[str], token: str) -> None:
 
 def _acquire(table: LockTable, key: str, holder: Holder, token: str, ttl: float,
              deadline: float, on_wait: Callable[[Holder], None],
-             take_over_dead: Callable[[Holder], bool] = lambda holder: False) -> None:
+             take_over_dead: Callable[[Holder], bool] = lambda holder: False) -> float:
+    """Wait for `key` and take it; when the write that took it was asked (monotonic)."""
     told: Holder | None = None
     seen: tuple[str, float] | None = None  # the holder's version, and when we first saw it
-    while (current := table.try_acquire(key, holder, token, ttl)) is not None:
+    while True:
+        asked = table.monotonic()
+        current = table.try_acquire(key, holder, token, ttl)
+        if current is None:
+            return asked
         now = table.monotonic()
         if seen is None or seen[0] != current.version:
             seen = (current.version, now)  # renewed, or a new holder: a whole lease again
         elif now - seen[1] >= current.lease and \
                 table.take_over(key, holder, token, ttl, current.version):
-            return  # not renewed for a whole lease by our clock: its run is dead
+            return now  # not renewed for a whole lease by our clock: its run is dead
         if told is None or (current.pid, current.since) != (told.pid, told.since):
             on_wait(current)
             told = current
+            asked = table.monotonic()
             if current.dead_here() and take_over_dead(current) and \
                     table.take_over(key, holder, token, ttl, current.version):
-                return  # its process is gone from this host: nothing will renew it
+                return asked  # its process is gone from this host: nothing will renew it
         if now >= deadline:
             raise LockError(f"{key} is locked by {current.describe()}",
                             "wait and retry (--lock-timeout), or if that run is dead and you "
@@ -127,7 +138,8 @@ def _acquire(table: LockTable, key: str, holder: Holder, token: str, ttl: float,
 
 def _heartbeat(table: LockTable, lease: Lease, token: str, ttl: float,
                stop: threading.Event) -> None:
-    """Renew every held lock each ttl/3; a lock not renewed for a whole lease is lost."""
+    """Renew every held lock each ttl/3; a lock not renewed for a whole lease (counted from the
+    write that took it, or from the last renewal) is lost: by then a waiter may take it."""
     renewed: dict[str, float] = {}
     while not stop.wait(ttl / 3):
         held = lease.held()
@@ -140,7 +152,7 @@ def _heartbeat(table: LockTable, lease: Lease, token: str, ttl: float,
             pass  # unreachable now: the per-lock pass below counts the time since the last
         for key in held:
             now = table.monotonic()
-            renewed.setdefault(key, now)
+            renewed.setdefault(key, lease.taken[key])
             try:
                 if table.renew(key, token, ttl):
                     renewed[key] = now

@@ -1,0 +1,63 @@
+"""A lease runs from the write that took the lock: when renewals fail from the start, the lock
+is counted lost a whole lease after it was taken (a waiter may take it over from then on), not
+a lease after the first renewal that failed."""
+from __future__ import annotations
+
+from botocore.exceptions import EndpointConnectionError
+from ws.cloud.leases import Lease, _heartbeat
+
+TTL = 30.0
+
+
+class Unreachable:
+    """A lock table that cannot be reached, on a clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.renewals = 0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def renew_all(self, keys, token, ttl):
+        self.renewals += 1
+        raise EndpointConnectionError(endpoint_url="https://dynamodb.example")
+
+    def renew(self, key, token, ttl):
+        raise EndpointConnectionError(endpoint_url="https://dynamodb.example")
+
+
+class Beats:
+    """The heartbeat's pauses: each moves the table's clock by the pause instead of sleeping;
+    `lease.problem()` is read at each (problems[k]: after k beats, at 100 + 10k s)."""
+
+    def __init__(self, table: Unreachable, lease: Lease, beats: int) -> None:
+        self.table, self.lease, self.left, self.problems = table, lease, beats, []
+
+    def wait(self, timeout: float) -> bool:
+        self.problems.append(self.lease.problem())
+        if not self.left:
+            return True
+        self.left -= 1
+        self.table.now += timeout
+        return False
+
+
+def test_a_lock_never_renewed_is_lost_a_lease_after_it_was_taken():
+    table, lease = Unreachable(), Lease()
+    lease.add(["demo/local/db"], asked=100.0)
+    beats = Beats(table, lease, 3)
+    _heartbeat(table, lease, "token", TTL, beats)  # beats at 110, 120, 130: all fail
+    assert table.renewals == 3
+    assert beats.problems[:3] == ["", "", ""]  # before the beat at 130 s
+    assert "demo/local/db (could not be renewed for 30 s)" in beats.problems[3]
+
+
+def test_a_lock_taken_later_counts_from_when_it_was_taken():
+    table, lease = Unreachable(), Lease()
+    lease.add(["demo/local/a"], asked=100.0)
+    lease.add(["demo/local/b"], asked=125.0)  # waited for another run's lock meanwhile
+    beats = Beats(table, lease, 6)
+    _heartbeat(table, lease, "token", TTL, beats)  # beats at 110 ... 160
+    assert "demo/local/a" in beats.problems[3] and "demo/local/b" not in beats.problems[5]
+    assert "demo/local/b" in beats.problems[6]  # at 160: 125 + 30 has passed
