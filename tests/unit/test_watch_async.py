@@ -131,7 +131,9 @@ def test_the_cadence_looks_near_the_expected_end_then_often():
     ticket.schedule(9.0, 0.2)
     assert ticket.next_at == pytest.approx(9.5)  # then every 5% while the end is far
     ticket.schedule(9.7, 0.2)
-    assert ticket.next_at == pytest.approx(10.05)  # just after the expected end
+    assert ticket.next_at == pytest.approx(10.025)  # just after the expected end: halfway
+    ticket.schedule(10.025, 0.2)
+    assert ticket.next_at == pytest.approx(10.05)  # into the 0.05 s after it, then its end
     ticket.schedule(10.05, 0.2)
     assert ticket.next_at == pytest.approx(10.25)  # overrunning: every floor at first
     ticket.schedule(13.0, 0.2)
@@ -160,9 +162,41 @@ def test_without_history_the_shortest_operation_seen_sets_the_looks():
     unknown = Ticket("s", "s", started=0.0, expected=None, hint=(0.0, 2.0))  # ended unseen
     unknown.schedule(0.0, 0.2)
     assert unknown.next_at == pytest.approx(0.2)  # far from its middle: every floor, no sooner
-    narrow = Ticket("s", "s", started=0.0, expected=None, hint=(2.0, 2.03))
+    narrow = Ticket("s", "s", started=0.0, expected=None, hint=(2.0, 2.015))
     narrow.schedule(1.9, 0.2)
-    assert narrow.next_at == pytest.approx(2.04)  # too narrow to halve: its end
+    assert narrow.next_at == pytest.approx(2.025)  # too narrow to halve: its end
+
+
+def test_operations_as_long_as_each_other_are_seen_end_sooner_and_sooner():
+    """No history (a chain's first deploy): each operation seen end narrows the window in
+    which the next is looked for, so the hand-overs of a chain of equal stacks get quicker."""
+    from ws.cloud.watcher import Watcher
+
+    now, ends, lags = [0.0], {}, []
+
+    class Cfn:
+        def describe_stacks(self, StackName):
+            done = now[0] >= ends[StackName]
+            return {"Stacks": [{"StackName": StackName, "StackStatus":
+                                "CREATE_COMPLETE" if done else "CREATE_IN_PROGRESS"}]}
+
+    watcher = Watcher(Cfn(), clock=lambda: now[0])
+    for k in range(8):
+        name, start = f"s{k}", now[0]
+        ends[name] = start + 2.0 + 0.007  # (the call took 7 ms to return)
+        ticket = Ticket(name, name, start, None, hint=watcher._hint(), looked=start)
+        ticket.schedule(start, watcher.floor)
+        looks = 0
+        while ticket.took is None:
+            now[0] = ticket.next_at
+            watcher._round([ticket], [ticket])
+            looks += 1
+        lags.append(now[0] - ends[name])
+        watcher.tickets[id(ticket)] = ticket
+        watcher.done(ticket)
+        assert k == 0 or looks <= 4  # 90%, the middle of the window, its end, one more
+    assert lags[0] > 0.05 and lags[1] > 0.05  # the floor's cadence, then one window's end
+    assert max(lags[-3:]) < 0.02 and lags[-1] < lags[1] / 4, lags
 
 
 def test_the_watcher_learns_when_an_operation_ended_from_its_reads():

@@ -80,7 +80,7 @@ class Ticket:
         if now - self.started < 0.9 * low - floor:
             return self.started + 0.9 * low
         middle = (low + high) / 2
-        if high - low > 0.06 and now < self.started + middle - 0.01:
+        if high - low > 0.03 and now < self.started + middle - 0.01:
             end = self.started + middle
         else:
             end = self.started + high
@@ -120,9 +120,8 @@ class Watcher:
         with self._guard:
             now = self.clock()
             started = now if since is None else min(since, now)
-            ticket = Ticket(name, key, started, self.expected(name), deleting,
-                            min(self.finished, key=lambda w: (w[1], w[1] - w[0]))
-                            if self.finished else None, looked=started)
+            ticket = Ticket(name, key, started, self.expected(name), deleting, self._hint(),
+                            looked=started)
             ticket.schedule(now, self.floor)
             self.tickets[id(ticket)] = ticket
             if self.broken is not None:
@@ -134,6 +133,16 @@ class Watcher:
                 self._thread.start()
         self._wake.set()
         return ticket
+
+    def _hint(self) -> Window | None:
+        """When an operation with no history of its own may end: within the window of the
+        shortest operation seen end in this run, narrowed by the windows of the others that
+        overlap it (operations seen end together likely take as long: each read of one tells
+        when the others end, and the looks in the middle of the window halve it)."""
+        if not self.finished:
+            return None
+        high = min(w[1] for w in self.finished)
+        return max(w[0] for w in self.finished if w[0] < high), high
 
     def done(self, ticket: Ticket) -> None:
         """Stop watching; its duration teaches the cadence of the stacks still to come (and
