@@ -154,3 +154,69 @@ def test_a_stop_reason_starts_nothing_new_and_names_why():
     assert outcomes["a"].status == SUCCEEDED
     assert [outcomes[n].status for n in "bc"] == [NOT_RUN, NOT_RUN]
     assert outcomes["b"].reason == "lost the lock demo/local/b"
+
+
+def test_a_released_node_hands_over_and_frees_its_slot_before_it_finishes():
+    """release(): a node whose own part is done lets its dependents (and, within the bound,
+    any other node) start while it is still reporting; it finishes when its work returns."""
+    dag = nx.DiGraph([("a", "b")])
+    dag.add_node("c")
+    order, finished = [], []
+    gate = threading.Event()
+
+    def work(node):
+        order.append(f"{node} starts")
+        if node == "a":
+            scheduler.release(Result())
+            assert gate.wait(5), "b and c never started while a was reporting"
+            order.append("a reported")
+        elif not gate.is_set() and len(order) >= 3:  # b and c both started: a may go on
+            gate.set()
+        return Result()
+    hooks = scheduler.Hooks(on_finish=lambda node, outcome: finished.append(node))
+    outcomes = run(dag, work, concurrency=1, hooks=hooks, weights={"a": 2.0})
+    assert set(statuses(outcomes).values()) == {SUCCEEDED}
+    assert order.index("b starts") < order.index("a reported")
+    assert order.index("c starts") < order.index("a reported")  # its slot was free
+    assert finished.index("a") == 2  # a finished last: when its work returned
+    assert outcomes["a"].ended <= outcomes["b"].started  # it ended when it said so
+
+
+def test_a_released_node_that_then_fails_blocks_nothing_already_handed_over():
+    dag = nx.DiGraph([("a", "b")])
+
+    def work(node):
+        if node == "a":
+            scheduler.release(Result())
+            time.sleep(0.2)
+            raise RuntimeError("reporting broke")
+        return Result()
+    outcomes = run(dag, work, concurrency=2)
+    assert statuses(outcomes) == {"a": FAILED, "b": SUCCEEDED}
+    assert "reporting broke" in outcomes["a"].reason and outcomes["a"].traceback
+
+
+def test_a_second_interrupt_leaves_a_released_node_succeeded_not_abandoned():
+    import os
+    import signal
+
+    dag = nx.DiGraph([("a", "b")])
+    abandoned = []
+
+    def work(node):
+        if node == "a":
+            scheduler.release(Result())
+            time.sleep(1.0)  # still reporting when the run stops waiting
+        else:
+            for _ in range(2):  # (apart: signals sent at once are delivered as one)
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.15)
+            time.sleep(1.0)
+        return Result()
+    outcomes = run(dag, work, concurrency=1, hooks=scheduler.Hooks(on_abandon=abandoned.extend))
+    assert statuses(outcomes) == {"a": SUCCEEDED, "b": scheduler.ABANDONED}
+    assert abandoned == ["b"]
+
+
+def test_release_outside_a_run_does_nothing():
+    scheduler.release(Result())  # (work called directly, as tests and `ws diff` do)

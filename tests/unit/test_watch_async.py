@@ -316,3 +316,60 @@ def test_a_watch_after_the_watcher_broke_fails_at_once():
     later = watcher.watch("t", "t")
     assert later.changed.is_set() and later.error is first.error
     watcher.close()
+
+
+def slow_events(cloud: FakeCloud, seconds: float, fail: bool = False):
+    """The cloud's backend, its DescribeStackEvents taking `seconds` (or failing after them)
+    and noting the CreateStack/DeleteStack calls made meanwhile."""
+    import dataclasses
+
+    from botocore.exceptions import EndpointConnectionError
+
+    cfn = cloud.client("cloudformation")
+    original, during = cfn.describe_stack_events, []
+
+    def describe(StackName):
+        before = cloud.calls["CreateStack"] + cloud.calls["DeleteStack"]
+        time.sleep(seconds)
+        during.append(cloud.calls["CreateStack"] + cloud.calls["DeleteStack"] - before)
+        if fail:
+            raise EndpointConnectionError(endpoint_url="https://cloudformation.example")
+        return original(StackName)
+    cfn.describe_stack_events = describe
+    return dataclasses.replace(cloud.backend(), make_client=lambda service: cfn
+                               if service == "cloudformation" else cloud.client(service)), during
+
+
+@pytest.mark.parametrize("destroying", [False, True])
+def test_dependents_start_while_a_finished_stack_events_are_read(world, destroying):
+    """The events of a stack that succeeded are read after its dependents have started (a
+    read less in each hand-over), and still reported before the stack's own finish line."""
+    cloud = cloud_of()
+    if destroying:
+        deploy(*world, cloud.backend(), RunRequest())
+    backend, during = slow_events(cloud, 0.4)
+    lines = []
+    observer = Observer(on_event=lambda stack, message: lines.append((stack, message)),
+                        on_finish=lambda report: lines.append((report.stack, "finished")))
+    run = destroy if destroying else deploy
+    report = run(*world, backend, RunRequest.of(("a", "b", "c")), observer)
+    assert report.ok
+    assert during[0] >= 1 and during[1] >= 1  # the chain's next stack started during each
+    for name in ("a", "b", "c"):
+        mine = [m for s, m in lines if s == name]
+        events = [m for m in mine if m.startswith(f"demo-local-{name} ")]  # its own events
+        assert events and mine[-1] == "finished" and mine.index(events[-1]) < len(mine) - 1
+    first, second = ("c", "b") if destroying else ("a", "b")
+    stacks = {s.stack: s for s in report.stacks}
+    assert stacks[first].ended <= stacks[second].started  # it ended when CloudFormation did
+
+
+def test_events_that_cannot_be_read_after_a_success_do_not_fail_the_stack(world):
+    cloud = cloud_of()
+    backend, _ = slow_events(cloud, 0.0, fail=True)
+    lines = []
+    report = deploy(*world, backend, RunRequest.of(("a", "b")),
+                    Observer(on_event=lambda stack, message: lines.append((stack, message))))
+    assert report.ok and statuses(report) == {"a": "deployed", "b": "deployed"}
+    assert ("a", "its events could not be read: Could not connect to the endpoint URL: "
+            "\"https://cloudformation.example\"") in lines

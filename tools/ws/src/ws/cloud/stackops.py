@@ -11,10 +11,9 @@ from botocore.parsers import ResponseParserError
 from ws.cloud import leftovers
 from ws.cloud.awserrors import message_of
 from ws.cloud.livestate import outputs_of
-from ws.cloud.stackwait import OnEvent, StackWaits
+from ws.cloud.stackwait import GOOD, OnEvent, StackWaits
 from ws.errors import DeployError
 
-GOOD = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"}
 # A stack that exists and can take an update_stack call.
 UPDATABLE = GOOD | {"UPDATE_ROLLBACK_COMPLETE", "IMPORT_ROLLBACK_COMPLETE"}
 UNREAD: Any = object()  # `known` when the caller has not read the stack: describe it
@@ -107,7 +106,7 @@ class StackOps(StackWaits):
             return StackResult("absent", "DELETE_COMPLETE")
         if unprotect:
             self._unprotect(current, on_event)
-        return self._delete(name, current["StackId"], on_event)
+        return self._delete(name, current["StackId"], on_event, defer=True)
 
     def protect(self, current: dict[str, Any], req: StackRequest, on_event: OnEvent) -> None:
         """Turn termination protection on for an existing stack that should have it."""
@@ -171,7 +170,7 @@ class StackOps(StackWaits):
                since: float | None = None) -> StackResult:
         """Wait for an operation started on the stack (asked for at `since`, by `now()`) and
         say how it ended."""
-        final = self._wait(name, stack_id, on_event, since=since)
+        final = self._wait(name, stack_id, on_event, since=since, defer=True)
         status = final["StackStatus"] if final else "DELETE_COMPLETE"
         if status not in GOOD:
             return StackResult(action, status, ok=False,
@@ -179,7 +178,7 @@ class StackOps(StackWaits):
         return StackResult(action, status, outputs_of(final))
 
     def _delete(self, name: str, stack_id: str, on_event: OnEvent,
-                retain: tuple[str, ...] = ()) -> StackResult:
+                retain: tuple[str, ...] = (), defer: bool = False) -> StackResult:
         on_event(f"deleting stack {name}"
                  + (f", keeping {', '.join(retain)} (left in the account)" if retain else ""))
         extra = {"RetainResources": list(retain)} if retain else {}
@@ -190,7 +189,8 @@ class StackOps(StackWaits):
             return StackResult("deleted", "DELETE_FAILED", ok=False, reason=message_of(exc))
         # Poll by name, not id: describing a deleted stack by id makes the local endpoint
         # evaluate its outputs again, which re-creates the resources they reference.
-        final = self._wait(name, name, on_event, events_of=stack_id, deleting=True, since=asked)
+        final = self._wait(name, name, on_event, events_of=stack_id, deleting=True, since=asked,
+                           defer=defer)
         if final is not None and final["StackStatus"] != "DELETE_COMPLETE":
             return StackResult("deleted", final["StackStatus"], ok=False,
                                reason=self._failure(stack_id, final["StackStatus"], final))

@@ -3,18 +3,20 @@ asynchronous target (watcher.py), or by polling one stack where CloudFormation f
 the call; each new event is reported, and a failure is explained by its first failed resource."""
 from __future__ import annotations
 
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
-from ws.cloud.awserrors import is_throttling
+from ws.cloud.awserrors import is_throttling, message_of
 from ws.cloud.livestate import describe_one
 from ws.cloud.watcher import Abandoned, Watcher
 from ws.errors import DeployError
 
 OnEvent = Callable[[str], None]
+GOOD = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"}
 # The stack-level status an operation begins with: its first event, and nothing to report yet.
 STARTS = {"CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "IMPORT_IN_PROGRESS"}
 
@@ -29,6 +31,12 @@ class StackWaits:
     poll: float = 5.0
     timeout: float = 3 * 3600
     watcher: Watcher | None = None  # asynchronous targets: one watcher for all operations
+    # The events of an operation that succeeded are read when asked (report_events), not
+    # before the wait returns: the stacks that depend on it start first (one read less in
+    # each hand-over). A failure's are read at once: they say why.
+    defer_events: bool = False
+    _pending: dict[str, tuple[str, set[str], OnEvent]] = field(default_factory=dict, repr=False)
+    _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def describe(self, name: str) -> dict[str, Any] | None:
         stack = describe_one(self.cfn, name)
@@ -39,11 +47,14 @@ class StackWaits:
         return self.watcher.clock() if self.watcher is not None else time.monotonic()
 
     def _wait(self, name: str, stack_id: str, on_event: OnEvent, events_of: str | None = None,
-              deleting: bool = False, since: float | None = None) -> dict[str, Any] | None:
+              deleting: bool = False, since: float | None = None,
+              defer: bool = False) -> dict[str, Any] | None:
         """Poll until the stack leaves *_IN_PROGRESS, reporting each new event (`since`: when
-        the operation was asked for, if by this run)."""
+        the operation was asked for, if by this run; `defer`: a success's events are left for
+        report_events, if the target is watched and defer_events is on)."""
         if self.watcher is not None and not self.synchronous:
-            return self._watched(name, stack_id, on_event, events_of, deleting, since)
+            return self._watched(name, stack_id, on_event, events_of, deleting, since,
+                                 defer and self.defer_events)
         seen: set[str] = set()
         deadline = time.monotonic() + self.timeout
         while True:
@@ -63,9 +74,11 @@ class StackWaits:
             self.sleep(self.poll)
 
     def _watched(self, name: str, key: str, on_event: OnEvent, events_of: str | None = None,
-                 deleting: bool = False, since: float | None = None) -> dict[str, Any] | None:
+                 deleting: bool = False, since: float | None = None,
+                 defer: bool = False) -> dict[str, Any] | None:
         """Wait for the watcher to see the stack leave *_IN_PROGRESS; events are read only
-        when its status changes (not on every look), and once more at the end."""
+        when its status changes (not on every look), and once more at the end (or later,
+        when the end is a success and `defer`)."""
         assert self.watcher is not None
         ticket, seen, status = self.watcher.watch(name, key, deleting, since), set(), ""
         deadline = time.monotonic() + self.timeout
@@ -79,16 +92,34 @@ class StackWaits:
                     raise ticket.error
                 if ticket.status != status:
                     status = ticket.status
-                    if status not in STARTS:
+                    ended = not status.endswith("_IN_PROGRESS")
+                    gone = ticket.gone or status == "DELETE_COMPLETE"
+                    if ended and defer and (status in GOOD or deleting and gone):
+                        with self._guard:
+                            self._pending[name] = (events_of or key, seen, on_event)
+                    elif status not in STARTS:
                         self._operation_events(events_of or key, name, seen, on_event)
-                    if not status.endswith("_IN_PROGRESS"):
-                        return None if ticket.gone or status == "DELETE_COMPLETE" \
-                            else ticket.stack
+                    if ended:
+                        return None if gone else ticket.stack
                 if time.monotonic() > deadline:
                     raise DeployError(f"{name} is still {status}",
                                       "wait for it to finish, then run ws deploy again")
         finally:
             self.watcher.done(ticket)
+
+    def report_events(self, name: str) -> None:
+        """Report the events of stack `name`'s last operation if they were left for later; a
+        read that fails says so in a line (the stack did deploy: that is not a failure)."""
+        with self._guard:
+            pending = self._pending.pop(name, None)
+        if pending is None:
+            return
+        stack_id, seen, on_event = pending
+        try:
+            self._operation_events(stack_id, name, seen, on_event)
+        except (ClientError, BotoCoreError) as exc:
+            reason = message_of(exc) if isinstance(exc, ClientError) else str(exc)
+            on_event(f"its events could not be read: {reason}")
 
     def _operation_events(self, stack_id: str, name: str, seen: set[str],
                           on_event: OnEvent) -> None:

@@ -35,6 +35,7 @@ from ws.engine.stackrun import (
     report_of,
     run_graph,
     save_history,
+    settled,
     stack_ops,
     stop_waiting,
 )
@@ -83,12 +84,22 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
             if later.action == SKIP:
                 return StackResult("unchanged", current["StackStatus"], outputs_of(current))
         say = lambda message: emit(name, message)  # noqa: E731
-        result = _deploy_one(target, name, inputs, packaged, upload(), ops, request, secrets,
-                             say, current, ready)
-        if ws.stacks[name].assets:
-            _publish(target, name, inputs, result, outputs,
-                     lambda failed: _deploy_one(target, name, failed, packaged, upload(), ops,
-                                                request, secrets, say, None, ready), say)
+        stack_name = env.stack_name(name)
+        try:
+            result = _deploy_one(target, name, inputs, packaged, upload(), ops, request,
+                                 secrets, say, current, ready)
+            if ws.stacks[name].assets:
+                ops.report_events(stack_name)  # before what publishing says
+                _publish(target, name, inputs, result, outputs,
+                         lambda failed: _deploy_one(target, name, failed, packaged, upload(),
+                                                    ops, request, secrets, say, None, ready),
+                         say)
+        except BaseException:
+            ops.report_events(stack_name)  # events already waiting are reported, not lost
+            raise
+        if result.ok:
+            outputs[name] = result.outputs  # read by the dependents settled() starts
+        settled(ops, stack_name, result)
         return result
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:

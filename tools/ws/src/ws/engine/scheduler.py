@@ -17,6 +17,19 @@ ABANDONED = "abandoned"  # was running when the run stopped waiting for it (seco
 INTERRUPTED = "interrupted"
 
 
+_current = threading.local()  # the running node's release, in the thread that runs its work
+
+
+def release(value: Any = None) -> None:
+    """Called by a node's work once its part is done and only reporting is left (reading a
+    stack's events): its dependents start now, and its slot is free for another node; `value`
+    is its outcome's if the run stops waiting before the work returns. The node finishes (its
+    on_finish) when the work returns. Outside work run by `run`: nothing."""
+    released: Future | None = getattr(_current, "released", None)
+    if released is not None and not released.done():
+        released.set_result(value)
+
+
 class NotStarted(Exception):
     """Raised by work that has changed nothing yet when it learns that the run must start
     nothing new (interrupted, a lost lock): its node is "not run", as if never started."""
@@ -67,9 +80,38 @@ class _Run:
         heapq.heapify(self.heap)
         self.outcomes: dict[str, Outcome] = {}
         self.running: dict[Future, str] = {}
+        self.releases: dict[Future, str] = {}  # a running node's release, until it comes
+        self.released: dict[str, tuple[Any, float]] = {}  # running nodes released: value, when
+
+    def busy(self) -> int:
+        """Running nodes that hold a slot (not released)."""
+        return len(self.running) - len(self.released)
+
+    def start(self, node: str, future: Future, released: Future) -> None:
+        self.running[future] = node
+        self.releases[released] = node
+
+    def release(self, node: str, value: Any, at: float) -> None:
+        """Its work said its dependents may start: they are handed over as on success."""
+        self.released[node] = (value, at)
+        self._hand_over(node)
 
     def pop_ready(self, limit: int) -> list[str]:
         return [heapq.heappop(self.heap)[1] for _ in range(min(limit, len(self.heap)))]
+
+    def finish(self, future: Future, outcome: Outcome) -> str:
+        """The node whose work `future` ran, its outcome recorded."""
+        node = self.running.pop(future)
+        for released, name in list(self.releases.items()):
+            if name == node:
+                del self.releases[released]
+        if node in self.released:  # its dependents were handed over already: the time it
+            _, at = self.released.pop(node)  # ended is when it said so (reporting after)
+            outcome.ended = at if outcome.status == SUCCEEDED else outcome.ended
+            self.outcomes[node] = outcome
+        else:
+            self.record(node, outcome)
+        return node
 
     def record(self, node: str, outcome: Outcome) -> None:
         self.outcomes[node] = outcome
@@ -79,6 +121,9 @@ class _Run:
             for down in nx.descendants(self.dag, node):
                 self.outcomes.setdefault(down, Outcome(BLOCKED, f"blocked by {node}"))
             return
+        self._hand_over(node)
+
+    def _hand_over(self, node: str) -> None:
         for down in self.dag.successors(node):
             self.unmet[down] -= 1
             if self.unmet[down] == 0 and down not in self.outcomes:
@@ -107,7 +152,9 @@ def run(dag: nx.DiGraph, work: Callable[[str], Any], *, concurrency: int,
     hooks = hooks or Hooks()
     state = _Run(dag, weights)
     stop = ""
-    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="ws")
+    # Released nodes still hold a thread while they report: twice the slots, so a start
+    # never waits for a thread.
+    pool = ThreadPoolExecutor(max_workers=2 * max(1, concurrency), thread_name_prefix="ws")
     with _Interrupts() as interrupts:
         try:
             while True:
@@ -120,16 +167,20 @@ def run(dag: nx.DiGraph, work: Callable[[str], Any], *, concurrency: int,
                 if not stop:
                     stop = hooks.stop_reason()
                 if not stop:
-                    for node in state.pop_ready(concurrency - len(state.running)):
+                    for node in state.pop_ready(concurrency - state.busy()):
                         hooks.on_start(node)
-                        state.running[pool.submit(_timed, work, node, clock, expected)] = node
+                        released: Future = Future()
+                        state.start(node, pool.submit(_timed, work, node, clock, expected,
+                                                      released), released)
                 if not state.running:
                     break
-                done, _ = wait(list(state.running), timeout=0.1, return_when=FIRST_COMPLETED)
+                done, _ = wait([*state.running, *state.releases], timeout=0.1,
+                               return_when=FIRST_COMPLETED)
                 hooks.on_tick()
-                for future in done:
-                    node = state.running.pop(future)
-                    state.record(node, future.result())
+                for future in [f for f in done if f in state.releases]:
+                    state.release(state.releases.pop(future), future.result(), clock())
+                for future in [f for f in done if f in state.running]:
+                    node = state.finish(future, future.result())
                     if state.outcomes[node].status == FAILED and fail_fast:
                         stop = stop or "stopped by --fail-fast"
                     hooks.on_finish(node, state.outcomes[node])
@@ -142,13 +193,20 @@ def run(dag: nx.DiGraph, work: Callable[[str], Any], *, concurrency: int,
 
 
 def _abandon(state: _Run, hooks: Hooks, clock: Callable[[], float]) -> None:
-    """Stop waiting for the running nodes: each is abandoned, its dependents blocked."""
-    running = sorted(state.running.values())
+    """Stop waiting for the running nodes: each is abandoned, its dependents blocked (one that
+    was released has succeeded: only its report was left)."""
+    running = sorted(n for n in state.running.values() if n not in state.released)
     for future, node in list(state.running.items()):
         future.cancel()
+        if node in state.released:
+            value, at = state.released.pop(node)
+            state.outcomes[node] = Outcome(SUCCEEDED, "", value, ended=at)
+            hooks.on_finish(node, state.outcomes[node])
+            continue
         state.record(node, Outcome(ABANDONED, "interrupted while running: ws stopped waiting "
                                    "(run ws deploy again to finish it)", ended=clock()))
     state.running.clear()
+    state.releases.clear()
     hooks.on_abandon(running)
     for node in running:
         hooks.on_finish(node, state.outcomes[node])
@@ -177,7 +235,16 @@ class _Interrupts:
 
 
 def _timed(work: Callable[[str], Any], node: str, clock: Callable[[], float],
-           expected: tuple[type[BaseException], ...]) -> Outcome:
+           expected: tuple[type[BaseException], ...], released: Future | None = None) -> Outcome:
+    _current.released = released
+    try:
+        return _outcome(work, node, clock, expected)
+    finally:
+        _current.released = None
+
+
+def _outcome(work: Callable[[str], Any], node: str, clock: Callable[[], float],
+             expected: tuple[type[BaseException], ...]) -> Outcome:
     started = clock()
     try:
         value = work(node)

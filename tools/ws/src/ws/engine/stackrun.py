@@ -64,7 +64,8 @@ def stack_ops(backend: Backend, clock: Clock, stop: threading.Event,
     cfn = backend.client("cloudformation")
     watcher = Watcher(cfn, cadence(durations or {}), stop) if backend.can.asynchronous else None
     return StackOps(cfn, synchronous=backend.synchronous, sleep=until(stop, clock.sleep),
-                    poll=0.2 if backend.synchronous else 5.0, watcher=watcher)
+                    poll=0.2 if backend.synchronous else 5.0, watcher=watcher,
+                    defer_events=watcher is not None)  # read after the hand-over: settled
 
 
 UPDATES, DELETES = "create-update", "delete"  # operation kinds with a duration history each
@@ -81,6 +82,14 @@ def save_history(ws: Workspace, env: Environment, ops: StackOps, kind: str) -> N
         names = {env.stack_name(n): n for n in ws.stacks}
         save_measured(ws.state_dir, env.name, {names[s]: took for s, took in
                                                 ops.watcher.took.items() if s in names}, kind)
+
+
+def settled(ops: StackOps, stack_name: str, result: StackResult) -> None:
+    """A stack's operation succeeded: the stacks that depend on it may start (its slot is
+    free) while its events are read and reported; the stack finishes after that."""
+    if result.ok:
+        scheduler.release(result)
+    ops.report_events(stack_name)
 
 
 def close(ops: StackOps) -> None:

@@ -20,6 +20,7 @@ from ws.engine.stackrun import (
     report_of,
     run_graph,
     save_history,
+    settled,
     stack_ops,
     stop_waiting,
 )
@@ -40,10 +41,17 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
 
     def work(name: str) -> StackResult:
         say = lambda message: observer.on_event(name, message)  # noqa: E731
+        stack_name = env.stack_name(name)
         if target.ws.stacks[name].assets:
-            _unpublish(target, name, live.get(env.stack_name(name)), say)
-        return ops.delete(env.stack_name(name), say, unprotect=request.unprotect,
-                          known=live.get(env.stack_name(name)))
+            _unpublish(target, name, live.get(stack_name), say)
+        try:
+            result = ops.delete(stack_name, say, unprotect=request.unprotect,
+                                known=live.get(stack_name))
+        except BaseException:
+            ops.report_events(stack_name)  # events already waiting are reported, not lost
+            raise
+        settled(ops, stack_name, result)
+        return result
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
         observer.on_finish(report_of(env, name, outcome, deploying=False))
