@@ -140,7 +140,9 @@ def run(dag: nx.DiGraph, work: Callable[[str], Any], *, concurrency: int,
         expected: tuple[type[BaseException], ...] = ()) -> dict[str, Outcome]:
     """Run `work(node)` for every node; a failure blocks only that node's dependents.
 
-    Among ready nodes the one with the longest (weighted) remaining path starts first.
+    Among ready nodes the one with the longest (weighted) remaining path starts first. A
+    work that calls `release()` hands over early: its dependents start and its slot is free
+    while it finishes (its on_finish comes when it returns).
     A result whose `ok` attribute is False counts as a failure exactly like an exception. An
     exception of an `expected` type fails its node with its message; any other is a bug and
     keeps its traceback in the outcome.
