@@ -82,14 +82,16 @@ class _Run:
         self.running: dict[Future, str] = {}
         self.releases: dict[Future, str] = {}  # a running node's release, until it comes
         self.released: dict[str, tuple[Any, float]] = {}  # running nodes released: value, when
+        self.began: dict[str, float] = {}  # when each node was started
 
     def busy(self) -> int:
         """Running nodes that hold a slot (not released)."""
         return len(self.running) - len(self.released)
 
-    def start(self, node: str, future: Future, released: Future) -> None:
+    def start(self, node: str, future: Future, released: Future, at: float) -> None:
         self.running[future] = node
         self.releases[released] = node
+        self.began[node] = at
 
     def release(self, node: str, value: Any, at: float) -> None:
         """Its work said its dependents may start: they are handed over as on success."""
@@ -173,7 +175,7 @@ def run(dag: nx.DiGraph, work: Callable[[str], Any], *, concurrency: int,
                         hooks.on_start(node)
                         released: Future = Future()
                         state.start(node, pool.submit(_timed, work, node, clock, expected,
-                                                      released), released)
+                                                      released), released, clock())
                 if not state.running:
                     break
                 done, _ = wait([*state.running, *state.releases], timeout=0.1,
@@ -202,7 +204,7 @@ def _abandon(state: _Run, hooks: Hooks, clock: Callable[[], float]) -> None:
         future.cancel()
         if node in state.released:
             value, at = state.released.pop(node)
-            state.outcomes[node] = Outcome(SUCCEEDED, "", value, ended=at)
+            state.outcomes[node] = Outcome(SUCCEEDED, "", value, state.began[node], at)
             hooks.on_finish(node, state.outcomes[node])
             continue
         state.record(node, Outcome(ABANDONED, "interrupted while running: ws stopped waiting "
