@@ -199,6 +199,28 @@ def test_operations_as_long_as_each_other_are_seen_end_sooner_and_sooner():
     assert max(lags[-3:]) < 0.02 and lags[-1] < lags[1] / 4, lags
 
 
+def test_operations_of_different_lengths_give_no_hint_and_the_ones_in_flight_are_replanned():
+    """Operations seen end at clearly different times (D drawn from 1-5 s): a new one may be
+    shorter than any of them, so it is looked at every floor from its start, not first at 90%
+    of the shortest. The operations already in flight are planned again when one ends."""
+    from ws.cloud.watcher import Watcher
+
+    now = [10.0]
+    watcher = Watcher(object(), clock=lambda: now[0])
+    watcher.finished = [(2.3, 2.5), (2.45, 2.6)]  # within 10%: a hint
+    assert watcher._hint() == (2.45, 2.5)
+    flying = Ticket("orders", "orders", started=9.5, expected=None, hint=watcher._hint(),
+                    looked=9.5)
+    flying.schedule(10.0, watcher.floor)
+    assert flying.next_at == pytest.approx(9.5 + 0.9 * 2.45)  # not before 11.7
+    longer = Ticket("auth", "auth", started=7.0, expected=None, took=(3.1, 3.3))
+    watcher.tickets = {id(flying): flying, id(longer): longer}
+    watcher.done(longer)  # 3.1 s > 1.1 x 2.5 s: they differ
+    assert watcher._hint() is None and flying.hint is None
+    assert flying.next_at == pytest.approx(10.2)  # from now on, every floor
+    watcher.close()
+
+
 def test_the_watcher_learns_when_an_operation_ended_from_its_reads():
     """An operation's duration is bracketed by the last read that found it in progress and
     the read that found it ended (not by when its worker got round to it)."""

@@ -27,6 +27,7 @@ Expected = Callable[[str], "float | None"]  # stack name -> seconds its operatio
 
 
 Window = tuple[float, float]  # (at least, at most) seconds an operation took
+SAME = 1.1  # operations within 10% of each other count as taking as long (a hint holds)
 
 
 @dataclass
@@ -138,19 +139,31 @@ class Watcher:
         """When an operation with no history of its own may end: within the window of the
         shortest operation seen end in this run, narrowed by the windows of the others that
         overlap it (operations seen end together likely take as long: each read of one tells
-        when the others end, and the looks in the middle of the window halve it)."""
+        when the others end, and the looks in the middle of the window halve it). None when
+        they took clearly different times (one at least 10% longer than another): a new one
+        may then be shorter than any seen, and is looked at every floor from its start."""
         if not self.finished:
             return None
         high = min(w[1] for w in self.finished)
+        if max(w[0] for w in self.finished) > SAME * high:
+            return None
         return max(w[0] for w in self.finished if w[0] < high), high
 
     def done(self, ticket: Ticket) -> None:
-        """Stop watching; its duration teaches the cadence of the stacks still to come (and
+        """Stop watching; its duration teaches the cadence of the operations in flight with no
+        history of their own (their looks are planned again) and of those still to come (and
         of the next run: the history keeps the most it can have taken)."""
         with self._guard:
-            if self.tickets.pop(id(ticket), None) is not None and ticket.took is not None:
-                self.finished.append(ticket.took)
-                self.took[ticket.name] = round(ticket.took[1], 3)
+            if self.tickets.pop(id(ticket), None) is None or ticket.took is None:
+                return
+            self.finished.append(ticket.took)
+            self.took[ticket.name] = round(ticket.took[1], 3)
+            hint, now = self._hint(), self.clock()
+            for other in self.tickets.values():
+                if other.expected is None and other.hint != hint:
+                    other.hint = hint
+                    other.schedule(now, self.floor)
+        self._wake.set()
 
     def wake(self) -> None:
         """Look again now (the run stopped waiting: the loop sees `stop` at once)."""
