@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import heapq
-import signal
 import threading
 import time
 import traceback
@@ -11,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import networkx as nx
+
+from ws.engine.interrupts import Interrupts
 
 SUCCEEDED, FAILED, BLOCKED, NOT_RUN = "succeeded", "failed", "blocked", "not run"
 ABANDONED = "abandoned"  # was running when the run stopped waiting for it (second Ctrl-C)
@@ -159,7 +160,7 @@ def run(dag: nx.DiGraph, work: Callable[[str], Any], *, concurrency: int,
     # Released nodes still hold a thread while they report: twice the slots, so a start
     # never waits for a thread.
     pool = ThreadPoolExecutor(max_workers=2 * max(1, concurrency), thread_name_prefix="ws")
-    with _Interrupts() as interrupts:
+    with Interrupts() as interrupts:
         try:
             while True:
                 if interrupts.count >= 2 and state.running:
@@ -214,28 +215,6 @@ def _abandon(state: _Run, hooks: Hooks, clock: Callable[[], float]) -> None:
     hooks.on_abandon(running)
     for node in running:
         hooks.on_finish(node, state.outcomes[node])
-
-
-class _Interrupts:
-    """Count Ctrl-C and SIGTERM (a CI job being cancelled) instead of raising: the loop acts on
-    the count. SIGTERM counts as two: whoever sends it will not wait."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.previous: dict[int, Any] = {}
-
-    def __enter__(self) -> "_Interrupts":
-        if threading.current_thread() is threading.main_thread():
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                self.previous[signum] = signal.signal(signum, self._handle)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for signum, handler in self.previous.items():
-            signal.signal(signum, handler)
-
-    def _handle(self, signum: int, frame: object) -> None:
-        self.count += 2 if signum == signal.SIGTERM else 1
 
 
 def _timed(work: Callable[[str], Any], node: str, clock: Callable[[], float],
