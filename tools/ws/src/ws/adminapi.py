@@ -12,7 +12,7 @@ from ws.lazy import lazy
 
 if TYPE_CHECKING:
     from ws.cloud.environments import DeployedEnv
-    from ws.cloud.locks import Holder
+    from ws.cloud.lockholder import Holder
     from ws.local.endpoint import EndpointInfo
     from ws.local.links import LocalLink
 

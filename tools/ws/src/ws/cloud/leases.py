@@ -9,7 +9,8 @@ from typing import Callable, Iterator
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ws.cloud.locks import TRANSACTION_ITEMS, Holder, LockError, LockTable, me
+from ws.cloud.lockholder import Holder, me
+from ws.cloud.locks import TRANSACTION_ITEMS, LockError, LockTable
 from ws.errors import DeployError
 
 

@@ -18,20 +18,18 @@ The protocol (that of the AWS DynamoDB lock client, awslabs/amazon-dynamodb-lock
   more than 100 keys: one transaction per 100, in sorted order), renews and releases them the
   same way; a transaction refused because one lock is held (or lost) falls back to the
   per-lock protocol above for those keys, still in sorted order.
-leases.py holds, renews and gives back a run's locks; this module is the table.
+leases.py holds, renews and gives back a run's locks; lockholder.py says who holds one; this
+module is the table.
 """
 from __future__ import annotations
 
-import getpass
-import os
-import socket
 import time
 import uuid
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from botocore.exceptions import ClientError
 
+from ws.cloud.lockholder import Holder
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.errors import EXIT_LOCKED, WsError
@@ -47,40 +45,6 @@ class LockError(WsError):
     exit_code = EXIT_LOCKED
 
 
-@dataclass(frozen=True)
-class Holder:
-    """Who holds a lock, as shown to whoever waits for it."""
-
-    user: str
-    host: str
-    pid: int
-    since: float  # the holder's clock: shown, never compared
-    job_url: str = ""
-    key: str = ""  # the lock it holds
-    version: str = ""  # changes on every renewal
-    lease: float = 60.0  # seconds without a new version after which the holder counts as dead
-
-    def describe(self) -> str:
-        since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.since))
-        job = f", job {self.job_url}" if self.job_url else ""
-        dead = " - that process is not running on this host: its lock expires within " \
-            f"{self.lease:.0f} s, or break it now with ws unlock" if self.dead_here() else ""
-        return f"{self.user}@{self.host} (pid {self.pid}{job}) since {since}{dead}"
-
-    def dead_here(self) -> bool:
-        """Provably dead: it ran on this host and its process is gone (a killed run, a closed
-        laptop lid is not: that process still exists)."""
-        if self.host != socket.gethostname() or self.pid <= 0 or self.pid == os.getpid():
-            return False
-        try:
-            os.kill(self.pid, 0)
-        except ProcessLookupError:
-            return True
-        except OSError:  # exists, but another user's
-            return False
-        return False
-
-
 def lock_id(ws: Workspace, env: Environment) -> str:
     """The environment's (and owner's) prefix of its stacks' lock keys."""
     return "/".join([ws.name, env.name] + ([env.owner] if env.owner else []))
@@ -88,11 +52,6 @@ def lock_id(ws: Workspace, env: Environment) -> str:
 
 def stack_keys(ws: Workspace, env: Environment, stacks: list[str]) -> list[str]:
     return [f"{lock_id(ws, env)}/{stack}" for stack in stacks]
-
-
-def me(clock: Callable[[], float] = time.time) -> Holder:
-    return Holder(user=_user(), host=socket.gethostname(), pid=os.getpid(), since=clock(),
-                  job_url=_job_url())
 
 
 class LockTable:
@@ -254,19 +213,3 @@ def _holder(item: dict[str, Any]) -> Holder:
                   job_url=item.get("job_url", {}).get("S", ""), key=item["id"]["S"],
                   version=item.get("version", {}).get("S", ""),
                   lease=float(item.get("lease", {}).get("N", "60")))
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
-def _job_url() -> str:
-    """The CI job running this, when the CI says (GitHub Actions, GitLab CI)."""
-    env = os.environ
-    if env.get("GITHUB_RUN_ID") and env.get("GITHUB_REPOSITORY"):
-        server = env.get("GITHUB_SERVER_URL", "https://github.com")
-        return f"{server}/{env['GITHUB_REPOSITORY']}/actions/runs/{env['GITHUB_RUN_ID']}"
-    return env.get("CI_JOB_URL", "")
