@@ -6,7 +6,7 @@ import time
 
 import networkx as nx
 import pytest
-from ws.cloud.watcher import Ticket
+from ws.cloud.looks import Ticket
 from ws.config.environment import load_environment
 from ws.config.workspace import load_workspace
 from ws.engine.flow import deploy_env as deploy

@@ -1,7 +1,7 @@
 """One watcher for every stack operation in flight: a single thread reads their statuses
 together each round (one paginated DescribeStacks, or one DescribeStacks per stack when that is
-fewer calls), at a cadence taken from how long stacks took before, and wakes the worker whose
-stack changed status. Workers read events only then (see stackops.py), never on every poll.
+fewer calls), at a cadence taken from how long stacks took before (when to look at each: looks.py), and
+wakes the worker whose stack changed status. Workers read events only then (see stackops.py), never on every poll.
 
 Cost: one round is one call (per page of the account's stacks), whatever the number of stacks in
 flight; rounds are at least `floor` seconds apart, so at most 1/floor calls per second.
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from botocore.exceptions import ClientError
 
 from ws.cloud.awserrors import is_throttling
 from ws.cloud.livestate import describe_one
+from ws.cloud.looks import Ticket, Window
 
 
 class Abandoned(Exception):
@@ -26,67 +26,7 @@ class Abandoned(Exception):
 Expected = Callable[[str], "float | None"]  # stack name -> seconds its operations took before
 
 
-Window = tuple[float, float]  # (at least, at most) seconds an operation took
 SAME = 1.1  # operations within 10% of each other count as taking as long (a hint holds)
-
-
-@dataclass
-class Ticket:
-    """One operation being watched: the latest description the watcher read of its stack."""
-
-    name: str
-    key: str  # what to describe it by when read alone (its id; its name for a delete)
-    started: float
-    expected: float | None
-    deleting: bool = False  # a stack gone from the list is deleted (not yet visible: a create)
-    hint: Window | None = None  # no history: how long the shortest operation of this run took
-    status: str = ""
-    stack: dict[str, Any] | None = None
-    gone: bool = False  # described as not existing (a finished delete)
-    error: BaseException | None = None
-    next_at: float = 0.0  # when the watcher next reads it
-    looked: float = 0.0  # when the last read that found it still in progress was asked
-    took: Window | None = None  # once it ended: between the last two reads
-    changed: threading.Event = field(default_factory=threading.Event)
-
-    def schedule(self, now: float, floor: float) -> None:
-        """Next look. Before the expected end (its history, else the shortest operation this
-        run has seen end): at 90% of it, then just after it. After: with a history, every
-        `floor` s, less and less often the longer it overruns; without, every `floor` s for
-        6 s, then less and less often. Never more than 5 s apart."""
-        elapsed = now - self.started
-        window = self._window()
-        if window is not None and elapsed < window[1] - 0.005:  # (not a look at once)
-            self.next_at = self._approach(now, window, floor)
-            return
-        if self.expected is None:
-            step = floor if elapsed < 6 else 0.1 * elapsed
-        else:
-            step = 0.25 * (elapsed - self.expected)
-        self.next_at = now + min(5.0, max(floor, step))
-
-    def _window(self) -> Window | None:
-        """When it should end: just after its history says; else within the window in which
-        the shortest operation of this run was seen to end (the reads before and after)."""
-        if self.expected is not None:
-            return self.expected, self.expected + 0.05
-        if self.hint is not None:
-            return self.hint[0], self.hint[1] + 0.01
-        return None
-
-    def _approach(self, now: float, window: Window, floor: float) -> float:
-        """Looks before the expected end: at 90% of it, then every 5% of it while that is
-        far, then in the middle of the window (when wide enough to halve), then at its end."""
-        low, high = window
-        if now - self.started < 0.9 * low - floor:
-            return self.started + 0.9 * low
-        middle = (low + high) / 2
-        if high - low > 0.03 and now < self.started + middle - 0.01:
-            end = self.started + middle
-        else:
-            end = self.started + high
-        far = end - now > max(2 * floor, 0.05 * low)
-        return now + min(5.0, max(floor, 0.05 * low)) if far else end
 
 
 def cadence(history: dict[str, float]) -> Callable[[str], float | None]:
