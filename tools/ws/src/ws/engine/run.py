@@ -85,7 +85,8 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
                 return StackResult("unchanged", current["StackStatus"], outputs_of(current))
         say = lambda message: emit(name, message)  # noqa: E731
         stack_name = env.stack_name(name)
-        try:
+
+        def act() -> StackResult:
             result = _deploy_one(target, name, inputs, packaged, upload(), ops, request,
                                  secrets, say, current, ready)
             if ws.stacks[name].assets:
@@ -94,13 +95,10 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
                          lambda failed: _deploy_one(target, name, failed, packaged, upload(),
                                                     ops, request, secrets, say, None, ready),
                          say)
-        except BaseException:
-            ops.report_events(stack_name)  # events already waiting are reported, not lost
-            raise
-        if result.ok:
-            outputs[name] = result.outputs  # read by the dependents settled() starts
-        settled(ops, stack_name, result)
-        return result
+            if result.ok:
+                outputs[name] = result.outputs  # read by the dependents settled() starts
+            return result
+        return settled(ops, stack_name, act)
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
         if outcome.status == scheduler.SUCCEEDED:

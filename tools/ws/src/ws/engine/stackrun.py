@@ -84,12 +84,19 @@ def save_history(ws: Workspace, env: Environment, ops: StackOps, kind: str) -> N
                                                 ops.watcher.took.items() if s in names}, kind)
 
 
-def settled(ops: StackOps, stack_name: str, result: StackResult) -> None:
-    """A stack's operation succeeded: the stacks that depend on it may start (its slot is
-    free) while its events are read and reported; the stack finishes after that."""
+def settled(ops: StackOps, stack_name: str, act: Callable[[], StackResult]) -> StackResult:
+    """`act()` (the stack's work); when it succeeds, the stacks that depend on it may start
+    (its slot is free) while its events are read and reported, and the stack finishes after
+    that. Events already waiting are reported whatever happens, never lost."""
+    try:
+        result = act()
+    except BaseException:
+        ops.report_events(stack_name)
+        raise
     if result.ok:
         scheduler.release(result)
     ops.report_events(stack_name)
+    return result
 
 
 def close(ops: StackOps) -> None:

@@ -44,14 +44,8 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
         stack_name = env.stack_name(name)
         if target.ws.stacks[name].assets:
             _unpublish(target, name, live.get(stack_name), say)
-        try:
-            result = ops.delete(stack_name, say, unprotect=request.unprotect,
-                                known=live.get(stack_name))
-        except BaseException:
-            ops.report_events(stack_name)  # events already waiting are reported, not lost
-            raise
-        settled(ops, stack_name, result)
-        return result
+        return settled(ops, stack_name, lambda: ops.delete(
+            stack_name, say, unprotect=request.unprotect, known=live.get(stack_name)))
 
     def finished(name: str, outcome: scheduler.Outcome) -> None:
         observer.on_finish(report_of(env, name, outcome, deploying=False))
