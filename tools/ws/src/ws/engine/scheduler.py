@@ -81,7 +81,7 @@ class _Run:
         heapq.heapify(self.heap)
         self.outcomes: dict[str, Outcome] = {}
         self.running: dict[Future, str] = {}
-        self.releases: dict[Future, str] = {}  # a running node's release, until it comes
+        self.releases: dict[str, Future] = {}  # a running node's release, until it comes
         self.released: dict[str, tuple[Any, float]] = {}  # running nodes released: value, when
         self.began: dict[str, float] = {}  # when each node was started
 
@@ -91,7 +91,7 @@ class _Run:
 
     def start(self, node: str, future: Future, released: Future, at: float) -> None:
         self.running[future] = node
-        self.releases[released] = node
+        self.releases[node] = released
         self.began[node] = at
 
     def release(self, node: str, value: Any, at: float) -> None:
@@ -105,9 +105,7 @@ class _Run:
     def finish(self, future: Future, outcome: Outcome) -> str:
         """The node whose work `future` ran, its outcome recorded."""
         node = self.running.pop(future)
-        for released, name in list(self.releases.items()):
-            if name == node:
-                del self.releases[released]
+        self.releases.pop(node, None)  # (never released)
         if node in self.released:  # its dependents were handed over already: the time it
             _, at = self.released.pop(node)  # ended is when it said so (reporting after)
             outcome.ended = at if outcome.status == SUCCEEDED else outcome.ended
@@ -179,11 +177,11 @@ def run(dag: nx.DiGraph, work: Callable[[str], Any], *, concurrency: int,
                                                       released), released, clock())
                 if not state.running:
                     break
-                done, _ = wait([*state.running, *state.releases], timeout=0.1,
+                done, _ = wait([*state.running, *state.releases.values()], timeout=0.1,
                                return_when=FIRST_COMPLETED)
                 hooks.on_tick()
-                for future in [f for f in done if f in state.releases]:
-                    state.release(state.releases.pop(future), future.result(), clock())
+                for node in [n for n, f in state.releases.items() if f in done]:
+                    state.release(node, state.releases.pop(node).result(), clock())
                 for future in [f for f in done if f in state.running]:
                     node = state.finish(future, future.result())
                     if state.outcomes[node].status == FAILED and fail_fast:
