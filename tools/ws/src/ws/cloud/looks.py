@@ -30,10 +30,10 @@ class Ticket:
     changed: threading.Event = field(default_factory=threading.Event)
 
     def schedule(self, now: float, floor: float) -> None:
-        """Next look. Before the expected end (its history, else the shortest operation this
-        run has seen end): at 90% of it, then just after it. After: with a history, every
-        `floor` s, less and less often the longer it overruns; without, every `floor` s for
-        6 s, then less and less often. Never more than 5 s apart."""
+        """Next look. Before the expected end (its history, else the window of the operations
+        this run has seen end): at 90% of it, then in its window (_approach). After: with a
+        history, every `floor` s, less and less often the longer it overruns; without, every
+        `floor` s for 6 s, then less and less often. Never more than 5 s apart."""
         elapsed = now - self.started
         window = self._window()
         if window is not None and elapsed < window[1] - 0.005:  # (not a look at once)

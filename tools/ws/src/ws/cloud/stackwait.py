@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -133,10 +133,7 @@ class StackWaits:
             if event["LogicalResourceId"] == name and event["ResourceStatus"] in STARTS:
                 break
         seen.update(e["EventId"] for e in fresh)
-        for event in reversed(fresh):
-            reason = event.get("ResourceStatusReason")
-            on_event(f"{event['LogicalResourceId']} {event['ResourceStatus']}"
-                     + (f": {reason}" if reason else ""))
+        _tell(reversed(fresh), on_event)
 
     def _report_events(self, stack_id: str, seen: set[str], on_event: OnEvent) -> None:
         events = self.cfn.describe_stack_events(StackName=stack_id)["StackEvents"]
@@ -145,10 +142,7 @@ class StackWaits:
         seen.update(e["EventId"] for e in events)
         if first_poll:
             fresh = fresh[:1]  # older events belong to earlier operations
-        for event in reversed(fresh):
-            reason = event.get("ResourceStatusReason")
-            on_event(f"{event['LogicalResourceId']} {event['ResourceStatus']}"
-                     + (f": {reason}" if reason else ""))
+        _tell(reversed(fresh), on_event)
 
     def _failure(self, stack_id: str, status: str,
                  stack: dict[str, Any] | None = None) -> str:
@@ -163,3 +157,11 @@ class StackWaits:
                 f"{first['ResourceStatusReason']}"
         reason = (stack or {}).get("StackStatusReason") or ""
         return f"{status}: {reason}" if reason else status
+
+
+def _tell(events: Iterable[dict[str, Any]], on_event: OnEvent) -> None:
+    """One line per event, oldest first: resource, status and reason."""
+    for event in events:
+        reason = event.get("ResourceStatusReason")
+        on_event(f"{event['LogicalResourceId']} {event['ResourceStatus']}"
+                 + (f": {reason}" if reason else ""))

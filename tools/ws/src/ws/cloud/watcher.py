@@ -1,7 +1,8 @@
 """One watcher for every stack operation in flight: a single thread reads their statuses
 together each round (one paginated DescribeStacks, or one DescribeStacks per stack when that is
-fewer calls), at a cadence taken from how long stacks took before (when to look at each: looks.py), and
-wakes the worker whose stack changed status. Workers read events only then (see stackops.py), never on every poll.
+fewer calls), at a cadence taken from how long stacks took before (when to look at each:
+looks.py), and wakes the worker whose stack changed status. Workers read events only then (see
+stackwait.py), never on every poll.
 
 Cost: one round is one call (per page of the account's stacks), whatever the number of stacks in
 flight; rounds are at least `floor` seconds apart, so at most 1/floor calls per second.
