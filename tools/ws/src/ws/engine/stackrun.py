@@ -153,7 +153,6 @@ def run_graph(env: Environment, action: str, dag: nx.DiGraph,
               interrupted: threading.Event | None = None) -> RunReport:
     """`work` for every stack of `dag` under the scheduler (progress told to `observer`, each
     outcome to `finished`, a first Ctrl-C setting `interrupted`), as the run's report."""
-    running: set[str] = set()
     tracker = Tracker(dag, weights, started, clock.now)
     told = [0.0]  # when progress was last told
 
@@ -163,12 +162,10 @@ def run_graph(env: Environment, action: str, dag: nx.DiGraph,
             observer.on_progress(tracker.progress())
 
     def start(name: str) -> None:
-        running.add(name)
         tracker.start(name)
         tell(at_once=True)
 
     def done(name: str, outcome: scheduler.Outcome) -> None:
-        running.discard(name)
         tracker.finish(name, outcome.status == scheduler.SUCCEEDED)
         finished(name, outcome)
         tell(at_once=True)
