@@ -30,7 +30,6 @@ from ws.engine.stackrun import (
     Target,
     UPDATES,
     close,
-    history,
     ready_for,
     report_of,
     run_graph,
@@ -56,7 +55,7 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
     selected = plan.selected()
     stop = threading.Event()
     weights = load_durations(ws.state_dir, env.name)
-    ops = stack_ops(backend, clock, stop, history(ws, env, UPDATES))
+    ops = stack_ops(target, clock, stop, UPDATES)
     with timeline.phase("packaging and builds"):
         packaged = package_stacks(ws, backend, plan.to_change())
     live = target.live or {}

@@ -57,12 +57,13 @@ class Target:
     ready: Callable[[float | None], bool] = lambda timeout=None: True
 
 
-def stack_ops(backend: Backend, clock: Clock, stop: threading.Event,
-              durations: dict[str, float] | None = None) -> StackOps:
-    """Stack operations of one run; on an asynchronous target one watcher (cadence from the
-    `durations` of earlier operations by stack name) waits for all of them."""
+def stack_ops(target: Target, clock: Clock, stop: threading.Event, kind: str) -> StackOps:
+    """Stack operations of one run; on an asynchronous target one watcher (cadence from how
+    long earlier operations of this `kind` took: history) waits for all of them."""
+    backend = target.backend
     cfn = backend.client("cloudformation")
-    watcher = Watcher(cfn, cadence(durations or {}), stop) if backend.can.asynchronous else None
+    watcher = Watcher(cfn, cadence(history(target.ws, target.env, kind)), stop) \
+        if backend.can.asynchronous else None
     return StackOps(cfn, synchronous=backend.synchronous, sleep=until(stop, clock.sleep),
                     poll=0.2 if backend.synchronous else 5.0, watcher=watcher,
                     defer_events=watcher is not None)  # read after the hand-over: settled

@@ -16,7 +16,6 @@ from ws.engine.stackrun import (
     DELETES,
     Target,
     close,
-    history,
     report_of,
     run_graph,
     save_history,
@@ -34,7 +33,7 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
     env, graph = target.env, target.graph
     selected = select(graph, request.selection.stacks)
     stop = threading.Event()
-    ops = stack_ops(target.backend, clock, stop, history(target.ws, env, DELETES))
+    ops = stack_ops(target, clock, stop, DELETES)
     live = target.live if target.live is not None else deployed_stacks(ops.cfn, None)
     _check_protection(live, env, selected, request.unprotect)
     observer.on_execute(Plan(env.name, ()))
