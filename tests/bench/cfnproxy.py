@@ -65,13 +65,20 @@ def action_of(service: str, method: str, path: str, headers: dict[str, str],
     return f"{_VERBS.get(method, method)}{'Object' if len(parts) > 1 else 'Bucket'}{sub}"
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: a client opening 50 connections at once (ws
+    # starting 50 stacks) has the surplus SYNs dropped and resent by TCP a second later, which
+    # no AWS endpoint does. A deeper backlog, as werkzeug's (moto's) 128.
+    request_queue_size = 256
+    daemon_threads = True
+
+
 class Proxy:
     """The proxy server: start() on a free port, stop() when done."""
 
     def __init__(self, upstream_port: int, stacks: AsyncStacks) -> None:
         self.upstream_port, self.stacks, self.log = upstream_port, stacks, CallLog()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), _handler(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True,
                                        name="bench-proxy")
 
