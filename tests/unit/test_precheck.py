@@ -169,23 +169,55 @@ FAULTY = {  # each something CloudFormation refuses
 LITERAL = _bad({"P": {**PARAM, "Properties": {"Type": "String", "Value": "a ${literal} value"}}})
 
 
-def test_the_rules_left_out_change_no_finding(tmp_path):
+def test_the_rules_left_out_change_no_finding(tmp_path, monkeypatch):
     """The check keeps only the rules that can report what it looks for (and those that run
     them): on the store's templates and on templates CloudFormation refuses, it finds exactly
-    what cfn-lint with every rule loaded finds, and each refused template is found."""
+    what cfn-lint with every rule loaded finds, and each refused template is found. The next
+    load makes only the rules the first one kept (their ids recorded in the cache), and finds
+    the same."""
     from cfnlint.config import ConfigMixIn
+    from cfnlint.rules import CloudFormationLintRule
     from cfnlint.runner.cli import Runner
 
     items = [(f"stacks/{p.parent.name}", p) for p in sorted(REPO.glob("stacks/*/template.yaml"))]
     for name, body in {**FAULTY, "literal.json": LITERAL}.items():
         (tmp_path / name).write_text(body)
         items.append((name, tmp_path / name))
-    runner = precheck.load_runner("us-east-1")
     full = Runner(ConfigMixIn(regions=["us-east-1"]))
-    assert len(runner.rules.data) < 0.7 * len(full.rules.data)
-    found = precheck.lint_chunk(runner, items)
-    assert found == precheck.lint_chunk(full, items)
-    assert {f.display for f in found} == set(FAULTY), found  # none of the store's, no literal
+    expected = precheck.lint_chunk(full, items)
+    assert {f.display for f in expected} == set(FAULTY), expected  # none of the store's, no literal
+
+    made: list[str] = []  # the id of every rule made
+    make = CloudFormationLintRule.__init__
+    monkeypatch.setattr(CloudFormationLintRule, "__init__",
+                        lambda self: made.append(self.id) or make(self))
+    cache = tmp_path / "cache"
+    first = precheck.load_runner("us-east-1", cache)
+    assert "W3037" in made and "W3037" not in first.rules.data  # made, then left out
+    assert [p.name for p in cache.iterdir()] == [_record_name(cache)]
+    assert len(first.rules.data) < 0.7 * len(full.rules.data)
+    assert precheck.lint_chunk(first, items) == expected
+    everything, made[:] = set(made), []
+    second = precheck.load_runner("us-east-1", cache)
+    assert set(second.rules.data) == set(first.rules.data)
+    assert "W3037" not in made and len(set(made)) < 0.7 * len(everything)
+    assert precheck.lint_chunk(second, items) == expected
+
+
+def _record_name(cache: Path) -> str:
+    return next(p.name for p in cache.iterdir() if p.name.startswith("rules-"))
+
+
+@pytest.mark.parametrize("record", ["[]", "not json", '["E3012"]', '["W3037"]'])
+def test_a_record_of_rules_that_is_not_what_this_version_keeps_is_made_again(tmp_path, record):
+    """A truncated, damaged or foreign record never narrows the check: every rule is made
+    (the record written again), and the rules kept are those of a load without any record."""
+    cache = tmp_path / "cache"
+    expected = set(precheck.load_runner("us-east-1", cache).rules.data)
+    path = cache / _record_name(cache)
+    path.write_text(record)
+    assert set(precheck.load_runner("us-east-1", cache).rules.data) == expected
+    assert set(json.loads(path.read_text())) == expected
 
 
 def test_a_reference_to_nothing_is_refused_before_anything_deploys(tmp_path):

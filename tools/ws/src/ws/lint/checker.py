@@ -136,7 +136,7 @@ def _serve(conn: Any, theirs: Any, region: str, cache: Path) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     theirs.close()
     gc.disable()  # importing cfn-lint (and sympy) allocates much, frees little: 70 ms of
-    runner = precheck.load_runner(region)  # collections for nothing; what is loaded stays
+    runner = precheck.load_runner(region, cache)  # collections for nothing; what is loaded stays
     gc.freeze()  # out of every later collection, which the linting of templates gets back
     gc.enable()
     templates = conn.recv()
