@@ -29,13 +29,11 @@ from ws.engine.stackrun import (
     EXPECTED,
     Target,
     UPDATES,
-    close,
+    operations,
     ready_for,
     report_of,
     run_graph,
-    save_history,
     settled,
-    stack_ops,
     stop_waiting,
 )
 from ws.graph.stackgraph import StackGraph
@@ -53,73 +51,68 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
     timeline = timeline or Timeline(clock.now)
     ws, env, graph, backend = target.ws, target.env, target.graph, target.backend
     selected = plan.selected()
-    stop = threading.Event()
     weights = load_durations(ws.state_dir, env.name)
-    ops = stack_ops(target, clock, stop, UPDATES)
-    with timeline.phase("packaging and builds"):
-        packaged = package_stacks(ws, backend, plan.to_change())
-    live = target.live or {}
-    outputs = outside_outputs(graph, selected, env, live)
-    outputs.update({n: outputs_of(live[env.stack_name(n)]) for n in selected
-                    if plan[n].action == SKIP})
-    with timeline.phase("secrets"):
-        _read_secrets(secrets, graph, plan.to_change())
-    started = clock.now()
-    interrupted = threading.Event()  # a first Ctrl-C: running stacks finish, none starts
-    ready = ready_for(target.ready, stop,
-                      lambda: "interrupted" if interrupted.is_set() else target.stop_reason())
-    upload = _once(packaged.uploader)
-    emit = _masked(observer.on_event, secrets)
-    observer.on_execute(plan)
+    with operations(target, clock, UPDATES) as (ops, stop):
+        with timeline.phase("packaging and builds"):
+            packaged = package_stacks(ws, backend, plan.to_change())
+        live = target.live or {}
+        outputs = outside_outputs(graph, selected, env, live)
+        outputs.update({n: outputs_of(live[env.stack_name(n)]) for n in selected
+                        if plan[n].action == SKIP})
+        with timeline.phase("secrets"):
+            _read_secrets(secrets, graph, plan.to_change())
+        started = clock.now()
+        interrupted = threading.Event()  # a first Ctrl-C: running stacks finish, none starts
+        ready = ready_for(target.ready, stop,
+                          lambda: "interrupted" if interrupted.is_set() else target.stop_reason())
+        upload = _once(packaged.uploader)
+        emit = _masked(observer.on_event, secrets)
+        observer.on_execute(plan)
 
-    def work(name: str) -> StackResult:
-        current = live.get(env.stack_name(name))
-        if plan[name].action == SKIP:
-            return StackResult("unchanged", current["StackStatus"], outputs_of(current))
-        inputs = resolve(ws, env, graph, name, outputs, secrets, static_parts(ws, env, name))
-        if plan[name].action == LATER:
-            later = decide(current, inputs)
-            log.info("%s: %s", name, later.reason)
-            if later.action == SKIP:
+        def work(name: str) -> StackResult:
+            current = live.get(env.stack_name(name))
+            if plan[name].action == SKIP:
                 return StackResult("unchanged", current["StackStatus"], outputs_of(current))
-        say = lambda message: emit(name, message)  # noqa: E731
-        stack_name = env.stack_name(name)
+            inputs = resolve(ws, env, graph, name, outputs, secrets, static_parts(ws, env, name))
+            if plan[name].action == LATER:
+                later = decide(current, inputs)
+                log.info("%s: %s", name, later.reason)
+                if later.action == SKIP:
+                    return StackResult("unchanged", current["StackStatus"], outputs_of(current))
+            say = lambda message: emit(name, message)  # noqa: E731
+            stack_name = env.stack_name(name)
 
-        def act() -> StackResult:
-            result = _deploy_one(target, name, inputs, packaged, upload(), ops, request,
-                                 secrets, say, current, ready)
-            if ws.stacks[name].assets:
-                ops.report_events(stack_name)  # before what publishing says
-                _publish(target, name, inputs, result, outputs,
-                         lambda failed: _deploy_one(target, name, failed, packaged, upload(),
-                                                    ops, request, secrets, say, None, ready),
-                         say)
-            if result.ok:
-                outputs[name] = result.outputs  # read by the dependents settled() starts
-            return result
-        return settled(ops, stack_name, act)
+            def act() -> StackResult:
+                result = _deploy_one(target, name, inputs, packaged, upload(), ops, request,
+                                     secrets, say, current, ready)
+                if ws.stacks[name].assets:
+                    ops.report_events(stack_name)  # before what publishing says
+                    _publish(target, name, inputs, result, outputs,
+                             lambda failed: _deploy_one(target, name, failed, packaged, upload(),
+                                                        ops, request, secrets, say, None, ready),
+                             say)
+                if result.ok:
+                    outputs[name] = result.outputs  # read by the dependents settled() starts
+                return result
+            return settled(ops, stack_name, act)
 
-    def finished(name: str, outcome: scheduler.Outcome) -> None:
-        if outcome.status == scheduler.SUCCEEDED:
-            outputs[name] = outcome.value.outputs
-        observer.on_finish(report_of(env, name, outcome, deploying=True, mask=secrets.mask))
+        def finished(name: str, outcome: scheduler.Outcome) -> None:
+            if outcome.status == scheduler.SUCCEEDED:
+                outputs[name] = outcome.value.outputs
+            observer.on_finish(report_of(env, name, outcome, deploying=True, mask=secrets.mask))
 
-    def abandon(running: list[str]) -> None:
-        """Stop waiting: running waits end at once; updates are cancelled where the target can
-        (CloudFormation rolls them back; a create goes on and the next deploy settles it)."""
-        stop_waiting(stop, ops)
-        if backend.can.cancels_updates:
-            for name in running:
-                ops.cancel_update(env.stack_name(name))
+        def abandon(running: list[str]) -> None:
+            """Stop waiting: running waits end at once; updates are cancelled where the target can
+            (CloudFormation rolls them back; a create goes on and the next deploy settles it)."""
+            stop_waiting(stop, ops)
+            if backend.can.cancels_updates:
+                for name in running:
+                    ops.cancel_update(env.stack_name(name))
 
-    try:
         report = run_graph(env, "deploy", graph.dag.subgraph(selected), work, finished,
                            request, observer, clock, started, graph, ws.concurrency, weights,
                            abandon, secrets.mask, target.stop_reason, interrupted)
-    finally:
-        close(ops)
     save_durations(ws.state_dir, env.name, report)
-    save_history(ws, env, ops, UPDATES)
     return report
 
 

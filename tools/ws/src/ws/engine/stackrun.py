@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 import networkx as nx
 from botocore.exceptions import BotoCoreError, ClientError
@@ -57,16 +58,28 @@ class Target:
     ready: Callable[[float | None], bool] = lambda timeout=None: True
 
 
-def stack_ops(target: Target, clock: Clock, stop: threading.Event, kind: str) -> StackOps:
-    """Stack operations of one run; on an asynchronous target one watcher (cadence from how
-    long earlier operations of this `kind` took: history) waits for all of them."""
+@contextmanager
+def operations(target: Target, clock: Clock, kind: str) -> Iterator[tuple[StackOps,
+                                                                        threading.Event]]:
+    """The run's stack operations of `kind`, and the event that, once set, ends their waits
+    (stop_waiting). On an asynchronous target one watcher waits for all of them, at a cadence
+    from how long earlier operations of that kind took (history); its thread ends with the
+    block, and when the block ends well how long this run's operations took is kept for the
+    next run."""
+    stop = threading.Event()
     backend = target.backend
     cfn = backend.client("cloudformation")
     watcher = Watcher(cfn, cadence(history(target.ws, target.env, kind)), stop) \
         if backend.can.asynchronous else None
-    return StackOps(cfn, synchronous=backend.synchronous, sleep=until(stop, clock.sleep),
-                    poll=0.2 if backend.synchronous else 5.0, watcher=watcher,
-                    defer_events=watcher is not None)  # read after the hand-over: settled
+    ops = StackOps(cfn, synchronous=backend.synchronous, sleep=until(stop, clock.sleep),
+                   poll=0.2 if backend.synchronous else 5.0, watcher=watcher,
+                   defer_events=watcher is not None)  # read after the hand-over: settled
+    try:
+        yield ops, stop
+    finally:
+        if watcher is not None:
+            watcher.close()
+    _save_history(target.ws, target.env, ops, kind)
 
 
 UPDATES, DELETES = "create-update", "delete"  # operation kinds with a duration history each
@@ -77,7 +90,7 @@ def history(ws: Workspace, env: Environment, kind: str) -> dict[str, float]:
     return {env.stack_name(n): s for n, s in load_durations(ws.state_dir, env.name, kind).items()}
 
 
-def save_history(ws: Workspace, env: Environment, ops: StackOps, kind: str) -> None:
+def _save_history(ws: Workspace, env: Environment, ops: StackOps, kind: str) -> None:
     """Record how long this run's operations took, for the next run's watcher."""
     if ops.watcher is not None:
         names = {env.stack_name(n): n for n in ws.stacks}
@@ -98,12 +111,6 @@ def settled(ops: StackOps, stack_name: str, act: Callable[[], StackResult]) -> S
         scheduler.release(result)
     ops.report_events(stack_name)
     return result
-
-
-def close(ops: StackOps) -> None:
-    """The run is over: its watcher's thread ends."""
-    if ops.watcher is not None:
-        ops.watcher.close()
 
 
 def stop_waiting(stop: threading.Event, ops: StackOps) -> None:

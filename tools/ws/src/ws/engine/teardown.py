@@ -1,7 +1,6 @@
 """Destroy an environment's stacks, dependents before what they depend on."""
 from __future__ import annotations
 
-import threading
 from typing import Callable
 
 from ws.cloud.livestate import deployed_stacks, outputs_of
@@ -15,12 +14,10 @@ from ws.engine.results import RunReport
 from ws.engine.stackrun import (
     DELETES,
     Target,
-    close,
+    operations,
     report_of,
     run_graph,
-    save_history,
     settled,
-    stack_ops,
     stop_waiting,
 )
 from ws.errors import UsageError
@@ -32,33 +29,27 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
     started = clock.now()
     env, graph = target.env, target.graph
     selected = select(graph, request.selection.stacks)
-    stop = threading.Event()
-    ops = stack_ops(target, clock, stop, DELETES)
-    live = target.live if target.live is not None else deployed_stacks(ops.cfn, None)
-    _check_protection(live, env, selected, request.unprotect)
-    observer.on_execute(Plan(env.name, ()))
+    with operations(target, clock, DELETES) as (ops, stop):
+        live = target.live if target.live is not None else deployed_stacks(ops.cfn, None)
+        _check_protection(live, env, selected, request.unprotect)
+        observer.on_execute(Plan(env.name, ()))
 
-    def work(name: str) -> StackResult:
-        say = lambda message: observer.on_event(name, message)  # noqa: E731
-        stack_name = env.stack_name(name)
-        if target.ws.stacks[name].assets:
-            _unpublish(target, name, live.get(stack_name), say)
-        return settled(ops, stack_name, lambda: ops.delete(
-            stack_name, say, unprotect=request.unprotect, known=live.get(stack_name)))
+        def work(name: str) -> StackResult:
+            say = lambda message: observer.on_event(name, message)  # noqa: E731
+            stack_name = env.stack_name(name)
+            if target.ws.stacks[name].assets:
+                _unpublish(target, name, live.get(stack_name), say)
+            return settled(ops, stack_name, lambda: ops.delete(
+                stack_name, say, unprotect=request.unprotect, known=live.get(stack_name)))
 
-    def finished(name: str, outcome: scheduler.Outcome) -> None:
-        observer.on_finish(report_of(env, name, outcome, deploying=False))
+        def finished(name: str, outcome: scheduler.Outcome) -> None:
+            observer.on_finish(report_of(env, name, outcome, deploying=False))
 
-    reverse = graph.dag.subgraph(selected).reverse(copy=True)
-    try:
-        report = run_graph(env, "destroy", reverse, work, finished, request, observer, clock,
-                           started, graph, target.ws.concurrency, {},
-                           lambda running: stop_waiting(stop, ops),
-                           stop_reason=target.stop_reason)
-    finally:
-        close(ops)
-    save_history(target.ws, env, ops, DELETES)
-    return report
+        reverse = graph.dag.subgraph(selected).reverse(copy=True)
+        return run_graph(env, "destroy", reverse, work, finished, request, observer, clock,
+                         started, graph, target.ws.concurrency, {},
+                         lambda running: stop_waiting(stop, ops),
+                         stop_reason=target.stop_reason)
 
 
 def _unpublish(target: Target, name: str, stack: dict | None,
