@@ -395,3 +395,34 @@ def test_events_that_cannot_be_read_after_a_success_do_not_fail_the_stack(world)
     assert report.ok and statuses(report) == {"a": "deployed", "b": "deployed"}
     assert ("a", "its events could not be read: Could not connect to the endpoint URL: "
             "\"https://cloudformation.example\"") in lines
+
+
+def test_rounds_are_never_closer_than_the_floor():
+    """CloudFormation allows an account 5 DescribeStacks a second: however close together the
+    operations in flight are expected to end, the watcher's rounds start a floor apart."""
+    from types import SimpleNamespace
+
+    from ws.cloud.watcher import Watcher, cadence
+
+    names = [f"s{n}" for n in range(5)]
+
+    class Cfn:
+        asked: list[float] = []
+
+        def describe_stacks(self, StackName=None):
+            self.asked.append(time.monotonic())
+            return {"Stacks": [{"StackName": n, "StackStatus": "CREATE_IN_PROGRESS"}
+                               for n in names if StackName in (None, n)]}
+
+        def get_paginator(self, name):
+            return SimpleNamespace(paginate=lambda: [self.describe_stacks()])
+
+    cfn = Cfn()
+    expected = {n: 0.3 + 0.01 * i for i, n in enumerate(names)}  # ends 10 ms apart
+    watcher = Watcher(cfn, cadence(expected), floor=0.1)
+    for name in names:
+        watcher.watch(name, name)
+    time.sleep(0.9)
+    watcher.close()
+    gaps = [b - a for a, b in zip(cfn.asked, cfn.asked[1:])]
+    assert len(cfn.asked) >= 4 and min(gaps) >= 0.1 - 0.005, gaps

@@ -5,7 +5,8 @@ looks.py), and wakes the worker whose stack changed status. Workers read events 
 stackwait.py), never on every poll.
 
 Cost: one round is one call (per page of the account's stacks), whatever the number of stacks in
-flight; rounds are at least `floor` seconds apart, so at most 1/floor calls per second.
+flight; a round starts at least `floor` seconds after the one before (0.2 s: CloudFormation
+allows an account 5 DescribeStacks a second), so at most 1/floor calls per second (per page).
 """
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ class Watcher:
         self._guard = threading.Lock()
         self._wake = threading.Event()
         self._closed = False
+        self._last = float("-inf")  # when the last round was asked
         self._thread: threading.Thread | None = None
         self.broken: BaseException | None = None  # what ended the thread, if not the run
 
@@ -123,7 +125,8 @@ class Watcher:
                 with self._guard:
                     tickets = list(self.tickets.values())
                 now = self.clock()
-                pause = min((t.next_at for t in tickets), default=now + 5.0) - now
+                due = min((t.next_at for t in tickets), default=now + 5.0)
+                pause = max(due, self._last + self.floor) - now  # never two rounds in a floor
                 if pause > 0:
                     self._wake.wait(pause)
                     self._wake.clear()
@@ -143,7 +146,7 @@ class Watcher:
     def _round(self, due: list[Ticket], tickets: list[Ticket]) -> None:
         """Read the due operations' stacks (all of them when the read is batched) and wake
         those whose status changed."""
-        asked = self.clock()
+        asked = self._last = self.clock()
         try:
             found = self._read(due)
         except Exception as exc:  # noqa: BLE001 - handed to the waiting workers, who raise it
