@@ -121,3 +121,39 @@ def test_a_second_interrupt_stops_waiting_cancels_and_reports(world, signals):
     assert report.interrupted and report.exit_code == 130
     assert statuses(report) == {"a": "interrupted", "b": "not run", "c": "not run",
                                 "x": "not run"}
+
+
+def test_a_destroy_starts_with_what_took_longest(tmp_path):
+    """With one stack at a time, the destroy deletes first the stacks that took longest:
+    to delete before, else to deploy (x, y and z are independent)."""
+    import json
+    import re
+
+    from ws.engine.durations import save_measured
+
+    write_tree(tmp_path, chain_files("x", "y", "z"))
+    ws = load_workspace(tmp_path)
+    env = load_environment(ws, "local")
+    cloud = FakeCloud()
+    deploy(ws, env, cloud.backend(), RunRequest())
+    deleted = []
+
+    class Cfn(type(cloud.client("cloudformation"))):
+        def delete_stack(self, StackName, **args):
+            deleted.append(re.search(r"demo-local-(\w+)", StackName)[1])  # a name or an id
+            return super().delete_stack(StackName, **args)
+    backend = dataclasses.replace(cloud.backend(), make_client=lambda service: Cfn(cloud)
+                                  if service == "cloudformation" else cloud.client(service))
+
+    def destroyed(deployed: dict[str, float], deleting: dict[str, float]) -> list[str]:
+        durations_file(ws.state_dir, env.name).write_text(json.dumps(deployed))
+        save_measured(ws.state_dir, env.name, deleting, "delete")
+        deleted.clear()
+        destroy(ws, env, backend, RunRequest(concurrency=1))
+        deploy(ws, env, cloud.backend(), RunRequest())
+        return deleted[:3] + deleted[-3:]  # x, y, z; then a before b before c
+
+    chain = {"a": 0.1, "b": 0.1, "c": 0.1}  # 0.3 s in all: after every other stack
+    assert destroyed({**chain, "x": 5, "y": 9, "z": 1}, {}) == ["y", "x", "z", "c", "b", "a"]
+    assert destroyed({**chain, "x": 5, "y": 9, "z": 1}, {"z": 30}) == \
+        ["z", "y", "x", "c", "b", "a"]

@@ -8,6 +8,7 @@ from ws.cloud.stackops import StackResult
 from ws.config.environment import Environment
 from ws.engine import scheduler
 from ws.engine.assets import unpublish_stack
+from ws.engine.durations import load_durations
 from ws.engine.plan import Plan, select
 from ws.engine.request import Clock, Observer, RunRequest
 from ws.engine.results import RunReport
@@ -47,9 +48,17 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
 
         reverse = graph.dag.subgraph(selected).reverse(copy=True)
         return run_graph(env, "destroy", reverse, work, finished, request, observer, clock,
-                         started, graph, target.ws.concurrency, {},
+                         started, graph, target.ws.concurrency, weights(target),
                          lambda running: stop_waiting(stop, ops),
                          stop_reason=target.stop_reason)
+
+
+def weights(target: Target) -> dict[str, float]:
+    """Each stack's weight on the destroy's critical path (what the scheduler starts first,
+    and the estimate of time left): how long deleting it took before, else how long deploying
+    it did (a stack slow to create, a distribution or a database, is slow to delete too)."""
+    state, env = target.ws.state_dir, target.env.name
+    return {**load_durations(state, env), **load_durations(state, env, DELETES)}
 
 
 def _unpublish(target: Target, name: str, stack: dict | None,
