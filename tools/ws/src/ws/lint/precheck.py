@@ -91,8 +91,8 @@ def _keys(templates: dict[str, Path], region: str) -> dict[str, str]:
 
 
 def _lint(todo: dict[str, Path], workers: int | None, runner: Any) -> list[Finding]:
-    """Load cfn-lint's rules once here, then fork workers that inherit them (each would
-    otherwise pay the 0.6 s import and rule loading again, on a machine with two cores)."""
+    """Lint with `runner` (cfn-lint's rules, loaded once), in workers forked from this process
+    that inherit it (each would otherwise pay the import and the rules' loading again)."""
     items = sorted(todo.items())
     workers = workers or min(os.cpu_count() or 1, max(1, len(items) // PER_WORKER))
     if workers <= 1:
