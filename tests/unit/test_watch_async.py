@@ -407,7 +407,8 @@ def test_rounds_are_never_closer_than_the_floor():
     names = [f"s{n}" for n in range(5)]
 
     class Cfn:
-        asked: list[float] = []
+        def __init__(self):
+            self.asked: list[float] = []  # when each read was made
 
         def describe_stacks(self, StackName=None):
             self.asked.append(time.monotonic())
