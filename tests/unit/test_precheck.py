@@ -50,6 +50,21 @@ def test_a_template_that_passed_is_not_linted_again_until_it_changes(tmp_path):
     assert set(precheck.unchecked(items, "us-east-1", cache)) == {"t0.json", "t2.json"}
 
 
+@pytest.mark.parametrize("upgraded", precheck.LINTERS)
+def test_passes_are_forgotten_when_cfn_lint_or_the_sam_translator_changes(tmp_path,
+                                                                          monkeypatch, upgraded):
+    """cfn-lint's findings depend on its version and, for SAM templates, on the translator's
+    that expands them: a pass recorded with other versions does not count."""
+    cache = tmp_path / "cache"
+    items = templates(tmp_path, 2)
+    assert precheck.check(items, "us-east-1", cache) == []
+    assert precheck.unchecked(items, "us-east-1", cache) == {}
+    real = precheck.version
+    monkeypatch.setattr(precheck, "version",
+                        lambda name: real(name) + ".1" if name == upgraded else real(name))
+    assert precheck.unchecked(items, "us-east-1", cache).keys() == items.keys()
+
+
 def test_parallel_workers_find_what_one_finds(tmp_path):
     items = templates(tmp_path, 6, bad={1, 4})
     one = precheck.check(items, "us-east-1", tmp_path / "one", workers=1)

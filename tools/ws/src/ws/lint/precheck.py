@@ -4,8 +4,9 @@ cfn-lint limited to what CloudFormation enforces on create (E0 template format, 
 for the template's structure and its references and functions, E3 resource schemas and
 required properties, E6 outputs), run only on templates not already
 checked: a template that passed is remembered by a hash of its content (with the region, the
-rules and cfn-lint's version) under .ws/precheck/, so a no-op deploy pays nothing. New
-templates are linted in parallel processes, each loading cfn-lint's rules once."""
+rules and the versions of cfn-lint and of the SAM translator) under .ws/precheck/, so a no-op
+deploy pays nothing. New templates are linted in parallel processes forked from one that loaded
+cfn-lint's rules."""
 from __future__ import annotations
 
 import hashlib
@@ -74,10 +75,15 @@ def forget(cache: Path, current: set[str], now: float | None = None) -> int:
     return gone
 
 
+LINTERS = ("cfn-lint", "aws-sam-translator")  # cfn-lint expands SAM templates with the latter
+
+
 def _salt(region: str) -> bytes:
-    """What else a pass depends on: region, rules and cfn-lint's version (read once: looking
-    a version up scans the installed distributions)."""
-    return f"\0{region}\0{','.join(RULES)}\0{version('cfn-lint')}".encode()
+    """What else a pass depends on: region, rules and the versions of cfn-lint and of what it
+    expands SAM templates with (each read once: a version lookup scans the installed
+    distributions)."""
+    versions = "\0".join(version(name) for name in LINTERS)
+    return f"\0{region}\0{','.join(RULES)}\0{versions}".encode()
 
 
 def _todo(templates: dict[str, Path], keys: dict[str, str], cache: Path) -> dict[str, Path]:
