@@ -16,12 +16,14 @@ APP = queue_template({"Upstream": {"Ref": "DbQueue"}}, parameters=["DbQueue"])
 
 def test_diff_shows_changes_and_leaves_nothing_behind(tmp_path, endpoint, aws):
     root = write_tree(tmp_path, workspace_files(
-        db=(DB, {}), app=(APP, {"parameters": {"DbQueue": "${db.QueueUrl}"}})))
+        name="diffed", db=(DB, {}), app=(APP, {"parameters": {"DbQueue": "${db.QueueUrl}"}})))
     first = {d.stack: d for d in api.diff(root, "local")}
     assert first["db"].state == "new"
     assert [str(c) for c in first["db"].changes] == ["add Queue (AWS::SQS::Queue)"]
     assert first["app"].state == "after upstream" and "db" in first["app"].note
     assert aws("cloudformation").describe_stacks()["Stacks"] == []  # the review stack is gone
+    buckets = [b["Name"] for b in aws("s3").list_buckets()["Buckets"]]
+    assert not [b for b in buckets if b.endswith("-diffed")]  # nothing to upload: no bucket
 
     assert api.deploy(root, "local", RunRequest()).ok
     assert {d.stack: d.state for d in api.diff(root, "local")} == {

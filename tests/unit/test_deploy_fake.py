@@ -157,3 +157,19 @@ def test_a_destroy_starts_with_what_took_longest(tmp_path):
     assert destroyed({**chain, "x": 5, "y": 9, "z": 1}, {}) == ["y", "x", "z", "c", "b", "a"]
     assert destroyed({**chain, "x": 5, "y": 9, "z": 1}, {"z": 30}) == \
         ["z", "y", "x", "c", "b", "a"]
+
+
+def test_the_artifact_bucket_is_touched_only_when_something_is_uploaded(world):
+    """A run whose templates fit in the call and that has no code to upload never reads, nor
+    makes, the artifact bucket; once a template is too big to pass inline, it is uploaded
+    there, the bucket checked once."""
+    ws, env = world
+    cloud = FakeCloud()
+    assert deploy(ws, env, cloud.backend(), RunRequest()).ok
+    assert cloud.calls["HeadBucket"] == cloud.calls["CreateBucket"] == 0 and not cloud.objects
+    queues = {f"Queue{n:03}": {"Type": "AWS::SQS::Queue", "Properties": {
+        "Tags": [{"Key": "note", "Value": "v" * 250}]}} for n in range(200)}  # over 51,200 bytes
+    (ws.root / "stacks/x/template.yaml").write_text(queue_template(resources=queues))
+    assert deploy(load_workspace(ws.root), env, cloud.backend(), RunRequest()).ok
+    assert cloud.calls["HeadBucket"] == 1
+    assert len(cloud.objects) == 1 and next(iter(cloud.objects))[1].startswith("templates/")

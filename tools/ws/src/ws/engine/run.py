@@ -65,7 +65,7 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
         interrupted = threading.Event()  # a first Ctrl-C: running stacks finish, none starts
         ready = ready_for(target.ready, stop,
                           lambda: "interrupted" if interrupted.is_set() else target.stop_reason())
-        upload = _once(packaged.uploader)
+        upload = packaged.uploader()
         emit = _masked(observer.on_event, secrets)
         observer.on_execute(plan)
 
@@ -83,12 +83,12 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
             stack_name = env.stack_name(name)
 
             def act() -> StackResult:
-                result = _deploy_one(target, name, inputs, packaged, upload(), ops, request,
+                result = _deploy_one(target, name, inputs, packaged, upload, ops, request,
                                      secrets, say, current, ready)
                 if ws.stacks[name].assets:
                     ops.report_events(stack_name)  # before what publishing says
                     _publish(target, name, inputs, result, outputs,
-                             lambda failed: _deploy_one(target, name, failed, packaged, upload(),
+                             lambda failed: _deploy_one(target, name, failed, packaged, upload,
                                                         ops, request, secrets, say, None, ready),
                              say)
                 if result.ok:
@@ -163,19 +163,6 @@ def _publish(target: Target, name: str, inputs: StackInputs, result: StackResult
         except EXPECTED as exc:
             log.warning("%s: recording the unpublished assets failed: %s", name, exc)
         raise
-
-
-def _once(make: Callable[[], Upload]) -> Callable[[], Upload]:
-    """`make` called on first use only (the bucket is made when something is uploaded)."""
-    made: list[Upload] = []
-    lock = threading.Lock()
-
-    def get() -> Upload:
-        with lock:
-            if not made:
-                made.append(make())
-            return made[0]
-    return get
 
 
 def _masked(on_event: OnEvent, secrets: Secrets) -> OnEvent:

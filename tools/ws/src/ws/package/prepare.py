@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -81,9 +82,19 @@ class Packaged:
     bucket: str
 
     def uploader(self) -> Upload:
-        s3 = self.backend.client("s3")
-        ensure_bucket(s3, self.bucket, self.backend.region, self.backend.account_id)
-        return s3_uploader(s3, self.bucket, self.backend.account_id)
+        """An upload to the artifact bucket, safe from many threads, that checks the bucket
+        (making it if missing) on its first call: a run that uploads nothing never touches it."""
+        made: list[Upload] = []
+        lock = threading.Lock()
+
+        def upload(key: str, data: bytes) -> None:
+            with lock:
+                if not made:
+                    s3 = self.backend.client("s3")
+                    ensure_bucket(s3, self.bucket, self.backend.region, self.backend.account_id)
+                    made.append(s3_uploader(s3, self.bucket, self.backend.account_id))
+            made[0](key, data)
+        return upload
 
     def template_argument(self, body: dict[str, Any], upload: Upload) -> dict[str, str]:
         """TemplateBody when it fits, else upload it and pass TemplateURL."""

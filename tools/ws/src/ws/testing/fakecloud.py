@@ -81,9 +81,11 @@ class FakeS3:
         self.cloud = cloud
 
     def head_bucket(self, Bucket: str, ExpectedBucketOwner: str = "") -> dict:
+        self.cloud.calls["HeadBucket"] += 1
         return {}
 
     def create_bucket(self, Bucket: str, **_: Any) -> dict:
+        self.cloud.calls["CreateBucket"] += 1
         return {}
 
     def head_object(self, Bucket: str, Key: str, ExpectedBucketOwner: str = "") -> dict:
