@@ -158,3 +158,17 @@ def test_the_pin_is_checked_with_overridden_credentials(tmp_path, monkeypatch):
     monkeypatch.setattr(backends, "_caller_account", lambda session, env: "111111111111")
     with pytest.raises(WsError, match="profile dev from AWS_PROFILE"):
         backends.connect(ws, load_environment(ws, "staging"))
+
+
+def test_a_backend_makes_one_client_per_service_whatever_the_threads():
+    """Stacks deploy in parallel threads: a botocore session must not make clients in several
+    at once, and a shared client keeps one connection pool and one adaptive retry rate."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ws.cloud.backend import local_backend
+
+    backend = local_backend("us-east-1", "http://127.0.0.1:9")  # (no call is made)
+    with ThreadPoolExecutor(16) as pool:
+        clients = list(pool.map(backend.client, ["sqs"] * 32 + ["s3"] * 32))
+    assert len({id(c) for c in clients[:32]}) == 1 and len({id(c) for c in clients[32:]}) == 1
+    assert clients[0] is not clients[32] and clients[0].meta.service_model.service_name == "sqs"

@@ -3,10 +3,10 @@ from botocore: boto3's session adds nothing ws uses (resources, S3 transfers) an
 costs every command 40 ms more."""
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlparse
@@ -121,9 +121,9 @@ def connect(ws: Workspace, env: Environment, endpoint_url: str | None = None) ->
         raise WsError(f"{env.file} is a per-developer environment, but the credentials are for "
                       f"account {account}, which a protected environment uses",
                       "deploy developer stacks with a development account's credentials")
-    return Backend("aws", env.region, account, _factory(session, None),
-                   s3_endpoint=functools.cache(
-                       lambda: session.create_client("s3", config=_CONFIG).meta.endpoint_url),
+    clients = _factory(session, None)
+    return Backend("aws", env.region, account, clients,
+                   s3_endpoint=lambda: clients("s3").meta.endpoint_url,
                    partition=session.get_partition_for_region(env.region))
 
 
@@ -161,10 +161,19 @@ def aws_session(profile: str | None, region: str) -> botocore.session.Session:
 
 def _factory(session: botocore.session.Session, url: str | None,
              config: Config = _CONFIG) -> Callable[[str], Any]:
+    """One client per service, made on first use under a lock: a botocore session is not safe
+    to make clients from in several threads at once (stacks deploy in parallel), a client is
+    safe to share, and one client keeps one connection pool and one adaptive retry rate."""
+    made: dict[str, Any] = {}
+    lock = threading.Lock()
+
     def make(service: str) -> Any:
-        client = session.create_client(service, endpoint_url=url, config=config)
-        client.meta.events.register("before-call", _log_call)
-        return client
+        with lock:
+            if service not in made:
+                client = session.create_client(service, endpoint_url=url, config=config)
+                client.meta.events.register("before-call", _log_call)
+                made[service] = client
+            return made[service]
     return make
 
 
