@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from ws.engine.results import RunReport
+from ws.statefiles import replace_text
 
 
 def durations_file(state_dir: Path, env: str, kind: str = "") -> Path:
@@ -38,8 +38,5 @@ def save_measured(state_dir: Path, env: str, measured: dict[str, float],
         return
     durations = load_durations(state_dir, env, kind)
     durations.update(measured)
-    path = durations_file(state_dir, env, kind)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_suffix(f".{os.getpid()}.tmp")
-    scratch.write_text(json.dumps(durations, indent=1, sort_keys=True))
-    scratch.replace(path)
+    replace_text(durations_file(state_dir, env, kind),
+                 json.dumps(durations, indent=1, sort_keys=True))

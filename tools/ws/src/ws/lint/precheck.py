@@ -22,6 +22,7 @@ from types import SimpleNamespace
 from typing import Any, Iterator
 
 from ws.lint.cfnlint import Finding
+from ws.statefiles import replace_text
 
 # What CloudFormation itself refuses when it reads a template, among cfn-lint's E1 rules: the
 # template's structure, a Ref, GetAtt or Sub to nothing, a malformed intrinsic function. Not
@@ -147,7 +148,7 @@ def load_runner(region: str, cache: Path | None = None) -> Any:
     for rule_id in set(runner.rules.data) - needed:
         del runner.rules.data[rule_id]
     if record is not None and known is None:
-        _record(record, needed)
+        replace_text(record, json.dumps(sorted(needed)))
     return runner
 
 
@@ -157,13 +158,6 @@ def _recorded(record: Path | None) -> set[str] | None:
     except (OSError, ValueError):  # none yet (or unreadable): every rule is made
         return None
     return set(ids) if isinstance(ids, list) and ids else None
-
-
-def _record(record: Path, ids: set[str]) -> None:
-    record.parent.mkdir(parents=True, exist_ok=True)
-    part = record.with_name(f"{record.name}.{os.getpid()}")
-    part.write_text(json.dumps(sorted(ids)), encoding="utf-8")
-    part.replace(record)  # whole or not at all, whichever run writes last
 
 
 @contextmanager
