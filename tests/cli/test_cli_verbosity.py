@@ -47,3 +47,24 @@ def test_a_bug_keeps_its_traceback_in_the_report_and_with_debug(tmp_path, endpoi
     assert db["status"] == "failed" and 'return {}["StackStatus"]' in db["traceback"]
     debug = run(root, "--debug", "deploy", "--env", "local")
     assert debug.exit_code == 1 and "Traceback (most recent call last)" in debug.output
+
+
+def test_very_verbose_shows_botocore_but_no_secret_it_sends_or_reads(aws, capsys):
+    import logging
+
+    from ws.cli.logs import configure_logging
+
+    botocore_log = logging.getLogger("botocore")
+    saved = botocore_log.level, list(botocore_log.handlers)
+    configure_logging(2, False)
+    try:
+        ssm = aws("ssm")
+        ssm.put_parameter(Name="/app/key", Value="HUNTER2-SECRET", Type="SecureString")
+        got = ssm.get_parameter(Name="/app/key", WithDecryption=True)["Parameter"]["Value"]
+    finally:
+        botocore_log.setLevel(saved[0])
+        botocore_log.handlers[:] = saved[1]
+    err = capsys.readouterr().err
+    assert got == "HUNTER2-SECRET"
+    assert "Sending http request" in err and "PutParameter" in err  # botocore's lines are there
+    assert "HUNTER2" not in err
