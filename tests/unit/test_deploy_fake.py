@@ -11,7 +11,9 @@ from ws.engine.flow import deploy_env as deploy
 from ws.engine.flow import destroy_env as destroy
 from ws.engine.request import Observer, RunRequest
 from ws.testing.fakecloud import FakeCloud
-from ws.testing.workspaces import chain_files, queue_template, write_tree
+from ws.engine import run as running
+from ws.errors import DeployError
+from ws.testing.workspaces import chain_files, queue_template, workspace_files, write_tree
 
 # a -> b -> c, and x on its own; b passes a's output on.
 FILES = chain_files("x")
@@ -173,3 +175,44 @@ def test_the_artifact_bucket_is_touched_only_when_something_is_uploaded(world):
     assert deploy(load_workspace(ws.root), env, cloud.backend(), RunRequest()).ok
     assert cloud.calls["HeadBucket"] == 1
     assert len(cloud.objects) == 1 and next(iter(cloud.objects))[1].startswith("templates/")
+
+
+def site_world(tmp_path):
+    files = workspace_files(site=(queue_template({"BucketName": "b1"}),
+                                  {"assets": [{"source": "site", "bucket": "${self.BucketName}"}]}))
+    files["stacks/site/site/index.html"] = "<p>hi</p>"
+    write_tree(tmp_path, files)
+    ws = load_workspace(tmp_path)
+    return ws, load_environment(ws, "local")
+
+
+@pytest.mark.parametrize("asynchronous,change_sets", [(False, False), (True, True)])
+def test_a_failed_publish_is_recorded_so_the_next_changed_deploy_publishes_again(
+        tmp_path, monkeypatch, asynchronous, change_sets):
+    world = site_world(tmp_path)
+    cloud = FakeCloud(asynchronous=asynchronous, default_latency=0.05 if asynchronous else 0.0)
+    published = []
+
+    def publish(ws, env, backend, name, *rest):
+        published.append(name)
+        if len(published) == 1:
+            raise DeployError("s3 is down")
+    monkeypatch.setattr(running, "publish_stack", publish)
+    first = deploy(*world, cloud.backend(change_sets=change_sets), RunRequest())
+    assert statuses(first) == {"site": "failed"} and "s3 is down" in first.stacks[0].reason
+    # created, then recorded as unpublished by an update (not a second create, refused)
+    assert cloud.calls["CreateStack"] == 1
+    assert cloud.calls["UpdateStack"] + cloud.calls["ExecuteChangeSet"] == 1
+    again = deploy(*world, cloud.backend(change_sets=change_sets), RunRequest(changed=True))
+    assert again.ok and statuses(again) == {"site": "deployed"} and published == ["site"] * 2
+
+
+def test_a_stack_that_failed_publishes_nothing_and_says_why(tmp_path, monkeypatch):
+    world = site_world(tmp_path)
+    cloud = FakeCloud(fail={"demo-local-site"})
+    published = []
+    monkeypatch.setattr(running, "publish_stack", lambda *args: published.append(args))
+    report = deploy(*world, cloud.backend(), RunRequest())
+    assert statuses(report) == {"site": "failed"} and published == []
+    assert "injected resource failure" in report.stacks[0].reason
+    assert cloud.calls["CreateStack"] == 1

@@ -14,7 +14,7 @@ from ws.cloud.awserrors import aws_problem
 from ws.cloud.changesets import ChangeSets
 from ws.cloud.livestate import RECORD_OUTPUT, outputs_of
 from ws.cloud.secrets import Secrets
-from ws.cloud.stackops import StackOps, StackRequest, StackResult
+from ws.cloud.stackops import UNREAD, StackOps, StackRequest, StackResult
 from ws.config import refs
 from ws.engine import scheduler
 from ws.engine.assets import publish_stack, unpublished
@@ -85,11 +85,11 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
             def act() -> StackResult:
                 result = _deploy_one(target, name, inputs, packaged, upload, ops, request,
                                      secrets, say, current, ready)
-                if ws.stacks[name].assets:
+                if ws.stacks[name].assets and result.ok:  # a failed stack publishes nothing
                     ops.report_events(stack_name)  # before what publishing says
                     _publish(target, name, inputs, result, outputs,
                              lambda failed: _deploy_one(target, name, failed, packaged, upload,
-                                                        ops, request, secrets, say, None, ready),
+                                                        ops, request, secrets, say, UNREAD),
                              say)
                 if result.ok:
                     outputs[name] = result.outputs  # read by the dependents settled() starts
@@ -118,10 +118,10 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
 
 def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packaged,
                 upload: Upload, ops: StackOps, request: RunRequest, secrets: Secrets,
-                emit: OnEvent, current: dict | None,
+                emit: OnEvent, current: dict | None | object,
                 ready: Callable[[], None] = lambda: None) -> StackResult:
     """Upload the stack's artifacts and template, then create or update it (`current`: the
-    stack as read under the lock, so it is not described again)."""
+    stack as read under the lock, so it is not described again; UNREAD: described first)."""
     prepared = packaged.prepared[name]
     for key, data in prepared.uploads.items():
         upload(key, data)
@@ -153,13 +153,18 @@ def _publish(target: Target, name: str, inputs: StackInputs, result: StackResult
              emit: Callable[[str], None]) -> None:
     """Publish the stack's assets after it deployed (outputs -> assets -> fingerprint). The
     fingerprint was recorded with the stack; if publishing fails it is recorded again as
-    unpublished, so that the next `--changed` publishes again."""
+    unpublished (an update of the stack just deployed, read again: not waiting for the template
+    check, which it passed, nor stopped by a first Ctrl-C), so that the next `--changed`
+    publishes again."""
     try:
         publish_stack(target.ws, target.env, target.backend, name, result.outputs, outputs,
                       emit)
     except EXPECTED:
         try:
-            redeploy(replace(inputs, fingerprint=unpublished(inputs.fingerprint)))
+            recorded = redeploy(replace(inputs, fingerprint=unpublished(inputs.fingerprint)))
+            if not recorded.ok:
+                log.warning("%s: recording the unpublished assets failed: %s", name,
+                            recorded.reason)
         except EXPECTED as exc:
             log.warning("%s: recording the unpublished assets failed: %s", name, exc)
         raise
