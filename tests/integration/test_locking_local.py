@@ -2,7 +2,9 @@
 holder, unlock, two real `ws deploy` processes at once, and disjoint groups side by side."""
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -248,3 +250,36 @@ def test_a_run_takes_and_gives_back_all_its_locks_in_one_transaction(table, aws)
             with hold(table, keys[:60], timeout=0, ttl=60):
                 pass
         assert set(table.holders("demo/local/s")) == {"demo/local/s050"}
+
+
+def test_a_changed_run_locks_what_another_run_changed_before_deploying_it(workspace, table,
+                                                                          monkeypatch, tmp_path):
+    """--changed locks what its first read says will change; a stack another run deploys in
+    between (here db, from another checkout) is locked too before this run touches it."""
+    from ws.engine import flow
+
+    assert api.deploy(workspace, "local", RunRequest()).ok
+    describe(workspace / "stacks" / "lone" / "template.yaml", "edited")
+    other = tmp_path / "other"
+    shutil.copytree(workspace, other)
+    describe(other / "stacks" / "db" / "template.yaml", "theirs")
+    locking, taken = flow.locked, []
+
+    def spied(ws, env, backend, request, observer, stacks):
+        taken.append(sorted(stacks))
+        if len(taken) == 1:  # the other run deploys db between this run's read and its lock
+            monkeypatch.setattr(flow, "locked", locking)
+            assert api.deploy(other, "local", RunRequest.of(("db",))).ok
+            monkeypatch.setattr(flow, "locked", spied)
+        return locking(ws, env, backend, request, observer, stacks)
+    monkeypatch.setattr(flow, "locked", spied)
+    report = api.deploy(workspace, "local", RunRequest(changed=True))
+    assert report.ok
+    assert taken == [["lone"], ["app", "db", "lone"]]  # app waits for db's outputs
+    assert {s.stack: s.status for s in report.stacks}["db"] == "deployed"
+    assert table.holders("demo/local/") == {}
+
+
+def describe(template, text):
+    body = json.loads(template.read_text())
+    template.write_text(json.dumps({**body, "Description": text}))

@@ -2,6 +2,7 @@
 live state once, plan, confirm, execute that plan. The api loads and connects; this runs."""
 from __future__ import annotations
 
+import logging
 from contextlib import ExitStack, nullcontext
 from importlib import metadata
 from typing import ContextManager
@@ -9,7 +10,7 @@ from typing import ContextManager
 from ws.cloud.backend import Backend
 from ws.cloud.leases import Lease, hold
 from ws.cloud.livestate import deployed_stacks, outputs_of
-from ws.cloud.locks import LockTable, stack_keys
+from ws.cloud.locks import LockError, LockTable, stack_keys
 from ws.cloud.secrets import Secrets
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
@@ -24,6 +25,8 @@ from ws.graph.selection import Selection
 from ws.graph.stackgraph import StackGraph, build_graph
 from ws.lint.checker import PASSED, Passed
 
+log = logging.getLogger(__name__)
+
 
 def deploy_env(ws: Workspace, env: Environment, backend: Backend,
                request: RunRequest = RunRequest(), observer: Observer = Observer(),
@@ -33,7 +36,9 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
 
     With --changed, a first plan from one read decides what to lock: nothing to deploy means
     no lock at all; otherwise the stacks that may change are locked, read again and re-planned
-    under the lock (someone may have deployed in between). Each step is a phase of
+    under the lock (someone may have deployed in between); if that plan changes a stack not
+    locked, the locks are released and taken again with it (a run never changes a stack it
+    has not locked). Each step is a phase of
     `timeline`, so the report accounts for the time before the first stack starts.
     `check` (cfn-lint's, running meanwhile) is waited for before any stack is created, changed
     or deleted; once it has refused a template no stack starts, and its error is raised when
@@ -55,25 +60,38 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
         if not to_lock:  # nothing changes: the check's answer is not needed
             check.cancel()
             return timeline.into(_unchanged(env, first, first_read, observer, clock))
-    with ExitStack() as held:
-        with timeline.phase("locks"):
-            lease = held.enter_context(locked(ws, env, backend, request, observer, to_lock))
-        with timeline.phase("live-state read"):
-            live = deployed_stacks(cfn, None)
-        with timeline.phase("plan"):
-            if stacks is not None:
-                _check_upstreams(ws, env, graph, live, selected, secrets)
-            plan = planning.make_plan(ws, env, graph, live, selected, secrets, request.changed)
-        if env.protected:
-            observer.confirm(plan)
-        target = stackrun.Target(  # a lost lock or a refused template: start nothing new
-            ws, env, graph, backend, live, commit_of(ws), ws_version(),
-            lambda: lease.problem() or check.problem(), check.wait)
-        report = deploying.deploy(target, plan, secrets, request, observer, clock, timeline)
-        check.wait()  # raises what it found (then no stack has changed)
-        with timeline.phase("lock release"):
-            held.close()
-    return timeline.into(report)
+    for attempt in range(1, RELOCKS + 1):
+        with ExitStack() as held:
+            with timeline.phase("locks"):
+                lease = held.enter_context(locked(ws, env, backend, request, observer, to_lock))
+            with timeline.phase("live-state read"):
+                live = deployed_stacks(cfn, None)
+            with timeline.phase("plan"):
+                if stacks is not None:
+                    _check_upstreams(ws, env, graph, live, selected, secrets)
+                plan = planning.make_plan(ws, env, graph, live, selected, secrets,
+                                          request.changed)
+            unlocked = sorted(set(plan.to_change()) - set(to_lock))
+            if unlocked and backend.can.locks:  # changed since the first read (another run's
+                to_lock = sorted({*to_lock, *unlocked})  # deploy): all again, those locked too
+                log.info("locking again: %s changed since the first read", ", ".join(unlocked))
+                continue
+            if env.protected:
+                observer.confirm(plan)
+            target = stackrun.Target(  # a lost lock or a refused template: start nothing new
+                ws, env, graph, backend, live, commit_of(ws), ws_version(),
+                lambda: lease.problem() or check.problem(), check.wait)
+            report = deploying.deploy(target, plan, secrets, request, observer, clock, timeline)
+            check.wait()  # raises what it found (then no stack has changed)
+            with timeline.phase("lock release"):
+                held.close()
+            return timeline.into(report)
+    raise LockError(f"{', '.join(unlocked)} changed under other runs each time ws locked "
+                    f"what it would deploy ({RELOCKS} times); nothing was deployed",
+                    "deploy again once the other runs are done")
+
+
+RELOCKS = 3  # times --changed locks again what other runs changed since its read
 
 
 def destroy_env(ws: Workspace, env: Environment, backend: Backend,
