@@ -30,14 +30,14 @@ def test_not_deployed_deploys():
     assert found.action == DEPLOY and found.reason == "not deployed"
 
 
-@pytest.mark.parametrize("status", ["ROLLBACK_COMPLETE", "UPDATE_ROLLBACK_COMPLETE",
-                                    "CREATE_FAILED"])
+@pytest.mark.parametrize("status", ["ROLLBACK_COMPLETE", "UPDATE_ROLLBACK_COMPLETE"])
 def test_a_deploy_that_did_not_succeed_deploys_again(status):
     found = decide(live(status, inputs()), inputs())
     assert found.action == DEPLOY and status in found.reason
 
 
-@pytest.mark.parametrize("status", ["DELETE_FAILED", "ROLLBACK_FAILED", "REVIEW_IN_PROGRESS"])
+@pytest.mark.parametrize("status", ["DELETE_FAILED", "ROLLBACK_FAILED", "REVIEW_IN_PROGRESS",
+                                    "CREATE_FAILED"])
 def test_a_stack_a_deploy_would_stop_at_says_recreate(status):
     found = decide(live(status, inputs()), inputs())
     assert found.action == DEPLOY and status in found.reason and "--recreate" in found.reason

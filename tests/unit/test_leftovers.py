@@ -9,6 +9,7 @@ import pytest
 
 from awsstub import CS_ID, NAME, REQ, STACK_ID, events, expect_change_set, ops, stack
 from ws.cloud.changesets import ChangeSet, ChangeSets
+from ws.cloud.stackops import StackOps
 from ws.errors import DeployError
 
 TOLD = REQ.__class__(**{**REQ.__dict__, "stack": "orders", "recreate": True})
@@ -114,3 +115,26 @@ def test_plain_deploy_path_refuses_too(cfn):
     cfn.stubber.add_response("list_stack_resources", resources(("Uploads", "DELETE_FAILED")))
     with pytest.raises(DeployError, match="DELETE_FAILED"):
         ops(cfn).deploy(UNTOLD, lambda m: None)
+
+
+def test_create_failed_kept_its_resources_rollback_disabled_until_told(cfn):
+    """On AWS, CREATE_FAILED is a create with rollback disabled: what it made is still there."""
+    cfn.stubber.add_response("describe_stacks", stack("CREATE_FAILED"))
+    with pytest.raises(DeployError) as info:  # and no delete_stack: the stubber would fail
+        ChangeSets(ops(cfn)).deploy("orders", UNTOLD, lambda m: None)
+    assert "rollback disabled and kept the resources" in info.value.message
+    assert "--recreate orders" in info.value.hint
+
+
+def test_an_update_a_failed_call_left_on_a_synchronous_endpoint_is_updated_again(cfn):
+    """Where every call finishes before it answers (the local endpoint), a stack found
+    UPDATE_IN_PROGRESS is an update whose call died: updated again, its resources kept."""
+    cfn.stubber.add_response("describe_stacks", stack("UPDATE_IN_PROGRESS"))
+    cfn.stubber.add_response("update_stack", {"StackId": STACK_ID})
+    cfn.stubber.add_response("describe_stack_events", events("UPDATE_COMPLETE"))
+    cfn.stubber.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+    seen: list[str] = []
+    synchronous = StackOps(cfn, synchronous=True, sleep=lambda seconds: None, poll=0.01)
+    result = synchronous.deploy(UNTOLD, seen.append)
+    assert result.ok and result.action == "updated"
+    assert "found UPDATE_IN_PROGRESS left by a failed call" in seen

@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# A failed create that left nothing: safe to delete and create again.
-AUTO_RECREATE = {"ROLLBACK_COMPLETE",
-                 "CREATE_FAILED"}  # ws's own mark for a call the local endpoint never finished
+# A failed create that left nothing: safe to delete and create again. CREATE_IN_PROGRESS gets
+# here only on a synchronous endpoint (elsewhere it is waited for), where nothing runs: a create
+# whose call died. Not CREATE_FAILED: on AWS that is a create with rollback disabled, which keeps
+# every resource it made.
+AUTO_RECREATE = {"ROLLBACK_COMPLETE", "CREATE_IN_PROGRESS"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ def _meaning(left: Leftover) -> str:
         sets = ", ".join(left.change_sets) or "none left"
         return f"it was made by a change set never executed (change sets: {sets}), " \
                "perhaps one under review"
+    if left.status == "CREATE_FAILED":
+        return "a create failed with rollback disabled and kept the resources it made"
     if left.status in AUTO_RECREATE:
         return "a failed create left it empty"
     return "an earlier operation left it unable to take an update"

@@ -19,6 +19,17 @@ UPDATABLE = GOOD | {"UPDATE_ROLLBACK_COMPLETE", "IMPORT_ROLLBACK_COMPLETE"}
 UNREAD: Any = object()  # `known` when the caller has not read the stack: describe it
 
 
+def _abandoned(current: dict[str, Any], on_event: OnEvent) -> dict[str, Any]:
+    """A stack *_IN_PROGRESS on an endpoint that finishes every call before answering: the
+    call died half-way. A create is recreated (leftovers.AUTO_RECREATE); an update is updated
+    again (the stack and its data stay); anything else is left to --recreate."""
+    status = current["StackStatus"]
+    on_event(f"found {status} left by a failed call")
+    if status.startswith("UPDATE_"):
+        return {**current, "StackStatus": "UPDATE_ROLLBACK_COMPLETE"}
+    return current
+
+
 def needs_recreate(stack: dict[str, Any]) -> bool:
     """Would a deploy stop at this stack until told `--recreate` (see StackOps.usable)? Not
     when it can take an update, is busy (waited for), has an update rollback to continue, or
@@ -144,8 +155,7 @@ class StackOps(StackWaits):
         if current and current["StackStatus"].endswith("_IN_PROGRESS") \
                 and current["StackStatus"] != "REVIEW_IN_PROGRESS":
             if self.synchronous:  # nothing is running: an earlier call died half-way
-                on_event(f"found {current['StackStatus']} left by a failed call")
-                return {**current, "StackStatus": "CREATE_FAILED"}
+                return _abandoned(current, on_event)
             on_event(f"waiting: stack is {current['StackStatus']}")
             current = self._wait(name, current["StackId"], on_event)
         if current and current["StackStatus"] == "UPDATE_ROLLBACK_FAILED":
