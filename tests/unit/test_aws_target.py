@@ -172,3 +172,22 @@ def test_a_backend_makes_one_client_per_service_whatever_the_threads():
         clients = list(pool.map(backend.client, ["sqs"] * 32 + ["s3"] * 32))
     assert len({id(c) for c in clients[:32]}) == 1 and len({id(c) for c in clients[32:]}) == 1
     assert clients[0] is not clients[32] and clients[0].meta.service_model.service_name == "sqs"
+
+
+def test_env_list_reads_an_aws_place_as_any_aws_tool_would(tmp_path, endpoint, monkeypatch):
+    """`ws env list` on a workspace with an AWS environment (AWS_ENDPOINT_URL: the endpoint,
+    where the local deploy put its stacks): listed there, no error."""
+    from ws import api
+    from ws.cloud.environments import list_environments
+
+    root = write_tree(tmp_path, workspace_files(db=(queue_template({"Url": {"Ref": "Queue"}}),
+                                                    {})))
+    (root / "environments" / "cloud.yaml").write_text("target: aws\nregion: us-east-1\n")
+    assert api.deploy(root, "local").ok
+    for name, value in {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing",
+                        "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    found, problems = list_environments(load_workspace(root))
+    assert problems == []
+    assert ("local", "aws us-east-1") in {(e.env, e.where) for e in found}

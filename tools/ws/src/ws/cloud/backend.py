@@ -159,6 +159,12 @@ def aws_session(profile: str | None, region: str) -> botocore.session.Session:
                       "configure it (aws configure --profile NAME) or fix 'profile'") from None
 
 
+def aws_client(profile: str | None, region: str, service: str) -> Any:
+    """A client of `service` for a profile and region, for a command that reads one place
+    without connecting a Backend (no account check)."""
+    return _factory(aws_session(profile, region), None)(service)
+
+
 def _factory(session: botocore.session.Session, url: str | None,
              config: Config = _CONFIG) -> Callable[[str], Any]:
     """One client per service, made on first use under a lock: a botocore session is not safe

@@ -8,7 +8,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ws.cloud.backend import LOCAL_ENDPOINT_VAR, aws_session, local_backend
+from ws.cloud.backend import LOCAL_ENDPOINT_VAR, aws_client, local_backend
 from ws.cloud.livestate import deployed_stacks, record_of, tags_of
 from ws.cloud.stackops import GOOD
 from ws.config.envfiles import Place, places
@@ -93,7 +93,7 @@ def _cloudformation(ws: Workspace, place: Place) -> Any:
         if not url and info is None:
             return None
         return local_backend(place.region, url or info.url).client("cloudformation")
-    return aws_session(place.profile, place.region).client("cloudformation")
+    return aws_client(place.profile, place.region, "cloudformation")
 
 
 def _time(stack: dict[str, Any]) -> datetime:
