@@ -191,3 +191,13 @@ def test_env_list_reads_an_aws_place_as_any_aws_tool_would(tmp_path, endpoint, m
     found, problems = list_environments(load_workspace(root))
     assert problems == []
     assert ("local", "aws us-east-1") in {(e.env, e.where) for e in found}
+
+
+def test_the_lock_table_client_gives_up_within_a_fraction_of_a_lease():
+    """The locks' DynamoDB calls fail in seconds (a hung route must not hold renewals and the
+    release for minutes); CloudFormation keeps botocore's patient defaults."""
+    clients = backends._factory(backends.new_session("us-east-1", key=("x", "x")), None)
+    locks, cfn = clients("dynamodb").meta.config, clients("cloudformation").meta.config
+    assert (locks.connect_timeout, locks.read_timeout) == (5, 10)
+    assert locks.retries == {"mode": "adaptive", "total_max_attempts": 5}  # 4 retries
+    assert cfn.read_timeout == 60 and cfn.retries["total_max_attempts"] == 11

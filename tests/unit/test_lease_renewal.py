@@ -3,6 +3,9 @@ is counted lost a whole lease after it was taken (a waiter may take it over from
 a lease after the first renewal that failed."""
 from __future__ import annotations
 
+import threading
+import time
+
 from botocore.exceptions import EndpointConnectionError
 from ws.cloud.leases import Lease, _heartbeat
 
@@ -34,6 +37,9 @@ class Beats:
     def __init__(self, table: Unreachable, lease: Lease, beats: int) -> None:
         self.table, self.lease, self.left, self.problems = table, lease, beats, []
 
+    def is_set(self) -> bool:
+        return False
+
     def wait(self, timeout: float) -> bool:
         self.problems.append(self.lease.problem())
         if not self.left:
@@ -61,3 +67,38 @@ def test_a_lock_taken_later_counts_from_when_it_was_taken():
     _heartbeat(table, lease, "token", TTL, beats)  # beats at 110 ... 160
     assert "demo/local/a" in beats.problems[3] and "demo/local/b" not in beats.problems[5]
     assert "demo/local/b" in beats.problems[6]  # at 160: 125 + 30 has passed
+
+
+class Hanging(Unreachable):
+    """A lock table whose renewals hang in their call (a black-holed route) until released."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def renew_all(self, keys, token, ttl):
+        self.renewals += 1
+        self.release.wait(30)
+        raise EndpointConnectionError(endpoint_url="https://dynamodb.example")
+
+
+def test_a_lease_lapses_while_its_renewal_still_hangs():
+    """The run learns a lock lapsed when a whole lease passed since the write that last held
+    it, by the clock, not when a hanging renewal call finally fails."""
+    table = Hanging()
+    lease = Lease(TTL, table.monotonic)
+    lease.add(["demo/local/db"], asked=100.0)
+    stop = threading.Event()
+    beat = threading.Thread(target=_heartbeat, args=(table, lease, "token", 0.03, stop),
+                            daemon=True)
+    beat.start()
+    while not table.renewals:  # the heartbeat is now in a call that does not return
+        time.sleep(0.01)
+    table.now = 129.0
+    assert lease.problem() == ""
+    table.now = 130.0
+    assert "demo/local/db (not renewed for 30 s)" in lease.problem()
+    stop.set()
+    table.release.set()
+    beat.join(5)
+    assert not beat.is_alive()

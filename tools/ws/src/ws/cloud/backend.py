@@ -28,6 +28,11 @@ _CONFIG = Config(retries={"mode": "adaptive", "max_attempts": 10}, s3={"addressi
 # few tries (a dead endpoint must not cost minutes of back-off).
 _LOCAL_CONFIG = _CONFIG.merge(Config(retries={"mode": "standard", "max_attempts": 3},
                                      connect_timeout=5))
+# DynamoDB holds the stack locks: a call that hangs must fail within a fraction of a lease
+# (60 s by default), not after botocore's 60 s timeouts times 10 attempts, so that renewing
+# and releasing go on (the lease itself is judged by the clock: leases.Lease.problem).
+_SERVICE_CONFIG = {"dynamodb": Config(connect_timeout=5, read_timeout=10,
+                                      retries={"mode": "adaptive", "max_attempts": 4})}
 
 
 @dataclass(frozen=True)
@@ -176,7 +181,9 @@ def _factory(session: botocore.session.Session, url: str | None,
     def make(service: str) -> Any:
         with lock:
             if service not in made:
-                client = session.create_client(service, endpoint_url=url, config=config)
+                merged = config.merge(_SERVICE_CONFIG[service]) \
+                    if service in _SERVICE_CONFIG and config is _CONFIG else config
+                client = session.create_client(service, endpoint_url=url, config=merged)
                 client.meta.events.register("before-call", _log_call)
                 made[service] = client
             return made[service]

@@ -2,7 +2,9 @@
 lost locks reported to the run, given back at the end (the protocol: locks.py)."""
 from __future__ import annotations
 
+import math
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from typing import Callable, Iterator
@@ -19,12 +21,17 @@ class LockLost(DeployError):
 
 
 class Lease:
-    """The locks one run holds; `problem()` says (from any thread) whether one was lost."""
+    """The locks one run holds; `problem()` says (from any thread) whether one was lost: broken,
+    or not renewed for a whole lease by `clock` (the table's), even while a renewal call still
+    hangs (a waiter may take the lock over from then on)."""
 
-    def __init__(self) -> None:
+    def __init__(self, ttl: float = math.inf, clock: Callable[[], float] = time.monotonic
+                 ) -> None:
+        self.ttl, self.clock = ttl, clock
         self.keys: list[str] = []
         self.lost: dict[str, str] = {}  # key -> why
         self.taken: dict[str, float] = {}  # key -> when the write that took it was asked
+        self.renewed: dict[str, float] = {}  # key -> when the last write that held was asked
         self._guard = threading.Lock()
 
     def add(self, keys: list[str], asked: float) -> None:
@@ -33,6 +40,12 @@ class Lease:
         with self._guard:
             self.keys.extend(keys)
             self.taken.update(dict.fromkeys(keys, asked))
+            self.renewed.update(dict.fromkeys(keys, asked))
+
+    def renew(self, keys: list[str], asked: float) -> None:
+        """`keys` were renewed by a write asked for at `asked`."""
+        with self._guard:
+            self.renewed.update(dict.fromkeys(keys, asked))
 
     def lose(self, key: str, why: str) -> None:
         with self._guard:
@@ -46,8 +59,11 @@ class Lease:
 
     def problem(self) -> str:
         """'' while every lock holds; else a message naming the lost locks."""
+        now = self.clock()
         with self._guard:
             lost = dict(self.lost)
+            lost.update({key: f"not renewed for {self.ttl:g} s" for key in self.keys
+                         if now - self.renewed[key] >= self.ttl})
         if not lost:
             return ""
         return "lost the lock " + "; ".join(f"{key} ({why})" for key, why in sorted(lost.items())) \
@@ -70,7 +86,7 @@ def hold(table: LockTable, keys: list[str], *, timeout: float, ttl: float,
     `take_over_dead(holder)` says so (asked once per holder), still conditional on its version."""
     token, holder = uuid.uuid4().hex, me(table.clock)
     deadline = table.monotonic() + timeout
-    lease, stop = Lease(), threading.Event()
+    lease, stop = Lease(ttl, table.monotonic), threading.Event()
     beat = threading.Thread(target=_heartbeat, args=(table, lease, token, ttl, stop), daemon=True,
                             name="ws-lock-heartbeat")
     beat.start()
@@ -86,7 +102,7 @@ def hold(table: LockTable, keys: list[str], *, timeout: float, ttl: float,
         yield lease
     finally:
         stop.set()
-        beat.join()
+        beat.join(ttl)  # a renewal that hangs in its call does not hold the run's end longer
         _release(table, lease.held(), token)
 
 
@@ -141,26 +157,26 @@ def _heartbeat(table: LockTable, lease: Lease, token: str, ttl: float,
                stop: threading.Event) -> None:
     """Renew every held lock each ttl/3; a lock not renewed for a whole lease (counted from the
     write that took it, or from the last renewal) is lost: by then a waiter may take it."""
-    renewed: dict[str, float] = {}
     while not stop.wait(ttl / 3):
         held = lease.held()
         now = table.monotonic()
         try:
             if all(table.renew_all(chunk, token, ttl) for chunk in _chunks(held)):
-                renewed.update({key: now for key in held})
+                lease.renew(held, now)
                 continue
         except (ClientError, BotoCoreError):
             pass  # unreachable now: the per-lock pass below counts the time since the last
         for key in held:
+            if stop.is_set():  # the run is ending: it releases what it holds
+                return
             now = table.monotonic()
-            renewed.setdefault(key, lease.taken[key])
             try:
                 if table.renew(key, token, ttl):
-                    renewed[key] = now
+                    lease.renew([key], now)
                 else:
                     lease.lose(key, "broken by ws unlock or taken over")
             except (ClientError, BotoCoreError):
-                if now - renewed[key] >= ttl:  # waiters may have taken it over by now
+                if table.monotonic() - lease.renewed[key] >= ttl:  # waiters may take it now
                     lease.lose(key, f"could not be renewed for {ttl:g} s")
 
 
