@@ -112,14 +112,20 @@ def _chunks(keys: list[str]) -> list[list[str]]:
 
 
 def _release(table: LockTable, keys: list[str], token: str) -> None:
-    """Give back every lock still held: one transaction per chunk, one by one if refused."""
-    try:
-        for chunk in _chunks(keys):
-            if not table.release_all(chunk, token):
-                for key in chunk:
-                    table.release(key, token)
-    except (ClientError, BotoCoreError):
-        pass  # the target is unreachable: waiters take it over after a lease
+    """Give back every lock still held: one transaction per chunk, one by one if refused (or
+    if it failed: a lock that cannot be released is taken over by a waiter after a lease,
+    and the others are still given back)."""
+    for chunk in _chunks(keys):
+        try:
+            if table.release_all(chunk, token):
+                continue
+        except (ClientError, BotoCoreError):
+            pass
+        for key in chunk:
+            try:
+                table.release(key, token)
+            except (ClientError, BotoCoreError):
+                continue  # unreachable or refused: waiters take this one over after a lease
 
 
 def _acquire(table: LockTable, key: str, holder: Holder, token: str, ttl: float,

@@ -36,6 +36,7 @@ from ws.errors import EXIT_LOCKED, WsError
 
 TABLE = "ws-locks"
 TRANSACTION_ITEMS = 100  # DynamoDB's limit of items per TransactWriteItems
+CONFLICT_TRIES = 3  # a write that meets another run's transaction on the item is tried again
 CLEANUP_AFTER = 86400.0  # DynamoDB TTL may delete an item this long after its lease
 
 
@@ -103,8 +104,9 @@ class LockTable:
             self.db.put_item(TableName=TABLE, Item=_item(key, holder, token, ttl, self.clock()),
                              ConditionExpression=condition, **names, **extra)
             return True
-        except self.db.exceptions.ConditionalCheckFailedException:
-            return False
+        except (self.db.exceptions.ConditionalCheckFailedException,
+                self.db.exceptions.TransactionConflictException):  # the holder's transaction
+            return False  # (a renewal) is writing it: held, as the caller will read
 
     def acquire_all(self, keys: list[str], holder: Holder, token: str, ttl: float) -> bool:
         """Take every lock in `keys` (at most TRANSACTION_ITEMS) in one transaction, only if
@@ -176,14 +178,20 @@ class LockTable:
 
     def _delete_if(self, key: str, attribute: str, value: str) -> bool:
         """Delete the lock item only while its `attribute` is `value`; False if it is not."""
-        try:
-            self.db.delete_item(TableName=TABLE, Key={"id": {"S": key}},
-                                ConditionExpression="#a = :v",
-                                ExpressionAttributeNames={"#a": attribute},
-                                ExpressionAttributeValues={":v": {"S": value}})
-            return True
-        except self.db.exceptions.ConditionalCheckFailedException:
-            return False
+        for attempt in range(CONFLICT_TRIES):
+            try:
+                self.db.delete_item(TableName=TABLE, Key={"id": {"S": key}},
+                                    ConditionExpression="#a = :v",
+                                    ExpressionAttributeNames={"#a": attribute},
+                                    ExpressionAttributeValues={":v": {"S": value}})
+                return True
+            except self.db.exceptions.ConditionalCheckFailedException:
+                return False
+            except self.db.exceptions.TransactionConflictException:  # another run's transaction
+                if attempt == CONFLICT_TRIES - 1:  # (taking it, all or none) is on the item:
+                    raise  # it fails on our lock; try again once it is done
+                self.sleep(0.1 * (attempt + 1))
+        return False
 
 
 def _item(key: str, holder: Holder, token: str, ttl: float, now: float) -> dict[str, Any]:
