@@ -6,6 +6,7 @@ Stubber with responses shaped like AWS's."""
 from __future__ import annotations
 
 import pytest
+from botocore.exceptions import ClientError
 
 from awsstub import CS_ID, NAME, REQ, STACK_ID, events, expect_change_set, ops, stack
 from ws.cloud.changesets import ChangeSet, ChangeSets
@@ -138,3 +139,26 @@ def test_an_update_a_failed_call_left_on_a_synchronous_endpoint_is_updated_again
     result = synchronous.deploy(UNTOLD, seen.append)
     assert result.ok and result.action == "updated"
     assert "found UPDATE_IN_PROGRESS left by a failed call" in seen
+
+
+def test_a_create_change_set_whose_wait_fails_leaves_no_review_stack(cfn):
+    """The run stops waiting (a second Ctrl-C) or the read fails while the change set is being
+    made: it is deleted, with the stack it made for review, and the failure raised."""
+    cfn.stubber.add_client_error("describe_stacks", "ValidationError", "does not exist")
+    cfn.stubber.add_response("create_change_set", {"Id": CS_ID, "StackId": STACK_ID})
+    cfn.stubber.add_client_error("describe_change_set", "AccessDenied", "not allowed", 403)
+    cfn.stubber.add_response("delete_change_set", {}, {"ChangeSetName": CS_ID})
+    cfn.stubber.add_response("describe_stacks", stack("REVIEW_IN_PROGRESS"), {"StackName": STACK_ID})
+    cfn.stubber.add_response("delete_stack", {}, {"StackName": STACK_ID})
+    with pytest.raises(ClientError, match="not allowed"):
+        ChangeSets(ops(cfn)).deploy("orders", UNTOLD, lambda m: None)
+
+
+def test_a_change_set_that_cannot_execute_is_deleted(cfn):
+    cfn.stubber.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+    expect_change_set(cfn, "UPDATE", changes=[{"Type": "Resource", "ResourceChange": {
+        "Action": "Add", "LogicalResourceId": "Queue", "ResourceType": "AWS::SQS::Queue"}}])
+    cfn.stubber.add_client_error("execute_change_set", "InvalidChangeSetStatus", "obsolete")
+    cfn.stubber.add_response("delete_change_set", {}, {"ChangeSetName": CS_ID})
+    result = ChangeSets(ops(cfn)).deploy("orders", UNTOLD, lambda m: None)
+    assert not result.ok and "obsolete" in result.reason

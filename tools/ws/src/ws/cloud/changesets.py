@@ -2,11 +2,12 @@
 stateful resource is replaced or removed, and take an empty change set as "unchanged"."""
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from ws.cloud.awserrors import message_of
 from ws.cloud.stackops import (
@@ -25,6 +26,7 @@ STATEFUL = {"AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::Cognito:
             "AWS::S3::Bucket", "AWS::SQS::Queue", "AWS::RDS::DBInstance", "AWS::RDS::DBCluster",
             "AWS::EFS::FileSystem", "AWS::Kinesis::Stream"}
 _EMPTY = ("didn't contain changes", "No updates are to be performed")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,12 @@ class ChangeSets:
         if change_set.status == "FAILED":
             self.discard(change_set)
             return StackResult("updated", "FAILED", ok=False, reason=change_set.reason)
-        refused = blocked(stack, change_set.changes, allowed,
-                          lambda change: self.holds_data(req.name, change))
+        try:
+            refused = blocked(stack, change_set.changes, allowed,
+                              lambda change: self.holds_data(req.name, change))
+        except BaseException:
+            self.discard_quietly(change_set)
+            raise
         if refused:
             self.discard(change_set)
             allow = " ".join(f"--allow-replace {stack}.{c.logical_id}" for c in refused)
@@ -127,8 +133,8 @@ class ChangeSets:
                 + f" (nothing was changed; if this is intended: {allow})"))
         try:
             ready()
-        except Exception:
-            self.discard(change_set)
+        except BaseException:
+            self.discard_quietly(change_set)
             raise
         if current:
             self.ops.protect(current, req, on_event)
@@ -148,7 +154,12 @@ class ChangeSets:
             if not any(text in message_of(exc) for text in _EMPTY):
                 raise
             return ChangeSet("", req.name, kind, "FAILED", message_of(exc), ())
-        return self._described(made["Id"], req.name, kind, made.get("StackId", ""))
+        try:
+            return self._described(made["Id"], req.name, kind, made.get("StackId", ""))
+        except BaseException:  # an error, or the run stopped waiting: nothing is left behind
+            self.discard_quietly(ChangeSet(made["Id"], req.name, kind, "", "", (),
+                                           made.get("StackId", "")))
+            raise
 
     def execute(self, change_set: ChangeSet, req: StackRequest, on_event: OnEvent) -> StackResult:
         on_event(f"executing change set: {len(change_set.changes)} resource change(s)")
@@ -156,6 +167,7 @@ class ChangeSets:
         try:
             self.cfn.execute_change_set(ChangeSetName=change_set.id)
         except ClientError as exc:
+            self.discard_quietly(change_set)
             return StackResult("updated", "FAILED", ok=False, reason=message_of(exc))
         action = "created" if change_set.kind == "CREATE" else "updated"
         result = self.ops.finish(action, req.name, req.name, on_event, since=asked)
@@ -174,6 +186,15 @@ class ChangeSets:
             current = self.ops.describe(change_set.stack_id)
             if current is not None and current["StackStatus"] == "REVIEW_IN_PROGRESS":
                 self.cfn.delete_stack(StackName=change_set.stack_id)
+
+    def discard_quietly(self, change_set: ChangeSet) -> None:
+        """`discard`, on the way out of a failure: its own failure (the endpoint unreachable)
+        is logged, and the failure that brought it here is the one raised."""
+        try:
+            self.discard(change_set)
+        except (ClientError, BotoCoreError) as exc:
+            log.warning("%s: the change set %s could not be deleted: %s", change_set.stack_name,
+                        change_set.id, exc)
 
     def _described(self, change_set_id: str, stack_name: str, kind: str,
                    stack_id: str) -> ChangeSet:
