@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -126,14 +126,28 @@ class StackWaits:
         """Report this operation's events not reported yet: the newest back to the stack's
         own event that began the operation (older ones belong to earlier operations)."""
         fresh = []
-        for event in self.cfn.describe_stack_events(StackName=stack_id)["StackEvents"]:
+        for event in self._this_operation(stack_id, name):
             if event["EventId"] in seen:
                 break
             fresh.append(event)
-            if event["LogicalResourceId"] == name and event["ResourceStatus"] in STARTS:
-                break
         seen.update(e["EventId"] for e in fresh)
         _tell(reversed(fresh), on_event)
+
+    def _this_operation(self, stack_id: str, name: str) -> Iterator[dict[str, Any]]:
+        """The stack's events, newest first, back to the stack's own event that began its last
+        operation (older ones belong to earlier operations), page after page (CloudFormation
+        returns about 100 a page: a large stack's create or rollback has more)."""
+        token = None
+        while True:
+            page = self.cfn.describe_stack_events(StackName=stack_id,
+                                                  **({"NextToken": token} if token else {}))
+            for event in page["StackEvents"]:
+                yield event
+                if event["LogicalResourceId"] == name and event["ResourceStatus"] in STARTS:
+                    return
+            token = page.get("NextToken")
+            if not token:
+                return
 
     def _report_events(self, stack_id: str, seen: set[str], on_event: OnEvent) -> None:
         events = self.cfn.describe_stack_events(StackName=stack_id)["StackEvents"]
@@ -148,15 +162,20 @@ class StackWaits:
                  stack: dict[str, Any] | None = None) -> str:
         """Why the stack ended in `status`: the first failed resource and its reason, else the
         stack's own StackStatusReason, never the bare status alone when either says more."""
-        events = self.cfn.describe_stack_events(StackName=stack_id)["StackEvents"]
-        failed = [e for e in events if e["ResourceStatus"].endswith("_FAILED")
-                  and e.get("ResourceStatusReason")]
-        if failed:
+        name = (stack or {}).get("StackName") or _name_in(stack_id)
+        failed = [e for e in self._this_operation(stack_id, name)
+                  if e["ResourceStatus"].endswith("_FAILED") and e.get("ResourceStatusReason")]
+        if failed:  # of this operation only: an earlier one's failure is not this one's cause
             first = failed[-1]  # events are newest first; the earliest failure is the cause
             return f"{status}: {first['LogicalResourceId']} {first['ResourceStatus']}: " \
                 f"{first['ResourceStatusReason']}"
         reason = (stack or {}).get("StackStatusReason") or ""
         return f"{status}: {reason}" if reason else status
+
+
+def _name_in(stack_id: str) -> str:
+    """The stack name in a stack id (arn:...:stack/NAME/UUID), or the name itself."""
+    return stack_id.split("/")[1] if stack_id.startswith("arn:") else stack_id
 
 
 def _tell(events: Iterable[dict[str, Any]], on_event: OnEvent) -> None:
