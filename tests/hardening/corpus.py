@@ -96,6 +96,8 @@ DEEP_YAML = "".join(" " * n + f"k{n}:\n" for n in range(0, 300, 2)) + " " * 300 
 ALIAS_BOMB = "\n".join(["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"] + [
     f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]" for n in range(1, 9)]) + \
     "\nResources: {Queue: {Type: AWS::SQS::Queue, Metadata: *a8}}\n"
+QUEUE_WITH_M = "Resources: {Queue: {Type: AWS::SQS::Queue, Metadata: *m}}\n"
+ALIAS_LOOP = "m: &m {a: *m}\n" + QUEUE_WITH_M
 SELF_SUB_IMPORT = {"Consumer": {"Type": "AWS::SQS::Queue", "Properties": {
     "QueueName": {"Fn::ImportValue": {"Fn::Sub": ["${AWS::StackName}-x"]}}}}}
 
@@ -169,6 +171,9 @@ CASES = [
     Case("env: bad target", {E: {"target": "mars"}}, f"{E}:1"),
     Case("env: bad account id", {E: {"target": "local", "account_id": "12ab"}}, f"{E}:2"),
     Case("env: naming without {stack}", {E: {"target": "local", "naming": "{env}-x"}}, f"{E}:2"),
+    Case("env: naming with a format spec", {E: {"target": "local",
+                                                "naming": "{workspace:x}-{env}-{stack}"}},
+         f"{E}:2"),
     Case("env: naming makes invalid names", {E: {"target": "local",
                                                  "naming": "9{env}_{stack}"}}, f"{E}:2"),
     Case("env: overrides unknown stack", {E: {"target": "local", "parameters": {"x": {}}}},
@@ -211,6 +216,8 @@ CASES = [
          f"{W}:2"),
     Case("paths: empty stack glob", {W: {"name": "demo", "stacks": [""]}}, f"{W}:2"),
     Case("paths: stack glob climbing out", {W: {"name": "demo", "stacks": ["../*"]}}, f"{W}:2"),
+    Case("paths: stack glob naming the workspace itself", {W: {"name": "demo", "stacks": ["./"]}},
+         f"{W}:2"),
     Case("paths: --report into a missing folder", {}, "no/such/dir",
          args=("deploy", "--env", "local", "--report", "no/such/dir/run.json", "--yes")),
     Case("paths: --junit into a missing folder", {}, "no/such/dir",
@@ -227,10 +234,28 @@ CASES = [
                                               + "}" * 500}, E),
     Case("deep: stack.yaml nested list", {S: "parameters: " + "[" * 3000 + "]" * 3000}, S),
     Case("deep: template alias bomb", {T: ALIAS_BOMB}, T),
+    Case("deep: template alias loop (mapping)", {T: ALIAS_LOOP}, T),
+    Case("deep: template alias loop (list)", {T: "m: &m [*m]\n" + QUEUE_WITH_M}, T),
+    Case("deep: run report with a field of the wrong kind",
+         {"run.json": json.dumps({"action": "deploy", "env": "local", "stacks": [],
+                                  "started": "a", "ended": 1})},
+         "run.json",
+         args=("report", "{root}/run.json", "--html", "{root}/run.html")),
+    Case("deep: run report stack reason a number",
+         {"run.json": json.dumps({"action": "deploy", "env": "local", "started": 0,
+                                  "ended": 1, "stacks": [{"stack": "db", "stack_name": "x",
+                                                          "status": "failed", "reason": 5}]})},
+         "run.json",
+         args=("report", "{root}/run.json", "--html", "{root}/run.html")),
     Case("deep: run report nested 5,000 levels", {"run.json": "[" * 5000 + "]" * 5000},
          "run.json:1: nested", args=("report", "{root}/run.json", "--html", "{root}/run.html")),
     Case("deep: binary run report", {"run.json": b"\x00\x01"}, "run.json",
          args=("report", "{root}/run.json", "--html", "{root}/run.html")),
+    Case("paths: invoke payload file in UTF-16", {"event.json": b"\xff\xfe{\x00}\x00"},
+         "event.json: not a UTF-8 text file",
+         args=("local", "invoke", "--env", "local", "db.Fn", "--payload", "@{root}/event.json")),
+    Case("deep: invoke payload nested 100,000 levels", {}, "--payload",
+         args=("local", "invoke", "--env", "local", "db.Fn", "--payload", "[" * 100_000)),
     Case("paths: --html into a missing folder", {"run.json": "{}"}, "no/such/dir",
          args=("report", "{root}/run.json", "--html", "no/such/dir/run.html")),
     # CloudFormation's rules and quotas (the local endpoint does not enforce them)

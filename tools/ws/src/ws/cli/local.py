@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import click
 
 from ws.cli.options import Settings, env_option
-from ws.errors import EXIT_FAILED, UsageError
+from ws.config.yamlfile import read_text
+from ws.errors import EXIT_FAILED
 from ws.lazy import lazy
 
 if TYPE_CHECKING:
@@ -17,11 +18,12 @@ localrun = lazy("ws.engine.localrun")  # boto3 and the endpoint: only for these 
 triggers = lazy("ws.local.triggers")
 
 
+PAYLOAD_BYTES = 6 * 1024 * 1024  # Lambda's limit for a synchronous invoke's payload
+
+
 def _read(path: str) -> str:
-    try:
-        return Path(path).read_text()
-    except OSError as exc:
-        raise UsageError(f"cannot read the payload file {path}: {exc.strerror}") from None
+    """The payload file: UTF-8 text, not too large nor too deep (else a ConfigError naming it)."""
+    return read_text(Path(path), path, PAYLOAD_BYTES, "Lambda takes payloads up to 6 MB")
 
 
 def _print(result: InvokeResult, show_log: bool) -> None:

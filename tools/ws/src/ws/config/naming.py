@@ -41,10 +41,16 @@ class Naming:
 def check_template(template: str, per_developer: bool, path: str, line: int | None) -> None:
     """Placeholders are known, {stack} is the first or last part, {owner} iff per developer."""
     try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+        parsed = [(f, spec, conversion) for _, f, spec, conversion
+                  in string.Formatter().parse(template) if f is not None]
     except ValueError as exc:
         raise ConfigError(f"naming {template!r} is not a valid template ({exc})",
                           path=path, line=line) from None
+    if any(spec or conversion for _, spec, conversion in parsed):
+        raise ConfigError(f"naming {template!r}: a placeholder takes no format (':' or '!')",
+                          "write placeholders bare, like {workspace}-{env}-{stack}",
+                          path=path, line=line)
+    fields = [f for f, _, _ in parsed]
     unknown = sorted(set(fields) - set(PLACEHOLDERS))
     hint = "write it like {workspace}-{env}-{stack}; placeholders: " + \
         ", ".join("{" + p + "}" for p in PLACEHOLDERS)

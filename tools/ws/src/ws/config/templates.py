@@ -67,7 +67,11 @@ def load_template(path: Path, display: str) -> Template:
     body = decode(text, display)
     if not isinstance(body, dict) or not isinstance(body.get("Resources"), dict):
         raise ConfigError("a template needs a 'Resources' mapping", path=display)
-    if _expanded_size(body, {}) > MAX_NODES:
+    size = _expanded_size(body, {})
+    if size is None:
+        raise ConfigError("a YAML alias refers to a node that contains it (a loop)",
+                          "write the repeated part out", path=display)
+    if size > MAX_NODES:
         raise ConfigError(f"template expands to more than {MAX_NODES} values once YAML "
                           "aliases are followed", "write the repeated parts out", path=display)
     plain = json.loads(json.dumps(body, default=str))
@@ -142,14 +146,19 @@ def _sub_parts(arg: Any) -> tuple[str | None, dict[str, Any]]:
     return None, {}
 
 
-def _expanded_size(node: Any, memo: dict[int, int]) -> int:
-    """How many values `node` holds with aliases expanded (a shared node counts each time)."""
+def _expanded_size(node: Any, memo: dict[int, int | None]) -> int | None:
+    """How many values `node` holds with aliases expanded (a shared node counts each time);
+    None when an alias loops back into a node that contains it."""
     if id(node) in memo:
-        return memo[id(node)]
+        return memo[id(node)]  # None: still being counted, so this is a loop
     children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    memo[id(node)] = None
     total = 1
     for child in children:
-        total += _expanded_size(child, memo)
+        size = _expanded_size(child, memo)
+        if size is None:
+            return None
+        total += size
         if total > MAX_NODES:
             break
     memo[id(node)] = total

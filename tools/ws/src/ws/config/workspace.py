@@ -123,7 +123,7 @@ def check_region(region: str, path: str, line: int | None) -> None:
 def check_glob(pattern: str, path: str, line: int | None) -> None:
     """A stack glob is a non-empty pattern relative to the workspace that stays inside it."""
     parts = Path(pattern).parts
-    if not pattern.strip() or Path(pattern).is_absolute() or ".." in parts:
+    if not pattern.strip() or not parts or Path(pattern).is_absolute() or ".." in parts:
         raise ConfigError(f"stack glob {pattern!r} must be a non-empty path inside the "
                           "workspace", "write it relative to workspace.yaml, like stacks/*",
                           path=path, line=line)

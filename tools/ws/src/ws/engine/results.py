@@ -114,8 +114,31 @@ class RunReport:
 
     @classmethod
     def from_dict(cls, data: dict) -> "RunReport":
-        stacks = [StackReport(**s) for s in data["stacks"]]
-        phases = [Phase(**p) for p in data.get("phases", [])]
+        """A report read back (ws report): a field of the wrong kind is a TypeError naming it."""
+        stacks = [StackReport(**_kinds(s, STACK_FIELDS, "stacks[]")) for s in data["stacks"]]
+        phases = [Phase(**_kinds(p, PHASE_FIELDS, "phases[]")) for p in data.get("phases", [])]
+        _kinds(data, REPORT_FIELDS, "")
         return cls(data["action"], data["env"], stacks, data["started"], data["ended"],
                    data.get("interrupted", False), data.get("error", ""), phases,
                    data.get("target", ""))
+
+
+# What each field of a report read back may hold (JSON's kinds; None where it may be null).
+_NUMBER = (int, float)
+STACK_FIELDS = {"stack": str, "stack_name": str, "status": str, "reason": str, "outputs": dict,
+                "started": (*_NUMBER, type(None)), "ended": (*_NUMBER, type(None)),
+                "waited_for": list, "traceback": str}
+PHASE_FIELDS = {"name": str, "started": _NUMBER, "ended": _NUMBER}
+REPORT_FIELDS = {"action": str, "env": str, "stacks": list, "started": _NUMBER,
+                 "ended": _NUMBER, "interrupted": bool, "error": str, "phases": list,
+                 "target": str}
+
+
+def _kinds(data: dict, kinds: dict[str, type | tuple[type, ...]], where: str) -> dict:
+    """`data` if each field named in `kinds` holds a value of its kind (else a TypeError)."""
+    if not isinstance(data, dict):
+        raise TypeError(f"{where or 'the report'} is not a mapping")
+    for key, value in data.items():
+        if key in kinds and not isinstance(value, kinds[key]):
+            raise TypeError(f"{where + '.' if where else ''}{key} is a {type(value).__name__}")
+    return data

@@ -11,6 +11,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from ws.config.yamlfile import check_depth
 from ws.errors import UsageError
 from ws.local.lambdas.scheduled import scheduled_event, target_payload
 
@@ -75,6 +76,7 @@ def payload_text(raw: str | None, read_file: Any) -> str:
         return "{}"
     text = read_file(raw[1:]) if raw.startswith("@") else raw
     try:
+        check_depth(text, "--payload")
         json.loads(text)
     except ValueError as exc:
         raise UsageError(f"--payload is not JSON: {exc}") from None
