@@ -12,7 +12,7 @@ from ws.lazy import lazy
 
 api = lazy("ws.adminapi")  # loaded by the command that runs, not by `ws --help`
 render = lazy("ws.report.console")
-rich_console = lazy("rich.console")
+consoles = lazy("ws.cli.consoles")
 
 
 @click.command()
@@ -60,7 +60,7 @@ def env_list(settings: Settings, as_json: bool) -> None:
         click.echo(json.dumps({"environments": [e.as_dict() for e in found],
                                "unreadable": problems}, indent=2))
         return
-    rich_console.Console(highlight=False).print(render.env_table(found))
+    consoles.console().print(render.env_table(found))
     for problem in problems:
         click.echo(f"note: {problem}", err=True)
 
@@ -107,7 +107,7 @@ def local_status(settings: Settings, as_json: bool) -> None:
         if log:
             click.echo(f"server log: {log}")
         if links:
-            rich_console.Console(highlight=False, width=200).print(render.links_table(links))
+            consoles.console(200).print(render.links_table(links))
 
 
 clilocal.register(local)  # ws local invoke, ws local trigger

@@ -8,11 +8,20 @@ from rich.console import Console
 PIPED_WIDTH = 200
 
 
-def console() -> Console:
+def console(width: int | None = None) -> Console:
     """A Console for stdout. When stdout is not a terminal (a pipe, a file, a CI log) rich
     assumes 80 columns and wraps every ARN and URL over several lines; such output gets
-    PIPED_WIDTH columns instead, unless COLUMNS says otherwise."""
-    made = Console(highlight=False)
-    if made.is_terminal or os.environ.get("COLUMNS"):
+    PIPED_WIDTH columns instead, unless COLUMNS (or `width`) says otherwise. Emoji codes are
+    left as written: ":x:" in an AWS message stays ":x:"."""
+    made = Console(highlight=False, emoji=False, width=width)
+    if width or interactive(made) or os.environ.get("COLUMNS"):
         return made
-    return Console(highlight=False, width=PIPED_WIDTH)
+    return Console(highlight=False, emoji=False, width=PIPED_WIDTH)
+
+
+def interactive(made: Console) -> bool:
+    """A person's terminal (the live view), not a log: rich's is_terminal is also true where
+    FORCE_COLOR or TTY_COMPATIBLE is set (many CI systems set FORCE_COLOR), so the stream itself
+    must be a terminal too."""
+    isatty = getattr(made.file, "isatty", None)
+    return made.is_terminal and bool(isatty and isatty())

@@ -26,6 +26,7 @@ requests = lazy("ws.engine.request")
 render = lazy("ws.report.console")
 ci = lazy("ws.report.ci")
 html = lazy("ws.report.html")
+consoles = lazy("ws.cli.consoles")
 
 
 def in_github_actions() -> bool:
@@ -95,7 +96,7 @@ def observed(console: Console, action: Callable[[Observer], RunReport],
         on_event, on_finish = render.grouped_printers(console)
         return action(replace(base, on_event=on_event, on_finish=on_finish,
                               on_progress=render.progress_printer(console)))
-    if not console.is_terminal:
+    if not consoles.interactive(console):
         return action(replace(base, on_event=render.event_printer(console),
                               on_finish=render.finish_printer(console),
                               on_progress=render.progress_printer(console)))
