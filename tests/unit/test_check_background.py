@@ -276,3 +276,36 @@ def test_ctrl_c_while_new_stacks_wait_for_the_check_creates_none(tmp_path):
     assert report.interrupted and not report.ok
     assert {s.stack: s.status for s in report.stacks} == dict.fromkeys("abx", "not run")
     assert cloud.calls["CreateStack"] == 0 and cloud.stacks == {}
+
+
+def test_ctrl_c_while_every_stack_left_waits_for_the_check_is_an_interrupted_run(tmp_path):
+    """Every stack has started (waiting for the check) when Ctrl-C comes: the run is
+    interrupted (exit 130, not a failure), and each stack is reported once."""
+    import os
+    import signal
+
+    from ws.engine.request import Observer
+    from ws.errors import EXIT_INTERRUPTED
+
+    write_tree(tmp_path, workspace_files(x=(queue_template(), {}), y=(queue_template(), {})))
+    ws, env = loaded(tmp_path)
+    cloud = FakeCloud(asynchronous=True, default_latency=0.05)
+    check = SlowCheck()
+
+    def interrupt_then_release() -> None:
+        deadline = time.monotonic() + 10
+        while len(check.waiters) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(os.getpid(), signal.SIGINT)  # counted by the run, not raised
+        time.sleep(0.3)
+        check.released.set()
+    thread = threading.Thread(target=interrupt_then_release)
+    thread.start()
+    told = Counter()
+    report = deploy(ws, env, cloud.backend(change_sets=True), RunRequest(),
+                    Observer(on_finish=lambda item: told.update([item.stack])), check=check)
+    thread.join()
+    assert {s.stack: s.status for s in report.stacks} == dict.fromkeys("xy", "not run")
+    assert report.interrupted and report.exit_code == EXIT_INTERRUPTED
+    assert told == Counter("xy")
+    assert cloud.calls["CreateStack"] == 0

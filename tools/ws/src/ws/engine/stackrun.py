@@ -190,14 +190,16 @@ def run_graph(env: Environment, action: str, dag: nx.DiGraph,
                for name in nx.topological_sort(dag)]
     for item in reports:
         item.waited_for = sorted(dag.predecessors(item.stack))
-        if item.status in (BLOCKED, NOT_RUN):  # never started, so never reported on finish
-            observer.on_finish(item)
+        if item.status in (BLOCKED, NOT_RUN) and outcomes[item.stack].started is None:
+            observer.on_finish(item)  # never started, so never reported on finish
     reports += [StackReport(name, env.stack_name(name), SKIPPED, why)
                 for name, why in graph.left_out().items()]
-    interrupted = any(o.reason == scheduler.INTERRUPTED or o.status == scheduler.ABANDONED
-                      for o in outcomes.values())
-    return RunReport(action, env.name, reports, started, clock.now(), interrupted,
-                     stop_reason())
+    # A Ctrl-C that left something undone (not started, or started and stopped before it
+    # changed anything, or abandoned) makes the run an interrupted one.
+    stopped = interrupted is not None and interrupted.is_set()
+    cut = any(o.reason == scheduler.INTERRUPTED or o.status == scheduler.ABANDONED
+              or (stopped and o.status == scheduler.NOT_RUN) for o in outcomes.values())
+    return RunReport(action, env.name, reports, started, clock.now(), cut, stop_reason())
 
 
 def _interrupt(interrupted: threading.Event | None, observer: Observer, running: int) -> None:
