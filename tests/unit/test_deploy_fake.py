@@ -216,3 +216,41 @@ def test_a_stack_that_failed_publishes_nothing_and_says_why(tmp_path, monkeypatc
     assert statuses(report) == {"site": "failed"} and published == []
     assert "injected resource failure" in report.stacks[0].reason
     assert cloud.calls["CreateStack"] == 1
+
+
+def test_a_second_interrupt_leaves_an_update_someone_else_started(world):
+    """ws waits for a stack busy with another's update; stopping that wait (Ctrl-C twice)
+    does not cancel (roll back) the other's update: only updates this run started."""
+    import os
+    import signal
+    import threading
+    import time
+
+    cloud = FakeCloud(asynchronous=True)
+    ws, env = world
+    deploy(ws, env, cloud.backend(), RunRequest())
+    cloud.latency = {"demo-local-a": 60.0}
+    cloud.client("cloudformation").update_stack(  # someone else's, running for a minute
+        StackName="demo-local-a", TemplateBody=queue_template({"Out": "theirs"}))
+    (ws.root / "stacks/a/template.yaml").write_text(queue_template({"Out": "from-a, changed"}))
+    cancelled = []
+
+    class Cfn(type(cloud.client("cloudformation"))):
+        def cancel_update_stack(self, StackName):
+            cancelled.append(StackName)
+    backend = cloud.backend()
+    target = dataclasses.replace(backend, make_client=lambda service: Cfn(cloud)
+                                 if service == "cloudformation" else cloud.client(service))
+    seen = []
+
+    def interrupt():
+        while not any("waiting: stack is UPDATE_IN_PROGRESS" in m for m in list(seen)):
+            time.sleep(0.05)
+        for _ in range(2):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)
+    threading.Thread(target=interrupt, daemon=True).start()
+    report = deploy(load_workspace(ws.root), env, target, RunRequest(concurrency=1),
+                    Observer(on_event=lambda stack, message: seen.append(message)))
+    assert report.interrupted and statuses(report)["a"] == "interrupted"
+    assert cancelled == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -163,14 +164,15 @@ class ChangeSets:
 
     def execute(self, change_set: ChangeSet, req: StackRequest, on_event: OnEvent) -> StackResult:
         on_event(f"executing change set: {len(change_set.changes)} resource change(s)")
-        asked = self.ops.now()
-        try:
-            self.cfn.execute_change_set(ChangeSetName=change_set.id)
-        except ClientError as exc:
-            self.discard_quietly(change_set)
-            return StackResult("updated", "FAILED", ok=False, reason=message_of(exc))
-        action = "created" if change_set.kind == "CREATE" else "updated"
-        result = self.ops.finish(action, req.name, req.name, on_event, since=asked)
+        with self.ops.updating(req.name) if change_set.kind == "UPDATE" else nullcontext():
+            asked = self.ops.now()
+            try:
+                self.cfn.execute_change_set(ChangeSetName=change_set.id)
+            except ClientError as exc:
+                self.discard_quietly(change_set)
+                return StackResult("updated", "FAILED", ok=False, reason=message_of(exc))
+            action = "created" if change_set.kind == "CREATE" else "updated"
+            result = self.ops.finish(action, req.name, req.name, on_event, since=asked)
         if result.ok and change_set.kind == "CREATE" and req.termination_protection:
             self.cfn.update_termination_protection(StackName=req.name,
                                                    EnableTerminationProtection=True)

@@ -85,7 +85,8 @@ class StackOps(StackWaits):
             return self._call("created", req.name, on_event, self.cfn.create_stack,
                               EnableTerminationProtection=req.termination_protection, **args)
         self.protect(current, req, on_event)
-        return self._call("updated", req.name, on_event, self.cfn.update_stack, **args)
+        with self.updating(req.name):
+            return self._call("updated", req.name, on_event, self.cfn.update_stack, **args)
 
     def usable(self, name: str, on_event: OnEvent, recreate: bool = False,
                stack: str = "", known: Any = UNREAD) -> dict[str, Any] | None:
@@ -137,7 +138,8 @@ class StackOps(StackWaits):
                                                    EnableTerminationProtection=False)
 
     def cancel_update(self, name: str) -> bool:
-        """Ask CloudFormation to cancel an update in progress; False if there was none."""
+        """Ask CloudFormation to cancel an update in progress; False if there was none (the
+        caller asks only for updates this run started: `ours`)."""
         try:
             self.cfn.cancel_update_stack(StackName=name)
         except (ClientError, BotoCoreError, ResponseParserError):  # unreadable, dropped too

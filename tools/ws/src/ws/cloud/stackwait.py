@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
@@ -37,6 +38,25 @@ class StackWaits:
     defer_events: bool = False
     _pending: dict[str, tuple[str, set[str], OnEvent]] = field(default_factory=dict, repr=False)
     _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Stacks with an update this run asked for and has not seen end (the only ones a second
+    # Ctrl-C may cancel: an update someone else started is not this run's to roll back).
+    _updating: set[str] = field(default_factory=set, repr=False)
+
+    @contextmanager
+    def updating(self, name: str) -> Iterator[None]:
+        """While the body runs, `name` has an update this run started (or is starting)."""
+        with self._guard:
+            self._updating.add(name)
+        try:
+            yield
+        finally:
+            with self._guard:
+                self._updating.discard(name)
+
+    def ours(self, name: str) -> bool:
+        """Is an update this run started on stack `name` still running?"""
+        with self._guard:
+            return name in self._updating
 
     def describe(self, name: str) -> dict[str, Any] | None:
         stack = describe_one(self.cfn, name)

@@ -102,12 +102,15 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
             observer.on_finish(report_of(env, name, outcome, deploying=True, mask=secrets.mask))
 
         def abandon(running: list[str]) -> None:
-            """Stop waiting: running waits end at once; updates are cancelled where the target can
-            (CloudFormation rolls them back; a create goes on and the next deploy settles it)."""
-            stop_waiting(stop, ops)
+            """Stop waiting: running waits end at once; the updates this run started are
+            cancelled where the target can (CloudFormation rolls them back; a create goes on and
+            the next deploy settles it; an update someone else started, which a stack was
+            waiting for, is theirs)."""
+            mine = [env.stack_name(n) for n in running if ops.ours(env.stack_name(n))]
+            stop_waiting(stop, ops)  # (the waits that end forget what they were waiting for)
             if backend.can.cancels_updates:
-                for name in running:
-                    ops.cancel_update(env.stack_name(name))
+                for stack_name in mine:
+                    ops.cancel_update(stack_name)
 
         report = run_graph(env, "deploy", graph.dag.subgraph(selected), work, finished,
                            request, observer, clock, started, graph, ws.concurrency, weights,
