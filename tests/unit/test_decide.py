@@ -85,3 +85,12 @@ def test_without_changed_only_everything_deploys_and_keeps_what_was_found():
     assert found.action == DEPLOY and found.reason == "deployed without --changed (unchanged)"
     later = decide(live(deployed=inputs()), None, pending=["db"], changed_only=False)
     assert later.action == DEPLOY
+
+
+def test_a_protected_environment_deploys_an_unchanged_stack_left_unprotected():
+    unprotected = live(deployed=inputs())
+    found = decide(unprotected, inputs(), protected=True)
+    assert found.action == DEPLOY and "termination protection is off" in found.reason
+    protected = {**unprotected, "EnableTerminationProtection": True}
+    assert decide(protected, inputs(), protected=True).action == SKIP
+    assert decide(unprotected, inputs()).action == SKIP  # not a protected environment

@@ -162,3 +162,18 @@ def test_a_change_set_that_cannot_execute_is_deleted(cfn):
     cfn.stubber.add_response("delete_change_set", {}, {"ChangeSetName": CS_ID})
     result = ChangeSets(ops(cfn)).deploy("orders", UNTOLD, lambda m: None)
     assert not result.ok and "obsolete" in result.reason
+
+
+def test_an_unchanged_stack_of_a_protected_environment_is_protected(cfn):
+    """An empty change set changes nothing, but the stack still gets termination protection
+    (the environment became protected after it was deployed)."""
+    cfn.stubber.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+    expect_change_set(cfn, "UPDATE", status="FAILED",
+                      reason="The submitted information didn't contain changes.")
+    cfn.stubber.add_response("delete_change_set", {}, {"ChangeSetName": CS_ID})
+    cfn.stubber.add_response("update_termination_protection", {"StackId": STACK_ID},
+                             {"StackName": NAME, "EnableTerminationProtection": True})
+    cfn.stubber.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+    protect = REQ.__class__(**{**UNTOLD.__dict__, "termination_protection": True})
+    result = ChangeSets(ops(cfn)).deploy("orders", protect, lambda m: None)
+    assert result.ok and result.action == "unchanged"

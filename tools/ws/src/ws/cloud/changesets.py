@@ -115,6 +115,8 @@ class ChangeSets:
         change_set = self.create(req, "CREATE" if current is None else "UPDATE", on_event)
         if change_set.empty:
             self.discard(change_set)
+            if current:  # unchanged, but protected as the environment says
+                self.ops.protect(current, req, on_event)
             return StackResult("unchanged", current["StackStatus"] if current else "",
                                self.ops.outputs(req.name) or {})
         if change_set.status == "FAILED":

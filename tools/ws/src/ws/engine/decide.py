@@ -19,12 +19,16 @@ class Decision:
 
 def decide(live: dict[str, Any] | None, inputs: StackInputs | None, *,
            pending: Iterable[str] = (), unresolved: str = "",
-           changed_only: bool = True) -> Decision:
+           changed_only: bool = True, protected: bool = False) -> Decision:
     """Decide one stack from its deployed state (`live`, None: not deployed) and its resolved
     `inputs` (None when they cannot be resolved yet: `unresolved` says why). `pending` names
     upstream stacks it consumes that deploy first. Without `changed_only` every stack deploys;
-    the reason still says what was found."""
+    the reason still says what was found. In a `protected` environment a stack without
+    termination protection deploys (the deploy turns it on), whatever else is unchanged."""
     found = _compare(live, inputs, sorted(pending), unresolved)
+    if protected and found.action == SKIP and live is not None \
+            and not live.get("EnableTerminationProtection"):
+        found = Decision(DEPLOY, "termination protection is off (the environment is protected)")
     if changed_only or found.action == DEPLOY:
         return found
     return Decision(DEPLOY, f"deployed without --changed ({found.reason})")

@@ -106,7 +106,7 @@ def _item(ws: Workspace, env: Environment, graph: StackGraph, name: str,
     if current is not None and not pending:
         inputs, unresolved = _inputs(ws, env, graph, name, live, uses, secrets)
     found = decide(current, inputs, pending=pending, unresolved=unresolved,
-                   changed_only=changed_only)
+                   changed_only=changed_only, protected=env.protected)
     commit = record_of(current).get("commit", "") if current else ""
     return PlanItem(name, stack_name, found.action, found.reason, commit)
 

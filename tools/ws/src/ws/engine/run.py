@@ -75,7 +75,7 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
                 return StackResult("unchanged", current["StackStatus"], outputs_of(current))
             inputs = resolve(ws, env, graph, name, outputs, secrets, static_parts(ws, env, name))
             if plan[name].action == LATER:
-                later = decide(current, inputs)
+                later = decide(current, inputs, protected=env.protected)
                 log.info("%s: %s", name, later.reason)
                 if later.action == SKIP:
                     return StackResult("unchanged", current["StackStatus"], outputs_of(current))
