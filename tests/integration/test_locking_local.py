@@ -113,18 +113,35 @@ def test_a_live_holder_is_never_taken_over(table):
         assert asked == []
 
 
-def test_unlock_breaks_a_lock_after_confirmation(workspace, table, monkeypatch):
+def test_unlock_breaks_a_dead_runs_locks_after_confirmation(workspace, table):
+    """A run that died holding its locks (taken, never renewed): shown, then broken once
+    confirmed and once a renewal would have come (a lease/3 and a second)."""
+    from ws.cloud.lockholder import me
+
     runner = CliRunner()
     base = ["-w", str(workspace), "unlock", "--env", "local"]
     assert "is not locked" in runner.invoke(cli.cli, base).output
-    with hold(table, ["demo/local/db", "demo/local/app"], timeout=0, ttl=60):
-        refused = runner.invoke(cli.cli, base)
-        assert refused.exit_code == 2 and "needs confirmation" in refused.output
-        assert "demo/local/app is locked by" in refused.output
-        assert f"pid {os.getpid()}" in refused.output
-        broken = runner.invoke(cli.cli, [*base, "--yes"])
-        assert broken.exit_code == 0 and "2 lock(s) broken" in broken.output
-        assert table.holder("demo/local/db") is None and table.holder("demo/local/app") is None
+    for key in ("demo/local/db", "demo/local/app"):
+        assert table.try_acquire(key, me(table.clock), "dead-run", 1.5) is None
+    refused = runner.invoke(cli.cli, base)
+    assert refused.exit_code == 2 and "needs confirmation" in refused.output
+    assert "demo/local/app is locked by" in refused.output
+    assert f"pid {os.getpid()}" in refused.output
+    broken = runner.invoke(cli.cli, [*base, "--yes"])
+    assert broken.exit_code == 0 and "2 lock(s) broken" in broken.output
+    assert "a lock its run renews meanwhile is alive, and kept" in broken.output
+    assert table.holder("demo/local/db") is None and table.holder("demo/local/app") is None
+
+
+def test_unlock_yes_keeps_the_locks_of_a_live_run(workspace, table):
+    """--yes (CI) gives no person time to think: the locks of a run that is alive (it renews
+    them) are still kept, however fast the answer."""
+    with hold(table, ["demo/local/db"], timeout=0, ttl=1.5) as lease:  # renewed every 0.5 s
+        result = CliRunner().invoke(cli.cli, ["-w", str(workspace), "unlock", "--env", "local",
+                                              "--yes"])
+        assert result.exit_code == 0 and "0 lock(s) broken" in result.output
+        assert "demo/local/db not broken: it was renewed" in result.output
+        assert lease.problem() == "" and table.holder("demo/local/db") is not None
 
 
 def _collect(stream, into: list[str]) -> threading.Thread:

@@ -3,8 +3,9 @@ endpoint rather than deploy (bootstrap, unlock, env list, local ...): load, then
 function; the run commands' are in api.py."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ws.api import load
 from ws.config.workspace import find_root, load_workspace
@@ -44,16 +45,29 @@ def lock_holders(start: Path, env_name: str,
 
 
 def unlock(start: Path, env_name: str, shown: dict[str, str],
-           owner: str | None = None) -> tuple[list[str], list[str]]:
+           owner: str | None = None, renewal_wait: float = 0.0,
+           sleep: Callable[[float], None] = time.sleep) -> tuple[list[str], list[str]]:
     """Break the locks that were shown ({key: version}), each only if still at the version
-    shown; (keys broken, keys left because they changed since: their run is alive)."""
+    shown, and not before `renewal_wait` seconds (a live holder renews within that: see
+    renewal_wait()); (keys broken, keys left because they changed since: their run is
+    alive)."""
     ws, env = load(start, env_name, owner)
     table = locks.LockTable(backends.connect(ws, env).client("dynamodb"))
     prefix = locks.lock_id(ws, env) + "/"
+    if renewal_wait > 0:
+        sleep(renewal_wait)
     outcome = {key: table.break_lock(key, version) for key, version in sorted(shown.items())
                if key.startswith(prefix)}
     return ([k for k, broken in outcome.items() if broken],
             [k for k, broken in outcome.items() if not broken])
+
+
+def renewal_wait(holders: dict[str, Holder], listed: float,
+                 now: Callable[[], float] = time.monotonic) -> float:
+    """How long to wait after listing (at `listed`) before a lock unchanged since can be
+    called dead: a live holder renews every lease/3, so a lease/3 and a second of margin."""
+    longest = max((h.lease for h in holders.values()), default=0.0)
+    return max(0.0, listed + longest / 3 + 1.0 - now())
 
 
 def local_up(start: Path, port: int | None, schedules: bool = False) -> EndpointInfo:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import click
 
@@ -31,14 +32,18 @@ def bootstrap(settings: Settings, env_name: str, owner: str | None) -> None:
 def unlock(settings: Settings, env_name: str, owner: str | None, yes: bool) -> None:
     """Break the environment's locks (when the run holding them is dead)."""
     prefix, holders = api.lock_holders(settings.start, env_name, owner)
+    listed = time.monotonic()
     if not holders:
         click.echo(f"{prefix}* is not locked")
         return
     for key, holder in sorted(holders.items()):
         click.echo(f"{key} is locked by {holder.describe()}")
     confirm(f"break {len(holders)} lock(s)? (only if that run is dead)", yes, "ws unlock")
+    wait = api.renewal_wait(holders, listed)
+    if wait:
+        click.echo(f"waiting {wait:.0f} s: a lock its run renews meanwhile is alive, and kept")
     broken, moved = api.unlock(settings.start, env_name,
-                               {key: h.version for key, h in holders.items()}, owner)
+                               {key: h.version for key, h in holders.items()}, owner, wait)
     click.echo(f"{len(broken)} lock(s) broken")
     for key in moved:
         click.echo(f"{key} not broken: it was renewed or released since it was shown, so its "
