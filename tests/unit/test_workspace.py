@@ -169,3 +169,17 @@ def test_environment_naming_must_make_valid_stack_names(tmp_path):
     err = str(error_of(tmp_path, files))
     assert err.startswith("environments/local.yaml:2: stack name 'demo_local!-db'")
     assert "is not valid in CloudFormation" in err
+
+
+def test_parameter_values_are_deployed_as_written(tmp_path):
+    """YAML 1.1 reads 1.10 as 1.1, 0755 as 493, NO as false, 1:30 as 90, 0x1F as 31: the
+    value CloudFormation gets is the text in the file (true/false in lower case)."""
+    names = ["Version", "Mode", "Country", "Window", "Id", "Port", "Enabled", "Debug", "Ratio"]
+    files = workspace_files(app=(queue_template(parameters=names), {}))
+    files["stacks/app/stack.yaml"] = (
+        "parameters:\n  Version: 1.10\n  Mode: 0755\n  Country: NO\n  Window: 1:30\n"
+        "  Id: 0x1F\n  Port: 8080\n  Enabled: True\n  Debug: false\n  Ratio: 0.5\n")
+    ws = load(tmp_path, files)
+    assert ws.stacks["app"].parameters == {
+        "Version": "1.10", "Mode": "0755", "Country": "NO", "Window": "1:30", "Id": "0x1F",
+        "Port": "8080", "Enabled": "true", "Debug": "false", "Ratio": "0.5"}

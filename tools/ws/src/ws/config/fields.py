@@ -69,15 +69,20 @@ def expect(value: Any, kind: type, path: str, line: int | None, what: str) -> No
 
 
 def string_map(value: Any, path: str, line: int | None, what: str) -> dict[str, str]:
-    """A mapping of names to scalar values, returned as strings (CloudFormation parameters)."""
+    """A mapping of names to scalar values, returned as strings (CloudFormation parameters):
+    a number or a yes/no as written in the file (YAML would read 1.10 as 1.1, 0755 as 493, NO
+    as false, 1:30 as 90), true and false in lower case."""
     expect(value, dict, path, line, what)
+    texts = getattr(value, "texts", {})
     result = {}
     for key, item in value.items():
         item_line = line_of(value, key)
-        if isinstance(item, bool):
-            item = "true" if item else "false"
-        if not isinstance(item, (str, int, float)):
+        if not isinstance(item, (str, int, float)):  # (a bool is an int)
             raise ConfigError(f"{what}: value of {key!r} must be a string or a number, "
                               f"got {type_name(item)}", path=path, line=item_line)
-        result[key] = str(item)
+        written = texts.get(key)
+        if isinstance(item, bool) and (written is None or written.lower() in ("true", "false")):
+            result[key] = "true" if item else "false"
+        else:
+            result[key] = item if isinstance(item, str) else written or str(item)
     return result

@@ -16,10 +16,12 @@ _BRACKETS = re.compile(r"[\[\]{}]")
 
 
 class Mapping(dict):
-    """A dict that knows the line (1-based) of itself and of each of its keys."""
+    """A dict that knows the line (1-based) of itself and of each of its keys, and the text
+    as written of each value YAML read as something other than a string (1.10, 0755, NO)."""
 
     line: int | None = None
     key_lines: dict[str, int]
+    texts: dict[str, str] = {}
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key, self.line)
@@ -34,6 +36,7 @@ class _Loader(yaml.SafeLoader):
         result = Mapping()
         result.line = node.start_mark.line + 1
         result.key_lines = {}
+        result.texts = {}
         explicit = sum(key.tag != MERGE_TAG for key, _ in node.value)
         self._flatten(node)
         merged = len(node.value) - explicit  # flatten_mapping puts merged pairs first
@@ -49,6 +52,8 @@ class _Loader(yaml.SafeLoader):
                 written.add(key)
             result[key] = self.construct_object(value_node, deep=True)
             result.key_lines[key] = line
+            if isinstance(value_node, yaml.ScalarNode) and not isinstance(result[key], str):
+                result.texts[key] = value_node.value
         return result
 
     def _flatten(self, node: yaml.MappingNode) -> None:
