@@ -92,3 +92,14 @@ def test_stacks_option_uses_outputs_of_deployed_upstreams(workspace):
     (workspace / "stacks/db/template.yaml").write_text(changed)
     with pytest.raises(UsageError, match=r"db \(template changed\)"):
         api.deploy(workspace, "local", RunRequest.of(("app",)))
+
+
+def test_with_the_endpoint_up_the_template_check_runs_while_ws_connects_and_reads(workspace):
+    """The endpoint already runs (a developer's edit loop): cfn-lint's check goes on while ws
+    attaches, locks, reads and packages; the stacks wait for it (no endpoint to start, so
+    nothing to spare a refused deploy)."""
+    report = api.deploy(workspace, "local", RunRequest())
+    assert report.ok
+    phases = {p.name: p for p in report.phases}
+    assert phases["endpoint start"].started < phases["template check"].ended
+    assert phases["live-state read"].started < phases["template check"].ended

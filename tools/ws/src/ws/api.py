@@ -77,9 +77,9 @@ def deploy(start: Path, env_name: str, request: RunRequest | None = None,
     What CloudFormation would refuse is bad input, refused before any stack is created,
     changed or deleted: the quick checks at once, cfn-lint (unless --no-template-check,
     `request.check_templates=False`) in a process started as soon as the workspace is loaded.
-    On the local target it is waited for before the endpoint starts; on AWS it goes on while
-    ws connects, reads, locks and makes change sets, and each stack waits for it before it
-    changes (ws.lint.checker)."""
+    It goes on while ws connects, locks, reads, packages and makes change sets, and each stack
+    waits for it before it changes (ws.lint.checker); on the local target when the endpoint is
+    not running yet it is waited for first (a refused deploy starts no endpoint)."""
     request, observer, clock = _defaults(request, observer, clock)
     timeline = results.Timeline(clock.now)
     check = checker.PASSED
@@ -94,7 +94,9 @@ def deploy(start: Path, env_name: str, request: RunRequest | None = None,
             # --with-dependencies may add are checked too.
             widest = request.selection.resolve(ws, env, graph, set)
         gate.send_check(check, ws, env, planning.select(graph, widest), request.allow_replace)
-        if env.target == "local":  # all of it first: a refused deploy starts no endpoint
+        first = env.target == "local" and check is not checker.PASSED \
+            and not backends.local_endpoint_running(ws)
+        if first:  # all of it first: a refused deploy starts no endpoint
             check.wait()
             _check_phase(timeline, check)
         backend = _connect(timeline, ws, env)
@@ -102,7 +104,7 @@ def deploy(start: Path, env_name: str, request: RunRequest | None = None,
                                  check)
     finally:
         check.cancel()  # when nothing waited for it (nothing to deploy, or an error first)
-    if env.target != "local":
+    if not first:
         _check_phase(timeline, check)
     report.target = env.target
     return timeline.into(report)

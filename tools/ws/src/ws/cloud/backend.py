@@ -111,6 +111,13 @@ def local_endpoint_url(ws: Workspace) -> str:
     return override.rstrip("/") if override else endpoint.start(ws.state_dir).url
 
 
+def local_endpoint_running(ws: Workspace) -> bool:
+    """Is there a local endpoint to attach to (ws's own, answering, or WS_LOCAL_ENDPOINT's)?
+    Nothing is started."""
+    from ws.local import endpoint
+    return bool(os.environ.get(LOCAL_ENDPOINT_VAR)) or endpoint.status(ws.state_dir) is not None
+
+
 def connect(ws: Workspace, env: Environment, endpoint_url: str | None = None) -> Backend:
     """A Backend for `env`: local starts/attaches the endpoint, aws checks the account."""
     if env.target == "local":

@@ -61,6 +61,8 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
                         if plan[n].action == SKIP})
         with timeline.phase("secrets"):
             _read_secrets(secrets, graph, plan.to_change())
+        if not backend.can.asynchronous:  # no stack's work would overlap the check (each
+            target.ready(None)  # call ends the operation): a refusal is one error, no stack line
         started = clock.now()
         interrupted = threading.Event()  # a first Ctrl-C: running stacks finish, none starts
         ready = ready_for(target.ready, stop,
