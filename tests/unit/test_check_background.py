@@ -12,7 +12,7 @@ import pytest
 from ws.config.environment import load_environment
 from ws.config.workspace import load_workspace
 from ws.engine.flow import deploy_env as deploy
-from ws.engine.request import RunRequest
+from ws.engine.request import Observer, RunRequest
 from ws.errors import ConfigError
 from ws.lint import checker, gate
 from ws.testing.fakecloud import FakeCloud
@@ -151,8 +151,10 @@ def deployed(tmp_path):
     return (*loaded(tmp_path), cloud)
 
 
-def run_with(check: SlowCheck, ws, env, cloud, ready) -> tuple[dict, object]:
-    """Deploy with `check`, released once `ready(calls)`; (calls seen at release, outcome)."""
+def run_with(check: SlowCheck, ws, env, cloud, ready, told: list | None = None
+             ) -> tuple[dict, object]:
+    """Deploy with `check`, released once `ready(calls)`; (calls seen at release, outcome);
+    what the run tells of each stack is appended to `told`."""
     seen: Counter = Counter()
 
     def release() -> None:
@@ -166,6 +168,7 @@ def run_with(check: SlowCheck, ws, env, cloud, ready) -> tuple[dict, object]:
     thread.start()
     try:
         outcome = deploy(ws, env, cloud.backend(change_sets=True), RunRequest(changed=True),
+                         Observer(on_finish=(told if told is not None else []).append),
                          check=check)
     except (ConfigError, RuntimeError) as exc:
         outcome = exc
@@ -192,9 +195,14 @@ def test_a_refused_template_changes_nothing_and_its_change_sets_are_deleted(depl
     before = cloud.calls.copy()
     outputs = {name: s["Outputs"] for name, s in cloud.stacks.items()}
     check = SlowCheck(refuse=True)
+    told: list = []
     _, outcome = run_with(check, ws, env, cloud,
-                          lambda calls: calls["CreateChangeSet"] - before["CreateChangeSet"] >= 2)
+                          lambda calls: calls["CreateChangeSet"] - before["CreateChangeSet"] >= 2,
+                          told)
     assert isinstance(outcome, ConfigError) and "E6002" in str(outcome)
+    # the refusal is said once, by the run's error: each stack is "not run", not failed
+    assert told and {item.status for item in told} <= {"not run", "unchanged"}
+    assert not any("E6002" in item.reason for item in told)
     assert cloud.calls["ExecuteChangeSet"] == before["ExecuteChangeSet"]
     assert cloud.change_sets == {}  # each one made while checking was deleted
     assert {name: s["Outputs"] for name, s in cloud.stacks.items()} == outputs

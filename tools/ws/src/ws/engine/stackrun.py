@@ -34,7 +34,7 @@ from ws.engine.results import (
     RunReport,
     StackReport,
 )
-from ws.errors import WsError
+from ws.errors import ConfigError, WsError
 from ws.graph.stackgraph import StackGraph
 
 # Errors a stack's work explains in one line; anything else is a bug and keeps its traceback.
@@ -137,11 +137,16 @@ def ready_for(check: Callable[[float | None], bool], stop: threading.Event,
            halted: Callable[[], str] = lambda: "") -> Callable[[], None]:
     """Wait for the template check, but no longer than the run waits (a second Ctrl-C). Then,
     just before the stack changes, it does not start after all if the run has been told to
-    start nothing new (`halted`: a first Ctrl-C, a lost lock): it is "not run"."""
+    start nothing new (`halted`: a first Ctrl-C, a lost lock): it is "not run". A template
+    the check refused makes it "not run" too: the run ends with the refusal, said once (a
+    check that crashed is a bug, raised as it is)."""
     def wait() -> None:
-        while not check(0.1):
-            if stop.is_set():
-                raise Abandoned("stopped waiting")
+        try:
+            while not check(0.1):
+                if stop.is_set():
+                    raise Abandoned("stopped waiting")
+        except ConfigError:
+            raise scheduler.NotStarted("not started: a template was refused") from None
         if stop.is_set():
             raise Abandoned("stopped waiting")
         reason = halted()
