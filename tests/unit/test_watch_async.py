@@ -119,6 +119,19 @@ def test_the_estimate_is_the_longest_remaining_path():
     assert "1 done, 1 running, 2 waiting, 0 failed" in tracker.progress().line()
 
 
+def test_stacks_blocked_by_a_failure_count_as_failed_not_waiting():
+    dag = nx.DiGraph([("a", "b"), ("b", "c"), ("x", "c")])
+    now = [100.0]
+    tracker = Tracker(dag, {"a": 10, "b": 20, "c": 5, "x": 1}, 100.0, lambda: now[0])
+    tracker.start("a")
+    tracker.start("x")
+    now[0] = 110.0
+    tracker.finish("a", False)  # b and c will never start
+    progress = tracker.progress()
+    assert (progress.done, progress.running, progress.waiting, progress.failed) == (0, 1, 0, 3)
+    assert progress.eta == 0  # only x's overrun is left
+
+
 def test_no_estimate_without_history():
     tracker = Tracker(nx.DiGraph([("a", "b")]), {}, 0.0, lambda: 1.0)
     assert tracker.progress().eta is None and "left" not in tracker.progress().line()

@@ -52,8 +52,13 @@ class Tracker:
             self.began[stack] = self.clock()
 
     def finish(self, stack: str, ok: bool) -> None:
+        """`stack` ended; when it failed, the stacks that depend on it will never start: they
+        count as failed (blocked) from now, not as waiting, and leave the estimate."""
         with self._guard:
             self.ended[stack] = ok
+            if not ok:
+                for blocked in nx.descendants(self.dag, stack):
+                    self.ended.setdefault(blocked, False)
 
     def progress(self) -> Progress:
         now = self.clock()
