@@ -103,3 +103,37 @@ def test_with_the_endpoint_up_the_template_check_runs_while_ws_connects_and_read
     phases = {p.name: p for p in report.phases}
     assert phases["endpoint start"].started < phases["template check"].ended
     assert phases["live-state read"].started < phases["template check"].ended
+
+
+def test_prune_deletes_only_what_is_still_an_orphan_under_the_lock(workspace, aws):
+    """The orphans listed and confirmed are read again under their locks: one that came back
+    to the workspace in between (a checkout) is left."""
+    import shutil
+
+    assert api.deploy(workspace, "local", RunRequest()).ok
+    kept = workspace.parent / "lone-saved"
+    shutil.move(workspace / "stacks" / "lone", kept)
+    listed = api.orphans(workspace, "local")
+    assert [i.stack for i in listed] == ["lone"]
+    shutil.move(kept, workspace / "stacks" / "lone")  # back before the prune runs
+    assert api.prune(workspace, "local", listed, lambda stack, message: None) == {}
+    names = {s["StackName"] for s in aws("cloudformation").describe_stacks()["Stacks"]}
+    assert "demo-local-lone" in names
+
+
+def test_prune_deletes_nothing_more_once_a_lock_is_lost():
+    from ws.engine.plan import PlanItem
+    from ws.engine.prune import prune
+
+    deleted = []
+
+    class Ops:
+        def delete(self, name, on_event):
+            deleted.append(name)
+            from ws.cloud.stackops import StackResult
+            return StackResult("deleted", "DELETE_COMPLETE")
+    items = [PlanItem("a", "demo-local-a", "orphaned", ""),
+             PlanItem("b", "demo-local-b", "orphaned", "")]
+    lost = iter(["", "lost the lock demo/local/b"])
+    prune(items, Ops(), lambda stack, message: None, lambda: next(lost))
+    assert deleted == ["demo-local-a"]

@@ -179,13 +179,21 @@ def orphans(start: Path, env_name: str, owner: str | None = None) -> list[PlanIt
 
 
 def prune(start: Path, env_name: str, items: list[PlanItem],
-          on_event: Callable[[str, str], None], owner: str | None = None) -> dict[str, StackResult]:
+          on_event: Callable[[str, str], None], owner: str | None = None,
+          request: RunRequest | None = None,
+          observer: Observer | None = None) -> dict[str, StackResult]:
+    """Delete the orphans confirmed (`items`) under their locks (waiting as `request` says,
+    told to `observer`): those still orphans when read again under the locks, none once a
+    lock is lost."""
     ws, env = load(start, env_name, owner)
     backend = backends.connect(ws, env)
-    ops = stackops.StackOps(backend.client("cloudformation"), synchronous=backend.synchronous)
-    with flow.locked(ws, env, backend, requests.RunRequest(), requests.Observer(),
-                     [i.stack for i in items]) as lease:
-        results = pruning.prune(items, ops, on_event)
+    cfn = backend.client("cloudformation")
+    ops = stackops.StackOps(cfn, synchronous=backend.synchronous)
+    with flow.locked(ws, env, backend, request or requests.RunRequest(),
+                     observer or requests.Observer(), [i.stack for i in items]) as lease:
+        still = {i.stack_name for i in pruning.find_orphans(ws, env, cfn)}
+        results = pruning.prune([i for i in items if i.stack_name in still], ops, on_event,
+                                lease.problem)
         lease.check()
         return results
 

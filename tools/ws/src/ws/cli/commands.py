@@ -19,7 +19,7 @@ from ws.cli.options import (
     selection_options,
     stacks_option,
 )
-from ws.cli.run import CHANGED, check_writable, confirm, finish, observed
+from ws.cli.run import CHANGED, check_writable, confirm, finish, lock_wait, observed
 from ws.errors import EXIT_INTERRUPTED, DeployError, WsError
 from ws.lazy import hide_unused, lazy
 
@@ -122,7 +122,7 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
     report = observed(console, lambda observer: api.deploy(
         settings.start, env_name, request, observer, owner), ask, settings.quiet)
     if prune and report.ok:
-        _prune(console, settings, env_name, owner, yes)
+        _prune(console, settings, env_name, owner, yes, lock_timeout)
     finish(console, report, report_file, show_outputs=True if all_outputs else CHANGED,
            junit_file=junit_file, debug=settings.debug,
            links=lambda shown: api.local_links(settings.start, env_name, shown, owner)
@@ -130,14 +130,16 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
 
 
 def _prune(console: Console, settings: Settings, env_name: str, owner: str | None,
-           yes: bool) -> None:
+           yes: bool, lock_timeout: float) -> None:
     items = api.orphans(settings.start, env_name, owner)
     if not items:
         click.echo("prune: no orphaned stacks")
         return
     click.echo("orphaned stacks (newest first): " + ", ".join(i.stack_name for i in items))
     confirm(f"delete {len(items)} stack(s)?", yes, "--prune")
-    results = api.prune(settings.start, env_name, items, render.event_printer(console), owner)
+    results = api.prune(settings.start, env_name, items, render.event_printer(console), owner,
+                        requests.RunRequest(lock_timeout=lock_timeout),
+                        requests.Observer(on_lock_wait=lock_wait))
     failed = [f"{name}: {r.reason}" for name, r in results.items() if not r.ok]
     if failed:
         raise DeployError("prune failed: " + "; ".join(failed))

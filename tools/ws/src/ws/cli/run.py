@@ -71,6 +71,11 @@ def interactive() -> bool:
     return sys.stdin.isatty()
 
 
+def lock_wait(what: str) -> None:
+    """Say which lock a run waits for, and whose it is."""
+    click.echo(f"waiting for the environment's lock {what}", err=True)
+
+
 def observed(console: Console, action: Callable[[Observer], RunReport],
              confirm_plan: Callable[[Plan], None] | None = None,
              quiet: bool = False) -> RunReport:
@@ -81,8 +86,6 @@ def observed(console: Console, action: Callable[[Observer], RunReport],
         click.echo(f"interrupted: starting no more stacks, waiting for {running} running; "
                    "press Ctrl-C again to stop waiting", err=True)
 
-    def lock_wait(what: str) -> None:
-        click.echo(f"waiting for the environment's lock {what}", err=True)
     def take_over(holder: Any) -> bool:
         """Asked only of a holder whose process is gone from this host, and only on a terminal."""
         return interactive() and click.confirm(

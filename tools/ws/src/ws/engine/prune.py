@@ -18,11 +18,14 @@ def find_orphans(ws: Workspace, env: Environment, cfn: Any) -> list[PlanItem]:
     return sorted(found, key=lambda item: live[item.stack_name]["CreationTime"], reverse=True)
 
 
-def prune(items: list[PlanItem], ops: StackOps,
-          on_event: Callable[[str, str], None]) -> dict[str, StackResult]:
-    """Delete the given orphans one by one; stop at the first failure (dependencies unknown)."""
+def prune(items: list[PlanItem], ops: StackOps, on_event: Callable[[str, str], None],
+          halted: Callable[[], str] = lambda: "") -> dict[str, StackResult]:
+    """Delete the given orphans one by one; stop at the first failure (dependencies unknown),
+    or before the next one once `halted()` says why (a lost lock)."""
     results = {}
     for item in items:
+        if halted():
+            break
         result = ops.delete(item.stack_name, lambda message: on_event(item.stack, message))
         results[item.stack_name] = result
         if not result.ok:
