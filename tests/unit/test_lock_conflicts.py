@@ -57,3 +57,30 @@ def test_one_lock_that_cannot_be_released_does_not_keep_the_others(db):
                                                 "ExpressionAttributeNames": ANY,
                                                 "ExpressionAttributeValues": ANY})
     _release(LockTable(db, sleep=lambda s: None), ["a", "b"], "mine")
+
+
+def test_a_put_whose_answer_was_lost_is_found_to_be_ours(db):
+    """botocore retried a PutItem that had succeeded: the retry's condition fails on our own
+    item, which is then ours (the run does not wait a lease for itself)."""
+    db.stubber.add_client_error("put_item", "ConditionalCheckFailedException", "exists", 400)
+    db.stubber.add_response("get_item", {"Item": {**ITEM, "token": {"S": "mine"}}})
+    assert LockTable(db).try_acquire("demo/prod/db", ME, "mine", 60) is None
+
+
+def test_a_holder_is_provably_dead_only_in_this_boot_and_pid_namespace():
+    """Containers may share the host name (--uts=host) but not their pids: a pid that is gone
+    here proves nothing of a holder in another namespace."""
+    import dataclasses
+    import socket
+    import subprocess
+    import sys
+
+    from ws.cloud.lockholder import namespace
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    here = Holder(user="ci", host=socket.gethostname(), pid=int(gone), since=0.0,
+                  space=namespace())
+    assert here.dead_here()
+    assert not dataclasses.replace(here, space="another-boot/pid:[1]").dead_here()
+    assert not dataclasses.replace(here, space="?").dead_here()  # an older ws's: unknown

@@ -7,6 +7,7 @@ import os
 import socket
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 
@@ -22,6 +23,7 @@ class Holder:
     key: str = ""  # the lock it holds
     version: str = ""  # changes on every renewal
     lease: float = 60.0  # seconds without a new version after which the holder counts as dead
+    space: str = ""  # the boot and PID namespace its pid means something in ("?": not recorded)
 
     def describe(self) -> str:
         since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.since))
@@ -31,9 +33,11 @@ class Holder:
         return f"{self.user}@{self.host} (pid {self.pid}{job}) since {since}{dead}"
 
     def dead_here(self) -> bool:
-        """Provably dead: it ran on this host and its process is gone (a killed run, a closed
-        laptop lid is not: that process still exists)."""
-        if self.host != socket.gethostname() or self.pid <= 0 or self.pid == os.getpid():
+        """Provably dead: it ran on this host, in this boot and PID namespace, and its process
+        is gone (a killed run; a closed laptop lid is not: that process still exists). Two
+        containers may share a host name but not their pids."""
+        if self.host != socket.gethostname() or self.pid <= 0 or self.pid == os.getpid() \
+                or self.space != namespace():
             return False
         try:
             os.kill(self.pid, 0)
@@ -46,7 +50,17 @@ class Holder:
 
 def me(clock: Callable[[], float] = time.time) -> Holder:
     return Holder(user=_user(), host=socket.gethostname(), pid=os.getpid(), since=clock(),
-                  job_url=_job_url())
+                  job_url=_job_url(), space=namespace())
+
+
+def namespace() -> str:
+    """This boot of this machine and this process's PID namespace, where /proc says ("" where
+    it cannot: a pid is then taken to mean one process on the host)."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        return f"{boot}/{os.readlink('/proc/self/ns/pid')}"
+    except OSError:
+        return ""
 
 
 def _user() -> str:

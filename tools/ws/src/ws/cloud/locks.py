@@ -90,7 +90,10 @@ class LockTable:
         itself when it was released in between (try again)."""
         if self._put(key, holder, token, ttl, "attribute_not_exists(id)", {}):
             return None
-        return self.holder(key) or holder
+        item = self._item(key)
+        if item is not None and item.get("token", {}).get("S") == token:
+            return None  # ours: the put succeeded, its answer was lost and botocore retried it
+        return _holder(item) if item else holder
 
     def take_over(self, key: str, holder: Holder, token: str, ttl: float, version: str) -> bool:
         """Take a lock whose holder stopped renewing: only if it is still at `version`."""
@@ -157,9 +160,12 @@ class LockTable:
         self._delete_if(key, "token", token)  # False: not ours any more, nothing to give back
 
     def holder(self, key: str) -> Holder | None:
-        item = self.db.get_item(TableName=TABLE, Key={"id": {"S": key}},
-                                ConsistentRead=True).get("Item")
+        item = self._item(key)
         return _holder(item) if item else None
+
+    def _item(self, key: str) -> dict[str, Any] | None:
+        return self.db.get_item(TableName=TABLE, Key={"id": {"S": key}},
+                                ConsistentRead=True).get("Item")
 
     def holders(self, prefix: str) -> dict[str, Holder]:
         """Every lock whose key starts with `prefix`, by key (alive or not: only watching
@@ -199,7 +205,7 @@ def _item(key: str, holder: Holder, token: str, ttl: float, now: float) -> dict[
             "lease": {"N": str(ttl)}, "user": {"S": holder.user}, "host": {"S": holder.host},
             "pid": {"N": str(holder.pid)}, "since": {"N": str(holder.since)},
             "expires": {"N": str(int(now + ttl + CLEANUP_AFTER))},
-            "job_url": {"S": holder.job_url}}
+            "job_url": {"S": holder.job_url}, "space": {"S": holder.space}}
 
 
 def _renewal(key: str, token: str, ttl: float, now: float) -> dict[str, Any]:
@@ -219,5 +225,6 @@ def _holder(item: dict[str, Any]) -> Holder:
                   pid=int(item.get("pid", {}).get("N", "0")),
                   since=float(item.get("since", {}).get("N", "0")),
                   job_url=item.get("job_url", {}).get("S", ""), key=item["id"]["S"],
+                  space=item.get("space", {}).get("S", "?"),
                   version=item.get("version", {}).get("S", ""),
                   lease=float(item.get("lease", {}).get("N", "60")))
