@@ -259,26 +259,31 @@ def test_a_stack_told_to_stop_while_waiting_for_the_check_does_not_start():
         wait()
 
 
-def test_ctrl_c_while_new_stacks_wait_for_the_check_creates_none(tmp_path):
-    """A first Ctrl-C while every stack waits for the check: running stacks would finish, but
-    these have changed nothing yet, so none is created once the check passes."""
+def interrupt_then_release(check: SlowCheck) -> threading.Thread:
+    """Once two stacks wait for `check`: one Ctrl-C, then the check passes."""
     import os
     import signal
 
-    write_tree(tmp_path, FILES)
-    ws, env = loaded(tmp_path)
-    cloud = FakeCloud(asynchronous=True, default_latency=0.05)
-    check = SlowCheck()
-
-    def interrupt_then_release() -> None:
+    def run() -> None:
         deadline = time.monotonic() + 10
         while len(check.waiters) < 2 and time.monotonic() < deadline:
             time.sleep(0.01)
         os.kill(os.getpid(), signal.SIGINT)  # counted by the run, not raised
         time.sleep(0.3)  # the run sees it (it looks every 0.1 s)
         check.released.set()
-    thread = threading.Thread(target=interrupt_then_release)
+    thread = threading.Thread(target=run)
     thread.start()
+    return thread
+
+
+def test_ctrl_c_while_new_stacks_wait_for_the_check_creates_none(tmp_path):
+    """A first Ctrl-C while every stack waits for the check: running stacks would finish, but
+    these have changed nothing yet, so none is created once the check passes."""
+    write_tree(tmp_path, FILES)
+    ws, env = loaded(tmp_path)
+    cloud = FakeCloud(asynchronous=True, default_latency=0.05)
+    check = SlowCheck()
+    thread = interrupt_then_release(check)
     report = deploy(ws, env, cloud.backend(change_sets=True), RunRequest(), check=check)
     thread.join()
     assert report.interrupted and not report.ok
@@ -289,26 +294,13 @@ def test_ctrl_c_while_new_stacks_wait_for_the_check_creates_none(tmp_path):
 def test_ctrl_c_while_every_stack_left_waits_for_the_check_is_an_interrupted_run(tmp_path):
     """Every stack has started (waiting for the check) when Ctrl-C comes: the run is
     interrupted (exit 130, not a failure), and each stack is reported once."""
-    import os
-    import signal
-
-    from ws.engine.request import Observer
     from ws.errors import EXIT_INTERRUPTED
 
     write_tree(tmp_path, workspace_files(x=(queue_template(), {}), y=(queue_template(), {})))
     ws, env = loaded(tmp_path)
     cloud = FakeCloud(asynchronous=True, default_latency=0.05)
     check = SlowCheck()
-
-    def interrupt_then_release() -> None:
-        deadline = time.monotonic() + 10
-        while len(check.waiters) < 2 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        os.kill(os.getpid(), signal.SIGINT)  # counted by the run, not raised
-        time.sleep(0.3)
-        check.released.set()
-    thread = threading.Thread(target=interrupt_then_release)
-    thread.start()
+    thread = interrupt_then_release(check)
     told = Counter()
     report = deploy(ws, env, cloud.backend(change_sets=True), RunRequest(),
                     Observer(on_finish=lambda item: told.update([item.stack])), check=check)
