@@ -94,10 +94,22 @@ def test_stacks_option_uses_outputs_of_deployed_upstreams(workspace):
         api.deploy(workspace, "local", RunRequest.of(("app",)))
 
 
-def test_with_the_endpoint_up_the_template_check_runs_while_ws_connects_and_reads(workspace):
+def test_with_the_endpoint_up_the_template_check_runs_while_ws_connects_and_reads(workspace,
+                                                                                 monkeypatch):
     """The endpoint already runs (a developer's edit loop): cfn-lint's check goes on while ws
     attaches, locks, reads and packages; the stacks wait for it (no endpoint to start, so
-    nothing to spare a refused deploy)."""
+    nothing to spare a refused deploy). The check is made a second slower (its forked process
+    inherits the patch), so that the overlap does not depend on this machine's speed."""
+    import time
+
+    from ws.lint import precheck
+
+    load = precheck.load_runner
+
+    def slow(*args, **kwargs):
+        time.sleep(1.0)
+        return load(*args, **kwargs)
+    monkeypatch.setattr(precheck, "load_runner", slow)
     report = api.deploy(workspace, "local", RunRequest())
     assert report.ok
     phases = {p.name: p for p in report.phases}
