@@ -60,7 +60,7 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
         if not to_lock:  # nothing changes: the check's answer is not needed
             check.cancel()
             return timeline.into(_unchanged(env, first, first_read, observer, clock))
-    for attempt in range(1, RELOCKS + 1):
+    for _ in range(RELOCKS):
         with ExitStack() as held:
             with timeline.phase("locks"):
                 lease = held.enter_context(locked(ws, env, backend, request, observer, to_lock))
