@@ -59,13 +59,17 @@ def test_diff_takes_the_locks_a_deploy_would(tmp_path, endpoint, aws):
     from ws.cloud.leases import hold
     from ws.cloud.locks import LockError, LockTable
 
+    from ws.engine.request import Observer
+
     root = write_tree(tmp_path, workspace_files(db=(DB, {})))
+    told: list[str] = []
     with hold(LockTable(aws("dynamodb")), ["demo/local/db"], timeout=0, ttl=60):
         try:
-            api.diff(root, "local", lock_timeout=0)
+            api.diff(root, "local", lock_timeout=0, observer=Observer(on_lock_wait=told.append))
         except LockError as exc:
             assert "demo/local/db is locked" in str(exc)
         else:
             raise AssertionError("diff ran while a deploy held the stack's lock")
+    assert told and "demo/local/db, held by" in told[0]  # the wait says whose lock it is
     assert aws("cloudformation").describe_stacks()["Stacks"] == []
     assert [d.state for d in api.diff(root, "local", lock_timeout=0)] == ["new"]

@@ -152,14 +152,16 @@ def plan(start: Path, env_name: str, selection: Selection | None = None,
 
 
 def diff(start: Path, env_name: str, stacks: tuple[str, ...] | None = None,
-         owner: str | None = None, lock_timeout: float = 600.0) -> list[StackDiff]:
+         owner: str | None = None, lock_timeout: float = 600.0,
+         observer: Observer | None = None) -> list[StackDiff]:
     """Change sets of what a deploy would do, under the locks a deploy would take: the stack a
-    CREATE change set makes for review must not meet a deploy creating the real one."""
+    CREATE change set makes for review must not meet a deploy creating the real one (a wait
+    for them is told to `observer`)."""
     ws, env = load(start, env_name, owner)
     graph = stackgraph.build_graph(ws, env)
     backend = backends.connect(ws, env)
     with flow.locked(ws, env, backend, requests.RunRequest(lock_timeout=lock_timeout),
-                     requests.Observer(),
+                     observer or requests.Observer(),
                      flow.planning.select(graph, stacks)) as lease:
         found = diffing.diff(ws, env, graph, backend, stacks, flow.commit_of(ws),
                              flow.ws_version())

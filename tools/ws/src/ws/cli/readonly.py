@@ -10,7 +10,7 @@ import click
 
 from ws.cli.options import (Settings, env_option, lock_timeout_option, owner_option,
                             selection_options, stacks_option)
-from ws.cli.run import check_writable, write_job_summary
+from ws.cli.run import check_writable, lock_wait, write_job_summary
 from ws.errors import EXIT_BAD_INPUT
 from ws.lazy import lazy
 
@@ -21,6 +21,7 @@ selections = lazy("ws.graph.selection")
 render = lazy("ws.report.console")
 ci = lazy("ws.report.ci")
 html = lazy("ws.report.html")
+requests = lazy("ws.engine.request")
 GRAPH_FORMATS = ("text", "dot", "mermaid", "json")  # ws.graph.views.FORMATS (a test checks)
 
 
@@ -88,7 +89,8 @@ def diff_command(settings: Settings, env_name: str, owner: str | None,
                  lock_timeout: float) -> None:
     """Show the resource changes a deploy would make (change sets, discarded after; holds the
     stacks' locks meanwhile, as a deploy would)."""
-    found = api.diff(settings.start, env_name, stacks, owner, lock_timeout)
+    found = api.diff(settings.start, env_name, stacks, owner, lock_timeout,
+                     requests.Observer(on_lock_wait=lock_wait))
     if as_json:
         click.echo(json.dumps([d.as_dict() for d in found], indent=2))
     else:
