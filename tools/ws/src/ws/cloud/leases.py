@@ -30,7 +30,6 @@ class Lease:
         self.ttl, self.clock = ttl, clock
         self.keys: list[str] = []
         self.lost: dict[str, str] = {}  # key -> why
-        self.taken: dict[str, float] = {}  # key -> when the write that took it was asked
         self.renewed: dict[str, float] = {}  # key -> when the last write that held was asked
         self._guard = threading.Lock()
 
@@ -39,7 +38,6 @@ class Lease:
         their lease runs from there until renewed."""
         with self._guard:
             self.keys.extend(keys)
-            self.taken.update(dict.fromkeys(keys, asked))
             self.renewed.update(dict.fromkeys(keys, asked))
 
     def renew(self, keys: list[str], asked: float) -> None:
