@@ -108,7 +108,7 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
             cancelled where the target can (CloudFormation rolls them back; a create goes on and
             the next deploy settles it; an update someone else started, which a stack was
             waiting for, is theirs)."""
-            mine = [env.stack_name(n) for n in running if ops.ours(env.stack_name(n))]
+            mine = [name for name in map(env.stack_name, running) if ops.ours(name)]
             stop_waiting(stop, ops)  # (the waits that end forget what they were waiting for)
             if backend.can.cancels_updates:
                 for stack_name in mine:
