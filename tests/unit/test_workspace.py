@@ -183,3 +183,23 @@ def test_parameter_values_are_deployed_as_written(tmp_path):
     assert ws.stacks["app"].parameters == {
         "Version": "1.10", "Mode": "0755", "Country": "NO", "Window": "1:30", "Id": "0x1F",
         "Port": "8080", "Enabled": "true", "Debug": "false", "Ratio": "0.5"}
+
+
+def test_stack_yaml_name_overrides_the_folder_name(tmp_path):
+    """Adopted projects have folders named 'sam-app' or 'HelloWorld', often more than once."""
+    files = workspace_files(db=(queue_template(), {"name": "orders-db"}))
+    files["stacks/HelloWorld/stack.yaml"] = "name: hello\n"
+    files["stacks/HelloWorld/template.yaml"] = files["stacks/db/template.yaml"]
+    ws = load(tmp_path, files)
+    assert sorted(ws.stacks) == ["hello", "orders-db"]
+    assert ws.stacks["hello"].rel_dir == "stacks/HelloWorld"
+
+
+def test_invalid_folder_name_says_how_to_choose_one(tmp_path):
+    files = workspace_files(db=(queue_template(), {}))
+    files["stacks/Sam_App/stack.yaml"] = "description: x\n"
+    files["stacks/Sam_App/template.yaml"] = files["stacks/db/template.yaml"]
+    err = error_of(tmp_path, files)
+    assert "stack name 'Sam_App' is not valid (the folder's name; set 'name:'" in str(err)
+    files["stacks/Sam_App/stack.yaml"] = "description: x\nname: Bad_Name\n"
+    assert str(error_of(tmp_path, files)).startswith("stacks/Sam_App/stack.yaml:2: stack name 'Bad_Name'")

@@ -29,6 +29,7 @@ _WORKSPACE_FIELDS = {
 _DEFAULTS_FIELDS = {"region": Field(str, default="us-east-1"), "concurrency": Field(int, default=4),
                     "lock_ttl": Field(int, default=60)}
 _STACK_FIELDS = {
+    "name": Field(str, default=None),  # default: the folder's name
     "description": Field(str, default=""),
     "template": Field(str, default="template.yaml"),
     "depends_on": Field(list, default=[]),
@@ -164,14 +165,17 @@ def _load_stack(root: Path, folder: Path) -> Stack:
                           "add one, or move the folder out of the 'stacks' globs", path=rel)
     data = load(folder / STACK_FILE, display)
     spec = schema.check(data, _STACK_FIELDS, display, STACK_FILE)
-    if not NAME.match(folder.name) or folder.name in (refs.BUILTIN, SELF):
-        raise ConfigError(f"stack name {folder.name!r} is not valid", NAME_HINT
-                          + f"; {refs.BUILTIN!r} and {SELF!r} are reserved", path=display)
+    name = spec["name"] if spec["name"] is not None else folder.name
+    if not NAME.match(name) or name in (refs.BUILTIN, SELF):
+        where = "" if spec["name"] is not None else " (the folder's name; set 'name:' to choose one)"
+        raise ConfigError(f"stack name {name!r} is not valid{where}", NAME_HINT
+                          + f"; {refs.BUILTIN!r} and {SELF!r} are reserved", path=display,
+                          line=schema.line_of(data, "name"))
     template = _template_of(folder, rel, spec["template"], data, display)
     for item in spec["depends_on"]:
         schema.expect(item, str, display, schema.line_of(data, "depends_on"), "each of 'depends_on'")
     line = schema.line_of(data, "parameters")
-    return Stack(name=folder.name, rel_dir=rel, config_file=display,
+    return Stack(name=name, rel_dir=rel, config_file=display,
                  description=spec["description"], depends_on=tuple(spec["depends_on"]),
                  mock=spec["mock"],
                  parameters=schema.string_map(spec["parameters"], display, line, "'parameters'"),
