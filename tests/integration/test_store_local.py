@@ -35,6 +35,8 @@ def deployed(store):
 def test_whole_store_is_real_then_gone(store, aws):
     out = deployed(store)
     assert set(out) == {"auth", "catalog", "payments-mock", "orders", "api", "ui"}
+    again = api.deploy(store, "local", RunRequest())  # a plain deploy, nothing changed
+    assert again.ok and {s.stack: s.status for s in again.stacks} == dict.fromkeys(out, "unchanged")
 
     idp = aws("cognito-idp")
     pool = idp.describe_user_pool(UserPoolId=out["auth"]["UserPoolId"])["UserPool"]

@@ -76,3 +76,18 @@ def test_a_resource_that_made_moto_answer_html_is_named_too(aws):
     with pytest.raises(ClientError) as info:
         cfn.create_stack(StackName="html", TemplateBody=template)
     assert info.value.response["Error"]["Message"].startswith("Param CREATE_FAILED: ")
+
+
+def test_an_update_that_changes_nothing_is_refused_also_without_parameters(aws):
+    """As on AWS. moto checked only when parameters were passed, so a stack without any
+    (the store's payments-mock) was updated on every plain deploy."""
+    cfn = aws("cloudformation")
+    body = json.dumps({"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}})
+    cfn.create_stack(StackName="plain", TemplateBody=body)
+    with pytest.raises(ClientError) as info:
+        cfn.update_stack(StackName="plain", TemplateBody=body)
+    assert info.value.response["Error"]["Message"] == "No updates are to be performed."
+    changed = json.dumps({"Resources": {"Queue": {"Type": "AWS::SQS::Queue"},
+                                        "Other": {"Type": "AWS::SQS::Queue"}}})
+    cfn.update_stack(StackName="plain", TemplateBody=changed)
+    assert describe(cfn, "plain")["StackStatus"] == "UPDATE_COMPLETE"

@@ -8,6 +8,8 @@
   names nothing. Here the failing resource is logged with its exception and the call answers
   an AWS-shaped error that says which resource failed and why, as CloudFormation's
   CREATE_FAILED event would: "ProductsTable CREATE_FAILED: ...".
+- No-op updates: moto refuses an update that changes nothing only when parameters are passed,
+  so a stack without any was updated on every deploy. Here it is refused as on AWS.
 """
 from __future__ import annotations
 
@@ -59,6 +61,20 @@ class ResourceFailed(ValidationError):
     """A resource of the template could not be created or updated (an AWS-shaped 400)."""
 
 
+def _validate_different_update(self: CloudFormationResponse, incoming: list[dict[str, Any]] | None,
+                               body: str, old: Stack) -> None:
+    """"No updates are to be performed." for the same template and parameter values (those not
+    passed take their defaults, as the stack's did)."""
+    if not body or old.template != body:
+        return
+    declared = (old.template_dict or {}).get("Parameters") or {}
+    new = {key: spec["Default"] for key, spec in declared.items()
+           if isinstance(spec, dict) and "Default" in spec}
+    new.update(self._get_param_values(incoming or [], old.stack_parameters))
+    if {k: str(v) for k, v in old.stack_parameters.items()} == {k: str(v) for k, v in new.items()}:
+        raise ValidationError(old.name, message="No updates are to be performed.")
+
+
 def _reason(exc: Exception) -> str:
     text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     return " ".join(str(text).split())[:500]
@@ -84,3 +100,4 @@ def register() -> None:
     Stack.parameter_list = property(_parameter_list)  # type: ignore[method-assign,assignment]
     CloudFormationResponse.update_termination_protection = _update_termination_protection  # type: ignore[attr-defined]
     CloudFormationBackend.delete_stack = _delete_stack  # type: ignore[method-assign]
+    CloudFormationResponse._validate_different_update = _validate_different_update  # type: ignore[method-assign]
