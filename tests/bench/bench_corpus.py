@@ -134,6 +134,18 @@ def slug(rel: Path, taken: set[str]) -> str:
     return name
 
 
+def template_error(template: Path, root: Path) -> str:
+    """Why ws cannot read this template at all (YAML syntax, not a template), or ''."""
+    sys.path.insert(0, str(ROOT / "tools/ws/src"))
+    from ws.config.templates import load_template
+    from ws.errors import ConfigError
+    try:
+        load_template(template, template.relative_to(root).as_posix())
+    except ConfigError as exc:
+        return str(exc)
+    return ""
+
+
 def adopt(source: Path, scratch: Path) -> dict[str, StackResult]:
     """Copy `source` to `scratch` and give it a workspace.yaml and a stack.yaml per template."""
     shutil.copytree(source, scratch, symlinks=True, ignore=shutil.ignore_patterns(*SKIP))
@@ -142,6 +154,11 @@ def adopt(source: Path, scratch: Path) -> dict[str, StackResult]:
     for template in find_templates(scratch):
         folder = template.parent
         name = slug(folder.relative_to(scratch), taken)
+        broken = template_error(template, scratch)
+        if broken:  # the template's own: left out, or it would refuse the whole workspace
+            results[name] = StackResult(name, folder.relative_to(scratch).as_posix(),
+                                        error=f"template's own: {broken}")
+            continue
         params = (read_template(template).get("Parameters") or {})
         filled = {k: dummy_value(k, v) for k, v in params.items()
                   if isinstance(v, dict) and "Default" not in v} if isinstance(params, dict) else {}
@@ -150,7 +167,7 @@ def adopt(source: Path, scratch: Path) -> dict[str, StackResult]:
             config["parameters"] = filled
         (folder / "stack.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
         results[name] = StackResult(name, folder.relative_to(scratch).as_posix(), filled)
-    globs = [r.folder for r in results.values()]
+    globs = [r.folder for r in results.values() if not r.error]
     (scratch / "workspace.yaml").write_text(yaml.safe_dump(
         {"name": "corpus", "stacks": globs, "defaults": {"region": "us-east-1"}}))
     (scratch / "environments").mkdir(exist_ok=True)
@@ -184,6 +201,8 @@ def first_error(done: subprocess.CompletedProcess, report: dict | None, name: st
     if report and report.get("error"):
         return " ".join(report["error"].split())[:600]
     lines = [ln.strip() for ln in (done.stderr + done.stdout).splitlines() if ln.strip()]
+    if any(ln.startswith("Traceback") for ln in lines):
+        return "traceback: " + lines[-1][:580]  # a bug of ws: the exception, not the frames
     picked = [ln for ln in lines if re.search(r"error|failed|Traceback|cannot|refused", ln, re.I)]
     return ((picked or lines or ["(no output)"])[0])[:600]
 
@@ -351,8 +370,11 @@ def run_folder(source: Path, args) -> dict:
     else:
         results = adopt(source, scratch)
     names = [n for n in results if not args.match or args.match in results[n].folder]
-    names = graph_order(scratch, names)[: args.limit or None]
+    unread = [n for n in names if results[n].error]
+    names = graph_order(scratch, [n for n in names if n not in unread])[: args.limit or None]
     print(f"\n== {source} ({len(names)} stacks, adopted at {scratch})", flush=True)
+    for name in unread:
+        print(line_of(results[name]), flush=True)
     try:
         for name in names:
             result = results[name]
@@ -368,7 +390,7 @@ def run_folder(source: Path, args) -> dict:
         alive = endpoint_url(scratch) is not None
     finally:
         ws(scratch, "local", "down")
-    return {"source": str(source), "stacks": [asdict(results[n]) for n in names],
+    return {"source": str(source), "stacks": [asdict(results[n]) for n in unread + names],
             "endpoint_alive": alive}
 
 
