@@ -9,6 +9,7 @@ from ws.config.environment import Environment, SharedStack
 from ws.config.templates import static_value
 from ws.config.workspace import Workspace
 from ws.errors import ConfigError
+from ws.graph import ssmwiring
 from ws.lazy import lazy
 
 nx = lazy("networkx")  # loaded on first use: after the template check's process has started
@@ -23,6 +24,8 @@ class StackGraph:
     skipped: dict[str, str] = field(default_factory=dict)  # mocks left out, and why
     shared: dict[str, SharedStack] = field(default_factory=dict)  # read from another env
     assets_use: dict[str, frozenset[str]] = field(default_factory=dict)  # stacks assets read
+    # SSM parameters: consumer -> {name it reads: the stack that creates it, "" if none does}
+    ssm_reads: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def order(self) -> list[str]:
         """A deterministic dependency order."""
@@ -66,6 +69,7 @@ def build_graph(ws: Workspace, env: Environment) -> StackGraph:
         _add_references(dag, env, name, params[name], skipped, missing)
         _add_asset_references(dag, ws, env, name, skipped, missing)
     _add_imports(dag, ws, env, params, skipped, missing)
+    ssm_reads = _add_ssm(dag, ws, env, params)
     if missing:
         raise ConfigError(f"{env.file}: values a mock provided are missing with mocks off:\n  "
                           + "\n  ".join(missing),
@@ -74,7 +78,7 @@ def build_graph(ws: Workspace, env: Environment) -> StackGraph:
     uses = {name: frozenset(upstream_stacks(ws.stacks[name].assets)) for name in active
             if ws.stacks[name].assets}
     return StackGraph(dag=dag, params=params, skipped=skipped, shared=dict(env.shared),
-                      assets_use=uses)
+                      assets_use=uses, ssm_reads=ssm_reads)
 
 
 def _add_edge(dag: nx.DiGraph, upstream: str, downstream: str, reason: str) -> None:
@@ -120,8 +124,40 @@ def _static_variables(ws: Workspace, env: Environment, name: str,
     template = ws.stacks[name].template
     values = {k: str(v["Default"]) for k, v in template.parameters.items() if "Default" in v}
     values.update({k: v for k, v in params.items() if not refs.parse(v)})
-    values.update({"AWS::StackName": env.stack_name(name), "AWS::Region": env.region})
+    values.update({"AWS::StackName": env.stack_name(name), "AWS::Region": env.region,
+                   "AWS::Partition": _partition(env.region), "AWS::URLSuffix":
+                   "amazonaws.com.cn" if env.region.startswith("cn-") else "amazonaws.com"})
+    account = "123456789012" if env.target == "local" else env.account_id
+    if account:
+        values["AWS::AccountId"] = account
     return values
+
+
+def _partition(region: str) -> str:
+    return "aws-cn" if region.startswith("cn-") else \
+        "aws-us-gov" if region.startswith("us-gov-") else "aws"
+
+
+def _add_ssm(dag: nx.DiGraph, ws: Workspace, env: Environment,
+             params: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """An SSM parameter one deployed stack creates and another reads is an edge. Returns, per
+    stack, the names it reads and the stack that creates each ("" for none of them)."""
+    makers: dict[str, str] = {}
+    variables = {name: _static_variables(ws, env, name, params[name]) for name in params}
+    for name in params:
+        for ssm_name in ssmwiring.produced(ws.stacks[name].template, variables[name]):
+            makers[ssm_name] = name
+    reads = {}
+    for name in params:
+        read = ssmwiring.consumed(ws.stacks[name].template, variables[name], params[name])
+        for ssm_name, how in sorted(read.items()):
+            maker = makers.get(ssm_name, "")
+            if maker and maker != name:
+                _add_edge(dag, maker, name, f"reads SSM parameter {ssm_name} ({how})")
+        own = {n: makers.get(n, "") for n in sorted(read) if makers.get(n) != name}
+        if own:  # (one it creates itself is no input: it is known only once it deploys)
+            reads[name] = own
+    return reads
 
 
 def _add_imports(dag: nx.DiGraph, ws: Workspace, env: Environment,
