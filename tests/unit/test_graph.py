@@ -172,3 +172,21 @@ def test_ssm_name_from_an_output_reference_is_no_edge(tmp_path):
              {"parameters": {"OrdersUrl": "${orders.P}"}}))
     edges = _edges(graph_of(tmp_path, files))
     assert edges == {("orders", "web"): ["parameter OrdersUrl uses ${orders.P}"]}
+
+
+def test_ssm_values_are_read_ten_names_a_call_and_forgotten_on_demand():
+    from ws.cloud.ssmvalues import SsmValues
+
+    calls = []
+
+    class Client:
+        def get_parameters(self, Names):
+            calls.append(list(Names))
+            return {"Parameters": [{"Name": n, "Value": n.upper()} for n in Names if n != "/x3"]}
+
+    ssm = SsmValues(lambda service: Client())
+    ssm.prefetch(f"/x{i}" for i in range(12))
+    assert [len(c) for c in calls] == [10, 2]
+    assert ssm.values(["/x1", "/x3"]) == {"/x1": "/X1", "/x3": ""} and len(calls) == 2
+    ssm.forget(["/x1"])
+    assert ssm.values(["/x1", "/x2"]) == {"/x1": "/X1", "/x2": "/X2"} and calls[-1] == ["/x1"]
