@@ -75,10 +75,29 @@ def build_graph(ws: Workspace, env: Environment) -> StackGraph:
                           + "\n  ".join(missing),
                           f"set them under 'parameters:' in {env.file}")
     _check_acyclic(dag)
-    uses = {name: frozenset(upstream_stacks(ws.stacks[name].assets)) for name in active
+    excluded = _leave_out(dag, env, skipped)
+    skipped.update(excluded)
+    kept = [name for name in active if name not in excluded]
+    uses = {name: frozenset(upstream_stacks(ws.stacks[name].assets)) for name in kept
             if ws.stacks[name].assets}
-    return StackGraph(dag=dag, params=params, skipped=skipped, shared=dict(env.shared),
-                      assets_use=uses, ssm_reads=ssm_reads)
+    return StackGraph(dag=dag, params={n: params[n] for n in kept}, skipped=skipped,
+                      shared=dict(env.shared), assets_use=uses,
+                      ssm_reads={n: r for n, r in ssm_reads.items() if n not in excluded})
+
+
+def _leave_out(dag: nx.DiGraph, env: Environment, skipped: dict[str, str]) -> dict[str, str]:
+    """Take out the stacks the environment's `stacks:` leaves out, with the reason; a stack it
+    keeps that needs one of them is an error naming both (and why it needs it)."""
+    excluded = {name for name in env.left_out if name in dag}
+    needed = [f"{b} needs {a} ({'; '.join(d['reasons'])})" for a, b, d in
+              sorted(dag.edges(data=True)) if a in excluded and b not in excluded]
+    if needed:
+        raise ConfigError(f"{env.file} leaves out stacks that stacks it deploys need:\n  "
+                          + "\n  ".join(needed),
+                          f"in {env.file}'s 'stacks:', leave those stacks out too or keep "
+                          "what they need")
+    dag.remove_nodes_from(excluded)
+    return {name: f"left out by {env.file}" for name in sorted(excluded)}
 
 
 def _add_edge(dag: nx.DiGraph, upstream: str, downstream: str, reason: str) -> None:
