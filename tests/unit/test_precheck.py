@@ -244,3 +244,21 @@ def test_a_reference_to_nothing_is_refused_before_anything_deploys(tmp_path):
     ws, env = workspace(tmp_path, json.dumps(body, indent=1))
     with pytest.raises(ConfigError, match=r"stacks/db/template.yaml:\d+: E1020 'Nothing'"):
         before_deploy(ws, env, ["db"])
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_a_cycle_only_before_the_sam_transform_is_not_refused(tmp_path):
+    ws, env = workspace(tmp_path, (FIXTURES / "sam_api_cycle.yaml").read_text())
+    before_deploy(ws, env, ["db"], templates=False)
+
+
+def test_a_cycle_after_the_sam_transform_is_refused(tmp_path):
+    text = (FIXTURES / "sam_api_cycle.yaml").read_text().replace(
+        "      Runtime: python3.11\n",
+        "      Runtime: python3.11\n      Environment:\n        Variables:\n"
+        "          API: !Sub \"https://${OrdersApi}.execute-api.${AWS::Region}.amazonaws.com\"\n")
+    ws, env = workspace(tmp_path, text)
+    with pytest.raises(ConfigError, match="circular dependency between resources"):
+        before_deploy(ws, env, ["db"], templates=False)
