@@ -50,6 +50,7 @@ def check(ws: Workspace, env: Environment, stacks: list[str]) -> list[Problem]:
         stack = ws.stacks[name]
         found += template_limits(stack.template)
         found += cycle_problems(stack.template, env.region, ws.state_dir / "precheck")
+        found += local_refusals(stack.template, env)
         found += tag_problems(stack, env)
         found += parameter_sizes(stack, env)
     return found + duplicate_exports(ws, env)
@@ -131,6 +132,17 @@ def _referenced(key: str, value: Any) -> set[str]:
             value and isinstance(value[0], str) else ""
         return set(_SUB_NAME.findall(text))
     return set()
+
+
+def local_refusals(template: Template, env: Environment) -> list[Problem]:
+    """What the local endpoint cannot deploy and says so before anything runs: apps of the
+    Serverless Application Repository (it has none; AWS would be asked otherwise)."""
+    from ws.package.sam import repository_apps
+
+    apps = repository_apps(template.body) if env.target == "local" and template.is_sam else []
+    return [Problem(template.display, line_of_key(_text(template), apps[0]),
+                    "the local endpoint cannot deploy Serverless Application Repository apps: "
+                    + ", ".join(apps))] if apps else []
 
 
 def tag_problems(stack: Stack, env: Environment) -> list[Problem]:
