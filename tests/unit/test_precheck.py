@@ -311,3 +311,23 @@ def test_repository_apps_are_looked_up_with_the_client_given():
     out = translate_sam(body, "us-east-1", "t.yaml", sar_client=Repository)
     assert out["Resources"]["Thumbnails"]["Properties"]["TemplateURL"] == "https://s3/thumbs.yaml"
     assert calls and calls[0]["SemanticVersion"] == "1.0.0"
+
+
+def test_every_refused_stack_is_named_once_in_one_run(tmp_path):
+    loop = json.loads(queue_template({"Url": {"Ref": "Queue"}}))
+    loop["Resources"]["A"] = {"Type": "AWS::SQS::Queue", "DependsOn": "B"}
+    loop["Resources"]["B"] = {"Type": "AWS::SQS::Queue", "DependsOn": "A"}
+    lint = json.loads(queue_template({"Url": {"Ref": "Queue"}}))
+    lint["Outputs"]["Broken"] = {"Description": "x"}
+    lint["Outputs"]["Broken2"] = {"Description": "y"}
+    files = workspace_files(a=(json.dumps(loop, indent=1), {}),
+                            b=(json.dumps(lint, indent=1), {}),
+                            c=(queue_template({"Url": {"Ref": "Queue"}}), {}))
+    ws = load_workspace(write_tree(tmp_path, files))
+    env = load_environment(ws, "local")
+    with pytest.raises(ConfigError) as info:
+        before_deploy(ws, env, ["a", "b", "c"])
+    lines = info.value.message.splitlines()
+    assert [line.strip().split(":")[0] for line in lines] == \
+        ["stacks/a/template.yaml", "stacks/b/template.yaml"]
+    assert "ircular" in lines[0] and lines[1].endswith("(and 1 more)")
