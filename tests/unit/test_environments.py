@@ -283,3 +283,21 @@ def test_bad_stack_selection_names_file_and_line(tmp_path, field, message, line)
         load_environment(ws, "local")
     assert message in info.value.message and info.value.path == "environments/local.yaml"
     assert info.value.line == line
+
+
+def test_stacks_left_behind_by_a_change_of_naming_are_orphans(tmp_path):
+    from ws.engine.plan import orphans
+    ws = make(tmp_path, {"local": {"target": "local", "naming": "{env}-{stack}"}})
+    env = load_environment(ws, "local")
+
+    def live(name, stack):
+        return {"StackName": name, "Tags": [{"Key": "ws:workspace", "Value": "demo"},
+                                            {"Key": "ws:env", "Value": "local"},
+                                            {"Key": "ws:stack", "Value": stack}]}
+    stacks = {"local-db": live("local-db", "db"), "demo-local-db": live("demo-local-db", "db"),
+              "demo-local-gone": live("demo-local-gone", "gone")}
+    found = {i.stack_name: (i.stack, i.reason) for i in orphans(ws, env, stacks)}
+    assert found == {
+        "demo-local-db": ("db", "deployed under an earlier naming (now local-db): "
+                                "ws deploy --prune deletes it"),
+        "demo-local-gone": ("gone", "no longer in the workspace (ws deploy --prune deletes it)")}

@@ -144,15 +144,21 @@ def stale_upstreams(ws: Workspace, env: Environment, graph: StackGraph, live: di
 
 
 def orphans(ws: Workspace, env: Environment, live: dict[str, dict]) -> list[PlanItem]:
-    """Stacks this workspace deployed to the environment that are no longer in it."""
+    """Stacks this workspace deployed to the environment that are no longer in it, or that
+    a change of its `naming` left behind under their old names."""
     found = []
     for stack_name, stack in sorted(live.items()):
         tags = tags_of(stack)
-        if tags.get("ws:workspace") == ws.name and tags.get("ws:env") == env.name \
-                and tags.get("ws:owner") == env.owner \
-                and tags.get("ws:stack") not in ws.stacks:
-            found.append(PlanItem(tags.get("ws:stack", "?"), stack_name, ORPHAN,
+        if tags.get("ws:workspace") != ws.name or tags.get("ws:env") != env.name \
+                or tags.get("ws:owner") != env.owner:
+            continue
+        name = tags.get("ws:stack", "?")
+        if name not in ws.stacks:
+            found.append(PlanItem(name, stack_name, ORPHAN,
                                   "no longer in the workspace (ws deploy --prune deletes it)"))
+        elif env.stack_name(name) != stack_name:
+            found.append(PlanItem(name, stack_name, ORPHAN, "deployed under an earlier naming "
+                                  f"(now {env.stack_name(name)}): ws deploy --prune deletes it"))
     return found
 
 
