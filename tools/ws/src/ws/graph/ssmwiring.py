@@ -18,6 +18,25 @@ _RESOLVE = re.compile(r"\{\{resolve:ssm:([^}]+)\}\}")
 _VERSION = re.compile(r"^(.*):(\d+)$")
 
 
+def wiring(templates: dict[str, Template], variables: dict[str, dict[str, str]],
+           passed: dict[str, dict[str, str]]) -> tuple[list[tuple[str, str, str]],
+                                                       dict[str, dict[str, str]]]:
+    """The edges (writer, reader, reason) between the stacks of `templates`, and per stack the
+    names it reads with the stack that writes each ("" for none of them). A name a stack
+    reads and writes itself is neither: it is known only once that stack has deployed."""
+    makers = {ssm_name: name for name, template in templates.items()
+              for ssm_name in produced(template, variables[name])}
+    edges, reads = [], {}
+    for name, template in templates.items():
+        read = consumed(template, variables[name], passed[name])
+        edges += [(makers[n], name, f"reads SSM parameter {n} ({how})")
+                  for n, how in sorted(read.items()) if makers.get(n, name) != name]
+        own = {n: makers.get(n, "") for n in sorted(read) if makers.get(n) != name}
+        if own:
+            reads[name] = own
+    return edges, reads
+
+
 def produced(template: Template, variables: dict[str, str]) -> dict[str, str]:
     """SSM parameter name -> the logical id of the resource that creates it."""
     found = {}

@@ -159,23 +159,12 @@ def _partition(region: str) -> str:
 
 def _add_ssm(dag: nx.DiGraph, ws: Workspace, env: Environment,
              params: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
-    """An SSM parameter one deployed stack creates and another reads is an edge. Returns, per
-    stack, the names it reads and the stack that creates each ("" for none of them)."""
-    makers: dict[str, str] = {}
+    """SSM parameters one deployed stack creates and another reads are edges (ssmwiring)."""
     variables = {name: _static_variables(ws, env, name, params[name]) for name in params}
-    for name in params:
-        for ssm_name in ssmwiring.produced(ws.stacks[name].template, variables[name]):
-            makers[ssm_name] = name
-    reads = {}
-    for name in params:
-        read = ssmwiring.consumed(ws.stacks[name].template, variables[name], params[name])
-        for ssm_name, how in sorted(read.items()):
-            maker = makers.get(ssm_name, "")
-            if maker and maker != name:
-                _add_edge(dag, maker, name, f"reads SSM parameter {ssm_name} ({how})")
-        own = {n: makers.get(n, "") for n in sorted(read) if makers.get(n) != name}
-        if own:  # (one it creates itself is no input: it is known only once it deploys)
-            reads[name] = own
+    edges, reads = ssmwiring.wiring({name: ws.stacks[name].template for name in params},
+                                    variables, params)
+    for maker, reader, reason in edges:
+        _add_edge(dag, maker, reader, reason)
     return reads
 
 
