@@ -246,3 +246,58 @@ def test_validate_warns_about_secret_looking_parameters_that_are_not_no_echo(tmp
     assert [(f.level, f.rule) for f in found] == [("warning", "WS001")]
     assert "DbPassword looks like a secret" in found[0].message
     assert str(found[0]).startswith("stacks/app/template.yaml:")
+
+
+def _three(tmp_path, stacks_field):
+    return make(tmp_path, {"local": {"target": "local", "stacks": stacks_field}},
+                db=(queue_template({"Name": {"Ref": "Queue"}}), {}),
+                app=(queue_template(parameters=["Db"]), {"parameters": {"Db": "${db.Name}"}}),
+                extra=(queue_template(), {}))
+
+
+@pytest.mark.parametrize("field", [{"exclude": ["extra"]}, {"only": ["db", "app"]}])
+def test_environment_leaves_stacks_out_and_says_why(tmp_path, field):
+    ws = _three(tmp_path, field)
+    graph = build_graph(ws, load_environment(ws, "local"))
+    assert graph.order() == ["db", "app"]
+    assert graph.left_out() == {"extra": "left out by environments/local.yaml"}
+
+
+def test_leaving_out_a_stack_another_needs_names_both(tmp_path):
+    ws = _three(tmp_path, {"exclude": ["db"]})
+    with pytest.raises(ConfigError) as info:
+        build_graph(ws, load_environment(ws, "local"))
+    assert "app needs db (parameter Db uses ${db.Name})" in str(info.value)
+    assert "environments/local.yaml leaves out" in str(info.value)
+
+
+@pytest.mark.parametrize("field, message, line", [
+    ({"exclude": ["appsync-svc"]}, "'stacks: exclude:' names unknown stack 'appsync-svc'", 3),
+    ({"only": ["db"], "exclude": ["app"]}, "'only' or 'exclude', not both", 5),
+    ({"skip": ["db"]}, "unknown key 'skip' in 'stacks'", 3),
+    ({"exclude": "db"}, "'exclude' must be a list", 3),
+])
+def test_bad_stack_selection_names_file_and_line(tmp_path, field, message, line):
+    ws = _three(tmp_path, field)
+    with pytest.raises(ConfigError) as info:
+        load_environment(ws, "local")
+    assert message in info.value.message and info.value.path == "environments/local.yaml"
+    assert info.value.line == line
+
+
+def test_stacks_left_behind_by_a_change_of_naming_are_orphans(tmp_path):
+    from ws.engine.plan import orphans
+    ws = make(tmp_path, {"local": {"target": "local", "naming": "{env}-{stack}"}})
+    env = load_environment(ws, "local")
+
+    def live(name, stack):
+        return {"StackName": name, "Tags": [{"Key": "ws:workspace", "Value": "demo"},
+                                            {"Key": "ws:env", "Value": "local"},
+                                            {"Key": "ws:stack", "Value": stack}]}
+    stacks = {"local-db": live("local-db", "db"), "demo-local-db": live("demo-local-db", "db"),
+              "demo-local-gone": live("demo-local-gone", "gone")}
+    found = {i.stack_name: (i.stack, i.reason) for i in orphans(ws, env, stacks)}
+    assert found == {
+        "demo-local-db": ("db", "deployed under an earlier naming (now local-db): "
+                                "ws deploy --prune deletes it"),
+        "demo-local-gone": ("gone", "no longer in the workspace (ws deploy --prune deletes it)")}

@@ -244,3 +244,90 @@ def test_a_reference_to_nothing_is_refused_before_anything_deploys(tmp_path):
     ws, env = workspace(tmp_path, json.dumps(body, indent=1))
     with pytest.raises(ConfigError, match=r"stacks/db/template.yaml:\d+: E1020 'Nothing'"):
         before_deploy(ws, env, ["db"])
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_a_cycle_only_before_the_sam_transform_is_not_refused(tmp_path):
+    ws, env = workspace(tmp_path, (FIXTURES / "sam_api_cycle.yaml").read_text())
+    before_deploy(ws, env, ["db"], templates=False)
+
+
+def test_a_cycle_after_the_sam_transform_is_refused(tmp_path):
+    text = (FIXTURES / "sam_api_cycle.yaml").read_text().replace(
+        "      Runtime: python3.11\n",
+        "      Runtime: python3.11\n      Environment:\n        Variables:\n"
+        "          API: !Sub \"https://${OrdersApi}.execute-api.${AWS::Region}.amazonaws.com\"\n")
+    ws, env = workspace(tmp_path, text)
+    with pytest.raises(ConfigError, match="circular dependency between resources"):
+        before_deploy(ws, env, ["db"], templates=False)
+
+
+SAR_APP = """Transform: AWS::Serverless-2016-10-31
+Resources:
+  Thumbnails:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location:
+        ApplicationId: arn:aws:serverlessrepo:us-east-1:123456789012:applications/thumbs
+        SemanticVersion: 1.0.0
+"""
+
+
+def test_repository_apps_are_refused_locally_per_stack_without_calling_aws(tmp_path, monkeypatch):
+    import boto3
+    monkeypatch.setattr(boto3, "client", lambda *a, **k: pytest.fail("called AWS"))
+    files = workspace_files(a=(SAR_APP, {}), b=(SAR_APP, {}))
+    ws = load_workspace(write_tree(tmp_path, files))
+    env = load_environment(ws, "local")
+    with pytest.raises(ConfigError) as info:
+        before_deploy(ws, env, ["a", "b"], templates=False)
+    lines = str(info.value).splitlines()
+    assert [line.split(":")[0] for line in lines[:2]] == \
+        ["stacks/a/template.yaml", "  stacks/b/template.yaml"]
+    assert "Serverless Application Repository apps: Thumbnails" in lines[0]
+
+
+def test_repository_apps_are_looked_up_with_the_client_given():
+    from ws.package.sam import translate_sam
+    calls = []
+
+    class Repository:
+        def get_application(self, **kwargs):
+            calls.append(kwargs)
+            return {"ApplicationId": kwargs["ApplicationId"], "Version": {
+                "RequiredCapabilities": []}}
+
+        def create_cloud_formation_template(self, **kwargs):
+            calls.append(kwargs)
+            return {"Status": "ACTIVE", "TemplateUrl": "https://s3/thumbs.yaml",
+                    "TemplateId": "t1"}
+
+    import yaml
+    body = yaml.safe_load(SAR_APP)
+    with pytest.raises(ConfigError, match="cannot deploy Serverless Application Repository"):
+        translate_sam(body, "us-east-1", "t.yaml")
+    out = translate_sam(body, "us-east-1", "t.yaml", sar_client=Repository)
+    assert out["Resources"]["Thumbnails"]["Properties"]["TemplateURL"] == "https://s3/thumbs.yaml"
+    assert calls and calls[0]["SemanticVersion"] == "1.0.0"
+
+
+def test_every_refused_stack_is_named_once_in_one_run(tmp_path):
+    loop = json.loads(queue_template({"Url": {"Ref": "Queue"}}))
+    loop["Resources"]["A"] = {"Type": "AWS::SQS::Queue", "DependsOn": "B"}
+    loop["Resources"]["B"] = {"Type": "AWS::SQS::Queue", "DependsOn": "A"}
+    lint = json.loads(queue_template({"Url": {"Ref": "Queue"}}))
+    lint["Outputs"]["Broken"] = {"Description": "x"}
+    lint["Outputs"]["Broken2"] = {"Description": "y"}
+    files = workspace_files(a=(json.dumps(loop, indent=1), {}),
+                            b=(json.dumps(lint, indent=1), {}),
+                            c=(queue_template({"Url": {"Ref": "Queue"}}), {}))
+    ws = load_workspace(write_tree(tmp_path, files))
+    env = load_environment(ws, "local")
+    with pytest.raises(ConfigError) as info:
+        before_deploy(ws, env, ["a", "b", "c"])
+    lines = info.value.message.splitlines()
+    assert [line.strip().split(":")[0] for line in lines] == \
+        ["stacks/a/template.yaml", "stacks/b/template.yaml"]
+    assert "ircular" in lines[0] and lines[1].endswith("(and 1 more)")

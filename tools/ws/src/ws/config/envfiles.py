@@ -30,7 +30,9 @@ _FIELDS = {
     "shared": Field(dict, default={}),
     "tags": Field(dict, default={}),
     "parameters": Field(dict, default={}),
+    "stacks": Field(dict, default={}),  # which stacks it deploys: only / exclude (STACK_FIELDS)
 }
+STACK_FIELDS = {"only": Field(list), "exclude": Field(list)}
 DEFAULT_NAMING = "{workspace}-{env}-{stack}"
 DEFAULT_DEVELOPER_NAMING = "{workspace}-{env}-{owner}-{stack}"
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from ws.config import fields as schema
-from ws.config.envfiles import EnvFile, available, naming_of, read_env
+from ws.config.envfiles import STACK_FIELDS, EnvFile, available, naming_of, read_env
 from ws.config.naming import Naming, default_owner, sanitise_owner
 from ws.config.workspace import Workspace, check_parameter
 from ws.errors import ConfigError, UsageError
@@ -38,6 +38,7 @@ class Environment:
     protected: bool = False
     shared: dict[str, SharedStack] = field(default_factory=dict)
     forbidden_accounts: frozenset[str] = frozenset()  # production's: a developer's never is
+    left_out: frozenset[str] = frozenset()  # stacks its `stacks:` (only / exclude) leaves out
     origin: str = ""  # where profile and region came from, when not the file (messages)
 
     @property
@@ -65,7 +66,7 @@ def load_environment(ws: Workspace, name: str, owner: str | None = None) -> Envi
         mocks=spec["mocks"], per_developer=spec["per_developer"], protected=spec["protected"],
         tags=schema.string_map(spec["tags"], display, schema.line_of(data, "tags"), "'tags'"),
         parameters=_overrides(ws, spec["parameters"], display),
-        shared=_shared(ws, raw), forbidden_accounts=frozenset())
+        shared=_shared(ws, raw), forbidden_accounts=frozenset(), left_out=_left_out(ws, raw))
     if env.per_developer:
         env = _guard_developer(ws, env, raw)
     return aws_overrides(env) if env.target == "aws" else env
@@ -151,6 +152,23 @@ def _shared(ws: Workspace, raw: EnvFile) -> dict[str, SharedStack]:
                               "another target or region", path=raw.display, line=line)
         result[stack] = SharedStack(source, naming_of(ws, other, None).stack_name(stack))
     return result
+
+
+def _left_out(ws: Workspace, raw: EnvFile) -> frozenset[str]:
+    """`stacks: {only: [a, b]}` or `stacks: {exclude: [c]}`: the stacks it does not deploy."""
+    data = raw.spec["stacks"]
+    spec = schema.check(data, STACK_FIELDS, raw.display, "'stacks'")
+    if spec["only"] is not None and spec["exclude"] is not None:
+        raise ConfigError("'stacks' takes 'only' or 'exclude', not both", path=raw.display,
+                          line=schema.line_of(data, "exclude"))
+    key = "only" if spec["only"] is not None else "exclude"
+    names = spec[key] or []
+    for name in names:
+        if not isinstance(name, str) or name not in ws.stacks:
+            raise ConfigError(f"'stacks: {key}:' names unknown stack {name!r}",
+                              f"known stacks: {', '.join(sorted(ws.stacks))}", path=raw.display,
+                              line=schema.line_of(data, key))
+    return frozenset(set(ws.stacks) - set(names) if key == "only" else names)
 
 
 def _overrides(ws: Workspace, data: dict, path: str) -> dict[str, dict[str, str]]:

@@ -9,6 +9,7 @@ from ws.cloud.backend import Backend
 from ws.cloud.changesets import STATEFUL, Change, ChangeSets
 from ws.cloud.livestate import RECORD_OUTPUT, deployed_stacks, outputs_of
 from ws.cloud.secrets import Secrets
+from ws.cloud.ssmvalues import SsmValues
 from ws.cloud.stackops import UPDATABLE, StackOps, StackRequest
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
@@ -41,8 +42,8 @@ def diff(ws: Workspace, env: Environment, graph: StackGraph, backend: Backend,
     selected = select(graph, stacks)
     cfn = backend.client("cloudformation")
     live = deployed_stacks(cfn, None)
-    secrets = Secrets(backend.client)
-    plan = make_plan(ws, env, graph, live, selected, secrets)
+    secrets, ssm = Secrets(backend.client), SsmValues(backend.client)
+    plan = make_plan(ws, env, graph, live, selected, secrets, ssm=ssm)
     outputs = {name: outputs_of(live[env.stack_name(name)]) for name in graph.dag
                if env.stack_name(name) in live}
     outputs.update({name: outputs_of(live[s.stack_name]) for name, s in graph.shared.items()
@@ -67,7 +68,8 @@ def diff(ws: Workspace, env: Environment, graph: StackGraph, backend: Backend,
         prepared = packaged.prepared[name]
         for key, data in prepared.uploads.items():
             upload(key, data)
-        inputs = resolve(ws, env, graph, name, outputs, secrets, static_parts(ws, env, name))
+        inputs = resolve(ws, env, graph, name, outputs, secrets, static_parts(ws, env, name),
+                         ssm)
         record = inputs.fingerprint.record(commit, version)  # as a deploy would record it
         body = prepared.with_outputs({RECORD_OUTPUT: {"Value": record}})
         req = StackRequest(stack_name, packaged.template_argument(body, upload),

@@ -15,7 +15,8 @@ FORMAT_VERSION = "2"  # 2: recorded in an output, not in tags
 _PART_NAMES = {"template": "template changed", "code": "code changed",
                "shared": "shared files changed", "environment": "environment settings changed",
                "tags": "tags changed", "format": "ws deploy format changed",
-               "assets": "assets changed", "asset_values": "asset config values changed"}
+               "assets": "assets changed", "asset_values": "asset config values changed",
+               "ssm": "SSM parameter values it reads changed"}
 
 
 def digest(data: Any) -> str:

@@ -12,6 +12,7 @@ from ws.cloud.leases import Lease, hold
 from ws.cloud.livestate import deployed_stacks, outputs_of
 from ws.cloud.locks import LockError, LockTable, stack_keys
 from ws.cloud.secrets import Secrets
+from ws.cloud.ssmvalues import SsmValues
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.engine import plan as planning
@@ -49,13 +50,13 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
     stacks = request.selection.resolve(ws, env, graph, lambda: set(deployed_stacks(cfn, None)))
     selected = planning.select(graph, stacks)
     _check_recreate(request.recreate, selected)
-    secrets = Secrets(backend.client)
+    secrets, ssm = Secrets(backend.client), SsmValues(backend.client)
     to_lock = selected
     if request.changed:
         with timeline.phase("live-state read"):
             first_read = deployed_stacks(cfn, None)
         with timeline.phase("plan"):
-            first = planning.make_plan(ws, env, graph, first_read, selected, secrets)
+            first = planning.make_plan(ws, env, graph, first_read, selected, secrets, ssm=ssm)
         to_lock = first.to_change()
         if not to_lock:  # nothing changes: the check's answer is not needed
             check.cancel()
@@ -68,9 +69,10 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
                 live = deployed_stacks(cfn, None)
             with timeline.phase("plan"):
                 if stacks is not None:
-                    _check_upstreams(ws, env, graph, live, selected, secrets)
+                    _check_upstreams(ws, env, graph, live, selected, secrets, ssm)
+                ssm.forget(ssm.known())  # read again with the stacks, under the lock
                 plan = planning.make_plan(ws, env, graph, live, selected, secrets,
-                                          request.changed)
+                                          request.changed, ssm)
             unlocked = sorted(set(plan.to_change()) - set(to_lock))
             if unlocked and backend.can.locks:  # changed since the first read (another run's
                 to_lock = sorted({*to_lock, *unlocked})  # deploy): all again, those locked too
@@ -81,7 +83,8 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
             target = stackrun.Target(  # a lost lock or a refused template: start nothing new
                 ws, env, graph, backend, live, commit_of(ws), ws_version(),
                 lambda: lease.problem() or check.problem(), check.wait)
-            report = deploying.deploy(target, plan, secrets, request, observer, clock, timeline)
+            report = deploying.deploy(target, plan, secrets, request, observer, clock, timeline,
+                                      ssm)
             check.wait()  # raises what it found (then no stack has changed)
             with timeline.phase("lock release"):
                 held.close()
@@ -138,10 +141,10 @@ def _check_recreate(recreate: frozenset[str], selected: list[str]) -> None:
 
 
 def _check_upstreams(ws: Workspace, env: Environment, graph: StackGraph, live: dict[str, dict],
-                     selected: list[str], secrets: Secrets) -> None:
+                     selected: list[str], secrets: Secrets, ssm: SsmValues) -> None:
     """A partial deploy (a CI group, --stacks, --since) builds on what is deployed: every
     stack it depends on outside the selection must be deployed and up to date."""
-    stale = planning.stale_upstreams(ws, env, graph, live, selected, secrets)
+    stale = planning.stale_upstreams(ws, env, graph, live, selected, secrets, ssm)
     if stale:
         raise UsageError("the selected stacks depend on stacks that are not deployed or not up "
                          "to date: " + "; ".join(f"{i.stack} ({i.reason})" for i in stale),
@@ -180,4 +183,4 @@ def plan_env(ws: Workspace, env: Environment, backend: Backend,
     live = deployed_stacks(backend.client("cloudformation"), None)
     stacks = selection.resolve(ws, env, graph, lambda: set(live))
     return planning.make_plan(ws, env, graph, live, planning.select(graph, stacks),
-                              Secrets(backend.client))
+                              Secrets(backend.client), ssm=SsmValues(backend.client))

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from ws.cloud.livestate import outputs_of
 from ws.cloud.secrets import Secrets
+from ws.cloud.ssmvalues import SsmValues
 from ws.config import refs
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.engine.assets import values_part
-from ws.engine.fingerprint import Fingerprint, fingerprint
+from ws.engine.fingerprint import Fingerprint, digest, fingerprint
 from ws.errors import DeployError, UsageError
 from ws.graph.stackgraph import StackGraph
 
@@ -34,23 +35,36 @@ def stack_tags(ws: Workspace, env: Environment, name: str) -> dict[str, str]:
 
 
 def consumed(graph: StackGraph, name: str) -> set[str]:
-    """The stacks whose outputs `name`'s parameters (and published assets) use."""
+    """The stacks whose outputs `name`'s parameters (and published assets) use, and those
+    that write the SSM parameters it reads."""
     return {r.stack for v in graph.params[name].values() for r in refs.parse(v)
-            if not r.is_builtin} | set(graph.assets_use.get(name, ()))
+            if not r.is_builtin} | set(graph.assets_use.get(name, ())) \
+        | {maker for maker in graph.ssm_reads.get(name, {}).values() if maker}
 
 
 def resolve(ws: Workspace, env: Environment, graph: StackGraph, name: str,
             outputs: dict[str, dict[str, str]], secrets: Secrets,
-            static: dict[str, str]) -> StackInputs:
+            static: dict[str, str], ssm: SsmValues | None = None) -> StackInputs:
     """Substitute upstream outputs, then fingerprint (secrets by version: nothing decrypted)
-    with the tags. Raises DeployError when an output it needs is missing."""
+    with the tags, and the values of the SSM parameters it reads (`ssm`). Raises DeployError
+    when an output it needs is missing."""
     substituted = substitute(graph.params[name], outputs)
     printed = secrets.fingerprinted(substituted)
     tags = stack_tags(ws, env, name)
     plain = {k: v for k, v in substituted.items()
              if refs.secret_of(graph.params[name][k]) is None}
-    static = {**static, **values_part(ws, env, name, outputs)}
+    static = {**static, **values_part(ws, env, name, outputs), **ssm_part(graph, name, ssm)}
     return StackInputs(substituted, plain, tags, fingerprint(static, printed, tags))
+
+
+def ssm_part(graph: StackGraph, name: str, ssm: SsmValues | None) -> dict[str, str]:
+    """The fingerprint part of the SSM parameter values the stack reads (none: no part)."""
+    names = graph.ssm_reads.get(name)
+    if not names:
+        return {}
+    if ssm is None:
+        raise DeployError("the SSM parameters it reads were not read")
+    return {"ssm": digest(ssm.values(names))}
 
 
 def outside_outputs(graph: StackGraph, selected: list[str], env: Environment,

@@ -9,6 +9,7 @@ import networkx as nx
 
 from ws.cloud.livestate import outputs_of, record_of, tags_of
 from ws.cloud.secrets import Secrets
+from ws.cloud.ssmvalues import SsmValues
 from ws.config import refs
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
@@ -74,12 +75,15 @@ def select(graph: StackGraph, names: tuple[str, ...] | None) -> list[str]:
 
 def make_plan(ws: Workspace, env: Environment, graph: StackGraph, live: dict[str, dict],
               selected: list[str], secrets: Secrets | None,
-              changed_only: bool = True) -> Plan:
-    """Decide every selected stack against `live` (read once by the caller)."""
+              changed_only: bool = True, ssm: SsmValues | None = None) -> Plan:
+    """Decide every selected stack against `live` (read once by the caller), and the SSM
+    parameters they read (`ssm`: every name read at once)."""
     live = _with_shared(env, graph, live)
+    if ssm is not None:
+        ssm.prefetch(n for name in selected for n in graph.ssm_reads.get(name, {}))
     items: dict[str, PlanItem] = {}
     for name in selected:
-        items[name] = _item(ws, env, graph, name, live, items, secrets, changed_only)
+        items[name] = _item(ws, env, graph, name, live, items, secrets, changed_only, ssm)
     result = list(items.values())
     result += [PlanItem(n, env.stack_name(n), SKIP, why) for n, why in graph.left_out().items()]
     return Plan(env.name, tuple(result + orphans(ws, env, live)), changed_only, tuple(selected))
@@ -96,7 +100,7 @@ def _with_shared(env: Environment, graph: StackGraph, live: dict[str, dict]) -> 
 
 def _item(ws: Workspace, env: Environment, graph: StackGraph, name: str,
           live: dict[str, dict], items: dict[str, PlanItem], secrets: Secrets | None,
-          changed_only: bool) -> PlanItem:
+          changed_only: bool, ssm: SsmValues | None) -> PlanItem:
     stack_name = env.stack_name(name)
     current = live.get(stack_name)
     uses = consumed(graph, name)
@@ -104,7 +108,7 @@ def _item(ws: Workspace, env: Environment, graph: StackGraph, name: str,
                if up in items and items[up].action != SKIP and up in uses]
     inputs, unresolved = None, ""
     if current is not None and not pending:
-        inputs, unresolved = _inputs(ws, env, graph, name, live, uses, secrets)
+        inputs, unresolved = _inputs(ws, env, graph, name, live, uses, secrets, ssm)
     found = decide(current, inputs, pending=pending, unresolved=unresolved,
                    changed_only=changed_only, protected=env.protected)
     commit = record_of(current).get("commit", "") if current else ""
@@ -112,7 +116,8 @@ def _item(ws: Workspace, env: Environment, graph: StackGraph, name: str,
 
 
 def _inputs(ws: Workspace, env: Environment, graph: StackGraph, name: str,
-            live: dict[str, dict], uses: set[str], secrets: Secrets | None) -> tuple[Any, str]:
+            live: dict[str, dict], uses: set[str], secrets: Secrets | None,
+            ssm: SsmValues | None) -> tuple[Any, str]:
     """The stack's inputs from deployed upstream outputs, or None and why not."""
     if secrets is None and any(refs.secret_of(v) for v in graph.params[name].values()):
         return None, "its secrets were not read"
@@ -120,33 +125,40 @@ def _inputs(ws: Workspace, env: Environment, graph: StackGraph, name: str,
                 if env.stack_name(up) in live}
     try:
         return resolve(ws, env, graph, name, upstream, secrets or Secrets(lambda s: None),
-                       static_parts(ws, env, name)), ""
+                       static_parts(ws, env, name), ssm), ""
     except DeployError as exc:
         return None, exc.message
 
 
 def stale_upstreams(ws: Workspace, env: Environment, graph: StackGraph, live: dict[str, dict],
-                    stacks: list[str], secrets: Secrets | None = None) -> list[PlanItem]:
+                    stacks: list[str], secrets: Secrets | None = None,
+                    ssm: SsmValues | None = None) -> list[PlanItem]:
     """Stacks that `stacks` depend on, outside them, that are not deployed and up to date."""
     outside = {up for name in stacks if name in graph.dag
                for up in nx.ancestors(graph.dag, name)} - set(stacks)
     if not outside:
         return []
     chosen = [n for n in graph.order() if n in outside]
-    return [item for item in make_plan(ws, env, graph, live, chosen, secrets).items
+    return [item for item in make_plan(ws, env, graph, live, chosen, secrets, ssm=ssm).items
             if item.stack in outside and item.action != SKIP]
 
 
 def orphans(ws: Workspace, env: Environment, live: dict[str, dict]) -> list[PlanItem]:
-    """Stacks this workspace deployed to the environment that are no longer in it."""
+    """Stacks this workspace deployed to the environment that are no longer in it, or that
+    a change of its `naming` left behind under their old names."""
     found = []
     for stack_name, stack in sorted(live.items()):
         tags = tags_of(stack)
-        if tags.get("ws:workspace") == ws.name and tags.get("ws:env") == env.name \
-                and tags.get("ws:owner") == env.owner \
-                and tags.get("ws:stack") not in ws.stacks:
-            found.append(PlanItem(tags.get("ws:stack", "?"), stack_name, ORPHAN,
+        if tags.get("ws:workspace") != ws.name or tags.get("ws:env") != env.name \
+                or tags.get("ws:owner") != env.owner:
+            continue
+        name = tags.get("ws:stack", "?")
+        if name not in ws.stacks:
+            found.append(PlanItem(name, stack_name, ORPHAN,
                                   "no longer in the workspace (ws deploy --prune deletes it)"))
+        elif env.stack_name(name) != stack_name:
+            found.append(PlanItem(name, stack_name, ORPHAN, "deployed under an earlier naming "
+                                  f"(now {env.stack_name(name)}): ws deploy --prune deletes it"))
     return found
 
 

@@ -14,6 +14,7 @@ from ws.cloud.awserrors import aws_problem
 from ws.cloud.changesets import ChangeSets
 from ws.cloud.livestate import RECORD_OUTPUT, outputs_of
 from ws.cloud.secrets import Secrets
+from ws.cloud.ssmvalues import SsmValues
 from ws.cloud.stackops import UNREAD, StackOps, StackRequest, StackResult
 from ws.config import refs
 from ws.engine import scheduler
@@ -45,9 +46,10 @@ OnEvent = Callable[[str, str], None]
 
 def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
            observer: Observer = Observer(), clock: Clock = Clock(),
-           timeline: Timeline | None = None) -> RunReport:
+           timeline: Timeline | None = None, ssm: SsmValues | None = None) -> RunReport:
     """Execute `plan`: stacks it deploys are deployed, unchanged ones left alone, and the ones it
-    decides later are decided (the same `decide`) once their upstreams' outputs are known."""
+    decides later are decided (the same `decide`) once their upstreams' outputs are known (and
+    the SSM parameters they read are read again once the stacks writing them have deployed)."""
     timeline = timeline or Timeline(clock.now)
     ws, env, graph, backend = target.ws, target.env, target.graph, target.backend
     selected = plan.selected()
@@ -75,7 +77,8 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
             current = live.get(env.stack_name(name))
             if plan[name].action == SKIP:
                 return StackResult("unchanged", current["StackStatus"], outputs_of(current))
-            inputs = resolve(ws, env, graph, name, outputs, secrets, static_parts(ws, env, name))
+            inputs = resolve(ws, env, graph, name, outputs, secrets, static_parts(ws, env, name),
+                             ssm)
             if plan[name].action == LATER:
                 later = decide(current, inputs, protected=env.protected)
                 log.info("%s: %s", name, later.reason)
@@ -95,6 +98,8 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
                              say)
                 if result.ok:
                     outputs[name] = result.outputs  # read by the dependents settled() starts
+                    if ssm is not None:  # the values it writes, for the dependents to read
+                        ssm.forget(written_by(graph, name))
                 return result
             return settled(ops, stack_name, act)
 
@@ -173,6 +178,12 @@ def _publish(target: Target, name: str, inputs: StackInputs, result: StackResult
         except EXPECTED as exc:
             log.warning("%s: recording the unpublished assets failed: %s", name, exc)
         raise
+
+
+def written_by(graph: StackGraph, name: str) -> set[str]:
+    """The SSM parameters `name` creates that other stacks read."""
+    return {n for reads in graph.ssm_reads.values() for n, maker in reads.items()
+            if maker == name}
 
 
 def _masked(on_event: OnEvent, secrets: Secrets) -> OnEvent:

@@ -9,6 +9,7 @@ from ws.config.environment import Environment, SharedStack
 from ws.config.templates import static_value
 from ws.config.workspace import Workspace
 from ws.errors import ConfigError
+from ws.graph import ssmwiring
 from ws.lazy import lazy
 
 nx = lazy("networkx")  # loaded on first use: after the template check's process has started
@@ -23,6 +24,8 @@ class StackGraph:
     skipped: dict[str, str] = field(default_factory=dict)  # mocks left out, and why
     shared: dict[str, SharedStack] = field(default_factory=dict)  # read from another env
     assets_use: dict[str, frozenset[str]] = field(default_factory=dict)  # stacks assets read
+    # SSM parameters: consumer -> {name it reads: the stack that creates it, "" if none does}
+    ssm_reads: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def order(self) -> list[str]:
         """A deterministic dependency order."""
@@ -66,15 +69,35 @@ def build_graph(ws: Workspace, env: Environment) -> StackGraph:
         _add_references(dag, env, name, params[name], skipped, missing)
         _add_asset_references(dag, ws, env, name, skipped, missing)
     _add_imports(dag, ws, env, params, skipped, missing)
+    ssm_reads = _add_ssm(dag, ws, env, params)
     if missing:
         raise ConfigError(f"{env.file}: values a mock provided are missing with mocks off:\n  "
                           + "\n  ".join(missing),
                           f"set them under 'parameters:' in {env.file}")
     _check_acyclic(dag)
-    uses = {name: frozenset(upstream_stacks(ws.stacks[name].assets)) for name in active
+    excluded = _leave_out(dag, env, skipped)
+    skipped.update(excluded)
+    kept = [name for name in active if name not in excluded]
+    uses = {name: frozenset(upstream_stacks(ws.stacks[name].assets)) for name in kept
             if ws.stacks[name].assets}
-    return StackGraph(dag=dag, params=params, skipped=skipped, shared=dict(env.shared),
-                      assets_use=uses)
+    return StackGraph(dag=dag, params={n: params[n] for n in kept}, skipped=skipped,
+                      shared=dict(env.shared), assets_use=uses,
+                      ssm_reads={n: r for n, r in ssm_reads.items() if n not in excluded})
+
+
+def _leave_out(dag: nx.DiGraph, env: Environment, skipped: dict[str, str]) -> dict[str, str]:
+    """Take out the stacks the environment's `stacks:` leaves out, with the reason; a stack it
+    keeps that needs one of them is an error naming both (and why it needs it)."""
+    excluded = {name for name in env.left_out if name in dag}
+    needed = [f"{b} needs {a} ({'; '.join(d['reasons'])})" for a, b, d in
+              sorted(dag.edges(data=True)) if a in excluded and b not in excluded]
+    if needed:
+        raise ConfigError(f"{env.file} leaves out stacks that stacks it deploys need:\n  "
+                          + "\n  ".join(needed),
+                          f"in {env.file}'s 'stacks:', leave those stacks out too or keep "
+                          "what they need")
+    dag.remove_nodes_from(excluded)
+    return {name: f"left out by {env.file}" for name in sorted(excluded)}
 
 
 def _add_edge(dag: nx.DiGraph, upstream: str, downstream: str, reason: str) -> None:
@@ -120,8 +143,29 @@ def _static_variables(ws: Workspace, env: Environment, name: str,
     template = ws.stacks[name].template
     values = {k: str(v["Default"]) for k, v in template.parameters.items() if "Default" in v}
     values.update({k: v for k, v in params.items() if not refs.parse(v)})
-    values.update({"AWS::StackName": env.stack_name(name), "AWS::Region": env.region})
+    values.update({"AWS::StackName": env.stack_name(name), "AWS::Region": env.region,
+                   "AWS::Partition": _partition(env.region), "AWS::URLSuffix":
+                   "amazonaws.com.cn" if env.region.startswith("cn-") else "amazonaws.com"})
+    account = "123456789012" if env.target == "local" else env.account_id
+    if account:
+        values["AWS::AccountId"] = account
     return values
+
+
+def _partition(region: str) -> str:
+    return "aws-cn" if region.startswith("cn-") else \
+        "aws-us-gov" if region.startswith("us-gov-") else "aws"
+
+
+def _add_ssm(dag: nx.DiGraph, ws: Workspace, env: Environment,
+             params: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """SSM parameters one deployed stack creates and another reads are edges (ssmwiring)."""
+    variables = {name: _static_variables(ws, env, name, params[name]) for name in params}
+    edges, reads = ssmwiring.wiring({name: ws.stacks[name].template for name in params},
+                                    variables, params)
+    for maker, reader, reason in edges:
+        _add_edge(dag, maker, reader, reason)
+    return reads
 
 
 def _add_imports(dag: nx.DiGraph, ws: Workspace, env: Environment,

@@ -11,7 +11,7 @@ import signal
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
@@ -36,6 +36,10 @@ class Passed:
     def problem(self) -> str:
         return ""
 
+    def findings(self) -> list[Finding]:
+        """What the check refused, once it is done (it is waited for)."""
+        return []
+
     def cancel(self) -> None:
         return None
 
@@ -43,8 +47,22 @@ class Passed:
 PASSED = Passed()
 
 
-def refusal(found: list[Finding]) -> ConfigError:
-    return ConfigError("\n  ".join(str(f) for f in found), HINT)
+def refusal(found: Sequence[Any]) -> ConfigError:
+    """Everything refused, one line per file (a stack's template or config): its first
+    finding as given (ws's own checks before cfn-lint's), and how many more there are."""
+    by_file: dict[str, list[str]] = {}
+    for item in sorted(found, key=_file):  # (stable: the order given within a file)
+        by_file.setdefault(_file(item), []).append(str(item))
+    lines = [items[0] + (f" (and {len(items) - 1} more)" if len(items) > 1 else "")
+             for items in by_file.values()]
+    more = any(len(items) > 1 for items in by_file.values())
+    return ConfigError("\n  ".join(lines), HINT + ("; ws validate lists every finding"
+                                                   if more else ""))
+
+
+def _file(item: Any) -> str:
+    """The file a Finding (display) or a limits Problem (path) is about."""
+    return getattr(item, "display", None) or getattr(item, "path", "")
 
 
 class TemplateCheck(Passed):
@@ -99,6 +117,13 @@ class TemplateCheck(Passed):
         if self._found:
             raise refusal(self._found)
         return True
+
+    def findings(self) -> list[Finding]:
+        if self._reader is not None:
+            self._reader.join()
+        if self._crash is not None:
+            raise self._crash
+        return list(self._found)
 
     def problem(self) -> str:
         """Non-empty once the check has finished and refused a template."""

@@ -8,9 +8,9 @@ from typing import Iterable
 
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
-from ws.errors import ConfigError, UsageError
+from ws.errors import UsageError
 from ws.lint import limits, precheck
-from ws.lint.checker import HINT, Passed, refusal
+from ws.lint.checker import Passed, refusal
 
 ALLOW_REPLACE = re.compile(r"^(?P<stack>[a-z][a-z0-9-]*)\.(?P<id>[A-Za-z0-9]+)$")
 
@@ -19,9 +19,10 @@ def before_deploy(ws: Workspace, env: Environment, stacks: list[str],
                   allow_replace: Iterable[str] = (), templates: bool = True) -> None:
     """Raise a ConfigError naming every file and line CloudFormation would refuse for
     `stacks`; `templates=False` (--no-template-check) skips the cfn-lint part."""
-    quick_checks(ws, env, stacks, allow_replace)
-    found = precheck.check(_paths(ws, stacks), env.region, ws.state_dir / "precheck") \
-        if templates else []
+    check_allow_replace(ws, allow_replace)
+    found: list = quick_problems(ws, env, stacks)
+    if templates:
+        found += precheck.check(_paths(ws, stacks), env.region, ws.state_dir / "precheck")
     if found:
         raise refusal(found)
 
@@ -29,19 +30,19 @@ def before_deploy(ws: Workspace, env: Environment, stacks: list[str],
 def send_check(check: Passed, ws: Workspace, env: Environment, stacks: list[str],
                allow_replace: Iterable[str] = ()) -> None:
     """`before_deploy`, with cfn-lint's part handed to `check` (started when the workspace was
-    loaded: ws.lint.checker): the quick checks raise here and now; the caller waits for
+    loaded: ws.lint.checker): when the quick checks find something, it is raised here and now
+    with what cfn-lint finds (every stack refused named in one run); else the caller waits for
     `check` before it creates, changes or deletes a stack."""
-    quick_checks(ws, env, stacks, allow_replace)
-    check.check(_paths(ws, stacks))
-
-
-def quick_checks(ws: Workspace, env: Environment, stacks: list[str],
-                 allow_replace: Iterable[str] = ()) -> None:
-    """--allow-replace, and CloudFormation's quotas and rules that ws can know (no cfn-lint)."""
     check_allow_replace(ws, allow_replace)
-    problems = [str(p) for p in sorted(set(limits.check(ws, env, stacks)))]
-    if problems:
-        raise ConfigError("\n  ".join(problems), HINT)
+    found: list = quick_problems(ws, env, stacks)
+    check.check(_paths(ws, stacks))
+    if found:
+        raise refusal(found + check.findings())
+
+
+def quick_problems(ws: Workspace, env: Environment, stacks: list[str]) -> list[limits.Problem]:
+    """CloudFormation's quotas and rules that ws can know, for every stack (none stops it)."""
+    return sorted(set(limits.check(ws, env, stacks)))
 
 
 def _paths(ws: Workspace, stacks: list[str]) -> dict:

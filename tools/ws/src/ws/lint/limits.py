@@ -43,11 +43,14 @@ class Problem:
 
 def check(ws: Workspace, env: Environment, stacks: list[str]) -> list[Problem]:
     """Every quota or rule the given stacks break, plus exports shared by two stacks."""
+    from ws.lint.cycles import cycle_problems  # (it imports this module)
+
     found: list[Problem] = []
     for name in stacks:
         stack = ws.stacks[name]
         found += template_limits(stack.template)
-        found += list(circular_dependencies(stack.template))
+        found += cycle_problems(stack.template, env.region, ws.state_dir / "precheck")
+        found += local_refusals(stack.template, env)
         found += tag_problems(stack, env)
         found += parameter_sizes(stack, env)
     return found + duplicate_exports(ws, env)
@@ -74,8 +77,11 @@ def template_limits(template: Template) -> list[Problem]:
     return found
 
 
-def circular_dependencies(template: Template) -> Iterator[Problem]:
-    """Resources that depend on each other in a circle (DependsOn, Ref, GetAtt, Sub)."""
+def circular_dependencies(template: Template,
+                          written: dict[str, Any] | None = None) -> Iterator[Problem]:
+    """Resources that depend on each other in a circle (DependsOn, Ref, GetAtt, Sub); the line
+    is that of the first resource of the circle the template as `written` declares (a SAM
+    template checked once translated: FnRole is declared as Fn)."""
     resources = template.body.get("Resources") or {}
     graph = nx.DiGraph()
     for name, spec in resources.items():
@@ -89,7 +95,8 @@ def circular_dependencies(template: Template) -> Iterator[Problem]:
     except nx.NetworkXNoCycle:
         return
     names = [a for a, _ in cycle] + [cycle[0][0]]
-    yield Problem(template.display, line_of_key(_text(template), names[0]),
+    declared = [n for n in names if n in ((written or template.body).get("Resources") or {})]
+    yield Problem(template.display, line_of_key(_text(template), (declared or names)[0]),
                   "circular dependency between resources: " + " -> ".join(names))
 
 
@@ -125,6 +132,17 @@ def _referenced(key: str, value: Any) -> set[str]:
             value and isinstance(value[0], str) else ""
         return set(_SUB_NAME.findall(text))
     return set()
+
+
+def local_refusals(template: Template, env: Environment) -> list[Problem]:
+    """What the local endpoint cannot deploy and says so before anything runs: apps of the
+    Serverless Application Repository (it has none; AWS would be asked otherwise)."""
+    from ws.package.sam import repository_apps
+
+    apps = repository_apps(template.body) if env.target == "local" and template.is_sam else []
+    return [Problem(template.display, line_of_key(_text(template), apps[0]),
+                    "the local endpoint cannot deploy Serverless Application Repository apps: "
+                    + ", ".join(apps))] if apps else []
 
 
 def tag_problems(stack: Stack, env: Environment) -> list[Problem]:
