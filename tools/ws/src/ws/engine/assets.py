@@ -56,12 +56,14 @@ def unpublished(found: Fingerprint) -> Fingerprint:
 
 
 def publish_stack(ws: Workspace, env: Environment, backend: Backend, name: str,
-                  own: dict[str, str], outputs: Outputs,
-                  emit: Callable[[str], None]) -> list[Published]:
-    """Publish every asset folder of `name` after it deployed with outputs `own`."""
+                  own: dict[str, str], outputs: Outputs, emit: Callable[[str], None],
+                  revealed: Callable[[str], str | None] = lambda text: None) -> list[Published]:
+    """Publish every asset folder of `name` after it deployed with outputs `own`; `revealed`
+    names a secret whose value a text holds: such a config value is refused (sites are public)."""
     done = []
     for asset in ws.stacks[name].assets:
         resolved = _resolve(asset, _lookup(ws, env, outputs, own), backend.endpoint_url)
+        _check_public(resolved.config, revealed)
         result = _publish_one(ws, name, asset, resolved, backend)
         emit(result.summary())
         done.append(result)
@@ -86,6 +88,14 @@ def _resolve(asset: AssetSpec, lookup: Callable[[refs.Ref], str],
     prefix = refs.substitute(asset.prefix, lookup)
     return _Resolved(refs.substitute(asset.bucket, lookup), prefix, config,
                      refs.substitute(asset.invalidate, lookup))
+
+
+def _check_public(config: dict[str, str], revealed: Callable[[str], str | None]) -> None:
+    for key, value in config.items():
+        found = revealed(value)
+        if found is not None:
+            raise DeployError(f"assets: config value {key} would publish the value of secret "
+                              f"{found}", "publish only values a browser may see")
 
 
 def _publish_one(ws: Workspace, name: str, asset: AssetSpec, resolved: _Resolved,
