@@ -19,7 +19,8 @@ from ws.cli.options import (
     selection_options,
     stacks_option,
 )
-from ws.cli.run import CHANGED, check_writable, confirm, finish, lock_wait, observed
+from ws.cli.outputfiles import check_writable
+from ws.cli.run import CHANGED, confirm, finish, lock_wait, observed
 from ws.errors import EXIT_INTERRUPTED, DeployError, WsError
 from ws.lazy import hide_unused, lazy
 

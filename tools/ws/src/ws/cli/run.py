@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import click
 
+from ws.cli.outputfiles import append_output, write_output
 from ws.errors import UsageError
 from ws.lazy import lazy
 
@@ -37,24 +38,7 @@ def write_job_summary(markdown: str) -> None:
     """Append to the GitHub Actions job summary, when there is one."""
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if path:
-        with open(path, "a", encoding="utf-8") as summary:
-            summary.write(markdown + "\n")
-
-
-def check_writable(*paths: Path | None) -> None:
-    """Every output file can be written: checked before anything runs, so a deploy that
-    succeeded is not reported as failed because its report had nowhere to go."""
-    for path in paths:
-        if path is None:
-            continue
-        folder = path.parent if str(path.parent) else Path(".")
-        if path.is_dir():
-            raise UsageError(f"{path} is a folder: give a file name for the report")
-        if not folder.is_dir():
-            raise UsageError(f"cannot write {path}: folder {folder} does not exist",
-                             f"create it first (mkdir -p {folder})")
-        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-            raise UsageError(f"cannot write {path}: permission denied")
+        append_output(path, markdown + "\n", "the job summary")
 
 
 def confirm(question: str, yes: bool, what: str) -> None:
@@ -137,7 +121,7 @@ def finish(console: Console, report: RunReport, report_file: Path | None,
     if report_file:
         _write_report(report, report_file)
     if junit_file:
-        junit_file.write_text(ci.junit(report), encoding="utf-8")
+        write_output(junit_file, ci.junit(report))
     write_job_summary(ci.markdown_report(report))
     for line in render.failures(report):
         click.echo(f"failed: {line}", err=True)
@@ -162,8 +146,8 @@ def report_outputs(report: RunReport,
 def _write_report(report: RunReport, path: Path) -> None:
     """FILE.html: the timeline page; anything else: the JSON run report."""
     if path.suffix.lower() in (".html", ".htm"):
-        path.write_text(html.render_html(report))
+        write_output(path, html.render_html(report))
     else:
-        path.write_text(json.dumps(report.to_dict(), indent=2))
+        write_output(path, json.dumps(report.to_dict(), indent=2))
 
 
