@@ -60,3 +60,28 @@ def test_a_report_that_fails_at_the_end_goes_to_a_named_fallback(capsys):
     assert fallback.read_text() == '{"ok": true}' and fallback.suffix == ""
     fallback.unlink()
 
+
+def test_a_closed_stdout_ends_quietly_with_the_deploys_exit_code(root, tmp_path, moto_url):
+    report = tmp_path / "run.json"
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line (`| head -0`)
+    try:
+        done = ws(root, "deploy", "--env", "local", "--report", str(report), "--outputs",
+                  url=moto_url, stdout=write, stderr=subprocess.PIPE)
+    finally:
+        os.close(write)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    written = json.loads(report.read_text())
+    assert written["ok"] and {s["status"] for s in written["stacks"]} == {"deployed"}
+
+
+def test_a_closed_stdout_ends_a_printing_command_quietly(root, moto_url):
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = ws(root, "outputs", "--env", "local", "--json", url=moto_url, stdout=write,
+                  stderr=subprocess.PIPE)
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (0, "")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import click
 
+from ws.cli import lifetime
 from ws.cli.outputfiles import append_output, write_output
 from ws.errors import UsageError
 from ws.lazy import lazy
@@ -112,12 +113,10 @@ def finish(console: Console, report: RunReport, report_file: Path | None,
         for stack in report.stacks:
             if stack.traceback:
                 click.echo(f"{stack.stack}: {stack.traceback}", err=True)
-    console.print(render.summary(report))
-    shown = report_outputs(report, changed_only=show_outputs == CHANGED)
-    if show_outputs and shown:
-        console.print(render.outputs_table(shown, links(shown)))
-    elif show_outputs == CHANGED and report_outputs(report):
-        click.echo("outputs unchanged (all of them: --outputs, or ws outputs)")
+    try:
+        _print_summary(console, report, show_outputs, links)
+    except BrokenPipeError:  # stdout closed (`ws deploy | head -1`): files and exit code stand
+        lifetime.stdout_closed()
     if report_file:
         _write_report(report, report_file)
     if junit_file:
@@ -130,10 +129,23 @@ def finish(console: Console, report: RunReport, report_file: Path | None,
     if report.interrupted:
         # Everything is written: end now. A worker still inside an AWS call it was abandoned
         # in would otherwise keep the process alive until that call returns.
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except OSError:  # a closed pipe: nothing to keep
+                continue
         os._exit(report.exit_code)
     sys.exit(report.exit_code)
+
+
+def _print_summary(console: Console, report: RunReport, show_outputs: bool | str,
+                   links: Callable[[dict], Sequence[Any]]) -> None:
+    console.print(render.summary(report))
+    shown = report_outputs(report, changed_only=show_outputs == CHANGED)
+    if show_outputs and shown:
+        console.print(render.outputs_table(shown, links(shown)))
+    elif show_outputs == CHANGED and report_outputs(report):
+        click.echo("outputs unchanged (all of them: --outputs, or ws outputs)")
 
 
 def report_outputs(report: RunReport,
