@@ -101,6 +101,12 @@ ALIAS_LOOP = "m: &m {a: *m}\n" + QUEUE_WITH_M
 SELF_SUB_IMPORT = {"Consumer": {"Type": "AWS::SQS::Queue", "Properties": {
     "QueueName": {"Fn::ImportValue": {"Fn::Sub": ["${AWS::StackName}-x"]}}}}}
 
+NO_ECHO_APP = json.dumps({**json.loads(queue_template({"Upstream": {"Ref": "DbQueue"}},
+                                                     parameters=["DbQueue", "PayUrl"])),
+                          "Parameters": {"DbQueue": {"Type": "String"},
+                                         "PayUrl": {"Type": "String"},
+                                         "Key": {"Type": "String", "NoEcho": True}}})
+
 CASES = [
     # workspace.yaml
     Case("workspace: YAML syntax", {W: "name: demo\nstacks: [stacks/*\n"}, W),
@@ -224,6 +230,12 @@ CASES = [
          args=("deploy", "--env", "local", "--junit", "no/such/dir/run.xml", "--yes")),
     Case("paths: --report is a folder", {}, "is a directory", max_lines=4,
          args=("deploy", "--env", "local", "--report", "/tmp", "--yes")),
+    Case("paths: --report on a full disk (/dev/full)", {}, "cannot write /dev/full",
+         args=("deploy", "--env", "local", "--report", "/dev/full", "--yes")),
+    Case("paths: --junit on a full disk (/dev/full)", {}, "cannot write /dev/full",
+         args=("deploy", "--env", "local", "--junit", "/dev/full", "--yes")),
+    Case("paths: --html on a full disk (/dev/full)", {"run.json": "{}"}, "cannot write /dev/full",
+         args=("report", "{root}/run.json", "--html", "/dev/full")),
     Case("paths: environment file is a folder", {}, "environments/qa.yaml: a folder",
          prepare=_folder("environments/qa.yaml"), args=("deploy", "--env", "qa", "--yes")),
     # deep or huge documents
@@ -303,6 +315,21 @@ CASES = [
                                              "region": "not a region!"}}, f"{E}:3"),
     Case("cfn: workspace region that is not one", {W: {"name": "demo", "defaults": {
         "region": "not a region!"}}}, f"{W}:3"),
+    # secrets: only to NoEcho parameters, never written in the repository
+    Case("secrets: secret to a plain parameter", {S: {"parameters": {
+        "DbQueue": "${db.QueueUrl}", "PayUrl": "${ssm:/store/pay-url}"}}}, f"{S}:3"),
+    Case("secrets: environment gives a secret to a plain parameter", {E: {
+        "target": "local", "mocks": True, "parameters": {"app": {"PayUrl": "${ssm:/x}"}}}},
+        f"{E}:5"),
+    Case("secrets: NoEcho parameter given its value", {
+        "stacks/app/template.yaml": NO_ECHO_APP, S: {"parameters": {
+            "DbQueue": "${db.QueueUrl}", "PayUrl": "${pay.Url}", "Key": "hunter2"}}}, f"{S}:4"),
+    Case("secrets: secret reference inside a secret reference", {
+        "stacks/app/template.yaml": NO_ECHO_APP, S: {"parameters": {
+            "DbQueue": "${db.QueueUrl}", "PayUrl": "${pay.Url}",
+            "Key": "${ssm:${secretsmanager:x}}"}}}, f"{S}:4"),
+    Case("secrets: empty secret name", {S: {"parameters": {
+        "DbQueue": "${db.QueueUrl}", "PayUrl": "${ssm:}"}}}, f"{S}:3"),
     # stack.yaml assets (published folders)
     *[Case(f"assets: {name}", {SD: {"assets": assets}, "stacks/db/site/index.html": "<p>hi</p>\n"},
            f"{SD}:") for name, assets in [

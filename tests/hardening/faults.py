@@ -114,6 +114,27 @@ def deploy_killed(root: Path, url: str) -> Outcome:
     return Outcome("ws deploy SIGKILLed mid-run", 1, ok, f"re-run exit {again.returncode}")
 
 
+def stdout_closed(root: Path, url: str) -> Outcome:
+    """`ws deploy | head -1`: the reader closes stdout after the first line. The deploy goes
+    on to its end (not interrupted), writes its report and exits 0, silently."""
+    workspace(root)
+    report = root / "run.json"
+    env = {**os.environ, LOCAL_ENDPOINT_VAR: url}
+    run = subprocess.Popen([sys.executable, "-m", "ws", "-w", str(root), "deploy", "--env",
+                            "local", "--concurrency", "1", "--report", str(report)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    run.stdout.readline()
+    run.stdout.close()  # `head -1` has its line
+    errors = run.stderr.read()
+    run.wait()
+    run.stderr.close()
+    written = report.exists() and json.loads(report.read_text()).get("ok") is True
+    ok = run.returncode == 0 and errors == "" and written and converged(root, url)
+    return Outcome("stdout closed mid-deploy (ws deploy | head -1)", 1, ok,
+                   f"exit {run.returncode}, report written: {written}"
+                   + (f", stderr: {errors[-300:]!r}" if errors else ""))
+
+
 SLOW_FUNCTION = """
 import json, time, urllib.request
 

@@ -36,6 +36,11 @@ def test_locks_broken_mid_run(tmp_path, endpoint):
     assert outcome.injected >= 1 and outcome.converged, outcome.detail
 
 
+def test_stdout_closed_mid_deploy(tmp_path, endpoint):
+    outcome = faults.stdout_closed(tmp_path / "ws", endpoint)
+    assert outcome.converged, outcome.detail
+
+
 @pytest.mark.parametrize("kind", list(faults.INTERRUPTS))
 def test_interrupted_runs_end_cleanly_and_converge(tmp_path, endpoint, kind):
     outcome = faults.interrupted(tmp_path / "ws", endpoint, kind)

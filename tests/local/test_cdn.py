@@ -2,14 +2,19 @@
 (/_ws/cdn/{id}/) through the distribution's origin access control."""
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
 
 import pytest
-from ws.engine.assets import publish_folder
+from ws.cloud.publish import AssetIndex
+from ws.engine.assets import publish_folder, unpublish_folder
 from ws.package import assets as files
 from ws.testing.workspaces import write_tree
 
+ACCOUNT = "123456789012"
+ARTIFACTS = f"ws-{ACCOUNT}-us-east-1-demo"  # ws's own bucket, private: where its index lives
+OLD_INDEX = ".ws-assets.json"  # where ws kept it before: beside the site, served with it
 POLICY_ARN = {"Fn::Sub": "arn:aws:cloudfront::${AWS::AccountId}:distribution/${Distribution}"}
 
 
@@ -64,7 +69,8 @@ def site_tree(tmp_path, **extra: str):
 def publish(aws, out, folder, config=None):
     wanted = files.desired(files.site_files(folder),
                            files.config_asset("config.json", config) if config else None)
-    return publish_folder(aws("s3"), aws("cloudfront"), out["Bucket"], "", wanted, out["Id"])
+    return publish_folder(aws("s3"), aws("cloudfront"), out["Bucket"], "", wanted, out["Id"],
+                          index=AssetIndex(aws("s3"), ARTIFACTS, ACCOUNT))
 
 
 @pytest.fixture
@@ -137,3 +143,27 @@ def test_publishing_again_uploads_only_what_changed_and_deletes_what_was_removed
         "/app.js", "/config.json", "/styles.css"]
     assert get(url + "app.js")[2] == b"export const v = 2;\n"
     assert get(url + "styles.css")[0] == 403
+
+
+def keys(s3, bucket):
+    return {o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])}
+
+
+def test_ws_keeps_its_index_out_of_the_site_and_moves_an_old_one(stack, aws, tmp_path,
+                                                                    moto_url):
+    out = stack.create(template(["s3:GetObject", "s3:ListBucket"]))
+    s3, site = aws("s3"), out["Bucket"]
+    s3.put_object(Bucket=site, Key="old.js", Body=b"1;")  # published by an earlier ws
+    s3.put_object(Bucket=site, Key="theirs.txt", Body=b"not ws's")
+    s3.put_object(Bucket=site, Key=OLD_INDEX, Body=json.dumps({"old.js": "x"}).encode())
+    status, _, _ = get(f"{moto_url}/_ws/cdn/{out['Id']}/{OLD_INDEX}")
+    assert status == 404  # ws's own file: the local CDN never serves it
+    first = publish(aws, out, site_tree(tmp_path))
+    assert first.deleted == ("old.js",)  # the old index was read once...
+    assert keys(s3, site) == {"index.html", "app.js", "styles.css", "app.0123abcd.js",
+                              "theirs.txt"}  # ...then deleted: nothing of ws's is public
+    assert keys(s3, ARTIFACTS) == {f"assets-index/{site}/ws-assets.json"}
+    again = publish(aws, out, tmp_path / "site")
+    assert (again.uploaded, again.deleted, again.unchanged) == ((), (), 4)
+    assert unpublish_folder(s3, site, "", AssetIndex(s3, ARTIFACTS, ACCOUNT)) == 4
+    assert keys(s3, site) == {"theirs.txt"} and keys(s3, ARTIFACTS) == set()

@@ -67,10 +67,10 @@ def _wanted(**content: bytes) -> dict[str, files.Asset]:
 
 def test_sync_uploads_only_what_changed_and_deletes_what_ws_published():
     before = _wanted(**{"index.html": b"1", "app.js": b"1", "old.js": b"1"})
-    published = json.loads(files.index_asset(before).data)
+    published = json.loads(files.index_data(before))
     now = _wanted(**{"index.html": b"1", "app.js": b"2", "new.css": b"1"})
-    present = {"index.html", "app.js", "old.js", "foreign.txt", files.INDEX_KEY}
-    plan = files.plan_sync(now, published, present, files.INDEX_KEY)
+    present = {"index.html", "app.js", "old.js", "foreign.txt", files.OLD_INDEX_KEY}
+    plan = files.plan_sync(now, published, present, files.OLD_INDEX_KEY)
     assert [a.key for a in plan.upload] == ["app.js", "new.css"]
     assert plan.delete == ("old.js",)  # foreign.txt was never ws's: left alone
     assert plan.unchanged == 1
@@ -79,8 +79,8 @@ def test_sync_uploads_only_what_changed_and_deletes_what_ws_published():
 
 def test_sync_uploads_again_what_vanished_from_the_bucket():
     wanted = _wanted(**{"index.html": b"1"})
-    published = json.loads(files.index_asset(wanted).data)
-    plan = files.plan_sync(wanted, published, set(), files.INDEX_KEY)
+    published = json.loads(files.index_data(wanted))
+    plan = files.plan_sync(wanted, published, set(), files.OLD_INDEX_KEY)
     assert [a.key for a in plan.upload] == ["index.html"] and plan.delete == ()
 
 

@@ -19,7 +19,8 @@ from ws.cli.options import (
     selection_options,
     stacks_option,
 )
-from ws.cli.run import CHANGED, check_writable, confirm, finish, lock_wait, observed
+from ws.cli.outputfiles import check_writable
+from ws.cli.run import CHANGED, confirm, finish, lock_wait, observed
 from ws.errors import EXIT_INTERRUPTED, DeployError, WsError
 from ws.lazy import hide_unused, lazy
 
@@ -38,7 +39,9 @@ render = lazy("ws.report.console")
 
 
 class WsGroup(click.Group):
-    """Maps WsError to a short message and its exit code; --debug keeps the traceback."""
+    """Maps WsError to a short message and its exit code; --debug keeps the traceback. A
+    stdout closed by its reader ends a command quietly (deploy and destroy go on to their own
+    exit code: see run.finish)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -51,6 +54,11 @@ class WsGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:  # `ws outputs | head -1`: the reader has what it wanted
+            if not lifetime.reader_gone():
+                raise
+            lifetime.stdout_closed()
+            ctx.exit(0)
         except Exception as exc:  # an AWS error that is not ws's own: one clear line
             problem = awserrors.aws_problem(exc)
             if problem is None or (ctx.obj is not None and ctx.obj.debug):

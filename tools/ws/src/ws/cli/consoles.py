@@ -5,7 +5,19 @@ import os
 
 from rich.console import Console
 
+from ws.cli.lifetime import stdout_closed
+
 PIPED_WIDTH = 200
+
+
+class QuietWhenClosed(Console):
+    """A Console that goes quiet when its reader closes stdout. rich's own raises SystemExit(1)
+    from whichever thread printed: a stack's event ended that stack's deploy, and the run
+    ended with 1, no report, no message."""
+
+    def on_broken_pipe(self) -> None:
+        stdout_closed()
+        self.quiet = True
 
 
 def console(width: int | None = None) -> Console:
@@ -13,10 +25,10 @@ def console(width: int | None = None) -> Console:
     assumes 80 columns and wraps every ARN and URL over several lines; such output gets
     PIPED_WIDTH columns instead, unless COLUMNS (or `width`) says otherwise. Emoji codes are
     left as written: ":x:" in an AWS message stays ":x:"."""
-    made = Console(highlight=False, emoji=False, width=width)
+    made = QuietWhenClosed(highlight=False, emoji=False, width=width)
     if width or interactive(made) or os.environ.get("COLUMNS"):
         return made
-    return Console(highlight=False, emoji=False, width=PIPED_WIDTH)
+    return QuietWhenClosed(highlight=False, emoji=False, width=PIPED_WIDTH)
 
 
 def interactive(made: Console) -> bool:

@@ -1,5 +1,5 @@
 """How a `ws` process starts and ends: fewer garbage collections while it imports, and no
-interpreter teardown once it is done.
+interpreter teardown once it is done; a stdout closed by its reader ends nothing early.
 
 A command imports botocore, networkx, click and rich (hundreds of thousands of objects): with
 the default thresholds the collector runs hundreds of times meanwhile, and at exit the
@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import select
 import sys
 from typing import NoReturn
 
@@ -21,6 +22,26 @@ THRESHOLDS = (20_000, 20, 20)
 
 def start() -> None:
     gc.set_threshold(*THRESHOLDS)
+
+
+def stdout_closed() -> None:
+    """Its reader is gone (`ws deploy | head -1`): stdout goes to /dev/null from now on, so
+    what is still printed is dropped and the run goes on to its own end and exit code."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
+
+
+def reader_gone() -> bool:
+    """Whether stdout is a pipe whose reader has closed it (poll: POLLERR on the write end)."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # no fd, or no poll on this platform
+        return False
 
 
 def end(code: object) -> NoReturn:

@@ -10,7 +10,8 @@ import click
 
 from ws.cli.options import (Settings, env_option, lock_timeout_option, owner_option,
                             selection_options, stacks_option)
-from ws.cli.run import check_writable, lock_wait, write_job_summary
+from ws.cli.outputfiles import check_writable, write_output
+from ws.cli.run import lock_wait, write_job_summary
 from ws.errors import EXIT_BAD_INPUT
 from ws.lazy import lazy
 
@@ -125,7 +126,7 @@ def drift_command(settings: Settings, env_name: str, owner: str | None, as_json:
 def report_command(report_json: Path, html_file: Path) -> None:
     """Turn a JSON run report (deploy --report) into a self-contained timeline page."""
     check_writable(html_file)
-    html_file.write_text(html.render_html(api.load_report(report_json)))
+    write_output(html_file, html.render_html(api.load_report(report_json)))
     click.echo(f"wrote {html_file}")
 
 

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import click
 
+from ws.cli import lifetime
+from ws.cli.outputfiles import append_output, write_output
 from ws.errors import UsageError
 from ws.lazy import lazy
 
@@ -37,24 +39,7 @@ def write_job_summary(markdown: str) -> None:
     """Append to the GitHub Actions job summary, when there is one."""
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if path:
-        with open(path, "a", encoding="utf-8") as summary:
-            summary.write(markdown + "\n")
-
-
-def check_writable(*paths: Path | None) -> None:
-    """Every output file can be written: checked before anything runs, so a deploy that
-    succeeded is not reported as failed because its report had nowhere to go."""
-    for path in paths:
-        if path is None:
-            continue
-        folder = path.parent if str(path.parent) else Path(".")
-        if path.is_dir():
-            raise UsageError(f"{path} is a folder: give a file name for the report")
-        if not folder.is_dir():
-            raise UsageError(f"cannot write {path}: folder {folder} does not exist",
-                             f"create it first (mkdir -p {folder})")
-        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-            raise UsageError(f"cannot write {path}: permission denied")
+        append_output(path, markdown + "\n", "the job summary")
 
 
 def confirm(question: str, yes: bool, what: str) -> None:
@@ -128,16 +113,14 @@ def finish(console: Console, report: RunReport, report_file: Path | None,
         for stack in report.stacks:
             if stack.traceback:
                 click.echo(f"{stack.stack}: {stack.traceback}", err=True)
-    console.print(render.summary(report))
-    shown = report_outputs(report, changed_only=show_outputs == CHANGED)
-    if show_outputs and shown:
-        console.print(render.outputs_table(shown, links(shown)))
-    elif show_outputs == CHANGED and report_outputs(report):
-        click.echo("outputs unchanged (all of them: --outputs, or ws outputs)")
+    try:
+        _print_summary(console, report, show_outputs, links)
+    except BrokenPipeError:  # stdout closed (`ws deploy | head -1`): files and exit code stand
+        lifetime.stdout_closed()
     if report_file:
         _write_report(report, report_file)
     if junit_file:
-        junit_file.write_text(ci.junit(report), encoding="utf-8")
+        write_output(junit_file, ci.junit(report))
     write_job_summary(ci.markdown_report(report))
     for line in render.failures(report):
         click.echo(f"failed: {line}", err=True)
@@ -146,10 +129,23 @@ def finish(console: Console, report: RunReport, report_file: Path | None,
     if report.interrupted:
         # Everything is written: end now. A worker still inside an AWS call it was abandoned
         # in would otherwise keep the process alive until that call returns.
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except OSError:  # a closed pipe: nothing to keep
+                continue
         os._exit(report.exit_code)
     sys.exit(report.exit_code)
+
+
+def _print_summary(console: Console, report: RunReport, show_outputs: bool | str,
+                   links: Callable[[dict], Sequence[Any]]) -> None:
+    console.print(render.summary(report))
+    shown = report_outputs(report, changed_only=show_outputs == CHANGED)
+    if show_outputs and shown:
+        console.print(render.outputs_table(shown, links(shown)))
+    elif show_outputs == CHANGED and report_outputs(report):
+        click.echo("outputs unchanged (all of them: --outputs, or ws outputs)")
 
 
 def report_outputs(report: RunReport,
@@ -162,8 +158,8 @@ def report_outputs(report: RunReport,
 def _write_report(report: RunReport, path: Path) -> None:
     """FILE.html: the timeline page; anything else: the JSON run report."""
     if path.suffix.lower() in (".html", ".htm"):
-        path.write_text(html.render_html(report))
+        write_output(path, html.render_html(report))
     else:
-        path.write_text(json.dumps(report.to_dict(), indent=2))
+        write_output(path, json.dumps(report.to_dict(), indent=2))
 
 

@@ -1,19 +1,68 @@
 """Publishing's calls to S3 and CloudFront: read what a prefix holds, put objects with their
-content types and cache headers, delete, invalidate. The same calls on AWS and locally; what
-to upload is decided by the caller (ws.package.assets)."""
+content types and cache headers, delete, invalidate, and keep ws's index of what it published.
+The same calls on AWS and locally; what to upload is decided by the caller (ws.package.assets)."""
 from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from botocore.exceptions import ClientError
 
+from ws.cloud.artifacts import ensure_bucket
 from ws.errors import DeployError
+
+INDEX_FOLDER = "assets-index/"  # in the artifact bucket: one index per site bucket and prefix
+_MISSING = ("NoSuchKey", "NoSuchBucket", "404", "NotFound")
+
+
+@dataclass(frozen=True)
+class AssetIndex:
+    """ws's index of what it published to a site bucket and prefix (key -> digest), kept in
+    ws's own artifact bucket (private), never beside the site: a site bucket is served."""
+
+    s3: Any
+    bucket: str  # the artifact bucket
+    owner: str  # its account, on every call
+    region: str = "us-east-1"
+
+    def key(self, site: str, prefix: str) -> str:
+        return f"{INDEX_FOLDER}{site}/{prefix}ws-assets.json"
+
+    def read(self, site: str, prefix: str) -> bytes | None:
+        """The index, or None when there is none yet."""
+        try:
+            return self.s3.get_object(Bucket=self.bucket, Key=self.key(site, prefix),
+                                      ExpectedBucketOwner=self.owner)["Body"].read()
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in _MISSING:
+                return None
+            raise DeployError(f"cannot read ws's asset index in s3://{self.bucket}: "
+                              f"{_reason(exc)}") from None
+
+    def write(self, site: str, prefix: str, data: bytes) -> None:
+        ensure_bucket(self.s3, self.bucket, self.region, self.owner)
+        try:
+            self.s3.put_object(Bucket=self.bucket, Key=self.key(site, prefix), Body=data,
+                               ContentType="application/json", ExpectedBucketOwner=self.owner)
+        except ClientError as exc:
+            raise DeployError(f"cannot write ws's asset index to s3://{self.bucket}: "
+                              f"{_reason(exc)}") from None
+
+    def delete(self, site: str, prefix: str) -> None:
+        try:
+            self.s3.delete_object(Bucket=self.bucket, Key=self.key(site, prefix),
+                                  ExpectedBucketOwner=self.owner)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") not in _MISSING:
+                raise DeployError(f"cannot delete ws's asset index in s3://{self.bucket}: "
+                                  f"{_reason(exc)}") from None
 
 
 def bucket_state(s3: Any, bucket: str, prefix: str, index_key: str) -> tuple[set[str], bytes | None]:
-    """The keys under `prefix`, and ws's index object there (None when absent)."""
+    """The keys under `prefix`, and the object at `index_key` there (None when absent): ws's
+    index where ws kept it before, beside the site."""
     try:
         pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
         keys = {item["Key"] for page in pages for item in page.get("Contents") or []}

@@ -16,6 +16,8 @@ from ws.config import refs
 from ws.errors import DeployError
 
 MASK = "****"
+SecretRef = tuple[str, str]  # ("ssm" | "secretsmanager", name)
+WHOLE_ONLY = 8  # a secret shorter than this is found only as a whole value, not inside a text
 
 
 @dataclass(frozen=True)
@@ -46,23 +48,25 @@ class Secrets:
             if secret and secret[0] not in self._clients:
                 self._clients[secret[0]] = self._make_client(secret[0])
 
-    def fingerprinted(self, params: dict[str, str]) -> dict[str, str]:
-        """The values to fingerprint: each secret as kind:name@version, its value unread."""
-        printed = dict(params)
-        for key, value in params.items():
-            found = refs.secret_of(value)
-            if found is not None:
-                printed[key] = f"{found[0]}:{found[1]}@{self.version(*found)}"
-        return printed
+    def fingerprinted(self, secrets: dict[str, SecretRef]) -> dict[str, str]:
+        """What to fingerprint of each secret: kind:name@version, its value unread."""
+        return {key: f"{kind}:{name}@{self.version(kind, name)}"
+                for key, (kind, name) in secrets.items()}
 
-    def resolved(self, params: dict[str, str]) -> dict[str, str]:
-        """The values to send: each secret's value at the version fingerprinted."""
-        send = dict(params)
-        for key, value in params.items():
-            found = refs.secret_of(value)
-            if found is not None:
-                send[key] = self.read(*found).value
-        return send
+    def resolved(self, secrets: dict[str, SecretRef]) -> dict[str, str]:
+        """Each secret's value, at the version fingerprinted."""
+        return {key: self.read(kind, name).value for key, (kind, name) in secrets.items()}
+
+    def revealed(self, text: str) -> str | None:
+        """kind:name of a secret read so far whose value `text` holds (the whole text, or
+        inside it for a value of WHOLE_ONLY characters or more), else None."""
+        with self._lock:
+            read = list(self._cache.items())
+        for (kind, name), secret in read:
+            value = secret.value
+            if value and (text == value or (len(value) >= WHOLE_ONLY and value in text)):
+                return f"{kind}:{name}"
+        return None
 
     def version(self, kind: str, name: str) -> str:
         with self._lock:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ws.cloud.backend import Backend
-from ws.cloud.publish import bucket_state, delete_objects, invalidate, put_objects
+from ws.cloud.publish import AssetIndex, bucket_state, delete_objects, invalidate, put_objects
 from ws.config import refs
 from ws.config.assets import SELF, AssetSpec
 from ws.config.environment import Environment
@@ -56,12 +56,14 @@ def unpublished(found: Fingerprint) -> Fingerprint:
 
 
 def publish_stack(ws: Workspace, env: Environment, backend: Backend, name: str,
-                  own: dict[str, str], outputs: Outputs,
-                  emit: Callable[[str], None]) -> list[Published]:
-    """Publish every asset folder of `name` after it deployed with outputs `own`."""
+                  own: dict[str, str], outputs: Outputs, emit: Callable[[str], None],
+                  revealed: Callable[[str], str | None] = lambda text: None) -> list[Published]:
+    """Publish every asset folder of `name` after it deployed with outputs `own`; `revealed`
+    names a secret whose value a text holds: such a config value is refused (sites are public)."""
     done = []
     for asset in ws.stacks[name].assets:
         resolved = _resolve(asset, _lookup(ws, env, outputs, own), backend.endpoint_url)
+        _check_public(resolved.config, revealed)
         result = _publish_one(ws, name, asset, resolved, backend)
         emit(result.summary())
         done.append(result)
@@ -88,6 +90,14 @@ def _resolve(asset: AssetSpec, lookup: Callable[[refs.Ref], str],
                      refs.substitute(asset.invalidate, lookup))
 
 
+def _check_public(config: dict[str, str], revealed: Callable[[str], str | None]) -> None:
+    for key, value in config.items():
+        found = revealed(value)
+        if found is not None:
+            raise DeployError(f"assets: config value {key} would publish the value of secret "
+                              f"{found}", "publish only values a browser may see")
+
+
 def _publish_one(ws: Workspace, name: str, asset: AssetSpec, resolved: _Resolved,
                  backend: Backend) -> Published:
     folder = ws.root / ws.stacks[name].rel_dir / asset.source
@@ -96,24 +106,31 @@ def _publish_one(ws: Workspace, name: str, asset: AssetSpec, resolved: _Resolved
     wanted = files.desired(files.site_files(folder, resolved.prefix), config)
     cloudfront = backend.client("cloudfront") if resolved.invalidate else None
     return publish_folder(backend.client("s3"), cloudfront, resolved.bucket, resolved.prefix,
-                          wanted, resolved.invalidate)
+                          wanted, resolved.invalidate, index=asset_index(ws, backend))
 
 
 def publish_folder(s3: Any, cloudfront: Any, bucket: str, prefix: str,
-                   wanted: dict[str, files.Asset], distribution: str = "") -> Published:
+                   wanted: dict[str, files.Asset], distribution: str = "", *,
+                   index: AssetIndex) -> Published:
     """Sync `wanted` to s3://bucket/prefix (only what changed; what ws published before and
-    is gone now is deleted), then invalidate the changed paths on `distribution`."""
-    index_key = prefix + files.INDEX_KEY
-    present, index = bucket_state(s3, bucket, prefix, index_key)
-    plan = files.plan_sync(wanted, files.read_index(index), present, index_key)
+    is gone now is deleted), then invalidate the changed paths on `distribution`. ws's index
+    of what it published is kept in `index`; one found where ws kept it before, beside the
+    site, is read once and deleted."""
+    old_key = prefix + files.OLD_INDEX_KEY
+    present, old = bucket_state(s3, bucket, prefix, old_key)
+    stored = index.read(bucket, prefix)
+    record = files.read_index(stored if stored is not None else old)
+    plan = files.plan_sync(wanted, record, present, old_key)
     put_objects(s3, bucket, plan.upload)
     delete_objects(s3, bucket, plan.delete)
-    if plan.upload or plan.delete or index is None:
-        put_objects(s3, bucket, [files.index_asset(wanted, prefix)])
+    if plan.upload or plan.delete or stored is None:
+        index.write(bucket, prefix, files.index_data(wanted))
+    moved = [old_key] if old_key in present else []
+    delete_objects(s3, bucket, moved)  # after the index is safe in its own place
     made = ""
-    if distribution and cloudfront is not None and plan.changed_keys():
-        paths = files.invalidation_paths(plan.changed_keys(), prefix)
-        made = invalidate(cloudfront, distribution, paths)
+    changed = plan.changed_keys() + moved
+    if distribution and cloudfront is not None and changed:
+        made = invalidate(cloudfront, distribution, files.invalidation_paths(changed, prefix))
     return Published(bucket, prefix, tuple(a.key for a in plan.upload), plan.delete,
                      plan.unchanged, made)
 
@@ -131,15 +148,30 @@ def unpublish_stack(ws: Workspace, env: Environment, backend: Backend, name: str
                 refs.substitute(asset.prefix, lookup)
         except DeployError:
             continue  # names another stack's output: not this stack's bucket to empty
-        index_key = prefix + files.INDEX_KEY
         try:
-            present, index = bucket_state(s3, bucket, prefix, index_key)
+            count += unpublish_folder(s3, bucket, prefix, asset_index(ws, backend))
         except DeployError:
             continue  # the bucket is gone already
-        keys = sorted(k for k in files.read_index(index) if k in present)
-        delete_objects(s3, bucket, keys + ([index_key] if index is not None else []))
-        count += len(keys)
     return count
+
+
+def unpublish_folder(s3: Any, bucket: str, prefix: str, index: AssetIndex) -> int:
+    """Delete what ws published to s3://bucket/prefix, and its index; returns how many
+    objects (the index not counted)."""
+    old_key = prefix + files.OLD_INDEX_KEY
+    present, old = bucket_state(s3, bucket, prefix, old_key)
+    stored = index.read(bucket, prefix)
+    keys = sorted(k for k in files.read_index(stored if stored is not None else old)
+                  if k in present)
+    delete_objects(s3, bucket, keys + ([old_key] if old_key in present else []))
+    index.delete(bucket, prefix)
+    return len(keys)
+
+
+def asset_index(ws: Workspace, backend: Backend) -> AssetIndex:
+    """Where ws keeps its asset indexes for this workspace: its artifact bucket."""
+    return AssetIndex(backend.client("s3"), backend.artifact_bucket(ws.name),
+                      backend.account_id, backend.region)
 
 
 def _lookup(ws: Workspace, env: Environment, outputs: Outputs,

@@ -17,6 +17,8 @@ from ws.engine.decide import SKIP
 from ws.engine.fingerprint import static_parts
 from ws.engine.inputs import consumed, resolve
 from ws.engine.plan import make_plan, select
+from ws.engine.sending import parameters_to_send
+from ws.errors import DeployError
 from ws.graph.stackgraph import StackGraph
 from ws.package.prepare import package_stacks
 
@@ -72,9 +74,12 @@ def diff(ws: Workspace, env: Environment, graph: StackGraph, backend: Backend,
                          ssm)
         record = inputs.fingerprint.record(commit, version)  # as a deploy would record it
         body = prepared.with_outputs({RECORD_OUTPUT: {"Value": record}})
-        req = StackRequest(stack_name, packaged.template_argument(body, upload),
-                           secrets.resolved(inputs.substituted), inputs.tags,
-                           prepared.capabilities, stack=name)
+        try:
+            parameters = parameters_to_send(inputs, body, secrets)
+        except DeployError as exc:
+            return StackDiff(name, stack_name, "cannot tell", note=exc.message)
+        req = StackRequest(stack_name, packaged.template_argument(body, upload), parameters,
+                           inputs.tags, prepared.capabilities, stack=name)
         kind = "UPDATE" if current is not None else "CREATE"
         change_set = change_sets.create(req, kind, lambda message: None)
         change_sets.discard(change_set)

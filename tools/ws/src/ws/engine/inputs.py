@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ws.cloud.livestate import outputs_of
-from ws.cloud.secrets import Secrets
+from ws.cloud.secrets import SecretRef, Secrets
 from ws.cloud.ssmvalues import SsmValues
 from ws.config import refs
 from ws.config.environment import Environment
@@ -19,10 +19,14 @@ from ws.graph.stackgraph import StackGraph
 @dataclass(frozen=True)
 class StackInputs:
     """A stack's resolved inputs: what is fingerprinted, and what is sent once secrets' values
-    are read (`Secrets.resolved(substituted)`, only for a stack that deploys)."""
+    are read (sending.parameters_to_send, only for a stack that deploys).
 
-    substituted: dict[str, str]  # upstream outputs filled in; secrets still references
-    plain: dict[str, str]  # the parameters that are not secrets, to say what changed
+    A parameter is a secret only when the text the user wrote is a whole `${ssm:...}` or
+    `${secretsmanager:...}`; references are filled in once, so an upstream output that looks
+    like a reference is data, sent as it is."""
+
+    secret_refs: dict[str, SecretRef]  # parameter -> (kind, name), names filled in; unread
+    plain: dict[str, str]  # the parameters that are not secrets, references filled in
     tags: dict[str, str]
     fingerprint: Fingerprint
 
@@ -48,13 +52,11 @@ def resolve(ws: Workspace, env: Environment, graph: StackGraph, name: str,
     """Substitute upstream outputs, then fingerprint (secrets by version: nothing decrypted)
     with the tags, and the values of the SSM parameters it reads (`ssm`). Raises DeployError
     when an output it needs is missing."""
-    substituted = substitute(graph.params[name], outputs)
-    printed = secrets.fingerprinted(substituted)
+    secret_refs, plain = split(graph.params[name], outputs)
+    printed = {**plain, **secrets.fingerprinted(secret_refs)}
     tags = stack_tags(ws, env, name)
-    plain = {k: v for k, v in substituted.items()
-             if refs.secret_of(graph.params[name][k]) is None}
     static = {**static, **values_part(ws, env, name, outputs), **ssm_part(graph, name, ssm)}
-    return StackInputs(substituted, plain, tags, fingerprint(static, printed, tags))
+    return StackInputs(secret_refs, plain, tags, fingerprint(static, printed, tags))
 
 
 def ssm_part(graph: StackGraph, name: str, ssm: SsmValues | None) -> dict[str, str]:
@@ -90,10 +92,21 @@ def outside_outputs(graph: StackGraph, selected: list[str], env: Environment,
     return outputs
 
 
-def substitute(params: dict[str, str], outputs: dict[str, dict[str, str]]) -> dict[str, str]:
-    """Fill in `${stack.Output}` references from known outputs (secrets stay references)."""
-    return {key: refs.substitute(value, lambda r: _output(outputs, r))
-            for key, value in params.items()}
+def split(params: dict[str, str], outputs: dict[str, dict[str, str]]
+          ) -> tuple[dict[str, SecretRef], dict[str, str]]:
+    """The secret parameters as (kind, name) and the others as text, `${stack.Output}`
+    references filled in once from known outputs. Whether a value is a secret is decided on
+    what was written, never on what an output put in it."""
+    secret_refs: dict[str, SecretRef] = {}
+    plain: dict[str, str] = {}
+    lookup = lambda ref: _output(outputs, ref)  # noqa: E731
+    for key, value in params.items():
+        found = refs.secret_of(value)
+        if found is None:
+            plain[key] = refs.substitute(value, lookup)
+        else:
+            secret_refs[key] = (found[0], refs.substitute(found[1], lookup))
+    return secret_refs, plain
 
 
 def _output(outputs: dict[str, dict[str, str]], ref: refs.Ref) -> str:

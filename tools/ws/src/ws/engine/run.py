@@ -26,6 +26,7 @@ from ws.engine.inputs import StackInputs, outside_outputs, resolve
 from ws.engine.plan import Plan
 from ws.engine.request import Clock, Observer, RunRequest
 from ws.engine.results import RunReport, Timeline
+from ws.engine.sending import parameters_to_send
 from ws.engine.stackrun import (
     EXPECTED,
     Target,
@@ -95,7 +96,7 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
                     _publish(target, name, inputs, result, outputs,
                              lambda failed: _deploy_one(target, name, failed, packaged, upload,
                                                         ops, request, secrets, say, UNREAD),
-                             say)
+                             say, secrets.revealed)
                 if result.ok:
                     outputs[name] = result.outputs  # read by the dependents settled() starts
                     if ssm is not None:  # the values it writes, for the dependents to read
@@ -138,7 +139,7 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
     record = inputs.fingerprint.record(target.commit, target.version)
     body = prepared.with_outputs({RECORD_OUTPUT: {
         "Description": "ws: fingerprint, commit and version of this deploy", "Value": record}})
-    parameters = secrets.resolved(inputs.substituted)  # values only for a stack that deploys
+    parameters = parameters_to_send(inputs, body, secrets)  # read only for a stack that deploys
     req = StackRequest(target.env.stack_name(name), packaged.template_argument(body, upload),
                        parameters, inputs.tags, prepared.capabilities,
                        termination_protection=target.env.protected, stack=name,
@@ -160,7 +161,7 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
 
 def _publish(target: Target, name: str, inputs: StackInputs, result: StackResult,
              outputs: dict[str, dict[str, str]], redeploy: Callable[[StackInputs], StackResult],
-             emit: Callable[[str], None]) -> None:
+             emit: Callable[[str], None], revealed: Callable[[str], str | None]) -> None:
     """Publish the stack's assets after it deployed (outputs -> assets -> fingerprint). The
     fingerprint was recorded with the stack; if publishing fails it is recorded again as
     unpublished (an update of the stack just deployed, read again: not waiting for the template
@@ -168,7 +169,7 @@ def _publish(target: Target, name: str, inputs: StackInputs, result: StackResult
     publishes again."""
     try:
         publish_stack(target.ws, target.env, target.backend, name, result.outputs, outputs,
-                      emit)
+                      emit, revealed)
     except EXPECTED:
         try:
             recorded = redeploy(replace(inputs, fingerprint=unpublished(inputs.fingerprint)))

@@ -12,7 +12,7 @@ from pathlib import Path
 from ws.errors import ConfigError
 from ws.package.code import files_of
 
-INDEX_KEY = ".ws-assets.json"  # ws's record of what it published, under the prefix
+OLD_INDEX_KEY = ".ws-assets.json"  # where ws kept its index before (under the prefix, public)
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"  # may be cached, but asked again each time (ETag)
 # A content hash in the file name (app.3f2a9c1b.js, logo-5d41402abc4b2a76.png): never changes.
@@ -102,7 +102,7 @@ def plan_sync(wanted: dict[str, Asset], published: dict[str, str], present: set[
               index_key: str) -> SyncPlan:
     """Upload what is new or different from ws's record (`published`: key -> digest) or
     missing from the bucket (`present`); delete what ws published before and is gone now.
-    Objects ws never published are left alone."""
+    Objects ws never published are left alone (`index_key`, an old index, is deleted apart)."""
     upload = tuple(a for key, a in sorted(wanted.items())
                    if published.get(key) != a.digest or key not in present)
     delete = tuple(sorted(key for key in published
@@ -110,10 +110,9 @@ def plan_sync(wanted: dict[str, Asset], published: dict[str, str], present: set[
     return SyncPlan(upload, delete, len(wanted) - len(upload))
 
 
-def index_asset(wanted: dict[str, Asset], prefix: str = "") -> Asset:
-    """ws's record of a sync, stored beside the files: key -> digest."""
-    data = json.dumps({k: a.digest for k, a in sorted(wanted.items())}, indent=1).encode()
-    return Asset(prefix + INDEX_KEY, data, content_type(INDEX_KEY), REVALIDATE)
+def index_data(wanted: dict[str, Asset]) -> bytes:
+    """ws's record of a sync (key -> digest), kept in ws's own bucket (cloud.publish)."""
+    return json.dumps({k: a.digest for k, a in sorted(wanted.items())}, indent=1).encode()
 
 
 def read_index(data: bytes | None) -> dict[str, str]:

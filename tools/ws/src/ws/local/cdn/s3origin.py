@@ -12,6 +12,9 @@ from moto.s3.models import s3_backends
 from ws.local.cdn.distribution import Origin
 
 CLOUDFRONT = "cloudfront.amazonaws.com"
+# ws's own files, never served even where an old ws left them in a site bucket (ws now keeps
+# its asset index in its artifact bucket: ws.package.assets.OLD_INDEX_KEY, moved on publish).
+WS_OWN = (".ws-assets.json",)
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ def get_object(origin: Origin, distribution_arn: str, key: str) -> Found:
     principal = distribution_arn if origin.access_control else None
     if not allows(policy, "s3:GetObject", f"arn:aws:s3:::{bucket.name}/{key}", principal):
         raise Refused(403, "AccessDenied", "Access Denied")
-    item = bucket.keys.get(key) if key else None
+    item = bucket.keys.get(key) if key and key.rsplit("/", 1)[-1] not in WS_OWN else None
     if item is None:
         if allows(policy, "s3:ListBucket", f"arn:aws:s3:::{bucket.name}", principal):
             raise Refused(404, "NoSuchKey", "The specified key does not exist.")
