@@ -54,12 +54,15 @@ def install(folder: Path, scratch: Path, architecture: str, runner: Runner) -> P
         return None
     local = {k: f"file:{(folder / v[5:]).resolve()}" for k, v in deps.items()
              if isinstance(v, str) and v.startswith("file:")}
-    (scratch / "package.json").write_text(json.dumps(
-        {**manifest, "dependencies": {**deps, **local}}, indent=1))
     lock = next((folder / n for n in LOCKS if (folder / n).is_file()), None)
-    if lock and not local:  # a lock with relative file: paths would not match the copy
+    locked = bool(lock and not local)  # a lock with relative file: paths would not match
+    copy = {**manifest, "dependencies": {**deps, **local}}
+    if not locked:
+        copy.pop("devDependencies", None)  # never installed: not even resolved
+    (scratch / "package.json").write_text(json.dumps(copy, indent=1))
+    if lock and locked:
         shutil.copyfile(lock, scratch / lock.name)
-    checked(npm_arguments(bool(lock and not local), architecture), runner, scratch,
+    checked(npm_arguments(locked, architecture), runner, scratch,
             f"npm install of {folder / 'package.json'}")
     return scratch / "node_modules"
 
