@@ -217,3 +217,47 @@ def test_npm_and_esbuild_arguments(tmp_path):
                     "--main-fields=module,main"]
     with pytest.raises(BuildError, match="entry point nope does not exist"):
         node.esbuild_arguments(tmp_path, {"EntryPoints": ["nope"]}, Path("/out"))
+
+
+def test_makefile_build_gets_artifacts_dir(tmp_path):
+    write_tree(tmp_path, {"fn/app.py": "x = 1\n", "fn/Makefile":
+                          "build-Fn:\n\tcp app.py $(ARTIFACTS_DIR)/\n"
+                          "\techo made > $(ARTIFACTS_DIR)/made.txt\n"})
+    data = Builder(tmp_path / "cache")(folder(tmp_path / "fn", method="makefile"))
+    assert names(data) == ["app.py", "made.txt"]
+
+
+def test_other_runtimes_go_through_sam_with_their_architecture(tmp_path):
+    write_tree(tmp_path, {"fn/Main.java": ""})
+    seen = []
+
+    def sam(cmd, **kwargs):
+        seen.append(json.loads(Path(cmd[cmd.index("--template-file") + 1]).read_text()))
+        return subprocess.CompletedProcess(cmd, 1, "", "Build Failed\nError: Binary validation "
+                                                       "failed for java, is it installed?\n")
+    builder = Builder(tmp_path / "cache", runner=sam)
+    failed = builder.build_all({"s": [folder(tmp_path / "fn", "java21", "arm64")]})
+    props = seen[0]["Resources"]["Fn"]["Properties"]
+    assert (props["Runtime"], props["Architectures"]) == ("java21", ["arm64"])
+    assert "Binary validation failed for java" in str(failed["s"])
+    assert failed["s"].hint == "install the java21 toolchain (sam build needs it)"
+
+
+def test_nodejs_layer_and_function_layouts(tmp_path):
+    manifest = json.dumps({"name": "x", "dependencies": {"ms": "2.1.3"}})
+    write_tree(tmp_path, {"fn/package.json": manifest, "fn/app.js": "",
+                          "fn/node_modules/stale/index.js": "", "layer/package.json": manifest,
+                          "layer/util.js": ""})
+    calls = []
+
+    def npm(cmd, **kwargs):
+        calls.append(cmd)
+        write_tree(Path(kwargs["cwd"]), {"node_modules/ms/index.js": "module.exports = 1"})
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+    builder = Builder(tmp_path / "cache", runner=npm)
+    fn = builder(folder(tmp_path / "fn", "nodejs20.x"))
+    assert names(fn) == ["node_modules/ms/index.js", "app.js", "package.json"]
+    layer = builder(folder(tmp_path / "layer", "nodejs20.x", method="nodejs20.x", layer=True))
+    assert names(layer) == ["nodejs/node_modules/ms/index.js", "nodejs/package.json",
+                            "nodejs/util.js"]
+    assert len(calls) == 1 and calls[0][:3] == ["npm", "install", "--omit=dev"]

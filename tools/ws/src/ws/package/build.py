@@ -3,17 +3,13 @@ by content under .ws/build: dependencies once per (manifest, local paths, runtim
 architecture), shared by every function that has them; a code edit re-packages only the code."""
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import subprocess
-import tempfile
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable
 
 from ws.package.builds import makefile, node, python, samcli
+from ws.package.builds.cache import BuildCache, Make, digest
 from ws.package.builds.hashes import FileHashes
 from ws.package.builds.recipes import ESBUILD, MAKEFILE, NODE, PYTHON, Recipe, recipe
 from ws.package.builds.requirements import Requirements, read_requirements
@@ -21,13 +17,7 @@ from ws.package.builds.run import BuildError, Runner, checked
 from ws.package.builds.zips import EMPTY_ZIP, with_code, zip_tree
 from ws.package.code import CodeFolder
 
-BUILD_FORMAT = "1"  # bump when a layout or a builder changes: every cached build is made again
-Make = Callable[[Path, Path], None]  # (out, scratch) -> fills out
-
-
-def digest(data: Any) -> str:
-    text = json.dumps([BUILD_FORMAT, data], sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+_NONE: Make = lambda out, scratch: None  # noqa: E731
 
 
 class Builder:
@@ -36,11 +26,9 @@ class Builder:
 
     def __init__(self, cache_dir: Path, root: Path | None = None,
                  runner: Runner = subprocess.run, jobs: int | None = None) -> None:
-        self.cache_dir, self.root, self.runner = cache_dir, root or cache_dir, runner
+        self.cache, self.root, self.runner = BuildCache(cache_dir), root or cache_dir, runner
         self.hashes = FileHashes(cache_dir / "hashes.json")
         self.jobs = jobs or os.cpu_count() or 1
-        self._locks: dict[str, threading.Lock] = {}
-        self._guard = threading.Lock()
 
     def __call__(self, folder: CodeFolder) -> Path | bytes:
         plan = recipe(folder)
@@ -72,29 +60,25 @@ class Builder:
         skip = frozenset({"node_modules"}) if plan.kind == NODE else frozenset()
         key, make = self._deps(folder, plan)
         code = self.hashes.tree(folder.path, skip)
-        whole = self.cache_dir / "zips" / f"{digest([key, plan, code])}.zip"
-        if whole.is_file():
-            return whole.read_bytes()
-        deps = self._deps_zip(key, plan.deps_prefix, make) if key else EMPTY_ZIP
-        data = with_code(deps, folder.path, plan.code_prefix, skip)
-        _write(whole, data)
-        return data
+        return self.cache.zip(digest([key, plan, code]), lambda: with_code(
+            self.cache.deps_zip(key, plan.deps_prefix, make) if key else EMPTY_ZIP,
+            folder.path, plan.code_prefix, skip))
 
     def _deps(self, folder: CodeFolder, plan: Recipe) -> tuple[str | None, Make]:
         """The dependencies' cache key (None: there are none) and how to make them."""
         runtime, arch = plan.runtime or "", folder.architecture
-        if plan.kind == PYTHON:
-            reqs = _requirements(folder.path)
-            if reqs is None:
-                return None, lambda out, scratch: None
-            return (digest(["python", runtime, arch, reqs.lines, self._local(reqs)]),
-                    lambda out, scratch: python.install(reqs, out, scratch, runtime, arch,
-                                                        self.runner))
-        return self._node_deps(folder.path, runtime, arch)
+        if plan.kind != PYTHON:
+            return self._node_deps(folder.path, runtime, arch)
+        reqs = _requirements(folder.path)
+        if reqs is None:
+            return None, _NONE
+        return (digest(["python", runtime, arch, reqs.lines, self._local(reqs)]),
+                lambda out, scratch: python.install(reqs, out, scratch, runtime, arch,
+                                                    self.runner))
 
     def _node_deps(self, path: Path, runtime: str, arch: str) -> tuple[str | None, Make]:
         if not node.has_dependencies(path):
-            return None, lambda out, scratch: None
+            return None, _NONE
         parts = [(p.name, self.hashes.file(p)) for p in node.manifest_files(path)]
         local = [(str(p), self.hashes.tree(p)) for p in node.local_packages(path)]
 
@@ -108,84 +92,38 @@ class Builder:
         constraints = [Path(line[3:]) for line in reqs.lines if line.startswith("-c ")]
         return [(str(p), self.hashes.tree(p)) for p in [*reqs.local, *constraints]]
 
-    def _deps_zip(self, key: str, prefix: str, make: Make) -> bytes:
-        target = self.cache_dir / "deps" / f"{digest([key, prefix])}.zip"
-        with self._lock(key):
-            if target.is_file():
-                return target.read_bytes()
-            tree = self._deps_tree(key, make)
-            data = zip_tree(tree / "node_modules" if (tree / "node_modules").is_dir() else tree,
-                            prefix)
-            _write(target, data)
-            return data
-
-    def _deps_tree(self, key: str, make: Make) -> Path:
-        """The installed dependencies, made once per key (also across runs and processes)."""
-        target = self.cache_dir / "deps" / key
-        if target.is_dir():
-            return target  # renamed into place whole: present means complete
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".tmp-") as scratch:
-            out, work = Path(scratch, "out"), Path(scratch, "work")
-            out.mkdir(), work.mkdir()
-            make(out, work)
-            try:
-                os.rename(out, target)
-            except OSError:
-                if not target.is_dir():
-                    raise  # else another run made it a moment ago: the same content
-        return target
-
     def _built(self, folder: CodeFolder, plan: Recipe) -> bytes:
         """esbuild, make or sam: the folder's output zipped, cached by the folder's content."""
-        deps, make = self._node_deps(folder.path, plan.runtime or "", folder.architecture) \
-            if plan.kind == ESBUILD else (None, None)
+        deps, make = (self._node_deps(folder.path, plan.runtime or "", folder.architecture)
+                      if plan.kind == ESBUILD else (None, _NONE))
         key = digest([plan, folder.logical_id, folder.architecture, folder.metadata, deps,
                       self.hashes.tree(folder.path, frozenset({"node_modules"}))])
-        target = self.cache_dir / "zips" / f"{key}.zip"
-        if target.is_file():
-            return target.read_bytes()
-        with tempfile.TemporaryDirectory(dir=self._scratch_root()) as scratch:
+        return self.cache.zip(key, lambda: self._output(folder, plan, deps, make))
+
+    def _output(self, folder: CodeFolder, plan: Recipe, deps: str | None, make: Make) -> bytes:
+        with self.cache.scratch() as scratch:
             out = Path(scratch, "out")
             out.mkdir()
             if plan.kind == ESBUILD:
-                modules = self._deps_tree(deps, make) / "node_modules" if deps and make else None
+                modules = self.cache.deps_tree(deps, make) / "node_modules" if deps else None
                 self._esbuild(folder, out, modules)
             elif plan.kind == MAKEFILE:
                 makefile.build(folder, out, self.runner)
             else:
                 out = samcli.build(folder, Path(scratch), self.runner)
-            data = zip_tree(out)
-        _write(target, data)
-        return data
+            return zip_tree(out)
 
     def _esbuild(self, folder: CodeFolder, out: Path, modules: Path | None) -> None:
-        with self._lock("esbuild-tool"):
-            command = node.esbuild_command(folder.path, self.root, self.cache_dir / "tools",
+        with self.cache.lock("esbuild-tool"):
+            command = node.esbuild_command(folder.path, self.root, self.cache.root / "tools",
                                            self.runner)
         props = folder.metadata.get("BuildProperties") or {}
         env = {"NODE_PATH": str(modules)} if modules else None
         checked([command, *node.esbuild_arguments(folder.path, props, out)], self.runner,
                 folder.path, "esbuild", env)
 
-    def _scratch_root(self) -> Path:
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        return self.cache_dir
-
-    def _lock(self, key: str) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(key, threading.Lock())
-
 
 def _requirements(folder: Path) -> Requirements | None:
     path = folder / "requirements.txt"
     reqs = read_requirements(path) if path.is_file() else None
     return reqs if reqs and reqs.lines else None
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write whole or not at all (renamed into place), safe with other threads and runs."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    scratch.write_bytes(data)
-    scratch.replace(path)
