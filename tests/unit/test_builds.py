@@ -2,6 +2,7 @@
 arguments, layer layouts, cache keys and the package zip made of cached dependencies + code."""
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import subprocess
@@ -16,7 +17,7 @@ from ws.package.builds.hashes import FileHashes
 from ws.package.builds.recipes import recipe
 from ws.package.builds.requirements import read_requirements
 from ws.package.builds.run import BuildError
-from ws.package.code import CodeFolder, code_folders
+from ws.package.code import CodeFolder, code_folders, package
 from ws.testing.workspaces import write_tree
 
 
@@ -261,3 +262,15 @@ def test_nodejs_layer_and_function_layouts(tmp_path):
     assert names(layer) == ["nodejs/node_modules/ms/index.js", "nodejs/package.json",
                             "nodejs/util.js"]
     assert len(calls) == 1 and calls[0][:3] == ["npm", "install", "--omit=dev"]
+
+
+def test_package_keys_built_zips_by_their_content(tmp_path):
+    write_tree(tmp_path, {"fn/requirements.txt": "six\n", "fn/app.py": "x = 1\n"})
+    body = {"Resources": {"Fn": {"Type": "AWS::Serverless::Function",
+                                 "Properties": {"CodeUri": "fn", "Runtime": "python3.12"}}}}
+    for _ in range(2):  # built, then read from the cache with the sha256 kept beside it
+        uploads = {}
+        builder = Builder(tmp_path / "cache", runner=FakePip())
+        package(body, code_folders(body, tmp_path, "t.yaml"), "b", uploads.__setitem__, builder)
+        (key, data), = uploads.items()
+        assert key == f"code/{hashlib.sha256(data).hexdigest()}.zip"

@@ -103,7 +103,8 @@ def package(body: dict[str, Any], folders: list[CodeFolder], bucket: str,
     for folder in folders:
         source = build(folder) if build else folder.path
         data = source if isinstance(source, bytes) else zip_folder(source)
-        key = f"code/{hashlib.sha256(data).hexdigest()}.zip"
+        digest = getattr(data, "sha256", None) or hashlib.sha256(data).hexdigest()  # builds know
+        key = f"code/{digest}.zip"
         upload(key, data)
         result["Resources"][folder.logical_id].setdefault("Properties", {})[folder.prop] = {
             "Bucket": bucket, "Key": key}

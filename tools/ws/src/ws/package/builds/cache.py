@@ -36,15 +36,19 @@ class BuildCache:
         with self._guard:
             return self._locks.setdefault(key, threading.Lock())
 
-    def zip(self, key: str, make: Callable[[], bytes]) -> bytes:
-        """The zip stored under `key`, made by `make` when missing."""
+    def zip(self, key: str, make: Callable[[], bytes]) -> Zip:
+        """The zip stored under `key`, made by `make` when missing, with its sha256 (kept
+        beside it: a cached zip is read, never hashed again)."""
         target = self.root / "zips" / f"{key}.zip"
+        known = target.with_suffix(".sha256")
         with self.lock(f"zip:{key}"):
-            if target.is_file():
-                return target.read_bytes()
+            if target.is_file() and known.is_file():
+                return Zip(target.read_bytes(), known.read_text().strip())
             data = make()
+            made = Zip(data, hashlib.sha256(data).hexdigest())
             write_whole(target, data)
-            return data
+            write_whole(known, made.sha256.encode())  # last: present means the zip is whole
+            return made
 
     def deps_zip(self, key: str, prefix: str, make: Make) -> bytes:
         """The dependencies of `key` zipped under `prefix` (node: their node_modules)."""
@@ -77,6 +81,17 @@ class BuildCache:
         """A scratch folder on the cache's disk, removed after use."""
         self.root.mkdir(parents=True, exist_ok=True)
         return tempfile.TemporaryDirectory(dir=self.root, prefix=".tmp-")
+
+
+class Zip(bytes):
+    """A zip's bytes and their sha256 (what the package's key is made of)."""
+
+    sha256: str
+
+    def __new__(cls, data: bytes, sha256: str) -> Zip:
+        made = super().__new__(cls, data)
+        made.sha256 = sha256
+        return made
 
 
 def write_whole(path: Path, data: bytes) -> None:
