@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import subprocess
 import zipfile
 from pathlib import Path
@@ -194,6 +195,10 @@ def test_zips_are_deterministic(tmp_path):
 def test_file_hashes_are_remembered_by_stat(tmp_path):
     write_tree(tmp_path, {"a.txt": "one"})
     hashes = FileHashes(tmp_path / "memo.json")
+    hashes.file(tmp_path / "a.txt")
+    hashes.save()
+    assert not (tmp_path / "memo.json").exists()  # just written: not remembered yet
+    os.utime(tmp_path / "a.txt", (1, 1))
     value = hashes.file(tmp_path / "a.txt")
     hashes.save()
     memo = json.loads((tmp_path / "memo.json").read_text())

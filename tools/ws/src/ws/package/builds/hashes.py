@@ -4,10 +4,13 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from pathlib import Path
 
 from ws.package.code import files_of
 from ws.statefiles import replace_text
+
+_RACY_NS = 2_000_000_000  # a file written this recently could change within its mtime's tick
 
 
 class FileHashes:
@@ -35,9 +38,10 @@ class FileHashes:
         if isinstance(known, list) and known[:2] == seen and len(known) == 3:
             return known[2]
         value = hashlib.sha256(path.read_bytes()).hexdigest()
-        with self._lock:
-            self._known[key] = [*seen, value]
-            self._dirty = True
+        if time.time_ns() - stat.st_mtime_ns > _RACY_NS:  # else it may change again unseen
+            with self._lock:
+                self._known[key] = [*seen, value]
+                self._dirty = True
         return value
 
     def tree(self, folder: Path, skip: frozenset[str] = frozenset()) -> str:
