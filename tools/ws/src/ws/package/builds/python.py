@@ -75,8 +75,12 @@ def _wheel_of(line: str, scratch: Path, runner: Runner) -> str:
     if not (path.is_absolute() and path.exists()) or path.suffix == ".whl":
         return spec  # a name, or a wheel (an editable install means nothing in a zip)
     wheels = scratch / "wheels" / hashlib.sha256(str(path).encode()).hexdigest()[:12]
-    proc = run([sys.executable, "-m", "pip", "wheel", "--disable-pip-version-check",
-                "--no-deps", "--wheel-dir", str(wheels), str(path)], runner, scratch)
+    command = [sys.executable, "-m", "pip", "wheel", "--disable-pip-version-check", "--no-deps",
+               "--wheel-dir", str(wheels), str(path)]
+    # With the build tools ws has (setuptools) first: an isolated build fetches them each time.
+    proc = run([*command, "--no-build-isolation"], runner, scratch)
+    if proc.returncode != 0:
+        proc = run(command, runner, scratch)
     built = sorted(wheels.glob("*.whl"))
     if proc.returncode != 0 or not built:
         tail = " / ".join((proc.stderr or proc.stdout or "").strip().splitlines()[-3:])
