@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import io
+import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 from ws.errors import ConfigError
-from ws.package.build import SamBuilder, content_hash, needs_build
+from ws.package.build import Builder
 from ws.package.code import code_folders, package, zip_folder
 from ws.testing.workspaces import write_tree
 
@@ -73,26 +75,20 @@ def test_missing_or_escaping_code_folder(stack_dir):
 def test_build_only_with_requirements_and_cached(stack_dir, tmp_path):
     calls = []
 
-    def fake_sam(cmd, **kwargs):
+    def fake_pip(cmd, **kwargs):
         calls.append(cmd)
-        out = cmd[cmd.index("--build-dir") + 1]
-        write_tree(tmp_path / out, {"Fn/h.py": "built", "Fn/dep/__init__.py": ""})
-
-        class Done:
-            returncode, stdout, stderr = 0, "", ""
-        return Done()
+        write_tree(Path(cmd[cmd.index("--target") + 1]), {"dep/__init__.py": ""})
+        return subprocess.CompletedProcess(cmd, 0, "", "")
 
     folder = code_folders(BODY, stack_dir, "t.yaml")[1]
-    builder = SamBuilder(tmp_path / "cache", runner=fake_sam)
-    assert not needs_build(folder.path) and builder(folder) == folder.path
+    builder = Builder(tmp_path / "cache", runner=fake_pip)
+    assert builder(folder) == folder.path  # no requirements: zipped as it is
     (folder.path / "requirements.txt").write_text("# only a comment\n")
-    assert not needs_build(folder.path)
+    assert builder(folder) == folder.path
     (folder.path / "requirements.txt").write_text("dep==1.0\n")
     built = builder(folder)
-    assert (built / "dep/__init__.py").exists() and len(calls) == 1
+    names = zipfile.ZipFile(io.BytesIO(built)).namelist()
+    assert names == ["dep/__init__.py", "h.py", "requirements.txt"] and len(calls) == 1
     assert builder(folder) == built and len(calls) == 1  # cached by content
-    assert built.name == content_hash(folder.path, "python3.11")
-    (built / "h.py").write_text("tampered")  # a corrupted cache is noticed and built again
-    assert builder(folder) == built and len(calls) == 2 and (built / "h.py").read_text() == "built"
-    (tmp_path / "cache" / f"{built.name}.done").write_bytes(b"\xff\xfe garbage")
-    assert builder(folder) == built and len(calls) == 3
+    (folder.path / "h.py").write_text("def h(e, c): return 4\n")
+    assert builder(folder) != built and len(calls) == 1  # a code edit: the deps are kept

@@ -254,3 +254,21 @@ def test_a_second_interrupt_leaves_an_update_someone_else_started(world):
                     Observer(on_event=lambda stack, message: seen.append(message)))
     assert report.interrupted and statuses(report)["a"] == "interrupted"
     assert cancelled == []
+
+
+def test_build_failure_fails_its_stack_only(tmp_path):
+    """A function that cannot be built fails its own stack: its dependents are blocked, the
+    independent stacks deploy."""
+    files = chain_files("x")
+    fn = {"Type": "AWS::Serverless::Function", "Metadata": {"BuildMethod": "makefile"},
+          "Properties": {"CodeUri": "src", "Handler": "h.h", "Runtime": "python3.12"}}
+    files["stacks/b/template.yaml"] = queue_template(
+        {"Echo": {"Ref": "In"}}, parameters=["In"],
+        resources={"Queue": {"Type": "AWS::SQS::Queue"}, "Fn": fn})
+    files["stacks/b/src/h.py"] = "def h(e, c): return 1\n"
+    write_tree(tmp_path, files)
+    ws = load_workspace(tmp_path)
+    report = deploy(ws, load_environment(ws, "local"), FakeCloud().backend(), RunRequest())
+    assert statuses(report) == {"a": "deployed", "b": "failed", "c": "blocked", "x": "deployed"}
+    reason = {s.stack: s.reason for s in report.stacks}["b"]
+    assert "Fn: BuildMethod makefile needs a Makefile" in reason

@@ -59,3 +59,16 @@ def test_each_input_changes_it(root, change):
     else:
         (root / "environments/local.yaml").write_text("target: local\nregion: eu-west-1\n")
     assert value(root, **kwargs) != before
+
+
+def test_what_a_build_reads_outside_the_code_folder_changes_it(root, tmp_path):
+    write_tree(root, {"stacks/app/src/fn/requirements.txt": "-r ../../common.txt\n../../lib/\n",
+                      "stacks/app/common.txt": "six\n", "stacks/app/lib/pyproject.toml": "",
+                      "stacks/app/lib/m.py": "A = 1\n"})
+    before = value(root)
+    assert value(shutil.copytree(root, tmp_path / "elsewhere")) == before
+    (root / "stacks/app/lib/m.py").write_text("A = 2\n")
+    assert value(root) != before
+    changed = value(root)
+    (root / "stacks/app/common.txt").write_text("six==1.17.0\n")
+    assert value(root) != changed

@@ -67,7 +67,9 @@ def diff(ws: Workspace, env: Environment, graph: StackGraph, backend: Backend,
             return StackDiff(name, stack_name, "cannot tell",
                              note=f"stack is {current['StackStatus']}: ws deploy waits for it, "
                                   "recreates a failed create, or says what to do")
-        prepared = packaged.prepared[name]
+        if name in packaged.failed:
+            return StackDiff(name, stack_name, "cannot tell", note=str(packaged.failed[name]))
+        prepared = packaged.stack(name)
         for key, data in prepared.uploads.items():
             upload(key, data)
         inputs = resolve(ws, env, graph, name, outputs, secrets, static_parts(ws, env, name),

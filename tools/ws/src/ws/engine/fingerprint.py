@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
-from ws.package.code import code_folders, files_of
+from ws.package.builds.inputs import outside_inputs
+from ws.package.code import CodeFolder, code_folders, files_of
 
 FORMAT_VERSION = "2"  # 2: recorded in an output, not in tags
 _PART_NAMES = {"template": "template changed", "code": "code changed",
@@ -68,13 +70,22 @@ def static_parts(ws: Workspace, env: Environment, stack: str) -> dict[str, str]:
     """Everything but the parameter values, which are known only once upstreams deploy."""
     spec = ws.stacks[stack]
     folder = ws.root / spec.rel_dir
-    code = {f"{f.logical_id}:{f.path.relative_to(folder).as_posix()}": tree_hash(f.path)
+    code = {f"{f.logical_id}:{f.path.relative_to(folder).as_posix()}": _code_hash(f)
             for f in code_folders(spec.template.body, folder, spec.template.display)}
     shared = {rel: tree_hash(ws.root / rel) for rel in ws.shared if (ws.root / rel).exists()}
     settings = {"target": env.target, "region": env.region, "prefix": env.prefix}
     return {"template": digest(spec.template.body), "code": digest(code),
             "shared": digest(shared), "environment": digest(settings),
             "format": digest(FORMAT_VERSION), **_assets_part(spec, folder)}
+
+
+def _code_hash(folder: CodeFolder) -> str:
+    """The folder's content, and that of what its build reads outside it (by relative path)."""
+    outside = outside_inputs(folder)
+    if not outside:
+        return tree_hash(folder.path)
+    return digest([tree_hash(folder.path), *[(os.path.relpath(p, folder.path), tree_hash(p))
+                                            for p in outside]])
 
 
 def _assets_part(spec: Any, folder: Path) -> dict[str, str]:

@@ -133,7 +133,7 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
                 ready: Callable[[], None] = lambda: None) -> StackResult:
     """Upload the stack's artifacts and template, then create or update it (`current`: the
     stack as read under the lock, so it is not described again; UNREAD: described first)."""
-    prepared = packaged.prepared[name]
+    prepared = packaged.stack(name)
     for key, data in prepared.uploads.items():
         upload(key, data)
     record = inputs.fingerprint.record(target.commit, target.version)

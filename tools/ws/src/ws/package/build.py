@@ -1,91 +1,129 @@
-"""Build code folders that declare requirements with `sam build`, cached by content."""
+"""Build code folders per runtime and architecture (the builders are in package/builds/), cached
+by content under .ws/build: dependencies once per (manifest, local paths, runtime,
+architecture), shared by every function that has them; a code edit re-packages only the code."""
 from __future__ import annotations
 
-import hashlib
-import json
-import shutil
+import os
 import subprocess
-import sys
-import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
 
-from ws.errors import DeployError
-from ws.package.code import CodeFolder, files_of
+from ws.package.builds import makefile, node, python, samcli
+from ws.package.builds.cache import BuildCache, Make, digest
+from ws.package.builds.hashes import FileHashes
+from ws.package.builds.recipes import ESBUILD, MAKEFILE, NODE, PYTHON, Recipe, recipe
+from ws.package.builds.requirements import Requirements, read_requirements
+from ws.package.builds.run import BuildError, Runner, checked
+from ws.package.builds.zips import EMPTY_ZIP, with_code, zip_tree
+from ws.package.code import CodeFolder
 
-Runner = Callable[..., subprocess.CompletedProcess]
-
-
-def needs_build(folder: Path) -> bool:
-    """True when the folder has a requirements.txt with at least one requirement."""
-    reqs = folder / "requirements.txt"
-    if not reqs.is_file():
-        return False
-    lines = (line.split("#", 1)[0].strip() for line in reqs.read_text().splitlines())
-    return any(lines)
+_NONE: Make = lambda out, scratch: None  # noqa: E731
 
 
-def content_hash(folder: Path, runtime: str | None) -> str:
-    return hashlib.sha256(json.dumps(runtime).encode() + _tree_digest(folder).encode()).hexdigest()
+class Builder:
+    """The `build` hook of `package`: a code folder -> the zip to upload (or the folder to zip
+    when it needs no build). `build_all` builds many in parallel, bounded by the cores."""
 
+    def __init__(self, cache_dir: Path, root: Path | None = None,
+                 runner: Runner = subprocess.run, jobs: int | None = None) -> None:
+        self.cache, self.root, self.runner = BuildCache(cache_dir), root or cache_dir, runner
+        self.hashes = FileHashes(cache_dir / "hashes.json")
+        self.jobs = jobs or os.cpu_count() or 1
 
-def sam_command() -> str:
-    local = Path(sys.executable).with_name("sam")
-    found = str(local) if local.exists() else shutil.which("sam")
-    if not found:
-        raise DeployError("aws-sam-cli (the `sam` command) is not installed",
-                          "install ws with its dependencies: pip install -e tools/ws")
-    return found
-
-
-class SamBuilder:
-    """Callable for artifacts.package: the folder to zip for one function."""
-
-    def __init__(self, cache_dir: Path, runner: Runner = subprocess.run) -> None:
-        self.cache_dir = cache_dir
-        self.runner = runner
-
-    def __call__(self, folder: CodeFolder) -> Path:
-        if not needs_build(folder.path):
+    def __call__(self, folder: CodeFolder) -> Path | bytes:
+        plan = recipe(folder)
+        if plan.kind is None:
             return folder.path
-        key = content_hash(folder.path, folder.runtime)
-        target, marker = self.cache_dir / key, self.cache_dir / f"{key}.done"
-        if marker.exists() and target.is_dir() and _intact(target, marker):
-            return target  # else: interrupted, or changed on disk since: built again
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=self.cache_dir) as scratch:
-            built = self._sam_build(folder, Path(scratch))
-            shutil.rmtree(target, ignore_errors=True)
-            shutil.copytree(built, target)
-        marker.write_text(_tree_digest(target))  # last: an interrupted build is redone
-        return target
+        try:
+            if plan.kind in (PYTHON, NODE):
+                return self._with_deps(folder, plan)
+            return self._built(folder, plan)
+        except BuildError as exc:
+            raise BuildError(f"{folder.logical_id}: {exc.message}", exc.hint) from None
 
-    def _sam_build(self, folder: CodeFolder, scratch: Path) -> Path:
-        template = scratch / "template.json"
-        template.write_text(json.dumps({
-            "Transform": "AWS::Serverless-2016-10-31",
-            "Resources": {"Fn": {"Type": "AWS::Serverless::Function", "Properties": {
-                "CodeUri": str(folder.path), "Handler": "handler.handler",
-                "Runtime": folder.runtime or "python3.11"}}}}))
-        out = scratch / "out"
-        proc = self.runner([sam_command(), "build", "--template-file", str(template),
-                            "--build-dir", str(out)], capture_output=True, text=True)
-        if proc.returncode != 0:
-            tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-            raise DeployError(f"sam build failed for {folder.logical_id}: " + " / ".join(tail))
-        return out / "Fn"
+    def build_all(self, stacks: dict[str, list[CodeFolder]]) -> dict[str, BuildError]:
+        """Build every stack's folders, several at once; each failed stack's first error."""
+        failed: dict[str, BuildError] = {}
+        with ThreadPoolExecutor(self.jobs) as pool:
+            futures = [(name, pool.submit(self, f)) for name, fs in stacks.items() for f in fs]
+            for name, future in futures:
+                error = future.exception()
+                if isinstance(error, BuildError):
+                    failed.setdefault(name, error)
+                elif error is not None:
+                    raise error
+        self.hashes.save()
+        return failed
+
+    def _with_deps(self, folder: CodeFolder, plan: Recipe) -> bytes:
+        """The cached dependencies' zip with the folder's code appended."""
+        skip = frozenset({"node_modules"}) if plan.kind == NODE else frozenset()
+        key, make = self._deps(folder, plan)
+        code = self.hashes.tree(folder.path, skip)
+        return self.cache.zip(digest([key, plan, code]), lambda: with_code(
+            self.cache.deps_zip(key, plan.deps_prefix, make) if key else EMPTY_ZIP,
+            folder.path, plan.code_prefix, skip))
+
+    def _deps(self, folder: CodeFolder, plan: Recipe) -> tuple[str | None, Make]:
+        """The dependencies' cache key (None: there are none) and how to make them."""
+        runtime, arch = plan.runtime or "", folder.architecture
+        if plan.kind != PYTHON:
+            return self._node_deps(folder.path, runtime, arch)
+        reqs = _requirements(folder.path)
+        if reqs is None:
+            return None, _NONE
+        return (digest(["python", runtime, arch, reqs.lines, self._local(reqs)]),
+                lambda out, scratch: python.install(reqs, out, scratch, runtime, arch,
+                                                    self.runner))
+
+    def _node_deps(self, path: Path, runtime: str, arch: str) -> tuple[str | None, Make]:
+        if not node.has_dependencies(path):
+            return None, _NONE
+        parts = [(p.name, self.hashes.file(p)) for p in node.manifest_files(path)]
+        local = [(str(p), self.hashes.tree(p)) for p in node.local_packages(path)]
+
+        def make(out: Path, scratch: Path) -> None:
+            modules = node.install(path, scratch, arch, self.runner)
+            if modules is not None:
+                os.replace(modules, out / "node_modules")
+        return digest(["node", runtime, arch, parts, local]), make
+
+    def _local(self, reqs: Requirements) -> list[tuple[str, str]]:
+        constraints = [Path(line[3:]) for line in reqs.lines if line.startswith("-c ")]
+        return [(str(p), self.hashes.tree(p)) for p in [*reqs.local, *constraints]]
+
+    def _built(self, folder: CodeFolder, plan: Recipe) -> bytes:
+        """esbuild, make or sam: the folder's output zipped, cached by the folder's content."""
+        deps, make = (self._node_deps(folder.path, plan.runtime or "", folder.architecture)
+                      if plan.kind == ESBUILD else (None, _NONE))
+        key = digest([plan, folder.logical_id, folder.architecture, folder.metadata, deps,
+                      self.hashes.tree(folder.path, frozenset({"node_modules"}))])
+        return self.cache.zip(key, lambda: self._output(folder, plan, deps, make))
+
+    def _output(self, folder: CodeFolder, plan: Recipe, deps: str | None, make: Make) -> bytes:
+        with self.cache.scratch() as scratch:
+            out = Path(scratch, "out")
+            out.mkdir()
+            if plan.kind == ESBUILD:
+                modules = self.cache.deps_tree(deps, make) / "node_modules" if deps else None
+                self._esbuild(folder, out, modules)
+            elif plan.kind == MAKEFILE:
+                makefile.build(folder, out, self.runner)
+            else:
+                out = samcli.build(folder, Path(scratch), self.runner)
+            return zip_tree(out)
+
+    def _esbuild(self, folder: CodeFolder, out: Path, modules: Path | None) -> None:
+        with self.cache.lock("esbuild-tool"):
+            command = node.esbuild_command(folder.path, self.root, self.cache.root / "tools",
+                                           self.runner)
+        props = folder.metadata.get("BuildProperties") or {}
+        env = {"NODE_PATH": str(modules)} if modules else None
+        checked([command, *node.esbuild_arguments(folder.path, props, out)], self.runner,
+                folder.path, "esbuild", env)
 
 
-def _tree_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in files_of(folder):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def _intact(target: Path, marker: Path) -> bool:
-    try:
-        return marker.read_text().strip() == _tree_digest(target)
-    except (OSError, UnicodeDecodeError):
-        return False
+def _requirements(folder: Path) -> Requirements | None:
+    path = folder / "requirements.txt"
+    reqs = read_requirements(path) if path.is_file() else None
+    return reqs if reqs and reqs.lines else None

@@ -5,7 +5,7 @@ import copy
 import hashlib
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,6 +25,10 @@ class CodeFolder:
     prop: str
     path: Path
     runtime: str | None
+    architecture: str = "x86_64"
+    build_method: str | None = None  # Metadata.BuildMethod (esbuild, makefile, a runtime)
+    layer: bool = False
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 def code_folders(body: dict[str, Any], stack_dir: Path, display: str) -> list[CodeFolder]:
@@ -38,10 +42,27 @@ def code_folders(body: dict[str, Any], stack_dir: Path, display: str) -> list[Co
             continue
         uri = props.get(prop, globals_fn.get(prop) if prop == "CodeUri" else None)
         if isinstance(uri, str) and not uri.startswith("s3://"):
-            runtime = props.get("Runtime", globals_fn.get("Runtime"))
-            found.append(CodeFolder(logical_id, prop, _local_path(uri, stack_dir, display,
-                                                                   logical_id), runtime))
+            path = _local_path(uri, stack_dir, display, logical_id)
+            found.append(_folder(logical_id, prop, path, resource, globals_fn))
     return found
+
+
+def _folder(logical_id: str, prop: str, path: Path, resource: dict[str, Any],
+            globals_fn: dict[str, Any]) -> CodeFolder:
+    """What building this function or layer needs: runtime, architecture, build method."""
+    props, metadata = resource.get("Properties") or {}, resource.get("Metadata")
+    metadata = metadata if isinstance(metadata, dict) else {}
+    method = metadata.get("BuildMethod")
+    if prop == "ContentUri":  # a layer: built only with a BuildMethod, as sam does
+        arches = props.get("CompatibleArchitectures") or []
+        arch = metadata.get("BuildArchitecture") or (arches[0] if len(arches) == 1 else None)
+        runtimes = props.get("CompatibleRuntimes") or [None]
+        runtime = method if method not in (None, "makefile") else runtimes[0]
+        return CodeFolder(logical_id, prop, path, runtime, str(arch or "x86_64"), method, True,
+                          metadata)
+    arches = props.get("Architectures", globals_fn.get("Architectures")) or ["x86_64"]
+    return CodeFolder(logical_id, prop, path, props.get("Runtime", globals_fn.get("Runtime")),
+                      str(arches[0]), method, False, metadata)
 
 
 def _local_path(uri: str, stack_dir: Path, display: str, logical_id: str) -> Path:
@@ -75,13 +96,15 @@ def zip_folder(folder: Path) -> bytes:
 
 def package(body: dict[str, Any], folders: list[CodeFolder], bucket: str,
             upload: Callable[[str, bytes], None],
-            build: Callable[[CodeFolder], Path] | None = None) -> dict[str, Any]:
-    """A copy of `body` whose code properties name uploaded zips (key = content hash)."""
+            build: Callable[[CodeFolder], Path | bytes] | None = None) -> dict[str, Any]:
+    """A copy of `body` whose code properties name uploaded zips (key = content hash); `build`
+    returns the folder to zip or the zip itself (a build keeps its zips cached)."""
     result = copy.deepcopy(body)
     for folder in folders:
         source = build(folder) if build else folder.path
-        data = zip_folder(source)
-        key = f"code/{hashlib.sha256(data).hexdigest()}.zip"
+        data = source if isinstance(source, bytes) else zip_folder(source)
+        digest = getattr(data, "sha256", None) or hashlib.sha256(data).hexdigest()  # builds know
+        key = f"code/{digest}.zip"
         upload(key, data)
         result["Resources"][folder.logical_id].setdefault("Properties", {})[folder.prop] = {
             "Bucket": bucket, "Key": key}

@@ -4,16 +4,16 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from ws.cloud.artifacts import Upload, ensure_bucket, s3_uploader
 from ws.cloud.backend import Backend
 from ws.config.workspace import Stack, Workspace
-from ws.errors import ConfigError
+from ws.errors import ConfigError, WsError
 from ws.local.resourcetypes import endpoint_types
-from ws.package.build import SamBuilder
+from ws.package.build import Builder
 from ws.package.capabilities import required
 from ws.package.code import CodeFolder, code_folders, package
 from ws.package.sam import translate_sam
@@ -44,7 +44,7 @@ class Preparer:
     backend: Backend
     root: Path
     bucket: str
-    build: Callable[[CodeFolder], Path] | None = None
+    build: Callable[[CodeFolder], Path | bytes] | None = None
     local_types: frozenset[str] | None = None  # what the local endpoint creates, if it says
 
     def prepare(self, stack: Stack) -> Prepared:
@@ -80,6 +80,13 @@ class Packaged:
     prepared: dict[str, Prepared]
     backend: Backend
     bucket: str
+    failed: dict[str, WsError] = field(default_factory=dict)  # a stack's build failure
+
+    def stack(self, name: str) -> Prepared:
+        """The stack prepared, or its build's failure raised (that stack fails, not the run)."""
+        if name in self.failed:
+            raise self.failed[name]
+        return self.prepared[name]
 
     def uploader(self) -> Upload:
         """An upload to the artifact bucket, safe from many threads, that checks the bucket
@@ -114,8 +121,13 @@ def _local_types(backend: Backend) -> frozenset[str] | None:
 
 
 def package_stacks(ws: Workspace, backend: Backend, names: list[str]) -> Packaged:
-    """Prepare the named stacks for `backend` (code with requirements built by sam, cached)."""
+    """Prepare the named stacks for `backend`, their code built first (in parallel, cached); a
+    stack whose build fails is left out, its failure kept for when it would deploy."""
     bucket = backend.artifact_bucket(ws.name)
-    preparer = Preparer(backend, ws.root, bucket, SamBuilder(ws.state_dir / "build"),
-                        _local_types(backend))
-    return Packaged({name: preparer.prepare(ws.stacks[name]) for name in names}, backend, bucket)
+    builder = Builder(ws.state_dir / "build", ws.root)
+    failed = builder.build_all({name: code_folders(
+        ws.stacks[name].template.body, ws.root / ws.stacks[name].rel_dir,
+        ws.stacks[name].template.display) for name in names})
+    preparer = Preparer(backend, ws.root, bucket, builder, _local_types(backend))
+    return Packaged({name: preparer.prepare(ws.stacks[name]) for name in names
+                     if name not in failed}, backend, bucket, dict(failed))

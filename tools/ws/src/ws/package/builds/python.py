@@ -1,0 +1,100 @@
+"""Python dependencies installed from wheels for a Lambda runtime and architecture, whatever
+Python runs ws (pip can install for another version and platform without that interpreter)."""
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from pathlib import Path
+
+from ws.package.builds.requirements import Requirements
+from ws.package.builds.run import BuildError, Runner, run
+
+# Lambda's Python runtimes: 3.9-3.11 run on Amazon Linux 2 (glibc 2.26), 3.12 on on AL2023
+# (glibc 2.34). A wheel built for an older manylinux runs on a newer glibc.
+_AL2 = ("manylinux1", "manylinux2010", "manylinux2014", "manylinux_2_17")
+_AL2023 = (*_AL2, "manylinux_2_28", "manylinux_2_34")
+_ARCH = {"x86_64": "x86_64", "arm64": "aarch64"}
+_NOT_FOUND = re.compile(r"(?:No matching distribution found for|Could not find a version that "
+                        r"satisfies the requirement) ([^\s(]+)")
+
+
+def python_version(runtime: str) -> str:
+    """'python3.12' -> '3.12'."""
+    match = re.fullmatch(r"python(\d+)\.(\d+)", runtime or "")
+    if not match:
+        raise BuildError(f"{runtime!r} is not a Python runtime")
+    return f"{match[1]}.{match[2]}"
+
+
+def platforms(runtime: str, architecture: str) -> list[str]:
+    """The manylinux platform tags whose wheels run on the runtime's Lambda image."""
+    if architecture not in _ARCH:
+        raise BuildError(f"unknown architecture {architecture!r}", "use x86_64 or arm64")
+    major, minor = map(int, python_version(runtime).split("."))
+    tags = _AL2023 if (major, minor) >= (3, 12) else _AL2
+    arch = _ARCH[architecture]
+    if arch == "aarch64":  # no manylinux1/2010 for aarch64
+        tags = tuple(t for t in tags if t not in ("manylinux1", "manylinux2010"))
+    return [f"{tag}_{arch}" for tag in tags]
+
+
+def pip_arguments(requirements: Path, target: Path, runtime: str,
+                  architecture: str) -> list[str]:
+    """`pip install` of wheels only, for the runtime's Python and the architecture."""
+    args = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--no-input",
+            "--no-compile", "--only-binary=:all:", "--implementation", "cp",
+            "--python-version", python_version(runtime), "--target", str(target)]
+    for tag in platforms(runtime, architecture):
+        args += ["--platform", tag]
+    return [*args, "-r", str(requirements)]
+
+
+def install(reqs: Requirements, target: Path, scratch: Path, runtime: str, architecture: str,
+            runner: Runner) -> None:
+    """Install `reqs` into `target`; local projects are made wheels first (pure Python)."""
+    lines = [_wheel_of(line, scratch, runner) for line in reqs.lines]
+    listed = scratch / "requirements.txt"
+    listed.write_text("".join(f"{line}\n" for line in lines))
+    proc = run(pip_arguments(listed, target, runtime, architecture), runner, scratch)
+    if proc.returncode != 0:
+        raise _pip_failure(proc.stderr or proc.stdout or "", runtime, architecture)
+    for record in target.glob("*.dist-info/direct_url.json"):
+        record.unlink()  # names the scratch folder a local wheel came from: same input, same zip
+
+
+def _wheel_of(line: str, scratch: Path, runner: Runner) -> str:
+    """A local project directory or sdist is built as a wheel (the only form pip installs for
+    another platform); the line then names that wheel, extras and markers kept."""
+    head, _, rest = line.partition(" ")
+    editable = head in ("-e", "--editable")
+    if head.startswith("-") and not editable:
+        return line
+    spec = rest if editable else line
+    path = Path(re.split(r"[\[;]", spec, maxsplit=1)[0].strip())
+    if not (path.is_absolute() and path.exists()) or path.suffix == ".whl":
+        return spec  # a name, or a wheel (an editable install means nothing in a zip)
+    wheels = scratch / "wheels" / hashlib.sha256(str(path).encode()).hexdigest()[:12]
+    command = [sys.executable, "-m", "pip", "wheel", "--disable-pip-version-check", "--no-deps",
+               "--wheel-dir", str(wheels), str(path)]
+    # With the build tools ws has (setuptools) first: an isolated build fetches them each time.
+    proc = run([*command, "--no-build-isolation"], runner, scratch)
+    if proc.returncode != 0:
+        proc = run(command, runner, scratch)
+    built = sorted(wheels.glob("*.whl"))
+    if proc.returncode != 0 or not built:
+        tail = " / ".join((proc.stderr or proc.stdout or "").strip().splitlines()[-3:])
+        raise BuildError(f"the local requirement {path} could not be built as a wheel: {tail}")
+    return str(built[0]) + spec[len(str(path)):]
+
+
+def _pip_failure(output: str, runtime: str, architecture: str) -> BuildError:
+    missing = _NOT_FOUND.findall(output)
+    if missing:
+        return BuildError(
+            f"no wheel of {missing[-1]} for {runtime} on {architecture} (Lambda needs a built "
+            "wheel for its platform)",
+            "pick a version that publishes manylinux wheels for this runtime and architecture, "
+            "or change the function's Runtime/Architectures")
+    tail = " / ".join(output.strip().splitlines()[-3:])
+    return BuildError(f"pip install for {runtime} on {architecture} failed: {tail}")
