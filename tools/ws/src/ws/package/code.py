@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ws.errors import ConfigError
+from ws.package.files import files_of  # noqa: F401 (others import it from here)
 
 CODE_PROPERTIES = {"AWS::Serverless::Function": "CodeUri",
                    "AWS::Serverless::LayerVersion": "ContentUri"}
-_SKIP_DIRS = {"__pycache__", ".pytest_cache", ".git"}
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
@@ -52,13 +52,6 @@ def _local_path(uri: str, stack_dir: Path, display: str, logical_id: str) -> Pat
     if not path.is_dir():
         raise ConfigError(f"{logical_id}: code folder {uri!r} does not exist", path=display)
     return path
-
-
-def files_of(folder: Path) -> list[Path]:
-    """The files that make up a code folder, in a stable order, without caches."""
-    return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and not _SKIP_DIRS.intersection(p.relative_to(folder).parts)
-                  and p.suffix != ".pyc")
 
 
 def zip_folder(folder: Path) -> bytes:
