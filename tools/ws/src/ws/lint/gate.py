@@ -9,7 +9,7 @@ from typing import Iterable
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.errors import ConfigError, UsageError
-from ws.lint import limits, precheck
+from ws.lint import limits, localpaths, precheck
 from ws.lint.checker import HINT, Passed, refusal
 
 ALLOW_REPLACE = re.compile(r"^(?P<stack>[a-z][a-z0-9-]*)\.(?P<id>[A-Za-z0-9]+)$")
@@ -37,9 +37,11 @@ def send_check(check: Passed, ws: Workspace, env: Environment, stacks: list[str]
 
 def quick_checks(ws: Workspace, env: Environment, stacks: list[str],
                  allow_replace: Iterable[str] = ()) -> None:
-    """--allow-replace, and CloudFormation's quotas and rules that ws can know (no cfn-lint)."""
+    """--allow-replace, CloudFormation's quotas and rules that ws can know (no cfn-lint), and
+    the local files templates name."""
     check_allow_replace(ws, allow_replace)
-    problems = [str(p) for p in sorted(set(limits.check(ws, env, stacks)))]
+    found = limits.check(ws, env, stacks) + localpaths.check(ws, stacks)
+    problems = [str(p) for p in sorted(set(found))]
     if problems:
         raise ConfigError("\n  ".join(problems), HINT)
 

@@ -1,4 +1,5 @@
-"""Package a stack's local code folders as content-addressed zips and point the template at them."""
+"""Package a stack's local code (folders, .zip and .jar files) as content-addressed zips and
+point the template at them."""
 from __future__ import annotations
 
 import copy
@@ -10,16 +11,20 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ws.errors import ConfigError
-from ws.package.files import files_of  # noqa: F401 (others import it from here)
+from ws.package.files import files_of, regular_file
+from ws.package.sizes import check_sizes, unzipped_size
 
 CODE_PROPERTIES = {"AWS::Serverless::Function": "CodeUri",
-                   "AWS::Serverless::LayerVersion": "ContentUri"}
+                   "AWS::Serverless::LayerVersion": "ContentUri",
+                   "AWS::Lambda::Function": "Code", "AWS::Lambda::LayerVersion": "Content"}
+_S3_NAMES = {"Code": ("S3Bucket", "S3Key"), "Content": ("S3Bucket", "S3Key")}
+_AS_IS = (".zip", ".jar")  # a local archive is uploaded as it is, as sam does
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
 class CodeFolder:
-    """A resource whose code is a local folder."""
+    """A resource whose code is a local folder (or a .zip/.jar file)."""
 
     logical_id: str
     prop: str
@@ -27,8 +32,10 @@ class CodeFolder:
     runtime: str | None
 
 
-def code_folders(body: dict[str, Any], stack_dir: Path, display: str) -> list[CodeFolder]:
-    """Every function/layer whose code is a path in the stack folder (Globals applied)."""
+def code_folders(body: dict[str, Any], stack_dir: Path, display: str,
+                 root: Path | None = None) -> list[CodeFolder]:
+    """Every function/layer whose code is a local path (Globals applied), checked to exist
+    inside `root` (the workspace; the stack folder by default)."""
     globals_fn = (body.get("Globals") or {}).get("Function") or {}
     found = []
     for logical_id, resource in sorted(body["Resources"].items()):
@@ -39,19 +46,23 @@ def code_folders(body: dict[str, Any], stack_dir: Path, display: str) -> list[Co
         uri = props.get(prop, globals_fn.get(prop) if prop == "CodeUri" else None)
         if isinstance(uri, str) and not uri.startswith("s3://"):
             runtime = props.get("Runtime", globals_fn.get("Runtime"))
-            found.append(CodeFolder(logical_id, prop, _local_path(uri, stack_dir, display,
-                                                                   logical_id), runtime))
+            path = _local_path(uri, stack_dir, display, logical_id, root or stack_dir)
+            found.append(CodeFolder(logical_id, prop, path, runtime))
     return found
 
 
-def _local_path(uri: str, stack_dir: Path, display: str, logical_id: str) -> Path:
-    path = (stack_dir / uri).resolve()
-    if not path.is_relative_to(stack_dir.resolve()):
-        raise ConfigError(f"{logical_id}: code path {uri!r} is outside the stack folder",
+def _local_path(uri: str, stack_dir: Path, display: str, logical_id: str, root: Path) -> Path:
+    path = stack_dir / uri
+    if not path.resolve().is_relative_to(root.resolve()):
+        where = "stack" if root == stack_dir else "workspace"
+        raise ConfigError(f"{logical_id}: code path {uri!r} is outside the {where} folder",
                           path=display)
-    if not path.is_dir():
-        raise ConfigError(f"{logical_id}: code folder {uri!r} does not exist", path=display)
-    return path
+    if path.is_dir():
+        return path.resolve()
+    if path.suffix.lower() in _AS_IS and path.exists():
+        regular_file(path, root, display)
+        return path.resolve()
+    raise ConfigError(f"{logical_id}: code folder {uri!r} does not exist", path=display)
 
 
 def zip_folder(folder: Path) -> bytes:
@@ -68,16 +79,22 @@ def zip_folder(folder: Path) -> bytes:
 
 def package(body: dict[str, Any], folders: list[CodeFolder], bucket: str,
             upload: Callable[[str, bytes], None],
-            build: Callable[[CodeFolder], Path] | None = None) -> dict[str, Any]:
-    """A copy of `body` whose code properties name uploaded zips (key = content hash)."""
+            build: Callable[[CodeFolder], Path] | None = None,
+            display: str = "template") -> dict[str, Any]:
+    """A copy of `body` whose code properties name uploaded zips (key = content hash). Sizes
+    are checked (by stat) before anything is zipped."""
     result = copy.deepcopy(body)
+    sources = {f.logical_id: build(f) if build and f.path.is_dir() else f.path for f in folders}
+    check_sizes(body, {name: unzipped_size(path) for name, path in sources.items()}, display)
     for folder in folders:
-        source = build(folder) if build else folder.path
-        data = zip_folder(source)
-        key = f"code/{hashlib.sha256(data).hexdigest()}.zip"
+        source = sources[folder.logical_id]
+        data = zip_folder(source) if source.is_dir() else source.read_bytes()
+        suffix = source.suffix.lower() if source.is_file() else ".zip"
+        key = f"code/{hashlib.sha256(data).hexdigest()}{suffix}"
         upload(key, data)
+        names = _S3_NAMES.get(folder.prop, ("Bucket", "Key"))
         result["Resources"][folder.logical_id].setdefault("Properties", {})[folder.prop] = {
-            "Bucket": bucket, "Key": key}
+            names[0]: bucket, names[1]: key}
     globals_fn = (result.get("Globals") or {}).get("Function")
     if isinstance(globals_fn, dict):
         globals_fn.pop("CodeUri", None)
