@@ -172,9 +172,9 @@ def test_changes_to_included_or_nested_files_change_the_fingerprint(root):
 
 
 @pytest.mark.parametrize("rel, value, message", [
-    ("api/openapi.yaml", "api/missing.yaml", r"Api: 'api/missing.yaml' does not exist"),
+    ("api/openapi.yaml", "api/missing.yaml", r"Api.DefinitionUri: 'api/missing.yaml' does not"),
     ("api/openapi.yaml", "../../../outside.yaml", r"is outside the workspace"),
-    ("nested/queues.yaml", "nested/nope.yaml", r"Queues: 'nested/nope.yaml' does not exist"),
+    ("nested/queues.yaml", "nested/nope.yaml", r"Queues.TemplateURL: 'nested/nope.yaml' does "),
 ])
 def test_a_bad_path_is_bad_input_with_its_line(root, rel, value, message):
     template = root / "stacks/orders/template.yaml"

@@ -53,11 +53,8 @@ def local_files(body: dict[str, Any], base: Path, root: Path, display: str,
     """Every property and AWS::Include of `body` that names a local file (relative to `base`,
     the template's folder), each checked to be a file inside `root` (ConfigError otherwise,
     naming `display` and the line where `source` writes it)."""
-    found = []
-    for keys, value, form in _candidates(body):
-        found.append(LocalFile(keys, value, _checked(value, keys, base, root, display, source),
-                               form))
-    return found
+    return [LocalFile(keys, value, _checked(value, keys, form, base, root, display, source), form)
+            for keys, value, form in _candidates(body)]
 
 
 def is_local(value: Any) -> bool:
@@ -111,7 +108,7 @@ def set_at(body: Any, keys: tuple[str | int, ...], value: Any) -> None:
     body[keys[-1]] = value
 
 
-def _checked(value: str, keys: tuple, base: Path, root: Path, display: str,
+def _checked(value: str, keys: tuple, form: str, base: Path, root: Path, display: str,
              source: Path) -> Path:
     path = base / value
     real = path.resolve()
@@ -123,7 +120,9 @@ def _checked(value: str, keys: tuple, base: Path, root: Path, display: str,
     elif not real.is_file():
         problem = "is not a file"
     if problem:
-        label = keys[1] if keys and keys[0] == "Resources" else "AWS::Include"
+        label = ".".join(str(k) for k in keys[1:] if k != "Properties") or "template"
+        if form == INCLUDE:
+            label += " (AWS::Include)"
         raise ConfigError(f"{label}: {value!r} {problem}", HINT, path=display,
                           line=line_of_value(source, value))
     return path

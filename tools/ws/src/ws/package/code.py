@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ws.errors import ConfigError
+from ws.package.artifacts import line_of_value
 from ws.package.files import files_of, regular_file
 from ws.package.sizes import check_sizes, unzipped_size
 
@@ -33,9 +34,10 @@ class CodeFolder:
 
 
 def code_folders(body: dict[str, Any], stack_dir: Path, display: str,
-                 root: Path | None = None) -> list[CodeFolder]:
+                 root: Path | None = None, source: Path | None = None) -> list[CodeFolder]:
     """Every function/layer whose code is a local path (Globals applied), checked to exist
-    inside `root` (the workspace; the stack folder by default)."""
+    inside `root` (the workspace; the stack folder by default); an error names the line of
+    `source` (the template file) that writes the path."""
     globals_fn = (body.get("Globals") or {}).get("Function") or {}
     found = []
     for logical_id, resource in sorted(body["Resources"].items()):
@@ -46,7 +48,13 @@ def code_folders(body: dict[str, Any], stack_dir: Path, display: str,
         uri = props.get(prop, globals_fn.get(prop) if prop == "CodeUri" else None)
         if isinstance(uri, str) and not uri.startswith("s3://"):
             runtime = props.get("Runtime", globals_fn.get("Runtime"))
-            path = _local_path(uri, stack_dir, display, logical_id, root or stack_dir)
+            try:
+                path = _local_path(uri, stack_dir, display, logical_id, root or stack_dir)
+            except ConfigError as exc:
+                if source is None:
+                    raise
+                raise ConfigError(exc.message.removeprefix(f"{display}: "), exc.hint,
+                                  path=display, line=line_of_value(source, uri)) from None
             found.append(CodeFolder(logical_id, prop, path, runtime))
     return found
 
@@ -62,7 +70,8 @@ def _local_path(uri: str, stack_dir: Path, display: str, logical_id: str, root: 
     if path.suffix.lower() in _AS_IS and path.exists():
         regular_file(path, root, display)
         return path.resolve()
-    raise ConfigError(f"{logical_id}: code folder {uri!r} does not exist", path=display)
+    what = "file" if Path(uri).suffix.lower() in _AS_IS else "folder"
+    raise ConfigError(f"{logical_id}: code {what} {uri!r} does not exist", path=display)
 
 
 def zip_folder(folder: Path) -> bytes:

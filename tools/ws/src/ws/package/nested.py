@@ -33,9 +33,10 @@ def inventory(template: Template, base: Path, root: Path, sizes: bool = False,
     templates walked too. A missing path, one outside the workspace, a link out of a code
     folder or (with `sizes`) code over Lambda's limit is a ConfigError."""
     body, display = template.body, template.display
-    code = code_folders(body, base, display, root)
+    code = code_folders(body, base, display, root, template.path)
     if sizes:
-        check_sizes(body, {c.logical_id: unzipped_size(c.path) for c in code}, display)
+        check_sizes(body, {c.logical_id: unzipped_size(c.path) for c in code}, display,
+                    template.path)
     found = local_files(body, base, root, display, template.path)
     nested = []
     for item in (f for f in found if f.form == TEMPLATE):

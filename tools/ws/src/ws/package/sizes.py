@@ -5,6 +5,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from ws.config.cfnyaml import line_of_key
 from ws.errors import ConfigError
 from ws.package.files import files_of
 
@@ -24,9 +25,11 @@ def unzipped_size(path: Path) -> int:
     return path.stat().st_size
 
 
-def check_sizes(body: dict[str, Any], sizes: dict[str, int], display: str) -> None:
+def check_sizes(body: dict[str, Any], sizes: dict[str, int], display: str,
+                source: Path | None = None) -> None:
     """Refuse a function whose code and layers of this template (`sizes`: logical id -> bytes
-    unzipped) pass Lambda's limit; a layer alone too."""
+    unzipped) pass Lambda's limit; a layer alone too. The error names the function's line in
+    `source` (the template file)."""
     globals_fn = (body.get("Globals") or {}).get("Function") or {}
     for logical_id, resource in sorted((body.get("Resources") or {}).items()):
         if not isinstance(resource, dict) or logical_id not in sizes and \
@@ -43,7 +46,14 @@ def check_sizes(body: dict[str, Any], sizes: dict[str, int], display: str) -> No
             raise ConfigError(f"{logical_id}: {_mb(total)} unzipped ({listed}): Lambda takes "
                               f"at most {_mb(MAX_UNZIPPED)} for a function's code and layers",
                               "leave large files out of the code folder (data belongs in S3)",
-                              path=display)
+                              path=display, line=_line(source, logical_id))
+
+
+def _line(source: Path | None, logical_id: str) -> int | None:
+    try:
+        return line_of_key(source.read_text(encoding="utf-8"), logical_id) if source else None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _refs(layers: Any) -> list[str]:
