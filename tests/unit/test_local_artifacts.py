@@ -217,3 +217,32 @@ def test_code_over_lambdas_limit_is_refused_before_reading(root):
     ws = load_workspace(root)
     with pytest.raises(ConfigError, match=r"Fn: 1,084.0 MB unzipped"):
         Preparer(backend(), ws.root, "bucket").prepare(ws.stacks["orders"])
+
+
+def test_a_serverless_application_of_a_local_template_becomes_a_nested_stack(root):
+    template = root / "stacks/orders/template.yaml"
+    template.write_text(TEMPLATE.replace("    Type: AWS::CloudFormation::Stack\n    Properties:\n"
+                                         "      TemplateURL:", "    Type: AWS::Serverless::"
+                                         "Application\n    Properties:\n      Location:"))
+    for can, prefix in ((AWS, "https://bucket.s3."), (LOCAL, "http://localhost:4566/bucket/")):
+        result = prepared(root, can)
+        queues = result.body["Resources"]["Queues"]
+        url = queues["Properties"].get("TemplateURL") or queues["Properties"]["Location"]
+        assert url.startswith(prefix) and url.split("/")[-1] in {
+            key.split("/")[-1] for key in result.uploads}
+
+
+def test_the_table_covers_what_sam_packages():
+    """sam-cli's list of properties with local paths, less what ws leaves to sam on purpose."""
+    from samcli.lib.utils.resources import RESOURCES_WITH_LOCAL_PATHS
+    from ws.package.artifacts import FILE_PROPERTIES
+    from ws.package.code import CODE_PROPERTIES
+    ours = {(t, p) for t, props in FILE_PROPERTIES.items() for p in props} | set(
+        CODE_PROPERTIES.items())
+    theirs = {(t, p) for t, props in RESOURCES_WITH_LOCAL_PATHS.items() for p in props}
+    assert ours <= theirs
+    assert {t for t, _ in theirs - ours} == {
+        "AWS::Serverless::GraphQLApi",  # SchemaUri and per-function CodeUri: not yet
+        "AWS::Serverless::WebFunction",  # not a CloudFormation/SAM type ws deploys
+        "AWS::ElasticBeanstalk::ApplicationVersion", "AWS::CloudFormation::ModuleVersion",
+        "AWS::CloudFormation::ResourceVersion", "AWS::CloudFormation::StackSet"}
