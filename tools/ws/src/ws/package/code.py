@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from ws.errors import ConfigError
 from ws.package.artifacts import line_of_value
-from ws.package.files import files_of, regular_file
+from ws.package.files import files_of
 from ws.package.sizes import check_sizes, unzipped_size
 
 CODE_PROPERTIES = {"AWS::Serverless::Function": "CodeUri",
@@ -60,16 +60,15 @@ def code_folders(body: dict[str, Any], stack_dir: Path, display: str,
 
 
 def _local_path(uri: str, stack_dir: Path, display: str, logical_id: str, root: Path) -> Path:
-    path = stack_dir / uri
-    if not path.resolve().is_relative_to(root.resolve()):
+    path = (stack_dir / uri).resolve()
+    if not path.is_relative_to(root.resolve()):
         where = "stack" if root == stack_dir else "workspace"
         raise ConfigError(f"{logical_id}: code path {uri!r} is outside the {where} folder",
                           path=display)
     if path.is_dir():
-        return path.resolve()
-    if path.suffix.lower() in _AS_IS and path.exists():
-        regular_file(path, root, display)
-        return path.resolve()
+        return path
+    if path.suffix.lower() in _AS_IS and path.is_file():
+        return path
     what = "file" if Path(uri).suffix.lower() in _AS_IS else "folder"
     raise ConfigError(f"{logical_id}: code {what} {uri!r} does not exist", path=display)
 

@@ -17,36 +17,29 @@ def files_of(folder: Path) -> list[Path]:
     folder inside it is followed; a link out of it, a broken link, a device, fifo or socket is
     a ConfigError naming the path (nothing outside the folder is ever packaged)."""
     root = folder.resolve()
-    return sorted(p for p in _walk(folder, root, frozenset({root})) if p.suffix != ".pyc")
+    return sorted(p for p in _walk(folder, root, frozenset({root}), root)
+                  if p.suffix != ".pyc")
 
 
-def regular_file(path: Path, root: Path, display: str) -> Path:
-    """`path` itself, checked to be a regular file (or a link to one) inside `root`."""
-    target = path.resolve()
-    if not target.is_relative_to(root.resolve()):
-        raise ConfigError(f"{_shown(path)} is outside the workspace ({target})", HINT,
-                          path=display)
-    if not target.is_file():
-        what = "does not exist" if not target.exists() else "is not a regular file"
-        raise ConfigError(f"{_shown(path)} {what}", path=display)
-    return path
-
-
-def _walk(folder: Path, root: Path, chain: frozenset[Path]) -> Iterator[Path]:
+def _walk(folder: Path, root: Path, chain: frozenset[Path],
+          real: Path | None = None) -> Iterator[Path]:
+    """Files under `folder` (whose real path is `real`, resolved only through links)."""
+    real = real or folder.resolve()
     with os.scandir(folder) as entries:
         listed = sorted(entries, key=lambda e: e.name)
     for entry in listed:
         path = Path(entry.path)
         if entry.is_dir() and entry.name in SKIP_DIRS:
             continue
-        if entry.is_symlink():
+        linked = entry.is_symlink()
+        if linked:
             _check_link(path, root)
         if entry.is_dir():
-            resolved = path.resolve()
-            if resolved in chain:
+            inner = path.resolve() if linked else real / entry.name
+            if inner in chain:
                 raise ConfigError("links to a folder that contains it", HINT,
                                   path=_shown(path))
-            yield from _walk(path, root, chain | {resolved})
+            yield from _walk(path, root, chain | {inner}, inner)
         elif entry.is_file():
             yield path
         else:
