@@ -246,3 +246,19 @@ def test_the_table_covers_what_sam_packages():
         "AWS::Serverless::WebFunction",  # not a CloudFormation/SAM type ws deploys
         "AWS::ElasticBeanstalk::ApplicationVersion", "AWS::CloudFormation::ModuleVersion",
         "AWS::CloudFormation::ResourceVersion", "AWS::CloudFormation::StackSet"}
+
+
+def test_ws_validate_reports_a_missing_file_with_its_line(root):
+    from ws.graph.stackgraph import build_graph
+    from ws.lint.validate import quota_errors
+    template = root / "stacks/orders/template.yaml"
+    template.write_text(template.read_text().replace("statemachine/orders.asl.json",
+                                                     "statemachine/gone.json", 1))
+    ws = load_workspace(root)
+    env = load_environment(ws, "local", None)
+    found = quota_errors(ws, env, build_graph(ws, env))
+    line = next(n for n, text in enumerate(template.read_text().splitlines(), 1)
+                if "gone.json" in text)
+    assert [(f.display, f.line, f.level) for f in found] == [
+        ("stacks/orders/template.yaml", line, "error")]
+    assert "Orders.DefinitionUri: 'statemachine/gone.json' does not exist" in found[0].message
