@@ -136,7 +136,7 @@ def test_every_local_file_is_uploaded_and_named_by_content(root):
 def test_a_nested_template_is_packaged_then_uploaded(root):
     result = prepared(root)
     url = result.body["Resources"]["Queues"]["Properties"]["TemplateURL"]
-    assert url.startswith("https://bucket.s3.us-east-1.amazonaws.com/templates/")
+    assert url.startswith("https://bucket.s3.us-east-1.amazonaws.com/nested/")
     nested = json.loads(result.uploads[url.split("amazonaws.com/")[1]])
     worker = nested["Resources"]["Worker"]["Properties"]["CodeUri"]
     assert worker["Key"] in result.uploads and nested["Transform"]  # AWS expands SAM itself

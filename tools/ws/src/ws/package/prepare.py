@@ -68,7 +68,9 @@ class Preparer:
             nested = self._prepared(child, uploads, caps)
             caps.update(required(nested))
             text = json.dumps(nested, sort_keys=True, separators=(",", ":")).encode()
-            key = f"templates/{hashlib.sha256(text).hexdigest()}.json"
+            # not templates/ (expired by bootstrap's lifecycle): a nested stack's template is
+            # read again by CloudFormation on later updates and rollbacks of its parent
+            key = f"nested/{hashlib.sha256(text).hexdigest()}.json"
             uploads[key] = text
             set_at(body, item.keys, self.backend.template_url(self.bucket, key))
         if self.backend.translates_sam and template.is_sam:
