@@ -262,3 +262,22 @@ def test_ws_validate_reports_a_missing_file_with_its_line(root):
     assert [(f.display, f.line, f.level) for f in found] == [
         ("stacks/orders/template.yaml", line, "error")]
     assert "Orders.DefinitionUri: 'statemachine/gone.json' does not exist" in found[0].message
+
+
+def test_an_included_snippet_merges_into_the_mapping_that_includes_it(tmp_path):
+    from ws.package.artifacts import local_files
+    from ws.package.localfiles import package_files
+    write_tree(tmp_path, {"queues.yaml": "Jobs:\n  Type: AWS::SQS::Queue\n  Properties:\n"
+                                         "    QueueName: !Sub '${AWS::StackName}-jobs'\n"})
+    body = {"Resources": {"Main": {"Type": "AWS::SQS::Queue"}, "Fn::Transform": {
+        "Name": "AWS::Include", "Parameters": {"Location": "queues.yaml"}}}}
+    files = local_files(body, tmp_path, tmp_path, "t.yaml", tmp_path / "t.yaml")
+    uploads = {}
+    inlined = package_files(body, files, "bucket", uploads.__setitem__, True, tmp_path)
+    assert inlined["Resources"] == {"Main": {"Type": "AWS::SQS::Queue"}, "Jobs": {
+        "Type": "AWS::SQS::Queue",
+        "Properties": {"QueueName": {"Fn::Sub": "${AWS::StackName}-jobs"}}}}
+    assert uploads == {}
+    sent = package_files(body, files, "bucket", uploads.__setitem__, False, tmp_path)
+    location = sent["Resources"]["Fn::Transform"]["Parameters"]["Location"]
+    assert location == f"s3://bucket/{next(iter(uploads))}" and "Jobs" not in sent["Resources"]

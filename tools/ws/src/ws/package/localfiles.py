@@ -48,7 +48,7 @@ def package_files(body: dict[str, Any], files: list[LocalFile], bucket: str, upl
 
 
 def _inline_include(body: dict[str, Any], item: LocalFile, display: str) -> None:
-    content = decode(read_text(item.path, display, MAX_TEMPLATE_BYTES), display)
+    content = _plain(decode(read_text(item.path, display, MAX_TEMPLATE_BYTES), display))
     node = body
     for key in item.keys:
         node = node[key]
@@ -72,9 +72,14 @@ def inline_uploaded(body: dict[str, Any], bucket: str, uploads: dict[str, bytes]
         if not isinstance(location, dict) or location.get("Bucket") != bucket \
                 or location.get("Key") not in uploads:
             continue
-        content = decode(uploads[location["Key"]].decode("utf-8"), location["Key"])
+        content = _plain(decode(uploads[location["Key"]].decode("utf-8"), location["Key"]))
         props.pop(found[0])
         props[found[1]] = json.dumps(content) if found[2] else content
         substitutions = props.pop("DefinitionSubstitutions", None) if found[2] else None
         if isinstance(substitutions, dict):
             props[found[1]] = {"Fn::Sub": [props[found[1]], substitutions]}
+
+
+def _plain(data: Any) -> Any:
+    """Parsed YAML as plain JSON data (as templates are: ws.config.templates)."""
+    return json.loads(json.dumps(data, default=str))
