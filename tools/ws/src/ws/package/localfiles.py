@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from pathlib import Path
 from typing import Any, Callable
 
 from ws.config.cfnyaml import decode
@@ -25,7 +26,7 @@ def key_of(data: bytes, suffix: str) -> str:
 
 
 def package_files(body: dict[str, Any], files: list[LocalFile], bucket: str, upload: Upload,
-                  inline_includes: bool, root: Any) -> dict[str, Any]:
+                  inline_includes: bool, root: Path) -> dict[str, Any]:
     """A copy of `body` naming each file's uploaded object (uploaded by content hash); with
     `inline_includes`, each AWS::Include is replaced by the file's content, as CloudFormation
     would (the local endpoint has no transforms, and SAM must see what is included)."""

@@ -30,8 +30,9 @@ class Inventory:
 def inventory(template: Template, base: Path, root: Path, sizes: bool = False,
               chain: tuple[Path, ...] = ()) -> Inventory:
     """Every local artifact of `template` (paths relative to `base`, inside `root`), nested
-    templates walked too. A missing path, one outside the workspace, a link out of a code
-    folder or (with `sizes`) code over Lambda's limit is a ConfigError."""
+    templates walked too. A missing path or one outside the workspace is a ConfigError; with
+    `sizes`, code folders are walked (by stat) too: a link out of one, or code over Lambda's
+    limit, is one as well."""
     body, display = template.body, template.display
     code = code_folders(body, base, display, root, template.path)
     if sizes:
