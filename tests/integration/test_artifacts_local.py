@@ -111,4 +111,6 @@ def test_include_definition_and_nested_stack_deploy_locally(root, aws):
     assert deployed(root) == {"orders": "deployed"}  # the nested stack updated in place:
     assert api.outputs(root, "local")["orders"]["QueueUrl"] == url  # its queue kept
     assert deployed(root) == {"orders": "unchanged"}
+    assert api.destroy(root, "local", RunRequest()).ok
+    assert aws("cloudformation").describe_stacks()["Stacks"] == []  # the nested one too
 
