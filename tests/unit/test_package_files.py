@@ -52,3 +52,11 @@ def test_a_link_loop_is_refused(fn):
     os.symlink("..", fn / "data/up")
     with pytest.raises(ConfigError, match="up: links to a folder that contains it"):
         files_of(fn)
+
+
+def test_code_that_names_a_single_source_file_says_so(fn):
+    from ws.package.code import code_folders
+    body = {"Resources": {"F": {"Type": "AWS::Lambda::Function",
+                                "Properties": {"Code": "src/f/app.py"}}}}
+    with pytest.raises(ConfigError, match=r"F: code 'src/f/app.py' is a file, not a folder"):
+        code_folders(body, fn.parent.parent, "t.yaml")

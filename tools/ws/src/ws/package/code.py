@@ -69,6 +69,9 @@ def _local_path(uri: str, stack_dir: Path, display: str, logical_id: str, root: 
         return path
     if path.suffix.lower() in _AS_IS and path.is_file():
         return path
+    if path.is_file():
+        raise ConfigError(f"{logical_id}: code {uri!r} is a file, not a folder or a "
+                          ".zip/.jar", "name the folder that holds it", path=display)
     what = "file" if Path(uri).suffix.lower() in _AS_IS else "folder"
     raise ConfigError(f"{logical_id}: code {what} {uri!r} does not exist", path=display)
 
