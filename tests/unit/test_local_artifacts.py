@@ -169,6 +169,10 @@ def test_changes_to_included_or_nested_files_change_the_fingerprint(root):
     third = parts()
     assert third["artifacts"] != second["artifacts"]
     assert parts() == third  # nothing read twice differently
+    (root / "stacks/orders/nested/queues.yaml").write_text(NESTED + "  More:\n"
+                                                          "    Type: AWS::SQS::Queue\n")
+    fourth = parts()
+    assert fourth["artifacts"] != third["artifacts"] and fourth["template"] == third["template"]
 
 
 @pytest.mark.parametrize("rel, value, message", [
