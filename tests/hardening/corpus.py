@@ -358,6 +358,10 @@ CASES = [
     Case("artifact: nested template missing", {T: db(Nested={
         "Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": "nested.yaml"}})},
          f"{T}:"),
+    Case("artifact: nested template CloudFormation refuses", {T: db(Nested={
+        "Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": "nested.yaml"}}),
+        "stacks/db/nested.yaml": "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"
+                                 "    Properties:\n      Nope: 1\n"}, "stacks/db/nested.yaml:5"),
 ]
 
 

@@ -285,3 +285,10 @@ def test_an_included_snippet_merges_into_the_mapping_that_includes_it(tmp_path):
     sent = package_files(body, files, "bucket", uploads.__setitem__, False, tmp_path)
     location = sent["Resources"]["Fn::Transform"]["Parameters"]["Location"]
     assert location == f"s3://bucket/{next(iter(uploads))}" and "Jobs" not in sent["Resources"]
+
+
+def test_nested_templates_are_checked_before_deploying_too(root):
+    ws = load_workspace(root)
+    assert localpaths.templates(ws, ["orders"]) == {
+        "stacks/orders/template.yaml": root / "stacks/orders/template.yaml",
+        "stacks/orders/nested/queues.yaml": root / "stacks/orders/nested/queues.yaml"}

@@ -47,7 +47,7 @@ def quick_checks(ws: Workspace, env: Environment, stacks: list[str],
 
 
 def _paths(ws: Workspace, stacks: list[str]) -> dict:
-    return {ws.stacks[n].template.display: ws.stacks[n].template.path for n in stacks}
+    return localpaths.templates(ws, stacks)  # nested templates too
 
 
 def check_allow_replace(ws: Workspace, values: Iterable[str]) -> None:

@@ -31,7 +31,7 @@ class Validation:
 def validate(ws: Workspace, env: Environment) -> Validation:
     """Loading `ws` and `env` already checked the config; add the graph and the linter."""
     graph = build_graph(ws, env)
-    templates = {s.template.display: s.template.path for s in ws.stacks.values()}
+    templates = localpaths.templates(ws, list(ws.stacks))  # nested templates too
     return Validation(graph, lint_all(templates, env.region) + secret_warnings(ws)
                       + quota_errors(ws, env, graph))
 
