@@ -29,7 +29,7 @@ def _walk(folder: Path, root: Path, chain: frozenset[Path],
         listed = sorted(entries, key=lambda e: e.name)
     for entry in listed:
         path = Path(entry.path)
-        if entry.is_dir() and entry.name in SKIP_DIRS:
+        if entry.name in SKIP_DIRS:  # a .git file (a worktree's) too, as before
             continue
         linked = entry.is_symlink()
         if linked:
