@@ -107,6 +107,30 @@ NO_ECHO_APP = json.dumps({**json.loads(queue_template({"Upstream": {"Ref": "DbQu
                                          "PayUrl": {"Type": "String"},
                                          "Key": {"Type": "String", "NoEcho": True}}})
 
+
+def _fn(code: str) -> dict[str, Any]:
+    return {"Type": "AWS::Lambda::Function", "Properties": {
+        "Code": code, "Handler": "app.handler", "Runtime": "python3.11",
+        "Role": "arn:aws:iam::123456789012:role/fn"}}
+
+
+def _include(location: str) -> dict[str, Any]:
+    return {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "api", "Body": {
+        "Fn::Transform": {"Name": "AWS::Include", "Parameters": {"Location": location}}}}}
+
+
+def _sparse(rel: str, size: int) -> Callable[[Path], None]:
+    def make(root: Path) -> None:
+        with open(root / rel, "wb") as handle:
+            handle.truncate(size)
+    return make
+
+
+FN = _fn("src/fn")
+CODE = {"stacks/db/src/fn/app.py": "def handler(event, context):\n    return 1\n"}
+FLOW = {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+    "RoleArn": "arn:aws:iam::123456789012:role/sfn", "DefinitionS3Location": "flow.asl.json"}}
+
 CASES = [
     # workspace.yaml
     Case("workspace: YAML syntax", {W: "name: demo\nstacks: [stacks/*\n"}, W),
@@ -348,6 +372,24 @@ CASES = [
         ("config value a list", [{"source": "site", "bucket": "b", "config": {"a": [1]}}]),
         ("malformed reference", [{"source": "site", "bucket": "${self}"}]),
     ]],
+    # local files a template names (code, definitions, includes, nested templates)
+    Case("code: a link out of the folder", {T: db(Fn=FN), **CODE}, "passwd.txt",
+         prepare=_symlink("stacks/db/src/fn/passwd.txt", "/etc/passwd")),
+    Case("code: a broken link", {T: db(Fn=FN), **CODE}, "gone.py",
+         prepare=_symlink("stacks/db/src/fn/gone.py", "nowhere.py")),
+    Case("code: 1 GB file (sparse)", {T: db(Fn=FN), **CODE}, "Fn: 1,024.0 MB unzipped",
+         prepare=_sparse("stacks/db/src/fn/model.bin", 1024 ** 3)),
+    Case("code: a .zip that is not there", {T: db(Fn=_fn("dist/fn.zip"))}, f"{T}:"),
+    Case("artifact: DefinitionUri missing", {T: db(Flow=FLOW)}, f"{T}:"),
+    Case("artifact: AWS::Include outside the workspace", {T: db(Api=_include("../../../x"))},
+         f"{T}:"),
+    Case("artifact: nested template missing", {T: db(Nested={
+        "Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": "nested.yaml"}})},
+         f"{T}:"),
+    Case("artifact: nested template CloudFormation refuses", {T: db(Nested={
+        "Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": "nested.yaml"}}),
+        "stacks/db/nested.yaml": "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"
+                                 "    Properties:\n      Nope: 1\n"}, "stacks/db/nested.yaml:5"),
 ]
 
 

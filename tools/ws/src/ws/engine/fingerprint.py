@@ -11,14 +11,16 @@ from typing import Any
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.package.builds.inputs import outside_inputs
-from ws.package.code import CodeFolder, code_folders, files_of
+from ws.package.code import CodeFolder, files_of
+from ws.package.nested import Inventory, inventory
 
 FORMAT_VERSION = "2"  # 2: recorded in an output, not in tags
 _PART_NAMES = {"template": "template changed", "code": "code changed",
                "shared": "shared files changed", "environment": "environment settings changed",
                "tags": "tags changed", "format": "ws deploy format changed",
                "assets": "assets changed", "asset_values": "asset config values changed",
-               "ssm": "SSM parameter values it reads changed"}
+               "ssm": "SSM parameter values it reads changed",
+               "artifacts": "local files changed (definitions, includes, nested templates)"}
 
 
 def digest(data: Any) -> str:
@@ -70,13 +72,26 @@ def static_parts(ws: Workspace, env: Environment, stack: str) -> dict[str, str]:
     """Everything but the parameter values, which are known only once upstreams deploy."""
     spec = ws.stacks[stack]
     folder = ws.root / spec.rel_dir
-    code = {f"{f.logical_id}:{f.path.relative_to(folder).as_posix()}": _code_hash(f)
-            for f in code_folders(spec.template.body, folder, spec.template.display)}
+    found = inventory(spec.template, folder, ws.root)
+    code = {f"{f.logical_id}:{Path(os.path.relpath(f.path, folder)).as_posix()}": _code_hash(f)
+            for f in found.code}
     shared = {rel: tree_hash(ws.root / rel) for rel in ws.shared if (ws.root / rel).exists()}
     settings = {"target": env.target, "region": env.region, "prefix": env.prefix}
     return {"template": digest(spec.template.body), "code": digest(code),
             "shared": digest(shared), "environment": digest(settings),
-            "format": digest(FORMAT_VERSION), **_assets_part(spec, folder)}
+            "format": digest(FORMAT_VERSION), **_assets_part(spec, folder),
+            **({"artifacts": digest(artifact_hashes(found))} if found.has_artifacts else {})}
+
+
+def artifact_hashes(found: Inventory) -> dict[str, str]:
+    """Content of each local file the template names and of each nested template (its body,
+    code and files); no part for a stack without them (no other stack's fingerprint moved)."""
+    hashes = {f.where: tree_hash(f.path) for f in found.files}
+    for item, child in found.nested:
+        code = {c.logical_id: tree_hash(c.path) for c in child.code}
+        hashes[item.where] = digest({"template": digest(child.template.body), "code": code,
+                                     "files": artifact_hashes(child)})
+    return hashes
 
 
 def _code_hash(folder: CodeFolder) -> str:

@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.errors import ConfigError
-from ws.lint import precheck
+from ws.lint import localpaths, precheck
 from ws.lint.cfnlint import Finding
 
 HINT = "nothing was deployed: fix this and deploy again"
@@ -150,7 +150,7 @@ def start(ws: Workspace, env: Environment, clock: Callable[[], float] = time.tim
     """A checker warming up when some template of the workspace is not known to pass (what to
     check is told later: the selection may leave such a template out); else PASSED."""
     cache = ws.state_dir / "precheck"
-    paths = {s.template.display: s.template.path for s in ws.stacks.values()}
+    paths = localpaths.templates(ws, list(ws.stacks))
     if not precheck.unchecked(paths, env.region, cache):
         return PASSED
     return TemplateCheck(env.region, cache, clock)

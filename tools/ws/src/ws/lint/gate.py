@@ -9,7 +9,7 @@ from typing import Iterable
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.errors import UsageError
-from ws.lint import limits, precheck
+from ws.lint import limits, localpaths, precheck
 from ws.lint.checker import Passed, refusal
 
 ALLOW_REPLACE = re.compile(r"^(?P<stack>[a-z][a-z0-9-]*)\.(?P<id>[A-Za-z0-9]+)$")
@@ -41,12 +41,13 @@ def send_check(check: Passed, ws: Workspace, env: Environment, stacks: list[str]
 
 
 def quick_problems(ws: Workspace, env: Environment, stacks: list[str]) -> list[limits.Problem]:
-    """CloudFormation's quotas and rules that ws can know, for every stack (none stops it)."""
-    return sorted(set(limits.check(ws, env, stacks)))
+    """CloudFormation's quotas and rules that ws can know, and the local files templates name,
+    for every stack (none stops it)."""
+    return sorted(set(limits.check(ws, env, stacks) + localpaths.check(ws, stacks)))
 
 
 def _paths(ws: Workspace, stacks: list[str]) -> dict:
-    return {ws.stacks[n].template.display: ws.stacks[n].template.path for n in stacks}
+    return localpaths.templates(ws, stacks)  # nested templates too
 
 
 def check_allow_replace(ws: Workspace, values: Iterable[str]) -> None:

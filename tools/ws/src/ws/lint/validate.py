@@ -8,7 +8,7 @@ from pathlib import Path
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace, is_no_echo
 from ws.graph.stackgraph import StackGraph, build_graph
-from ws.lint import limits
+from ws.lint import limits, localpaths
 from ws.lint.cfnlint import Finding, lint_all
 
 # Parameter names that usually carry a secret; such a parameter should be NoEcho (so ws makes
@@ -31,15 +31,16 @@ class Validation:
 def validate(ws: Workspace, env: Environment) -> Validation:
     """Loading `ws` and `env` already checked the config; add the graph and the linter."""
     graph = build_graph(ws, env)
-    templates = {s.template.display: s.template.path for s in ws.stacks.values()}
+    templates = localpaths.templates(ws, list(ws.stacks))  # nested templates too
     return Validation(graph, lint_all(templates, env.region) + secret_warnings(ws)
                       + quota_errors(ws, env, graph))
 
 
 def quota_errors(ws: Workspace, env: Environment, graph: StackGraph) -> list[Finding]:
     """CloudFormation's quotas and rules that deploy checks too (ws/lint/limits.py)."""
+    found = limits.check(ws, env, graph.order()) + localpaths.check(ws, graph.order())
     return [Finding(p.path, p.line or 1, "WS100", "error", p.message)
-            for p in sorted(set(limits.check(ws, env, graph.order())))]
+            for p in sorted(set(found))]
 
 
 def secret_warnings(ws: Workspace) -> list[Finding]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import run_simple
 
-from . import motofixes, providers
+from . import motofixes, nestedstacks, providers
 from .apigw.middleware import ApiGatewayMiddleware
 from .cdn.middleware import CdnMiddleware
 from .lambdas import hooks
@@ -63,6 +63,7 @@ def build_app() -> ResourceTypesRoute:
     (ws.local.resourcetypes), the CDN and the API gateway before moto."""
     providers.register()
     motofixes.register()
+    nestedstacks.register()
     gateway = ApiGatewayMiddleware(DomainDispatcherApplication(create_backend_app))
     return ResourceTypesRoute(CdnMiddleware(gateway), providers.supported_types)
 

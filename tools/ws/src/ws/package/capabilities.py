@@ -6,6 +6,7 @@ from typing import Any
 IAM = "CAPABILITY_IAM"
 NAMED_IAM = "CAPABILITY_NAMED_IAM"
 AUTO_EXPAND = "CAPABILITY_AUTO_EXPAND"
+ALL = (AUTO_EXPAND, NAMED_IAM, IAM)  # in the order required() gives them
 
 _IAM_TYPES = {"AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::User",
               "AWS::IAM::Group", "AWS::IAM::InstanceProfile", "AWS::IAM::AccessKey",

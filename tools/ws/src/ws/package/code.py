@@ -1,4 +1,5 @@
-"""Package a stack's local code folders as content-addressed zips and point the template at them."""
+"""Package a stack's local code (folders, .zip and .jar files) as content-addressed zips and
+point the template at them."""
 from __future__ import annotations
 
 import copy
@@ -10,16 +11,21 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ws.errors import ConfigError
+from ws.package.artifacts import line_of_value
+from ws.package.files import files_of
+from ws.package.sizes import check_sizes, unzipped_size
 
 CODE_PROPERTIES = {"AWS::Serverless::Function": "CodeUri",
-                   "AWS::Serverless::LayerVersion": "ContentUri"}
-_SKIP_DIRS = {"__pycache__", ".pytest_cache", ".git"}
+                   "AWS::Serverless::LayerVersion": "ContentUri",
+                   "AWS::Lambda::Function": "Code", "AWS::Lambda::LayerVersion": "Content"}
+_S3_NAMES = {"Code": ("S3Bucket", "S3Key"), "Content": ("S3Bucket", "S3Key")}
+_AS_IS = (".zip", ".jar")  # a local archive is uploaded as it is, as sam does
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
 class CodeFolder:
-    """A resource whose code is a local folder."""
+    """A resource whose code is a local folder (or a .zip/.jar file)."""
 
     logical_id: str
     prop: str
@@ -31,8 +37,11 @@ class CodeFolder:
     metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
-def code_folders(body: dict[str, Any], stack_dir: Path, display: str) -> list[CodeFolder]:
-    """Every function/layer whose code is a path in the stack folder (Globals applied)."""
+def code_folders(body: dict[str, Any], stack_dir: Path, display: str,
+                 root: Path | None = None, source: Path | None = None) -> list[CodeFolder]:
+    """Every function/layer whose code is a local path (Globals applied), checked to exist
+    inside `root` (the workspace; the stack folder by default); an error names the line of
+    `source` (the template file) that writes the path."""
     globals_fn = (body.get("Globals") or {}).get("Function") or {}
     found = []
     for logical_id, resource in sorted(body["Resources"].items()):
@@ -42,7 +51,13 @@ def code_folders(body: dict[str, Any], stack_dir: Path, display: str) -> list[Co
             continue
         uri = props.get(prop, globals_fn.get(prop) if prop == "CodeUri" else None)
         if isinstance(uri, str) and not uri.startswith("s3://"):
-            path = _local_path(uri, stack_dir, display, logical_id)
+            try:
+                path = _local_path(uri, stack_dir, display, logical_id, root or stack_dir)
+            except ConfigError as exc:
+                if source is None:
+                    raise
+                raise ConfigError(exc.message.removeprefix(f"{display}: "), exc.hint,
+                                  path=display, line=line_of_value(source, uri)) from None
             found.append(_folder(logical_id, prop, path, resource, globals_fn))
     return found
 
@@ -65,21 +80,21 @@ def _folder(logical_id: str, prop: str, path: Path, resource: dict[str, Any],
                       str(arches[0]), method, False, metadata)
 
 
-def _local_path(uri: str, stack_dir: Path, display: str, logical_id: str) -> Path:
+def _local_path(uri: str, stack_dir: Path, display: str, logical_id: str, root: Path) -> Path:
     path = (stack_dir / uri).resolve()
-    if not path.is_relative_to(stack_dir.resolve()):
-        raise ConfigError(f"{logical_id}: code path {uri!r} is outside the stack folder",
+    if not path.is_relative_to(root.resolve()):
+        where = "stack" if root == stack_dir else "workspace"
+        raise ConfigError(f"{logical_id}: code path {uri!r} is outside the {where} folder",
                           path=display)
-    if not path.is_dir():
-        raise ConfigError(f"{logical_id}: code folder {uri!r} does not exist", path=display)
-    return path
-
-
-def files_of(folder: Path) -> list[Path]:
-    """The files that make up a code folder, in a stable order, without caches."""
-    return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and not _SKIP_DIRS.intersection(p.relative_to(folder).parts)
-                  and p.suffix != ".pyc")
+    if path.is_dir():
+        return path
+    if path.suffix.lower() in _AS_IS and path.is_file():
+        return path
+    if path.is_file():
+        raise ConfigError(f"{logical_id}: code {uri!r} is a file, not a folder or a "
+                          ".zip/.jar", "name the folder that holds it", path=display)
+    what = "file" if Path(uri).suffix.lower() in _AS_IS else "folder"
+    raise ConfigError(f"{logical_id}: code {what} {uri!r} does not exist", path=display)
 
 
 def zip_folder(folder: Path) -> bytes:
@@ -94,20 +109,38 @@ def zip_folder(folder: Path) -> bytes:
     return buffer.getvalue()
 
 
+def _unzipped(source: Path | bytes) -> int:
+    """Bytes once unzipped: a built zip by its directory, a path as sizes.py measures it."""
+    if isinstance(source, bytes):
+        with zipfile.ZipFile(io.BytesIO(source)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    return unzipped_size(source)
+
+
 def package(body: dict[str, Any], folders: list[CodeFolder], bucket: str,
             upload: Callable[[str, bytes], None],
-            build: Callable[[CodeFolder], Path | bytes] | None = None) -> dict[str, Any]:
+            build: Callable[[CodeFolder], Path | bytes] | None = None,
+            display: str = "template") -> dict[str, Any]:
     """A copy of `body` whose code properties name uploaded zips (key = content hash); `build`
-    returns the folder to zip or the zip itself (a build keeps its zips cached)."""
+    returns the folder to zip or the zip itself (a build keeps its zips cached). Sizes are
+    checked (by stat, or a zip's directory) before anything is zipped."""
     result = copy.deepcopy(body)
+    sources = {f.logical_id: build(f) if build and f.path.is_dir() else f.path for f in folders}
+    check_sizes(body, {name: _unzipped(source) for name, source in sources.items()}, display)
     for folder in folders:
-        source = build(folder) if build else folder.path
-        data = source if isinstance(source, bytes) else zip_folder(source)
-        digest = getattr(data, "sha256", None) or hashlib.sha256(data).hexdigest()  # builds know
-        key = f"code/{digest}.zip"
+        source = sources[folder.logical_id]
+        if isinstance(source, bytes):  # a build's zip, its digest known to the build
+            data, suffix = source, ".zip"
+            digest = getattr(data, "sha256", None) or hashlib.sha256(data).hexdigest()
+        else:
+            data = zip_folder(source) if source.is_dir() else source.read_bytes()
+            suffix = source.suffix.lower() if source.is_file() else ".zip"
+            digest = hashlib.sha256(data).hexdigest()
+        key = f"code/{digest}{suffix}"
         upload(key, data)
+        names = _S3_NAMES.get(folder.prop, ("Bucket", "Key"))
         result["Resources"][folder.logical_id].setdefault("Properties", {})[folder.prop] = {
-            "Bucket": bucket, "Key": key}
+            names[0]: bucket, names[1]: key}
     globals_fn = (result.get("Globals") or {}).get("Function")
     if isinstance(globals_fn, dict):
         globals_fn.pop("CodeUri", None)

@@ -13,9 +13,12 @@ from ws.cloud.backend import Backend
 from ws.config.workspace import Stack, Workspace
 from ws.errors import ConfigError, WsError
 from ws.local.resourcetypes import endpoint_types
+from ws.package.artifacts import set_at
 from ws.package.build import Builder
-from ws.package.capabilities import required
-from ws.package.code import CodeFolder, code_folders, package
+from ws.package.capabilities import ALL, required
+from ws.package.code import CodeFolder, package
+from ws.package.localfiles import inline_uploaded, package_files
+from ws.package.nested import Inventory, inventory
 from ws.package.sam import translate_sam
 
 MAX_TEMPLATE_BODY = 51_200  # CloudFormation's limit for TemplateBody; larger goes through S3
@@ -49,14 +52,33 @@ class Preparer:
 
     def prepare(self, stack: Stack) -> Prepared:
         uploads: dict[str, bytes] = {}
-        template = stack.template
-        folders = code_folders(template.body, self.root / stack.rel_dir, template.display)
-        body = package(template.body, folders, self.bucket, uploads.__setitem__, self.build)
+        found = inventory(stack.template, self.root / stack.rel_dir, self.root)
+        caps: set[str] = set()
+        body = self._prepared(found, uploads, caps)
+        return Prepared(body, uploads, tuple(c for c in ALL if c in caps | set(required(body))))
+
+    def _prepared(self, found: Inventory, uploads: dict[str, bytes], caps: set[str]) -> dict:
+        """`found`'s template with its code, files and nested templates (prepared the same
+        way, then uploaded as JSON) named by content hash, as the target takes it."""
+        template, put = found.template, uploads.__setitem__
+        inline = self.backend.translates_sam or self.backend.can.local_fixes
+        body = package(template.body, found.code, self.bucket, put, self.build, template.display)
+        body = package_files(body, found.files, self.bucket, put, inline, self.root)
+        for item, child in found.nested:
+            nested = self._prepared(child, uploads, caps)
+            caps.update(required(nested))
+            text = json.dumps(nested, sort_keys=True, separators=(",", ":")).encode()
+            # not templates/ (expired by bootstrap's lifecycle): a nested stack's template is
+            # read again by CloudFormation on later updates and rollbacks of its parent
+            key = f"nested/{hashlib.sha256(text).hexdigest()}.json"
+            uploads[key] = text
+            set_at(body, item.keys, self.backend.template_url(self.bucket, key))
         if self.backend.translates_sam and template.is_sam:
             body = translate_sam(body, self.backend.region, template.display)
         if self.backend.can.local_fixes:
+            inline_uploaded(body, self.bucket, uploads)
             body = _for_local_endpoint(body, template.display, self.local_types)
-        return Prepared(body, uploads, required(body))
+        return body
 
 
 def _for_local_endpoint(body: dict[str, Any], display: str,
@@ -125,9 +147,9 @@ def package_stacks(ws: Workspace, backend: Backend, names: list[str]) -> Package
     stack whose build fails is left out, its failure kept for when it would deploy."""
     bucket = backend.artifact_bucket(ws.name)
     builder = Builder(ws.state_dir / "build", ws.root)
-    failed = builder.build_all({name: code_folders(
-        ws.stacks[name].template.body, ws.root / ws.stacks[name].rel_dir,
-        ws.stacks[name].template.display) for name in names})
+    failed = builder.build_all({name: inventory(
+        ws.stacks[name].template, ws.root / ws.stacks[name].rel_dir, ws.root).code
+        for name in names})
     preparer = Preparer(backend, ws.root, bucket, builder, _local_types(backend))
     return Packaged({name: preparer.prepare(ws.stacks[name]) for name in names
                      if name not in failed}, backend, bucket, dict(failed))
