@@ -3,10 +3,12 @@ must converge: every stack healthy, outputs wired, resources there. Used by test
 report.py. Each fault returns how many faults it injected and whether the workspace converged."""
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -110,8 +112,12 @@ def deploy_killed(root: Path, url: str) -> Outcome:
     again = subprocess.run([sys.executable, "-m", "ws", "-w", str(root), "deploy", "--env",
                             "local", "--lock-timeout", "60"], capture_output=True, text=True,
                            env=env, timeout=300)
-    ok = run.returncode == -signal.SIGKILL and again.returncode == 0 and converged(root, url)
-    return Outcome("ws deploy SIGKILLed mid-run", 1, ok, f"re-run exit {again.returncode}")
+    said = f"taking over the locks of {getpass.getuser()}@{socket.gethostname()} (pid {run.pid})"
+    told = said in again.stderr and "its process is gone from this host" in again.stderr
+    ok = run.returncode == -signal.SIGKILL and again.returncode == 0 and told \
+        and converged(root, url)
+    return Outcome("ws deploy SIGKILLed mid-run", 1, ok,
+                   f"re-run exit {again.returncode}, said it took the locks over: {told}")
 
 
 SLOW_FUNCTION = """
