@@ -2,6 +2,7 @@
 lost locks reported to the run, given back at the end (the protocol: locks.py)."""
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -16,6 +17,8 @@ from ws.cloud.lockholder import Holder, me
 from ws.cloud.locks import TRANSACTION_ITEMS, LockError, LockTable
 from ws.cloud.takeover import Watch
 from ws.errors import DeployError
+
+log = logging.getLogger(__name__)
 
 
 class LockLost(DeployError):
@@ -153,8 +156,14 @@ class _Waiter:
     told: tuple | None = None  # the run last said to be waited for
 
     def look(self, keys: list[str]) -> None:
-        """Read every lock in `keys` at once: their leases are watched from this moment."""
-        self.watch.look_all(self.table.read_all(keys), self.table.monotonic())
+        """Read every lock in `keys` at once: their leases are watched from this moment (if
+        the read is refused, say a policy without dynamodb:BatchGetItem, each lock's lease is
+        watched from when it is first read alone)."""
+        try:
+            self.watch.look_all(self.table.read_all(keys), self.table.monotonic())
+        except ClientError as exc:
+            log.warning("the locks held by other runs could not be read at once (%s): each "
+                        "is judged from when it is read", exc.response["Error"].get("Code"))
 
     def acquire(self, keys: list[str]) -> tuple[list[str], float]:
         """Wait for the first of `keys` (sorted) and take it, with those after it that a dead
