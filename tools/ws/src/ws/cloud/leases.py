@@ -15,6 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ws.cloud.lockholder import Holder, me
 from ws.cloud.locks import TRANSACTION_ITEMS, LockError, LockTable
+from ws.cloud.reachability import LOST
 from ws.cloud.takeover import Watch
 from ws.errors import DeployError
 
@@ -126,18 +127,28 @@ def _chunks(keys: list[str]) -> list[list[str]]:
 def _release(table: LockTable, keys: list[str], token: str) -> None:
     """Give back every lock still held: one transaction per chunk, one by one if refused (or
     if it failed: a lock that cannot be released is taken over by a waiter after a lease,
-    and the others are still given back)."""
-    for chunk in _chunks(keys):
+    and the others are still given back). A lock table that cannot be reached is not tried
+    lock by lock (minutes of retries for nothing): its locks lapse by themselves."""
+    for done, chunk in enumerate(_chunks(keys)):
         try:
             if table.release_all(chunk, token):
                 continue
+        except LOST:
+            return _unreachable(len(keys) - done * TRANSACTION_ITEMS)
         except (ClientError, BotoCoreError):
             pass
-        for key in chunk:
+        for left, key in enumerate(chunk):
             try:
                 table.release(key, token)
+            except LOST:
+                return _unreachable(len(keys) - done * TRANSACTION_ITEMS - left)
             except (ClientError, BotoCoreError):
-                continue  # unreachable or refused: waiters take this one over after a lease
+                continue  # refused: waiters take this one over after a lease
+
+
+def _unreachable(count: int) -> None:
+    log.warning("%d lock(s) not given back: the lock table cannot be reached; the next run "
+                "takes them over (at once from this host, else after lock_ttl)", count)
 
 
 @dataclass
