@@ -41,6 +41,13 @@ def _answers(port: int) -> bool:
 @contextmanager
 def moto_server(log: Path) -> Iterator[int]:
     """A moto server subprocess on a free port, stopped (by its pid) on exit."""
+    with moto_process(log) as (proc, port):
+        yield port
+
+
+@contextmanager
+def moto_process(log: Path) -> Iterator[tuple[subprocess.Popen, int]]:
+    """moto_server, with its process (a test may kill it)."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(SRC)])}
     with open(log, "ab") as out:
@@ -53,7 +60,7 @@ def moto_server(log: Path) -> Iterator[int]:
                 raise RuntimeError(f"the moto server did not start; see {log}")
             time.sleep(0.1)
         _warm_up(port)
-        yield port
+        yield proc, port
     finally:
         proc.terminate()
         try:

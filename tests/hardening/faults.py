@@ -3,10 +3,12 @@ must converge: every stack healthy, outputs wired, resources there. Used by test
 report.py. Each fault returns how many faults it injected and whether the workspace converged."""
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -110,8 +112,12 @@ def deploy_killed(root: Path, url: str) -> Outcome:
     again = subprocess.run([sys.executable, "-m", "ws", "-w", str(root), "deploy", "--env",
                             "local", "--lock-timeout", "60"], capture_output=True, text=True,
                            env=env, timeout=300)
-    ok = run.returncode == -signal.SIGKILL and again.returncode == 0 and converged(root, url)
-    return Outcome("ws deploy SIGKILLed mid-run", 1, ok, f"re-run exit {again.returncode}")
+    said = f"taking over the locks of {getpass.getuser()}@{socket.gethostname()} (pid {run.pid})"
+    told = said in again.stderr and "its process is gone from this host" in again.stderr
+    ok = run.returncode == -signal.SIGKILL and again.returncode == 0 and told \
+        and converged(root, url)
+    return Outcome("ws deploy SIGKILLed mid-run", 1, ok,
+                   f"re-run exit {again.returncode}, said it took the locks over: {told}")
 
 
 def stdout_closed(root: Path, url: str) -> Outcome:
@@ -351,3 +357,50 @@ def lock_broken(root: Path, url: str) -> Outcome:
     return Outcome("locks broken mid-run (ws unlock)", len(broken),
                    clear and second.ok and converged(root, url),
                    f"first run: {len(not_run)} not started, failed clearly: {clear}")
+
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def aws_endpoint_dies(root: Path, bound: float = 15.0) -> Outcome:
+    """On the AWS code path (target aws: change sets, the watcher, locks in DynamoDB) in front
+    of the benchmark's asynchronous CloudFormation (tests/bench): moto and the proxy die once
+    the first stack is deployed, four others in flight. The run must end within `bound`
+    seconds of the kill (not minutes of retries), exit 1, naming the unreachable endpoint."""
+    sys.path.insert(0, str(BENCH))
+    from asynccfn import AsyncStacks, Timing
+    from benchenv import aws_env, moto_process
+    from benchshapes import ENV, Shape, layers, write_workspace
+    from cfnproxy import Proxy
+
+    shape = Shape("dies", layers(random.Random(7), count=2, width=5).dag)
+    write_workspace(root, shape)
+    timing = Timing(delay_of=lambda name: 0.5 if name.endswith("l0s0") else 60.0)
+    with moto_process(root / "moto.log") as (moto, port):
+        proxy = Proxy(port, AsyncStacks(timing)).start()
+        run = subprocess.Popen([sys.executable, "-m", "ws", "deploy", "--env", ENV, "--yes"],
+                               cwd=root, env=aws_env(proxy.url), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+        output = []
+        for line in run.stdout:
+            output.append(line)
+            if "l0s0 | DEPLOYED" in line:
+                break
+        moto.kill()
+        proxy.stop()
+        killed = time.monotonic()
+        try:
+            output += run.stdout.readlines()
+            run.wait(timeout=300)
+        finally:
+            run.kill()
+        took = time.monotonic() - killed
+        run.stdout.close()
+    text = "".join(output)
+    failed = [line for line in output if line.startswith("failed: l0s")]
+    clear = len(failed) == 4 and all("Could not connect to the endpoint URL" in line
+                                     for line in failed)
+    ok = run.returncode == 1 and clear and took < bound
+    return Outcome("AWS endpoint killed mid-deploy", 1, ok,
+                   f"exit {run.returncode} {took:.1f} s after the kill; stacks in flight "
+                   f"failed clearly: {clear}" + ("" if ok else "\n" + text[-3000:]))

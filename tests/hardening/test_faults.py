@@ -45,3 +45,9 @@ def test_stdout_closed_mid_deploy(tmp_path, endpoint):
 def test_interrupted_runs_end_cleanly_and_converge(tmp_path, endpoint, kind):
     outcome = faults.interrupted(tmp_path / "ws", endpoint, kind)
     assert outcome.converged, outcome.detail
+
+
+def test_aws_endpoint_dies_mid_deploy_ends_the_run_within_seconds(tmp_path):
+    outcome = faults.aws_endpoint_dies(tmp_path / "ws")
+    print(outcome.detail.splitlines()[0])  # the figure (pytest -s shows it)
+    assert outcome.converged, outcome.detail

@@ -102,3 +102,24 @@ def test_a_lease_lapses_while_its_renewal_still_hangs():
     table.release.set()
     beat.join(5)
     assert not beat.is_alive()
+
+
+def test_an_unreachable_lock_table_is_not_tried_lock_by_lock_at_the_end(caplog):
+    """Releasing 40 locks one by one on a table that cannot be reached cost minutes of
+    retries; the locks lapse by themselves (the next run takes them over)."""
+    from ws.cloud.leases import _release
+
+    class Gone:
+        calls = 0
+
+        def release_all(self, keys, token):
+            self.calls += 1
+            raise EndpointConnectionError(endpoint_url="https://dynamodb.example")
+
+        def release(self, key, token):
+            self.calls += 1
+            raise EndpointConnectionError(endpoint_url="https://dynamodb.example")
+    table = Gone()
+    _release(table, [f"demo/bench/s{i:02d}" for i in range(40)], "token")
+    assert table.calls == 1
+    assert "40 lock(s) not given back: the lock table cannot be reached" in caplog.text

@@ -84,3 +84,15 @@ def test_a_holder_is_provably_dead_only_in_this_boot_and_pid_namespace():
     assert here.dead_here()
     assert not dataclasses.replace(here, space="another-boot/pid:[1]").dead_here()
     assert not dataclasses.replace(here, space="?").dead_here()  # an older ws's: unknown
+
+
+def test_a_lock_table_policy_without_batch_reads_still_lets_a_waiter_wait(db):
+    """The waiter's first read of all the locks it waits for is refused (an IAM policy from
+    before ws read them at once): it goes on, judging each lock from when it reads it."""
+    from ws.cloud.leases import _Waiter
+
+    db.stubber.add_client_error("batch_get_item", "AccessDeniedException", "not allowed", 400)
+    waiter = _Waiter(LockTable(db, monotonic=lambda: 5.0), ME, "mine", 60, 0.0,
+                     lambda holder: None, lambda holder, why: None)
+    waiter.look(["demo/prod/db"])
+    assert waiter.watch.seen == {}

@@ -20,7 +20,7 @@ from ws.cli.options import (
     stacks_option,
 )
 from ws.cli.outputfiles import check_writable
-from ws.cli.run import CHANGED, confirm, finish, lock_wait, observed
+from ws.cli.run import CHANGED, confirm, finish, lock_take_over, lock_wait, observed
 from ws.errors import EXIT_INTERRUPTED, DeployError, WsError
 from ws.lazy import hide_unused, lazy
 
@@ -147,7 +147,8 @@ def _prune(console: Console, settings: Settings, env_name: str, owner: str | Non
     confirm(f"delete {len(items)} stack(s)?", yes, "--prune")
     results = api.prune(settings.start, env_name, items, render.event_printer(console), owner,
                         requests.RunRequest(lock_timeout=lock_timeout),
-                        requests.Observer(on_lock_wait=lock_wait))
+                        requests.Observer(on_lock_wait=lock_wait,
+                                          on_lock_take_over=lock_take_over))
     failed = [f"{name}: {r.reason}" for name, r in results.items() if not r.ok]
     if failed:
         raise DeployError("prune failed: " + "; ".join(failed))

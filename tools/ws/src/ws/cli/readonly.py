@@ -11,7 +11,7 @@ import click
 from ws.cli.options import (Settings, env_option, lock_timeout_option, owner_option,
                             selection_options, stacks_option)
 from ws.cli.outputfiles import check_writable, write_output
-from ws.cli.run import lock_wait, write_job_summary
+from ws.cli.run import lock_take_over, lock_wait, write_job_summary
 from ws.errors import EXIT_BAD_INPUT
 from ws.lazy import lazy
 
@@ -91,7 +91,7 @@ def diff_command(settings: Settings, env_name: str, owner: str | None,
     """Show the resource changes a deploy would make (change sets, discarded after; holds the
     stacks' locks meanwhile, as a deploy would)."""
     found = api.diff(settings.start, env_name, stacks, owner, lock_timeout,
-                     requests.Observer(on_lock_wait=lock_wait))
+                     requests.Observer(on_lock_wait=lock_wait, on_lock_take_over=lock_take_over))
     if as_json:
         click.echo(json.dumps([d.as_dict() for d in found], indent=2))
     else:

@@ -61,6 +61,11 @@ def lock_wait(what: str) -> None:
     click.echo(f"waiting for the environment's lock {what}", err=True)
 
 
+def lock_take_over(what: str) -> None:
+    """Say whose locks a run takes over, and why (one line per dead run)."""
+    click.echo(f"taking over the locks of {what}", err=True)
+
+
 def observed(console: Console, action: Callable[[Observer], RunReport],
              confirm_plan: Callable[[Plan], None] | None = None,
              quiet: bool = False) -> RunReport:
@@ -71,13 +76,9 @@ def observed(console: Console, action: Callable[[Observer], RunReport],
         click.echo(f"interrupted: starting no more stacks, waiting for {running} running; "
                    "press Ctrl-C again to stop waiting", err=True)
 
-    def take_over(holder: Any) -> bool:
-        """Asked only of a holder whose process is gone from this host, and only on a terminal."""
-        return interactive() and click.confirm(
-            f"the run holding {holder.key} (pid {holder.pid}) is not running on this host: "
-            "take over its lock now?", default=False)
     base = requests.Observer(on_interrupt=interrupted, on_lock_wait=lock_wait,
-                    confirm=confirm_plan or (lambda plan: None), take_over_dead=take_over)
+                             on_lock_take_over=lock_take_over,
+                             confirm=confirm_plan or (lambda plan: None))
     if quiet:
         return action(base)
     if in_github_actions():

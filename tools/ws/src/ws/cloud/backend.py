@@ -15,6 +15,7 @@ import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ws.cloud import reachability
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.errors import WsError
@@ -181,8 +182,10 @@ def _factory(session: botocore.session.Session, url: str | None,
              config: Config = _CONFIG) -> Callable[[str], Any]:
     """One client per service, made on first use under a lock: a botocore session is not safe
     to make clients from in several threads at once (stacks deploy in parallel), a client is
-    safe to share, and one client keeps one connection pool and one adaptive retry rate."""
+    safe to share, and one client keeps one connection pool and one adaptive retry rate. The
+    clients of one endpoint host stop retrying together once it is gone (reachability.py)."""
     made: dict[str, Any] = {}
+    hosts: dict[str, reachability.Reachability] = {}  # by endpoint host: is it gone?
     lock = threading.Lock()
 
     def make(service: str) -> Any:
@@ -192,6 +195,8 @@ def _factory(session: botocore.session.Session, url: str | None,
                     if service in _SERVICE_CONFIG and config is _CONFIG else config
                 client = session.create_client(service, endpoint_url=url, config=merged)
                 client.meta.events.register("before-call", _log_call)
+                host = urlparse(client.meta.endpoint_url).netloc
+                reachability.watch(client, hosts.setdefault(host, reachability.Reachability()))
                 made[service] = client
             return made[service]
     return make

@@ -2,18 +2,24 @@
 lost locks reported to the run, given back at the end (the protocol: locks.py)."""
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ws.cloud.lockholder import Holder, me
 from ws.cloud.locks import TRANSACTION_ITEMS, LockError, LockTable
+from ws.cloud.reachability import LOST
+from ws.cloud.takeover import Watch
 from ws.errors import DeployError
+
+log = logging.getLogger(__name__)
 
 
 class LockLost(DeployError):
@@ -73,30 +79,39 @@ class Lease:
             raise LockLost(self.problem(), "find out who broke or took the lock, then run again")
 
 
+OnTakeOver = Callable[[Holder, str], None]  # whose locks are taken over, and why
+
+
 @contextmanager
 def hold(table: LockTable, keys: list[str], *, timeout: float, ttl: float,
          on_wait: Callable[[Holder], None] = lambda holder: None,
-         take_over_dead: Callable[[Holder], bool] = lambda holder: False) -> Iterator[Lease]:
+         on_take_over: OnTakeOver = lambda holder, why: None) -> Iterator[Lease]:
     """Hold every lock in `keys` for the body (taken in sorted order, so two runs never
     deadlock): wait up to `timeout` seconds in all, renew every ttl/3 from the first lock
-    taken, release at the end. The body checks the yielded Lease for lost locks. A lock whose
-    holder is provably dead (its process gone from this host) is taken over at once when
-    `take_over_dead(holder)` says so (asked once per holder), still conditional on its version."""
+    taken, release at the end. The body checks the yielded Lease for lost locks. Locks another
+    run holds are all read at once, then judged by takeover.Watch: a dead run's are taken over
+    together after one lease, or at once when its process is proven gone from this host;
+    `on_wait` hears of each run waited for, `on_take_over` of each run whose locks are taken."""
     token, holder = uuid.uuid4().hex, me(table.clock)
-    deadline = table.monotonic() + timeout
+    waiter = _Waiter(table, holder, token, ttl, table.monotonic() + timeout, on_wait,
+                     on_take_over)
     lease, stop = Lease(ttl, table.monotonic), threading.Event()
     beat = threading.Thread(target=_heartbeat, args=(table, lease, token, ttl, stop), daemon=True,
                             name="ws-lock-heartbeat")
     beat.start()
     try:
-        for chunk in _chunks(sorted(set(keys))):
+        wanted = sorted(set(keys))
+        for chunk in _chunks(wanted):
             asked = table.monotonic()
             if table.acquire_all(chunk, holder, token, ttl):
                 lease.add(chunk, asked)
                 continue
-            for key in chunk:  # one is held: one at a time, each released if the run fails
-                lease.add([key], _acquire(table, key, holder, token, ttl, deadline, on_wait,
-                                          take_over_dead))
+            waiter.look(wanted[wanted.index(chunk[0]):])  # all still wanted, from one moment
+            left = chunk  # one is held: in order, each released if the run fails
+            while left:
+                taken, asked = waiter.acquire(left)
+                lease.add(taken, asked)
+                left = left[len(taken):]
         yield lease
     finally:
         stop.set()
@@ -112,49 +127,86 @@ def _chunks(keys: list[str]) -> list[list[str]]:
 def _release(table: LockTable, keys: list[str], token: str) -> None:
     """Give back every lock still held: one transaction per chunk, one by one if refused (or
     if it failed: a lock that cannot be released is taken over by a waiter after a lease,
-    and the others are still given back)."""
-    for chunk in _chunks(keys):
+    and the others are still given back). A lock table that cannot be reached is not tried
+    lock by lock (minutes of retries for nothing): its locks lapse by themselves."""
+    for done, chunk in enumerate(_chunks(keys)):
         try:
             if table.release_all(chunk, token):
                 continue
+        except LOST:
+            return _unreachable(len(keys) - done * TRANSACTION_ITEMS)
         except (ClientError, BotoCoreError):
             pass
-        for key in chunk:
+        for left, key in enumerate(chunk):
             try:
                 table.release(key, token)
+            except LOST:
+                return _unreachable(len(keys) - done * TRANSACTION_ITEMS - left)
             except (ClientError, BotoCoreError):
-                continue  # unreachable or refused: waiters take this one over after a lease
+                continue  # refused: waiters take this one over after a lease
 
 
-def _acquire(table: LockTable, key: str, holder: Holder, token: str, ttl: float,
-             deadline: float, on_wait: Callable[[Holder], None],
-             take_over_dead: Callable[[Holder], bool] = lambda holder: False) -> float:
-    """Wait for `key` and take it; when the write that took it was asked (monotonic)."""
-    told: Holder | None = None
-    seen: tuple[str, float] | None = None  # the holder's version, and when we first saw it
-    while True:
-        asked = table.monotonic()
-        current = table.try_acquire(key, holder, token, ttl)
-        if current is None:
-            return asked
-        now = table.monotonic()
-        if seen is None or seen[0] != current.version:
-            seen = (current.version, now)  # renewed, or a new holder: a whole lease again
-        elif now - seen[1] >= current.lease and \
-                table.take_over(key, holder, token, ttl, current.version):
-            return now  # not renewed for a whole lease by our clock: its run is dead
-        if told is None or (current.pid, current.since) != (told.pid, told.since):
-            on_wait(current)
-            told = current
+def _unreachable(count: int) -> None:
+    log.warning("%d lock(s) not given back: the lock table cannot be reached; the next run "
+                "takes them over (at once from this host, else after lock_ttl)", count)
+
+
+@dataclass
+class _Waiter:
+    """One run waiting for the locks others hold: what it has seen of them (one Watch for all
+    its locks), whom it said it waits for."""
+
+    table: LockTable
+    holder: Holder
+    token: str
+    ttl: float
+    deadline: float  # monotonic
+    on_wait: Callable[[Holder], None]
+    on_take_over: OnTakeOver
+    watch: Watch = field(default_factory=Watch)
+    told: tuple | None = None  # the run last said to be waited for
+
+    def look(self, keys: list[str]) -> None:
+        """Read every lock in `keys` at once: their leases are watched from this moment (if
+        the read is refused, say a policy without dynamodb:BatchGetItem, each lock's lease is
+        watched from when it is first read alone)."""
+        try:
+            self.watch.look_all(self.table.read_all(keys), self.table.monotonic())
+        except ClientError as exc:
+            log.warning("the locks held by other runs could not be read at once (%s): each "
+                        "is judged from when it is read", exc.response["Error"].get("Code"))
+
+    def acquire(self, keys: list[str]) -> tuple[list[str], float]:
+        """Wait for the first of `keys` (sorted) and take it, with those after it that a dead
+        run it is taken over from holds too; (keys taken, when the write was asked)."""
+        table, key = self.table, keys[0]
+        while True:
             asked = table.monotonic()
-            if current.dead_here() and take_over_dead(current) and \
-                    table.take_over(key, holder, token, ttl, current.version):
-                return asked  # its process is gone from this host: nothing will renew it
-        if now >= deadline:
-            raise LockError(f"{key} is locked by {current.describe()}",
-                            "wait and retry (--lock-timeout), or if that run is dead and you "
-                            "cannot wait a lease for its lock to expire: ws unlock")
-        table.sleep(min(2.0, max(0.1, ttl / 10)))
+            current = table.try_acquire(key, self.holder, self.token, self.ttl)
+            if current is None:
+                return [key], asked
+            now = table.monotonic()
+            why = self.watch.verdict(current, now)
+            if why and table.take_over(key, self.holder, self.token, self.ttl, current.version):
+                if self.watch.first_of_run(current):
+                    self.on_take_over(current, why)
+                return [key, *self._same_run(current, keys[1:])], now
+            if not why and current.run != self.told:
+                self.on_wait(current)
+                self.told = current.run
+            if now >= self.deadline:
+                raise LockError(f"{key} is locked by {current.describe()}",
+                                "wait and retry (--lock-timeout), or if that run is dead and "
+                                "you cannot wait a lease for its lock to expire: ws unlock")
+            table.sleep(min(2.0, max(0.1, self.ttl / 10)))
+
+    def _same_run(self, lock: Holder, keys: list[str]) -> list[str]:
+        """Take over, in one transaction, the next of `keys` that `lock`'s (dead) run holds,
+        each if still as read; those taken ([] if one changed: then one at a time)."""
+        lapsed = self.watch.lapsed_with(lock, keys, self.table.monotonic())
+        if lapsed and self.table.take_over_all(lapsed, self.holder, self.token, self.ttl):
+            return list(lapsed)
+        return []
 
 
 def _heartbeat(table: LockTable, lease: Lease, token: str, ttl: float,

@@ -25,12 +25,21 @@ class Holder:
     lease: float = 60.0  # seconds without a new version after which the holder counts as dead
     space: str = ""  # the boot and PID namespace its pid means something in ("?": not recorded)
 
-    def describe(self) -> str:
+    @property
+    def run(self) -> tuple[str, str, int, float, str]:
+        """The run holding the lock (all of its locks say the same)."""
+        return self.user, self.host, self.pid, self.since, self.space
+
+    def who(self) -> str:
         since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.since))
         job = f", job {self.job_url}" if self.job_url else ""
-        dead = " - that process is not running on this host: its lock expires within " \
-            f"{self.lease:.0f} s, or break it now with ws unlock" if self.dead_here() else ""
-        return f"{self.user}@{self.host} (pid {self.pid}{job}) since {since}{dead}"
+        return f"{self.user}@{self.host} (pid {self.pid}{job}) since {since}"
+
+    def describe(self) -> str:
+        """Who, and whether that process is gone from this host (ws unlock's listing)."""
+        dead = " - that process is not running on this host: a deploy takes its lock over, " \
+            "or break it now with ws unlock" if self.dead_here() else ""
+        return self.who() + dead
 
     def dead_here(self) -> bool:
         """Provably dead: it ran on this host, in this boot and PID namespace, and its process

@@ -10,7 +10,9 @@ The protocol (that of the AWS DynamoDB lock client, awslabs/amazon-dynamodb-lock
   has not succeeded for a whole lease, marks the lock lost: the run starts nothing new and fails.
 - A waiter never compares its clock with the holder's: it watches the version. When the
   version has not changed for a whole lease by the waiter's own (monotonic) clock, the holder
-  is dead, and the waiter takes the lock with a put conditional on that very version.
+  is dead, and the waiter takes the lock with a put conditional on that very version. It reads
+  every lock it waits for at once, so a dead run's locks lapse together (takeover.py); one
+  whose process is provably gone from this host is taken over at once.
 - Release deletes the item conditional on the holder's token. `ws unlock` deletes only the
   locks it showed, each conditional on the version it showed (a live holder's has moved on).
 - `expires` (holder's clock + lease + a day) only lets DynamoDB's TTL sweep forgotten items.
@@ -119,6 +121,17 @@ class LockTable:
                                         "ConditionExpression": "attribute_not_exists(id)"}}
                                for k in keys], create=True)
 
+    def take_over_all(self, seen: dict[str, str], holder: Holder, token: str,
+                      ttl: float) -> bool:
+        """Take over every lock in `seen` ({key: version}, at most TRANSACTION_ITEMS) in one
+        transaction, only if each is still at the version seen; False (none taken) if not."""
+        now = self.clock()
+        return self._transact([{"Put": {
+            "TableName": TABLE, "Item": _item(key, holder, token, ttl, now),
+            "ConditionExpression": "#v = :seen", "ExpressionAttributeNames": {"#v": "version"},
+            "ExpressionAttributeValues": {":seen": {"S": version}}}}
+            for key, version in seen.items()])
+
     def renew_all(self, keys: list[str], token: str, ttl: float) -> bool:
         """Renew every lock in `keys` in one transaction; False (none renewed) if one is not
         ours any more: renew them one by one to learn which."""
@@ -166,6 +179,20 @@ class LockTable:
     def _item(self, key: str) -> dict[str, Any] | None:
         return self.db.get_item(TableName=TABLE, Key={"id": {"S": key}},
                                 ConsistentRead=True).get("Item")
+
+    def read_all(self, keys: list[str]) -> list[Holder]:
+        """The holders of those of `keys` that are held, in one consistent read per 100."""
+        found: list[Holder] = []
+        for start in range(0, len(keys), TRANSACTION_ITEMS):
+            asked: dict[str, Any] = {TABLE: {"ConsistentRead": True, "Keys": [
+                {"id": {"S": k}} for k in keys[start:start + TRANSACTION_ITEMS]]}}
+            while asked:
+                answer = self.db.batch_get_item(RequestItems=asked)
+                found += [_holder(item) for item in answer["Responses"].get(TABLE, [])]
+                asked = answer.get("UnprocessedKeys") or {}
+                if asked:  # throttled: DynamoDB read only part of them
+                    self.sleep(0.1)
+        return found
 
     def holders(self, prefix: str) -> dict[str, Holder]:
         """Every lock whose key starts with `prefix`, by key (alive or not: only watching

@@ -161,7 +161,8 @@ def locked(ws: Workspace, env: Environment, backend: Backend, request: RunReques
                 timeout=request.lock_timeout, ttl=ws.lock_ttl,
                 on_wait=lambda holder: observer.on_lock_wait(
                     f"{holder.key or 'a lock'}, held by {holder.describe()}"),
-                take_over_dead=observer.take_over_dead)
+                on_take_over=lambda holder, why: observer.on_lock_take_over(
+                    f"{holder.who()}: {why}"))
 
 
 def commit_of(ws: Workspace) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from ws.graph.selection import Selection
 
@@ -47,7 +47,7 @@ class Observer:
     on_finish: Callable[["StackReport"], None] = _nothing
     on_interrupt: Callable[[int], None] = _nothing  # first Ctrl-C: stacks still running
     on_lock_wait: Callable[[str], None] = _nothing  # what is held, by whom
-    take_over_dead: Callable[[Any], bool] = lambda holder: False  # its process is gone: take it?
+    on_lock_take_over: Callable[[str], None] = _nothing  # whose locks are taken over, and why
     confirm: Callable[["Plan"], None] = _nothing  # protected: the plan about to run; raise: stop
     on_execute: Callable[["Plan"], None] = _nothing  # the plan starts running now
     on_progress: Callable[["Progress"], None] = _nothing  # the run overall, about every second
