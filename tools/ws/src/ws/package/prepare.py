@@ -19,7 +19,7 @@ from ws.package.capabilities import ALL, required
 from ws.package.code import CodeFolder, package
 from ws.package.localfiles import inline_uploaded, package_files
 from ws.package.nested import Inventory, inventory
-from ws.package.sam import translate_sam
+from ws.package.samcache import translate
 
 MAX_TEMPLATE_BODY = 51_200  # CloudFormation's limit for TemplateBody; larger goes through S3
 
@@ -49,6 +49,7 @@ class Preparer:
     bucket: str
     build: Callable[[CodeFolder], Path | bytes] | None = None
     local_types: frozenset[str] | None = None  # what the local endpoint creates, if it says
+    sam_cache: Path | None = None  # SAM translations remembered by content
 
     def prepare(self, stack: Stack) -> Prepared:
         uploads: dict[str, bytes] = {}
@@ -74,7 +75,7 @@ class Preparer:
             uploads[key] = text
             set_at(body, item.keys, self.backend.template_url(self.bucket, key))
         if self.backend.translates_sam and template.is_sam:
-            body = translate_sam(body, self.backend.region, template.display)
+            body = translate(body, self.backend.region, template.display, self.sam_cache)
         if self.backend.can.local_fixes:
             inline_uploaded(body, self.bucket, uploads)
             body = _for_local_endpoint(body, template.display, self.local_types)
@@ -150,6 +151,7 @@ def package_stacks(ws: Workspace, backend: Backend, names: list[str]) -> Package
     failed = builder.build_all({name: inventory(
         ws.stacks[name].template, ws.root / ws.stacks[name].rel_dir, ws.root).code
         for name in names})
-    preparer = Preparer(backend, ws.root, bucket, builder, _local_types(backend))
+    preparer = Preparer(backend, ws.root, bucket, builder, _local_types(backend),
+                        ws.state_dir / "sam")
     return Packaged({name: preparer.prepare(ws.stacks[name]) for name in names
                      if name not in failed}, backend, bucket, dict(failed))
