@@ -100,10 +100,10 @@ def test_prepare_leaves_the_input_alone():
 def test_unsupported_types_are_named():
     template = {"Resources": {
         "Queue": {"Type": "AWS::SQS::Queue"},
-        "Graph": {"Type": "AWS::AppSync::GraphQLApi"},
+        "Graph": {"Type": "AWS::Kendra::Index"},
         "Search": {"Type": "AWS::OpenSearchService::Domain"},
         "Wait": {"Type": "AWS::CloudFormation::WaitConditionHandle"},
         "Custom": {"Type": "Custom::Thing"},
         "Pool": {"Type": "AWS::Cognito::UserPool"}}}
     assert templatefixes.unsupported_types(template) == [
-        ("Graph", "AWS::AppSync::GraphQLApi"), ("Search", "AWS::OpenSearchService::Domain")]
+        ("Graph", "AWS::Kendra::Index"), ("Search", "AWS::OpenSearchService::Domain")]

@@ -4,12 +4,21 @@ from __future__ import annotations
 from moto.cloudformation import parsing
 
 from ...errors import EndpointError
-from . import apigateway, apimethods, cloudfront, cognito, customresource, s3policy
+from . import (apigateway, apimethods, appsync, cloudfront, cognito, customresource, events,
+               functions, httpapi, messaging, placeholder, s3policy, scheduler)
 
+# Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              cloudfront.OriginAccessControl, s3policy.BucketPolicy, apigateway.RestApi,
              apigateway.Deployment, apigateway.Stage, apimethods.Authorizer, apimethods.Method,
-             customresource.CustomResource)
+             customresource.CustomResource,
+             functions.Version, functions.Alias, functions.Url, functions.EventInvokeConfig,
+             functions.LayerVersion, events.EventBus, events.Archive,
+             messaging.QueuePolicy, messaging.TopicPolicy, messaging.Subscription,
+             scheduler.Schedule, scheduler.ScheduleGroup,
+             appsync.GraphQLApi, appsync.GraphQLSchema, appsync.ApiKey,
+             httpapi.Api, httpapi.Stage, httpapi.Route, httpapi.Integration,
+             httpapi.Authorizer, httpapi.Deployment)
 
 
 def register() -> None:
@@ -20,6 +29,7 @@ def register() -> None:
     imported, so clearing the caches is enough. Of two models of one type, the one defined
     later (ours) wins the map.
     """
+    placeholder.install()  # every other AWS type: a placeholder (providers/placeholder.py)
     if _registered():
         return
     parsing.get_model_list.cache_clear()
@@ -36,6 +46,7 @@ def _registered() -> bool:
 
 
 def supported_types() -> set[str]:
-    """Every resource type the local endpoint creates (with the providers registered)."""
+    """Every resource type the local endpoint creates for real (with the providers registered);
+    any other `AWS::` type gets a placeholder."""
     register()
     return set(parsing.get_model_map()) | set(parsing.NULL_MODELS)

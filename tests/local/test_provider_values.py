@@ -1,0 +1,176 @@
+"""Every provider's `Ref` and `GetAtt` have the shape AWS gives them, never an emulator object."""
+from __future__ import annotations
+
+import re
+
+from ws.local import providers
+from ws.local.providers.shapes import SHAPES
+
+ACCOUNT_REGION = r"us-east-1:123456789012"
+ARN = r"arn:aws:{service}:" + ACCOUNT_REGION + r":{rest}$"
+ID = r"^[A-Za-z0-9]{6,}$"
+NAME = r"^[A-Za-z0-9._-]+$"
+HTTPS = r"^https://[a-z0-9.-]+(/.*)?$"
+ROLE = {"Fn::GetAtt": ["Role", "Arn"]}
+API = {"Fn::GetAtt": ["Graph", "ApiId"]}
+HTTP = {"Ref": "Http"}
+
+
+def arn(service: str, rest: str) -> str:
+    return ARN.format(service=service, rest=rest)
+
+
+def res(kind: str, **props) -> dict:
+    return {"Type": kind, "Properties": props}
+
+
+RESOURCES = {
+    "Role": res("AWS::IAM::Role", AssumeRolePolicyDocument={"Statement": []}),
+    "Fn": res("AWS::Lambda::Function", Runtime="python3.11", Handler="index.handler",
+              Role=ROLE, Code={"ZipFile": "def handler(e, c):\n    return e\n"}),
+    "FnVersion": res("AWS::Lambda::Version", FunctionName={"Ref": "Fn"}),
+    "FnAlias": res("AWS::Lambda::Alias", FunctionName={"Ref": "Fn"}, Name="live",
+                   FunctionVersion={"Fn::GetAtt": ["FnVersion", "Version"]}),
+    "FnUrl": res("AWS::Lambda::Url", TargetFunctionArn={"Fn::GetAtt": ["Fn", "Arn"]},
+                 AuthType="NONE"),
+    "FnInvoke": res("AWS::Lambda::EventInvokeConfig", FunctionName={"Ref": "Fn"},
+                    Qualifier="$LATEST", MaximumRetryAttempts=0),
+    "Layer": res("AWS::Lambda::LayerVersion", Content={"S3Bucket": "code", "S3Key": "l.zip"}),
+    "Bus": res("AWS::Events::EventBus", Name="orders"),
+    "BusRule": res("AWS::Events::Rule", EventBusName={"Ref": "Bus"},
+                   EventPattern={"source": ["store"]}),
+    "OrdersEventArchiveWithAVeryLongLogicalName": res(
+        "AWS::Events::Archive", SourceArn={"Fn::GetAtt": ["Bus", "Arn"]}),
+    "Queue": res("AWS::SQS::Queue"),
+    "QueuePolicy": res("AWS::SQS::QueuePolicy", Queues=[{"Ref": "Queue"}],
+                       PolicyDocument={"Statement": [{"Effect": "Allow", "Principal": "*",
+                                                      "Action": "sqs:SendMessage"}]}),
+    "Topic": res("AWS::SNS::Topic"),
+    "TopicPolicy": res("AWS::SNS::TopicPolicy", Topics=[{"Ref": "Topic"}],
+                       PolicyDocument={"Statement": []}),
+    "Sub": res("AWS::SNS::Subscription", TopicArn={"Ref": "Topic"}, Protocol="sqs",
+               Endpoint={"Fn::GetAtt": ["Queue", "Arn"]}, RawMessageDelivery=True),
+    "Group": res("AWS::Scheduler::ScheduleGroup"),
+    "Schedule": res("AWS::Scheduler::Schedule", GroupName={"Ref": "Group"},
+                    ScheduleExpression="rate(5 minutes)", FlexibleTimeWindow={"Mode": "OFF"},
+                    Target={"Arn": {"Fn::GetAtt": ["Fn", "Arn"]}, "RoleArn": ROLE}),
+    "Graph": res("AWS::AppSync::GraphQLApi", Name="store", AuthenticationType="API_KEY"),
+    "Schema": res("AWS::AppSync::GraphQLSchema", ApiId=API,
+                  Definition="type Query { hello: String }"),
+    "GraphKey": res("AWS::AppSync::ApiKey", ApiId=API),
+    "Source": res("AWS::AppSync::DataSource", ApiId=API, Name="orders", Type="NONE"),
+    "Resolver": res("AWS::AppSync::Resolver", ApiId=API, TypeName="Query", FieldName="hello",
+                    DataSourceName={"Fn::GetAtt": ["Source", "Name"]}),
+    "GraphFn": res("AWS::AppSync::FunctionConfiguration", ApiId=API, Name="lookup",
+                   DataSourceName="orders", FunctionVersion="2018-05-29"),
+    "Http": res("AWS::ApiGatewayV2::Api", Name="store-http", ProtocolType="HTTP"),
+    "HttpStage": res("AWS::ApiGatewayV2::Stage", ApiId=HTTP, StageName="$default",
+                     AutoDeploy=True),
+    "HttpIntegration": res("AWS::ApiGatewayV2::Integration", ApiId=HTTP,
+                           IntegrationType="AWS_PROXY", PayloadFormatVersion="2.0",
+                           IntegrationUri={"Fn::GetAtt": ["Fn", "Arn"]}),
+    "HttpAuth": res("AWS::ApiGatewayV2::Authorizer", ApiId=HTTP, Name="jwt",
+                    AuthorizerType="JWT", IdentitySource=["$request.header.Authorization"],
+                    JwtConfiguration={"Audience": ["a"], "Issuer": "https://issuer"}),
+    "HttpRoute": res("AWS::ApiGatewayV2::Route", ApiId=HTTP, RouteKey="GET /orders",
+                     Target={"Fn::Sub": "integrations/${HttpIntegration}"}),
+    "HttpDeployment": res("AWS::ApiGatewayV2::Deployment", ApiId=HTTP),
+    "Alarm": res("AWS::CloudWatch::Alarm", MetricName="Errors", Namespace="AWS/Lambda"),
+    "Broker": res("AWS::AmazonMQ::Broker", BrokerName="orders-mq", EngineType="RABBITMQ"),
+    "Firehose": res("AWS::KinesisFirehose::DeliveryStream"),
+    "Pipe": res("AWS::Pipes::Pipe", Source={"Fn::GetAtt": ["Queue", "Arn"]},
+                Target={"Fn::GetAtt": ["Fn", "Arn"]}, RoleArn=ROLE),
+    "Identities": res("AWS::Cognito::IdentityPool", AllowUnauthenticatedIdentities=False),
+}
+
+# (logical id, attribute or "Ref") -> the shape AWS gives it.
+SHAPE = {
+    ("FnVersion", "Ref"): arn("lambda", r"function:[\w-]+:1"),
+    ("FnVersion", "FunctionArn"): arn("lambda", r"function:[\w-]+:1"),
+    ("FnVersion", "Version"): r"^1$",
+    ("FnAlias", "Ref"): arn("lambda", r"function:[\w-]+:live"),
+    ("FnAlias", "AliasArn"): arn("lambda", r"function:[\w-]+:live"),
+    ("FnUrl", "Ref"): arn("lambda", r"function:[\w-]+"),
+    ("FnUrl", "FunctionArn"): arn("lambda", r"function:[\w-]+"),
+    ("FnUrl", "FunctionUrl"): r"^https://[a-z0-9]+\.lambda-url\.us-east-1\.on\.aws/$",
+    ("FnInvoke", "Ref"): r"^[\w-]+\|\$LATEST$",
+    ("Layer", "Ref"): arn("lambda", r"layer:[\w-]+:1"),
+    ("Layer", "LayerVersionArn"): arn("lambda", r"layer:[\w-]+:1"),
+    ("Bus", "Ref"): r"^orders$", ("Bus", "Name"): r"^orders$",
+    ("Bus", "Arn"): arn("events", "event-bus/orders"), ("Bus", "Policy"): r"^(\{.*)?$",
+    ("OrdersEventArchiveWithAVeryLongLogicalName", "Ref"): r"^[\w-]{1,48}$",
+    ("OrdersEventArchiveWithAVeryLongLogicalName", "Arn"): arn("events", r"archive/[\w-]{1,48}"),
+    ("QueuePolicy", "Ref"): ID, ("QueuePolicy", "Id"): ID,
+    ("TopicPolicy", "Ref"): ID, ("TopicPolicy", "Id"): ID,
+    ("Sub", "Ref"): arn("sns", r"[\w-]+:[\w-]+"), ("Sub", "Arn"): arn("sns", r"[\w-]+:[\w-]+"),
+    ("Group", "Ref"): NAME, ("Group", "Arn"): arn("scheduler", r"schedule-group/[\w-]+"),
+    ("Group", "State"): "^ACTIVE$", ("Group", "CreationDate"): r"^\d{4}-\d\d-\d\dT",
+    ("Group", "LastModificationDate"): r"^\d{4}-\d\d-\d\dT",
+    ("Schedule", "Ref"): NAME, ("Schedule", "Arn"): arn("scheduler", r"schedule/[\w-]+/[\w-]+"),
+    ("Graph", "Ref"): arn("appsync", r"apis/[\w-]+"), ("Graph", "Arn"): arn("appsync", r"apis/[\w-]+"),
+    ("Graph", "ApiId"): r"^[\w-]+$", ("Graph", "GraphQLEndpointArn"): arn("appsync", r"apis/[\w-]+"),
+    ("Graph", "GraphQLUrl"): r"^https://[\w-]+\.appsync-api\.us-east-1\.amazonaws\.com/graphql$",
+    ("Graph", "GraphQLDns"): r"^[\w-]+\.appsync-api\.us-east-1\.amazonaws\.com$",
+    ("Graph", "RealtimeDns"): r"^[\w-]+\.appsync-realtime-api\.us-east-1\.amazonaws\.com$",
+    ("Graph", "RealtimeUrl"): r"^wss://[\w-]+\.appsync-realtime-api\.us-east-1\.amazonaws\.com/graphql$",
+    ("Schema", "Ref"): r"^[\w-]+GraphQLSchema$",
+    ("GraphKey", "Ref"): arn("appsync", r"apis/[\w-]+/apikeys/\w+"),
+    ("GraphKey", "Arn"): arn("appsync", r"apis/[\w-]+/apikeys/\w+"),
+    ("GraphKey", "ApiKey"): r"^\w+$", ("GraphKey", "ApiKeyId"): r"^\w+$",
+    ("Source", "Ref"): arn("appsync", r"apis/[\w-]+/datasources/orders"),
+    ("Source", "DataSourceArn"): arn("appsync", r"apis/[\w-]+/datasources/orders"),
+    ("Source", "Name"): "^orders$",
+    ("Resolver", "Ref"): arn("appsync", r"apis/[\w-]+/types/Query/resolvers/hello"),
+    ("Resolver", "ResolverArn"): arn("appsync", r"apis/[\w-]+/types/Query/resolvers/hello"),
+    ("Resolver", "TypeName"): "^Query$", ("Resolver", "FieldName"): "^hello$",
+    ("GraphFn", "Ref"): arn("appsync", r"apis/[\w-]+/functions/\w+"),
+    ("GraphFn", "FunctionArn"): arn("appsync", r"apis/[\w-]+/functions/\w+"),
+    ("GraphFn", "FunctionId"): ID, ("GraphFn", "Name"): "^lookup$",
+    ("GraphFn", "DataSourceName"): "^orders$",
+    ("Http", "Ref"): r"^[a-z0-9]{8,10}$", ("Http", "ApiId"): r"^[a-z0-9]{8,10}$",
+    ("Http", "ApiEndpoint"): r"^https://[a-z0-9]+\.execute-api\.us-east-1\.amazonaws\.com$",
+    ("HttpStage", "Ref"): r"^\$default$",
+    ("HttpIntegration", "Ref"): ID, ("HttpIntegration", "IntegrationId"): ID,
+    ("HttpAuth", "Ref"): ID, ("HttpAuth", "AuthorizerId"): ID,
+    ("HttpRoute", "Ref"): ID, ("HttpRoute", "RouteId"): ID,
+    ("HttpDeployment", "Ref"): ID, ("HttpDeployment", "DeploymentId"): ID,
+    ("Alarm", "Ref"): NAME, ("Alarm", "Arn"): arn("cloudwatch", r"alarm:[\w-]+"),
+    ("Broker", "Ref"): r"^b-[0-9a-f-]{36}$", ("Broker", "Id"): r"^b-[0-9a-f-]{36}$",
+    ("Broker", "Arn"): arn("mq", r"broker:orders-mq:b-[\w-]+"),
+    ("Firehose", "Ref"): NAME, ("Firehose", "Arn"): arn("firehose", r"deliverystream/[\w-]+"),
+    ("Pipe", "Ref"): NAME, ("Pipe", "Arn"): arn("pipes", r"pipe/[\w-]+"),
+    ("Pipe", "CurrentState"): "^RUNNING$",
+    ("Identities", "Ref"): r"^us-east-1:[0-9a-f-]{36}$",
+    ("Identities", "Id"): r"^us-east-1:[0-9a-f-]{36}$", ("Identities", "Name"): NAME,
+}
+EMULATOR_TEXT = re.compile(r"<?moto\.|object at 0x")
+
+
+def _outputs() -> dict:
+    return {f"{logical}{attr}": {"Value": {"Ref": logical} if attr == "Ref"
+                                 else {"Fn::GetAtt": [logical, attr]}}
+            for logical, attr in SHAPE}
+
+
+def test_every_new_provider_and_shape_is_covered():
+    """A provider or placeholder shape added without a line here fails this test."""
+    kinds = {r["Type"] for r in RESOURCES.values()}
+    tested = {(RESOURCES[logical]["Type"], attr) for logical, attr in SHAPE}
+    for provider in providers.PROVIDERS[11:]:  # the first eleven have their own test files
+        assert provider.TYPE in kinds
+        assert {(provider.TYPE, a) for a in provider.ATTRS + ("Ref",)} <= tested, provider.TYPE
+    for kind, shape in SHAPES.items():
+        if kind in kinds:
+            assert {(kind, a) for a in shape} - {(kind, "Ref")} <= tested, kind
+
+
+def test_ref_and_getatt_have_aws_shapes(stack, aws):
+    aws("s3").create_bucket(Bucket="code")
+    aws("s3").put_object(Bucket="code", Key="l.zip", Body=b"PK\x05\x06" + b"\0" * 18)
+    stack.name = "a-stack-name-long-enough-to-overflow-generated-names"
+    out = stack.create({"Resources": RESOURCES, "Outputs": _outputs()})
+    wrong = {key: out.get(f"{key[0]}{key[1]}") for key, shape in SHAPE.items()
+             if not re.search(shape, out.get(f"{key[0]}{key[1]}") or "")}
+    assert not wrong
+    assert not [v for v in out.values() if EMULATOR_TEXT.search(v)]
+

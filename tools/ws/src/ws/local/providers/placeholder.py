@@ -1,0 +1,113 @@
+"""Placeholders: a resource of a type the endpoint cannot run, created as a record only.
+
+moto skips a type it has no model for (its `Ref` is '' and its `GetAtt` a server error). ws
+gives every such `AWS::` type a placeholder instead: nothing runs, but its `Ref` and `GetAtt`
+have the shapes AWS gives them (providers/shapes.py), so the resources that use it deploy.
+The deploy names the placeholders of each stack; `placeholders: error` refuses them.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from moto.cloudformation import parsing
+
+from .base import Provider
+from .naming import arn, random_id
+from .shapes import SERVICES, SHAPES
+
+
+def is_placeholder_type(kind: str, known: Any) -> bool:
+    """An AWS type the endpoint has no provider for (SAM's own types are translated first)."""
+    return kind.startswith("AWS::") and not kind.startswith("AWS::Serverless::") \
+        and kind not in known
+
+
+class Placeholder(Provider):
+    """Not a CloudFormationModel: moto's type map (the types the endpoint *creates*) stays
+    free of it; moto reaches it through `install`'s lookup."""
+
+    ATTRS = ()
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict,
+                                        account_id: str, region_name: str,
+                                        **kwargs: Any) -> "Placeholder":
+        props = cloudformation_json.get("Properties") or {}
+        kind = kwargs.get("ResourceType") or cloudformation_json.get("Type", "")
+        logical_id = kwargs.get("LogicalId", resource_name)
+        name = _own_name(props) or resource_name
+        service = SERVICES.get(kind.split("::")[1], kind.split("::")[1].lower())
+        values = {k: v for k, v in props.items() if isinstance(v, str)}
+        values.update(name=name, id=random_id(), id6=random_id(6), uuid=str(uuid.uuid4()),
+                      region=region_name, account=account_id,
+                      arn=arn(service, region_name, account_id, ""))
+        shape = SHAPES.get(kind, {})
+        attrs = {key: _fill(template, values) for key, template in shape.items()}
+        made = cls(name, attrs, props, account_id, region_name, logical_id)
+        made.kind, made.service, made.values = kind, service, values
+        made.physical_id = {"name": name, "id": values["id"]}.get(shape.get("Ref", "name")) \
+            or attrs[shape["Ref"]]
+        return made
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return True  # which attributes a type has is cfn-lint's check (E1010), before deploy
+
+    def get_cfn_attribute(self, name: str) -> Any:
+        if name not in self.attrs:
+            self.attrs[name] = generic_attribute(name, self.kind, self.service, self.values)
+        return self.attrs[name]
+
+    def update(self, props: dict[str, Any]) -> "Placeholder":
+        self.props = props
+        return self
+
+    def remove(self) -> None:
+        """Nothing was made."""
+
+
+def generic_attribute(name: str, kind: str, service: str, values: dict[str, str]) -> str:
+    """An attribute no shape lists, shaped by its name: ...Arn an ARN, ...Id an id,
+    ...Url/...Endpoint an https URL, ...Name the name."""
+    resource = re.sub(r"(?<!^)(?=[A-Z])", "-", kind.split("::")[2]).lower()
+    if name.endswith("Arn") or name == "Arn":
+        return f"{values['arn']}{resource}/{values['name']}"
+    if name.lower().endswith(("url", "endpoint", "endpointaddress")):
+        return f"https://{values['id']}.{service}.{values['region']}.amazonaws.com"
+    if name.endswith("Name"):
+        return values["name"]
+    return values["id"]
+
+
+def install() -> None:
+    """Route moto's lookup of a type it lacks to Placeholder (idempotent)."""
+    if getattr(parsing.resource_class_from_type, "ws_placeholders", False):
+        return
+    original = parsing.resource_class_from_type
+
+    def resource_class_from_type(resource_type: str) -> Any:
+        found = original(resource_type)
+        if found is None and resource_type not in parsing.NULL_MODELS and \
+                is_placeholder_type(resource_type, parsing.get_model_map()):
+            return Placeholder
+        return found
+    resource_class_from_type.ws_placeholders = True  # type: ignore[attr-defined]
+    parsing.resource_class_from_type = resource_class_from_type
+
+
+def _own_name(props: dict[str, Any]) -> str | None:
+    """The name the template gives (Name, GroupName, DomainName, Domain...), if any."""
+    for key, value in props.items():
+        if isinstance(value, str) and (key == "Name" or key.endswith("Name") and key[:-4] in
+                                       ("Group", "Domain", "Alarm", "Pipe", "Broker",
+                                        "DeliveryStream", "LogStream", "Filter", "Rule",
+                                        "IdentityPool", "Topic", "Queue", "Stream")
+                                       or key == "Domain"):
+            return value
+    return None
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), template)

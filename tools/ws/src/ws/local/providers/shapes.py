@@ -1,0 +1,47 @@
+"""How AWS shapes `Ref` and `Fn::GetAtt` of the types ws stands in for with placeholders.
+
+One entry a type: "Ref" names the attribute (or "name"/"id") that `Ref` returns; the other
+keys are attributes, written as templates over {arn} (arn:<partition>:<service>:<region>:
+<account>:), {region}, {account}, {name} (the resource's name), {id} (a random id) and the
+resource's own string properties ({ApiId}, {Name}...). A type not listed gets the generic
+shape of `placeholder.generic_attribute`. From each type's "Return values" in the
+CloudFormation User Guide.
+"""
+from __future__ import annotations
+
+SHAPES: dict[str, dict[str, str]] = {
+    "AWS::AppSync::DataSource": {
+        "Ref": "DataSourceArn", "Name": "{name}",
+        "DataSourceArn": "{arn}apis/{ApiId}/datasources/{name}"},
+    "AWS::AppSync::Resolver": {
+        "Ref": "ResolverArn", "TypeName": "{TypeName}", "FieldName": "{FieldName}",
+        "ResolverArn": "{arn}apis/{ApiId}/types/{TypeName}/resolvers/{FieldName}"},
+    "AWS::AppSync::FunctionConfiguration": {
+        "Ref": "FunctionArn", "Name": "{name}", "FunctionId": "{id}",
+        "DataSourceName": "{DataSourceName}", "FunctionArn": "{arn}apis/{ApiId}/functions/{id}"},
+    "AWS::CloudWatch::Alarm": {"Ref": "name", "Arn": "{arn}alarm:{name}"},
+    "AWS::Cognito::IdentityPool": {"Ref": "Id", "Id": "{region}:{uuid}", "Name": "{name}"},
+    "AWS::Cognito::UserPoolDomain": {"Ref": "name",
+                                     "CloudFrontDistribution": "d{id}.cloudfront.net"},
+    "AWS::Events::Connection": {
+        "Ref": "name", "Arn": "{arn}connection/{name}/{uuid}",
+        "SecretArn": "arn:aws:secretsmanager:{region}:{account}:secret:"
+                     "events!connection/{name}/{uuid}-{id6}"},
+    "AWS::Events::ApiDestination": {"Ref": "name",
+                                    "Arn": "{arn}api-destination/{name}/{uuid}"},
+    "AWS::KinesisFirehose::DeliveryStream": {"Ref": "name",
+                                             "Arn": "{arn}deliverystream/{name}"},
+    "AWS::Pipes::Pipe": {"Ref": "name", "Arn": "{arn}pipe/{name}", "CurrentState": "RUNNING"},
+    "AWS::AmazonMQ::Broker": {"Ref": "Id", "Id": "b-{uuid}", "Arn": "{arn}broker:{name}:b-{uuid}"},
+    "AWS::ApiGateway::DomainName": {
+        "Ref": "name", "DistributionDomainName": "d{id}.cloudfront.net",
+        "DistributionHostedZoneId": "Z2FDTNDATAQYW2",
+        "RegionalDomainName": "d-{id}.execute-api.{region}.amazonaws.com",
+        "RegionalHostedZoneId": "Z1UJRXOUMOOFQ8"},
+}
+
+# Services whose ARN names another service than the type's namespace.
+SERVICES = {"KinesisFirehose": "firehose", "CloudWatch": "cloudwatch", "Cognito": "cognito-idp",
+            "AmazonMQ": "mq", "ApiGateway": "apigateway", "ApiGatewayV2": "apigateway",
+            "OpenSearchService": "es", "Elasticsearch": "es", "StepFunctions": "states",
+            "CertificateManager": "acm", "ElasticLoadBalancingV2": "elasticloadbalancing"}
