@@ -97,7 +97,7 @@ def test_prepare_leaves_the_input_alone():
         "AWS::ApiGateway::Resource", "AWS::ApiGateway::Method", "AWS::ApiGateway::Authorizer"}
 
 
-def test_unsupported_types_are_named():
+def test_unsupported_and_placeholder_types_are_named():
     template = {"Resources": {
         "Queue": {"Type": "AWS::SQS::Queue"},
         "Graph": {"Type": "AWS::Kendra::Index"},
@@ -105,5 +105,12 @@ def test_unsupported_types_are_named():
         "Wait": {"Type": "AWS::CloudFormation::WaitConditionHandle"},
         "Custom": {"Type": "Custom::Thing"},
         "Pool": {"Type": "AWS::Cognito::UserPool"}}}
+    template["Resources"]["Skill"] = {"Type": "Alexa::ASK::Skill"}
+    template["Resources"]["Fn"] = {"Type": "AWS::Serverless::Function"}  # left untranslated
     assert templatefixes.unsupported_types(template) == [
+        ("Fn", "AWS::Serverless::Function"), ("Skill", "Alexa::ASK::Skill")]
+    assert templatefixes.placeholder_types(template) == [
         ("Graph", "AWS::Kendra::Index"), ("Search", "AWS::OpenSearchService::Domain")]
+    assert templatefixes.unsupported_types(template, placeholders=False) == [
+        ("Fn", "AWS::Serverless::Function"), ("Graph", "AWS::Kendra::Index"),
+        ("Search", "AWS::OpenSearchService::Domain"), ("Skill", "Alexa::ASK::Skill")]

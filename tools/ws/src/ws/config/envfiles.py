@@ -30,6 +30,7 @@ _FIELDS = {
     "shared": Field(dict, default={}),
     "tags": Field(dict, default={}),
     "parameters": Field(dict, default={}),
+    "placeholders": Field(str, default="allow"),  # local: "error" refuses placeholder types
 }
 DEFAULT_NAMING = "{workspace}-{env}-{stack}"
 DEFAULT_DEVELOPER_NAMING = "{workspace}-{env}-{owner}-{stack}"

@@ -15,19 +15,45 @@ _VERBS = {"get", "put", "post", "delete", "patch", "head", "options",
           "x-amazon-apigateway-any-method"}
 
 
-def unsupported_types(template: dict[str, Any],
-                      known: Collection[str] | None = None) -> list[tuple[str, str]]:
-    """(logical id, type) of every resource the local endpoint would silently skip.
+def unsupported_types(template: dict[str, Any], known: Collection[str] | None = None,
+                      placeholders: bool = True) -> list[tuple[str, str]]:
+    """(logical id, type) of every resource the local endpoint cannot take: a type outside
+    `AWS::` and `Custom::` (or SAM's, left untranslated), and, unless `placeholders` allows
+    them, every `placeholder_types` one.
 
     `known`: the types the endpoint creates (ws.local.resourcetypes); None works them out
     here, which loads moto (about 1.5 s)."""
+    known = _known(known)
+    return sorted((logical, kind) for logical, kind in _types(template)
+                  if kind not in known and not kind.startswith("Custom::")
+                  and (not placeholders or not is_placeholder_type(kind, known)))
+
+
+def placeholder_types(template: dict[str, Any],
+                      known: Collection[str] | None = None) -> list[tuple[str, str]]:
+    """(logical id, type) of every resource the endpoint makes a placeholder of: an `AWS::`
+    type it cannot run, recorded with AWS-shaped Ref/GetAtt (ws.local.providers.placeholder)."""
+    known = _known(known)
+    return sorted((logical, kind) for logical, kind in _types(template)
+                  if is_placeholder_type(kind, known))
+
+
+def is_placeholder_type(kind: str, known: Collection[str]) -> bool:
+    """An `AWS::` type the endpoint has no provider for (SAM's own are translated first)."""
+    return kind.startswith("AWS::") and not kind.startswith("AWS::Serverless::") \
+        and kind not in known
+
+
+def _known(known: Collection[str] | None) -> Collection[str]:
     if known is None:
         from . import providers  # imported here: moto, which only this fallback needs
         known = providers.supported_types()
-    return sorted((logical, str(res.get("Type")))
-                  for logical, res in template.get("Resources", {}).items()
-                  if res.get("Type") not in known
-                  and not str(res.get("Type")).startswith("Custom::"))
+    return known
+
+
+def _types(template: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(logical, str((res or {}).get("Type")))
+            for logical, res in (template.get("Resources") or {}).items()]
 
 
 def prepare(template: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from ws.cloud.artifacts import Upload, ensure_bucket, s3_uploader
 from ws.cloud.backend import Backend
 from ws.config.workspace import Stack, Workspace
 from ws.errors import ConfigError
+from ws.local.coverage import placeholder_note
 from ws.local.resourcetypes import endpoint_types
 from ws.package.build import SamBuilder
 from ws.package.capabilities import required
@@ -28,6 +29,7 @@ class Prepared:
     body: dict[str, Any]
     uploads: dict[str, bytes]
     capabilities: tuple[str, ...] = ()
+    note: str | None = None  # said when the stack deploys (the local endpoint's placeholders)
 
     def with_outputs(self, extra: dict[str, dict[str, str]]) -> dict[str, Any]:
         """The body with `extra` outputs added (ws's deploy record)."""
@@ -54,14 +56,17 @@ class Preparer:
         body = package(template.body, folders, self.bucket, uploads.__setitem__, self.build)
         if self.backend.translates_sam and template.is_sam:
             body = translate_sam(body, self.backend.region, template.display)
+        note = None
         if self.backend.can.local_fixes:
             body = _for_local_endpoint(body, template.display, self.local_types)
-        return Prepared(body, uploads, required(body))
+            note = placeholder_note(body, self.local_types)
+        return Prepared(body, uploads, required(body), note)
 
 
 def _for_local_endpoint(body: dict[str, Any], display: str,
                         known: frozenset[str] | None) -> dict[str, Any]:
-    """Make moto create what AWS would, and refuse what it would silently skip."""
+    """Make moto create what AWS would, and refuse what it cannot take (the check before the
+    deploy names these for every stack: ws.lint.limits.local_refusals)."""
     from ws.local import templatefixes
     body = templatefixes.prepare(body)
     missing = templatefixes.unsupported_types(body, known)

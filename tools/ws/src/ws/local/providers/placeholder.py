@@ -13,15 +13,10 @@ from typing import Any
 
 from moto.cloudformation import parsing
 
+from ..templatefixes import is_placeholder_type
 from .base import Provider
 from .naming import arn, random_id
 from .shapes import SERVICES, SHAPES
-
-
-def is_placeholder_type(kind: str, known: Any) -> bool:
-    """An AWS type the endpoint has no provider for (SAM's own types are translated first)."""
-    return kind.startswith("AWS::") and not kind.startswith("AWS::Serverless::") \
-        and kind not in known
 
 
 class Placeholder(Provider):
