@@ -1,6 +1,7 @@
 """Every provider's `Ref` and `GetAtt` have the shape AWS gives them, never an emulator object."""
 from __future__ import annotations
 
+import json
 import re
 
 from ws.local import providers
@@ -75,9 +76,31 @@ RESOURCES = {
     "HttpRoute": res("AWS::ApiGatewayV2::Route", ApiId=HTTP, RouteKey="GET /orders",
                      Target={"Fn::Sub": "integrations/${HttpIntegration}"}),
     "HttpDeployment": res("AWS::ApiGatewayV2::Deployment", ApiId=HTTP),
-    "Alarm": res("AWS::CloudWatch::Alarm", MetricName="Errors", Namespace="AWS/Lambda"),
+    "Machine": res("AWS::StepFunctions::StateMachine", RoleArn=ROLE,
+                   DefinitionString='{"StartAt": "A", "States": {"A": {"Type": "Pass", '
+                                    '"End": true}}}'),
+    "Key": res("AWS::KMS::Key", KeyPolicy={"Statement": []}),
+    "Alarm": res("AWS::CloudWatch::Alarm", MetricName="Errors", Namespace="AWS/Lambda",
+                 ComparisonOperator="GreaterThanThreshold", EvaluationPeriods=1, Period=60,
+                 Threshold=1, Statistic="Sum", Dimensions=[{"Name": "FunctionName",
+                                                            "Value": {"Ref": "Fn"}}]),
+    "Secret": res("AWS::SecretsManager::Secret", GenerateSecretString={
+        "SecretStringTemplate": '{"user": "app"}', "GenerateStringKey": "password"}),
+    "Pool": res("AWS::Cognito::UserPool", UserPoolName="users"),
+    "PoolGroup": res("AWS::Cognito::UserPoolGroup", UserPoolId={"Ref": "Pool"}),
+    "PoolDomain": res("AWS::Cognito::UserPoolDomain", UserPoolId={"Ref": "Pool"},
+                      Domain="store-login"),
+    "RestKey": res("AWS::ApiGateway::ApiKey", Enabled=True),
+    "Plan": res("AWS::ApiGateway::UsagePlan", Quota={"Limit": 100, "Period": "DAY"}),
+    "PlanKey": res("AWS::ApiGateway::UsagePlanKey", KeyId={"Ref": "RestKey"}, KeyType="API_KEY",
+                   UsagePlanId={"Ref": "Plan"}),
+    "Logs": res("AWS::Logs::LogGroup", LogGroupName="/store/orders"),
+    "LogStream": res("AWS::Logs::LogStream", LogGroupName={"Ref": "Logs"}),
+    "LogFilter": res("AWS::Logs::SubscriptionFilter", LogGroupName={"Ref": "Logs"},
+                     FilterPattern="", DestinationArn={"Fn::GetAtt": ["Fn", "Arn"]}),
     "Broker": res("AWS::AmazonMQ::Broker", BrokerName="orders-mq", EngineType="RABBITMQ"),
-    "Firehose": res("AWS::KinesisFirehose::DeliveryStream"),
+    "Firehose": res("AWS::KinesisFirehose::DeliveryStream", S3DestinationConfiguration={
+        "BucketARN": "arn:aws:s3:::code", "RoleARN": ROLE}),
     "Pipe": res("AWS::Pipes::Pipe", Source={"Fn::GetAtt": ["Queue", "Arn"]},
                 Target={"Fn::GetAtt": ["Fn", "Arn"]}, RoleArn=ROLE),
     "Identities": res("AWS::Cognito::IdentityPool", AllowUnauthenticatedIdentities=False),
@@ -134,7 +157,25 @@ SHAPE = {
     ("HttpAuth", "Ref"): ID, ("HttpAuth", "AuthorizerId"): ID,
     ("HttpRoute", "Ref"): ID, ("HttpRoute", "RouteId"): ID,
     ("HttpDeployment", "Ref"): ID, ("HttpDeployment", "DeploymentId"): ID,
+    ("Machine", "Ref"): arn("states", r"stateMachine:[\w-]+"),
+    ("Machine", "Arn"): arn("states", r"stateMachine:[\w-]+"), ("Machine", "Name"): NAME,
+    ("Machine", "StateMachineRevisionId"): r"^\S+$",
+    ("Queue", "Ref"): r"^https://sqs\.us-east-1\.amazonaws\.com/123456789012/[\w-]+$",
+    ("Queue", "QueueUrl"): r"^https://sqs\.us-east-1\.amazonaws\.com/123456789012/[\w-]+$",
+    ("Queue", "Arn"): arn("sqs", r"[\w-]+"), ("Queue", "QueueName"): NAME,
+    ("Topic", "Ref"): arn("sns", r"[\w-]+"), ("Topic", "TopicArn"): arn("sns", r"[\w-]+"),
+    ("Topic", "TopicName"): NAME,
+    ("Key", "Ref"): r"^[0-9a-f-]{32,36}$", ("Key", "KeyId"): r"^[0-9a-f-]{32,36}$",
+    ("Key", "Arn"): arn("kms", r"key/[0-9a-f-]{32,36}"),
     ("Alarm", "Ref"): NAME, ("Alarm", "Arn"): arn("cloudwatch", r"alarm:[\w-]+"),
+    ("Secret", "Ref"): arn("secretsmanager", r"secret:Secret-[A-Za-z0-9]{12}-[A-Za-z0-9]{6}"),
+    ("Secret", "Id"): arn("secretsmanager", r"secret:Secret-[A-Za-z0-9]{12}-[A-Za-z0-9]{6}"),
+    ("PoolGroup", "Ref"): NAME, ("PoolDomain", "Ref"): "^store-login$",
+    ("PoolDomain", "CloudFrontDistribution"):  # as DescribeUserPoolDomain says
+        r"^[a-z0-9]+\.(cloudfront\.net|amazoncognito\.com)$",
+    ("RestKey", "Ref"): ID, ("RestKey", "APIKeyId"): ID, ("Plan", "Ref"): ID, ("Plan", "Id"): ID,
+    ("PlanKey", "Ref"): r"^\w+:\w+$", ("PlanKey", "Id"): r"^\w+:\w+$",
+    ("LogStream", "Ref"): NAME, ("LogFilter", "Ref"): NAME,
     ("Broker", "Ref"): r"^b-[0-9a-f-]{36}$", ("Broker", "Id"): r"^b-[0-9a-f-]{36}$",
     ("Broker", "Arn"): arn("mq", r"broker:orders-mq:b-[\w-]+"),
     ("Firehose", "Ref"): NAME, ("Firehose", "Arn"): arn("firehose", r"deliverystream/[\w-]+"),
@@ -158,7 +199,8 @@ def test_every_new_provider_and_shape_is_covered():
     tested = {(RESOURCES[logical]["Type"], attr) for logical, attr in SHAPE}
     for provider in providers.PROVIDERS[11:]:  # the first eleven have their own test files
         assert provider.TYPE in kinds
-        assert {(provider.TYPE, a) for a in provider.ATTRS + ("Ref",)} <= tested, provider.TYPE
+        attrs = provider.ATTRS + tuple(getattr(provider, "EXTRA", ())) + ("Ref",)
+        assert {(provider.TYPE, a) for a in attrs} <= tested, provider.TYPE
     for kind, shape in SHAPES.items():
         if kind in kinds:
             assert {(kind, a) for a in shape} - {(kind, "Ref")} <= tested, kind
@@ -174,3 +216,38 @@ def test_ref_and_getatt_have_aws_shapes(stack, aws):
     assert not wrong
     assert not [v for v in out.values() if EMULATOR_TEXT.search(v)]
 
+
+
+def test_service_apis_see_what_the_stack_made_and_not_after_delete(stack, aws):
+    aws("s3").create_bucket(Bucket="code")
+    aws("s3").put_object(Bucket="code", Key="l.zip", Body=b"PK\x05\x06" + b"\0" * 18)
+    out = stack.create({"Resources": RESOURCES, "Outputs": _outputs()})
+    fn = out["FnUrlFunctionArn"].rsplit(":", 1)[-1]
+    assert aws("lambda").get_alias(FunctionName=fn, Name="live")["FunctionVersion"] == "1"
+    assert aws("lambda").get_function_url_config(FunctionName=fn)["FunctionUrl"]
+    queue = aws("sqs").get_queue_attributes(QueueUrl=out["QueueRef"], AttributeNames=["Policy"])
+    assert "sqs:SendMessage" in queue["Attributes"]["Policy"]
+    [sub] = aws("sns").list_subscriptions_by_topic(TopicArn=out["TopicRef"])["Subscriptions"]
+    assert sub["Endpoint"] == out["QueueArn"]
+    assert aws("scheduler").get_schedule(Name=out["ScheduleRef"], GroupName=out["GroupRef"])
+    assert aws("appsync").get_graphql_api(apiId=out["GraphApiId"])["graphqlApi"]["name"] == "store"
+    routes = aws("apigatewayv2").get_routes(ApiId=out["HttpRef"])["Items"]
+    assert [r["RouteKey"] for r in routes] == ["GET /orders"]
+    secret = json.loads(aws("secretsmanager").get_secret_value(SecretId=out["SecretRef"])[
+        "SecretString"])
+    assert secret["user"] == "app" and len(secret["password"]) == 32
+    assert aws("cloudwatch").describe_alarms(AlarmNames=[out["AlarmRef"]])["MetricAlarms"]
+    assert aws("firehose").describe_delivery_stream(DeliveryStreamName=out["FirehoseRef"])
+    assert aws("logs").describe_subscription_filters(logGroupName="/store/orders")[
+        "subscriptionFilters"][0]["filterName"] == out["LogFilterRef"]
+    assert aws("cognito-identity").describe_identity_pool(IdentityPoolId=out["IdentitiesRef"])
+    assert aws("apigateway").get_usage_plan_keys(usagePlanId=out["PlanRef"])["items"]
+    assert aws("events").describe_archive(
+        ArchiveName=out["OrdersEventArchiveWithAVeryLongLogicalNameRef"])
+    stack.delete()
+    assert aws("appsync").list_graphql_apis()["graphqlApis"] == []
+    assert aws("apigatewayv2").get_apis()["Items"] == []
+    assert aws("secretsmanager").list_secrets()["SecretList"] == []
+    assert aws("cloudwatch").describe_alarms()["MetricAlarms"] == []
+    assert aws("events").list_archives()["Archives"] == []
+    assert aws("sns").list_subscriptions()["Subscriptions"] == []

@@ -4,8 +4,9 @@ from __future__ import annotations
 from moto.cloudformation import parsing
 
 from ...errors import EndpointError
-from . import (apigateway, apimethods, appsync, cloudfront, cognito, customresource, events,
-               functions, httpapi, messaging, placeholder, s3policy, scheduler)
+from . import (apigateway, apikeys, apimethods, appsync, cloudfront, cognito, cognitoparts,
+               customresource, events, functions, httpapi, messaging, observability, patched,
+               placeholder, s3policy, scheduler, secrets)
 
 # Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
@@ -18,7 +19,12 @@ PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              scheduler.Schedule, scheduler.ScheduleGroup,
              appsync.GraphQLApi, appsync.GraphQLSchema, appsync.ApiKey,
              httpapi.Api, httpapi.Stage, httpapi.Route, httpapi.Integration,
-             httpapi.Authorizer, httpapi.Deployment)
+             httpapi.Authorizer, httpapi.Deployment,
+             patched.StateMachine, patched.Queue, patched.Topic, patched.Key,
+             secrets.Secret, cognitoparts.UserPoolGroup, cognitoparts.UserPoolDomain,
+             cognitoparts.IdentityPool, apikeys.ApiKey, apikeys.UsagePlan, apikeys.UsagePlanKey,
+             observability.Alarm, observability.LogStream, observability.SubscriptionFilter,
+             observability.DeliveryStream)
 
 
 def register() -> None:

@@ -19,18 +19,12 @@ SHAPES: dict[str, dict[str, str]] = {
     "AWS::AppSync::FunctionConfiguration": {
         "Ref": "FunctionArn", "Name": "{name}", "FunctionId": "{id}",
         "DataSourceName": "{DataSourceName}", "FunctionArn": "{arn}apis/{ApiId}/functions/{id}"},
-    "AWS::CloudWatch::Alarm": {"Ref": "name", "Arn": "{arn}alarm:{name}"},
-    "AWS::Cognito::IdentityPool": {"Ref": "Id", "Id": "{region}:{uuid}", "Name": "{name}"},
-    "AWS::Cognito::UserPoolDomain": {"Ref": "name",
-                                     "CloudFrontDistribution": "d{id}.cloudfront.net"},
     "AWS::Events::Connection": {
         "Ref": "name", "Arn": "{arn}connection/{name}/{uuid}",
         "SecretArn": "arn:aws:secretsmanager:{region}:{account}:secret:"
                      "events!connection/{name}/{uuid}-{id6}"},
     "AWS::Events::ApiDestination": {"Ref": "name",
                                     "Arn": "{arn}api-destination/{name}/{uuid}"},
-    "AWS::KinesisFirehose::DeliveryStream": {"Ref": "name",
-                                             "Arn": "{arn}deliverystream/{name}"},
     "AWS::Pipes::Pipe": {"Ref": "name", "Arn": "{arn}pipe/{name}", "CurrentState": "RUNNING"},
     "AWS::AmazonMQ::Broker": {"Ref": "Id", "Id": "b-{uuid}", "Arn": "{arn}broker:{name}:b-{uuid}"},
     "AWS::ApiGateway::DomainName": {

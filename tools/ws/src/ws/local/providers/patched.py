@@ -1,0 +1,103 @@
+"""moto's own models, with the `GetAtt` attributes AWS documents that they lack.
+
+moto creates these types well but refuses attributes templates use (`!GetAtt Machine.Arn`,
+`!GetAtt Queue.QueueUrl`, `!GetAtt Topic.TopicArn`, `!GetAtt Key.KeyId`). Each class here
+wraps moto's model: creation, update and deletion are moto's; the listed attributes are added.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from moto.core.common_models import CloudFormationModel
+from moto.kms.models import Key as MotoKey
+from moto.sns.models import Topic as MotoTopic
+from moto.sqs.models import Queue as MotoQueue
+from moto.stepfunctions.models import StateMachine as MotoStateMachine
+
+from .base import Provider
+
+
+class Patched(Provider):
+    """moto's MODEL, plus EXTRA attributes computed from moto's object."""
+
+    MODEL: Any = None
+    EXTRA: dict[str, Callable[[Any], Any]] = {}
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict,
+                                        account_id: str, region_name: str,
+                                        **kwargs: Any) -> "Patched":
+        inner = cls.MODEL.create_from_cloudformation_json(resource_name, cloudformation_json,
+                                                          account_id, region_name, **kwargs)
+        return cls._wrap(inner, cloudformation_json, account_id, region_name,
+                         kwargs.get("LogicalId", resource_name))
+
+    @classmethod
+    def _wrap(cls, inner: Any, cloudformation_json: dict, account_id: str, region: str,
+              logical_id: str) -> "Patched":
+        made = cls(inner.physical_resource_id, {}, cloudformation_json.get("Properties") or {},
+                   account_id, region, logical_id)
+        made.inner, made.json = inner, cloudformation_json
+        return made
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource: "Patched",  # type: ignore[override]
+                                        new_resource_name: str, cloudformation_json: dict,
+                                        account_id: str, region_name: str) -> "Patched":
+        inner = cls.MODEL.update_from_cloudformation_json(
+            original_resource=original_resource.inner, new_resource_name=new_resource_name,
+            cloudformation_json=cloudformation_json, account_id=account_id,
+            region_name=region_name)
+        return cls._wrap(inner, cloudformation_json, account_id, region_name,
+                         original_resource.logical_id)
+
+    @classmethod
+    def cloudformation_name_type(cls) -> str:  # type: ignore[override]
+        return cls.MODEL.cloudformation_name_type()
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in cls.EXTRA or cls.MODEL.has_cfn_attr(attr)
+
+    def get_cfn_attribute(self, name: str) -> Any:
+        if name in self.EXTRA:
+            return self.EXTRA[name](self.inner)
+        return self.inner.get_cfn_attribute(name)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        try:
+            self.inner.delete(account_id, region_name)
+        except (TypeError, AttributeError):  # moto's model has no delete(): as moto does
+            self.MODEL.delete_from_cloudformation_json(self.physical_id, self.json, account_id,
+                                                       region_name)
+
+    def __getattr__(self, name: str) -> Any:
+        """Anything else moto asks of the resource (tags, names...) is moto's object's."""
+        if name == "inner":
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+
+class StateMachine(Patched, CloudFormationModel):
+    TYPE = "AWS::StepFunctions::StateMachine"
+    MODEL = MotoStateMachine
+    EXTRA = {"Arn": lambda m: m.arn,
+             "StateMachineRevisionId": lambda m: getattr(m, "revision_id", None) or m.arn}
+
+
+class Queue(Patched, CloudFormationModel):
+    TYPE = "AWS::SQS::Queue"
+    MODEL = MotoQueue
+    EXTRA = {"QueueUrl": lambda q: q.physical_resource_id}
+
+
+class Topic(Patched, CloudFormationModel):
+    TYPE = "AWS::SNS::Topic"
+    MODEL = MotoTopic
+    EXTRA = {"TopicArn": lambda t: t.arn}
+
+
+class Key(Patched, CloudFormationModel):
+    TYPE = "AWS::KMS::Key"
+    MODEL = MotoKey
+    EXTRA = {"KeyId": lambda k: k.id}
