@@ -32,7 +32,7 @@ RESOURCES = {
     "FnVersion": res("AWS::Lambda::Version", FunctionName={"Ref": "Fn"}),
     "FnAlias": res("AWS::Lambda::Alias", FunctionName={"Ref": "Fn"}, Name="live",
                    FunctionVersion={"Fn::GetAtt": ["FnVersion", "Version"]}),
-    "FnUrl": res("AWS::Lambda::Url", TargetFunctionArn={"Fn::GetAtt": ["Fn", "Arn"]},
+    "FnUrl": res("AWS::Lambda::Url", TargetFunctionArn={"Ref": "FnAlias"},  # SAM's shape
                  AuthType="NONE"),
     "FnInvoke": res("AWS::Lambda::EventInvokeConfig", FunctionName={"Ref": "Fn"},
                     Qualifier="$LATEST", MaximumRetryAttempts=0),
@@ -80,6 +80,10 @@ RESOURCES = {
                    DefinitionString='{"StartAt": "A", "States": {"A": {"Type": "Pass", '
                                     '"End": true}}}'),
     "Key": res("AWS::KMS::Key", KeyPolicy={"Statement": []}),
+    "Files": res("AWS::EFS::FileSystem"),
+    "FilesAccess": res("AWS::EFS::AccessPoint", FileSystemId={"Ref": "Files"}),
+    "FnPermission": res("AWS::Lambda::Permission", FunctionName={"Ref": "Fn"},
+                        Action="lambda:InvokeFunction", Principal="s3.amazonaws.com"),
     "Alarm": res("AWS::CloudWatch::Alarm", MetricName="Errors", Namespace="AWS/Lambda",
                  ComparisonOperator="GreaterThanThreshold", EvaluationPeriods=1, Period=60,
                  Threshold=1, Statistic="Sum", Dimensions=[{"Name": "FunctionName",
@@ -113,8 +117,8 @@ SHAPE = {
     ("FnVersion", "Version"): r"^1$",
     ("FnAlias", "Ref"): arn("lambda", r"function:[\w-]+:live"),
     ("FnAlias", "AliasArn"): arn("lambda", r"function:[\w-]+:live"),
-    ("FnUrl", "Ref"): arn("lambda", r"function:[\w-]+"),
-    ("FnUrl", "FunctionArn"): arn("lambda", r"function:[\w-]+"),
+    ("FnUrl", "Ref"): arn("lambda", r"function:[\w-]+:live"),
+    ("FnUrl", "FunctionArn"): arn("lambda", r"function:[\w-]+:live"),
     ("FnUrl", "FunctionUrl"): r"^https://[a-z0-9]+\.lambda-url\.us-east-1\.on\.aws/$",
     ("FnInvoke", "Ref"): r"^[\w-]+\|\$LATEST$",
     ("Layer", "Ref"): arn("lambda", r"layer:[\w-]+:1"),
@@ -167,6 +171,11 @@ SHAPE = {
     ("Topic", "TopicName"): NAME,
     ("Key", "Ref"): r"^[0-9a-f-]{32,36}$", ("Key", "KeyId"): r"^[0-9a-f-]{32,36}$",
     ("Key", "Arn"): arn("kms", r"key/[0-9a-f-]{32,36}"),
+    ("Files", "Ref"): r"^fs-[0-9a-f]+$", ("Files", "FileSystemId"): r"^fs-[0-9a-f]+$",
+    ("Files", "Arn"): arn("elasticfilesystem", r"file-system/fs-[0-9a-f]+"),
+    ("FilesAccess", "Ref"): r"^fsap-[0-9a-f]+$", ("FilesAccess", "AccessPointId"): r"^fsap-[0-9a-f]+$",
+    ("FilesAccess", "Arn"): arn("elasticfilesystem", r"access-point/fsap-[0-9a-f]+"),
+    ("FnPermission", "Ref"): r"^\w+$",
     ("Alarm", "Ref"): NAME, ("Alarm", "Arn"): arn("cloudwatch", r"alarm:[\w-]+"),
     ("Secret", "Ref"): arn("secretsmanager", r"secret:Secret-[A-Za-z0-9]{12}-[A-Za-z0-9]{6}"),
     ("Secret", "Id"): arn("secretsmanager", r"secret:Secret-[A-Za-z0-9]{12}-[A-Za-z0-9]{6}"),
@@ -206,6 +215,14 @@ def test_every_new_provider_and_shape_is_covered():
             assert {(kind, a) for a in shape} - {(kind, "Ref")} <= tested, kind
 
 
+def test_every_type_the_endpoint_creates_has_a_ref_of_its_own():
+    """moto gives Ref the object itself when its model has no physical_resource_id."""
+    from moto.cloudformation import parsing
+    providers.register()
+    assert [kind for kind, model in parsing.get_model_map().items()
+            if not hasattr(model, "physical_resource_id") and "::SERVICE::" not in kind] == []
+
+
 def test_ref_and_getatt_have_aws_shapes(stack, aws):
     aws("s3").create_bucket(Bucket="code")
     aws("s3").put_object(Bucket="code", Key="l.zip", Body=b"PK\x05\x06" + b"\0" * 18)
@@ -222,7 +239,7 @@ def test_service_apis_see_what_the_stack_made_and_not_after_delete(stack, aws):
     aws("s3").create_bucket(Bucket="code")
     aws("s3").put_object(Bucket="code", Key="l.zip", Body=b"PK\x05\x06" + b"\0" * 18)
     out = stack.create({"Resources": RESOURCES, "Outputs": _outputs()})
-    fn = out["FnUrlFunctionArn"].rsplit(":", 1)[-1]
+    fn = out["FnUrlFunctionArn"].split(":")[6]
     assert aws("lambda").get_alias(FunctionName=fn, Name="live")["FunctionVersion"] == "1"
     assert aws("lambda").get_function_url_config(FunctionName=fn)["FunctionUrl"]
     queue = aws("sqs").get_queue_attributes(QueueUrl=out["QueueRef"], AttributeNames=["Policy"])

@@ -6,7 +6,7 @@ from moto.cloudformation import parsing
 from ...errors import EndpointError
 from . import (apigateway, apikeys, apimethods, appsync, cloudfront, cognito, cognitoparts,
                customresource, events, functions, httpapi, messaging, observability, patched,
-               placeholder, s3policy, scheduler, secrets)
+               placeholder, refs, s3policy, scheduler, secrets)
 
 # Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
@@ -21,6 +21,7 @@ PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              httpapi.Api, httpapi.Stage, httpapi.Route, httpapi.Integration,
              httpapi.Authorizer, httpapi.Deployment,
              patched.StateMachine, patched.Queue, patched.Topic, patched.Key,
+             patched.AccessPoint, patched.FileSystem,
              secrets.Secret, cognitoparts.UserPoolGroup, cognitoparts.UserPoolDomain,
              cognitoparts.IdentityPool, apikeys.ApiKey, apikeys.UsagePlan, apikeys.UsagePlanKey,
              observability.Alarm, observability.LogStream, observability.SubscriptionFilter,
@@ -36,15 +37,15 @@ def register() -> None:
     later (ours) wins the map.
     """
     placeholder.install()  # every other AWS type: a placeholder (providers/placeholder.py)
-    if _registered():
-        return
-    parsing.get_model_list.cache_clear()
-    parsing.get_model_map.cache_clear()
-    parsing.get_name_type_map.cache_clear()
+    if not _registered():
+        parsing.get_model_list.cache_clear()
+        parsing.get_model_map.cache_clear()
+        parsing.get_name_type_map.cache_clear()
     if not _registered():
         missing = [p.TYPE for p in PROVIDERS if parsing.get_model_map().get(p.TYPE) is not p]
         raise EndpointError(f"moto did not take ws's providers for: {', '.join(missing)}",
                             "moto changed how it finds CloudFormation models; use moto 5.2")
+    refs.install()  # moto's models without a Ref of their own (providers/refs.py)
 
 
 def _registered() -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from moto.awslambda.exceptions import LambdaClientError
 from moto.awslambda.models import lambda_backends
 from moto.core.common_models import CloudFormationModel
 
@@ -42,7 +43,7 @@ class Version(Provider, CloudFormationModel):
         name, _, version = self.physical_id.rpartition(":")
         try:
             _backend(self.account_id, self.region).delete_function(name, version)
-        except Exception:  # noqa: BLE001 - the function went first
+        except LambdaClientError:  # the function went first
             pass
 
 
@@ -65,28 +66,38 @@ class Alias(Provider, CloudFormationModel):
         try:
             _backend(self.account_id, self.region).delete_alias(self.props["Name"],
                                                                 self.function_name)
-        except Exception:  # noqa: BLE001 - the function went first
+        except LambdaClientError:  # the function went first
             pass
 
 
 class Url(Provider, CloudFormationModel):
+    """moto keeps one URL a function, without a qualifier: one on an alias (SAM's
+    AutoPublishAlias with FunctionUrlConfig) is kept on the function, named as given."""
+
     TYPE = "AWS::Lambda::Url"
     ATTRS = ("FunctionArn", "FunctionUrl")
 
     @classmethod
     def create(cls, props: dict[str, Any], logical_id: str, account_id: str,
                region: str) -> "Url":
-        function = _function(props, "TargetFunctionArn", account_id, region)
+        target = props["TargetFunctionArn"]
+        function = _backend(account_id, region).get_function(target.split(":")[6]
+                                                             if target.startswith("arn:")
+                                                             else target)
         config = {k: props[k] for k in ("AuthType", "Cors", "InvokeMode") if k in props}
         url = _backend(account_id, region).create_function_url_config(function.function_arn,
                                                                       config)
-        attrs = {"FunctionArn": function.function_arn, "FunctionUrl": url.url.rstrip("/") + "/"}
-        return cls(function.function_arn, attrs, props, account_id, region, logical_id)
+        arn = target if target.startswith("arn:") else function.function_arn
+        attrs = {"FunctionArn": arn, "FunctionUrl": url.url.rstrip("/") + "/"}
+        made = cls(arn, attrs, props, account_id, region, logical_id)
+        made.function_arn = function.function_arn
+        return made
 
     def remove(self) -> None:
         try:
-            _backend(self.account_id, self.region).delete_function_url_config(self.physical_id)
-        except Exception:  # noqa: BLE001 - the function went first
+            _backend(self.account_id, self.region).delete_function_url_config(
+                self.function_arn)
+        except LambdaClientError:  # the function went first
             pass
 
 
@@ -110,7 +121,7 @@ class EventInvokeConfig(Provider, CloudFormationModel):
         try:
             _backend(self.account_id, self.region).delete_function_event_invoke_config(
                 self.function_name)
-        except Exception:  # noqa: BLE001 - the function went first
+        except LambdaClientError:  # the function went first
             pass
 
 
@@ -138,5 +149,5 @@ class LayerVersion(Provider, CloudFormationModel):
         name, _, version = self.physical_id.rpartition(":")
         try:
             _backend(self.account_id, self.region).delete_layer_version(name, version)
-        except Exception:  # noqa: BLE001 - already gone
+        except LambdaClientError:  # already gone
             pass

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from moto.core.common_models import CloudFormationModel
+from moto.efs.models import AccessPoint as MotoAccessPoint
+from moto.efs.models import FileSystem as MotoFileSystem
 from moto.kms.models import Key as MotoKey
 from moto.sns.models import Topic as MotoTopic
 from moto.sqs.models import Queue as MotoQueue
@@ -101,3 +103,15 @@ class Key(Patched, CloudFormationModel):
     TYPE = "AWS::KMS::Key"
     MODEL = MotoKey
     EXTRA = {"KeyId": lambda k: k.id}
+
+
+class AccessPoint(Patched, CloudFormationModel):
+    TYPE = "AWS::EFS::AccessPoint"
+    MODEL = MotoAccessPoint
+    EXTRA = {"Arn": lambda a: a.access_point_arn, "AccessPointId": lambda a: a.access_point_id}
+
+
+class FileSystem(Patched, CloudFormationModel):
+    TYPE = "AWS::EFS::FileSystem"
+    MODEL = MotoFileSystem
+    EXTRA = {"Arn": lambda f: f.file_system_arn, "FileSystemId": lambda f: f.file_system_id}
