@@ -4,8 +4,8 @@ from __future__ import annotations
 from moto.cloudformation import parsing
 
 from ...errors import EndpointError
-from . import (apigateway, apikeys, apimethods, appsync, cloudfront, cognito, cognitoparts,
-               customresource, events, functions, httpapi, messaging, observability, patched,
+from . import (apigateway, apikeys, apimethods, apiparts, appsync, cloudfront, cognito, cognitoparts,
+               connections, customresource, events, functions, httpapi, messaging, observability, patched,
                placeholder, refs, s3policy, scheduler, secrets)
 
 # Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
@@ -25,7 +25,9 @@ PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              secrets.Secret, cognitoparts.UserPoolGroup, cognitoparts.UserPoolDomain,
              cognitoparts.IdentityPool, apikeys.ApiKey, apikeys.UsagePlan, apikeys.UsagePlanKey,
              observability.Alarm, observability.LogStream, observability.SubscriptionFilter,
-             observability.DeliveryStream)
+             observability.DeliveryStream, connections.Connection, connections.ApiDestination,
+             connections.Pipe, apiparts.DomainName, apiparts.BasePathMapping, apiparts.Model,
+             apiparts.RequestValidator)
 
 
 def register() -> None:

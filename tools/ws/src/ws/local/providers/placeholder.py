@@ -64,13 +64,16 @@ class Placeholder(Provider):
 
 
 def generic_attribute(name: str, kind: str, service: str, values: dict[str, str]) -> str:
-    """An attribute no shape lists, shaped by its name: ...Arn an ARN, ...Id an id,
-    ...Url/...Endpoint an https URL, ...Name the name."""
+    """An attribute no shape lists, shaped by its name: ...Arn an ARN, ...Url an https URL,
+    ...Endpoint/...DomainName/...Address a host name, ...Name the name, anything else an id."""
     resource = re.sub(r"(?<!^)(?=[A-Z])", "-", kind.split("::")[2]).lower()
-    if name.endswith("Arn") or name == "Arn":
+    host = f"{values['id']}.{service}.{values['region']}.amazonaws.com"
+    if name.endswith("Arn"):
         return f"{values['arn']}{resource}/{values['name']}"
-    if name.lower().endswith(("url", "endpoint", "endpointaddress")):
-        return f"https://{values['id']}.{service}.{values['region']}.amazonaws.com"
+    if name.endswith(("Url", "URL", "Uri")):
+        return f"https://{host}"
+    if name.endswith(("Endpoint", "DomainName", "Dns", "Address", "Host")):
+        return host
     if name.endswith("Name"):
         return values["name"]
     return values["id"]

@@ -19,19 +19,7 @@ SHAPES: dict[str, dict[str, str]] = {
     "AWS::AppSync::FunctionConfiguration": {
         "Ref": "FunctionArn", "Name": "{name}", "FunctionId": "{id}",
         "DataSourceName": "{DataSourceName}", "FunctionArn": "{arn}apis/{ApiId}/functions/{id}"},
-    "AWS::Events::Connection": {
-        "Ref": "name", "Arn": "{arn}connection/{name}/{uuid}",
-        "SecretArn": "arn:aws:secretsmanager:{region}:{account}:secret:"
-                     "events!connection/{name}/{uuid}-{id6}"},
-    "AWS::Events::ApiDestination": {"Ref": "name",
-                                    "Arn": "{arn}api-destination/{name}/{uuid}"},
-    "AWS::Pipes::Pipe": {"Ref": "name", "Arn": "{arn}pipe/{name}", "CurrentState": "RUNNING"},
     "AWS::AmazonMQ::Broker": {"Ref": "Id", "Id": "b-{uuid}", "Arn": "{arn}broker:{name}:b-{uuid}"},
-    "AWS::ApiGateway::DomainName": {
-        "Ref": "name", "DistributionDomainName": "d{id}.cloudfront.net",
-        "DistributionHostedZoneId": "Z2FDTNDATAQYW2",
-        "RegionalDomainName": "d-{id}.execute-api.{region}.amazonaws.com",
-        "RegionalHostedZoneId": "Z1UJRXOUMOOFQ8"},
 }
 
 # Services whose ARN names another service than the type's namespace.
