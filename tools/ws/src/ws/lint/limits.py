@@ -60,7 +60,7 @@ def local_refusals(ws: Workspace, env: Environment, stacks: list[str]) -> list[P
     from ws.local import coverage  # only the local target asks
     strict = getattr(env, "placeholders", "allow") == "error"
     found = coverage.refusals([ws.stacks[n] for n in stacks], env.region,
-                              coverage.known_types(ws.state_dir), placeholders=not strict)
+                              lambda: coverage.known_types(ws.state_dir), placeholders=not strict)
     hint = " (or let them be placeholders: remove `placeholders: error`)" if strict else ""
     return [Problem(path, None, message + hint) for path, message in found]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from ws.config.workspace import Stack
@@ -23,13 +23,21 @@ _PATHS = ("CodeUri", "ContentUri", "DefinitionUri")
 STAND_IN = "s3://ws-local-check/code.zip"
 
 
-def refusals(stacks: list[Stack], region: str, known: Collection[str],
+def refusals(stacks: list[Stack], region: str, known: Callable[[], Collection[str]],
              placeholders: bool) -> list[tuple[str, str]]:
-    """(template, message) for every stack the endpoint cannot take."""
+    """(template, message) for every stack the endpoint cannot take.
+
+    Where placeholders are allowed, only a type outside `AWS::` and `Custom::` is refused, which
+    the template as written shows: neither moto (`known`) nor SAM's translation is needed."""
     found = []
     for stack in stacks:
-        missing = templatefixes.unsupported_types(final_template(stack, region), known,
-                                                  placeholders)
+        if placeholders:
+            missing = [(logical, kind) for logical, kind in templatefixes.unsupported_types(
+                stack.template.body, (), True)
+                if not (stack.template.is_sam and kind.startswith("AWS::Serverless::"))]
+        else:
+            missing = templatefixes.unsupported_types(final_template(stack, region), known(),
+                                                      False)
         if missing:
             listed = ", ".join(f"{logical} ({kind})" for logical, kind in missing)
             found.append((stack.template.display,
