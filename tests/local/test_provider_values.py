@@ -4,6 +4,9 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+from botocore.exceptions import ClientError
+
 from ws.local import providers
 from ws.local.providers.shapes import SHAPES
 
@@ -97,6 +100,21 @@ RESOURCES = {
                   CertificateArn="arn:aws:acm:us-east-1:123456789012:certificate/abc"),
     "Mapping": res("AWS::ApiGateway::BasePathMapping", DomainName={"Ref": "Domain"},
                    RestApiId={"Ref": "Rest"}, BasePath="v1"),
+    "Pol": res("AWS::IAM::Policy", PolicyName="p", Roles=[{"Ref": "Role"}],
+               PolicyDocument={"Version": "2012-10-17", "Statement": [
+                   {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}),
+    "MPol": res("AWS::IAM::ManagedPolicy", PolicyDocument={"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}),
+    "Table": res("AWS::DynamoDB::Table", BillingMode="PAY_PER_REQUEST",
+                 AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+                 KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+                 StreamSpecification={"StreamViewType": "NEW_IMAGE"}),
+    "Bucket": res("AWS::S3::Bucket"),
+    "Zone": res("AWS::Route53::HostedZone", Name="store.example.com"),
+    "Param": res("AWS::SSM::Parameter", Name="/store/x", Type="String", Value="v"),
+    "Stream": res("AWS::Kinesis::Stream", ShardCount=1),
+    "Mapping2": res("AWS::Lambda::EventSourceMapping", FunctionName={"Ref": "Fn"},
+                    EventSourceArn={"Fn::GetAtt": ["Queue", "Arn"]}),
     "Alarm": res("AWS::CloudWatch::Alarm", MetricName="Errors", Namespace="AWS/Lambda",
                  ComparisonOperator="GreaterThanThreshold", EvaluationPeriods=1, Period=60,
                  Threshold=1, Statistic="Sum", Dimensions=[{"Name": "FunctionName",
@@ -203,6 +221,25 @@ SHAPE = {
     ("Domain", "RegionalHostedZoneId"): r"^Z[A-Z0-9]+$", ("Mapping", "Ref"): r"^\S+$",
     ("Pipe", "CreationTime"): r"^\d{4}-", ("Pipe", "LastModifiedTime"): r"^\d{4}-",
     ("Pipe", "StateReason"): r"^$",
+    ("Role", "Ref"): NAME, ("Role", "Arn"): r"^arn:aws:iam::123456789012:role/[\w-]+$",
+    ("Role", "RoleId"): r"^AROA[A-Z0-9]+$", ("Fn", "Ref"): NAME,
+    ("Fn", "Arn"): arn("lambda", r"function:[\w-]+"), ("Pol", "Ref"): r"^[\w-]+$",
+    ("MPol", "Ref"): r"^arn:aws:iam::123456789012:policy/[\w-]+$",
+    ("Table", "Ref"): NAME, ("Table", "Arn"): arn("dynamodb", r"table/[\w-]+"),
+    ("Table", "StreamArn"): arn("dynamodb", r"table/[\w-]+/stream/\S+"),
+    ("Bucket", "Ref"): r"^[a-z0-9.-]{3,63}$", ("Bucket", "Arn"): r"^arn:aws:s3:::[a-z0-9.-]+$",
+    ("Bucket", "DomainName"): r"^[a-z0-9.-]+\.s3\.amazonaws\.com$",
+    ("Bucket", "RegionalDomainName"): r"^[a-z0-9.-]+\.s3\.us-east-1\.amazonaws\.com$",
+    ("Param", "Ref"): "^/store/x$", ("Param", "Value"): "^v$", ("Param", "Type"): "^String$",
+    ("MPol", "PolicyArn"): r"^arn:aws:iam::123456789012:policy/[\w-]+$",
+    ("MPol", "PolicyId"): r"^[A-Z0-9]+$", ("Mapping2", "Id"): r"^[0-9a-f-]{36}$",
+    ("Mapping2", "EventSourceMappingArn"): arn("lambda", r"event-source-mapping:[0-9a-f-]{36}"),
+    ("Zone", "Id"): r"^[A-Z0-9]+$", ("Zone", "Ref"): r"^(/hostedzone/)?[A-Z0-9]+$",
+    ("Zone", "NameServers"): r"^ns-\S+(,ns-\S+)*$",
+    ("Stream", "Ref"): NAME, ("Stream", "Arn"): arn("kinesis", r"stream/[\w-]+"),
+    ("Mapping2", "Ref"): r"^[0-9a-f-]{36}$", ("BusRule", "Ref"): NAME,
+    ("BusRule", "Arn"): arn("events", r"rule/orders/[\w-]+"),
+    ("Logs", "Ref"): "^/store/orders$", ("Logs", "Arn"): arn("logs", r"log-group:/store/orders(:\*)?"),
     ("Alarm", "Ref"): NAME, ("Alarm", "Arn"): arn("cloudwatch", r"alarm:[\w-]+"),
     ("Secret", "Ref"): arn("secretsmanager", r"secret:Secret-[A-Za-z0-9]{12}-[A-Za-z0-9]{6}"),
     ("Secret", "Id"): arn("secretsmanager", r"secret:Secret-[A-Za-z0-9]{12}-[A-Za-z0-9]{6}"),
@@ -226,10 +263,16 @@ SHAPE = {
 EMULATOR_TEXT = re.compile(r"<?moto\.|object at 0x")
 
 
+LISTS = {"NameServers"}  # attributes that are lists: an output joins them
+
+
 def _outputs() -> dict:
-    return {f"{logical}{attr}": {"Value": {"Ref": logical} if attr == "Ref"
-                                 else {"Fn::GetAtt": [logical, attr]}}
-            for logical, attr in SHAPE}
+    def value(logical: str, attr: str) -> dict:
+        if attr == "Ref":
+            return {"Ref": logical}
+        got = {"Fn::GetAtt": [logical, attr]}
+        return {"Fn::Join": [",", got]} if attr in LISTS else got
+    return {f"{logical}{attr}": {"Value": value(logical, attr)} for logical, attr in SHAPE}
 
 
 def test_every_new_provider_and_shape_is_covered():
@@ -298,3 +341,13 @@ def test_service_apis_see_what_the_stack_made_and_not_after_delete(stack, aws):
     assert aws("cloudwatch").describe_alarms()["MetricAlarms"] == []
     assert aws("events").list_archives()["Archives"] == []
     assert aws("sns").list_subscriptions()["Subscriptions"] == []
+
+
+def test_an_attribute_the_endpoint_cannot_give_is_refused_not_dropped(stack):
+    """moto answered a GetAtt its model lacks by leaving out *every* output of the stack."""
+    template = {"Resources": {"Gateway": res("AWS::EC2::InternetGateway"),
+                              "Queue": res("AWS::SQS::Queue")},
+                "Outputs": {"Queue": {"Value": {"Ref": "Queue"}},
+                            "Gateway": {"Value": {"Fn::GetAtt": ["Gateway", "Missing"]}}}}
+    with pytest.raises(ClientError, match="Gateway.*Missing|Missing.*Gateway"):
+        stack.create(template)

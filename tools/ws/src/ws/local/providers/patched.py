@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from moto.awslambda.models import EventSourceMapping as MotoEventSourceMapping
+from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 from moto.efs.models import AccessPoint as MotoAccessPoint
 from moto.efs.models import FileSystem as MotoFileSystem
+from moto.iam.models import ManagedPolicy as MotoManagedPolicy
 from moto.kms.models import Key as MotoKey
+from moto.route53.models import FakeZone as MotoHostedZone
 from moto.sns.models import Topic as MotoTopic
 from moto.sqs.models import Queue as MotoQueue
+from moto.ssm.models import Parameter as MotoParameter
 from moto.stepfunctions.models import StateMachine as MotoStateMachine
+
+
 
 from .base import Provider
 
@@ -64,7 +71,7 @@ class Patched(Provider):
     def get_cfn_attribute(self, name: str) -> Any:
         if name in self.EXTRA:
             return self.EXTRA[name](self.inner)
-        return self.inner.get_cfn_attribute(name)
+        return getattr(self.inner, "get_cfn_attribute", _no_attribute)(name)
 
     def delete(self, account_id: str, region_name: str) -> None:
         try:
@@ -115,3 +122,33 @@ class FileSystem(Patched, CloudFormationModel):
     TYPE = "AWS::EFS::FileSystem"
     MODEL = MotoFileSystem
     EXTRA = {"Arn": lambda f: f.file_system_arn, "FileSystemId": lambda f: f.file_system_id}
+
+
+class Parameter(Patched, CloudFormationModel):
+    TYPE = "AWS::SSM::Parameter"
+    MODEL = MotoParameter
+    EXTRA = {"Type": lambda p: p.parameter_type, "Value": lambda p: p.value}
+
+
+class ManagedPolicy(Patched, CloudFormationModel):
+    TYPE = "AWS::IAM::ManagedPolicy"
+    MODEL = MotoManagedPolicy
+    EXTRA = {"PolicyArn": lambda p: p.arn, "PolicyId": lambda p: p.id}
+
+
+class EventSourceMapping(Patched, CloudFormationModel):
+    TYPE = "AWS::Lambda::EventSourceMapping"
+    MODEL = MotoEventSourceMapping
+    EXTRA = {"Id": lambda m: m.uuid, "EventSourceMappingArn": lambda m: m.arn}
+
+
+class HostedZone(Patched, CloudFormationModel):
+    TYPE = "AWS::Route53::HostedZone"
+    MODEL = MotoHostedZone
+    EXTRA = {"Id": lambda z: z.resource_id,
+             "NameServers": lambda z: z.delegation_set.name_servers if z.delegation_set
+             else []}
+
+
+def _no_attribute(name: str) -> Any:
+    raise UnformattedGetAttTemplateException()

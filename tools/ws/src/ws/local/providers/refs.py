@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from moto.cloudformation import parsing
+from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 
 from .naming import random_id
 
@@ -32,11 +33,18 @@ REF_ATTRIBUTE = {
 
 def install() -> None:
     """Give every model moto knows a physical_resource_id (idempotent): the ones in its type
-    map and the ones ws's providers wrap (providers/patched.py)."""
+    map and the ones ws's providers wrap (providers/patched.py).
+
+    A model without get_cfn_attribute answers every GetAtt with an AttributeError that moto
+    swallows while it reads outputs: the stack then shows *no* outputs at all. Such a model is
+    made to refuse the attribute instead (a ValidationError naming resource and attribute)."""
     for model in parsing.get_model_list():
         if not hasattr(model, "physical_resource_id"):
             kind = model.cloudformation_type()
             model.physical_resource_id = property(_ref_of(REF_ATTRIBUTE.get(kind)))
+        if not hasattr(model, "get_cfn_attribute"):
+            model.get_cfn_attribute = _no_attribute
+            model.has_cfn_attr = classmethod(lambda cls, attr: False)
 
 
 def _ref_of(attribute: str | None) -> Any:
@@ -46,3 +54,7 @@ def _ref_of(attribute: str | None) -> Any:
             value = self.__dict__.setdefault("_ws_ref", random_id(12))
         return value
     return physical_resource_id
+
+
+def _no_attribute(self: Any, name: str) -> Any:
+    raise UnformattedGetAttTemplateException()
