@@ -11,8 +11,12 @@ from ws.errors import ConfigError
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
 BROKER = {"Type": "AWS::AmazonMQ::Broker", "Properties": {"BrokerName": "orders-mq"}}
+FEED = {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {  # SAM's MQ event, in short
+    "FunctionName": "mail-worker", "EventSourceArn": {"Fn::GetAtt": ["Broker", "Arn"]},
+    "Queues": ["orders"]}}
 MAIL = queue_template({"Broker": {"Ref": "Broker"}},
-                      resources={"Queue": {"Type": "AWS::SQS::Queue"}, "Broker": BROKER})
+                      resources={"Queue": {"Type": "AWS::SQS::Queue"}, "Broker": BROKER,
+                                 "Feed": FEED})
 SAM = json.dumps({
     "Transform": "AWS::Serverless-2016-10-31",
     "Resources": {
@@ -41,7 +45,8 @@ def test_placeholders_deploy_and_each_stack_says_which(tmp_path, endpoint, aws):
     assert report.ok, [(s.stack, s.status, s.reason) for s in report.stacks]
     notes = [(s, m) for s, m in seen if "placeholder" in m]
     assert notes == [("mail", "placeholders, created but not run locally: "
-                              "Broker (AWS::AmazonMQ::Broker)")]
+                              "Broker (AWS::AmazonMQ::Broker), "
+                              "Feed (AWS::Lambda::EventSourceMapping)")]
     outputs = {s.stack: s.outputs for s in report.stacks}
     assert outputs["mail"]["Broker"].startswith("b-")
 
@@ -52,7 +57,7 @@ def test_strict_environment_refuses_every_stack_at_once(tmp_path, endpoint, aws)
         api.deploy(root, "local", RunRequest(check_templates=False))
     message = str(info.value)
     assert "stacks/mail/template.yaml: the local endpoint cannot create: Broker " \
-           "(AWS::AmazonMQ::Broker)" in message
+           "(AWS::AmazonMQ::Broker), Feed (AWS::Lambda::EventSourceMapping)" in message
     assert "stacks/files/template.yaml: the local endpoint cannot create: Files " \
            "(AWS::FSx::FileSystem)" in message  # SAM's Alias and Version are real
     assert "lone" not in message

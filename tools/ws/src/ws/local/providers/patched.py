@@ -24,6 +24,7 @@ from moto.stepfunctions.models import StateMachine as MotoStateMachine
 
 
 from .base import Provider
+from .placeholder import Placeholder
 
 
 class Patched(Provider):
@@ -137,9 +138,37 @@ class ManagedPolicy(Patched, CloudFormationModel):
 
 
 class EventSourceMapping(Patched, CloudFormationModel):
+    """A source the endpoint cannot read (a broker, Kafka: moto refuses "Invalid
+    EventSourceArn") makes a placeholder, as ws.local.templatefixes.placeholder_types says."""
+
     TYPE = "AWS::Lambda::EventSourceMapping"
     MODEL = MotoEventSourceMapping
     EXTRA = {"Id": lambda m: m.uuid, "EventSourceMappingArn": lambda m: m.arn}
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict,
+                                        account_id: str, region_name: str,
+                                        **kwargs: Any) -> Any:
+        source = (cloudformation_json.get("Properties") or {}).get("EventSourceArn")
+        if not isinstance(source, str) or source.split(":")[2:3] not in (["sqs"], ["kinesis"],
+                                                                         ["dynamodb"]):
+            return Placeholder.create_from_cloudformation_json(
+                resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        return super().create_from_cloudformation_json(resource_name, cloudformation_json,
+                                                        account_id, region_name, **kwargs)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource: Any,  # type: ignore[override]
+                                        new_resource_name: str, cloudformation_json: dict,
+                                        account_id: str, region_name: str) -> Any:
+        if isinstance(original_resource, Placeholder):
+            original_resource.delete(account_id, region_name)
+            return cls.create_from_cloudformation_json(
+                new_resource_name, cloudformation_json, account_id, region_name,
+                LogicalId=original_resource.logical_id, ResourceType=cls.TYPE)
+        return super().update_from_cloudformation_json(original_resource, new_resource_name,
+                                                       cloudformation_json, account_id,
+                                                       region_name)
 
 
 class HostedZone(Patched, CloudFormationModel):

@@ -19,6 +19,8 @@ SHAPES: dict[str, dict[str, str]] = {
     "AWS::AppSync::FunctionConfiguration": {
         "Ref": "FunctionArn", "Name": "{name}", "FunctionId": "{id}",
         "DataSourceName": "{DataSourceName}", "FunctionArn": "{arn}apis/{ApiId}/functions/{id}"},
+    "AWS::Lambda::EventSourceMapping": {  # from a source the endpoint cannot read
+        "Ref": "Id", "Id": "{uuid}", "EventSourceMappingArn": "{arn}event-source-mapping:{uuid}"},
     "AWS::AmazonMQ::Broker": {"Ref": "Id", "Id": "b-{uuid}", "Arn": "{arn}broker:{name}:b-{uuid}"},
 }
 
