@@ -49,6 +49,8 @@ class Api(Provider, CloudFormationModel):
             protocol_type=props.get("ProtocolType", "HTTP"), **args)
         if body:
             api.import_api(json.dumps(body), False)
+            for integration in api.integrations.values():  # moto keeps OpenAPI's lower case
+                integration.integration_type = str(integration.integration_type).upper()
         return cls(api.api_id, {"ApiId": api.api_id, "ApiEndpoint": api.api_endpoint}, props,
                    account_id, region, logical_id)
 
