@@ -4,9 +4,9 @@ from __future__ import annotations
 from moto.cloudformation import parsing
 
 from ...errors import EndpointError
-from . import (apigateway, apikeys, apimethods, apiparts, appsync, cloudfront, cognito, cognitoparts,
-               connections, customresource, events, functions, httpapi, messaging, observability, patched,
-               placeholder, refs, s3policy, scheduler, secrets)
+from . import (apigateway, apikeys, apimethods, apiparts, appsync, cloudfront, cognito,
+               cognitoparts, connections, customresource, events, functions, httpapi, messaging,
+               observability, patched, placeholder, refs, s3policy, scheduler, secrets)
 
 # Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,

@@ -32,7 +32,7 @@ class Placeholder(Provider):
         props = cloudformation_json.get("Properties") or {}
         kind = kwargs.get("ResourceType") or cloudformation_json.get("Type", "")
         logical_id = kwargs.get("LogicalId", resource_name)
-        name = _own_name(props) or resource_name
+        name = _own_name(kind, props) or resource_name
         service = SERVICES.get(kind.split("::")[1], kind.split("::")[1].lower())
         values = {k: v for k, v in props.items() if isinstance(v, str)}
         values.update(name=name, id=random_id(), id6=random_id(6), uuid=str(uuid.uuid4()),
@@ -42,8 +42,7 @@ class Placeholder(Provider):
         attrs = {key: _fill(template, values) for key, template in shape.items()}
         made = cls(name, attrs, props, account_id, region_name, logical_id)
         made.kind, made.service, made.values = kind, service, values
-        made.physical_id = {"name": name, "id": values["id"]}.get(shape.get("Ref", "name")) \
-            or attrs[shape["Ref"]]
+        made.physical_id = _ref(shape.get("Ref", "name"), values, attrs)
         return made
 
     @classmethod
@@ -95,16 +94,17 @@ def install() -> None:
     parsing.resource_class_from_type = resource_class_from_type
 
 
-def _own_name(props: dict[str, Any]) -> str | None:
-    """The name the template gives (Name, GroupName, DomainName, Domain...), if any."""
-    for key, value in props.items():
-        if isinstance(value, str) and (key == "Name" or key.endswith("Name") and key[:-4] in
-                                       ("Group", "Domain", "Alarm", "Pipe", "Broker",
-                                        "DeliveryStream", "LogStream", "Filter", "Rule",
-                                        "IdentityPool", "Topic", "Queue", "Stream")
-                                       or key == "Domain"):
-            return value
+def _own_name(kind: str, props: dict[str, Any]) -> str | None:
+    """The name the template gives: `Name`, or `<Resource>Name` (BrokerName, DomainName...)."""
+    for key in ("Name", kind.split("::")[-1] + "Name"):
+        if isinstance(props.get(key), str):
+            return props[key]
     return None
+
+
+def _ref(source: str, values: dict[str, str], attrs: dict[str, str]) -> str:
+    """What Ref gives: the name, a generated id, or one of the attributes."""
+    return values[source] if source in ("name", "id") else attrs[source]
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
