@@ -355,3 +355,19 @@ def test_an_attribute_the_endpoint_cannot_give_is_refused_not_dropped(stack):
                             "Gateway": {"Value": {"Fn::GetAtt": ["Gateway", "Missing"]}}}}
     with pytest.raises(ClientError, match="Gateway.*Missing|Missing.*Gateway"):
         stack.create(template)
+
+
+def test_stack_resources_list_every_provider_and_placeholder(stack, aws):
+    """ListStackResources and DescribeStackResource read ws's resources as moto's own."""
+    aws("s3").create_bucket(Bucket="code")
+    aws("s3").put_object(Bucket="code", Key="l.zip", Body=b"PK\x05\x06" + b"\0" * 18)
+    out = stack.create({"Resources": RESOURCES, "Outputs": _outputs()})
+    cfn = aws("cloudformation")
+    listed = {r["LogicalResourceId"]: r for r in cfn.list_stack_resources(
+        StackName=stack.name)["StackResourceSummaries"]}
+    assert set(listed) == set(RESOURCES)
+    assert {r["ResourceType"] for r in listed.values()} == {r["Type"] for r in RESOURCES.values()}
+    assert listed["Queue"]["PhysicalResourceId"] == out["QueueRef"]
+    assert listed["Broker"]["PhysicalResourceId"] == out["BrokerRef"]
+    found = cfn.describe_stack_resource(StackName=stack.name, LogicalResourceId="Graph")
+    assert found["StackResourceDetail"]["PhysicalResourceId"] == out["GraphRef"]
