@@ -118,10 +118,12 @@ def test_whole_store_is_real_then_gone(store, aws):
     assert remaining == ["ws-123456789012-us-east-1-store"]  # only the artifact cache stays
 
 
-def test_unsupported_resource_type_is_refused_before_anything_deploys(store, aws):
+def test_placeholder_type_is_refused_before_anything_deploys_when_strict(store, aws):
     template = store / "stacks/catalog/template.yaml"
     template.write_text(template.read_text().replace(
         "Resources:\n", "Resources:\n  Search:\n    Type: AWS::OpenSearchService::Domain\n", 1))
+    with (store / "environments/local.yaml").open("a") as env:
+        env.write("placeholders: error\n")
     with pytest.raises(ConfigError) as info:
         api.deploy(store, "local", RunRequest())
     assert str(info.value).startswith("stacks/catalog/template.yaml: the local endpoint cannot "

@@ -16,12 +16,12 @@ def test_the_endpoint_lists_what_it_creates(local_endpoint):
     assert types == frozenset(providers.supported_types())  # the server's own view
     assert {"AWS::Cognito::UserPool", "AWS::DynamoDB::Table", "AWS::Lambda::Function"} <= types
     assert "AWS::OpenSearchService::Domain" not in types
-    assert templatefixes.unsupported_types(TEMPLATE, types) == \
+    assert templatefixes.placeholder_types(TEMPLATE, types) == \
         [("Search", "AWS::OpenSearchService::Domain")]
 
 
 def test_an_endpoint_that_does_not_say_leaves_ws_to_work_it_out(local_endpoint):
     assert endpoint_types(local_endpoint.url + "/no-such-prefix") is None
     assert endpoint_types("http://127.0.0.1:9") is None  # nothing listens there
-    assert templatefixes.unsupported_types(TEMPLATE) == \
+    assert templatefixes.placeholder_types(TEMPLATE) == \
         [("Search", "AWS::OpenSearchService::Domain")]

@@ -97,13 +97,41 @@ def test_prepare_leaves_the_input_alone():
         "AWS::ApiGateway::Resource", "AWS::ApiGateway::Method", "AWS::ApiGateway::Authorizer"}
 
 
-def test_unsupported_types_are_named():
+def test_unsupported_and_placeholder_types_are_named():
     template = {"Resources": {
         "Queue": {"Type": "AWS::SQS::Queue"},
-        "Graph": {"Type": "AWS::AppSync::GraphQLApi"},
+        "Graph": {"Type": "AWS::Kendra::Index"},
         "Search": {"Type": "AWS::OpenSearchService::Domain"},
         "Wait": {"Type": "AWS::CloudFormation::WaitConditionHandle"},
         "Custom": {"Type": "Custom::Thing"},
         "Pool": {"Type": "AWS::Cognito::UserPool"}}}
+    template["Resources"]["Skill"] = {"Type": "Alexa::ASK::Skill"}
+    template["Resources"]["Fn"] = {"Type": "AWS::Serverless::Function"}  # left untranslated
     assert templatefixes.unsupported_types(template) == [
-        ("Graph", "AWS::AppSync::GraphQLApi"), ("Search", "AWS::OpenSearchService::Domain")]
+        ("Fn", "AWS::Serverless::Function"), ("Skill", "Alexa::ASK::Skill")]
+    assert templatefixes.placeholder_types(template) == [
+        ("Graph", "AWS::Kendra::Index"), ("Search", "AWS::OpenSearchService::Domain")]
+    assert templatefixes.unsupported_types(template, placeholders=False) == [
+        ("Fn", "AWS::Serverless::Function"), ("Graph", "AWS::Kendra::Index"),
+        ("Search", "AWS::OpenSearchService::Domain"), ("Skill", "Alexa::ASK::Skill")]
+
+
+def test_event_sources_the_endpoint_cannot_read_are_placeholders():
+    def mapping(source):
+        props = {"FunctionName": "f"} if source is None else {"FunctionName": "f",
+                                                               "EventSourceArn": source}
+        return {"Type": "AWS::Lambda::EventSourceMapping", "Properties": props}
+    template = {"Resources": {
+        "Queue": {"Type": "AWS::SQS::Queue"},
+        "Broker": {"Type": "AWS::AmazonMQ::Broker"},
+        "FromQueue": mapping({"Fn::GetAtt": ["Queue", "Arn"]}),
+        "FromStream": mapping("arn:aws:kinesis:us-east-1:123456789012:stream/s"),
+        "FromBroker": mapping({"Fn::GetAtt": ["Broker", "Arn"]}),
+        "FromKafka": mapping("arn:aws:kafka:us-east-1:123456789012:cluster/c/1"),
+        "SelfManaged": mapping(None)}}
+    assert templatefixes.placeholder_types(template) == [
+        ("Broker", "AWS::AmazonMQ::Broker"), ("FromBroker", "AWS::Lambda::EventSourceMapping"),
+        ("FromKafka", "AWS::Lambda::EventSourceMapping"),
+        ("SelfManaged", "AWS::Lambda::EventSourceMapping")]
+    assert templatefixes.unsupported_types(template) == []
+    assert len(templatefixes.unsupported_types(template, placeholders=False)) == 4

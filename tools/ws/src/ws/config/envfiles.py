@@ -31,6 +31,7 @@ _FIELDS = {
     "tags": Field(dict, default={}),
     "parameters": Field(dict, default={}),
     "stacks": Field(dict, default={}),  # which stacks it deploys: only / exclude (STACK_FIELDS)
+    "placeholders": Field(str, default="allow"),  # local: "error" refuses placeholder types
 }
 STACK_FIELDS = {"only": Field(list), "exclude": Field(list)}
 DEFAULT_NAMING = "{workspace}-{env}-{stack}"

@@ -40,6 +40,7 @@ class Environment:
     forbidden_accounts: frozenset[str] = frozenset()  # production's: a developer's never is
     left_out: frozenset[str] = frozenset()  # stacks its `stacks:` (only / exclude) leaves out
     origin: str = ""  # where profile and region came from, when not the file (messages)
+    placeholders: str = "allow"  # "error": the local endpoint refuses types it cannot run
 
     @property
     def owner(self) -> str | None:
@@ -66,7 +67,8 @@ def load_environment(ws: Workspace, name: str, owner: str | None = None) -> Envi
         mocks=spec["mocks"], per_developer=spec["per_developer"], protected=spec["protected"],
         tags=schema.string_map(spec["tags"], display, schema.line_of(data, "tags"), "'tags'"),
         parameters=_overrides(ws, spec["parameters"], display),
-        shared=_shared(ws, raw), forbidden_accounts=frozenset(), left_out=_left_out(ws, raw))
+        shared=_shared(ws, raw), forbidden_accounts=frozenset(), left_out=_left_out(ws, raw),
+        placeholders=_choice(raw, "placeholders", ("allow", "error")))
     if env.per_developer:
         env = _guard_developer(ws, env, raw)
     return aws_overrides(env) if env.target == "aws" else env
@@ -87,6 +89,13 @@ def aws_overrides(env: Environment, environ: Mapping[str, str] = os.environ) -> 
             told.append(f"region {environ[var]} from {var} or --region")
             break
     return replace(env, **changes, origin=", ".join(told)) if changes else env
+
+
+def _choice(raw: EnvFile, key: str, allowed: tuple[str, ...]) -> str:
+    if raw.spec[key] not in allowed:
+        raise ConfigError(f"{key!r} must be {' or '.join(allowed)}, got {raw.spec[key]!r}",
+                          path=raw.display, line=schema.line_of(raw.data, key))
+    return raw.spec[key]
 
 
 def _owner(ws: Workspace, given: str | None) -> str:

@@ -134,6 +134,8 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
     """Upload the stack's artifacts and template, then create or update it (`current`: the
     stack as read under the lock, so it is not described again; UNREAD: described first)."""
     prepared = packaged.stack(name)
+    if prepared.note:
+        emit(prepared.note)  # type: ignore[call-arg]  # `say`: one stack's messages
     for key, data in prepared.uploads.items():
         upload(key, data)
     record = inputs.fingerprint.record(target.commit, target.version)

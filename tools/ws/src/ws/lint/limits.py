@@ -53,7 +53,19 @@ def check(ws: Workspace, env: Environment, stacks: list[str]) -> list[Problem]:
         found += local_refusals(stack.template, env)
         found += tag_problems(stack, env)
         found += parameter_sizes(stack, env)
-    return found + duplicate_exports(ws, env)
+    return found + duplicate_exports(ws, env) + local_refusals(ws, env, stacks)
+
+
+def local_refusals(ws: Workspace, env: Environment, stacks: list[str]) -> list[Problem]:
+    """Every stack the local endpoint cannot take (ws/local/coverage.py), named at once."""
+    if env.target != "local":
+        return []
+    from ws.local import coverage  # only the local target asks
+    strict = getattr(env, "placeholders", "allow") == "error"
+    found = coverage.refusals([ws.stacks[n] for n in stacks], env.region,
+                              lambda: coverage.known_types(ws.state_dir), placeholders=not strict)
+    hint = " (or let them be placeholders: remove `placeholders: error`)" if strict else ""
+    return [Problem(path, None, message + hint) for path, message in found]
 
 
 def template_limits(template: Template) -> list[Problem]:

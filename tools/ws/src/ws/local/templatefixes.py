@@ -15,19 +15,71 @@ _VERBS = {"get", "put", "post", "delete", "patch", "head", "options",
           "x-amazon-apigateway-any-method"}
 
 
-def unsupported_types(template: dict[str, Any],
-                      known: Collection[str] | None = None) -> list[tuple[str, str]]:
-    """(logical id, type) of every resource the local endpoint would silently skip.
+def unsupported_types(template: dict[str, Any], known: Collection[str] | None = None,
+                      placeholders: bool = True) -> list[tuple[str, str]]:
+    """(logical id, type) of every resource the local endpoint cannot take: a type outside
+    `AWS::` and `Custom::` (or SAM's, left untranslated), and, unless `placeholders` allows
+    them, every `placeholder_types` one.
 
     `known`: the types the endpoint creates (ws.local.resourcetypes); None works them out
     here, which loads moto (about 1.5 s)."""
+    known = _known(known)
+    refused = {(logical, kind) for logical, kind in _types(template)
+               if kind not in known and not kind.startswith("Custom::")
+               and not is_placeholder_type(kind, known)}
+    return sorted(refused if placeholders else refused | set(placeholder_types(template, known)))
+
+
+def placeholder_types(template: dict[str, Any],
+                      known: Collection[str] | None = None) -> list[tuple[str, str]]:
+    """(logical id, type) of every resource the endpoint makes a placeholder of: an `AWS::`
+    type it cannot run, recorded with AWS-shaped Ref/GetAtt (ws.local.providers.placeholder)."""
+    known = _known(known)
+    return sorted((logical, kind) for logical, kind in _types(template)
+                  if is_placeholder_type(kind, known) or logical in _unpolled(template, known))
+
+
+def is_placeholder_type(kind: str, known: Collection[str]) -> bool:
+    """An `AWS::` type the endpoint has no provider for (SAM's own are translated first)."""
+    return kind.startswith("AWS::") and not kind.startswith("AWS::Serverless::") \
+        and kind not in known
+
+
+POLLED = ("sqs", "kinesis", "dynamodb")  # event sources the endpoint's Lambda reads
+
+
+def _unpolled(template: dict[str, Any], known: Collection[str]) -> set[str]:
+    """Event source mappings of a source the endpoint cannot read (a broker, Kafka, a
+    placeholder): recorded as placeholders (ws.local.providers.patched.EventSourceMapping)."""
+    resources = template.get("Resources") or {}
+    return {logical for logical, res in resources.items()
+            if (res or {}).get("Type") == "AWS::Lambda::EventSourceMapping"
+            and not _polled((res.get("Properties") or {}).get("EventSourceArn"), resources,
+                            known)}
+
+
+def _polled(source: Any, resources: dict[str, Any], known: Collection[str]) -> bool:
+    if source is None:
+        return False  # a self-managed Kafka cluster
+    if isinstance(source, str):
+        parts = source.split(":")
+        return len(parts) > 2 and parts[2] in POLLED
+    if isinstance(source, dict):
+        target = resources.get(source.get("Ref") or (source.get("Fn::GetAtt") or [""])[0])
+        return target is None or not is_placeholder_type(str(target.get("Type")), known)
+    return True
+
+
+def _known(known: Collection[str] | None) -> Collection[str]:
     if known is None:
         from . import providers  # imported here: moto, which only this fallback needs
         known = providers.supported_types()
-    return sorted((logical, str(res.get("Type")))
-                  for logical, res in template.get("Resources", {}).items()
-                  if res.get("Type") not in known
-                  and not str(res.get("Type")).startswith("Custom::"))
+    return known
+
+
+def _types(template: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(logical, str((res or {}).get("Type")))
+            for logical, res in (template.get("Resources") or {}).items()]
 
 
 def prepare(template: dict[str, Any]) -> dict[str, Any]:

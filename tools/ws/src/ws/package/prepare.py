@@ -12,6 +12,7 @@ from ws.cloud.artifacts import Upload, ensure_bucket, s3_uploader
 from ws.cloud.backend import Backend
 from ws.config.workspace import Stack, Workspace
 from ws.errors import ConfigError, WsError
+from ws.local.coverage import placeholder_note
 from ws.local.resourcetypes import endpoint_types
 from ws.package.artifacts import set_at
 from ws.package.build import Builder
@@ -31,6 +32,7 @@ class Prepared:
     body: dict[str, Any]
     uploads: dict[str, bytes]
     capabilities: tuple[str, ...] = ()
+    note: str | None = None  # said when the stack deploys (the local endpoint's placeholders)
 
     def with_outputs(self, extra: dict[str, dict[str, str]]) -> dict[str, Any]:
         """The body with `extra` outputs added (ws's deploy record)."""
@@ -56,7 +58,9 @@ class Preparer:
         found = inventory(stack.template, self.root / stack.rel_dir, self.root)
         caps: set[str] = set()
         body = self._prepared(found, uploads, caps)
-        return Prepared(body, uploads, tuple(c for c in ALL if c in caps | set(required(body))))
+        note = placeholder_note(body, self.local_types) if self.backend.can.local_fixes else None
+        return Prepared(body, uploads, tuple(c for c in ALL if c in caps | set(required(body))),
+                        note)
 
     def _prepared(self, found: Inventory, uploads: dict[str, bytes], caps: set[str]) -> dict:
         """`found`'s template with its code, files and nested templates (prepared the same
@@ -84,7 +88,8 @@ class Preparer:
 
 def _for_local_endpoint(body: dict[str, Any], display: str,
                         known: frozenset[str] | None) -> dict[str, Any]:
-    """Make moto create what AWS would, and refuse what it would silently skip."""
+    """Make moto create what AWS would, and refuse what it cannot take (the check before the
+    deploy names these for every stack: ws.lint.limits.local_refusals)."""
     from ws.local import templatefixes
     body = templatefixes.prepare(body)
     missing = templatefixes.unsupported_types(body, known)

@@ -4,12 +4,31 @@ from __future__ import annotations
 from moto.cloudformation import parsing
 
 from ...errors import EndpointError
-from . import apigateway, apimethods, cloudfront, cognito, customresource, s3policy
+from . import (apigateway, apikeys, apimethods, apiparts, appsync, cloudfront, cognito,
+               cognitoparts, connections, customresource, events, functions, httpapi, messaging,
+               observability, patched, placeholder, refs, s3policy, scheduler, secrets)
 
+# Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              cloudfront.OriginAccessControl, s3policy.BucketPolicy, apigateway.RestApi,
              apigateway.Deployment, apigateway.Stage, apimethods.Authorizer, apimethods.Method,
-             customresource.CustomResource)
+             customresource.CustomResource,
+             functions.Version, functions.Alias, functions.Url, functions.EventInvokeConfig,
+             functions.LayerVersion, events.EventBus, events.Archive,
+             messaging.QueuePolicy, messaging.TopicPolicy, messaging.Subscription,
+             scheduler.Schedule, scheduler.ScheduleGroup,
+             appsync.GraphQLApi, appsync.GraphQLSchema, appsync.ApiKey,
+             httpapi.Api, httpapi.Stage, httpapi.Route, httpapi.Integration,
+             httpapi.Authorizer, httpapi.Deployment,
+             patched.StateMachine, patched.Queue, patched.Topic, patched.Key,
+             patched.AccessPoint, patched.FileSystem, patched.Parameter, patched.ManagedPolicy,
+             patched.EventSourceMapping, patched.HostedZone,
+             secrets.Secret, cognitoparts.UserPoolGroup, cognitoparts.UserPoolDomain,
+             cognitoparts.IdentityPool, apikeys.ApiKey, apikeys.UsagePlan, apikeys.UsagePlanKey,
+             observability.Alarm, observability.LogStream, observability.SubscriptionFilter,
+             observability.DeliveryStream, connections.Connection, connections.ApiDestination,
+             connections.Pipe, apiparts.DomainName, apiparts.BasePathMapping, apiparts.Model,
+             apiparts.RequestValidator)
 
 
 def register() -> None:
@@ -20,15 +39,16 @@ def register() -> None:
     imported, so clearing the caches is enough. Of two models of one type, the one defined
     later (ours) wins the map.
     """
-    if _registered():
-        return
-    parsing.get_model_list.cache_clear()
-    parsing.get_model_map.cache_clear()
-    parsing.get_name_type_map.cache_clear()
+    placeholder.install()  # every other AWS type: a placeholder (providers/placeholder.py)
+    if not _registered():
+        parsing.get_model_list.cache_clear()
+        parsing.get_model_map.cache_clear()
+        parsing.get_name_type_map.cache_clear()
     if not _registered():
         missing = [p.TYPE for p in PROVIDERS if parsing.get_model_map().get(p.TYPE) is not p]
         raise EndpointError(f"moto did not take ws's providers for: {', '.join(missing)}",
                             "moto changed how it finds CloudFormation models; use moto 5.2")
+    refs.install()  # moto's models without a Ref of their own (providers/refs.py)
 
 
 def _registered() -> bool:
@@ -36,6 +56,7 @@ def _registered() -> bool:
 
 
 def supported_types() -> set[str]:
-    """Every resource type the local endpoint creates (with the providers registered)."""
+    """Every resource type the local endpoint creates for real (with the providers registered);
+    any other `AWS::` type gets a placeholder."""
     register()
     return set(parsing.get_model_map()) | set(parsing.NULL_MODELS)

@@ -55,7 +55,8 @@ class Provider:
                                         account_id: str, region_name: str,
                                         **kwargs: Any) -> "Provider":
         props = cloudformation_json.get("Properties") or {}
-        return cls.create(props, kwargs.get("LogicalId", resource_name), account_id, region_name)
+        logical_id = kwargs.get("LogicalId", resource_name)
+        return cls.build(resource_name, props, logical_id, account_id, region_name)
 
     @classmethod
     def update_from_cloudformation_json(cls, original_resource: "Provider",
@@ -71,6 +72,13 @@ class Provider:
 
     def delete(self, account_id: str, region_name: str) -> None:
         self.remove()
+
+    @classmethod
+    def build(cls, name: str, props: dict[str, Any], logical_id: str, account_id: str,
+              region: str) -> "Provider":
+        """Create from the name CloudFormation generated (`<stack>-<logical>-<SUFFIX>`);
+        a provider that names what it makes overrides this, the others `create`."""
+        return cls.create(props, logical_id, account_id, region)
 
     @classmethod
     def create(cls, props: dict[str, Any], logical_id: str, account_id: str,
