@@ -33,4 +33,6 @@ def _update(cls: type, original_resource: Stack, new_resource_name: str,
 
 def register() -> None:
     Stack.get_cfn_attribute = _get_cfn_attribute  # type: ignore[method-assign]
+    # (said too, in case the providers' check of attributes was installed first)
+    Stack.has_cfn_attr = classmethod(lambda cls, attr: attr.startswith("Outputs."))  # type: ignore[assignment]
     Stack.update_from_cloudformation_json = classmethod(_update)  # type: ignore[assignment]
