@@ -5,9 +5,11 @@
 - Termination protection: moto stores EnableTerminationProtection but has no
   UpdateTerminationProtection and deletes a protected stack anyway. Here both work as on AWS.
 - Resource failures: moto lets a resource's exception escape as an HTML page (HTTP 500) that
-  names nothing. Here the failing resource is logged with its exception and the call answers
-  an AWS-shaped error that says which resource failed and why, as CloudFormation's
-  CREATE_FAILED event would: "ProductsTable CREATE_FAILED: ...".
+  names nothing and leaves the stack half made. Here the failing resource is logged with its
+  exception, named in a CREATE_FAILED (UPDATE_FAILED) event with moto's error text, and the
+  stack rolled back (ws.local.rollback).
+- Text: any Unicode a template or parameter holds is stored and read back; what no stack can
+  hold (NUL, other control characters) is refused (ws.local.stacktext).
 """
 from __future__ import annotations
 
@@ -16,11 +18,15 @@ from typing import Any, Callable
 
 from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import ValidationError
-from moto.cloudformation.models import CloudFormationBackend, Stack
+from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Stack
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.responses import ActionResult
 
+from . import rollback, stacktext
+from .rollback import ResourceFailed, reason_of
+
 MASK = "****"
+log = logging.getLogger("ws.local")
 
 
 def _parameter_list(self: Stack) -> list[dict[str, Any]]:
@@ -55,15 +61,6 @@ def _delete_stack(self: CloudFormationBackend, name_or_stack_id: str) -> None:
     _moto_delete_stack(self, name_or_stack_id)
 
 
-class ResourceFailed(ValidationError):
-    """A resource of the template could not be created or updated (an AWS-shaped 400)."""
-
-
-def _reason(exc: Exception) -> str:
-    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return " ".join(str(text).split())[:500]
-
-
 def _guarded(step: Callable[..., Any], verb: str) -> Callable[..., Any]:
     """`step(logical_id, ...)` whose failure names the resource (an inner one, reached by a
     reference, has already named itself)."""
@@ -73,14 +70,65 @@ def _guarded(step: Callable[..., Any], verb: str) -> Callable[..., Any]:
         except ResourceFailed:
             raise
         except Exception as exc:  # noqa: BLE001 - any escape would be an HTML 500
-            logging.getLogger("ws.local").exception("resource %s failed", logical_id)
-            raise ResourceFailed(message=f"{logical_id} {verb}_FAILED: {_reason(exc)}") from exc
+            log.exception("resource %s failed", logical_id)
+            raise ResourceFailed(logical_id, verb, reason_of(exc)) from exc
     return run
+
+
+_moto_parse_template = Stack.parse_template
+_moto_change_set_parse = ChangeSet._parse_template
+
+
+def _parse_template(template: str) -> dict[str, Any]:
+    body = stacktext.repaired(_moto_parse_template(template))
+    stacktext.refuse_unsafe_template(body)
+    return body
+
+
+def _parse_change_set_template(self: ChangeSet) -> None:
+    _moto_change_set_parse(self)
+    self.template_dict = stacktext.repaired(self.template_dict)
+    stacktext.refuse_unsafe_template(self.template_dict)
+
+
+def _checking_values(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A backend call whose `parameters` (dict, or list of ParameterKey/ParameterValue) and
+    `tags` are refused when no stack can hold them."""
+    def call(self: CloudFormationBackend, *args: Any, **kwargs: Any) -> Any:
+        given = kwargs.get("parameters") or {}
+        pairs = [(p.get("ParameterKey"), p.get("ParameterValue")) for p in given] \
+            if isinstance(given, list) else list(given.items())
+        stacktext.refuse_unsafe_values("parameter", pairs)
+        stacktext.refuse_unsafe_values("tag", list((kwargs.get("tags") or {}).items()))
+        return method(self, *args, **kwargs)
+    return call
+
+
+_moto_outputs = Stack.outputs.fget
+
+
+def _outputs(self: Stack) -> list[dict[str, Any]] | None:
+    """The outputs, as the operation that made them evaluated them; never a 500 on a read."""
+    try:
+        return _moto_outputs(self)
+    except Exception:  # noqa: BLE001 - logged; the stack reads without outputs
+        log.exception("stack %s: outputs could not be read", self.name)
+        return None
 
 
 def register() -> None:
     parsing.parse_and_create_resource = _guarded(parsing.parse_and_create_resource, "CREATE")
     parsing.parse_and_update_resource = _guarded(parsing.parse_and_update_resource, "UPDATE")
     Stack.parameter_list = property(_parameter_list)  # type: ignore[method-assign,assignment]
+    Stack.parse_template = staticmethod(_parse_template)  # type: ignore[method-assign]
+    Stack.outputs = property(_outputs)  # type: ignore[method-assign,assignment]
+    Stack.update = rollback.update(Stack.update)  # type: ignore[method-assign]
+    Stack.create_from_cloudformation_json = classmethod(  # type: ignore[method-assign,assignment]
+        rollback.nested_stack(Stack.create_from_cloudformation_json))
+    ChangeSet._parse_template = _parse_change_set_template  # type: ignore[method-assign]
     CloudFormationResponse.update_termination_protection = _update_termination_protection  # type: ignore[attr-defined]
     CloudFormationBackend.delete_stack = _delete_stack  # type: ignore[method-assign]
+    CloudFormationBackend.create_stack = _checking_values(  # type: ignore[method-assign]
+        rollback.create_stack(CloudFormationBackend.create_stack))
+    for name in ("update_stack", "create_change_set"):
+        setattr(CloudFormationBackend, name, _checking_values(getattr(CloudFormationBackend, name)))
