@@ -23,7 +23,7 @@ def first_unsafe(value: Any, where: str = "") -> tuple[str, str] | None:
     """(where, the character) of the first string (key or value) in `value` that holds a
     character no stack can hold; None when there is none. `where` is a dotted path."""
     if isinstance(value, str):
-        found = UNSAFE.search(value)
+        found = UNSAFE.search(joined_surrogates(value))
         return (where, found.group()) if found else None
     if isinstance(value, dict):
         for key, item in value.items():
