@@ -70,6 +70,9 @@ def template_limits(template: Template) -> list[Problem]:
         long = [n for n in entries if isinstance(entries, dict) and len(str(n)) > MAX_NAME]
         found += [Problem(template.display, line_of_key(text, n), f"{section} name longer "
                           f"than {MAX_NAME} characters") for n in long]
+    found += [Problem(template.display, line_of_key(text, str(section)), f"{section} is empty: "
+                      "CloudFormation refuses a section without a value (remove the line or "
+                      "give it entries)") for section, value in body.items() if value is None]
     description = body.get("Description")
     if isinstance(description, str) and utf8_size(description) > MAX_DESCRIPTION:
         found.append(Problem(template.display, line_of_key(text, "Description"),
