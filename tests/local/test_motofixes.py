@@ -223,3 +223,15 @@ def test_a_failed_change_of_a_resource_keeps_the_resource(aws):
     assert stack["Outputs"][0]["OutputValue"] == arn
     assert [t["TopicArn"] for t in aws("sns").list_topics()["Topics"]] == [arn]
     assert_readable(aws, "changed")
+
+
+def test_an_update_that_drops_a_parameter_takes_the_parameters_given(aws):
+    cfn = aws("cloudformation")
+    with_parameter = json.dumps({"Parameters": {"P": {"Type": "String"}},
+                                 "Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}})
+    cfn.create_stack(StackName="dropping", TemplateBody=with_parameter,
+                     Parameters=[{"ParameterKey": "P", "ParameterValue": "v"}])
+    cfn.update_stack(StackName="dropping", TemplateBody=json.dumps(
+        {"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}, "Other": {"Type": "AWS::SQS::Queue"}}}))
+    stack = describe(cfn, "dropping")
+    assert stack["StackStatus"] == "UPDATE_COMPLETE" and not stack.get("Parameters")

@@ -104,6 +104,20 @@ def _checking_values(method: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+def _fresh_parameters(moto_update: Callable[..., None]) -> Callable[..., None]:
+    """Stack.update taking the parameters given as the stack's parameters: moto kept the old
+    ones when none were given, so an update whose template drops a parameter failed
+    (KeyError), and a dropped parameter stayed listed."""
+    def run(self: Stack, template: str, role_arn: str | None = None,
+            parameters: dict[str, Any] | None = None, tags: dict[str, str] | None = None) -> None:
+        if parameters is not None:
+            self.parameters = parameters
+            self.resource_map.input_parameters = parameters
+            self.resource_map.resolved_parameters = {}
+        moto_update(self, template, role_arn, parameters, tags)
+    return run
+
+
 _moto_outputs = Stack.outputs.fget
 
 
@@ -122,7 +136,7 @@ def register() -> None:
     Stack.parameter_list = property(_parameter_list)  # type: ignore[method-assign,assignment]
     Stack.parse_template = staticmethod(_parse_template)  # type: ignore[method-assign]
     Stack.outputs = property(_outputs)  # type: ignore[method-assign,assignment]
-    Stack.update = rollback.update(Stack.update)  # type: ignore[method-assign]
+    Stack.update = rollback.update(_fresh_parameters(Stack.update))  # type: ignore[method-assign]
     Stack.create_from_cloudformation_json = classmethod(  # type: ignore[method-assign,assignment]
         rollback.nested_stack(Stack.create_from_cloudformation_json))
     ChangeSet._parse_template = _parse_change_set_template  # type: ignore[method-assign]

@@ -41,15 +41,21 @@ def reason_of(exc: BaseException) -> str:
     return " ".join(str(text).split())[:500]
 
 
-def failure_of(exc: BaseException, verb: str) -> ResourceFailed:
-    """The failure as a resource's; one outside any resource is the outputs'."""
-    return exc if isinstance(exc, ResourceFailed) else ResourceFailed("Outputs", verb, reason_of(exc))
+def failure_of(exc: BaseException, stack: Stack, verb: str) -> ResourceFailed:
+    """The failure as a resource's; one outside any resource is the stack's own."""
+    return exc if isinstance(exc, ResourceFailed) else \
+        ResourceFailed(stack.name, verb, reason_of(exc) or type(exc).__name__)
 
 
-def evaluate_outputs(stack: Stack) -> None:
+def evaluate_outputs(stack: Stack, verb: str) -> None:
     """Evaluate every output now (inside the operation), so that no read has to."""
     for key in stack.output_map:
-        stack.output_map[key]
+        try:
+            stack.output_map[key]
+        except ResourceFailed:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the output's failure, named
+            raise ResourceFailed(f"Outputs.{key}", verb, reason_of(exc)) from exc
 
 
 def create_stack(moto_create: Callable[..., Stack]) -> Callable[..., Stack]:
@@ -59,14 +65,14 @@ def create_stack(moto_create: Callable[..., Stack]) -> Callable[..., Stack]:
             return moto_create(self, name, *args, **kwargs)  # moto refuses it: AlreadyExists
         try:
             stack = moto_create(self, name, *args, **kwargs)
-            evaluate_outputs(stack)
+            evaluate_outputs(stack, "CREATE")
             return stack
         except Exception as exc:  # noqa: BLE001 - every failure must end the stack cleanly
             stack = next((s for s in self.stacks.values() if s.name == name), None)
             if stack is None:  # refused before anything was stored: an error, as on AWS
                 raise exc if isinstance(exc, ServiceException) else \
                     ValidationError(message=reason_of(exc)) from exc
-            roll_back_create(self, stack, failure_of(exc, "CREATE"))
+            roll_back_create(self, stack, failure_of(exc, stack, "CREATE"))
             return stack
     return create
 
@@ -124,6 +130,7 @@ class Before:
     template: Any
     template_dict: dict[str, Any]
     description: Any
+    parameters: dict[str, Any]
     specs: dict[str, Any]
     rm_template: dict[str, Any]
     input_parameters: dict[str, Any]
@@ -136,7 +143,7 @@ class Before:
     @classmethod
     def of(cls, stack: Stack) -> Before:
         rm = stack.resource_map
-        return cls(stack.template, stack.template_dict, stack.description,
+        return cls(stack.template, stack.template_dict, stack.description, stack.parameters,
                    rm._resource_json_map, rm._template, rm.input_parameters,
                    dict(rm.resolved_parameters), list(getattr(rm, "no_echo_parameter_keys", [])),
                    getattr(rm, "lazy_condition_map", None), dict(rm._parsed_resources),
@@ -150,11 +157,11 @@ def update(moto_update: Callable[..., None]) -> Callable[..., None]:
         try:
             moto_update(self, *args, **kwargs)
             updated = True
-            evaluate_outputs(self)
+            evaluate_outputs(self, "UPDATE")
         except Exception as exc:  # noqa: BLE001 - every failure must end the stack cleanly
             # moto deletes what the update removes, adds, then changes (each change tried
             # even when another fails): how far it got says what to undo.
-            failed = failure_of(exc, "UPDATE")
+            failed = failure_of(exc, self, "UPDATE")
             adding = isinstance(exc, ResourceFailed) and failed.verb == "CREATE"
             roll_back_update(self, before, failed,
                              removed_gone=updated or isinstance(exc, ResourceFailed),
@@ -181,7 +188,7 @@ def roll_back_update(stack: Stack, before: Before, failed: ResourceFailed,
         _bring_back(stack, lid, changed=lid in changed)
     stack.output_map = stack._create_output_map()
     try:
-        evaluate_outputs(stack)
+        evaluate_outputs(stack, "UPDATE")
     except Exception:  # noqa: BLE001 - the outputs as they were before the update
         log.exception("stack %s: outputs after the rollback", stack.name)
         stack.output_map = before.output_map
@@ -192,7 +199,7 @@ def roll_back_update(stack: Stack, before: Before, failed: ResourceFailed,
 def _restore(stack: Stack, before: Before) -> None:
     rm = stack.resource_map
     stack.template, stack.template_dict = before.template, before.template_dict
-    stack.description = before.description
+    stack.description, stack.parameters = before.description, before.parameters
     live = {lid: r for lid, r in rm._parsed_resources.items() if lid in before.made}
     rm._resource_json_map, rm._template = before.specs, before.rm_template
     rm.input_parameters, rm.resolved_parameters = before.input_parameters, before.resolved_parameters
