@@ -235,3 +235,16 @@ def test_an_update_that_drops_a_parameter_takes_the_parameters_given(aws):
         {"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}, "Other": {"Type": "AWS::SQS::Queue"}}}))
     stack = describe(cfn, "dropping")
     assert stack["StackStatus"] == "UPDATE_COMPLETE" and not stack.get("Parameters")
+
+
+def test_a_change_set_whose_execution_fails_rolls_back_too(aws):
+    cfn = aws("cloudformation")
+    template = json.dumps({"Resources": {**MADE_FIRST, "Bad": IMPORTS_NOTHING}})
+    made = cfn.create_change_set(StackName="viacs", ChangeSetName="cs1", ChangeSetType="CREATE",
+                                 TemplateBody=template)
+    cfn.execute_change_set(ChangeSetName=made["Id"])
+    assert describe(cfn, "viacs")["StackStatus"] == "ROLLBACK_COMPLETE"
+    assert ("Bad", "CREATE_FAILED", "No export named nobody-exports-this found.") in \
+        events_of(cfn, "viacs")
+    assert aws("sqs").list_queues().get("QueueUrls", []) == []
+    assert_readable(aws, "viacs")

@@ -144,5 +144,7 @@ def register() -> None:
     CloudFormationBackend.delete_stack = _delete_stack  # type: ignore[method-assign]
     CloudFormationBackend.create_stack = _checking_values(  # type: ignore[method-assign]
         rollback.create_stack(CloudFormationBackend.create_stack))
+    CloudFormationBackend.execute_change_set = rollback.execute_change_set(  # type: ignore[method-assign]
+        CloudFormationBackend.execute_change_set)
     for name in ("update_stack", "create_change_set"):
         setattr(CloudFormationBackend, name, _checking_values(getattr(CloudFormationBackend, name)))

@@ -10,6 +10,7 @@ outputs or resources were read, so every later DescribeStacks answered an HTML 5
 - update: what the update added is deleted, what it changed is changed back, what it removed
   is made again, the previous template restored: UPDATE_ROLLBACK_COMPLETE (as far as moto's
   resources allow: a failure there is logged and the stack is left usable).
+- a change set whose execution fails: the same, by its type.
 - outputs are evaluated inside the operation (a failing output fails it), never by a read.
 """
 from __future__ import annotations
@@ -166,6 +167,28 @@ def update(moto_update: Callable[..., None]) -> Callable[..., None]:
             roll_back_update(self, before, failed,
                              removed_gone=updated or isinstance(exc, ResourceFailed),
                              changed_too=updated or isinstance(exc, ResourceFailed) and not adding)
+    return run
+
+
+def execute_change_set(moto_execute: Callable[..., None]) -> Callable[..., None]:
+    """CloudFormationBackend.execute_change_set that rolls a failed execution back."""
+    def run(self: CloudFormationBackend, change_set_name: str, *args: Any, **kwargs: Any) -> None:
+        change_set = self.change_sets.get(change_set_name) or next(
+            (c for c in self.change_sets.values() if c.change_set_name == change_set_name), None)
+        stack = self.stacks.get(change_set.stack_id) if change_set is not None else None
+        if stack is None:
+            return moto_execute(self, change_set_name, *args, **kwargs)  # moto's own error
+        before = Before.of(stack)
+        try:
+            return moto_execute(self, change_set_name, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - every failure must end the stack cleanly
+            change_set.execution_status = "EXECUTE_FAILED"
+            if change_set.change_set_type == "CREATE":
+                return roll_back_create(self, stack, failure_of(exc, stack, "CREATE"))
+            failed = failure_of(exc, stack, "UPDATE")
+            known = isinstance(exc, ResourceFailed)
+            roll_back_update(stack, before, failed, removed_gone=known,
+                             changed_too=known and failed.verb != "CREATE")
     return run
 
 
