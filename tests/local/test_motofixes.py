@@ -157,6 +157,8 @@ def test_a_failed_create_rolls_back_and_removes_what_it_made(aws):
     cfn.create_stack(StackName="failing", TemplateBody=json.dumps(template))
     stack = describe(cfn, "failing")
     assert stack["StackStatus"] == "ROLLBACK_COMPLETE" and "Outputs" not in stack
+    assert stack["StackStatusReason"] == \
+        "Bad CREATE_FAILED: No export named nobody-exports-this found."
     events = events_of(cfn, "failing")
     assert ("Bad", "CREATE_FAILED", "No export named nobody-exports-this found.") in events
     assert [e[1] for e in events if e[0] == "failing"] == [

@@ -22,7 +22,7 @@ from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Stack
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.responses import ActionResult
 
-from . import rollback, stacktext
+from . import rollback, stacktext, updaterollback
 from .rollback import ResourceFailed, reason_of
 
 MASK = "****"
@@ -133,18 +133,22 @@ def _outputs(self: Stack) -> list[dict[str, Any]] | None:
 def register() -> None:
     parsing.parse_and_create_resource = _guarded(parsing.parse_and_create_resource, "CREATE")
     parsing.parse_and_update_resource = _guarded(parsing.parse_and_update_resource, "UPDATE")
-    Stack.parameter_list = property(_parameter_list)  # type: ignore[method-assign,assignment]
-    Stack.parse_template = staticmethod(_parse_template)  # type: ignore[method-assign]
-    Stack.outputs = property(_outputs)  # type: ignore[method-assign,assignment]
-    Stack.update = rollback.update(_fresh_parameters(Stack.update))  # type: ignore[method-assign]
-    Stack.create_from_cloudformation_json = classmethod(  # type: ignore[method-assign,assignment]
-        rollback.nested_stack(Stack.create_from_cloudformation_json))
-    ChangeSet._parse_template = _parse_change_set_template  # type: ignore[method-assign]
-    CloudFormationResponse.update_termination_protection = _update_termination_protection  # type: ignore[attr-defined]
-    CloudFormationBackend.delete_stack = _delete_stack  # type: ignore[method-assign]
-    CloudFormationBackend.create_stack = _checking_values(  # type: ignore[method-assign]
-        rollback.create_stack(CloudFormationBackend.create_stack))
-    CloudFormationBackend.execute_change_set = rollback.execute_change_set(  # type: ignore[method-assign]
-        CloudFormationBackend.execute_change_set)
-    for name in ("update_stack", "create_change_set"):
-        setattr(CloudFormationBackend, name, _checking_values(getattr(CloudFormationBackend, name)))
+    backend = CloudFormationBackend
+    patches: dict[tuple[type, str], Any] = {
+        (Stack, "parameter_list"): property(_parameter_list),
+        (Stack, "parse_template"): staticmethod(_parse_template),
+        (Stack, "outputs"): property(_outputs),
+        (Stack, "update"): updaterollback.update(_fresh_parameters(Stack.update)),
+        (Stack, "create_from_cloudformation_json"): classmethod(
+            rollback.nested_stack(Stack.create_from_cloudformation_json)),
+        (ChangeSet, "_parse_template"): _parse_change_set_template,
+        (CloudFormationResponse, "update_termination_protection"): _update_termination_protection,
+        (backend, "delete_stack"): _delete_stack,
+        (backend, "create_stack"): _checking_values(rollback.create_stack(backend.create_stack)),
+        (backend, "update_stack"): _checking_values(backend.update_stack),
+        (backend, "create_change_set"): _checking_values(backend.create_change_set),
+        (backend, "execute_change_set"): updaterollback.execute_change_set(
+            backend.execute_change_set),
+    }
+    for (owner, name), value in patches.items():
+        setattr(owner, name, value)
