@@ -250,3 +250,13 @@ def test_a_change_set_whose_execution_fails_rolls_back_too(aws):
         events_of(cfn, "viacs")
     assert aws("sqs").list_queues().get("QueueUrls", []) == []
     assert_readable(aws, "viacs")
+
+
+def test_an_update_to_a_template_no_stack_can_hold_is_refused_and_changes_nothing(aws):
+    cfn = aws("cloudformation")
+    good = {"Resources": MADE_FIRST}
+    cfn.create_stack(StackName="kept", TemplateBody=json.dumps(good))
+    with pytest.raises(ClientError, match="Description contains U\\+0007"):
+        cfn.update_stack(StackName="kept", TemplateBody=json.dumps({**good, "Description": "\a"}))
+    assert describe(cfn, "kept")["StackStatus"] == "CREATE_COMPLETE"
+    assert [e[1] for e in events_of(cfn, "kept")] == ["CREATE_IN_PROGRESS", "CREATE_COMPLETE"]

@@ -57,14 +57,14 @@ def evaluate_outputs(stack: Stack, verb: str) -> None:
 def create_stack(moto_create: Callable[..., Stack]) -> Callable[..., Stack]:
     """CloudFormationBackend.create_stack that rolls a failed create back."""
     def create(self: CloudFormationBackend, name: str, *args: Any, **kwargs: Any) -> Stack:
-        if any(s.name == name for s in self.stacks.values()):
+        if any(s.name == name for s in list(self.stacks.values())):
             return moto_create(self, name, *args, **kwargs)  # moto refuses it: AlreadyExists
         try:
             stack = moto_create(self, name, *args, **kwargs)
             evaluate_outputs(stack, "CREATE")
             return stack
         except Exception as exc:  # noqa: BLE001 - every failure must end the stack cleanly
-            stack = next((s for s in self.stacks.values() if s.name == name), None)
+            stack = next((s for s in list(self.stacks.values()) if s.name == name), None)
             if stack is None:  # refused before anything was stored: an error, as on AWS
                 raise exc if isinstance(exc, ServiceException) else \
                     ValidationError(message=reason_of(exc)) from exc
@@ -74,6 +74,7 @@ def create_stack(moto_create: Callable[..., Stack]) -> Callable[..., Stack]:
 
 
 def roll_back_create(backend: CloudFormationBackend, stack: Stack, failed: ResourceFailed) -> None:
+    """Record the failure, delete what the create made (newest first), empty the stack."""
     log.warning("stack %s: %s; rolling back", stack.name, failed.message)
     try:
         if not stack.events:  # it failed as moto read its exports, before the create began
@@ -117,7 +118,8 @@ def delete_made(stack: Stack, logical_ids: list[str],
 
 
 def add_event(stack: Stack, logical_id: str, status: str, reason: str | None,
-           specs: dict[str, Any] | None = None) -> None:
+              specs: dict[str, Any] | None = None) -> None:
+    """A resource's event (moto records only the stack's own)."""
     spec = (specs if specs is not None else stack.template_dict.get("Resources") or {}
             ).get(logical_id) or {}
     stack.events.append(Event(

@@ -56,6 +56,8 @@ class Before:
 def update(moto_update: Callable[..., None]) -> Callable[..., None]:
     """Stack.update that rolls a failed update back."""
     def run(self: Stack, *args: Any, **kwargs: Any) -> None:
+        # A template CloudFormation refuses is refused before the update begins, as on AWS.
+        self.parse_template(args[0] if args else kwargs["template"])
         before, updated = Before.of(self), False
         try:
             moto_update(self, *args, **kwargs)
