@@ -21,22 +21,22 @@ def joined_surrogates(text: str) -> str:
 
 def first_unsafe(value: Any, where: str = "") -> tuple[str, str] | None:
     """(where, the character) of the first string (key or value) in `value` that holds a
-    character no stack can hold; None when there is none. `where` is a dotted path."""
-    if isinstance(value, str):
-        found = UNSAFE.search(joined_surrogates(value))
-        return (where, found.group()) if found else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            inner = f"{where}.{key}" if where else str(key)
-            found_key = first_unsafe(key, where or str(key)) if isinstance(key, str) else None
-            found = found_key or first_unsafe(item, inner)
+    character no stack can hold; None when there is none. `where` is a dotted path. (Walked
+    without recursion: a template may nest deeper than Python's stack.)"""
+    todo: list[tuple[str, Any]] = [(where, value)]
+    while todo:
+        path, node = todo.pop()
+        if isinstance(node, str):
+            found = UNSAFE.search(joined_surrogates(node))
             if found:
-                return found
-    elif isinstance(value, list):
-        for number, item in enumerate(value):
-            found = first_unsafe(item, f"{where}[{number}]")
-            if found:
-                return found
+                return path, found.group()
+        elif isinstance(node, dict):
+            items = [(f"{path}.{k}" if path else str(k), v) for k, v in node.items()]
+            keys = [(f"a key of {path}" if path else "a key", k) for k in node
+                    if isinstance(k, str)]
+            todo.extend(reversed(keys + items))
+        elif isinstance(node, list):
+            todo.extend(reversed([(f"{path}[{n}]", item) for n, item in enumerate(node)]))
     return None
 
 
