@@ -260,3 +260,15 @@ def test_an_update_to_a_template_no_stack_can_hold_is_refused_and_changes_nothin
         cfn.update_stack(StackName="kept", TemplateBody=json.dumps({**good, "Description": "\a"}))
     assert describe(cfn, "kept")["StackStatus"] == "CREATE_COMPLETE"
     assert [e[1] for e in events_of(cfn, "kept")] == ["CREATE_IN_PROGRESS", "CREATE_COMPLETE"]
+
+
+def test_a_template_moto_cannot_read_is_a_validation_error_not_an_error_page(aws):
+    cfn = aws("cloudformation")
+    cfn.create_stack(StackName="kept", TemplateBody=json.dumps({"Resources": MADE_FIRST}))
+    deep = json.dumps({"Resources": MADE_FIRST})[:-1] + ', "Metadata": ' + "[" * 3000 \
+        + "]" * 3000 + "}"
+    for call in (cfn.update_stack, cfn.create_stack):
+        with pytest.raises(ClientError) as info:
+            call(StackName="kept" if call == cfn.update_stack else "other", TemplateBody=deep)
+        assert info.value.response["Error"]["Code"] == "ValidationError"
+    assert [s["StackStatus"] for s in cfn.describe_stacks()["Stacks"]] == ["CREATE_COMPLETE"]

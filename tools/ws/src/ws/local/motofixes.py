@@ -20,6 +20,7 @@ from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Stack
 from moto.cloudformation.responses import CloudFormationResponse
+from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 
 from . import rollback, stacktext, updaterollback
@@ -80,7 +81,14 @@ _moto_change_set_parse = ChangeSet._parse_template
 
 
 def _parse_template(template: str) -> dict[str, Any]:
-    body = stacktext.repaired(_moto_parse_template(template))
+    """The template's data, any text repaired; one it cannot be is a ValidationError (400),
+    never an error page."""
+    try:
+        body = stacktext.repaired(_moto_parse_template(template))
+    except ServiceException:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a template moto cannot read (too deep, ...)
+        raise ValidationError(message=f"Template format error: {reason_of(exc)}") from exc
     stacktext.refuse_unsafe_template(body)
     return body
 
