@@ -272,3 +272,13 @@ def test_a_template_moto_cannot_read_is_a_validation_error_not_an_error_page(aws
             call(StackName="kept" if call == cfn.update_stack else "other", TemplateBody=deep)
         assert info.value.response["Error"]["Code"] == "ValidationError"
     assert [s["StackStatus"] for s in cfn.describe_stacks()["Stacks"]] == ["CREATE_COMPLETE"]
+
+
+def test_a_change_set_of_a_template_no_stack_can_hold_is_refused(aws):
+    cfn = aws("cloudformation")
+    body = json.dumps({"Description": "nul \u0000", "Resources": MADE_FIRST})
+    with pytest.raises(ClientError, match="Description contains U\\+0000"):
+        cfn.create_change_set(StackName="viacs", ChangeSetName="cs1", ChangeSetType="CREATE",
+                              TemplateBody=body)
+    cfn.describe_stacks()  # (moto registers the stack before it reads the template)
+    cfn.list_stacks()

@@ -6,7 +6,7 @@ CloudFormation refuses it, never stored so that a later read fails.
   DescribeStacks answered an HTML 500. Here surrogate pairs are joined into their character.
 - CloudFormation answers in XML 1.0, which cannot carry NUL, most other control characters,
   U+FFFE/U+FFFF or a lone surrogate: such text in a template, a parameter value or a tag is
-  refused (ValidationError), as ws's check before deploying refuses it (ws.lint.limits).
+  refused (ValidationError), as ws's check before deploying refuses it (ws.lint.textcheck).
 """
 from __future__ import annotations
 
