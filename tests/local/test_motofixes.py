@@ -282,3 +282,15 @@ def test_a_change_set_of_a_template_no_stack_can_hold_is_refused(aws):
                               TemplateBody=body)
     cfn.describe_stacks()  # (moto registers the stack before it reads the template)
     cfn.list_stacks()
+
+
+def test_an_update_of_a_parameter_alone_updates_the_resources_using_it(aws):
+    cfn = aws("cloudformation")
+    body = json.dumps({"Parameters": {"P": {"Type": "String"}}, "Resources": {
+        "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": {"Ref": "P"}}}},
+        "Outputs": {"Arn": {"Value": {"Ref": "Topic"}}}})
+    for value, call in (("v1", cfn.create_stack), ("v2", cfn.update_stack)):
+        call(StackName="param", TemplateBody=body,
+             Parameters=[{"ParameterKey": "P", "ParameterValue": value}])
+    arn = describe(cfn, "param")["Outputs"][0]["OutputValue"]
+    assert aws("sns").get_topic_attributes(TopicArn=arn)["Attributes"]["DisplayName"] == "v2"

@@ -111,13 +111,15 @@ def _checking_values(method: Callable[..., Any]) -> Callable[..., Any]:
 
 def _fresh_parameters(moto_update: Callable[..., None]) -> Callable[..., None]:
     """Stack.update taking the parameters given as the stack's parameters: moto kept the old
-    ones when none were given, so an update whose template drops a parameter failed
-    (KeyError), and a dropped parameter stayed listed."""
+    ones when none were given, so an update whose template drops its last parameter failed
+    (KeyError), and a dropped parameter stayed listed. (The old values stay until moto has
+    compared them with the new ones: a resource using a changed parameter is updated.)"""
     def run(self: Stack, template: str, role_arn: str | None = None,
             parameters: dict[str, Any] | None = None, tags: dict[str, str] | None = None) -> None:
         if parameters is not None:
             self.parameters = parameters
-            self.resource_map.input_parameters = parameters
+            if not parameters:
+                self.resource_map.input_parameters = {}
             self.resource_map.resolved_parameters = {}
         moto_update(self, template, role_arn, parameters, tags)
     return run
