@@ -44,6 +44,15 @@ def test_an_aws_shaped_error_is_left_alone():
     assert response["body"] == body
 
 
+def test_the_stack_a_failed_call_was_about_is_named(moto_url):
+    from ws.cloud.backend import local_backend
+    cfn = local_backend("us-east-1", moto_url).client("cloudformation")
+    cfn.create_stack(StackName="named", TemplateBody='{"Resources": {"Q": {"Type": '
+                                                     '"AWS::SQS::Queue"}}}')
+    with pytest.raises(ClientError, match="failed on DetectStackDrift of stack named "):
+        cfn.detect_stack_drift(StackName="named")  # moto 5.2: an HTML 500
+
+
 def test_a_call_moto_fails_on_is_one_line_pointing_at_the_log(moto_url):
     from ws.cloud.backend import local_backend
     cfn = local_backend("us-east-1", moto_url).client("cloudformation")

@@ -18,7 +18,7 @@ _calls = threading.local()  # a client's call and its response are handled on on
 
 def install(client: Any, log_hint: str) -> None:
     """Make `client`'s calls answer an error page with an AWS-shaped InternalFailure."""
-    client.meta.events.register("before-call", _remember)
+    client.meta.events.register("before-parameter-build", _remember)  # the caller's params
     client.meta.events.register("before-parse", lambda **kw: _rewrite(log_hint, **kw))
 
 
