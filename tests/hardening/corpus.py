@@ -327,6 +327,24 @@ CASES = [
     Case("cfn: logical id over 255 characters", {T: db(**{"Q" * 256: {"Type": "AWS::SQS::Queue"}})},
          T),
     Case("cfn: description over 1,024 bytes", {T: db_body(Description="d" * 1100)}, T),
+    Case("cfn: empty Parameters section under the SAM transform", {
+        T: "Transform: AWS::Serverless-2016-10-31\nParameters:\nResources:\n  Queue:\n"
+           "    Type: AWS::SQS::Queue\nOutputs:\n  QueueUrl: {Value: !Ref Queue}\n"}, f"{T}:2"),
+    Case("cfn: empty Parameters section, validated", {
+        T: "Transform: AWS::Serverless-2016-10-31\nParameters:\nResources:\n  Queue:\n"
+           "    Type: AWS::SQS::Queue\nOutputs:\n  QueueUrl: {Value: !Ref Queue}\n"}, f"{T}:2",
+        args=("validate", "--env", "local"), max_lines=4),
+    Case("cfn: description over 1,024 bytes of emoji", {T: db_body(Description="🛒" * 300)}, T),
+    Case("cfn: NUL in a parameter value", {S: {"parameters": {
+        "DbQueue": "${db.QueueUrl}", "PayUrl": "https://pay\x00.example.com"}}}, f"{S}:1"),
+    Case("cfn: control character in a parameter value", {S: {"parameters": {
+        "DbQueue": "${db.QueueUrl}", "PayUrl": "\x1b[31mred"}}}, f"{S}:1"),
+    Case("cfn: NUL in a template description", {T: db_body(Description="shop\x00")}, f"{T}:"),
+    Case("cfn: control character in a resource property", {T: db(Named={
+        "Type": "AWS::SQS::Queue", "Properties": {"QueueName": "bell\x07"}})}, f"{T}:"),
+    Case("cfn: half an emoji in a template", {T: db_body(Description="cart \ud83d")}, f"{T}:"),
+    Case("cfn: control character in a tag", {S: {"parameters": {
+        "DbQueue": "${db.QueueUrl}", "PayUrl": "${pay.Url}"}, "tags": {"team": "a\x07"}}}, S),
     Case("cfn: parameter value over 4,096 bytes", {S: {"parameters": {
         "DbQueue": "${db.QueueUrl}", "PayUrl": "x" * 5000}}}, S),
     Case("cfn: an export name used by two stacks", {

@@ -335,6 +335,42 @@ def cache_corrupted(root: Path, url: str) -> Outcome:
                    and converged(root, url), f"re-run left every stack unchanged: {unchanged}")
 
 
+# Valid on AWS; moto raises on an SSM::Parameter without a Name: a resource failing inside it.
+FAILING = {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": "v"}}
+
+
+def _with_failing(root: Path, name: str) -> None:
+    path = root / "stacks" / name / "template.yaml"
+    body = json.loads(path.read_text())
+    body["Resources"]["Param"] = FAILING
+    path.write_text(json.dumps(body, indent=1))
+
+
+def resource_fails_in_endpoint(root: Path, url: str) -> Outcome:
+    """A resource raises inside moto on a create (app) and on an update (lone): each stack
+    rolls back with the resource named, every read still answers (plan, outputs, the
+    endpoint's stacks), and once the templates are fixed the next deploy converges."""
+    workspace(root)
+    healthy = {name: (root / "stacks" / name / "template.yaml").read_text() for name in CHAIN}
+    first = api.deploy(root, "local", RunRequest.of(("db", "lone", "extra")))
+    _with_failing(root, "app")
+    _with_failing(root, "lone")
+    failing = api.deploy(root, "local", RunRequest())
+    reasons = {s.stack: s.reason for s in failing.stacks if s.status == "failed"}
+    clear = set(reasons) == {"app", "lone"} and \
+        reasons["app"].startswith("ROLLBACK_COMPLETE: Param CREATE_FAILED: ") and \
+        reasons["lone"].startswith("UPDATE_ROLLBACK_COMPLETE: Param CREATE_FAILED: ")
+    statuses = {s["StackName"]: s["StackStatus"]
+                for s in _client("cloudformation", url).describe_stacks()["Stacks"]}
+    readable = bool(api.plan(root, "local").items) and api.outputs(root, "local")["lone"] \
+        is not None and statuses.get("demo-local-app") == "ROLLBACK_COMPLETE"
+    write_tree(root, {f"stacks/{n}/template.yaml": text for n, text in healthy.items()})
+    second = api.deploy(root, "local", RunRequest())
+    return Outcome("a resource fails inside the endpoint (create and update)", len(reasons),
+                   first.ok and clear and readable and second.ok and converged(root, url),
+                   f"failed: {sorted(reasons)}, reasons clear: {clear}, reads answer: {readable}")
+
+
 def lock_broken(root: Path, url: str) -> Outcome:
     """Someone runs `ws unlock` while a deploy goes on: the run finds out at its next renewal,
     starts nothing new and fails saying so; the next deploy converges."""

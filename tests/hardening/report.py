@@ -41,7 +41,8 @@ def main() -> int:
             outcomes = []
             for n, fault in enumerate((faults.deploy_killed, faults.throttled,
                                        faults.credentials_expire, faults.cache_corrupted,
-                                       faults.lock_broken, faults.stdout_closed)):
+                                       faults.lock_broken, faults.stdout_closed,
+                                       faults.resource_fails_in_endpoint)):
                 lifecycle.reset(info.url)
                 outcomes.append(fault(work / f"fault{n}", info.url))
             interrupts = []

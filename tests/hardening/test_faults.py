@@ -31,6 +31,11 @@ def test_disk_cache_corrupted(tmp_path, endpoint):
     assert outcome.converged, outcome.detail
 
 
+def test_a_resource_failing_inside_the_endpoint_rolls_back_and_converges(tmp_path, endpoint):
+    outcome = faults.resource_fails_in_endpoint(tmp_path / "ws", endpoint)
+    assert outcome.injected == 2 and outcome.converged, outcome.detail
+
+
 def test_locks_broken_mid_run(tmp_path, endpoint):
     outcome = faults.lock_broken(tmp_path / "ws", endpoint)
     assert outcome.injected >= 1 and outcome.converged, outcome.detail

@@ -54,5 +54,5 @@ def test_failed_stack_is_retried_by_changed(root, aws):
     assert {s.stack: s.status for s in report.stacks}["other"] == "failed"
     write_tree(root, {"stacks/other/template.yaml": original})
     plan = {i.stack: (i.action, i.reason) for i in api.plan(root, "local", Selection()).items}
-    assert plan["other"] == ("deploy", "last deploy did not succeed (CREATE_IN_PROGRESS)")
+    assert plan["other"] == ("deploy", "last deploy did not succeed (ROLLBACK_COMPLETE)")
     assert changed(root)["other"] == "deployed"

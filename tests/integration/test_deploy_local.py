@@ -63,12 +63,14 @@ def test_failed_stack_blocks_dependents_and_a_fixed_rerun_recovers(workspace, aw
     status = {s.stack: (s.status, s.reason) for s in report.stacks}
     assert report.exit_code == 1
     assert status["db"][0] == "failed" and "bucket does not exist" in status["db"][1]
-    assert status["db"][1].startswith("Fn CREATE_FAILED: ")  # the resource, as AWS names it
+    # the resource and moto's error, as AWS names them
+    assert status["db"][1].startswith("ROLLBACK_COMPLETE: Fn CREATE_FAILED: ")
     assert status["app"] == ("blocked", "blocked by db")
     assert status["lone"][0] == "deployed"
     cfn = aws("cloudformation")
     assert cfn.describe_stacks(StackName="demo-local-db")["Stacks"][0]["StackStatus"] \
-        == "CREATE_IN_PROGRESS"  # what the endpoint leaves after a failed create
+        == "ROLLBACK_COMPLETE"  # rolled back, as CloudFormation does
+    assert aws("iam").list_roles()["Roles"] == []  # what it made is gone
 
     write_tree(workspace, {"stacks/db/template.yaml": DB})
     seen, observer = events()

@@ -13,6 +13,7 @@ from botocore.exceptions import (
 )
 from botocore.parsers import ResponseParserError
 
+from ws.cloud.localerrors import CODE, LOG_HINT, PREFIX
 from ws.errors import DeployError
 
 THROTTLING = {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"}
@@ -41,7 +42,11 @@ def aws_problem(exc: BaseException) -> DeployError | None:
     """One clear line (and a hint) for an error AWS or botocore raised that is not ws's own:
     the call that failed and, for a refusal, the permission missing; None for anything else."""
     if isinstance(exc, ClientError):
-        return credentials_problem(exc) or _refused(exc)
+        return credentials_problem(exc) or _endpoint_failed(exc) or _refused(exc)
+    if isinstance(exc, ResponseParserError):
+        first = (str(exc).splitlines() or [""])[0][:200]
+        return DeployError(f"the endpoint sent an answer ws cannot read: {first}",
+                           f"for the local endpoint, see {LOG_HINT}")
     if isinstance(exc, NoCredentialsError):
         return DeployError("no AWS credentials found", "set a profile (--profile, AWS_PROFILE, "
                            "or 'profile' in the environment file) or log in (aws sso login)")
@@ -53,6 +58,14 @@ def aws_problem(exc: BaseException) -> DeployError | None:
     if isinstance(exc, BotoCoreError):
         return DeployError(f"AWS client error: {str(exc).splitlines()[0]}")
     return None
+
+
+def _endpoint_failed(exc: ClientError) -> DeployError | None:
+    """The local endpoint failed inside (ws.cloud.localerrors): its message says where."""
+    message = message_of(exc)
+    if exc.response.get("Error", {}).get("Code") != CODE or not message.startswith(PREFIX):
+        return None
+    return DeployError(message, "the endpoint keeps running; what failed is in that log")
 
 
 def _refused(exc: ClientError) -> DeployError:
@@ -75,7 +88,8 @@ def message_of(exc: ClientError | ResponseParserError) -> str:
     """A readable reason; the local endpoint reports resource errors as non-XML bodies."""
     if isinstance(exc, ResponseParserError):
         found = re.search(r'"message": "((?:[^"\\]|\\.)*)"', str(exc))
-        return found.group(1) if found else "the endpoint sent an unreadable error (see its log)"
+        return found.group(1) if found else \
+            "the endpoint sent an unreadable answer (see the local endpoint's server log)"
     error = exc.response.get("Error", {})
     message = error.get("Message") or str(exc)
     if "<html" in message.lower() or "<!doctype" in message.lower():

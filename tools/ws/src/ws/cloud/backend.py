@@ -8,6 +8,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlparse
 
@@ -15,7 +16,7 @@ import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ws.cloud import reachability
+from ws.cloud import localerrors, reachability
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.errors import WsError
@@ -122,7 +123,8 @@ def local_endpoint_running(ws: Workspace) -> bool:
 def connect(ws: Workspace, env: Environment, endpoint_url: str | None = None) -> Backend:
     """A Backend for `env`: local starts/attaches the endpoint, aws checks the account."""
     if env.target == "local":
-        return local_backend(env.region, endpoint_url or local_endpoint_url(ws))
+        return local_backend(env.region, endpoint_url or local_endpoint_url(ws),
+                             _log_hint(ws, endpoint_url))
     session = aws_session(env.profile, env.region)
     account = _caller_account(session, env)
     if env.account_id and account != env.account_id:  # the pin holds whatever overrode what
@@ -140,10 +142,23 @@ def connect(ws: Workspace, env: Environment, endpoint_url: str | None = None) ->
                    partition=session.get_partition_for_region(env.region))
 
 
-def local_backend(region: str, url: str) -> Backend:
+def local_backend(region: str, url: str, log_hint: str = localerrors.LOG_HINT) -> Backend:
+    """A Backend on the local endpoint at `url`; its error pages name `log_hint`."""
     session = new_session(region, key=("testing", "testing"))
-    return Backend("local", region, LOCAL_ACCOUNT, _factory(session, url, _LOCAL_CONFIG), url,
-                   can=LOCAL)
+    return Backend("local", region, LOCAL_ACCOUNT,
+                   _factory(session, url, _LOCAL_CONFIG, log_hint), url, can=LOCAL)
+
+
+def _log_hint(ws: Workspace, endpoint_url: str | None) -> str:
+    """Where the server log of the endpoint ws uses is, as the user would open it."""
+    if endpoint_url or os.environ.get(LOCAL_ENDPOINT_VAR):
+        return "the local endpoint's server log"
+    from ws.local import endpoint
+    log_file = endpoint.log_file(ws.state_dir)
+    try:
+        return f"its server log ({log_file.relative_to(Path.cwd())})"
+    except ValueError:
+        return f"its server log ({log_file})"
 
 
 def new_session(region: str, profile: str | None = None,
@@ -179,7 +194,7 @@ def aws_client(profile: str | None, region: str, service: str) -> Any:
 
 
 def _factory(session: botocore.session.Session, url: str | None,
-             config: Config = _CONFIG) -> Callable[[str], Any]:
+             config: Config = _CONFIG, log_hint: str | None = None) -> Callable[[str], Any]:
     """One client per service, made on first use under a lock: a botocore session is not safe
     to make clients from in several threads at once (stacks deploy in parallel), a client is
     safe to share, and one client keeps one connection pool and one adaptive retry rate. The
@@ -197,6 +212,8 @@ def _factory(session: botocore.session.Session, url: str | None,
                 client.meta.events.register("before-call", _log_call)
                 host = urlparse(client.meta.endpoint_url).netloc
                 reachability.watch(client, hosts.setdefault(host, reachability.Reachability()))
+                if log_hint is not None:  # the local endpoint: its error pages, read
+                    localerrors.install(client, log_hint)
                 made[service] = client
             return made[service]
     return make

@@ -42,7 +42,8 @@ def drift(ws: Workspace, env: Environment, cfn: Any,
                     "StackDriftDetectionId"]
             except (ClientError, ResponseParserError) as exc:
                 if isinstance(exc, ClientError) and exc.response.get("Error", {}).get(
-                        "Code") not in ("InvalidAction", "NotImplemented", "500"):
+                        "Code") not in ("InvalidAction", "NotImplemented", "500",
+                                        "InternalFailure"):  # ws.cloud.localerrors
                     raise
                 raise WsError("this target has no drift detection (the local endpoint does "
                               "not implement it)", "run ws drift against AWS") from None

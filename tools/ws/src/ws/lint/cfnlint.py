@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,12 +22,25 @@ class Finding:
 
 
 def lint_one(path: Path, display: str, region: str) -> list[Finding]:
-    """Every cfn-lint finding of one template (cfn-lint is imported here: it costs 0.5 s)."""
+    """Every cfn-lint finding of one template (cfn-lint is imported here: it costs 0.5 s);
+    cfn-lint failing on it is its one finding."""
     from cfnlint.api import ManualArgs, lint_file
 
-    matches = lint_file(path, config=ManualArgs(regions=[region]))
+    try:
+        matches = lint_file(path, config=ManualArgs(regions=[region]))
+    except Exception as exc:  # noqa: BLE001 - cfn-lint's own failure: this template's finding
+        return [crashed(display, exc)]
     return sorted(Finding(display, m.linenumber, m.rule.id, _level(m.rule.id), m.message)
                   for m in matches)
+
+
+def crashed(display: str, exc: BaseException) -> Finding:
+    """cfn-lint raised on a template: an error naming it (it could not be checked)."""
+    what = (str(exc).strip().splitlines() or [""])[0][:200]
+    return Finding(display, 1, "WS002", "error",
+                   f"cfn-lint failed on this template ({type(exc).__name__}: {what}): check "
+                   "that it is well formed (an empty section such as 'Parameters:' is null, "
+                   "which CloudFormation refuses)")
 
 
 def _level(rule_id: str) -> str:
@@ -40,5 +53,13 @@ def lint_all(templates: dict[str, Path], region: str, workers: int | None = None
     if workers <= 1 or len(templates) <= 1:
         return sorted(f for d, p in templates.items() for f in lint_one(p, d, region))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(lint_one, p, d, region) for d, p in templates.items()]
-        return sorted(f for future in futures for f in future.result())
+        futures = {d: pool.submit(lint_one, p, d, region) for d, p in templates.items()}
+        return sorted(f for d, future in futures.items() for f in _result(d, future))
+
+
+def _result(display: str, future: Future[list[Finding]]) -> list[Finding]:
+    """A worker's findings; its process dying (a crash in a C extension) is the template's."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - BrokenProcessPool and the like
+        return [crashed(display, exc)]

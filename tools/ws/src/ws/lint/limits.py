@@ -4,7 +4,8 @@ endpoint does not enforce them, so a deploy green locally would fail on AWS).
 Quotas from "Understand CloudFormation quotas" (AWS CloudFormation User Guide, 2026) and the
 Tag API reference: 500 resources, 200 parameters, 200 outputs, 200 mappings per template;
 255 characters per logical name; 4,096 bytes per parameter value; 1,024 bytes of description;
-50 tags per stack, keys of 1-128 characters not starting with `aws:`, values up to 256."""
+50 tags per stack, keys of 1-128 characters not starting with `aws:`, values up to 256. No
+control characters but tab and line breaks anywhere (ws.lint.textcheck)."""
 from __future__ import annotations
 
 import re
@@ -16,6 +17,7 @@ from ws.config.environment import Environment
 from ws.config.templates import Template, static_value
 from ws.config.workspace import Stack, Workspace
 from ws.lazy import lazy
+from ws.lint.textcheck import unsafe_text, utf8_size
 
 nx = lazy("networkx")  # loaded on first use: after the template check's process has started
 
@@ -53,6 +55,7 @@ def check(ws: Workspace, env: Environment, stacks: list[str]) -> list[Problem]:
         found += repository_app_refusals(stack.template, env)
         found += tag_problems(stack, env)
         found += parameter_sizes(stack, env)
+        found += [Problem(*place) for place in unsafe_text(stack, env)]
     return found + duplicate_exports(ws, env) + local_refusals(ws, env, stacks)
 
 
@@ -82,8 +85,11 @@ def template_limits(template: Template) -> list[Problem]:
         long = [n for n in entries if isinstance(entries, dict) and len(str(n)) > MAX_NAME]
         found += [Problem(template.display, line_of_key(text, n), f"{section} name longer "
                           f"than {MAX_NAME} characters") for n in long]
+    found += [Problem(template.display, line_of_key(text, str(section)), f"{section} is empty: "
+                      "CloudFormation refuses a section without a value (remove the line or "
+                      "give it entries)") for section, value in body.items() if value is None]
     description = body.get("Description")
-    if isinstance(description, str) and len(description.encode()) > MAX_DESCRIPTION:
+    if isinstance(description, str) and utf8_size(description) > MAX_DESCRIPTION:
         found.append(Problem(template.display, line_of_key(text, "Description"),
                              f"Description is longer than {MAX_DESCRIPTION} bytes"))
     return found
@@ -182,9 +188,9 @@ def parameter_sizes(stack: Stack, env: Environment) -> list[Problem]:
     """Parameter values (as written) larger than CloudFormation takes."""
     values = {**stack.parameters, **(env.parameters.get(stack.name) or {})}
     return [Problem(stack.config_file, stack.line_of("parameters"),
-                    f"parameter {key!r} is {len(str(v).encode())} bytes: CloudFormation takes "
+                    f"parameter {key!r} is {utf8_size(str(v))} bytes: CloudFormation takes "
                     f"at most {MAX_PARAMETER_VALUE}")
-            for key, v in values.items() if len(str(v).encode()) > MAX_PARAMETER_VALUE]
+            for key, v in values.items() if utf8_size(str(v)) > MAX_PARAMETER_VALUE]
 
 
 def duplicate_exports(ws: Workspace, env: Environment) -> list[Problem]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Iterator
 
-from ws.lint.cfnlint import Finding
+from ws.lint.cfnlint import Finding, crashed
 from ws.statefiles import replace_text
 
 # What CloudFormation itself refuses when it reads a template, among cfn-lint's E1 rules: the
@@ -211,9 +211,13 @@ def lint_chunk(runner: Any, items: list[tuple[str, Path]]) -> list[Finding]:
 
     found: list[Finding] = []
     for display, path in items:
-        body, matches = decode_str(path.read_text(encoding="utf-8"))
-        if body is not None and not matches:
-            matches = list(runner.validate_template(body))
+        try:
+            body, matches = decode_str(path.read_text(encoding="utf-8"))
+            if body is not None and not matches:
+                matches = list(runner.validate_template(body))
+        except Exception as exc:  # noqa: BLE001 - cfn-lint failed on it: its finding
+            found.append(crashed(display, exc))
+            continue
         found += [Finding(display, m.linenumber, m.rule.id, "error", m.message)
                   for m in matches if m.rule.id.startswith(RULES)]
     return sorted(found)

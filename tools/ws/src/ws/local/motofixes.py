@@ -5,9 +5,11 @@
 - Termination protection: moto stores EnableTerminationProtection but has no
   UpdateTerminationProtection and deletes a protected stack anyway. Here both work as on AWS.
 - Resource failures: moto lets a resource's exception escape as an HTML page (HTTP 500) that
-  names nothing. Here the failing resource is logged with its exception and the call answers
-  an AWS-shaped error that says which resource failed and why, as CloudFormation's
-  CREATE_FAILED event would: "ProductsTable CREATE_FAILED: ...".
+  names nothing and leaves the stack half made. Here the failing resource is logged with its
+  exception, named in a CREATE_FAILED (UPDATE_FAILED) event with moto's error text, and the
+  stack rolled back (ws.local.rollback).
+- Text: any Unicode a template or parameter holds is stored and read back; what no stack can
+  hold (NUL, other control characters) is refused (ws.local.stacktext).
 - No-op updates: moto refuses an update that changes nothing only when parameters are passed,
   so a stack without any was updated on every deploy. Here it is refused as on AWS.
 """
@@ -18,11 +20,16 @@ from typing import Any, Callable
 
 from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import ValidationError
-from moto.cloudformation.models import CloudFormationBackend, Stack
+from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Stack
 from moto.cloudformation.responses import CloudFormationResponse
+from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 
+from . import rollback, stacktext, updaterollback
+from .rollback import ResourceFailed, reason_of
+
 MASK = "****"
+log = logging.getLogger("ws.local")
 
 
 def _parameter_list(self: Stack) -> list[dict[str, Any]]:
@@ -57,10 +64,6 @@ def _delete_stack(self: CloudFormationBackend, name_or_stack_id: str) -> None:
     _moto_delete_stack(self, name_or_stack_id)
 
 
-class ResourceFailed(ValidationError):
-    """A resource of the template could not be created or updated (an AWS-shaped 400)."""
-
-
 def _validate_different_update(self: CloudFormationResponse, incoming: list[dict[str, Any]] | None,
                                body: str, old: Stack) -> None:
     """"No updates are to be performed." for the same template and parameter values (those not
@@ -75,11 +78,6 @@ def _validate_different_update(self: CloudFormationResponse, incoming: list[dict
         raise ValidationError(old.name, message="No updates are to be performed.")
 
 
-def _reason(exc: Exception) -> str:
-    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return " ".join(str(text).split())[:500]
-
-
 def _guarded(step: Callable[..., Any], verb: str) -> Callable[..., Any]:
     """`step(logical_id, ...)` whose failure names the resource (an inner one, reached by a
     reference, has already named itself)."""
@@ -89,15 +87,92 @@ def _guarded(step: Callable[..., Any], verb: str) -> Callable[..., Any]:
         except ResourceFailed:
             raise
         except Exception as exc:  # noqa: BLE001 - any escape would be an HTML 500
-            logging.getLogger("ws.local").exception("resource %s failed", logical_id)
-            raise ResourceFailed(message=f"{logical_id} {verb}_FAILED: {_reason(exc)}") from exc
+            log.exception("resource %s failed", logical_id)
+            raise ResourceFailed(logical_id, verb, reason_of(exc)) from exc
     return run
+
+
+_moto_parse_template = Stack.parse_template
+
+
+def _parse_template(template: str) -> dict[str, Any]:
+    """The template's data, any text repaired; one it cannot be is a ValidationError (400),
+    never an error page."""
+    try:
+        body = stacktext.repaired(_moto_parse_template(template))
+    except ServiceException:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a template moto cannot read (too deep, ...)
+        raise ValidationError(message=f"Template format error: {reason_of(exc)}") from exc
+    stacktext.refuse_unsafe_template(body)
+    return body
+
+
+def _parse_change_set_template(self: ChangeSet) -> None:
+    self.template_dict = _parse_template(self.template)  # (moto's reads it the same way)
+
+
+def _checking_values(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A backend call whose `parameters` (dict, or list of ParameterKey/ParameterValue) and
+    `tags` are refused when no stack can hold them."""
+    def call(self: CloudFormationBackend, *args: Any, **kwargs: Any) -> Any:
+        given = kwargs.get("parameters") or {}
+        pairs = [(p.get("ParameterKey"), p.get("ParameterValue")) for p in given] \
+            if isinstance(given, list) else list(given.items())
+        stacktext.refuse_unsafe_values("parameter", pairs)
+        stacktext.refuse_unsafe_values("tag", list((kwargs.get("tags") or {}).items()))
+        return method(self, *args, **kwargs)
+    return call
+
+
+def _fresh_parameters(moto_update: Callable[..., None]) -> Callable[..., None]:
+    """Stack.update taking the parameters given as the stack's parameters: moto kept the old
+    ones when none were given, so an update whose template drops its last parameter failed
+    (KeyError), and a dropped parameter stayed listed. (The old values stay until moto has
+    compared them with the new ones: a resource using a changed parameter is updated.)"""
+    def run(self: Stack, template: str, role_arn: str | None = None,
+            parameters: dict[str, Any] | None = None, tags: dict[str, str] | None = None) -> None:
+        if parameters is not None:
+            self.parameters = parameters
+            if not parameters:
+                self.resource_map.input_parameters = {}
+            self.resource_map.resolved_parameters = {}
+        moto_update(self, template, role_arn, parameters, tags)
+    return run
+
+
+_moto_outputs = Stack.outputs.fget
+
+
+def _outputs(self: Stack) -> list[dict[str, Any]] | None:
+    """The outputs, as the operation that made them evaluated them; never a 500 on a read."""
+    try:
+        return _moto_outputs(self)
+    except Exception:  # noqa: BLE001 - logged; the stack reads without outputs
+        log.exception("stack %s: outputs could not be read", self.name)
+        return None
 
 
 def register() -> None:
     parsing.parse_and_create_resource = _guarded(parsing.parse_and_create_resource, "CREATE")
     parsing.parse_and_update_resource = _guarded(parsing.parse_and_update_resource, "UPDATE")
-    Stack.parameter_list = property(_parameter_list)  # type: ignore[method-assign,assignment]
-    CloudFormationResponse.update_termination_protection = _update_termination_protection  # type: ignore[attr-defined]
-    CloudFormationBackend.delete_stack = _delete_stack  # type: ignore[method-assign]
-    CloudFormationResponse._validate_different_update = _validate_different_update  # type: ignore[method-assign]
+    backend = CloudFormationBackend
+    patches: dict[tuple[type, str], Any] = {
+        (Stack, "parameter_list"): property(_parameter_list),
+        (Stack, "parse_template"): staticmethod(_parse_template),
+        (Stack, "outputs"): property(_outputs),
+        (Stack, "update"): updaterollback.update(_fresh_parameters(Stack.update)),
+        (Stack, "create_from_cloudformation_json"): classmethod(
+            rollback.nested_stack(Stack.create_from_cloudformation_json)),
+        (ChangeSet, "_parse_template"): _parse_change_set_template,
+        (CloudFormationResponse, "update_termination_protection"): _update_termination_protection,
+        (CloudFormationResponse, "_validate_different_update"): _validate_different_update,
+        (backend, "delete_stack"): _delete_stack,
+        (backend, "create_stack"): _checking_values(rollback.create_stack(backend.create_stack)),
+        (backend, "update_stack"): _checking_values(backend.update_stack),
+        (backend, "create_change_set"): _checking_values(backend.create_change_set),
+        (backend, "execute_change_set"): updaterollback.execute_change_set(
+            backend.execute_change_set),
+    }
+    for (owner, name), value in patches.items():
+        setattr(owner, name, value)

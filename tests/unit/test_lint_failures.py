@@ -1,0 +1,49 @@
+"""cfn-lint failing on one template is that template's finding, naming it: the other templates
+are still linted, by `ws validate` and by the check before deploying."""
+from __future__ import annotations
+
+from ws.config.environment import load_environment
+from ws.config.workspace import load_workspace
+from ws.lint import cfnlint, precheck
+from ws.lint.validate import validate
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
+
+# An empty Parameters section under the SAM transform: cfn-lint 1.x raises AttributeError.
+SAM_EMPTY_PARAMETERS = ("Transform: AWS::Serverless-2016-10-31\nParameters:\nResources:\n"
+                        "  Q:\n    Type: AWS::SQS::Queue\n")
+LINT_ERROR = queue_template(resources={"Q": {"Type": "AWS::SQS::Queue",
+                                             "Properties": {"Nope": 1}}})
+
+
+def test_validate_names_the_template_cfn_lint_failed_on_and_lints_the_others(tmp_path):
+    root = write_tree(tmp_path, workspace_files(
+        bad=(SAM_EMPTY_PARAMETERS, {}), other=(LINT_ERROR, {}), fine=(queue_template(), {})))
+    ws = load_workspace(root)
+    found = validate(ws, load_environment(ws, "local")).errors
+    by_rule = {(f.display, f.rule) for f in found}
+    assert ("stacks/bad/template.yaml", "WS002") in by_rule
+    assert ("stacks/bad/template.yaml", "WS100") in by_rule  # ws's own: the null section
+    assert any(d == "stacks/other/template.yaml" and r.startswith("E3") for d, r in by_rule)
+    assert not any(d == "stacks/fine/template.yaml" for d, _ in by_rule)
+    crash = next(f for f in found if f.rule == "WS002")
+    assert "cfn-lint failed on this template (AttributeError" in crash.message
+
+
+def test_the_check_before_deploying_makes_a_failure_of_cfn_lint_a_finding(tmp_path):
+    class Failing:
+        def validate_template(self, body):
+            raise RuntimeError("boom\nsecond line")
+
+    path = tmp_path / "t.json"
+    path.write_text(queue_template())
+    found = precheck.lint_chunk(Failing(), [("t.json", path), ("u.json", path)])
+    assert [(f.display, f.rule) for f in found] == [("t.json", "WS002"), ("u.json", "WS002")]
+    assert "(RuntimeError: boom)" in found[0].message
+
+
+def test_a_linting_process_that_dies_is_its_template_s_finding():
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+    future: Future = Future()
+    future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+    assert cfnlint._result("t.yaml", future)[0].rule == "WS002"
