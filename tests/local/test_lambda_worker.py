@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from ws.local.lambdas.launch import Launcher
 from ws.local.lambdas.process import WorkerProcess
 from ws.local.lambdas.spec import FunctionSpec
 
@@ -61,7 +62,7 @@ def request(event: dict) -> dict:
 @pytest.fixture
 def worker(tmp_path, stand_in):
     (tmp_path / "app.py").write_text(CALLER)
-    process = WorkerProcess(spec(), tmp_path, stand_in)
+    process = WorkerProcess(spec(), tmp_path, stand_in, Launcher(stand_in).launch(spec()))
     yield process
     process.kill()
 
@@ -81,7 +82,7 @@ def test_other_urls_are_left_alone(worker, stand_in):
 
 def test_a_deadline_passing_answers_none(tmp_path, stand_in):
     (tmp_path / "app.py").write_text("import time\ndef handler(e, c):\n    time.sleep(10)\n")
-    process = WorkerProcess(spec(), tmp_path, stand_in)
+    process = WorkerProcess(spec(), tmp_path, stand_in, Launcher(stand_in).launch(spec()))
     try:
         assert process.invoke(request({}), time.monotonic() + 0.5) is None
     finally:

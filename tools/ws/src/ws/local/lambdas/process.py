@@ -1,10 +1,11 @@
-"""One worker process seen from the server: start it, send an invocation, read the reply
-before a deadline, kill it."""
+"""One worker process seen from the server: start it (under its shepherd, in a session of
+its own), send an invocation, read the reply before a deadline, kill it with all it started."""
 from __future__ import annotations
 
 import json
 import os
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -14,19 +15,42 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ws.local import urls
-from ws.local.lambdas import worker
+from ws.local.lambdas import shepherd
+from ws.local.lambdas.launch import WORKER_SCRIPT, Launch, data_limit
 from ws.local.lambdas.spec import FunctionSpec
 
-WORKER_SCRIPT = Path(worker.__file__)
-URLS_MODULE = Path(urls.__file__)
+SHEPHERD_SCRIPT = Path(shepherd.__file__)
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                      "AWS_SESSION_TOKEN": "testing"}
 _HEADER = struct.Struct(">I")
+_PF_DYING = 0x4 | 0x400  # PF_EXITING, PF_SIGNALED
 
 
 class WorkerDied(Exception):
-    """The worker process ended (or broke the protocol) during an invocation."""
+    """The worker process ended during an invocation: how, in Lambda's words."""
+
+    def __init__(self, message: str, error_type: str = "Runtime.ExitError",
+                 signalled_parent: bool = False) -> None:
+        super().__init__(message)
+        self.error_type = error_type
+        self.signalled_parent = signalled_parent
+
+
+def ending(code: int, killed: bool) -> WorkerDied:
+    """What a shepherd's exit `code` says of its worker's end. A shepherd ended by a signal
+    the server did not send (`killed`) was signalled by its worker: a handler signalling its
+    parent or its process group. A worker ended by SIGKILL or SIGABRT (V8 out of heap) ran out
+    of memory."""
+    if code < 0:
+        return WorkerDied("Runtime exited with error: signal: killed",
+                          signalled_parent=not killed)
+    if code > 128:
+        number = code - 128
+        if number in (signal.SIGKILL, signal.SIGABRT):
+            return WorkerDied("Runtime exited with error: signal: killed", "Runtime.OutOfMemory")
+        name = signal.Signals(number).name if number in signal.valid_signals() else number
+        return WorkerDied(f"Runtime exited with error: signal: {name}")
+    return WorkerDied(f"Runtime exited with error: exit status {code}")
 
 
 def worker_env(spec: FunctionSpec, endpoint: str, task_root: Path,
@@ -48,6 +72,15 @@ def worker_env(spec: FunctionSpec, endpoint: str, task_root: Path,
     return {**base, **dict(spec.env), **reserved}
 
 
+def _being_killed(pid: int) -> bool:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return False
+    flags, pending = int(fields[6]), int(fields[28])  # stat(5) fields 9 and 31
+    return bool(flags & _PF_DYING or pending & 1 << (signal.SIGKILL - 1))
+
+
 def new_log_stream() -> str:
     """A log stream name as Lambda makes one per execution environment."""
     today = datetime.now(timezone.utc)
@@ -57,19 +90,31 @@ def new_log_stream() -> str:
 class WorkerProcess:
     """A warm worker for one FunctionSpec; one invocation at a time."""
 
-    def __init__(self, spec: FunctionSpec, task_root: Path, endpoint: str) -> None:
+    def __init__(self, spec: FunctionSpec, task_root: Path, endpoint: str,
+                 launch: Launch) -> None:
         self.spec = spec
         self.log_stream = new_log_stream()
         self.invocations = 0
+        self._killed = False
         self._proc = subprocess.Popen(
-            [sys.executable, str(WORKER_SCRIPT), "--endpoint", endpoint,
-             "--urls", str(URLS_MODULE)],
+            [sys.executable, "-I", str(SHEPHERD_SCRIPT), str(data_limit(spec)), "--",
+             *launch.argv],
             cwd=task_root, env=worker_env(spec, endpoint, task_root, self.log_stream),
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)
 
     @property
     def alive(self) -> bool:
         return self._proc.poll() is None
+
+    def signalled(self) -> bool:
+        """Whether the shepherd ended, or is ending, by a signal the server did not send.
+
+        Its worker may answer before the kernel has ended it, so a pending SIGKILL and an
+        exit under way count too (read in /proc/PID/stat where there is one)."""
+        if self._killed:
+            return False
+        code = self._proc.poll()
+        return code < 0 if code is not None else _being_killed(self._proc.pid)
 
     def invoke(self, request: dict[str, Any], deadline: float) -> dict[str, Any] | None:
         """Send `request`; its reply, or None when `deadline` (monotonic) passes first."""
@@ -77,8 +122,8 @@ class WorkerProcess:
         try:
             self._proc.stdin.write(_HEADER.pack(len(data)) + data)
             self._proc.stdin.flush()
-        except (BrokenPipeError, OSError) as exc:
-            raise WorkerDied(f"worker gone: {exc}") from None
+        except OSError:
+            raise ending(self._proc.wait(), self._killed) from None
         self.invocations += 1
         header = self._read(_HEADER.size, deadline)
         if header is None:
@@ -94,15 +139,19 @@ class WorkerProcess:
                 return None
             chunk = os.read(fd, size - got)
             if not chunk:
-                raise WorkerDied(f"worker exited (code {self._proc.wait()})")
+                raise ending(self._proc.wait(), self._killed)
             chunks.append(chunk)
             got += len(chunk)
         return b"".join(chunks)
 
     def kill(self) -> None:
-        """End the process now (a timed-out or replaced worker)."""
-        if self.alive:
-            self._proc.kill()
+        """End the worker now with every process it started (a timed-out or replaced
+        worker): its process group; its PID namespace ends with it."""
+        self._killed = True
+        try:  # the group outlives its leader while anything of the worker runs
+            os.killpg(self._proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
         self._proc.wait()
         for stream in (self._proc.stdin, self._proc.stdout):
             try:

@@ -36,10 +36,6 @@ class FunctionSpec:
     def log_group(self) -> str:
         return f"/aws/lambda/{self.name}"
 
-    @property
-    def is_python(self) -> bool:
-        return self.package_type == "Zip" and (self.runtime or "").startswith("python3")
-
 
 def spec_of(fn: Any) -> FunctionSpec:
     """The spec of a moto LambdaFunction."""

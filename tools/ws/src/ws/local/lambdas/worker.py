@@ -170,6 +170,11 @@ def invoke(request: dict[str, Any], handlers: _Handlers, ids: _RequestIdFilter) 
     except _InitError as exc:
         reply = {"ok": False, "payload": json.dumps(_error(exc, exc.error_type))}
         print(f"[ERROR] {exc.error_type}: {exc}")
+    except MemoryError:  # beyond the function's MemorySize: Lambda ends the runtime
+        message = f"RequestId: {request['request_id']} Error: Runtime exited with error: " \
+                  "signal: killed"
+        reply = {"ok": False, "exit": True, "payload": json.dumps(
+            {"errorType": "Runtime.OutOfMemory", "errorMessage": message})}
     except Exception as exc:  # noqa: BLE001 - the handler's failure is the answer
         error = _error(exc)
         error["requestId"] = request["request_id"]
