@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ws.local import urls
 from ws.local.lambdas import worker
-from ws.local.lambdas.spec import FunctionSpec
+from ws.local.lambdas.spec import FunctionSpec, language
 
 WORKER_SCRIPT = Path(worker.__file__)
 NODE_BOOTSTRAP = WORKER_SCRIPT.parent / "node" / "bootstrap.mjs"
@@ -35,15 +35,6 @@ class Launch:
 
 class CannotRun(Exception):
     """The function's runtime does not run on this machine (the message says why)."""
-
-
-def language(runtime: str) -> str | None:
-    """'python', 'node', or None for a runtime the endpoint cannot run."""
-    if runtime.startswith("python3"):
-        return "python"
-    if runtime.startswith("nodejs"):
-        return "node"
-    return None
 
 
 def data_limit(spec: FunctionSpec) -> int:

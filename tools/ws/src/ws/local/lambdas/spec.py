@@ -37,6 +37,15 @@ class FunctionSpec:
         return f"/aws/lambda/{self.name}"
 
 
+def language(runtime: str) -> str | None:
+    """'python', 'node', or None for a runtime the local endpoint cannot run."""
+    if runtime.startswith("python3"):
+        return "python"
+    if runtime.startswith("nodejs"):
+        return "node"
+    return None
+
+
 def spec_of(fn: Any) -> FunctionSpec:
     """The spec of a moto LambdaFunction."""
     env = fn.environment_vars or {}
