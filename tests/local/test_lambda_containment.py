@@ -62,6 +62,15 @@ def test_memory_beyond_the_memory_size_fails_the_invoke(functions, runtime, file
     assert functions.invoke(name, {"mb": 16}) == (16 * 1024 * 1024, None)
 
 
+def test_a_node_heap_beyond_the_memory_size_fails_the_invoke(functions):
+    app = "exports.handler = async (e) => { const all = [];" \
+          " while (e.grow) all.push(new Array(1e6).fill(1.5)); return 'fine'; };"
+    name = functions.create("heap-node", {"app.js": app}, Runtime="nodejs20.x", MemorySize=128)
+    answer, error = functions.invoke(name, {"grow": True})
+    assert error == "Unhandled" and answer["errorType"] == "Runtime.OutOfMemory", answer
+    assert functions.invoke(name) == ("fine", None)
+
+
 def _running(marker: str) -> bool:
     for entry in Path("/proc").iterdir():
         try:

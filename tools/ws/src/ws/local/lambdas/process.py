@@ -24,6 +24,8 @@ DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "t
                      "AWS_SESSION_TOKEN": "testing"}
 _HEADER = struct.Struct(">I")
 _PF_DYING = 0x4 | 0x400  # PF_EXITING, PF_SIGNALED
+_SIGNAL_NAMES = {signal.SIGSEGV: "segmentation fault", signal.SIGABRT: "aborted",
+                 signal.SIGTERM: "terminated", signal.SIGBUS: "bus error"}  # as Lambda says
 
 
 class WorkerDied(Exception):
@@ -39,16 +41,15 @@ class WorkerDied(Exception):
 def ending(code: int, killed: bool) -> WorkerDied:
     """What a shepherd's exit `code` says of its worker's end. A shepherd ended by a signal
     the server did not send (`killed`) was signalled by its worker: a handler signalling its
-    parent or its process group. A worker ended by SIGKILL or SIGABRT (V8 out of heap) ran out
-    of memory."""
+    parent or its process group. A worker ended by SIGKILL ran out of memory (the shepherd
+    says so: see shepherd.py)."""
     if code < 0:
         return WorkerDied("Runtime exited with error: signal: killed",
                           signalled_parent=not killed)
+    if code == 128 + signal.SIGKILL:
+        return WorkerDied("Runtime exited with error: signal: killed", "Runtime.OutOfMemory")
     if code > 128:
-        number = code - 128
-        if number in (signal.SIGKILL, signal.SIGABRT):
-            return WorkerDied("Runtime exited with error: signal: killed", "Runtime.OutOfMemory")
-        name = signal.Signals(number).name if number in signal.valid_signals() else number
+        name = _SIGNAL_NAMES.get(code - 128, f"signal {code - 128}")
         return WorkerDied(f"Runtime exited with error: signal: {name}")
     return WorkerDied(f"Runtime exited with error: exit status {code}")
 
@@ -97,8 +98,8 @@ class WorkerProcess:
         self.invocations = 0
         self._killed = False
         self._proc = subprocess.Popen(
-            [sys.executable, "-I", str(SHEPHERD_SCRIPT), str(data_limit(spec)), "--",
-             *launch.argv],
+            [sys.executable, "-I", str(SHEPHERD_SCRIPT), str(data_limit(spec)),
+             str(spec.memory), "--", *launch.argv],
             cwd=task_root, env=worker_env(spec, endpoint, task_root, self.log_stream),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)
 

@@ -1,7 +1,7 @@
 """The parent of one worker: confines it, then runs it and relays how it ended.
 
-Started by the server as ``python -I shepherd.py DATA_LIMIT_BYTES -- WORKER ARGV...`` in a
-session of its own (so the worker and everything it forks share one process group the server
+Started by the server as ``python -I shepherd.py DATA_LIMIT_BYTES MEMORY_MB -- WORKER ARGV...``
+in a session of its own (so the worker and everything it forks share one process group the server
 kills). Standard library only. It
 
 - makes the worker die with it (PR_SET_PDEATHSIG): a worker whose shepherd was killed ends;
@@ -11,8 +11,10 @@ kills). Standard library only. It
   when the worker ends the kernel ends every process it started, even one in a new session.
   Elsewhere the worker's parent is this process, never the server.
 
-It exits with the worker's code, or 128 + the signal that ended the worker. A shepherd that
-ends by a signal the server did not send was signalled by its worker.
+It exits with the worker's code, or 128 + the signal that ended the worker, or 128 + SIGKILL
+when a signal ended a worker that had used its MemorySize (V8 out of heap, a C extension whose
+allocation failed): Lambda's out-of-memory end. A shepherd that ends by a signal the server did
+not send was signalled by its worker.
 """
 from __future__ import annotations
 
@@ -59,7 +61,7 @@ def new_pid_namespace(libc: ctypes.CDLL | None) -> bool:
 
 
 def main() -> None:
-    data_limit, argv = int(sys.argv[1]), sys.argv[3:]
+    data_limit, memory_mb, argv = int(sys.argv[1]), int(sys.argv[2]), sys.argv[4:]
     libc = _libc()
     if data_limit > 0:
         resource.setrlimit(resource.RLIMIT_DATA, (data_limit, data_limit))
@@ -72,8 +74,10 @@ def main() -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
     os.dup2(devnull, 1)
-    _, status = os.waitpid(child, 0)
+    _, status, usage = os.wait4(child, 0)
     code = os.waitstatus_to_exitcode(status)
+    if code < 0 and usage.ru_maxrss >= memory_mb * 1024 * 0.9:  # ru_maxrss: KiB
+        code = -signal.SIGKILL
     os._exit(128 - code if code < 0 else code)
 
 
