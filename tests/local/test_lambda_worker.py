@@ -2,6 +2,7 @@
 Gateway URLs redirected to the local endpoint (here a stand-in HTTP server)."""
 from __future__ import annotations
 
+import dataclasses
 import http.server
 import json
 import textwrap
@@ -70,6 +71,22 @@ def worker(tmp_path, stand_in):
 def test_execute_api_urls_reach_the_local_api_server(worker):
     url = "https://abc123def4.execute-api.us-east-1.amazonaws.com/prod/pay?x=1"
     reply = worker.invoke(request({"url": url}), time.monotonic() + 10)
+    assert reply["ok"], reply
+    assert json.loads(reply["payload"]) == {"path": "/_ws/api/abc123def4/prod/pay?x=1",
+                                            "body": '{"x": 1}'}
+
+
+def test_node_fetch_of_execute_api_urls_reaches_the_local_api_server(tmp_path, stand_in):
+    (tmp_path / "app.mjs").write_text(
+        "export const handler = async (e) => { const r = await fetch(e.url,"
+        " { method: 'POST', body: '{\"x\": 1}' }); return r.json(); };")
+    node = dataclasses.replace(spec(), runtime="nodejs20.x")
+    process = WorkerProcess(node, tmp_path, stand_in, Launcher(stand_in).launch(node))
+    url = "https://abc123def4.execute-api.us-east-1.amazonaws.com/prod/pay?x=1"
+    try:
+        reply = process.invoke(request({"url": url}), time.monotonic() + 10)
+    finally:
+        process.kill()
     assert reply["ok"], reply
     assert json.loads(reply["payload"]) == {"path": "/_ws/api/abc123def4/prod/pay?x=1",
                                             "body": '{"x": 1}'}

@@ -77,6 +77,31 @@ function installConsole() {
   }
 }
 
+// AWS-shaped URLs the endpoint answers, as ws/local/urls.py maps them (keep the two alike).
+const LOCAL_URLS = [
+  [/^https:\/\/([a-z0-9]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com(\/.*)?$/,
+    (m) => `/_ws/api/${m[1]}${m[2] || '/'}`],
+  [/^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/?$/, () => '/'],
+  [/^https:\/\/([A-Za-z0-9]+)\.cloudfront\.net(\/.*)?$/, (m) => `/_ws/cdn/${m[1]}${m[2] || '/'}`],
+];
+
+// fetch() of those URLs reaches the local endpoint (the AWS SDK has AWS_ENDPOINT_URL).
+function installFetchHook(endpoint) {
+  const original = globalThis.fetch;
+  if (!original || !endpoint) return;
+  globalThis.fetch = (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    for (const [pattern, local] of LOCAL_URLS) {
+      const match = url.match(pattern);
+      if (match) {
+        const target = endpoint.replace(/\/$/, '') + local(match);
+        return original(input instanceof Request ? new Request(target, input) : target, init);
+      }
+    }
+    return original(input, init);
+  };
+}
+
 class InitError extends Error {
   constructor(errorType, message) {
     super(message);
@@ -225,6 +250,7 @@ function crashed(invocation) {
 
 async function main() {
   installConsole();
+  installFetchHook(process.env.AWS_ENDPOINT_URL);
   process.on('uncaughtException', crash(false));
   process.on('unhandledRejection', crash(true));
   process.on('beforeExit', () => { if (current && current.settle) current.settle(null, null); });
