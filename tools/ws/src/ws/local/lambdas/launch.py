@@ -20,6 +20,7 @@ from ws.local.lambdas.spec import FunctionSpec, language
 
 WORKER_SCRIPT = Path(worker.__file__)
 NODE_BOOTSTRAP = WORKER_SCRIPT.parent / "node" / "bootstrap.mjs"
+SHEPHERD_SCRIPT = WORKER_SCRIPT.parent / "shepherd.py"
 URLS_MODULE = Path(urls.__file__)
 OLDEST_NODE = 18
 HEADROOM_MB = 128  # the interpreter itself, thread stacks: RLIMIT_DATA counts more than RSS
@@ -27,7 +28,8 @@ HEADROOM_MB = 128  # the interpreter itself, thread stacks: RLIMIT_DATA counts m
 
 @dataclass(frozen=True)
 class Launch:
-    """A worker's command line, and a warning to log (given once per server)."""
+    """A worker's command line (confinement included), and a warning to log (given once per
+    server)."""
 
     argv: tuple[str, ...]
     warning: str | None = None
@@ -54,12 +56,14 @@ class Launcher:
     def launch(self, spec: FunctionSpec) -> Launch:
         """The command for `spec`'s worker; CannotRun when its runtime cannot run here."""
         kind = language(spec.runtime) if spec.package_type == "Zip" else None
-        if kind == "python":
+        limits = (str(data_limit(spec)), str(spec.memory))
+        if kind == "python":  # confines itself (shepherd.confine): one interpreter start
             return Launch((sys.executable, str(WORKER_SCRIPT), "--endpoint", self.endpoint,
-                           "--urls", str(URLS_MODULE)))
+                           "--urls", str(URLS_MODULE), "--confine", *limits))
         if kind == "node":
             node, major = self.node()
-            return Launch((node, f"--max-old-space-size={spec.memory}", str(NODE_BOOTSTRAP)),
+            return Launch((sys.executable, "-I", "-S", str(SHEPHERD_SCRIPT), *limits, "--",
+                           node, f"--max-old-space-size={spec.memory}", str(NODE_BOOTSTRAP)),
                           self._once(node_warning(spec.runtime, major)))
         what = spec.runtime or f"a {spec.package_type} package"
         raise CannotRun(f"the local endpoint runs Python and Node.js functions; {spec.name} "

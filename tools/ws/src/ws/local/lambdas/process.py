@@ -8,18 +8,15 @@ import select
 import signal
 import struct
 import subprocess
-import sys
 import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ws.local.lambdas import shepherd
-from ws.local.lambdas.launch import WORKER_SCRIPT, Launch, data_limit
+from ws.local.lambdas.launch import WORKER_SCRIPT, Launch
 from ws.local.lambdas.spec import FunctionSpec
 
-SHEPHERD_SCRIPT = Path(shepherd.__file__)
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                      "AWS_SESSION_TOKEN": "testing"}
 _HEADER = struct.Struct(">I")
@@ -98,8 +95,7 @@ class WorkerProcess:
         self.invocations = 0
         self._killed = False
         self._proc = subprocess.Popen(
-            [sys.executable, "-I", str(SHEPHERD_SCRIPT), str(data_limit(spec)),
-             str(spec.memory), "--", *launch.argv],
+            launch.argv,
             cwd=task_root, env=worker_env(spec, endpoint, task_root, self.log_stream),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)
 

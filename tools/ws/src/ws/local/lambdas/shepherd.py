@@ -1,8 +1,9 @@
 """The parent of one worker: confines it, then runs it and relays how it ended.
 
-Started by the server as ``python -I shepherd.py DATA_LIMIT_BYTES MEMORY_MB -- WORKER ARGV...``
-in a session of its own (so the worker and everything it forks share one process group the server
-kills). Standard library only. It
+The server starts every worker in a session of its own (so the worker and everything it forks
+share one process group the server kills). A Python worker calls :func:`confine` first thing
+(one interpreter, not two); any other runs as ``python -I -S shepherd.py DATA_LIMIT_BYTES
+MEMORY_MB -- WORKER ARGV...``. Standard library only. The shepherd
 
 - makes the worker die with it (PR_SET_PDEATHSIG): a worker whose shepherd was killed ends;
 - caps the worker's writable memory (RLIMIT_DATA, inherited by what it forks);
@@ -60,8 +61,8 @@ def new_pid_namespace(libc: ctypes.CDLL | None) -> bool:
     return True
 
 
-def main() -> None:
-    data_limit, memory_mb, argv = int(sys.argv[1]), int(sys.argv[2]), sys.argv[4:]
+def confine(data_limit: int, memory_mb: int) -> None:
+    """Fork: return in the child, confined; the parent shepherds it and exits as it ends."""
     libc = _libc()
     if data_limit > 0:
         resource.setrlimit(resource.RLIMIT_DATA, (data_limit, data_limit))
@@ -69,7 +70,7 @@ def main() -> None:
     child = os.fork()
     if child == 0:
         die_with_parent(libc)
-        os.execvp(argv[0], argv)
+        return
     # Only the worker talks to the server: closing these copies lets it see the worker's end.
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
@@ -79,6 +80,11 @@ def main() -> None:
     if code < 0 and usage.ru_maxrss >= memory_mb * 1024 * 0.9:  # ru_maxrss: KiB
         code = -signal.SIGKILL
     os._exit(128 - code if code < 0 else code)
+
+
+def main() -> None:
+    confine(int(sys.argv[1]), int(sys.argv[2]))
+    os.execvp(sys.argv[4], sys.argv[4:])
 
 
 if __name__ == "__main__":
