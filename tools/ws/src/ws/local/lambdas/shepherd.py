@@ -65,7 +65,10 @@ def confine(data_limit: int, memory_mb: int) -> None:
     """Fork: return in the child, confined; the parent shepherds it and exits as it ends."""
     libc = _libc()
     if data_limit > 0:
-        resource.setrlimit(resource.RLIMIT_DATA, (data_limit, data_limit))
+        try:
+            resource.setrlimit(resource.RLIMIT_DATA, (data_limit, data_limit))
+        except (ValueError, OSError):  # a lower hard limit already, or no such limit here
+            pass
     new_pid_namespace(libc)
     child = os.fork()
     if child == 0:
@@ -77,7 +80,8 @@ def confine(data_limit: int, memory_mb: int) -> None:
     os.dup2(devnull, 1)
     _, status, usage = os.wait4(child, 0)
     code = os.waitstatus_to_exitcode(status)
-    if code < 0 and usage.ru_maxrss >= memory_mb * 1024 * 0.9:  # ru_maxrss: KiB
+    peak_kib = usage.ru_maxrss // (1024 if sys.platform == "darwin" else 1)  # macOS: bytes
+    if code < 0 and peak_kib >= memory_mb * 1024 * 0.9:
         code = -signal.SIGKILL
     os._exit(128 - code if code < 0 else code)
 
