@@ -14,41 +14,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ws.local.lambdas.endings import being_killed, ending
 from ws.local.lambdas.launch import WORKER_SCRIPT, Launch
 from ws.local.lambdas.spec import FunctionSpec
 
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                      "AWS_SESSION_TOKEN": "testing"}
 _HEADER = struct.Struct(">I")
-_PF_DYING = 0x4 | 0x400  # PF_EXITING, PF_SIGNALED
-_SIGNAL_NAMES = {signal.SIGSEGV: "segmentation fault", signal.SIGABRT: "aborted",
-                 signal.SIGTERM: "terminated", signal.SIGBUS: "bus error"}  # as Lambda says
-
-
-class WorkerDied(Exception):
-    """The worker process ended during an invocation: how, in Lambda's words."""
-
-    def __init__(self, message: str, error_type: str = "Runtime.ExitError",
-                 signalled_parent: bool = False) -> None:
-        super().__init__(message)
-        self.error_type = error_type
-        self.signalled_parent = signalled_parent
-
-
-def ending(code: int, killed: bool) -> WorkerDied:
-    """What a shepherd's exit `code` says of its worker's end. A shepherd ended by a signal
-    the server did not send (`killed`) was signalled by its worker: a handler signalling its
-    parent or its process group. A worker ended by SIGKILL ran out of memory (the shepherd
-    says so: see shepherd.py)."""
-    if code < 0:
-        return WorkerDied("Runtime exited with error: signal: killed",
-                          signalled_parent=not killed)
-    if code == 128 + signal.SIGKILL:
-        return WorkerDied("Runtime exited with error: signal: killed", "Runtime.OutOfMemory")
-    if code > 128:
-        name = _SIGNAL_NAMES.get(code - 128, f"signal {code - 128}")
-        return WorkerDied(f"Runtime exited with error: signal: {name}")
-    return WorkerDied(f"Runtime exited with error: exit status {code}")
 
 
 def worker_env(spec: FunctionSpec, endpoint: str, task_root: Path,
@@ -68,15 +40,6 @@ def worker_env(spec: FunctionSpec, endpoint: str, task_root: Path,
         "TZ": ":UTC", "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
     }
     return {**base, **dict(spec.env), **reserved}
-
-
-def _being_killed(pid: int) -> bool:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
-    except (OSError, IndexError):
-        return False
-    flags, pending = int(fields[6]), int(fields[28])  # stat(5) fields 9 and 31
-    return bool(flags & _PF_DYING or pending & 1 << (signal.SIGKILL - 1))
 
 
 def new_log_stream() -> str:
@@ -111,7 +74,7 @@ class WorkerProcess:
         if self._killed:
             return False
         code = self._proc.poll()
-        return code < 0 if code is not None else _being_killed(self._proc.pid)
+        return code < 0 if code is not None else being_killed(self._proc.pid)
 
     def invoke(self, request: dict[str, Any], deadline: float) -> dict[str, Any] | None:
         """Send `request`; its reply, or None when `deadline` (monotonic) passes first."""

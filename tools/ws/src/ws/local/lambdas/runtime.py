@@ -19,8 +19,9 @@ from typing import Any, Callable
 
 from ws.errors import EndpointError
 from ws.local.lambdas import logsink
+from ws.local.lambdas.endings import WorkerDied, ending
 from ws.local.lambdas.launch import CannotRun, Launcher
-from ws.local.lambdas.process import WorkerDied, WorkerProcess, ending
+from ws.local.lambdas.process import WorkerProcess
 from ws.local.lambdas.spec import FunctionSpec, code_dir, spec_of
 
 MAX_IDLE_PER_SPEC = 4
