@@ -1,6 +1,9 @@
 """Node.js functions run on the local endpoint in worker processes, as Python ones do."""
 from __future__ import annotations
 
+import base64
+import json
+import subprocess
 import time
 
 import pytest
@@ -96,3 +99,18 @@ def test_console_output_goes_to_cloudwatch_logs(functions, aws):
     assert messages[0].startswith("START RequestId: ") and messages[-1].startswith("REPORT")
     assert any(m.endswith("\tINFO\thello from talker") for m in messages), messages
     assert any(m.endswith("\tERROR\tcareful") for m in messages), messages
+
+
+def _installed_node() -> int:
+    version = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout
+    return int(version.strip().lstrip("v").split(".")[0])
+
+
+@pytest.mark.skipif(_installed_node() >= 22, reason="needs a Node.js older than nodejs22.x")
+def test_a_newer_declared_runtime_runs_on_the_installed_node_with_a_warning(functions, aws):
+    name = node(functions, "newer", {"index.mjs": "export const handler = async () => 'ran';"},
+                Runtime="nodejs22.x")
+    answer = aws("lambda").invoke(FunctionName=name, LogType="Tail")
+    assert json.loads(answer["Payload"].read()) == "ran"
+    log = base64.b64decode(answer["LogResult"]).decode()
+    assert f"nodejs22.x functions run on the installed Node.js {_installed_node()}" in log

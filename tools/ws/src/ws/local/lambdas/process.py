@@ -56,6 +56,7 @@ class WorkerProcess:
         self.spec = spec
         self.log_stream = new_log_stream()
         self.invocations = 0
+        self.notice = launch.warning  # said in the log of its first invocation
         self._killed = False
         self._proc = subprocess.Popen(
             launch.argv,

@@ -93,8 +93,11 @@ class Runtime:
                                                ).decode()}
         else:
             self._release(worker, keep=not reply.get("exit"))
-        lines = logsink.invocation_lines(request_id, spec.version, reply.get("log", ""),
-                                         duration_ms, spec.timeout, spec.memory)
+        output = reply.get("log", "")
+        if worker.notice and worker.invocations == 1:
+            output = f"[ws] {worker.notice}\n{output}"
+        lines = logsink.invocation_lines(request_id, spec.version, output, duration_ms,
+                                         spec.timeout, spec.memory)
         logsink.write(self.logs_for(spec.account, spec.region), spec.log_group,
                       worker.log_stream, lines)
         return Outcome(request_id, reply["payload"].encode(), not reply["ok"],
