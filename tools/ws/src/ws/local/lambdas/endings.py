@@ -1,4 +1,4 @@
-"""How a worker ended, in Lambda's words, from its shepherd's exit status."""
+"""How a worker ended, in Lambda's words, from its shepherd's exit status; what it left."""
 from __future__ import annotations
 
 import signal
@@ -43,3 +43,20 @@ def being_killed(pid: int) -> bool:
         return False
     flags, pending = int(fields[6]), int(fields[28])  # stat(5) fields 9 and 31
     return bool(flags & _PF_DYING or pending & 1 << (signal.SIGKILL - 1))
+
+
+def descendants(root: int) -> list[int]:
+    """Every process below `root` (Linux /proc; else none), found by their parent ids."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").glob("[0-9]*/stat") if Path("/proc/self/stat").exists() else ():
+        try:
+            parent = int(entry.read_bytes().rsplit(b")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry.parent.name))
+    found, todo = [], list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found

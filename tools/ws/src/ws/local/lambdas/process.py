@@ -2,6 +2,7 @@
 its own), send an invocation, read the reply before a deadline, kill it with all it started."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -14,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ws.local.lambdas.endings import being_killed, ending
+from ws.local.lambdas.endings import being_killed, descendants, ending
 from ws.local.lambdas.launch import WORKER_SCRIPT, Launch
 from ws.local.lambdas.spec import FunctionSpec
 
@@ -109,10 +110,14 @@ class WorkerProcess:
         """End the worker now with every process it started (a timed-out or replaced
         worker): its process group; its PID namespace ends with it."""
         self._killed = True
+        strays = descendants(self._proc.pid)  # without a PID namespace: those left the group
         try:  # the group outlives its leader while anything of the worker runs
             os.killpg(self._proc.pid, signal.SIGKILL)
         except OSError:
             pass
+        for pid in strays:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
         self._proc.wait()
         for stream in (self._proc.stdin, self._proc.stdout):
             try:

@@ -10,7 +10,8 @@ MEMORY_MB -- WORKER ARGV...``. Standard library only. The shepherd
 - puts the worker in a new PID namespace where the kernel allows it (root, or an unprivileged
   user namespace): there the worker sees no process outside it, ``getppid()`` answers 0, and
   when the worker ends the kernel ends every process it started, even one in a new session.
-  Elsewhere the worker's parent is this process, never the server.
+  Elsewhere the worker's parent is this process, never the server, and this process adopts
+  what the worker leaves behind (PR_SET_CHILD_SUBREAPER), so the server finds and ends it.
 
 It exits with the worker's code, or 128 + the signal that ended the worker, or 128 + SIGKILL
 when a signal ended a worker that had used its MemorySize (V8 out of heap, a C extension whose
@@ -26,7 +27,7 @@ import signal
 import sys
 
 CLONE_NEWUSER, CLONE_NEWPID = 0x10000000, 0x20000000
-PR_SET_PDEATHSIG = 1
+PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -69,6 +70,8 @@ def confine(data_limit: int, memory_mb: int) -> None:
             resource.setrlimit(resource.RLIMIT_DATA, (data_limit, data_limit))
         except (ValueError, OSError):  # a lower hard limit already, or no such limit here
             pass
+    if libc is not None and hasattr(libc, "prctl"):  # orphans of the worker become ours
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     new_pid_namespace(libc)
     child = os.fork()
     if child == 0:
