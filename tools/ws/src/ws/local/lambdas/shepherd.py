@@ -1,7 +1,7 @@
 """The parent of one worker: confines it, then runs it and relays how it ended.
 
-The server starts every worker in a session of its own (so the worker and everything it forks
-share one process group the server kills). A Python worker calls :func:`confine` first thing
+The server starts every worker in a process group of its own (so the worker and everything it
+forks share one group the server kills). A Python worker calls :func:`confine` first thing
 (one interpreter, not two); any other runs as ``python -I -S shepherd.py DATA_LIMIT_BYTES
 MEMORY_MB -- WORKER ARGV...``. Standard library only. The shepherd
 
