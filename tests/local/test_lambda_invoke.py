@@ -16,7 +16,7 @@ CONTEXT_APP = textwrap.dedent("""
         return {"n": event["n"] + 1, "name": context.function_name,
                 "arn": context.invoked_function_arn, "memory": context.memory_limit_in_mb,
                 "request": context.aws_request_id, "group": context.log_group_name,
-                "left": context.get_remaining_time_in_millis(), "pid": os.getpid(),
+                "left": context.get_remaining_time_in_millis(),
                 "env": {k: os.environ.get(k) for k in ("COLOUR", "AWS_ENDPOINT_URL",
                         "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_LAMBDA_FUNCTION_NAME")}}
 """)
@@ -58,10 +58,11 @@ def test_import_error_and_missing_handler(functions):
 
 def test_timeout_kills_the_worker_and_the_next_invoke_works(functions):
     app = textwrap.dedent("""
-        import os, time
+        import time, uuid
+        WORKER = uuid.uuid4().hex  # pids repeat: each worker has a PID namespace of its own
         def handler(event, context):
             time.sleep(event.get("sleep", 0))
-            return os.getpid()
+            return WORKER
     """)
     name = functions.create("slow", {"app.py": app}, Timeout=1)
     first, _ = functions.invoke(name)
@@ -106,7 +107,8 @@ def test_output_goes_to_cloudwatch_logs(functions, aws):
 
 
 def test_a_code_change_replaces_the_warm_worker(functions, aws):
-    app = "import os\nVERSION = {v}\ndef handler(e, c):\n    return [VERSION, os.getpid()]\n"
+    app = "import uuid\nVERSION, WORKER = {v}, uuid.uuid4().hex\n" \
+          "def handler(e, c):\n    return [VERSION, WORKER]\n"
     name = functions.create("warm", {"app.py": app.format(v=1)})
     (v1, pid1), _ = functions.invoke(name)
     (_, pid_again), _ = functions.invoke(name)
@@ -120,12 +122,12 @@ def test_a_code_change_replaces_the_warm_worker(functions, aws):
     assert pid3 != pid2  # configuration counts too
 
 
-def test_a_runtime_that_is_not_python_is_refused(functions):
-    name = functions.create("node", {"index.js": "exports.handler = async () => 1;"},
-                            Runtime="nodejs20.x", Handler="index.handler")
+def test_a_runtime_that_cannot_run_here_is_refused(functions):
+    name = functions.create("java", {"App.java": "class App {}"}, Runtime="java21",
+                            Handler="App::handle")
     answer, error = functions.invoke(name)
     assert error == "Unhandled" and answer["errorType"] == "Runtime.Unsupported"
-    assert "nodejs20.x" in answer["errorMessage"] and "Python" in answer["errorMessage"]
+    assert "java21" in answer["errorMessage"] and "Node.js" in answer["errorMessage"]
 
 
 def test_asynchronous_invoke_runs_in_the_background(functions, aws):

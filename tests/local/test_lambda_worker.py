@@ -2,6 +2,7 @@
 Gateway URLs redirected to the local endpoint (here a stand-in HTTP server)."""
 from __future__ import annotations
 
+import dataclasses
 import http.server
 import json
 import textwrap
@@ -10,6 +11,7 @@ import time
 
 import pytest
 
+from ws.local.lambdas.launch import Launcher
 from ws.local.lambdas.process import WorkerProcess
 from ws.local.lambdas.spec import FunctionSpec
 
@@ -61,7 +63,7 @@ def request(event: dict) -> dict:
 @pytest.fixture
 def worker(tmp_path, stand_in):
     (tmp_path / "app.py").write_text(CALLER)
-    process = WorkerProcess(spec(), tmp_path, stand_in)
+    process = WorkerProcess(spec(), tmp_path, stand_in, Launcher(stand_in).launch(spec()))
     yield process
     process.kill()
 
@@ -74,6 +76,22 @@ def test_execute_api_urls_reach_the_local_api_server(worker):
                                             "body": '{"x": 1}'}
 
 
+def test_node_fetch_of_execute_api_urls_reaches_the_local_api_server(tmp_path, stand_in):
+    (tmp_path / "app.mjs").write_text(
+        "export const handler = async (e) => { const r = await fetch(e.url,"
+        " { method: 'POST', body: '{\"x\": 1}' }); return r.json(); };")
+    node = dataclasses.replace(spec(), runtime="nodejs20.x")
+    process = WorkerProcess(node, tmp_path, stand_in, Launcher(stand_in).launch(node))
+    url = "https://abc123def4.execute-api.us-east-1.amazonaws.com/prod/pay?x=1"
+    try:
+        reply = process.invoke(request({"url": url}), time.monotonic() + 10)
+    finally:
+        process.kill()
+    assert reply["ok"], reply
+    assert json.loads(reply["payload"]) == {"path": "/_ws/api/abc123def4/prod/pay?x=1",
+                                            "body": '{"x": 1}'}
+
+
 def test_other_urls_are_left_alone(worker, stand_in):
     reply = worker.invoke(request({"url": f"{stand_in}/plain"}), time.monotonic() + 10)
     assert json.loads(reply["payload"])["path"] == "/plain"
@@ -81,7 +99,7 @@ def test_other_urls_are_left_alone(worker, stand_in):
 
 def test_a_deadline_passing_answers_none(tmp_path, stand_in):
     (tmp_path / "app.py").write_text("import time\ndef handler(e, c):\n    time.sleep(10)\n")
-    process = WorkerProcess(spec(), tmp_path, stand_in)
+    process = WorkerProcess(spec(), tmp_path, stand_in, Launcher(stand_in).launch(spec()))
     try:
         assert process.invoke(request({}), time.monotonic() + 0.5) is None
     finally:

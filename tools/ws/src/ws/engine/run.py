@@ -39,6 +39,7 @@ from ws.engine.stackrun import (
     stop_waiting,
 )
 from ws.graph.stackgraph import StackGraph
+from ws.local.lambdas.deploynotes import deploy_line
 from ws.package.prepare import Packaged, package_stacks
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,8 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
                        termination_protection=target.env.protected, stack=name,
                        recreate=name in request.recreate)
     backend = target.backend
+    if backend.can.local_fixes and (line := deploy_line(prepared.body)):
+        emit(line)  # functions the local endpoint cannot run: said now, not at first invoke
     try:
         # An existing stack through a change set: see the changes first, guard stateful
         # resources. A new one is created at once (one call instead of a change set to make,

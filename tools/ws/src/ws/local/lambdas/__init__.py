@@ -1,4 +1,5 @@
-"""Lambda functions that run on the local endpoint: Python handlers in worker processes.
+"""Lambda functions that run on the local endpoint: Python and Node.js handlers in worker
+processes, each contained (shepherd.py).
 
 The server process (``python -m ws.local.server``) replaces moto's Docker-based invocation
 with :mod:`ws.local.lambdas.runtime`, feeds SQS event source mappings from pollers

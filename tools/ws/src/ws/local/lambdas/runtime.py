@@ -1,4 +1,5 @@
-"""Run deployed Python functions in warm worker processes, answering as Lambda answers.
+"""Run deployed Python and Node.js functions in warm worker processes, answering as Lambda
+answers.
 
 Workers are pooled per FunctionSpec (a function version's code and configuration): an idle
 worker of the same spec is reused; a new spec for the same function retires the old spec's
@@ -7,6 +8,8 @@ workers. A worker that times out is killed, so the next invocation starts a fres
 from __future__ import annotations
 
 import json
+import logging
+import signal
 import threading
 import time
 import uuid
@@ -16,11 +19,14 @@ from typing import Any, Callable
 
 from ws.errors import EndpointError
 from ws.local.lambdas import logsink
-from ws.local.lambdas.process import WorkerDied, WorkerProcess
+from ws.local.lambdas.endings import WorkerDied, ending
+from ws.local.lambdas.launch import CannotRun, Launcher
+from ws.local.lambdas.process import WorkerProcess
 from ws.local.lambdas.spec import FunctionSpec, code_dir, spec_of
 
 MAX_IDLE_PER_SPEC = 4
 LogsFor = Callable[[str, str], Any]  # (account, region) -> moto logs backend
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,16 +57,13 @@ class Runtime:
         self.logs_for = logs_for
         self._lock = threading.Lock()
         self._idle: dict[FunctionSpec, list[WorkerProcess]] = {}
+        self._busy: set[WorkerProcess] = set()
         self._current: dict[tuple[str, str], FunctionSpec] = {}
+        self._launcher = Launcher(endpoint)
 
     def invoke(self, fn: Any, event: str) -> Outcome:
         """Invoke a moto LambdaFunction with a JSON event (text)."""
         spec = spec_of(fn)
-        if not spec.is_python:
-            what = spec.runtime or f"a {spec.package_type} package"
-            return self._refused(spec, "Runtime.Unsupported",
-                                 f"the local endpoint runs Python functions only; "
-                                 f"{spec.name} uses {what}: test it on AWS")
         try:
             json.loads(event)
             task_root = code_dir(self.functions_dir, spec, getattr(fn, "code_bytes", b""))
@@ -73,13 +76,16 @@ class Runtime:
 
     def run(self, spec: FunctionSpec, task_root: Path, event: str) -> Outcome:
         """Run one invocation in a worker of `spec`; log it to CloudWatch Logs."""
-        worker = self._acquire(spec, task_root)
+        try:
+            worker = self._acquire(spec, task_root)
+        except CannotRun as exc:
+            return self._refused(spec, "Runtime.Unsupported", str(exc))
         request_id = str(uuid.uuid4())
         started = time.monotonic()
         reply = self._send(worker, spec, request_id, event, started + spec.timeout)
         duration_ms = (time.monotonic() - started) * 1000
         if reply is None:
-            worker.kill()
+            self._release(worker, keep=False)
             message = f"Task timed out after {spec.timeout:.2f} seconds"
             reply = {"ok": False, "log": f"{_stamp()} {request_id} {message}\n",
                      "payload": _error_payload("Sandbox.Timedout",
@@ -87,8 +93,11 @@ class Runtime:
                                                ).decode()}
         else:
             self._release(worker, keep=not reply.get("exit"))
-        lines = logsink.invocation_lines(request_id, spec.version, reply.get("log", ""),
-                                         duration_ms, spec.timeout, spec.memory)
+        output = reply.get("log", "")
+        if worker.notice and worker.invocations == 1:
+            output = f"[ws] {worker.notice}\n{output}"
+        lines = logsink.invocation_lines(request_id, spec.version, output, duration_ms,
+                                         spec.timeout, spec.memory)
         logsink.write(self.logs_for(spec.account, spec.region), spec.log_group,
                       worker.log_stream, lines)
         return Outcome(request_id, reply["payload"].encode(), not reply["ok"],
@@ -102,11 +111,17 @@ class Runtime:
                    "memory": spec.memory, "log_group": spec.log_group,
                    "log_stream": worker.log_stream}
         try:
-            return worker.invoke(request, deadline)
+            reply = worker.invoke(request, deadline)
+            if reply is not None and worker.signalled():
+                raise ending(-signal.SIGKILL, killed=False)
+            return reply
         except WorkerDied as exc:
-            return {"ok": False, "exit": True, "log": f"{exc}\n",
-                    "payload": _error_payload("Runtime.ExitError",
-                                              f"RequestId: {request_id} Error: {exc}").decode()}
+            if exc.signalled_parent:
+                log.warning("function %s signalled its parent or its process group; only its "
+                            "own worker ended (the endpoint is out of its reach)", spec.name)
+            message = f"RequestId: {request_id} Error: {exc}"
+            return {"ok": False, "exit": True, "log": f"{message}\n",
+                    "payload": _error_payload(exc.error_type, message).decode()}
 
     def _refused(self, spec: FunctionSpec, error_type: str, message: str) -> Outcome:
         request_id = str(uuid.uuid4())
@@ -128,12 +143,20 @@ class Runtime:
             while idle:
                 worker = idle.pop()
                 if worker.alive:
+                    self._busy.add(worker)
                     return worker
                 worker.kill()
-        return WorkerProcess(spec, task_root, self.endpoint)
+        launch = self._launcher.launch(spec)
+        if launch.warning:
+            log.warning("%s", launch.warning)
+        worker = WorkerProcess(spec, task_root, self.endpoint, launch)
+        with self._lock:
+            self._busy.add(worker)
+        return worker
 
     def _release(self, worker: WorkerProcess, keep: bool) -> None:
         with self._lock:
+            self._busy.discard(worker)
             current = self._current.get((worker.spec.account, worker.spec.arn))
             idle = self._idle.setdefault(worker.spec, [])
             if keep and worker.alive and current == worker.spec and len(idle) < MAX_IDLE_PER_SPEC:
@@ -142,10 +165,11 @@ class Runtime:
         worker.kill()
 
     def close(self) -> None:
-        """Kill every idle worker (the server is stopping)."""
+        """Kill every worker, idle or busy (the server is stopping)."""
         with self._lock:
-            workers = [w for pool in self._idle.values() for w in pool]
+            workers = [w for pool in self._idle.values() for w in pool] + list(self._busy)
             self._idle.clear()
+            self._busy.clear()
         for worker in workers:
             worker.kill()
 

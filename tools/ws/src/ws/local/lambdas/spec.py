@@ -36,9 +36,14 @@ class FunctionSpec:
     def log_group(self) -> str:
         return f"/aws/lambda/{self.name}"
 
-    @property
-    def is_python(self) -> bool:
-        return self.package_type == "Zip" and (self.runtime or "").startswith("python3")
+
+def language(runtime: str) -> str | None:
+    """'python', 'node', or None for a runtime the local endpoint cannot run."""
+    if runtime.startswith("python3"):
+        return "python"
+    if runtime.startswith("nodejs"):
+        return "node"
+    return None
 
 
 def spec_of(fn: Any) -> FunctionSpec:

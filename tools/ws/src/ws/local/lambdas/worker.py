@@ -1,7 +1,8 @@
 """A Lambda worker: runs one function's Python handler for the local endpoint, warm.
 
-Started by the server as ``python worker.py --endpoint URL --urls PATH`` in the function's
-extracted code folder, with the function's environment. Standard library only, and not
+Started by the server as ``python worker.py --endpoint URL --urls PATH --confine LIMIT MB`` in
+the function's extracted code folder, with the function's environment; it first confines
+itself (shepherd.py: a fork whose parent shepherds it). Standard library only, and not
 imported as part of ``ws``: what the handler sees on ``sys.path`` is its own code first, as
 on Lambda. The parent speaks over stdin/stdout in frames: a 4-byte big-endian length, then
 UTF-8 JSON. Each request frame is one invocation; each reply carries the result (or the
@@ -60,12 +61,18 @@ class LambdaContext:
         return max(int(self._deadline_ms - time.time() * 1000), 0)
 
 
+def _load(name: str, path: str) -> Any:
+    """A module of ws's by its file, without ws on sys.path."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def install_url_hook(endpoint: str, urls_path: str) -> None:
     """Make urllib reach the local endpoint for AWS-shaped API URLs (ws.local.urls.to_local)
     and for moto's own callback host (custom resource ResponseURLs)."""
-    spec = importlib.util.spec_from_file_location("_ws_local_urls", urls_path)
-    urls = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(urls)
+    urls = _load("_ws_local_urls", urls_path)
     original = urllib.request.OpenerDirector.open
 
     def open_local(self: Any, fullurl: Any, data: Any = None, *args: Any, **kwargs: Any) -> Any:
@@ -170,6 +177,11 @@ def invoke(request: dict[str, Any], handlers: _Handlers, ids: _RequestIdFilter) 
     except _InitError as exc:
         reply = {"ok": False, "payload": json.dumps(_error(exc, exc.error_type))}
         print(f"[ERROR] {exc.error_type}: {exc}")
+    except MemoryError:  # beyond the function's MemorySize: Lambda ends the runtime
+        message = f"RequestId: {request['request_id']} Error: Runtime exited with error: " \
+                  "signal: killed"
+        reply = {"ok": False, "exit": True, "payload": json.dumps(
+            {"errorType": "Runtime.OutOfMemory", "errorMessage": message})}
     except Exception as exc:  # noqa: BLE001 - the handler's failure is the answer
         error = _error(exc)
         error["requestId"] = request["request_id"]
@@ -193,7 +205,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--urls", required=True)
+    parser.add_argument("--confine", nargs=2, type=int, metavar=("DATA_LIMIT", "MEMORY_MB"))
     args = parser.parse_args()
+    if args.confine:  # from here on, this process is the shepherd's confined child
+        _load("_ws_shepherd", os.path.join(os.path.dirname(__file__), "shepherd.py")).confine(
+            *args.confine)
     # The frames own the original stdin/stdout; stray writes to fd 1 go to the server log.
     frames_in = os.fdopen(os.dup(0), "rb")
     frames_out = os.fdopen(os.dup(1), "wb")

@@ -1,0 +1,35 @@
+"""What a deploy to the local endpoint says of its functions: those that cannot run there.
+
+Read from the template as sent (SAM already expanded), so the user hears it when deploying,
+not first when an invoke answers Runtime.Unsupported. Standard library only: the CLI imports it.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ws.local.lambdas.spec import language
+
+
+def cannot_run(body: dict[str, Any]) -> list[tuple[str, str]]:
+    """(logical id, runtime) of each function of `body` the local endpoint cannot run."""
+    found = []
+    for logical, resource in sorted((body.get("Resources") or {}).items()):
+        if not isinstance(resource, dict) or resource.get("Type") != "AWS::Lambda::Function":
+            continue
+        props = resource.get("Properties") or {}
+        runtime = props.get("Runtime")
+        if props.get("PackageType") == "Image":
+            found.append((logical, "a container image"))
+        elif isinstance(runtime, str) and language(runtime) is None:
+            found.append((logical, runtime))
+    return found
+
+
+def deploy_line(body: dict[str, Any]) -> str | None:
+    """The stack's one line about them, or None when every function runs locally."""
+    found = cannot_run(body)
+    if not found:
+        return None
+    listed = ", ".join(f"{logical} ({runtime})" for logical, runtime in found)
+    return (f"the local endpoint runs Python and Node.js functions only: {listed} answer "
+            "Runtime.Unsupported when invoked; test them on AWS")
