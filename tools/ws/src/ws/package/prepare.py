@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ws.cloud.artifacts import Upload, ensure_bucket, s3_uploader
+from ws.cdk.assets import publish
 from ws.cloud.backend import Backend
 from ws.config.workspace import Stack, Workspace
 from ws.errors import ConfigError
 from ws.local.resourcetypes import endpoint_types
 from ws.package.build import SamBuilder
 from ws.package.capabilities import required
-from ws.package.code import CodeFolder, code_folders, package
+from ws.package.code import CodeFolder, code_folders, package, zip_folder
 from ws.package.sam import translate_sam
 
 MAX_TEMPLATE_BODY = 51_200  # CloudFormation's limit for TemplateBody; larger goes through S3
@@ -52,6 +53,8 @@ class Preparer:
         template = stack.template
         folders = code_folders(template.body, self.root / stack.rel_dir, template.display)
         body = package(template.body, folders, self.bucket, uploads.__setitem__, self.build)
+        if stack.cdk is not None:
+            body = publish(body, stack.cdk.assets, self.bucket, uploads.__setitem__, zip_folder)
         if self.backend.translates_sam and template.is_sam:
             body = translate_sam(body, self.backend.region, template.display)
         if self.backend.can.local_fixes:

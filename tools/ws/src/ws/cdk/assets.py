@@ -1,0 +1,76 @@
+"""A CDK stack's file assets: read from its asset manifest, published to ws's artifact bucket by
+content hash, and the template's references to CDK's bootstrap bucket pointed there."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from ws.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class FileAsset:
+    """A file or folder the template refers to by CDK's bucket and key names."""
+
+    source: Path
+    packaging: str  # "zip" (a folder, or a zip file) or "file"
+    buckets: tuple[str, ...]  # as written in the template (may hold ${AWS::AccountId} ...)
+    keys: tuple[str, ...]
+
+
+def file_assets(manifest: Path, own_template: Path, display: str) -> list[FileAsset]:
+    """The file assets of an asset manifest, but the stack's own template; images refused."""
+    data = json.loads(manifest.read_text())
+    if data.get("dockerImages"):
+        raise ConfigError("the CDK app builds Docker image assets, which need Docker: ws "
+                          "deploys file assets only", "use Code.fromAsset with a folder",
+                          path=display)
+    found = []
+    for asset in (data.get("files") or {}).values():
+        source = manifest.parent / asset["source"]["path"]
+        if source == own_template or "path" not in asset["source"]:
+            continue
+        dests = list((asset.get("destinations") or {}).values())
+        found.append(FileAsset(source, asset["source"].get("packaging", "file"),
+                               tuple(sorted({d["bucketName"] for d in dests})),
+                               tuple(sorted({d["objectKey"] for d in dests}))))
+    return found
+
+
+def publish(body: dict[str, Any], assets: tuple[FileAsset, ...], bucket: str,
+            upload: Callable[[str, bytes], None],
+            zip_folder: Callable[[Path], bytes]) -> dict[str, Any]:
+    """A copy of `body` whose asset references name `bucket` and content-hashed keys; each
+    asset's bytes go to `upload` (which the caller runs only if the stack deploys)."""
+    names: dict[str, str] = {}
+    for asset in assets:
+        data = zip_folder(asset.source) if asset.packaging == "zip" and asset.source.is_dir() \
+            else asset.source.read_bytes()
+        suffix = ".zip" if asset.packaging == "zip" else Path(asset.keys[0]).suffix
+        key = f"cdk/{hashlib.sha256(data).hexdigest()}{suffix}"
+        upload(key, data)
+        names.update({b: bucket for b in asset.buckets})
+        names.update({k: key for k in asset.keys})
+    return _rewrite(body, names) if names else body
+
+
+def _rewrite(node: Any, names: dict[str, str]) -> Any:
+    """Strings equal to a bucket or key name are replaced; `Fn::Sub` of a bucket name becomes
+    the literal name; inside other `Fn::Sub` strings (ARNs of the bucket) the name is replaced."""
+    if isinstance(node, str):
+        return names.get(node, node)
+    if isinstance(node, list):
+        return [_rewrite(item, names) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if len(node) == 1 and isinstance(node.get("Fn::Sub"), str):
+        text = node["Fn::Sub"]
+        if text in names:
+            return names[text]
+        for old, new in names.items():
+            text = text.replace(old, new)
+        return {"Fn::Sub": text}
+    return {key: _rewrite(value, names) for key, value in node.items()}
