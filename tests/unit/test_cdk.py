@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from ws.cdk.assets import publish
+from ws.config.environment import load_environment
 from ws.config.workspace import load_workspace
+from ws.engine.fingerprint import static_parts
 from ws.errors import ConfigError
 from ws.package.code import zip_folder
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
@@ -99,6 +101,24 @@ def test_assets_go_to_the_artifact_bucket_by_content_hash(root):
     (key, data), = uploads.items()
     assert key == f"cdk/{hashlib.sha256(data).hexdigest()}.zip"
     assert body["Resources"]["Fn"]["Properties"]["Code"] == {"S3Bucket": "ws-bucket", "S3Key": key}
+
+
+def test_a_new_asset_changes_the_code_part_not_the_template(root):
+    before = _parts(root)
+    spec = json.loads((root / "stacks/notes/assembly.json").read_text())
+    notes = spec["stacks"]["NotesStack"]
+    notes["template"]["Resources"]["Fn"]["Properties"]["Code"]["S3Key"] = "def.zip"
+    notes["assets"] = file_asset("asset.abc", "def")
+    write_tree(root, {"stacks/notes/assembly.json": json.dumps(spec)})
+    after = _parts(root)
+    assert {k for k in before if before[k] != after[k]} == {"code"}
+
+
+def _parts(root: Path) -> dict[str, str]:
+    ws = load_workspace(root, "local")
+    assert ws.stacks["notes"].template.body["Resources"]["Fn"]["Properties"]["Code"] == {
+        "S3Bucket": {"Fn::Sub": ASSETS_BUCKET}, "S3Key": "cdk-asset-1.zip"}
+    return static_parts(ws, load_environment(ws, "local"), "notes")
 
 
 def test_a_synth_failure_is_bad_input_quoting_the_app(root):

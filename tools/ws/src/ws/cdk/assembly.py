@@ -7,9 +7,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ws.cdk.assets import FileAsset, file_assets
+from ws.cdk.assets import FileAsset, file_assets, with_stable_keys
 from ws.config.templates import Template, load_template
 from ws.errors import ConfigError
+from ws.statefiles import replace_text
 
 STACK_TYPE = "aws:cloudformation:stack"
 BOOTSTRAP_PARAMETER = "BootstrapVersion"
@@ -54,8 +55,19 @@ def _stack(folder: Path, root: Path, name: str, art: dict[str, Any], artifacts: 
     deps = tuple(d for d in art.get("dependencies") or () if d in stack_ids)
     manifests = [folder / artifacts[d]["properties"]["file"] for d in art.get("dependencies") or ()
                  if (artifacts.get(d) or {}).get("type") == "cdk:asset-manifest"]
-    assets = tuple(a for m in manifests for a in file_assets(m, template_file, display))
-    return AssemblyStack(name, template, deps, assets)
+    found = [a for m in manifests for a in file_assets(m, template_file, display)]
+    body, assets = with_stable_keys(template.body, found)
+    return AssemblyStack(name, _as_deployed(template, body, root), deps, assets)
+
+
+def _as_deployed(template: Template, body: dict[str, Any], root: Path) -> Template:
+    """The template ws deploys, written beside CDK's (`<id>.ws.json`: the template check reads
+    files, and remembers those it passed by content)."""
+    path = template.path.with_name(template.path.name.replace(".template.json", ".ws.json"))
+    text = json.dumps(body, indent=1, sort_keys=True)
+    if not path.is_file() or path.read_text() != text:
+        replace_text(path, text)
+    return replace(template, path=path, display=path.relative_to(root).as_posix(), body=body)
 
 
 def without_bootstrap(template: Template) -> Template:

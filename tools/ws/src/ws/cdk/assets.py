@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -16,6 +16,7 @@ class FileAsset:
     """A file or folder the template refers to by CDK's bucket and key names."""
 
     source: Path
+    source_hash: str  # CDK's hash of the source (the asset's id)
     packaging: str  # "zip" (a folder, or a zip file) or "file"
     buckets: tuple[str, ...]  # as written in the template (may hold ${AWS::AccountId} ...)
     keys: tuple[str, ...]
@@ -29,15 +30,33 @@ def file_assets(manifest: Path, own_template: Path, display: str) -> list[FileAs
                           "deploys file assets only", "use Code.fromAsset with a folder",
                           path=display)
     found = []
-    for asset in (data.get("files") or {}).values():
+    for asset_id, asset in (data.get("files") or {}).items():
         source = manifest.parent / asset["source"]["path"]
         if source == own_template or "path" not in asset["source"]:
             continue
         dests = list((asset.get("destinations") or {}).values())
-        found.append(FileAsset(source, asset["source"].get("packaging", "file"),
+        found.append(FileAsset(source, asset_id, asset["source"].get("packaging", "file"),
                                tuple(sorted({d["bucketName"] for d in dests})),
                                tuple(sorted({d["objectKey"] for d in dests}))))
     return found
+
+
+def with_stable_keys(body: dict[str, Any], assets: list[FileAsset]
+                     ) -> tuple[dict[str, Any], tuple[FileAsset, ...]]:
+    """The template with each asset's key (its content hash) replaced by a name of its place,
+    `cdk-asset-1.zip`: a handler edit leaves the template as it was (the template check is
+    not run again), the asset's hash being a part of the fingerprint of its own."""
+    names: dict[str, str] = {}
+    stable = []
+    for number, asset in enumerate(assets, start=1):
+        key = f"cdk-asset-{number}{_suffix(asset)}"
+        names.update({k: key for k in asset.keys})
+        stable.append(replace(asset, keys=(key,)))
+    return _rewrite(body, names), tuple(stable)
+
+
+def _suffix(asset: FileAsset) -> str:
+    return ".zip" if asset.packaging == "zip" else Path(asset.keys[0]).suffix if asset.keys else ""
 
 
 def publish(body: dict[str, Any], assets: tuple[FileAsset, ...], bucket: str,
@@ -49,8 +68,7 @@ def publish(body: dict[str, Any], assets: tuple[FileAsset, ...], bucket: str,
     for asset in assets:
         data = zip_folder(asset.source) if asset.packaging == "zip" and asset.source.is_dir() \
             else asset.source.read_bytes()
-        suffix = ".zip" if asset.packaging == "zip" else Path(asset.keys[0]).suffix
-        key = f"cdk/{hashlib.sha256(data).hexdigest()}{suffix}"
+        key = f"cdk/{hashlib.sha256(data).hexdigest()}{_suffix(asset)}"
         upload(key, data)
         names.update({b: bucket for b in asset.buckets})
         names.update({k: key for k in asset.keys})

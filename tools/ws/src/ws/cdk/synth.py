@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -15,6 +17,7 @@ from ws.cdk.toolchain import clean_environment, cli_of, ensure_installed, run
 from ws.statefiles import replace_text
 
 FORMAT = "1"  # bump when the synth command or what ws reads from the assembly changes
+log = logging.getLogger(__name__)
 _FLAGS = ["--no-version-reporting", "--no-path-metadata", "--no-asset-metadata"]
 
 
@@ -51,8 +54,10 @@ def synthesize(job: Synth, environ: Mapping[str, str] = os.environ) -> tuple[Pat
     ensure_installed(job.app, job.display)
     scratch = folder / f"assembly.{os.getpid()}.tmp"
     shutil.rmtree(scratch, ignore_errors=True)
+    started = time.monotonic()
     run(_command(job, scratch), job.app, _environment(target, environ), job.display,
         "cdk synth")
+    log.info("cdk synth of %s: %.1f s", job.display, time.monotonic() - started)
     shutil.rmtree(folder / "assembly", ignore_errors=True)
     scratch.replace(folder / "assembly")
     replace_text(folder / "inputs.json", job.inputs(source, target))
@@ -75,8 +80,19 @@ def _cached_targets(job: Synth) -> list[CdkTarget]:
 def _command(job: Synth, out: Path) -> list[str]:
     context = [arg for key, value in sorted(job.context.items())
                for arg in ("--context", f"{key}={value}")]
-    return ["node", str(cli_of(job.app, job.display)), "synth", "--quiet", "--output", str(out),
-            *_FLAGS, *context]
+    cli = cli_of(job.app, job.display)
+    notices = ["--no-notices"] if _major(cli) >= 2 else []  # v2 fetches them from the network
+    return ["node", str(cli), "synth", "--quiet", "--output", str(out), *_FLAGS, *notices,
+            *context]
+
+
+def _major(cli: Path) -> int:
+    """The CDK CLI's major version (1 or 2), from its package.json."""
+    try:
+        version = json.loads((cli.parent.parent / "package.json").read_text())["version"]
+        return int(str(version).split(".")[0])
+    except (OSError, ValueError, KeyError):
+        return 1
 
 
 def _environment(target: CdkTarget, environ: Mapping[str, str]) -> dict[str, str]:

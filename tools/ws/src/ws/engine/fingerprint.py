@@ -70,6 +70,8 @@ def static_parts(ws: Workspace, env: Environment, stack: str) -> dict[str, str]:
     folder = ws.root / spec.rel_dir
     code = {f"{f.logical_id}:{f.path.relative_to(folder).as_posix()}": tree_hash(f.path)
             for f in code_folders(spec.template.body, folder, spec.template.display)}
+    if spec.cdk is not None:  # a CDK app's assets, by CDK's hash of their source
+        code.update({key: a.source_hash for a in spec.cdk.assets for key in a.keys})
     shared = {rel: tree_hash(ws.root / rel) for rel in ws.shared if (ws.root / rel).exists()}
     settings = {"target": env.target, "region": env.region, "prefix": env.prefix}
     return {"template": digest(spec.template.body), "code": digest(code),
