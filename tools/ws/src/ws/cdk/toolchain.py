@@ -3,13 +3,16 @@ hash), and its own CDK CLI (the `aws-cdk` package, v1 or v2) from node_modules."
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import subprocess
+import time
 from pathlib import Path
 from typing import Mapping
 
 from ws.errors import ConfigError
 
+log = logging.getLogger(__name__)
 MARKER = ".ws-npm-ci"  # in node_modules: the sha256 of the lock file it was installed from
 CLI = Path("node_modules/aws-cdk/bin/cdk")
 _CREDENTIALS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
@@ -28,7 +31,9 @@ def ensure_installed(app: Path, display: str) -> bool:
     if marker.is_file() and marker.read_text().strip() == wanted:
         return False
     command = ["npm", "ci"] if lock.is_file() else ["npm", "install"]
+    started = time.monotonic()
     run(command + ["--no-audit", "--no-fund"], app, os.environ, display, "npm install")
+    log.info("%s for %s: %.1f s", " ".join(command), display, time.monotonic() - started)
     marker.write_text(wanted + "\n")
     return True
 
