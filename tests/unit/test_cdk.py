@@ -121,6 +121,31 @@ def _parts(root: Path) -> dict[str, str]:
     return static_parts(ws, load_environment(ws, "local"), "notes")
 
 
+def test_cdk_v1_legacy_asset_parameters_are_defaulted_and_published(root):
+    shutil.rmtree(root / "stacks/notes")
+    names = {"s3BucketParameter": "AssetBucket", "s3KeyParameter": "AssetKey",
+             "artifactHashParameter": "AssetHash"}
+    key = {"Fn::Select": [1, {"Fn::Split": ["||", {"Ref": "AssetKey"}]}]}
+    template = {"Parameters": {n: {"Type": "String"} for n in names.values()},
+                "Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {
+                    "Code": {"S3Bucket": {"Ref": "AssetBucket"}, "S3Key": key},
+                    "Handler": "index.handler", "Runtime": "nodejs20.x", "Role": "arn:role"}}},
+                "Outputs": {"TableName": {"Value": "t"}}}
+    metadata = {"/S": [{"type": "aws:cdk:asset", "data": {
+        "path": "asset.abc", "id": "abc", "packaging": "zip", "sourceHash": "abc", **names}}]}
+    make_app(root, {"stacks": {"S": {"template": template, "metadata": metadata}},
+                    "files": {"asset.abc/index.js": "exports.handler = 1;"}})
+    notes = load_workspace(root, "local").stacks["notes"]
+    defaults = {n: p["Default"] for n, p in notes.template.parameters.items()}
+    assert defaults["AssetKey"] == "||cdk-asset-1.zip" and defaults["AssetHash"] == "abc"
+    uploads: dict[str, bytes] = {}
+    body = publish(notes.template.body, notes.cdk.assets, "ws-bucket", uploads.__setitem__,
+                   zip_folder)
+    (uploaded, _), = uploads.items()
+    params = {n: p["Default"] for n, p in body["Parameters"].items()}
+    assert (params["AssetBucket"], params["AssetKey"]) == ("ws-bucket", f"||{uploaded}")
+
+
 def test_a_synth_failure_is_bad_input_quoting_the_app(root):
     (root / "stacks/notes/fail.txt").write_text("1")
     with pytest.raises(ConfigError, match="cdk synth failed") as caught:

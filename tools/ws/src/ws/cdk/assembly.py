@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ws.cdk.assets import FileAsset, file_assets, with_stable_keys
+from ws.cdk.legacy import legacy_assets
 from ws.config.templates import Template, load_template
 from ws.errors import ConfigError
 from ws.statefiles import replace_text
@@ -47,16 +48,12 @@ def _stack(folder: Path, root: Path, name: str, art: dict[str, Any], artifacts: 
     template_file = folder / art["properties"]["templateFile"]
     template = without_bootstrap(load_template(template_file,
                                                template_file.relative_to(root).as_posix()))
-    if any(entry.get("type") == "aws:cdk:asset" for entries in (art.get("metadata") or {}).values()
-           for entry in entries):
-        raise ConfigError(f"CDK stack {name} uses asset parameters (CDK v1's legacy "
-                          "synthesizer)", 'set "@aws-cdk/core:newStyleStackSynthesis": true '
-                          "under context in cdk.json", path=display)
     deps = tuple(d for d in art.get("dependencies") or () if d in stack_ids)
     manifests = [folder / artifacts[d]["properties"]["file"] for d in art.get("dependencies") or ()
                  if (artifacts.get(d) or {}).get("type") == "cdk:asset-manifest"]
-    found = [a for m in manifests for a in file_assets(m, template_file, display)]
-    body, assets = with_stable_keys(template.body, found)
+    body, found = legacy_assets(folder, art, template.body, display)
+    found += [a for m in manifests for a in file_assets(m, template_file, display)]
+    body, assets = with_stable_keys(body, found)
     return AssemblyStack(name, _as_deployed(template, body, root), deps, assets)
 
 
@@ -67,7 +64,8 @@ def _as_deployed(template: Template, body: dict[str, Any], root: Path) -> Templa
     text = json.dumps(body, indent=1, sort_keys=True)
     if not path.is_file() or path.read_text() != text:
         replace_text(path, text)
-    return replace(template, path=path, display=path.relative_to(root).as_posix(), body=body)
+    return replace(template, path=path, display=path.relative_to(root).as_posix(), body=body,
+                   parameters=body.get("Parameters") or {})
 
 
 def without_bootstrap(template: Template) -> Template:

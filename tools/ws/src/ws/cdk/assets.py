@@ -50,13 +50,13 @@ def with_stable_keys(body: dict[str, Any], assets: list[FileAsset]
     stable = []
     for number, asset in enumerate(assets, start=1):
         key = f"cdk-asset-{number}{_suffix(asset)}"
-        names.update({k: key for k in asset.keys})
-        stable.append(replace(asset, keys=(key,)))
+        names.update({k: _legacy(k) + key for k in asset.keys})
+        stable.append(replace(asset, keys=tuple(_legacy(k) + key for k in asset.keys)))
     return _rewrite(body, names), tuple(stable)
 
 
 def _suffix(asset: FileAsset) -> str:
-    return ".zip" if asset.packaging == "zip" else Path(asset.keys[0]).suffix if asset.keys else ""
+    return ".zip" if asset.packaging == "zip" else Path(asset.source).suffix
 
 
 def publish(body: dict[str, Any], assets: tuple[FileAsset, ...], bucket: str,
@@ -71,8 +71,13 @@ def publish(body: dict[str, Any], assets: tuple[FileAsset, ...], bucket: str,
         key = f"cdk/{hashlib.sha256(data).hexdigest()}{_suffix(asset)}"
         upload(key, data)
         names.update({b: bucket for b in asset.buckets})
-        names.update({k: key for k in asset.keys})
+        names.update({k: _legacy(k) + key for k in asset.keys})
     return _rewrite(body, names) if names else body
+
+
+def _legacy(key: str) -> str:
+    """CDK v1's legacy asset parameters take "prefix||key": keep the separator."""
+    return "||" if key.startswith("||") else ""
 
 
 def _rewrite(node: Any, names: dict[str, str]) -> Any:
