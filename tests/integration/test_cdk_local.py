@@ -44,7 +44,8 @@ def root(tmp_path, endpoint):
     files["stacks/notes/stack.yaml"] = {"parameters": {"Greeting": "hi", "label": "L1"}}
     write_tree(tmp_path, files)
     app = tmp_path / "stacks" / "notes"
-    shutil.copytree(FIXTURE, app, dirs_exist_ok=True)
+    shutil.copytree(FIXTURE, app, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("node_modules", "cdk.out"))
     (app / "node_modules").symlink_to(node_modules())
     return tmp_path
 

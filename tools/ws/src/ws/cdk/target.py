@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from ws.config.yamlfile import load
 from ws.errors import WsError
 
 LOCAL_ACCOUNT = "123456789012"  # the local endpoint's (moto's) account
@@ -27,7 +28,6 @@ def target_of(root: Path, env_name: str | None, default_region: str,
     """The target of environments/<env_name>.yaml, read leniently (the environment's own
     loading reports its mistakes): local → moto's account; aws → its pinned account_id, region
     from AWS_REGION/AWS_DEFAULT_REGION or the file."""
-    from ws.config.yamlfile import load
     if env_name is None:
         return CdkTarget(default_region)
     path = root / "environments" / f"{env_name}.yaml"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from ws.cdk.app import is_cdk_app
@@ -10,6 +10,7 @@ from ws.cdk.assembly import AssemblyStack
 from ws.cdk.target import CdkTarget, target_of
 from ws.config import fields as schema
 from ws.config import refs
+from ws.config.cdkstacks import cdk_parts
 from ws.config.assets import SELF, AssetSpec, check_references, parse_assets
 from ws.config.fields import Field
 from ws.config.templates import Template, load_template
@@ -190,40 +191,42 @@ def _load_stack(root: Path, folder: Path, cdk: _Cdk) -> list[Stack]:
     for item in spec["depends_on"]:
         schema.expect(item, str, display, schema.line_of(data, "depends_on"), "each of 'depends_on'")
     line = schema.line_of(data, "parameters")
-    stack = Stack(name=name, rel_dir=rel, config_file=display,
-                  description=spec["description"], depends_on=tuple(spec["depends_on"]),
-                  mock=spec["mock"],
-                  parameters=schema.string_map(spec["parameters"], display, line, "'parameters'"),
+    common = dict(rel_dir=rel, config_file=display, description=spec["description"],
+                  mock=spec["mock"], lines=data if isinstance(data, Mapping) else Mapping(),
                   tags=schema.string_map(spec["tags"], display, schema.line_of(data, "tags"),
                                          "'tags'"),
-                  template=None, lines=data if isinstance(data, Mapping) else Mapping(),  # type: ignore[arg-type]
                   assets=parse_assets(spec["assets"], folder, root, display))
+    parameters = schema.string_map(spec["parameters"], display, line, "'parameters'")
+    depends_on = tuple(spec["depends_on"])
     if spec["type"] not in (None, "cdk", "cloudformation"):
         raise ConfigError(f"stack type {spec['type']!r} is not known", "write cdk or "
                           "cloudformation (or leave it out)", path=display,
                           line=schema.line_of(data, "type"))
     if is_cdk_app(folder, spec["type"]) and (spec["type"] or "template" not in _keys(data)):
-        return _cdk_stacks(root, folder, stack, data, cdk)
-    return [replace(stack, template=_template_of(folder, rel, spec["template"], data, display))]
+        return _cdk_stacks(root, folder, name, parameters, depends_on, common, data, cdk)
+    return [Stack(**common, name=name, parameters=parameters, depends_on=depends_on,
+                  template=_template_of(folder, rel, spec["template"], data, display))]
+
+
+def _cdk_stacks(root: Path, folder: Path, name: str, parameters: dict[str, str],
+                depends_on: tuple[str, ...], common: dict, data: object, cdk: _Cdk) -> list[Stack]:
+    """The stacks of the CDK app in `folder` (synthesized when its files changed)."""
+    display = common["config_file"]
+    parts = cdk_parts(root, folder, name, parameters, data, display, cdk.target,
+                      cdk.default_region)
+    bad = next((part.name for part in parts if not NAME.match(part.name)), None)
+    if bad:
+        raise ConfigError(f"the CDK app makes stack name {bad!r}, which is not valid",
+                          NAME_HINT + "; shorten the CDK stack id or the folder's name",
+                          path=display)
+    return [Stack(**common, name=part.name, parameters=part.parameters, cdk=part.stack,
+                  template=part.stack.template,
+                  depends_on=tuple(dict.fromkeys(depends_on + part.depends_on)))
+            for part in parts]
 
 
 def _keys(data: object) -> set[str]:
     return set(data) if isinstance(data, dict) else set()
-
-
-def _cdk_stacks(root: Path, folder: Path, stack: Stack, data: object, cdk: _Cdk) -> list[Stack]:
-    from ws.config.cdkstacks import cdk_parts
-    parts = cdk_parts(root, folder, stack.name, stack.parameters, data, stack.config_file,
-                      cdk.target, cdk.default_region)
-    for part in parts:
-        if not NAME.match(part.name):
-            raise ConfigError(f"CDK stack {part.stack.stack_id} makes stack name {part.name!r}, "
-                              "which is not valid", NAME_HINT + "; shorten the stack id or "
-                              "the folder's name", path=stack.config_file)
-    return [replace(stack, name=part.name, parameters=part.parameters, cdk=part.stack,
-                    template=part.stack.template,
-                    depends_on=tuple(dict.fromkeys(stack.depends_on + part.depends_on)))
-            for part in parts]
 
 
 def _template_of(folder: Path, rel: str, name: str, data: object, display: str) -> Template:
