@@ -48,7 +48,7 @@ local_links_of = lazy("ws.local.links")
 
 
 def load(start: Path, env_name: str, owner: str | None = None) -> tuple[Workspace, Environment]:
-    ws = load_workspace(find_root(start))
+    ws = load_workspace(find_root(start), env_name)
     return ws, load_environment(ws, env_name, owner)
 
 

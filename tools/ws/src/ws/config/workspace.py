@@ -5,8 +5,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ws.cdk.app import is_cdk_app
+from ws.cdk.assembly import AssemblyStack
+from ws.cdk.target import CdkTarget, target_of
 from ws.config import fields as schema
 from ws.config import refs
+from ws.config.cdkstacks import cdk_parts
 from ws.config.assets import SELF, AssetSpec, check_references, parse_assets
 from ws.config.fields import Field
 from ws.config.templates import Template, load_template
@@ -32,6 +36,7 @@ _STACK_FIELDS = {
     "name": Field(str, default=None),  # default: the folder's name
     "description": Field(str, default=""),
     "template": Field(str, default="template.yaml"),
+    "type": Field(str, default=None),  # cdk | cloudformation (default: cdk when cdk.json)
     "depends_on": Field(list, default=[]),
     "mock": Field(bool, default=False),
     "parameters": Field(dict, default={}),
@@ -55,6 +60,7 @@ class Stack:
     template: Template
     lines: Mapping
     assets: tuple[AssetSpec, ...] = ()  # folders published after the stack deploys
+    cdk: AssemblyStack | None = None  # a CDK app's stack: its template is synthesized
 
     def line_of(self, key: str) -> int | None:
         return self.lines.line_of(key)
@@ -86,8 +92,9 @@ def find_root(start: Path) -> Path:
                       "run ws inside a workspace or pass --workspace PATH")
 
 
-def load_workspace(root: Path) -> Workspace:
-    """Read the workspace at `root`; any mistake is a ConfigError naming the file and line."""
+def load_workspace(root: Path, env_name: str | None = None) -> Workspace:
+    """Read the workspace at `root`; any mistake is a ConfigError naming the file and line.
+    CDK apps are synthesized for `env_name`'s account and region (when their files changed)."""
     root = root.resolve()
     data = load(root / WORKSPACE_FILE, WORKSPACE_FILE)
     top = schema.check(data, _WORKSPACE_FIELDS, WORKSPACE_FILE, "workspace.yaml")
@@ -103,7 +110,8 @@ def load_workspace(root: Path) -> Workspace:
     globs = _strings(top["stacks"], data, "stacks")
     for pattern in globs:
         check_glob(pattern, WORKSPACE_FILE, schema.line_of(data, "stacks"))
-    stacks = _load_stacks(root, globs)
+    target = target_of(root, env_name, defaults["region"]) if env_name else None
+    stacks = _load_stacks(root, globs, _Cdk(target, defaults["region"]))
     for stack in stacks.values():
         _check_stack(stack, stacks)
     shared = tuple(_strings(top["shared"], data, "shared"))
@@ -136,17 +144,26 @@ def _strings(items: list, data: Mapping, key: str) -> list[str]:
     return items
 
 
-def _load_stacks(root: Path, globs: list[str]) -> dict[str, Stack]:
+@dataclass(frozen=True)
+class _Cdk:
+    """What CDK apps are synthesized for (target None: an assembly of any target will do)."""
+
+    target: CdkTarget | None
+    default_region: str
+
+
+def _load_stacks(root: Path, globs: list[str], cdk: _Cdk) -> dict[str, Stack]:
     stacks: dict[str, Stack] = {}
     for pattern in globs:
         for folder in sorted(root.glob(pattern)):
             if not folder.is_dir() or folder.name.startswith("."):
                 continue
-            stack = _load_stack(root, folder)
-            if stack.name in stacks:
-                raise ConfigError(f"duplicate stack name {stack.name!r}, also defined by "
-                                  f"{stacks[stack.name].config_file}", path=stack.config_file)
-            stacks[stack.name] = stack
+            for stack in _load_stack(root, folder, cdk):
+                if stack.name in stacks:
+                    raise ConfigError(f"duplicate stack name {stack.name!r}, also defined by "
+                                      f"{stacks[stack.name].config_file}",
+                                      path=stack.config_file)
+                stacks[stack.name] = stack
     if not stacks:
         raise ConfigError(f"no stacks found (looked in {', '.join(globs)})",
                           "add stacks/<name>/stack.yaml or fix 'stacks' globs",
@@ -154,7 +171,7 @@ def _load_stacks(root: Path, globs: list[str]) -> dict[str, Stack]:
     return stacks
 
 
-def _load_stack(root: Path, folder: Path) -> Stack:
+def _load_stack(root: Path, folder: Path, cdk: _Cdk) -> list[Stack]:
     rel = folder.relative_to(root).as_posix()
     display = f"{rel}/{STACK_FILE}"
     check_inside(folder, root, rel)
@@ -171,17 +188,45 @@ def _load_stack(root: Path, folder: Path) -> Stack:
         raise ConfigError(f"stack name {name!r} is not valid{where}", NAME_HINT
                           + f"; {refs.BUILTIN!r} and {SELF!r} are reserved", path=display,
                           line=schema.line_of(data, "name"))
-    template = _template_of(folder, rel, spec["template"], data, display)
     for item in spec["depends_on"]:
         schema.expect(item, str, display, schema.line_of(data, "depends_on"), "each of 'depends_on'")
     line = schema.line_of(data, "parameters")
-    return Stack(name=name, rel_dir=rel, config_file=display,
-                 description=spec["description"], depends_on=tuple(spec["depends_on"]),
-                 mock=spec["mock"],
-                 parameters=schema.string_map(spec["parameters"], display, line, "'parameters'"),
-                 tags=schema.string_map(spec["tags"], display, schema.line_of(data, "tags"), "'tags'"),
-                 template=template, lines=data if isinstance(data, Mapping) else Mapping(),
-                 assets=parse_assets(spec["assets"], folder, root, display))
+    common = dict(rel_dir=rel, config_file=display, description=spec["description"],
+                  mock=spec["mock"], lines=data if isinstance(data, Mapping) else Mapping(),
+                  tags=schema.string_map(spec["tags"], display, schema.line_of(data, "tags"),
+                                         "'tags'"),
+                  assets=parse_assets(spec["assets"], folder, root, display))
+    parameters = schema.string_map(spec["parameters"], display, line, "'parameters'")
+    depends_on = tuple(spec["depends_on"])
+    if spec["type"] not in (None, "cdk", "cloudformation"):
+        raise ConfigError(f"stack type {spec['type']!r} is not known", "write cdk or "
+                          "cloudformation (or leave it out)", path=display,
+                          line=schema.line_of(data, "type"))
+    if is_cdk_app(folder, spec["type"]) and (spec["type"] or "template" not in _keys(data)):
+        return _cdk_stacks(root, folder, name, parameters, depends_on, common, data, cdk)
+    return [Stack(**common, name=name, parameters=parameters, depends_on=depends_on,
+                  template=_template_of(folder, rel, spec["template"], data, display))]
+
+
+def _cdk_stacks(root: Path, folder: Path, name: str, parameters: dict[str, str],
+                depends_on: tuple[str, ...], common: dict, data: object, cdk: _Cdk) -> list[Stack]:
+    """The stacks of the CDK app in `folder` (synthesized when its files changed)."""
+    display = common["config_file"]
+    parts = cdk_parts(root, folder, name, parameters, data, display, cdk.target,
+                      cdk.default_region)
+    bad = next((part.name for part in parts if not NAME.match(part.name)), None)
+    if bad:
+        raise ConfigError(f"the CDK app makes stack name {bad!r}, which is not valid",
+                          NAME_HINT + "; shorten the CDK stack id or the folder's name",
+                          path=display)
+    return [Stack(**common, name=part.name, parameters=part.parameters, cdk=part.stack,
+                  template=part.stack.template,
+                  depends_on=tuple(dict.fromkeys(depends_on + part.depends_on)))
+            for part in parts]
+
+
+def _keys(data: object) -> set[str]:
+    return set(data) if isinstance(data, dict) else set()
 
 
 def _template_of(folder: Path, rel: str, name: str, data: object, display: str) -> Template:

@@ -75,6 +75,8 @@ def static_parts(ws: Workspace, env: Environment, stack: str) -> dict[str, str]:
     found = inventory(spec.template, folder, ws.root)
     code = {f"{f.logical_id}:{Path(os.path.relpath(f.path, folder)).as_posix()}": _code_hash(f)
             for f in found.code}
+    if spec.cdk is not None:  # a CDK app's assets, by CDK's hash of their source
+        code.update({key: a.source_hash for a in spec.cdk.assets for key in a.keys})
     shared = {rel: tree_hash(ws.root / rel) for rel in ws.shared if (ws.root / rel).exists()}
     settings = {"target": env.target, "region": env.region, "prefix": env.prefix}
     return {"template": digest(spec.template.body), "code": digest(code),

@@ -41,7 +41,7 @@ def trigger_rule(start: Path, env_name: str, target: str,
 def _located(start: Path, env_name: str, target: str, owner: str | None,
              kind: str) -> tuple[Backend, str]:
     """The environment's backend and the physical id of STACK.LogicalId (of type `kind`)."""
-    ws = load_workspace(find_root(start))
+    ws = load_workspace(find_root(start), env_name)
     env = load_environment(ws, env_name, owner)
     stack, logical = parse_target(target, set(ws.stacks))
     backend = connect(ws, env)

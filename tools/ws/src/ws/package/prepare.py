@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ws.cloud.artifacts import Upload, ensure_bucket, s3_uploader
+from ws.cdk.assets import publish
 from ws.cloud.backend import Backend
 from ws.config.workspace import Stack, Workspace
 from ws.errors import ConfigError, WsError
@@ -17,7 +18,7 @@ from ws.local.resourcetypes import endpoint_types
 from ws.package.artifacts import set_at
 from ws.package.build import Builder
 from ws.package.capabilities import ALL, required
-from ws.package.code import CodeFolder, package
+from ws.package.code import CodeFolder, package, zip_folder
 from ws.package.localfiles import inline_uploaded, package_files
 from ws.package.nested import Inventory, inventory
 from ws.package.samcache import translate
@@ -57,18 +58,22 @@ class Preparer:
         uploads: dict[str, bytes] = {}
         found = inventory(stack.template, self.root / stack.rel_dir, self.root)
         caps: set[str] = set()
-        body = self._prepared(found, uploads, caps)
+        body = self._prepared(found, uploads, caps, stack.cdk)
         note = placeholder_note(body, self.local_types) if self.backend.can.local_fixes else None
         return Prepared(body, uploads, tuple(c for c in ALL if c in caps | set(required(body))),
                         note)
 
-    def _prepared(self, found: Inventory, uploads: dict[str, bytes], caps: set[str]) -> dict:
+    def _prepared(self, found: Inventory, uploads: dict[str, bytes], caps: set[str],
+                  cdk: Any = None) -> dict:
         """`found`'s template with its code, files and nested templates (prepared the same
-        way, then uploaded as JSON) named by content hash, as the target takes it."""
+        way, then uploaded as JSON) and a CDK app's assets (`cdk`) named by content hash, as
+        the target takes it."""
         template, put = found.template, uploads.__setitem__
         inline = self.backend.translates_sam or self.backend.can.local_fixes
         body = package(template.body, found.code, self.bucket, put, self.build, template.display)
         body = package_files(body, found.files, self.bucket, put, inline, self.root)
+        if cdk is not None:
+            body = publish(body, cdk.assets, self.bucket, put, zip_folder)
         for item, child in found.nested:
             nested = self._prepared(child, uploads, caps)
             caps.update(required(nested))
