@@ -96,7 +96,5 @@ def test_cdk_app_deploys_with_a_sam_stack(root, aws):
 
     answer = lam.invoke(FunctionName=writer["FunctionName"], Payload=b"{}")
     payload = json.loads(answer["Payload"].read())
-    if "Runtime.Unsupported" in json.dumps(payload):
-        pytest.xfail("this endpoint does not run Node.js functions yet")
     assert payload == {"table": table, "greeting": "hi", "label": "L1", "version": 2}
 
