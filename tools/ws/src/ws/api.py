@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from ws.graph.stackgraph import StackGraph
     from ws.lint.validate import Validation
     from ws.local.links import LocalLink
+    from ws.tasks.results import TargetsReport
+    from ws.tasks.run import Runner, RunOptions, TaskObserver
 
 backends = lazy("ws.cloud.backend")
 drifting = lazy("ws.cloud.drift")
@@ -45,6 +47,8 @@ checker = lazy("ws.lint.checker")
 gate = lazy("ws.lint.gate")
 validating = lazy("ws.lint.validate")
 local_links_of = lazy("ws.local.links")
+taskgraph = lazy("ws.tasks.graph")
+taskrun = lazy("ws.tasks.run")
 
 
 def load(start: Path, env_name: str, owner: str | None = None) -> tuple[Workspace, Environment]:
@@ -233,3 +237,18 @@ def local_links(start: Path, env_name: str, outputs: dict[str, dict[str, str] | 
     if env.target != "local":
         return []
     return local_links_of.backend_links(backends.connect(ws, env), outputs)
+
+
+def run_targets(start: Path, targets: tuple[str, ...], selection: Selection | None = None,
+                options: RunOptions | None = None, observer: TaskObserver | None = None,
+                env_name: str = "local", runner: Runner | None = None) -> TargetsReport:
+    """`ws run`: the `targets` of the selected stacks of `env_name`'s graph (--since: those
+    changed and their dependents), each when the targets it depends on are done, cached."""
+    ws, env = load(start, env_name)
+    graph = stackgraph.build_graph(ws, env)
+    chosen = (selection or selections.Selection()).pinned(ws, env, graph).stacks
+    own = {name: stack.targets for name, stack in ws.stacks.items() if name in graph.dag}
+    taskgraph.check_names(own, targets)
+    tasks = taskgraph.build_tasks(own, graph.dag, planning.select(graph, chosen), targets)
+    return taskrun.run_tasks(ws, tasks, targets, options or taskrun.RunOptions(), observer,
+                             runner)

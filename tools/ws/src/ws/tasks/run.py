@@ -1,0 +1,136 @@
+"""`ws run TARGET...`: each selected stack's targets, by the deploy scheduler over the task
+graph (a task starts when the tasks it depends on are done), each cached under its hash."""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping
+
+import networkx as nx
+
+from ws.config.workspace import Workspace
+from ws.engine import scheduler
+from ws.errors import WsError
+from ws.tasks.cache import Corrupt, Entry, LocalCache
+from ws.tasks.commands import CommandRunner
+from ws.tasks.files import file_hashes, inputs_of, matching
+from ws.tasks.graph import split
+from ws.tasks.hashing import task_hash
+from ws.tasks.results import CACHED, FAILED, RAN, SKIPPED, TargetsReport, TaskResult
+
+Runner = Callable[[object, Path, Mapping[str, str]], tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run: at most `parallel` at once, stop starting on a failure, use the cache."""
+
+    parallel: int = 0  # 0: one per CPU core
+    fail_fast: bool = False
+    use_cache: bool = True
+
+
+@dataclass
+class TaskObserver:
+    """Told on the main thread as tasks start and end (the CLI prints from here)."""
+
+    on_start: Callable[[str], None] = lambda task: None
+    on_finish: Callable[[TaskResult], None] = lambda result: None
+
+
+@dataclass
+class _Context:
+    ws: Workspace
+    tasks: nx.DiGraph
+    options: RunOptions
+    runner: Runner
+    environ: Mapping[str, str]
+    cache: LocalCache
+    clock: Callable[[], float]
+    hashes: dict[str, str] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def run_tasks(ws: Workspace, tasks: nx.DiGraph, targets: tuple[str, ...],
+              options: RunOptions = RunOptions(), observer: TaskObserver | None = None,
+              runner: Runner | None = None, environ: Mapping[str, str] = os.environ,
+              clock: Callable[[], float] = time.time) -> TargetsReport:
+    """Run every task of `tasks` (edges: what must be done first); a failure skips only the
+    tasks that depend on it."""
+    observer = observer or TaskObserver()
+    own = CommandRunner() if runner is None else None
+    ctx = _Context(ws, tasks, options, runner or own, environ,
+                   LocalCache(ws.state_dir / "cache" / "run"), clock)
+    report = TargetsReport(targets)
+    began = clock()
+
+    def finished(task: str, outcome: scheduler.Outcome) -> None:
+        report.results.append(_result(task, outcome))
+        observer.on_finish(report.results[-1])
+
+    def interrupted(running: int) -> None:
+        report.interrupted = True
+
+    hooks = scheduler.Hooks(on_start=observer.on_start, on_finish=finished,
+                            on_interrupt=interrupted,
+                            on_abandon=lambda running: own.stop_all() if own else None)
+    outcomes = scheduler.run(tasks, lambda task: _work(ctx, task),
+                             concurrency=options.parallel or os.cpu_count() or 1,
+                             fail_fast=options.fail_fast, hooks=hooks, clock=clock,
+                             expected=(WsError,))
+    reported = {r.task for r in report.results}
+    for task in nx.lexicographical_topological_sort(tasks):
+        if task not in reported:
+            finished(task, outcomes[task])
+    report.seconds = clock() - began
+    return report
+
+
+def _result(task: str, outcome: scheduler.Outcome) -> TaskResult:
+    if isinstance(outcome.value, TaskResult):
+        return outcome.value
+    stack, target = split(task)
+    status = FAILED if outcome.status == scheduler.FAILED else SKIPPED
+    seconds = (outcome.ended or 0.0) - (outcome.started or outcome.ended or 0.0)
+    return TaskResult(stack, target, status, seconds, reason=outcome.reason)
+
+
+def _work(ctx: _Context, task: str) -> TaskResult:
+    stack, name = split(task)
+    spec = ctx.ws.stacks[stack]
+    target = spec.targets[name]
+    folder = ctx.ws.root / spec.rel_dir
+    started = ctx.clock()
+    files = file_hashes(inputs_of(folder, ctx.ws.root, target.inputs, target.outputs),
+                        ctx.ws.root)
+    with ctx.lock:
+        upstream = {dep: ctx.hashes[dep] for dep in ctx.tasks.predecessors(task)}
+    key = task_hash(stack, target, files, ctx.environ, upstream)
+    with ctx.lock:
+        ctx.hashes[task] = key
+    note = ""
+    if ctx.options.use_cache:
+        try:
+            entry = ctx.cache.get(key)
+        except Corrupt as exc:
+            entry = None
+            note = (f"cache entry {ctx.cache.entry_path(key).relative_to(ctx.ws.root)} "
+                    f"ignored: {exc}")
+        if entry is not None:
+            ctx.cache.restore(entry, ctx.ws.root)
+            return TaskResult(stack, name, CACHED, ctx.clock() - started, entry.output,
+                              hash=key, exit_code=0, saved=entry.seconds)
+    environ = {**ctx.environ, "WS_STACK": stack, "WS_TARGET": name,
+               "WS_ROOT": str(ctx.ws.root)}
+    code, output = ctx.runner(target.command, folder, environ)
+    seconds = ctx.clock() - started
+    if code != 0:
+        return TaskResult(stack, name, FAILED, seconds, output, f"exit code {code}", key, code,
+                          note=note)
+    produced = file_hashes(matching(folder, ctx.ws.root, target.outputs, "output"),
+                           ctx.ws.root) if target.outputs else {}
+    ctx.cache.put(Entry(key, output, seconds, produced), ctx.ws.root)
+    return TaskResult(stack, name, RAN, seconds, output, hash=key, exit_code=0, note=note)
