@@ -61,7 +61,7 @@ class LocalCache:
             blob = self.blob_path(sha)
             if not blob.is_file():
                 raise Corrupt(f"the stored copy of {rel} is missing")
-            if hashlib.sha256(blob.read_bytes()).hexdigest() != sha:
+            if _sha(blob) != sha:
                 raise Corrupt(f"the stored copy of {rel} does not match its digest")
         return entry
 
@@ -69,7 +69,7 @@ class LocalCache:
         """Store the produced files first, then the entry that names them."""
         for rel, sha in entry.files.items():
             blob = self.blob_path(sha)
-            if not blob.is_file():
+            if not blob.is_file() or _sha(blob) != sha:  # (a damaged copy is replaced)
                 _write_whole(blob, (root / rel).read_bytes())
         body = {"format": ENTRY_FORMAT, "hash": entry.hash, "output": entry.output,
                 "seconds": entry.seconds, "files": entry.files}
@@ -80,9 +80,13 @@ class LocalCache:
         """Write the entry's produced files back where the target made them."""
         for rel, sha in entry.files.items():
             target = root / rel
-            if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == sha:
+            if target.is_file() and _sha(target) == sha:
                 continue
             _write_whole(target, self.blob_path(sha).read_bytes())
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _parse(text: str, key: str) -> Entry:

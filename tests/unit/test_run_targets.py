@@ -1,0 +1,176 @@
+"""ws run TARGET: targets over the stack graph, failures skipping only dependents, the cache."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from ws import api
+from ws.graph.selection import Selection
+from ws.tasks.run import RunOptions
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
+
+PY = sys.executable
+
+
+def chain(targets_of: dict[str, dict]) -> dict:
+    """a -> b -> c through outputs, d on its own; each stack's targets as given."""
+    return workspace_files(
+        a=(queue_template({"Out": "x"}), {"targets": targets_of.get("a", {})}),
+        b=(queue_template({"Echo": {"Ref": "In"}}, parameters=["In"]),
+           {"parameters": {"In": "${a.Out}"}, "targets": targets_of.get("b", {})}),
+        c=(queue_template(parameters=["In"]),
+           {"parameters": {"In": "${b.Echo}"}, "targets": targets_of.get("c", {})}),
+        d=(queue_template(), {"targets": targets_of.get("d", {})}))
+
+
+def build(command: str = "echo built $WS_STACK", **extra) -> dict:
+    return {"build": {"command": command, "dependsOn": ["^build"], **extra}}
+
+
+def run(root, *targets, stacks=None, since=None, no_cache=False):
+    options = RunOptions(parallel=2, use_cache=not no_cache)
+    return api.run_targets(root, targets, Selection(stacks, since), options)
+
+
+def statuses(report):
+    return {r.task: r.status for r in report.results}
+
+
+def test_targets_run_in_graph_order_and_a_failure_skips_only_its_dependents(tmp_path):
+    write_tree(tmp_path, chain({"a": build("echo a >> ../../order; exit 3"),
+                                "b": build("echo b >> ../../order"),
+                                "c": build("echo c >> ../../order"),
+                                "d": build("echo d >> ../../order")}))
+    report = run(tmp_path, "build")
+    assert statuses(report) == {"a:build": "failed", "b:build": "skipped",
+                                "c:build": "skipped", "d:build": "ran"}
+    assert not report.ok and "exit code 3" in report.results[0].reason + report.results[1].reason
+    assert (tmp_path / "order").read_text().split() in (["a", "d"], ["d", "a"])
+    skipped = next(r for r in report.results if r.task == "c:build")
+    assert "blocked by" in skipped.reason
+
+
+def test_upstream_targets_finish_first(tmp_path):
+    write_tree(tmp_path, chain({name: build(f"echo {name} >> ../../order")
+                                for name in "abc"}))
+    report = run(tmp_path, "build", stacks=("c",))  # c's ^build brings b's and a's
+    assert statuses(report) == dict.fromkeys(["a:build", "b:build", "c:build"], "ran")
+    assert (tmp_path / "order").read_text().split() == ["a", "b", "c"]
+
+
+def test_a_second_run_with_nothing_changed_is_cached_and_replays_the_output(tmp_path):
+    write_tree(tmp_path, chain({"a": build(), "b": build()}))
+    first = run(tmp_path, "build")
+    again = run(tmp_path, "build")
+    assert set(statuses(first).values()) == {"ran"}
+    assert set(statuses(again).values()) == {"cached"}
+    assert {r.task: r.output for r in again.results} == {"a:build": "built a\n",
+                                                         "b:build": "built b\n"}
+    assert set(statuses(run(tmp_path, "build", no_cache=True)).values()) == {"ran"}
+
+
+def test_a_changed_input_reruns_the_stack_and_its_dependents_only(tmp_path):
+    write_tree(tmp_path, chain({n: build() for n in "abcd"}))
+    run(tmp_path, "build")
+    (tmp_path / "stacks/b/notes.txt").write_text("new")
+    assert statuses(run(tmp_path, "build")) == {"a:build": "cached", "b:build": "ran",
+                                                "c:build": "ran", "d:build": "cached"}
+
+
+def test_a_changed_command_invalidates_the_cache(tmp_path):
+    write_tree(tmp_path, chain({"d": build("echo one")}))
+    run(tmp_path, "build")
+    write_tree(tmp_path, {"stacks/d/stack.yaml": {"targets": build("echo two")}})
+    report = run(tmp_path, "build")
+    assert statuses(report) == {"d:build": "ran"} and report.results[0].output == "two\n"
+
+
+def test_a_changed_declared_variable_invalidates_the_cache_and_others_do_not(tmp_path,
+                                                                            monkeypatch):
+    write_tree(tmp_path, chain({"d": build("echo $MODE", env=["MODE"])}))
+    monkeypatch.setenv("MODE", "1")
+    assert statuses(run(tmp_path, "build")) == {"d:build": "ran"}
+    monkeypatch.setenv("OTHER", "x")
+    assert statuses(run(tmp_path, "build")) == {"d:build": "cached"}
+    monkeypatch.setenv("MODE", "2")
+    report = run(tmp_path, "build")
+    assert statuses(report) == {"d:build": "ran"} and report.results[0].output == "2\n"
+    monkeypatch.delenv("MODE")
+    assert statuses(run(tmp_path, "build")) == {"d:build": "ran"}  # unset differs from any
+
+
+def test_inputs_outside_the_globs_do_not_count(tmp_path):
+    write_tree(tmp_path, chain({"d": build(inputs=["src/**"])}))
+    write_tree(tmp_path, {"stacks/d/src/a.py": "1"})
+    run(tmp_path, "build")
+    (tmp_path / "stacks/d/README").write_text("docs")
+    assert statuses(run(tmp_path, "build")) == {"d:build": "cached"}
+    (tmp_path / "stacks/d/src/a.py").write_text("2")
+    assert statuses(run(tmp_path, "build")) == {"d:build": "ran"}
+
+
+def test_an_output_file_is_restored_from_the_cache(tmp_path):
+    write_tree(tmp_path, chain({"d": build("mkdir -p dist && echo made > dist/out.txt",
+                                           outputs=["dist/**"])}))
+    run(tmp_path, "build")
+    produced = tmp_path / "stacks/d/dist/out.txt"
+    produced.unlink()
+    assert statuses(run(tmp_path, "build")) == {"d:build": "cached"}
+    assert produced.read_text() == "made\n"
+
+
+def _entry(root):
+    (entry,) = (root / ".ws/cache/run").glob("*.json")
+    return entry
+
+
+@pytest.mark.parametrize("damage", ["bad json", "missing blob", "altered blob", "altered entry"])
+def test_a_corrupt_cache_entry_is_reported_and_never_trusted(tmp_path, damage):
+    write_tree(tmp_path, chain({"d": build("mkdir -p dist && echo made > dist/out.txt",
+                                           outputs=["dist/*"])}))
+    run(tmp_path, "build")
+    entry = _entry(tmp_path)
+    (blob,) = (tmp_path / ".ws/cache/run/blobs").iterdir()
+    if damage == "bad json":
+        entry.write_text("{not json")
+    elif damage == "missing blob":
+        blob.unlink()
+    elif damage == "altered blob":
+        blob.write_text("evil\n")
+    else:
+        body = json.loads(entry.read_text())
+        body["output"] = "forged"
+        entry.write_text(json.dumps(body))
+    report = run(tmp_path, "build")
+    (result,) = report.results
+    assert result.status == "ran" and result.output == "" and "ignored" in result.note
+    assert (tmp_path / "stacks/d/dist/out.txt").read_text() == "made\n"
+    assert statuses(run(tmp_path, "build")) == {"d:build": "cached"}  # written again, whole
+
+
+def test_failures_are_not_cached(tmp_path):
+    write_tree(tmp_path, chain({"d": build("echo no; exit 1")}))
+    run(tmp_path, "build")
+    assert statuses(run(tmp_path, "build")) == {"d:build": "failed"}
+    assert not list((tmp_path / ".ws/cache/run").glob("*.json"))
+
+
+def test_since_runs_only_the_changed_stacks_and_their_dependents(tmp_path):
+    write_tree(tmp_path, chain({n: {"test": {"command": "true"}} for n in "abcd"}))
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@e", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "one"]):
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, env=env,
+                       capture_output=True)
+    (tmp_path / "stacks/b/more.txt").write_text("x")
+    assert statuses(run(tmp_path, "test", since="main")) == {"b:test": "ran", "c:test": "ran"}
+
+
+def test_a_same_stack_dependency_runs_first(tmp_path):
+    write_tree(tmp_path, chain({"d": {"lint": {"command": "echo lint >> order"},
+                                      "test": {"command": "echo test >> order",
+                                               "dependsOn": ["lint"]}}}))
+    assert statuses(run(tmp_path, "test")) == {"d:lint": "ran", "d:test": "ran"}
+    assert (tmp_path / "stacks/d/order").read_text().split() == ["lint", "test"]
