@@ -1,0 +1,79 @@
+"""`ws run TARGET`: targets declared with file:line errors, output per task, exit codes, JUnit."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+from ws.cli.commands import cli
+from ws.testing.workspaces import queue_template, workspace_files, write_tree
+
+
+def files(lint: object = None, db: dict | None = None, app: dict | None = None) -> dict:
+    tree = workspace_files(
+        db=(queue_template({"Name": "n"}), db or {}),
+        app=(queue_template(parameters=["Db"]), {"parameters": {"Db": "${db.Name}"},
+                                                 **(app or {})}))
+    tree["workspace.yaml"] = {"name": "demo", "defaults": {"targets": {
+        "lint": lint or {"command": "echo lint of $WS_STACK"}}}}
+    return tree
+
+
+def invoke(tmp_path, *args, env=None):
+    return CliRunner().invoke(cli, ["--workspace", str(tmp_path), *args], env=env)
+
+
+def test_default_targets_run_for_every_stack_prefixed_with_a_summary(tmp_path):
+    write_tree(tmp_path, files())
+    result = invoke(tmp_path, "run", "lint")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "db:lint | lint of db" in lines and "app:lint | lint of app" in lines
+    assert lines[-1].startswith("2 task(s): 2 ran, 0 cached, 0 failed, 0 skipped in ")
+    again = invoke(tmp_path, "run", "lint")
+    assert "2 task(s): 0 ran, 2 cached" in again.output
+    assert "db:lint | lint of db" in again.output  # replayed
+
+
+def test_a_stack_replaces_or_switches_off_a_default(tmp_path):
+    write_tree(tmp_path, files(db={"targets": {"lint": False}},
+                               app={"targets": {"lint": {"command": ["echo", "own"]}}}))
+    result = invoke(tmp_path, "run", "lint")
+    assert result.exit_code == 0, result.output
+    assert "app:lint | own" in result.output and "db:lint" not in result.output
+
+
+def test_a_failure_exits_1_skips_dependents_and_is_in_the_junit_file(tmp_path):
+    write_tree(tmp_path, files(lint={"command": "echo broken; exit 2", "dependsOn": ["^lint"]}))
+    junit = tmp_path / "out.xml"
+    result = invoke(tmp_path, "run", "lint", "--junit", str(junit),
+                    env={"GITHUB_ACTIONS": "true"})
+    assert result.exit_code == 1
+    assert "::group::db:lint: failed (exit code 2)" in result.output
+    assert "app:lint: skipped (blocked by db:lint)" in result.output
+    suite = ET.parse(junit).getroot()
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("2", "1", "1")
+    assert suite.find("testcase/failure").text == "broken\n"
+
+
+@pytest.mark.parametrize("targets, message", [
+    ({"lint": {"comand": "x"}}, "stacks/db/stack.yaml:3: unknown key 'comand' in target 'lint'"),
+    ({"lint": {"command": 3}}, "stacks/db/stack.yaml:3: target 'lint': 'command' must be"),
+    ({"test": {"command": "x", "dependsOn": ["lnt"]}},
+     "stacks/db/stack.yaml:2: target 'test' depends on 'lnt', which this stack does not have"),
+    ({"lint": {"command": "x", "env": ["NOT A NAME"]}},
+     "stacks/db/stack.yaml:4: target 'lint': 'NOT A NAME' is not an environment variable"),
+    ({"lint": True}, "stacks/db/stack.yaml:2: target 'lint': true is not a target"),
+    ("lint", "stacks/db/stack.yaml:1: 'targets' must be a mapping"),
+])
+def test_a_bad_target_is_a_config_error_at_its_line(tmp_path, targets, message):
+    write_tree(tmp_path, files(db={"targets": targets}))
+    result = invoke(tmp_path, "run", "lint")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: {message}"), result.output
+
+
+def test_an_unknown_target_or_stack_is_a_usage_error(tmp_path):
+    write_tree(tmp_path, files())
+    assert invoke(tmp_path, "run", "tset").output.startswith("error: no stack has a target 'tset'")
+    assert invoke(tmp_path, "run", "lint", "--stacks", "nope").exit_code == 2
