@@ -249,6 +249,6 @@ def run_targets(start: Path, targets: tuple[str, ...], selection: Selection | No
     chosen = (selection or selections.Selection()).pinned(ws, env, graph).stacks
     own = {name: stack.targets for name, stack in ws.stacks.items() if name in graph.dag}
     taskgraph.check_names(own, targets)
-    tasks = taskgraph.build_tasks(own, graph.dag, planning.select(graph, chosen), targets)
+    tasks = taskgraph.build_tasks(own, graph.dag, selections.select(graph, chosen), targets)
     return taskrun.run_tasks(ws, tasks, targets, options or taskrun.RunOptions(), observer,
                              runner)

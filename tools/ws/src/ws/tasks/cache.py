@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ws.engine.fingerprint import digest
+from ws.tasks.hashing import digest
 
 ENTRY_FORMAT = 1
 

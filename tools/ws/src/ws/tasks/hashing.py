@@ -1,13 +1,21 @@
 """A target's hash: its files' contents, its declaration, its variables and its upstreams'."""
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-from typing import Mapping
+from typing import Any, Mapping
 
 from ws.config.targets import Target
-from ws.engine.fingerprint import digest
 
 FORMAT = "1"
+
+
+def digest(data: Any) -> str:
+    """sha256 of canonical JSON, as ws.engine.fingerprint.digest (not imported: it loads the
+    packaging modules, which `ws run` does not need)."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def task_hash(stack: str, target: Target, files: dict[str, str], environ: Mapping[str, str],
