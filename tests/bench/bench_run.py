@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -51,13 +51,22 @@ def git(root: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def ws_run(root: Path, *args: str) -> tuple[float, str]:
+    """Wall time and the summary line; the CPU time ws and its targets used is printed."""
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     env.pop("GITHUB_ACTIONS", None)
+    cpu = children_cpu()
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "ws", "-q", "--workspace", str(root), "run",
                            *args], capture_output=True, text=True, env=env)
     took = time.perf_counter() - started
+    print(f"  (ws run {' '.join(args)}: {took:.2f} s wall, {children_cpu() - cpu:.2f} s CPU "
+          "of ws and its targets)")
     if proc.returncode != 0:
         sys.exit(f"ws run {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
     return took, proc.stdout.strip().splitlines()[-1]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from ws.report.ci import workflow_command
 from ws.tasks.results import CACHED, FAILED, RAN, SKIPPED, TargetsReport, TaskResult
 
 _SAID = {RAN: "ran", CACHED: "cached (output replayed)", FAILED: "failed", SKIPPED: "skipped"}
@@ -22,13 +23,13 @@ def task_lines(result: TaskResult, github: bool, show_output: bool = True) -> li
     collapsible group on GitHub Actions), then one line saying how it ended."""
     lines = [f"{result.task}: note: {result.note}"] if result.note else []
     output = result.output.splitlines() if show_output or not result.ok else []
-    if github and output:
-        lines.append(f"::group::{headline(result)}")
+    if github and output:  # (each output line is prefixed: none can be a workflow command)
+        lines.append(workflow_command("group", headline(result)))
     lines += [f"{result.task} | {line}" for line in output]
     if github and output:
         lines.append("::endgroup::")
     if github and result.status == FAILED:
-        lines.append(f"::error title=ws run {result.task}::{headline(result)}")
+        lines.append(workflow_command("error", headline(result), title=f"ws run {result.task}"))
     return lines + [headline(result)]
 
 
