@@ -174,3 +174,48 @@ def test_a_same_stack_dependency_runs_first(tmp_path):
                                                "dependsOn": ["lint"]}}}))
     assert statuses(run(tmp_path, "test")) == {"d:lint": "ran", "d:test": "ran"}
     assert (tmp_path / "stacks/d/order").read_text().split() == ["lint", "test"]
+
+
+@pytest.fixture
+def bucket(monkeypatch):
+    """A bucket of moto's in-memory S3 and the store of ws run's shared cache in it."""
+    import boto3
+    from moto import mock_aws
+    from ws.tasks.remote import BucketStore
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(var, "testing")
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="ws-123456789012-us-east-1-demo")
+        yield BucketStore(s3, "ws-123456789012-us-east-1-demo", "123456789012")
+
+
+def test_the_cache_is_shared_through_the_bucket_with_another_checkout(tmp_path, bucket):
+    files = chain({"d": build("mkdir -p dist && echo made > dist/out.txt", outputs=["dist/*"])})
+    mine, theirs = write_tree(tmp_path / "mine", files), write_tree(tmp_path / "theirs", files)
+    ran = api.run_targets(mine, ("build",), store=bucket)
+    assert statuses(ran) == {"d:build": "ran"} and not ran.notes
+    got = api.run_targets(theirs, ("build",), store=bucket)
+    assert statuses(got) == {"d:build": "cached"} and got.results[0].output == ""
+    assert (theirs / "stacks/d/dist/out.txt").read_text() == "made\n"
+
+
+def test_a_forged_entry_in_the_bucket_is_not_trusted(tmp_path, bucket):
+    files = chain({"d": build("echo real")})
+    mine, theirs = write_tree(tmp_path / "mine", files), write_tree(tmp_path / "theirs", files)
+    key = api.run_targets(mine, ("build",), store=bucket).results[0].hash
+    body = json.loads(bucket.read(f"{key}.json"))
+    body["output"] = "forged\n"
+    bucket.write(f"{key}.json", json.dumps(body).encode())
+    got = api.run_targets(theirs, ("build",), store=bucket)
+    assert statuses(got) == {"d:build": "ran"} and got.results[0].output == "real\n"
+    assert "check digest" in got.results[0].note
+
+
+def test_an_unreachable_bucket_is_a_note_not_a_failure(tmp_path, bucket):
+    from ws.tasks.remote import BucketStore
+    write_tree(tmp_path, chain({"d": build()}))
+    gone = BucketStore(bucket.s3, "no-such-bucket-here", "123456789012")
+    report = api.run_targets(tmp_path, ("build",), store=gone)
+    assert report.ok and statuses(report) == {"d:build": "ran"}
+    assert report.notes[0].startswith("could not read ") and report.notes[1] == "(and 1 more)"

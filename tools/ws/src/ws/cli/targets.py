@@ -22,8 +22,9 @@ render = lazy("ws.tasks.render")
 @stacks_option
 @click.option("--since", metavar="REF",
               help="Stacks changed since git REF, and everything downstream.")
-@click.option("--env", "-e", "env_name", default="local", show_default=True, metavar="ENV",
-              help="Whose stack graph (mocks and stacks left out as this environment says).")
+@click.option("--env", "-e", "env_name", default=None, metavar="ENV",
+              help="Whose stack graph (default: local's); an AWS environment also shares the "
+                   "cache through its artifact bucket (run-cache/).")
 @click.option("--parallel", type=click.IntRange(1, 256), default=None, metavar="N",
               help="Targets run at once (default: one per CPU core).")
 @click.option("--fail-fast", is_flag=True, help="Start no new target after a failure.")
@@ -32,7 +33,8 @@ render = lazy("ws.tasks.render")
 @junit_option
 @click.pass_obj
 def run_command(settings: Settings, targets: tuple[str, ...], stacks: tuple[str, ...] | None,
-                allow_empty: bool, since: str | None, env_name: str, parallel: int | None,
+                allow_empty: bool, since: str | None, env_name: str | None,
+                parallel: int | None,
                 fail_fast: bool, no_cache: bool, junit_file: Path | None) -> None:
     """Run each selected stack's TARGETs (as stack.yaml and workspace.yaml declare them), each
     once what it depends on is done; unchanged inputs replay the cached result."""
@@ -46,6 +48,8 @@ def run_command(settings: Settings, targets: tuple[str, ...], stacks: tuple[str,
         settings.start, targets, selections.Selection(stacks, since),
         taskrun.RunOptions(parallel or 0, fail_fast, not no_cache),
         taskrun.TaskObserver(on_finish=show), env_name)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
     click.echo(report.summary())
     if junit_file is not None:
         write_output(junit_file, render.junit(report))

@@ -49,6 +49,10 @@ class LocalCache:
     def blob_path(self, sha: str) -> Path:
         return self.folder / "blobs" / sha
 
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        _write_whole(path, data)
+
     def get(self, key: str) -> Entry | None:
         """The entry stored under `key`, None if there is none; Corrupt if it is damaged
         (bad JSON, a wrong check digest, a missing or altered file)."""

@@ -38,6 +38,7 @@ class TargetsReport:
     results: list[TaskResult] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
+    notes: list[str] = field(default_factory=list)  # the shared cache's troubles, said once
 
     @property
     def ok(self) -> bool:

@@ -54,16 +54,20 @@ class _Context:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+def local_cache(ws: Workspace) -> LocalCache:
+    return LocalCache(ws.state_dir / "cache" / "run")
+
+
 def run_tasks(ws: Workspace, tasks: nx.DiGraph, targets: tuple[str, ...],
               options: RunOptions = RunOptions(), observer: TaskObserver | None = None,
               runner: Runner | None = None, environ: Mapping[str, str] = os.environ,
-              clock: Callable[[], float] = time.time) -> TargetsReport:
+              clock: Callable[[], float] = time.time,
+              cache: LocalCache | None = None) -> TargetsReport:
     """Run every task of `tasks` (edges: what must be done first); a failure skips only the
-    tasks that depend on it."""
+    tasks that depend on it. `cache`: the local one by default (a SharedCache to share)."""
     observer = observer or TaskObserver()
     own = CommandRunner() if runner is None else None
-    ctx = _Context(ws, tasks, options, runner or own, environ,
-                   LocalCache(ws.state_dir / "cache" / "run"), clock)
+    ctx = _Context(ws, tasks, options, runner or own, environ, cache or local_cache(ws), clock)
     report = TargetsReport(targets)
     began = clock()
 
@@ -86,6 +90,8 @@ def run_tasks(ws: Workspace, tasks: nx.DiGraph, targets: tuple[str, ...],
         if task not in reported:
             finished(task, outcomes[task])
     report.seconds = clock() - began
+    notes = getattr(ctx.cache, "notes", [])
+    report.notes = notes[:1] + ([f"(and {len(notes) - 1} more)"] if len(notes) > 1 else [])
     return report
 
 
