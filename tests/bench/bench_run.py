@@ -8,6 +8,7 @@ Run: python tests/bench/bench_run.py [--stacks 50] [--cpu 0.5] [--cores 2]
 2. again, nothing changed: target <= 0.5 s, every stack cached;
 3. one stack's file changed, `ws run test --since HEAD`: only it and its dependents selected,
    target <= 1.5 s;
+   and `ws run wait`, a target that sleeps as long (the schedule alone, on a loaded machine);
 4. `ws run noop --no-cache --parallel 1`: the cost per stack of a target that does nothing,
    target <= 20 ms.
 Each figure is the wall time of a `ws` subprocess, as a user would see it.
@@ -41,7 +42,8 @@ def synthetic(root: Path, count: int, cpu: float) -> Path:
     files = workspace_files(name="bench", **stacks)
     files["workspace.yaml"] = {"name": "bench", "defaults": {"targets": {
         "test": {"command": BURN.format(python=sys.executable, cpu=cpu)},
-        "noop": {"command": "true"}}}}
+        "noop": {"command": "true"},
+        "wait": {"command": f"sleep {cpu}"}}}}
     return write_tree(root, files)
 
 
@@ -91,6 +93,9 @@ def main() -> None:
         cold, said = ws_run(root, "test", "--parallel", str(cores))
         bound = 1.1 * (n * opts.cpu / cores) + 0.5
         print(f"cold ws run test: {cold:.2f} s (target <= {bound:.2f} s)  [{said}]")
+        took, said = ws_run(root, "wait", "--parallel", str(cores))
+        print(f"cold ws run wait (sleep {opts.cpu} s: the schedule without CPU contention): "
+              f"{took:.2f} s (target <= {bound:.2f} s)  [{said}]")
         warm, said = ws_run(root, "test", "--parallel", str(cores))
         print(f"again, nothing changed: {warm:.2f} s (target <= 0.5 s)  [{said}]")
         for stack in (f"s{n - 20}", "s0"):
