@@ -101,7 +101,9 @@ def _result(task: str, outcome: scheduler.Outcome) -> TaskResult:
     stack, target = split(task)
     status = FAILED if outcome.status == scheduler.FAILED else SKIPPED
     seconds = (outcome.ended or 0.0) - (outcome.started or outcome.ended or 0.0)
-    return TaskResult(stack, target, status, seconds, reason=outcome.reason)
+    reason = ("interrupted while running: stopped" if outcome.status == scheduler.ABANDONED
+              else outcome.reason)  # (the scheduler's own words speak of deploys)
+    return TaskResult(stack, target, status, seconds, reason=reason)
 
 
 def _work(ctx: _Context, task: str) -> TaskResult:
