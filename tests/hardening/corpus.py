@@ -372,6 +372,22 @@ CASES = [
         ("config value a list", [{"source": "site", "bucket": "b", "config": {"a": [1]}}]),
         ("malformed reference", [{"source": "site", "bucket": "${self}"}]),
     ]],
+    # targets: what ws run runs (stack.yaml, and workspace.yaml's defaults)
+    *[Case(f"targets: {name}", {SD: {"targets": targets}}, f"{SD}:") for name, targets in [
+        ("not a mapping", ["lint"]),
+        ("unknown key", {"lint": {"command": "x", "comand": "y"}}),
+        ("no command", {"lint": {"inputs": ["*"]}}),
+        ("command a number", {"lint": {"command": 7}}),
+        ("command an empty list", {"lint": {"command": []}}),
+        ("true instead of a command", {"lint": True}),
+        ("invalid name", {"lint it": {"command": "x"}}),
+        ("inputs not a list", {"lint": {"command": "x", "inputs": "*.yaml"}}),
+        ("variable name invalid", {"lint": {"command": "x", "env": ["A-B"]}}),
+        ("unknown same-stack dependency", {"test": {"command": "x", "dependsOn": ["lint"]}}),
+        ("dependsOn not a target name", {"test": {"command": "x", "dependsOn": ["^"]}}),
+    ]],
+    Case("targets: workspace default not a mapping",
+         {W: {"name": "demo", "defaults": {"targets": {"lint": "cfn-lint"}}}}, f"{W}:"),
     # local files a template names (code, definitions, includes, nested templates)
     Case("code: a link out of the folder", {T: db(Fn=FN), **CODE}, "passwd.txt",
          prepare=_symlink("stacks/db/src/fn/passwd.txt", "/etc/passwd")),
