@@ -385,6 +385,8 @@ CASES = [
         ("variable name invalid", {"lint": {"command": "x", "env": ["A-B"]}}),
         ("unknown same-stack dependency", {"test": {"command": "x", "dependsOn": ["lint"]}}),
         ("dependsOn not a target name", {"test": {"command": "x", "dependsOn": ["^"]}}),
+        ("input outside the workspace", {"lint": {"command": "x", "inputs": ["../../../etc/*"]}}),
+        ("output an absolute path", {"lint": {"command": "x", "outputs": ["/tmp/out"]}}),
     ]],
     Case("targets: workspace default not a mapping",
          {W: {"name": "demo", "defaults": {"targets": {"lint": "cfn-lint"}}}}, f"{W}:"),

@@ -1,6 +1,7 @@
 """The `targets:` of workspace.yaml (defaults) and stack.yaml: what `ws run TARGET` runs."""
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -114,3 +115,14 @@ def check_same_stack(targets: dict[str, Target], path: str) -> None:
                                   "does not have", f"its targets: {', '.join(targets) or 'none'}"
                                   f" (write ^{dep} for the stacks it depends on)",
                                   path=target.file if target.file else path, line=target.line)
+
+
+def check_globs(targets: dict[str, Target], rel_dir: str) -> None:
+    """Inputs and outputs stay inside the workspace (the stack folder is `rel_dir` in it)."""
+    for target in targets.values():
+        for pattern in (*(target.inputs or ()), *target.outputs):
+            joined = posixpath.normpath(posixpath.join(rel_dir, pattern))
+            if pattern.startswith("/") or joined == ".." or joined.startswith("../"):
+                raise ConfigError(f"target {target.name!r}: {pattern!r} leads outside the "
+                                  "workspace", "write globs relative to the stack folder, "
+                                  "inside the workspace", path=target.file, line=target.line)

@@ -9,7 +9,7 @@ from ws.config import fields as schema
 from ws.config import refs
 from ws.config.assets import SELF, AssetSpec, check_references, parse_assets
 from ws.config.fields import Field
-from ws.config.targets import Target, check_same_stack, merge, parse_targets
+from ws.config.targets import Target, check_globs, check_same_stack, merge, parse_targets
 from ws.config.templates import Template, load_template
 from ws.config.yamlfile import Mapping, check_inside, load
 from ws.errors import ConfigError
@@ -128,6 +128,7 @@ def _with_default_targets(stacks: dict[str, Stack],
         own = {**stack.targets, **dict.fromkeys(stack.switched_off)}
         targets = merge(defaults, own)
         check_same_stack(targets, stack.config_file)
+        check_globs(targets, stack.rel_dir)
         merged[name] = replace(stack, targets=targets)
     return merged
 
