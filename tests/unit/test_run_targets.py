@@ -219,3 +219,15 @@ def test_an_unreachable_bucket_is_a_note_not_a_failure(tmp_path, bucket):
     report = api.run_targets(tmp_path, ("build",), store=gone)
     assert report.ok and statuses(report) == {"d:build": "ran"}
     assert report.notes[0].startswith("could not read ") and report.notes[1] == "(and 1 more)"
+
+
+def test_the_longest_task_last_time_starts_first(tmp_path):
+    write_tree(tmp_path, chain({n: {"t": {"command": f"echo {n} >> ../../order"}} for n in "abcd"}))
+    options = RunOptions(parallel=1, use_cache=False)
+    api.run_targets(tmp_path, ("t",), options=options)
+    history = tmp_path / ".ws/durations/run.tasks.json"
+    assert set(json.loads(history.read_text())) == {"a:t", "b:t", "c:t", "d:t"}
+    history.write_text(json.dumps({"a:t": 0.1, "b:t": 0.2, "c:t": 0.3, "d:t": 5}))
+    (tmp_path / "order").unlink()
+    api.run_targets(tmp_path, ("t",), options=options)
+    assert (tmp_path / "order").read_text().split() == ["d", "c", "b", "a"]

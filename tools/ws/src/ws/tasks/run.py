@@ -13,6 +13,7 @@ import networkx as nx
 
 from ws.config.workspace import Workspace
 from ws.engine import scheduler
+from ws.engine.durations import load_durations, save_measured
 from ws.errors import WsError
 from ws.tasks.cache import Corrupt, Entry, LocalCache
 from ws.tasks.commands import CommandRunner
@@ -21,6 +22,7 @@ from ws.tasks.graph import split
 from ws.tasks.hashing import task_hash
 from ws.tasks.results import CACHED, FAILED, RAN, SKIPPED, TargetsReport, TaskResult
 
+DURATIONS = ("run", "tasks")  # .ws/durations/run.tasks.json: seconds per task, last run
 Runner = Callable[[object, Path, Mapping[str, str]], tuple[int, str]]
 
 
@@ -83,6 +85,7 @@ def run_tasks(ws: Workspace, tasks: nx.DiGraph, targets: tuple[str, ...],
                             on_abandon=lambda running: own.stop_all() if own else None)
     outcomes = scheduler.run(tasks, lambda task: _work(ctx, task),
                              concurrency=options.parallel or os.cpu_count() or 1,
+                             weights=_weights(ws, tasks),
                              fail_fast=options.fail_fast, hooks=hooks, clock=clock,
                              expected=(WsError,))
     reported = {r.task for r in report.results}
@@ -90,9 +93,20 @@ def run_tasks(ws: Workspace, tasks: nx.DiGraph, targets: tuple[str, ...],
         if task not in reported:
             finished(task, outcomes[task])
     report.seconds = clock() - began
+    save_measured(ws.state_dir, DURATIONS[0], {r.task: round(r.saved or r.seconds, 3)
+                                               for r in report.results if r.ok}, DURATIONS[1])
     notes = getattr(ctx.cache, "notes", [])
     report.notes = notes[:1] + ([f"(and {len(notes) - 1} more)"] if len(notes) > 1 else [])
     return report
+
+
+def _weights(ws: Workspace, tasks: nx.DiGraph) -> dict[str, float]:
+    """Each task's seconds last time (a task never timed: the mean of those that were), so
+    the longest remaining path starts first."""
+    known = load_durations(ws.state_dir, *DURATIONS)
+    seen = [known[t] for t in tasks if t in known]
+    usual = sum(seen) / len(seen) if seen else 1.0
+    return {task: known.get(task, usual) for task in tasks}
 
 
 def _result(task: str, outcome: scheduler.Outcome) -> TaskResult:
