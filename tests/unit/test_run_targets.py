@@ -231,3 +231,11 @@ def test_the_longest_task_last_time_starts_first(tmp_path):
     (tmp_path / "order").unlink()
     api.run_targets(tmp_path, ("t",), options=options)
     assert (tmp_path / "order").read_text().split() == ["d", "c", "b", "a"]
+
+
+def test_a_cache_that_cannot_be_written_is_a_note_not_a_failure(tmp_path):
+    write_tree(tmp_path, chain({"d": build()}))
+    write_tree(tmp_path, {".ws/cache/run": "a file where the folder goes"})
+    report = run(tmp_path, "build")
+    assert report.ok and statuses(report) == {"d:build": "ran"}
+    assert report.results[0].note.startswith("not cached: ")

@@ -121,30 +121,17 @@ def _result(task: str, outcome: scheduler.Outcome) -> TaskResult:
 
 
 def _work(ctx: _Context, task: str) -> TaskResult:
+    """Replay the task's cached success if there is one, else run it (and cache a success)."""
     stack, name = split(task)
+    started = ctx.clock()
+    key = _hash(ctx, task)
+    found, note = _cached(ctx, key) if ctx.options.use_cache else (None, "")
+    if found is not None:
+        return TaskResult(stack, name, CACHED, ctx.clock() - started, found.output, hash=key,
+                          exit_code=0, saved=found.seconds)
     spec = ctx.ws.stacks[stack]
     target = spec.targets[name]
     folder = ctx.ws.root / spec.rel_dir
-    started = ctx.clock()
-    files = file_hashes(inputs_of(folder, ctx.ws.root, target.inputs, target.outputs),
-                        ctx.ws.root)
-    with ctx.lock:
-        upstream = {dep: ctx.hashes[dep] for dep in ctx.tasks.predecessors(task)}
-    key = task_hash(stack, target, files, ctx.environ, upstream)
-    with ctx.lock:
-        ctx.hashes[task] = key
-    note = ""
-    if ctx.options.use_cache:
-        try:
-            entry = ctx.cache.get(key)
-        except Corrupt as exc:
-            entry = None
-            note = (f"cache entry {ctx.cache.entry_path(key).relative_to(ctx.ws.root)} "
-                    f"ignored: {exc}")
-        if entry is not None:
-            ctx.cache.restore(entry, ctx.ws.root)
-            return TaskResult(stack, name, CACHED, ctx.clock() - started, entry.output,
-                              hash=key, exit_code=0, saved=entry.seconds)
     environ = {**ctx.environ, "WS_STACK": stack, "WS_TARGET": name,
                "WS_ROOT": str(ctx.ws.root)}
     code, output = ctx.runner(target.command, folder, environ)
@@ -152,7 +139,39 @@ def _work(ctx: _Context, task: str) -> TaskResult:
     if code != 0:
         return TaskResult(stack, name, FAILED, seconds, output, f"exit code {code}", key, code,
                           note=note)
-    produced = file_hashes(matching(folder, ctx.ws.root, target.outputs, "output"),
-                           ctx.ws.root) if target.outputs else {}
-    ctx.cache.put(Entry(key, output, seconds, produced), ctx.ws.root)
+    try:
+        produced = file_hashes(matching(folder, ctx.ws.root, target.outputs, "output"),
+                               ctx.ws.root) if target.outputs else {}
+        ctx.cache.put(Entry(key, output, seconds, produced), ctx.ws.root)
+    except OSError as exc:  # a full disk: the target succeeded all the same
+        note = f"not cached: {exc.strerror or exc}"
     return TaskResult(stack, name, RAN, seconds, output, hash=key, exit_code=0, note=note)
+
+
+def _hash(ctx: _Context, task: str) -> str:
+    """The task's hash (its upstream tasks are done: their hashes are known)."""
+    stack, name = split(task)
+    spec = ctx.ws.stacks[stack]
+    target = spec.targets[name]
+    files = file_hashes(inputs_of(ctx.ws.root / spec.rel_dir, ctx.ws.root, target.inputs,
+                                  target.outputs), ctx.ws.root)
+    with ctx.lock:
+        upstream = {dep: ctx.hashes[dep] for dep in ctx.tasks.predecessors(task)}
+    key = task_hash(stack, target, files, ctx.environ, upstream)
+    with ctx.lock:
+        ctx.hashes[task] = key
+    return key
+
+
+def _cached(ctx: _Context, key: str) -> tuple[Entry | None, str]:
+    """The entry under `key`, its files restored; or None and why it was not used (a note)."""
+    where = ctx.cache.entry_path(key).relative_to(ctx.ws.root)
+    try:
+        entry = ctx.cache.get(key)
+        if entry is not None:
+            ctx.cache.restore(entry, ctx.ws.root)
+        return entry, ""
+    except Corrupt as exc:
+        return None, f"cache entry {where} ignored: {exc}"
+    except OSError as exc:
+        return None, f"cache entry {where} unreadable, ignored: {exc.strerror or exc}"
