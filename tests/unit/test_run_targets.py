@@ -239,3 +239,18 @@ def test_a_cache_that_cannot_be_written_is_a_note_not_a_failure(tmp_path):
     report = run(tmp_path, "build")
     assert report.ok and statuses(report) == {"d:build": "ran"}
     assert report.results[0].note.startswith("not cached: ")
+
+
+def test_an_output_is_never_restored_through_a_link_out_of_the_workspace(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = write_tree(tmp_path / "ws", chain({"d": build(
+        "mkdir -p dist && echo made > dist/out.txt", outputs=["dist/*"])}))
+    run(root, "build")
+    dist = root / "stacks/d/dist"
+    (dist / "out.txt").unlink()
+    dist.rmdir()
+    dist.symlink_to(outside)
+    report = run(root, "build")
+    assert "outside the workspace" in report.results[0].note
+    assert report.results[0].status == "ran"  # (the command itself writes where it likes)

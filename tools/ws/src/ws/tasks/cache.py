@@ -84,6 +84,8 @@ class LocalCache:
         """Write the entry's produced files back where the target made them."""
         for rel, sha in entry.files.items():
             target = root / rel
+            if not target.parent.resolve().is_relative_to(root.resolve()):
+                raise Corrupt(f"{rel} would be written outside the workspace (a link)")
             if target.is_file() and _sha(target) == sha:
                 continue
             _write_whole(target, self.blob_path(sha).read_bytes())
