@@ -77,3 +77,24 @@ def test_an_unknown_target_or_stack_is_a_usage_error(tmp_path):
     write_tree(tmp_path, files())
     assert invoke(tmp_path, "run", "tset").output.startswith("error: no stack has a target 'tset'")
     assert invoke(tmp_path, "run", "lint", "--stacks", "nope").exit_code == 2
+
+
+def test_the_command_only_calls_the_library_and_renders_its_report(tmp_path, monkeypatch):
+    from ws.cli import targets as command
+    from ws.tasks.results import TargetsReport, TaskResult
+    calls = []
+
+    def run_targets(start, targets, selection, options, observer, env_name):
+        calls.append((targets, selection, options, env_name))
+        observer.on_finish(TaskResult("db", "lint", "ran", 0.5, "fine\n"))
+        return TargetsReport(targets, [TaskResult("db", "lint", "ran", 0.5, "fine\n")], 0.6)
+    monkeypatch.setattr(command.api, "run_targets", run_targets)
+    result = invoke(tmp_path, "run", "lint", "test", "--since", "main", "--parallel", "3",
+                    "--fail-fast", "--no-cache", "--env", "dev")
+    assert result.exit_code == 0, result.output
+    ((targets, selection, options, env_name),) = calls
+    assert targets == ("lint", "test") and selection.since == "main" and env_name == "dev"
+    assert (options.parallel, options.fail_fast, options.use_cache) == (3, True, False)
+    assert result.output.splitlines() == [
+        "db:lint | fine", "db:lint: ran in 0.50s",
+        "1 task(s): 1 ran, 0 cached, 0 failed, 0 skipped in 0.60s"]
