@@ -98,3 +98,26 @@ def test_the_command_only_calls_the_library_and_renders_its_report(tmp_path, mon
     assert result.output.splitlines() == [
         "db:lint | fine", "db:lint: ran in 0.50s",
         "1 task(s): 1 ran, 0 cached, 0 failed, 0 skipped in 0.60s"]
+
+
+def test_ctrl_c_lets_the_running_target_finish_and_starts_no_other(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    write_tree(tmp_path, files(lint={"command": "touch ../../started; sleep 1; echo finished "
+                                                "$WS_STACK", "inputs": ["*.yaml"]}))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    env.pop("GITHUB_ACTIONS", None)
+    proc = subprocess.Popen([sys.executable, "-m", "ws", "--workspace", str(tmp_path), "run",
+                             "lint", "--parallel", "1"], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env)
+    deadline = time.time() + 20
+    while not (tmp_path / "started").exists() and time.time() < deadline:
+        time.sleep(0.02)  # until the first target runs
+    proc.send_signal(signal.SIGINT)
+    output, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 130, output
+    assert "app:lint | finished app" in output  # (app sorts first: it started)
+    assert "db:lint: skipped (interrupted)" in output
