@@ -121,3 +121,9 @@ def test_ctrl_c_lets_the_running_target_finish_and_starts_no_other(tmp_path):
     assert proc.returncode == 130, output
     assert "app:lint | finished app" in output  # (app sorts first: it started)
     assert "db:lint: skipped (interrupted)" in output
+
+
+def test_ws_run_loads_no_aws_console_or_lint_library(tmp_path):
+    from test_cli_speed import HEAVY, loaded
+    write_tree(tmp_path, files())
+    assert not (HEAVY - {"networkx"}) & loaded("--workspace", str(tmp_path), "run", "lint")
