@@ -26,7 +26,7 @@ EXPECTED = {
     "ui": {"AWS::S3::Bucket", "AWS::S3::BucketPolicy", "AWS::CloudFront::Distribution",
            "AWS::CloudFront::OriginAccessControl"},
 }
-STACK_KEYS = {"description", "depends_on", "mock", "parameters", "assets"}
+STACK_KEYS = {"description", "depends_on", "mock", "parameters", "assets", "targets"}
 # Properties that would give a resource a physical name shared by every developer's copy.
 NAME_PROPERTIES = {"TableName", "QueueName", "BucketName", "FunctionName", "UserPoolName",
                    "ClientName", "RoleName", "Name"}

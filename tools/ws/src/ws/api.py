@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from ws.graph.stackgraph import StackGraph
     from ws.lint.validate import Validation
     from ws.local.links import LocalLink
+    from ws.tasks.remote import BucketStore
+    from ws.tasks.results import TargetsReport
+    from ws.tasks.run import Runner, RunOptions, TaskObserver
 
 backends = lazy("ws.cloud.backend")
 drifting = lazy("ws.cloud.drift")
@@ -45,6 +48,9 @@ checker = lazy("ws.lint.checker")
 gate = lazy("ws.lint.gate")
 validating = lazy("ws.lint.validate")
 local_links_of = lazy("ws.local.links")
+taskgraph = lazy("ws.tasks.graph")
+taskrun = lazy("ws.tasks.run")
+remote = lazy("ws.tasks.remote")
 
 
 def load(start: Path, env_name: str, owner: str | None = None) -> tuple[Workspace, Environment]:
@@ -233,3 +239,26 @@ def local_links(start: Path, env_name: str, outputs: dict[str, dict[str, str] | 
     if env.target != "local":
         return []
     return local_links_of.backend_links(backends.connect(ws, env), outputs)
+
+
+def run_targets(start: Path, targets: tuple[str, ...], selection: Selection | None = None,
+                options: RunOptions | None = None, observer: TaskObserver | None = None,
+                env_name: str | None = None, runner: Runner | None = None,
+                store: BucketStore | None = None) -> TargetsReport:
+    """`ws run`: the `targets` of the selected stacks of the environment's graph (default:
+    local's; --since: those changed and their dependents), each when the targets it depends on
+    are done, cached. Named, an AWS environment shares the cache through its artifact bucket
+    (`store`: another bucket store, for tests)."""
+    ws, env = load(start, env_name or "local")
+    graph = stackgraph.build_graph(ws, env)
+    chosen = (selection or selections.Selection()).pinned(ws, env, graph).stacks
+    own = {name: stack.targets for name, stack in ws.stacks.items() if name in graph.dag}
+    taskgraph.check_names(own, targets)
+    tasks = taskgraph.build_tasks(own, graph.dag, selections.select(graph, chosen), targets)
+    if store is None and env_name is not None and env.target == "aws" and len(tasks):
+        backend = backends.connect(ws, env)
+        store = remote.BucketStore(backend.client("s3"), backend.artifact_bucket(ws.name),
+                                   backend.account_id)
+    cache = taskrun.local_cache(ws)
+    return taskrun.run_tasks(ws, tasks, targets, options or taskrun.RunOptions(), observer,
+                             runner, cache=remote.SharedCache(cache, store) if store else cache)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ws.cli import admin as cliadmin
+from ws.cli import targets as clitargets
 from ws.cli import lifetime, readonly
 from ws.cli.logs import configure_logging
 from ws.cli.options import (
@@ -185,7 +186,7 @@ def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[
 
 
 for command in (*readonly.COMMANDS, cliadmin.bootstrap, cliadmin.unlock, cliadmin.env_group,
-                cliadmin.local):
+                cliadmin.local, clitargets.run_command):
     cli.add_command(command)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ws.cdk.app import is_cdk_app
@@ -13,6 +13,7 @@ from ws.config import refs
 from ws.config.cdkstacks import cdk_parts
 from ws.config.assets import SELF, AssetSpec, check_references, parse_assets
 from ws.config.fields import Field
+from ws.config.targets import Target, check_globs, check_same_stack, merge, parse_targets
 from ws.config.templates import Template, load_template
 from ws.config.yamlfile import Mapping, check_inside, load
 from ws.errors import ConfigError
@@ -31,7 +32,8 @@ _WORKSPACE_FIELDS = {
     "defaults": Field(dict, default={}),
 }
 _DEFAULTS_FIELDS = {"region": Field(str, default="us-east-1"), "concurrency": Field(int, default=4),
-                    "lock_ttl": Field(int, default=60)}
+                    "lock_ttl": Field(int, default=60),
+                    "targets": Field(dict, default=None)}  # ws run: every stack's defaults
 _STACK_FIELDS = {
     "name": Field(str, default=None),  # default: the folder's name
     "description": Field(str, default=""),
@@ -42,6 +44,7 @@ _STACK_FIELDS = {
     "parameters": Field(dict, default={}),
     "tags": Field(dict, default={}),
     "assets": Field(list, default=None),
+    "targets": Field(dict, default=None),  # ws run TARGET (config/targets.py)
 }
 
 
@@ -61,6 +64,8 @@ class Stack:
     lines: Mapping
     assets: tuple[AssetSpec, ...] = ()  # folders published after the stack deploys
     cdk: AssemblyStack | None = None  # a CDK app's stack: its template is synthesized
+    targets: dict[str, Target] = field(default_factory=dict)  # ws run: its own, then merged
+    switched_off: frozenset[str] = frozenset()  # default targets it turns off (false/null)
 
     def line_of(self, key: str) -> int | None:
         return self.lines.line_of(key)
@@ -111,7 +116,9 @@ def load_workspace(root: Path, env_name: str | None = None) -> Workspace:
     for pattern in globs:
         check_glob(pattern, WORKSPACE_FILE, schema.line_of(data, "stacks"))
     target = target_of(root, env_name, defaults["region"]) if env_name else None
-    stacks = _load_stacks(root, globs, _Cdk(target, defaults["region"]))
+    stacks = _with_default_targets(
+        _load_stacks(root, globs, _Cdk(target, defaults["region"])), parse_targets(
+            defaults["targets"], WORKSPACE_FILE, schema.line_of(top["defaults"], "targets")))
     for stack in stacks.values():
         _check_stack(stack, stacks)
     shared = tuple(_strings(top["shared"], data, "shared"))
@@ -120,6 +127,19 @@ def load_workspace(root: Path, env_name: str | None = None) -> Workspace:
     return Workspace(root=root, name=top["name"], stacks=stacks, shared=shared,
                      region=defaults["region"], concurrency=defaults["concurrency"],
                      lock_ttl=defaults["lock_ttl"])
+
+
+def _with_default_targets(stacks: dict[str, Stack],
+                          defaults: dict[str, Target | None]) -> dict[str, Stack]:
+    """Each stack's targets: the workspace's defaults, replaced or switched off by its own."""
+    merged = {}
+    for name, stack in stacks.items():
+        own = {**stack.targets, **dict.fromkeys(stack.switched_off)}
+        targets = merge(defaults, own)
+        check_same_stack(targets, stack.config_file)
+        check_globs(targets, stack.rel_dir)
+        merged[name] = replace(stack, targets=targets)
+    return merged
 
 
 def check_region(region: str, path: str, line: int | None) -> None:
@@ -191,11 +211,14 @@ def _load_stack(root: Path, folder: Path, cdk: _Cdk) -> list[Stack]:
     for item in spec["depends_on"]:
         schema.expect(item, str, display, schema.line_of(data, "depends_on"), "each of 'depends_on'")
     line = schema.line_of(data, "parameters")
+    targets = parse_targets(spec["targets"], display, schema.line_of(data, "targets"))
     common = dict(rel_dir=rel, config_file=display, description=spec["description"],
                   mock=spec["mock"], lines=data if isinstance(data, Mapping) else Mapping(),
                   tags=schema.string_map(spec["tags"], display, schema.line_of(data, "tags"),
                                          "'tags'"),
-                  assets=parse_assets(spec["assets"], folder, root, display))
+                  assets=parse_assets(spec["assets"], folder, root, display),
+                  targets={k: t for k, t in targets.items() if t is not None},
+                  switched_off=frozenset(k for k, t in targets.items() if t is None))
     parameters = schema.string_map(spec["parameters"], display, line, "'parameters'")
     depends_on = tuple(spec["depends_on"])
     if spec["type"] not in (None, "cdk", "cloudformation"):

@@ -16,7 +16,8 @@ from ws.config.workspace import Workspace
 from ws.engine.decide import DEPLOY, LATER, SKIP, decide
 from ws.engine.fingerprint import static_parts
 from ws.engine.inputs import consumed, resolve
-from ws.errors import DeployError, UsageError
+from ws.errors import DeployError
+from ws.graph.selection import select  # noqa: F401 - (engine callers import it from here)
 from ws.graph.stackgraph import StackGraph
 
 ORPHAN = "orphaned"
@@ -57,20 +58,6 @@ class Plan:
 
     def orphans(self) -> list[PlanItem]:
         return [i for i in self.items if i.action == ORPHAN]
-
-
-def select(graph: StackGraph, names: tuple[str, ...] | None) -> list[str]:
-    """The stacks to act on: all of the graph (None), or the named ones (which must be in it)."""
-    if names is None:
-        return graph.order()
-    left_out = graph.left_out()
-    for name in names:
-        if name in left_out:
-            raise UsageError(f"stack {name!r} is not deployed in this environment ({left_out[name]})")
-        if name not in graph.dag:
-            raise UsageError(f"unknown stack {name!r}",
-                             f"known stacks: {', '.join(sorted(graph.dag))}")
-    return [n for n in graph.order() if n in names]
 
 
 def make_plan(ws: Workspace, env: Environment, graph: StackGraph, live: dict[str, dict],

@@ -43,3 +43,17 @@ class Selection:
         missing = {up for name in chosen if name in graph.dag
                    for up in nx.ancestors(graph.dag, name) if env.stack_name(up) not in live}
         return tuple(n for n in graph.order() if n in set(chosen) | missing)
+
+
+def select(graph: StackGraph, names: tuple[str, ...] | None) -> list[str]:
+    """The stacks to act on: all of the graph (None), or the named ones (which must be in it)."""
+    if names is None:
+        return graph.order()
+    left_out = graph.left_out()
+    for name in names:
+        if name in left_out:
+            raise UsageError(f"stack {name!r} is not deployed in this environment ({left_out[name]})")
+        if name not in graph.dag:
+            raise UsageError(f"unknown stack {name!r}",
+                             f"known stacks: {', '.join(sorted(graph.dag))}")
+    return [n for n in graph.order() if n in names]
