@@ -1,0 +1,2 @@
+"""The local endpoint's event router: EventBridge rules, SNS subscriptions, stream pollers,
+S3 notifications and asynchronous invokes, delivered on the router's own worker threads."""
