@@ -1,0 +1,59 @@
+"""PutEvents -> the bus's rules -> their targets, on the router's threads.
+
+moto's PutEvents checks each entry and calls every rule of the bus with the event; moto's rule
+then delivers inline and raises NotImplementedError for a Lambda target (an HTTP 500 to the
+publisher). Here the rule only hands the event to the router: PutEvents answers at once, and a
+worker matches the rule's pattern (ws.local.events.patterns) and delivers each target.
+"""
+from __future__ import annotations
+
+import copy
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+from moto.events.models import Rule
+
+from ws.local.events import patterns, transform
+from ws.local.events.router import Router
+from ws.local.events.targets import AsyncInvoke, Delivery, deliver
+
+LOG = logging.getLogger("ws.local.events")
+
+
+def aws_event(event: dict[str, Any]) -> dict[str, Any]:
+    """moto's event message as EventBridge sends it: `time` in ISO 8601, no ingestion time."""
+    shaped = copy.deepcopy(event)
+    shaped.pop("ingestion-time", None)
+    when = shaped.get("time")
+    if isinstance(when, (int, float)):
+        shaped["time"] = datetime.fromtimestamp(when, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    elif isinstance(when, datetime):
+        shaped["time"] = when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return shaped
+
+
+def route(rule: Any, event: dict[str, Any], invoke_async: AsyncInvoke) -> None:
+    """Deliver `event` to each target of `rule` if the rule is enabled and its pattern matches
+    (a rule without a pattern is a schedule: events never match it)."""
+    pattern = rule.event_pattern.get_pattern()
+    if rule.state != "ENABLED" or not pattern or not patterns.matches(pattern, event):
+        return
+    source = f"rule {rule.name} (bus {rule.event_bus_name})"
+    for target in list(rule.targets):
+        try:
+            text = transform.payload(target, event, rule.arn)
+            deliver(Delivery(target["Arn"], text, source, target), invoke_async)
+        except Exception as exc:  # noqa: BLE001 - one target's failure must not stop the others
+            LOG.warning("%s -> %s: not delivered: %s: %s", source, target.get("Arn"),
+                        type(exc).__name__, exc)
+
+
+def install(router: Router, invoke_async: AsyncInvoke) -> None:
+    """Make every moto rule hand its events to `router`."""
+
+    def send_to_targets(self: Rule, event: dict[str, Any], transform_input: bool = True) -> None:
+        shaped = aws_event(event)
+        router.submit(f"rule {self.name}", lambda: route(self, shaped, invoke_async))
+
+    Rule.send_to_targets = send_to_targets  # type: ignore[method-assign]
