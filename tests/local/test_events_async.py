@@ -1,0 +1,39 @@
+"""Asynchronous invokes on the local endpoint: retries and destinations (EventInvokeConfig)."""
+from __future__ import annotations
+
+import json
+
+from event_helpers import bodies, events_of, queue, recorder, wait_for
+
+
+def test_a_failing_async_invoke_is_retried_then_lands_in_its_on_failure_queue(aws):
+    recorder(aws, Environment={"Variables": {"FAIL": "1"}})
+    url, arn = queue(aws, "failed-invokes")
+    aws("lambda").put_function_event_invoke_config(
+        FunctionName="recorder", MaximumRetryAttempts=1,
+        DestinationConfig={"OnFailure": {"Destination": arn}})
+    answer = aws("lambda").invoke(FunctionName="recorder", InvocationType="Event",
+                                  Payload=json.dumps({"order": "o-9"}).encode())
+    assert answer["StatusCode"] == 202
+    [body] = bodies(aws, url, seconds=15)
+    record = json.loads(body)
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestContext"]["approximateInvokeCount"] == 2
+    assert record["requestContext"]["functionArn"].endswith("function:recorder:$LATEST")
+    assert record["requestPayload"] == {"order": "o-9"}
+    assert record["responseContext"]["functionError"] == "Unhandled"
+    assert record["responsePayload"]["errorMessage"] == "asked to fail"
+    assert events_of(aws) == [{"order": "o-9"}, {"order": "o-9"}]  # failed twice
+
+
+def test_a_successful_async_invoke_goes_to_its_on_success_destination(aws):
+    recorder(aws)
+    url, arn = queue(aws, "done")
+    aws("lambda").put_function_event_invoke_config(
+        FunctionName="recorder", DestinationConfig={"OnSuccess": {"Destination": arn}})
+    aws("lambda").invoke(FunctionName="recorder", InvocationType="Event", Payload=b'{"n": 1}')
+    [body] = bodies(aws, url)
+    record = json.loads(body)
+    assert record["requestContext"]["condition"] == "Success"
+    assert record["responsePayload"] == {"seen": True}
+    assert wait_for(lambda: events_of(aws)) == [{"n": 1}]
