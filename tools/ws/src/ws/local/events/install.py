@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ws.local.events import bus
+from ws.local.events import bus, sns
 from ws.local.events.asyncinvoke import AsyncInvoker
 from ws.local.events.router import Router
 
@@ -25,4 +25,5 @@ def install(runtime: Any, retry_base_seconds: float = 1.0) -> Running:
     router = Router(retry_base_seconds=retry_base_seconds).start()
     invoke_async = AsyncInvoker(runtime, router)
     bus.install(router, invoke_async)
+    sns.install(router, invoke_async)
     return Running(router, invoke_async)
