@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ws.local.events import bus, sns
+from ws.local.events import bus, sns, streams
 from ws.local.events.asyncinvoke import AsyncInvoker
 from ws.local.events.router import Router
 
@@ -12,10 +12,12 @@ from ws.local.events.router import Router
 class Running:
     """The router and what feeds it; close() stops them."""
 
-    def __init__(self, router: Router, invoke_async: AsyncInvoker) -> None:
-        self.router, self.invoke_async = router, invoke_async
+    def __init__(self, router: Router, invoke_async: AsyncInvoker,
+                 pollers: streams.StreamPollers) -> None:
+        self.router, self.invoke_async, self.pollers = router, invoke_async, pollers
 
     def close(self) -> None:
+        self.pollers.stop()
         self.router.stop()
 
 
@@ -26,4 +28,6 @@ def install(runtime: Any, retry_base_seconds: float = 1.0) -> Running:
     invoke_async = AsyncInvoker(runtime, router)
     bus.install(router, invoke_async)
     sns.install(router, invoke_async)
-    return Running(router, invoke_async)
+    pollers = streams.StreamPollers(runtime, retry_base_seconds)
+    pollers.start()
+    return Running(router, invoke_async, pollers)

@@ -1,0 +1,75 @@
+"""DynamoDB Streams and Kinesis mappings on the local endpoint: pollers feed the function."""
+from __future__ import annotations
+
+import base64
+import json
+
+from event_helpers import bodies, events_of, queue, recorder, wait_for
+
+
+def _table_with_stream(aws, name: str = "orders") -> str:
+    return aws("dynamodb").create_table(
+        TableName=name, KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )["TableDescription"]["LatestStreamArn"]
+
+
+def test_a_stream_triggered_function_sees_the_insert(aws):
+    stream = _table_with_stream(aws)
+    db = aws("dynamodb")
+    db.put_item(TableName="orders", Item={"id": {"S": "before"}})  # LATEST: not delivered
+    recorder(aws)
+    aws("lambda").create_event_source_mapping(EventSourceArn=stream, FunctionName="recorder",
+                                              StartingPosition="LATEST", BatchSize=10)
+    db.put_item(TableName="orders", Item={"id": {"S": "o-1"}, "amount": {"N": "25"}})
+    db.update_item(TableName="orders", Key={"id": {"S": "o-1"}},
+                   UpdateExpression="SET amount = :a", ExpressionAttributeValues={":a": {"N": "30"}})
+    records = wait_for(lambda: sum(len(e["Records"]) for e in events_of(aws)) >= 2 and [
+        r for e in events_of(aws) for r in e["Records"]])
+    assert [r["eventName"] for r in records] == ["INSERT", "MODIFY"]
+    insert = records[0]
+    assert insert["eventSource"] == "aws:dynamodb" and insert["eventSourceARN"] == stream
+    assert insert["dynamodb"]["Keys"] == {"id": {"S": "o-1"}}
+    assert insert["dynamodb"]["NewImage"] == {"id": {"S": "o-1"}, "amount": {"N": "25"}}
+    assert isinstance(insert["dynamodb"]["ApproximateCreationDateTime"], int)
+    assert records[1]["dynamodb"]["OldImage"]["amount"] == {"N": "25"}
+    # moto empties the stream once delivered; a stream keeps its records
+    shard = aws("dynamodbstreams").describe_stream(StreamArn=stream)[
+        "StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = aws("dynamodbstreams").get_shard_iterator(
+        StreamArn=stream, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    assert len(aws("dynamodbstreams").get_records(ShardIterator=iterator)["Records"]) == 3
+
+
+def test_a_failing_batch_is_bisected_retried_and_described_to_on_failure(aws):
+    stream = _table_with_stream(aws)
+    recorder(aws, Environment={"Variables": {"FAIL": "1"}})
+    url, arn = queue(aws, "stream-failures")
+    db = aws("dynamodb")
+    db.put_item(TableName="orders", Item={"id": {"S": "a"}})
+    db.put_item(TableName="orders", Item={"id": {"S": "b"}})
+    aws("lambda").create_event_source_mapping(
+        EventSourceArn=stream, FunctionName="recorder", StartingPosition="TRIM_HORIZON",
+        BisectBatchOnFunctionError=True, MaximumRetryAttempts=0,
+        DestinationConfig={"OnFailure": {"Destination": arn}})
+    described = [json.loads(b) for b in bodies(aws, url, expected=2)]
+    assert [d["DDBStreamBatchInfo"]["batchSize"] for d in described] == [1, 1]
+    assert described[0]["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert described[0]["DDBStreamBatchInfo"]["streamArn"] == stream
+    assert [len(e["Records"]) for e in events_of(aws)] == [2, 1, 1]
+
+
+def test_kinesis_records_reach_the_function(aws):
+    kinesis = aws("kinesis")
+    kinesis.create_stream(StreamName="clicks", ShardCount=1)
+    arn = kinesis.describe_stream(StreamName="clicks")["StreamDescription"]["StreamARN"]
+    recorder(aws)
+    aws("lambda").create_event_source_mapping(EventSourceArn=arn, FunctionName="recorder",
+                                              StartingPosition="TRIM_HORIZON")
+    kinesis.put_record(StreamName="clicks", Data=b'{"page": "/"}', PartitionKey="u1")
+    [event] = wait_for(lambda: events_of(aws))
+    [record] = event["Records"]
+    assert record["eventSource"] == "aws:kinesis" and record["eventSourceARN"] == arn
+    assert json.loads(base64.b64decode(record["kinesis"]["data"])) == {"page": "/"}

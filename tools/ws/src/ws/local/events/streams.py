@@ -1,0 +1,198 @@
+"""DynamoDB Streams and Kinesis event source mappings fed by pollers, as Lambda's are.
+
+moto invokes the mapped function inside PutItem / PutRecord, with every record the stream ever
+had, and then empties the stream. Here that is switched off: one poller thread per enabled
+mapping reads each shard from its StartingPosition (TRIM_HORIZON, LATEST: records after the
+mapping was made, AT_TIMESTAMP) in batches of BatchSize (default 100) and invokes the function.
+A batch that fails is split in two when BisectBatchOnFunctionError is set, retried up to
+MaximumRetryAttempts (default -1: until it succeeds, as the shard waits on AWS), then described
+to the DestinationConfig's OnFailure (SQS or SNS) and skipped.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Any
+
+from moto.awslambda.models import EventSourceMapping, lambda_backends
+from moto.core.utils import utcnow
+from moto.dynamodb.models.table import Table
+from moto.kinesis.models import Stream
+
+from ws.local.events import targets
+from ws.local.events.streamsources import Read, shards_of
+
+LOG = logging.getLogger("ws.local.events")
+SCAN_SECONDS = 0.5
+IDLE_SECONDS = 0.05
+MAX_RETRY_DELAY = 10.0
+
+
+def _no_inline_delivery() -> None:
+    """moto's PutItem/PutRecord deliver to these mappings themselves: keep them empty, and
+    note when each mapping was made (for LATEST)."""
+    for model in (Table, Stream):
+        model.lambda_event_source_mappings = property(  # type: ignore[assignment]
+            lambda self: {}, lambda self, value: None)
+    made = EventSourceMapping.__init__
+
+    def stamped(self: EventSourceMapping, spec: dict[str, Any]) -> None:
+        made(self, spec)
+        self.ws_created = utcnow()
+
+    EventSourceMapping.__init__ = stamped  # type: ignore[method-assign]
+
+
+class StreamPoller(threading.Thread):
+    """Reads the shards of one mapping and invokes its function, until stopped."""
+
+    def __init__(self, runtime: Any, esm: Any, retry_base: float) -> None:
+        super().__init__(name=f"stream-poller-{esm.uuid}", daemon=True)
+        self.runtime, self.esm, self.retry_base = runtime, esm, retry_base
+        self.stopping = threading.Event()
+        self.cursors: dict[str, int] = {}
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                busy = self.poll_once()
+            except Exception as exc:  # noqa: BLE001 - the stream or function went away
+                LOG.warning("stream poller for %s stopped: %r", self.esm.event_source_arn, exc)
+                return
+            if not busy:
+                self.stopping.wait(IDLE_SECONDS)
+
+    def function(self) -> Any:
+        return lambda_backends[self.esm.account_id][self.esm.region].get_function(
+            self.esm.function_arn)
+
+    def poll_once(self) -> bool:
+        fn, busy = self.function(), False
+        for shard in shards_of(self.esm, fn.role):
+            cursor = self.cursors.setdefault(shard.id, self._start(shard))
+            batch = shard.read(cursor, int(self.esm.batch_size or 100))
+            if batch:
+                busy = True
+                self.settle(fn, shard, batch, self._retries())
+                self.cursors[shard.id] = batch[-1].position + 1
+        return busy
+
+    def _retries(self) -> int:
+        value = self.esm.max_retry_attempts
+        return -1 if value is None else int(value)
+
+    def _start(self, shard: Any) -> int:
+        position = str(self.esm.starting_position or "TRIM_HORIZON").upper()
+        if position == "LATEST":
+            return shard.first_after(getattr(self.esm, "ws_created", utcnow()))
+        if position == "AT_TIMESTAMP" and self.esm.starting_position_timestamp:
+            when = datetime.fromtimestamp(float(self.esm.starting_position_timestamp),
+                                          timezone.utc).replace(tzinfo=None)
+            return shard.first_after(when)
+        return shard.read(0, 1)[0].position if shard.read(0, 1) else 0
+
+    def settle(self, fn: Any, shard: Any, batch: list[Read], retries: int) -> None:
+        """Invoke until `batch` succeeds, is bisected, or runs out of retries."""
+        attempt = 0
+        while not self.stopping.is_set():
+            attempt += 1
+            outcome = self.runtime.invoke(fn, json.dumps({"Records": [r.record for r in batch]}))
+            what = (f"{shard.kind[:-9]} {self.esm.event_source_arn.split(':')[5]} -> "
+                    f"{fn.function_name} ({len(batch)} records)")
+            if not outcome.error:
+                LOG.info("%s: ok (request %s)", what, outcome.request_id)
+                return
+            if self.esm.bisect_on_error and str(self.esm.bisect_on_error).lower() == "true" \
+                    and len(batch) > 1:
+                LOG.warning("%s: failed; bisected", what)
+                half = len(batch) // 2
+                self.settle(fn, shard, batch[:half], retries)
+                self.settle(fn, shard, batch[half:], retries)
+                return
+            if 0 <= retries < attempt:
+                LOG.warning("%s: failed %d times; skipped%s", what, attempt,
+                            f", described to {self._on_failure()}" if self._on_failure() else "")
+                self.described(fn, shard, batch, attempt, outcome)
+                return
+            delay = min(self.retry_base * 2 ** (attempt - 1), MAX_RETRY_DELAY)
+            LOG.warning("%s: failed (attempt %d); retried in %g s", what, attempt, delay)
+            self.stopping.wait(delay)
+
+    def _on_failure(self) -> str | None:
+        config = self.esm.destination_config or {}
+        return (config.get("OnFailure") or {}).get("Destination")
+
+    def described(self, fn: Any, shard: Any, batch: list[Read], count: int, outcome: Any) -> None:
+        """Send the OnFailure destination Lambda's description of a skipped batch."""
+        arn = self._on_failure()
+        if not arn:
+            return
+        record = {"requestContext": {"requestId": outcome.request_id,
+                                     "functionArn": fn.function_arn,
+                                     "condition": "RetryAttemptsExhausted",
+                                     "approximateInvokeCount": count},
+                  "responseContext": {"statusCode": 200, "executedVersion": "$LATEST",
+                                      "functionError": "Unhandled"},
+                  "version": "1.0", "timestamp": _iso(datetime.now(timezone.utc)),
+                  shard.kind: {"shardId": shard.id, "startSequenceNumber": batch[0].sequence,
+                               "endSequenceNumber": batch[-1].sequence,
+                               "approximateArrivalOfFirstRecord": _iso(batch[0].arrived),
+                               "approximateArrivalOfLastRecord": _iso(batch[-1].arrived),
+                               "batchSize": len(batch),
+                               "streamArn": self.esm.event_source_arn}}
+        targets.deliver(targets.Delivery(arn, json.dumps(record), f"{fn.function_name} "
+                                         "stream failure"), lambda *_: None)
+
+
+def _iso(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _stream_mapping(esm: Any) -> bool:
+    service = esm.event_source_arn.split(":")[2] if esm.event_source_arn.count(":") > 2 else ""
+    return str(esm.enabled).lower() != "false" and service in ("dynamodb", "kinesis")
+
+
+class StreamPollers(threading.Thread):
+    """Keeps one StreamPoller per enabled stream mapping, scanning moto's Lambda backends."""
+
+    def __init__(self, runtime: Any, retry_base: float = 1.0) -> None:
+        super().__init__(name="stream-pollers", daemon=True)
+        self.runtime, self.retry_base = runtime, retry_base
+        self.stopping = threading.Event()
+        self.running: dict[str, StreamPoller] = {}
+
+    def start(self) -> None:
+        _no_inline_delivery()
+        super().start()
+
+    def run(self) -> None:
+        while not self.stopping.wait(SCAN_SECONDS):
+            self.scan()
+
+    def scan(self) -> None:
+        wanted = {esm.uuid: esm for esm in _mappings() if _stream_mapping(esm)}
+        for key in set(self.running) - set(wanted):
+            self.running.pop(key).stopping.set()
+        for key, poller in list(self.running.items()):
+            if not poller.is_alive():  # it stopped on an error: start again from its cursors
+                del self.running[key]
+        for key in set(wanted) - set(self.running):
+            self.running[key] = StreamPoller(self.runtime, wanted[key], self.retry_base)
+            self.running[key].start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        for poller in self.running.values():
+            poller.stopping.set()
+
+
+def _mappings() -> list[Any]:
+    found = []
+    for regions in list(lambda_backends.values()):
+        for backend in list(regions.values()):
+            found.extend(list(backend._event_source_mappings.values()))
+    return found
