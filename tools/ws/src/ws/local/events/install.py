@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ws.local.events import bus, sns, streams
+from ws.local.events import bus, s3notify, sns, streams
 from ws.local.events.asyncinvoke import AsyncInvoker
 from ws.local.events.router import Router
 
@@ -28,6 +28,7 @@ def install(runtime: Any, retry_base_seconds: float = 1.0) -> Running:
     invoke_async = AsyncInvoker(runtime, router)
     bus.install(router, invoke_async)
     sns.install(router, invoke_async)
+    s3notify.install(router, invoke_async)
     pollers = streams.StreamPollers(runtime, retry_base_seconds)
     pollers.start()
     return Running(router, invoke_async, pollers)
