@@ -100,8 +100,9 @@ class AsyncInvoker:
             self.router.later(delay, what,
                               lambda: self.attempt(fn, payload, source, count + 1, accepted))
             return
-        LOG.warning("%s: %s (request %s, attempt %d of %d); no retries left%s", what, reason,
-                    outcome.request_id, count, policy.max_retries + 1, _sent(policy.on_failure))
+        LOG.warning("%s: %s (request %s, attempt %d of %d); no retries left%s; the function's "
+                    "log: /aws/lambda/%s", what, reason, outcome.request_id, count,
+                    policy.max_retries + 1, _sent(policy.on_failure), fn.function_name)
         self._destination(policy.on_failure, fn, payload, "RetriesExhausted", count, outcome)
 
     def _destination(self, arn: str | None, fn: Any, payload: str, condition: str, count: int,

@@ -44,7 +44,7 @@ def deliver(delivery: Delivery, invoke_async: AsyncInvoke) -> None:
     if send is None:
         raise ValueError(f"targets like {delivery.arn!r} are not delivered locally")
     send(delivery)
-    LOG.info("%s -> %s", delivery.source, delivery.arn)
+    LOG.info("%s -> %s: delivered", delivery.source, delivery.arn)
 
 
 def _to_lambda(delivery: Delivery, invoke_async: AsyncInvoke) -> None:
