@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import logging
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
 from moto.events.models import Rule
 
@@ -39,7 +39,12 @@ def route(rule: Any, event: dict[str, Any], invoke_async: AsyncInvoke) -> None:
     pattern = rule.event_pattern.get_pattern()
     if rule.state != "ENABLED" or not pattern or not patterns.matches(pattern, event):
         return
-    source = f"rule {rule.name} (bus {rule.event_bus_name})"
+    send_targets(rule, event, invoke_async, f"rule {rule.name} (bus {rule.event_bus_name})")
+
+
+def send_targets(rule: Any, event: dict[str, Any], invoke_async: AsyncInvoke,
+                 source: str) -> None:
+    """Deliver `event` to every target of `rule`, each through its Input settings."""
     for target in list(rule.targets):
         try:
             text = transform.payload(target, event, rule.arn)
@@ -47,6 +52,16 @@ def route(rule: Any, event: dict[str, Any], invoke_async: AsyncInvoke) -> None:
         except Exception as exc:  # noqa: BLE001 - one target's failure must not stop the others
             LOG.warning("%s -> %s: not delivered: %s: %s", source, target.get("Arn"),
                         type(exc).__name__, exc)
+
+
+def scheduled(router: Router, invoke_async: AsyncInvoke) -> Callable[[Any, dict[str, Any]], None]:
+    """What the scheduler calls when a rule is due: its targets get the event on the router."""
+
+    def fire(rule: Any, event: dict[str, Any]) -> None:
+        source = f"schedule {rule.name}"
+        router.submit(source, lambda: send_targets(rule, event, invoke_async, source))
+
+    return fire
 
 
 def install(router: Router, invoke_async: AsyncInvoke) -> None:

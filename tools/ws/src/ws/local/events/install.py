@@ -15,6 +15,7 @@ class Running:
     def __init__(self, router: Router, invoke_async: AsyncInvoker,
                  pollers: streams.StreamPollers) -> None:
         self.router, self.invoke_async, self.pollers = router, invoke_async, pollers
+        self.fire_schedule = bus.scheduled(router, invoke_async)
 
     def close(self) -> None:
         self.pollers.stop()

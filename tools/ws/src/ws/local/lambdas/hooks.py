@@ -69,7 +69,8 @@ def install(settings: RuntimeSettings) -> Installed:
     customresource.install(runtime, settings.endpoint)
     pollers = sqspoller.Pollers(runtime, settings.sqs_retry_seconds)
     pollers.start()
-    scheduler = schedules.Scheduler(runtime) if settings.schedules else None
+    scheduler = (schedules.Scheduler(runtime, fire=router.fire_schedule)
+                 if settings.schedules else None)
     if scheduler is not None:
         scheduler.start()
     return Installed(runtime, pollers, scheduler, router)
