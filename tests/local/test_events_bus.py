@@ -57,3 +57,50 @@ def test_a_scheduled_rule_does_not_receive_put_events(aws):
     events.put_targets(Rule="tick", Targets=[{"Id": "q", "Arn": arn}])
     events.put_events(Entries=[_entry({"order_id": "o-4"})])
     assert bodies(aws, url, seconds=0.5) == []
+
+
+def test_targets_another_bus_a_topic_and_a_state_machine(aws):
+    events, sns = aws("events"), aws("sns")
+    relay_url, relay_arn = queue(aws, "relayed")
+    fanned_url, fanned_arn = queue(aws, "fanned")
+    bus_arn = events.create_event_bus(Name="partners")["EventBusArn"]
+    events.put_rule(Name="on-partners", EventBusName="partners",
+                    EventPattern=json.dumps({"detail-type": ["OrderPaid"]}))
+    events.put_targets(Rule="on-partners", EventBusName="partners",
+                       Targets=[{"Id": "q", "Arn": relay_arn}])
+    topic = sns.create_topic(Name="paid")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=fanned_arn,
+                  Attributes={"RawMessageDelivery": "true"})
+    machine = aws("stepfunctions").create_state_machine(
+        name="settle", roleArn="arn:aws:iam::123456789012:role/sfn",
+        definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}))[
+        "stateMachineArn"]
+    events.put_rule(Name="paid", EventPattern=json.dumps({"source": ["shop.orders"]}))
+    events.put_targets(Rule="paid", Targets=[
+        {"Id": "bus", "Arn": bus_arn}, {"Id": "topic", "Arn": topic, "InputPath": "$.detail"},
+        {"Id": "sfn", "Arn": machine, "Input": '{"settle": true}'}])
+    events.put_events(Entries=[_entry({"order_id": "o-5"})])
+    [relayed] = bodies(aws, relay_url)
+    assert json.loads(relayed)["detail"] == {"order_id": "o-5"}
+    assert [json.loads(b) for b in bodies(aws, fanned_url)] == [{"order_id": "o-5"}]
+    runs = wait_for(lambda: aws("stepfunctions").list_executions(
+        stateMachineArn=machine)["executions"])
+    described = aws("stepfunctions").describe_execution(executionArn=runs[0]["executionArn"])
+    assert json.loads(described["input"]) == {"settle": True}
+
+
+def test_rules_and_subscriptions_made_by_cloudformation_deliver(aws, stack):
+    stack.create({"Resources": {
+        "Audit": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "cfn-audit"}},
+        "Paid": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "cfn-paid",
+                 "Subscription": [{"Protocol": "sqs",
+                                   "Endpoint": {"Fn::GetAtt": ["Audit", "Arn"]}}]}},
+        "Rule": {"Type": "AWS::Events::Rule", "Properties": {
+            "EventPattern": {"source": ["shop.orders"], "detail-type": ["OrderPaid"]},
+            "Targets": [{"Id": "topic", "Arn": {"Ref": "Paid"},
+                         "InputPath": "$.detail.order_id"}]}}}})
+    events = aws("events")
+    events.put_events(Entries=[_entry({"order_id": "o-6"})])
+    url = aws("sqs").get_queue_url(QueueName="cfn-audit")["QueueUrl"]
+    [body] = bodies(aws, url)
+    assert json.loads(json.loads(body)["Message"]) == "o-6"
