@@ -50,3 +50,35 @@ def test_raw_message_delivery_false_keeps_the_envelope(aws):
     sns.publish(TopicArn=topic, Message="hello")
     [body] = bodies(aws, url)
     assert json.loads(body)["Message"] == "hello"
+
+
+def test_an_http_subscriber_gets_the_envelope_and_sns_headers(aws):
+    import http.server
+    import threading
+
+    got: list = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - the standard library's name
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            got.append(({k.lower(): v for k, v in self.headers.items()}, json.loads(body)))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        sns = aws("sns")
+        topic = sns.create_topic(Name="hooks")["TopicArn"]
+        sns.subscribe(TopicArn=topic, Protocol="http",
+                      Endpoint=f"http://127.0.0.1:{server.server_port}/hook")
+        sns.publish(TopicArn=topic, Message="ping")
+        [(headers, envelope)] = wait_for(lambda: got)
+    finally:
+        server.shutdown()
+    assert envelope["Message"] == "ping" and envelope["TopicArn"] == topic
+    assert headers["x-amz-sns-message-type"] == "Notification"
+    assert headers["x-amz-sns-topic-arn"] == topic
