@@ -73,3 +73,35 @@ def test_kinesis_records_reach_the_function(aws):
     [record] = event["Records"]
     assert record["eventSource"] == "aws:kinesis" and record["eventSourceARN"] == arn
     assert json.loads(base64.b64decode(record["kinesis"]["data"])) == {"page": "/"}
+
+
+PARTIAL = """
+import json
+
+def handler(event, context):
+    print("EVENT " + json.dumps({"at": 0, "event": event}))
+    bad = [r["dynamodb"]["SequenceNumber"] for r in event["Records"]
+           if r["dynamodb"]["Keys"]["id"]["S"] == "bad"]
+    return {"batchItemFailures": [{"itemIdentifier": s} for s in bad[:1]]}
+"""
+
+
+def test_filter_criteria_and_reported_item_failures(aws):
+    from lambda_helpers import Functions
+
+    stream = _table_with_stream(aws)
+    url, arn = queue(aws, "partial-failures")
+    db = aws("dynamodb")
+    for key in ("ok", "skip", "bad", "after"):
+        db.put_item(TableName="orders", Item={"id": {"S": key}, "keep": {"BOOL": key != "skip"}})
+    Functions(aws).create("recorder", {"app.py": PARTIAL})
+    aws("lambda").create_event_source_mapping(
+        EventSourceArn=stream, FunctionName="recorder", StartingPosition="TRIM_HORIZON",
+        FunctionResponseTypes=["ReportBatchItemFailures"], MaximumRetryAttempts=1,
+        DestinationConfig={"OnFailure": {"Destination": arn}},
+        FilterCriteria={"Filters": [{"Pattern": json.dumps(
+            {"dynamodb": {"NewImage": {"keep": {"BOOL": [True]}}}})}]})
+    [described] = [json.loads(b) for b in bodies(aws, url)]
+    assert described["DDBStreamBatchInfo"]["batchSize"] == 2  # "bad" and "after"
+    keys = [[r["dynamodb"]["Keys"]["id"]["S"] for r in e["Records"]] for e in events_of(aws)]
+    assert keys == [["ok", "bad", "after"], ["bad", "after"]]

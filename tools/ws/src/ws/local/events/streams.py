@@ -3,8 +3,9 @@
 moto invokes the mapped function inside PutItem / PutRecord, with every record the stream ever
 had, and then empties the stream. Here that is switched off: one poller thread per enabled
 mapping reads each shard from its StartingPosition (TRIM_HORIZON, LATEST: records after the
-mapping was made, AT_TIMESTAMP) in batches of BatchSize (default 100) and invokes the function.
-A batch that fails is split in two when BisectBatchOnFunctionError is set, retried up to
+mapping was made, AT_TIMESTAMP) in batches of BatchSize (default 100), keeps the records its
+FilterCriteria match and invokes the function. With ReportBatchItemFailures the batch resumes
+at the lowest record reported. A batch that fails is split in two when BisectBatchOnFunctionError is set, retried up to
 MaximumRetryAttempts (default -1: until it succeeds, as the shard waits on AWS), then described
 to the DestinationConfig's OnFailure (SQS or SNS) and skipped.
 """
@@ -22,7 +23,7 @@ from moto.core.utils import utcnow
 from moto.dynamodb.models.table import Table
 from moto.kinesis.models import Stream
 
-from ws.local.events import targets
+from ws.local.events import streambatch, targets
 from ws.local.events.streamsources import Read, shards_of
 
 LOG = logging.getLogger("ws.local.events")
@@ -76,7 +77,10 @@ class StreamPoller(threading.Thread):
             batch = shard.read(cursor, int(self.esm.batch_size or 100))
             if batch:
                 busy = True
-                self.settle(fn, shard, batch, self._retries())
+                marks = streambatch.kept(self.esm.filter_criteria, [r.record for r in batch])
+                chosen = [read for read, keep in zip(batch, marks) if keep]
+                if chosen:
+                    self.settle(fn, shard, chosen, self._retries())
                 self.cursors[shard.id] = batch[-1].position + 1
         return busy
 
@@ -102,11 +106,16 @@ class StreamPoller(threading.Thread):
             outcome = self.runtime.invoke(fn, json.dumps({"Records": [r.record for r in batch]}))
             what = (f"{shard.kind[:-9]} {self.esm.event_source_arn.split(':')[5]} -> "
                     f"{fn.function_name} ({len(batch)} records)")
-            if not outcome.error:
+            resume = streambatch.resume_at(
+                [r.sequence for r in batch], outcome.error, outcome.payload,
+                "ReportBatchItemFailures" in (self.esm.function_response_types or []))
+            if resume is None:
                 LOG.info("%s: ok (request %s)", what, outcome.request_id)
                 return
-            if self.esm.bisect_on_error and str(self.esm.bisect_on_error).lower() == "true" \
-                    and len(batch) > 1:
+            if resume > 0:
+                LOG.warning("%s: records from %s reported failed", what, batch[resume].sequence)
+                batch = batch[resume:]
+            elif str(self.esm.bisect_on_error).lower() == "true" and len(batch) > 1:
                 LOG.warning("%s: failed; bisected", what)
                 half = len(batch) // 2
                 self.settle(fn, shard, batch[:half], retries)
