@@ -104,3 +104,20 @@ def test_rules_and_subscriptions_made_by_cloudformation_deliver(aws, stack):
     url = aws("sqs").get_queue_url(QueueName="cfn-audit")["QueueUrl"]
     [body] = bodies(aws, url)
     assert json.loads(json.loads(body)["Message"]) == "o-6"
+
+
+def test_an_undeliverable_event_goes_to_the_targets_dead_letter_queue(aws):
+    url, arn = queue(aws, "rule-dlq")
+    events = aws("events")
+    events.put_rule(Name="to-nowhere", EventPattern=json.dumps({"source": ["shop.orders"]}))
+    events.put_targets(Rule="to-nowhere", Targets=[{
+        "Id": "gone", "Arn": "arn:aws:sqs:us-east-1:123456789012:no-such-queue",
+        "DeadLetterConfig": {"Arn": arn}}])
+    events.put_events(Entries=[_entry({"order_id": "o-7"})])
+    answer = wait_for(lambda: aws("sqs").receive_message(
+        QueueUrl=url, MessageAttributeNames=["All"]).get("Messages"))
+    assert json.loads(answer[0]["Body"])["detail"] == {"order_id": "o-7"}
+    attributes = {k: v["StringValue"] for k, v in answer[0]["MessageAttributes"].items()}
+    assert attributes["RULE_ARN"].endswith(":rule/to-nowhere")
+    assert attributes["TARGET_ARN"].endswith(":no-such-queue")
+    assert attributes["ERROR_CODE"]

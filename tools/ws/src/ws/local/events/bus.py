@@ -8,11 +8,13 @@ worker matches the rule's pattern (ws.local.events.patterns) and delivers each t
 from __future__ import annotations
 
 import copy
+import json
 import logging
 from datetime import datetime, timezone
 from typing import Any, Callable
 
 from moto.events.models import Rule
+from moto.sqs.models import sqs_backends
 
 from ws.local.events import patterns, transform
 from ws.local.events.router import Router
@@ -50,8 +52,22 @@ def send_targets(rule: Any, event: dict[str, Any], invoke_async: AsyncInvoke,
             text = transform.payload(target, event, rule.arn)
             deliver(Delivery(target["Arn"], text, source, target), invoke_async)
         except Exception as exc:  # noqa: BLE001 - one target's failure must not stop the others
-            LOG.warning("%s -> %s: not delivered: %s: %s", source, target.get("Arn"),
-                        type(exc).__name__, exc)
+            dead = (target.get("DeadLetterConfig") or {}).get("Arn")
+            LOG.warning("%s -> %s: not delivered: %s: %s%s", source, target.get("Arn"),
+                        type(exc).__name__, exc, f"; the event goes to {dead}" if dead else "")
+            if dead:
+                dead_letter(dead, rule, target, event, exc)
+
+
+def dead_letter(queue_arn: str, rule: Any, target: dict[str, Any], event: dict[str, Any],
+                exc: Exception) -> None:
+    """Send an event no target took to the target's dead-letter queue, with the attributes
+    EventBridge adds."""
+    _, _, _, region, account, name = queue_arn.split(":", 5)
+    attributes = {"RULE_ARN": rule.arn, "TARGET_ARN": target.get("Arn", ""),
+                  "ERROR_CODE": type(exc).__name__, "ERROR_MESSAGE": str(exc)[:256] or "-"}
+    sqs_backends[account][region].send_message(name, json.dumps(event), message_attributes={
+        key: {"DataType": "String", "StringValue": value} for key, value in attributes.items()})
 
 
 def scheduled(router: Router, invoke_async: AsyncInvoke) -> Callable[[Any, dict[str, Any]], None]:
