@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ws.local.events import bus, s3notify, sns, streams
+from ws.local.events import bus, s3notify, sns, streampollers
 from ws.local.events.asyncinvoke import AsyncInvoker
 from ws.local.events.router import Router
 
@@ -13,7 +13,7 @@ class Running:
     """The router and what feeds it; close() stops them."""
 
     def __init__(self, router: Router, invoke_async: AsyncInvoker,
-                 pollers: streams.StreamPollers) -> None:
+                 pollers: streampollers.StreamPollers) -> None:
         self.router, self.invoke_async, self.pollers = router, invoke_async, pollers
         self.fire_schedule = bus.scheduled(router, invoke_async)
 
@@ -30,6 +30,6 @@ def install(runtime: Any, retry_base_seconds: float = 1.0) -> Running:
     bus.install(router, invoke_async)
     sns.install(router, invoke_async)
     s3notify.install(router, invoke_async)
-    pollers = streams.StreamPollers(runtime, retry_base_seconds)
+    pollers = streampollers.StreamPollers(runtime, retry_base_seconds)
     pollers.start()
     return Running(router, invoke_async, pollers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import datetime, timezone
 from typing import Any
 
 from ws.local.events import patterns
@@ -62,3 +63,17 @@ def resume_at(sequences: list[str], error: bool, payload: bytes, reports: bool) 
         return min(sequences.index(str(name)) for name in named)
     except (KeyError, TypeError, ValueError):
         return 0
+
+
+def failure_record(function_arn: str, request_id: str, count: int, kind: str,
+                   info: dict[str, Any]) -> dict[str, Any]:
+    """What an OnFailure destination receives for a stream batch that was skipped; `kind` is
+    DDBStreamBatchInfo or KinesisBatchInfo."""
+    return {"requestContext": {"requestId": request_id, "functionArn": function_arn,
+                               "condition": "RetryAttemptsExhausted",
+                               "approximateInvokeCount": count},
+            "responseContext": {"statusCode": 200, "executedVersion": "$LATEST",
+                                "functionError": "Unhandled"},
+            "version": "1.0",
+            "timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+            kind: info}

@@ -14,37 +14,18 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from datetime import datetime, timezone
 from typing import Any
 
-from moto.awslambda.models import EventSourceMapping, lambda_backends
+from moto.awslambda.models import lambda_backends
 from moto.core.utils import utcnow
-from moto.dynamodb.models.table import Table
-from moto.kinesis.models import Stream
 
 from ws.local.events import streambatch, targets
 from ws.local.events.streamsources import Read, shards_of
 
 LOG = logging.getLogger("ws.local.events")
-SCAN_SECONDS = 0.5
 IDLE_SECONDS = 0.05
 MAX_RETRY_DELAY = 10.0
-
-
-def _no_inline_delivery() -> None:
-    """moto's PutItem/PutRecord deliver to these mappings themselves: keep them empty, and
-    note when each mapping was made (for LATEST)."""
-    for model in (Table, Stream):
-        model.lambda_event_source_mappings = property(  # type: ignore[assignment]
-            lambda self: {}, lambda self, value: None)
-    made = EventSourceMapping.__init__
-
-    def stamped(self: EventSourceMapping, spec: dict[str, Any]) -> None:
-        made(self, spec)
-        self.ws_created = utcnow()
-
-    EventSourceMapping.__init__ = stamped  # type: ignore[method-assign]
 
 
 class StreamPoller(threading.Thread):
@@ -115,7 +96,7 @@ class StreamPoller(threading.Thread):
             if resume > 0:
                 LOG.warning("%s: records from %s reported failed", what, batch[resume].sequence)
                 batch = batch[resume:]
-            elif str(self.esm.bisect_on_error).lower() == "true" and len(batch) > 1:
+            elif self._bisects() and len(batch) > 1:
                 LOG.warning("%s: failed; bisected", what)
                 half = len(batch) // 2
                 self.settle(fn, shard, batch[:half], retries)
@@ -130,6 +111,9 @@ class StreamPoller(threading.Thread):
             LOG.warning("%s: failed (attempt %d); retried in %g s", what, attempt, delay)
             self.stopping.wait(delay)
 
+    def _bisects(self) -> bool:
+        return str(self.esm.bisect_on_error).lower() == "true"
+
     def _on_failure(self) -> str | None:
         config = self.esm.destination_config or {}
         return (config.get("OnFailure") or {}).get("Destination")
@@ -139,69 +123,16 @@ class StreamPoller(threading.Thread):
         arn = self._on_failure()
         if not arn:
             return
-        record = {"requestContext": {"requestId": outcome.request_id,
-                                     "functionArn": fn.function_arn,
-                                     "condition": "RetryAttemptsExhausted",
-                                     "approximateInvokeCount": count},
-                  "responseContext": {"statusCode": 200, "executedVersion": "$LATEST",
-                                      "functionError": "Unhandled"},
-                  "version": "1.0", "timestamp": _iso(datetime.now(timezone.utc)),
-                  shard.kind: {"shardId": shard.id, "startSequenceNumber": batch[0].sequence,
-                               "endSequenceNumber": batch[-1].sequence,
-                               "approximateArrivalOfFirstRecord": _iso(batch[0].arrived),
-                               "approximateArrivalOfLastRecord": _iso(batch[-1].arrived),
-                               "batchSize": len(batch),
-                               "streamArn": self.esm.event_source_arn}}
+        info = {"shardId": shard.id, "startSequenceNumber": batch[0].sequence,
+                "endSequenceNumber": batch[-1].sequence,
+                "approximateArrivalOfFirstRecord": _iso(batch[0].arrived),
+                "approximateArrivalOfLastRecord": _iso(batch[-1].arrived),
+                "batchSize": len(batch), "streamArn": self.esm.event_source_arn}
+        record = streambatch.failure_record(fn.function_arn, outcome.request_id, count,
+                                            shard.kind, info)
         targets.deliver(targets.Delivery(arn, json.dumps(record), f"{fn.function_name} "
                                          "stream failure"), lambda *_: None)
 
 
 def _iso(when: datetime) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def _stream_mapping(esm: Any) -> bool:
-    service = esm.event_source_arn.split(":")[2] if esm.event_source_arn.count(":") > 2 else ""
-    return str(esm.enabled).lower() != "false" and service in ("dynamodb", "kinesis")
-
-
-class StreamPollers(threading.Thread):
-    """Keeps one StreamPoller per enabled stream mapping, scanning moto's Lambda backends."""
-
-    def __init__(self, runtime: Any, retry_base: float = 1.0) -> None:
-        super().__init__(name="stream-pollers", daemon=True)
-        self.runtime, self.retry_base = runtime, retry_base
-        self.stopping = threading.Event()
-        self.running: dict[str, StreamPoller] = {}
-
-    def start(self) -> None:
-        _no_inline_delivery()
-        super().start()
-
-    def run(self) -> None:
-        while not self.stopping.wait(SCAN_SECONDS):
-            self.scan()
-
-    def scan(self) -> None:
-        wanted = {esm.uuid: esm for esm in _mappings() if _stream_mapping(esm)}
-        for key in set(self.running) - set(wanted):
-            self.running.pop(key).stopping.set()
-        for key, poller in list(self.running.items()):
-            if not poller.is_alive():  # it stopped on an error: start again from its cursors
-                del self.running[key]
-        for key in set(wanted) - set(self.running):
-            self.running[key] = StreamPoller(self.runtime, wanted[key], self.retry_base)
-            self.running[key].start()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        for poller in self.running.values():
-            poller.stopping.set()
-
-
-def _mappings() -> list[Any]:
-    found = []
-    for regions in list(lambda_backends.values()):
-        for backend in list(regions.values()):
-            found.extend(list(backend._event_source_mappings.values()))
-    return found
