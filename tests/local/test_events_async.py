@@ -37,3 +37,21 @@ def test_a_successful_async_invoke_goes_to_its_on_success_destination(aws):
     assert record["requestContext"]["condition"] == "Success"
     assert record["responsePayload"] == {"seen": True}
     assert wait_for(lambda: events_of(aws)) == [{"n": 1}]
+
+
+def test_an_event_bus_destination_gets_lambdas_result_event(aws):
+    arn = recorder(aws)
+    url, queue_arn = queue(aws, "results")
+    events = aws("events")
+    bus = events.describe_event_bus()["Arn"]
+    events.put_rule(Name="results", EventPattern=json.dumps({
+        "source": ["lambda"], "detail-type": ["Lambda Function Invocation Result - Success"]}))
+    events.put_targets(Rule="results", Targets=[{"Id": "q", "Arn": queue_arn}])
+    aws("lambda").put_function_event_invoke_config(
+        FunctionName="recorder", DestinationConfig={"OnSuccess": {"Destination": bus}})
+    aws("lambda").invoke(FunctionName="recorder", InvocationType="Event", Payload=b'{"n": 2}')
+    [body] = bodies(aws, url)
+    event = json.loads(body)
+    assert event["resources"] == [arn]
+    assert event["detail"]["requestPayload"] == {"n": 2}
+    assert event["detail"]["responsePayload"] == {"seen": True}
