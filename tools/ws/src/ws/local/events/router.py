@@ -1,8 +1,10 @@
 """The router's worker threads: deliveries run here, never in the publisher's request.
 
-`submit(what, work)` runs `work()` on one of a few worker threads as soon as one is free;
-`later(seconds, what, work)` after a delay (retries). A delivery that raises is logged with
-what it was, one line, and the others go on.
+`submit(what, work)` runs `work()` on a worker thread as soon as one is free, starting another
+(up to MAX_WORKERS) when all are busy: a slow function does not hold the deliveries behind it,
+as Lambda runs asynchronous invocations side by side. `later(seconds, what, work)` runs after a
+delay (retries). A delivery that raises is logged with what it was, one line, and the others
+go on.
 """
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ import time
 from typing import Callable
 
 LOG = logging.getLogger("ws.local.events")
-WORKERS = 8
+WORKERS = 2
+MAX_WORKERS = 64
 Work = Callable[[], None]
 
 
@@ -22,20 +25,31 @@ class Router:
     """A timed work queue drained by `workers` daemon threads."""
 
     def __init__(self, workers: int = WORKERS, clock: Callable[[], float] = time.monotonic,
-                 retry_base_seconds: float = 1.0) -> None:
+                 retry_base_seconds: float = 1.0, max_workers: int = MAX_WORKERS) -> None:
         self.clock = clock
         self.retry_base_seconds = retry_base_seconds
+        self.workers, self.max_workers = workers, max(workers, max_workers)
         self._due: list[tuple[float, int, str, Work]] = []
         self._order = itertools.count()
         self._ready = threading.Condition()
         self._stopping = False
-        self._threads = [threading.Thread(target=self._drain, name=f"events-{i}", daemon=True)
-                         for i in range(workers)]
+        self._threads: list[threading.Thread] = []
+        self._idle = 0
 
     def start(self) -> "Router":
-        for thread in self._threads:
-            thread.start()
+        with self._ready:
+            for _ in range(self.workers):
+                self._spawn()
         return self
+
+    def _spawn(self) -> None:
+        """A new worker (the lock held); idle from the start, so a burst spawns only as many
+        as it needs."""
+        self._idle += 1
+        thread = threading.Thread(target=self._drain, name=f"events-{len(self._threads)}",
+                                  daemon=True)
+        self._threads.append(thread)
+        thread.start()
 
     def submit(self, what: str, work: Work) -> None:
         """Run `work` as soon as a worker is free."""
@@ -44,7 +58,11 @@ class Router:
     def later(self, seconds: float, what: str, work: Work) -> None:
         """Run `work` after `seconds`."""
         with self._ready:
-            heapq.heappush(self._due, (self.clock() + seconds, next(self._order), what, work))
+            now = self.clock()
+            heapq.heappush(self._due, (now + seconds, next(self._order), what, work))
+            waiting = sum(1 for due, *_ in self._due if due <= now)
+            if self._threads and waiting > self._idle and len(self._threads) < self.max_workers:
+                self._spawn()  # every worker is busy (or already woken for an earlier job)
             self._ready.notify()
 
     def stop(self) -> None:
@@ -52,21 +70,32 @@ class Router:
             self._stopping = True
             self._ready.notify_all()
 
-    def _next(self) -> tuple[str, Work] | None:
+    def _next(self, counted: bool) -> tuple[str, Work] | None:
         with self._ready:
-            while not self._stopping:
-                if self._due:
-                    wait = self._due[0][0] - self.clock()
-                    if wait <= 0:
-                        _, _, what, work = heapq.heappop(self._due)
-                        return what, work
-                    self._ready.wait(wait)
-                else:
-                    self._ready.wait()
+            if not counted:
+                self._idle += 1
+            try:
+                return self._take()
+            finally:
+                self._idle -= 1
+
+    def _take(self) -> tuple[str, Work] | None:
+        """The next due job (waiting for it), or None when stopping; holds the lock."""
+        while not self._stopping:
+            if self._due:
+                wait = self._due[0][0] - self.clock()
+                if wait <= 0:
+                    _, _, what, work = heapq.heappop(self._due)
+                    return what, work
+                self._ready.wait(wait)
+            else:
+                self._ready.wait()
         return None
 
     def _drain(self) -> None:
-        while (job := self._next()) is not None:
+        counted = True  # _spawn counted this worker idle
+        while (job := self._next(counted)) is not None:
+            counted = False
             what, work = job
             try:
                 work()
