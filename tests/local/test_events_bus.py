@@ -121,3 +121,14 @@ def test_an_undeliverable_event_goes_to_the_targets_dead_letter_queue(aws):
     assert attributes["RULE_ARN"].endswith(":rule/to-nowhere")
     assert attributes["TARGET_ARN"].endswith(":no-such-queue")
     assert attributes["ERROR_CODE"]
+
+
+def test_test_event_pattern_answers_with_the_routers_matching(aws):
+    event = json.dumps({"id": "1", "source": "shop.orders", "detail-type": "OrderPaid",
+                        "account": "123456789012", "time": "2026-12-07T19:00:00Z",
+                        "region": "us-east-1", "resources": [], "detail": {"amount": 25}})
+    events = aws("events")
+    assert events.test_event_pattern(EventPattern=json.dumps(
+        {"detail": {"amount": [{"numeric": [">", 10]}]}}), Event=event)["Result"] is True
+    assert events.test_event_pattern(EventPattern=json.dumps(
+        {"source": [{"prefix": "billing."}]}), Event=event)["Result"] is False

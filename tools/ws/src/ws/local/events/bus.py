@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from moto.events.models import Rule
+from moto.events.responses import EventsHandler
 from moto.sqs.models import sqs_backends
 
 from ws.local.events import patterns, transform
@@ -88,3 +89,11 @@ def install(router: Router, invoke_async: AsyncInvoke) -> None:
         router.submit(f"rule {self.name}", lambda: route(self, shaped, invoke_async))
 
     Rule.send_to_targets = send_to_targets  # type: ignore[method-assign]
+    EventsHandler.test_event_pattern = _test_event_pattern  # type: ignore[method-assign]
+
+
+def _test_event_pattern(self: EventsHandler) -> tuple[str, dict[str, Any]]:
+    """TestEventPattern (moto answers nothing) with the router's own matching."""
+    pattern = json.loads(self._get_param("EventPattern") or "{}")
+    event = json.loads(self._get_param("Event") or "{}")
+    return json.dumps({"Result": patterns.matches(pattern, event)}), self.response_headers
