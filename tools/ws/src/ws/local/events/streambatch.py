@@ -1,5 +1,6 @@
-"""Decisions on one stream batch, on plain data: which records a mapping's FilterCriteria keeps,
-and where a function's answer asks the batch to resume (ReportBatchItemFailures)."""
+"""Decisions on one batch, on plain data: which records a mapping's FilterCriteria keep
+(streams and SQS), and where a function's answer asks a stream batch to resume
+(ReportBatchItemFailures)."""
 from __future__ import annotations
 
 import base64
@@ -20,8 +21,13 @@ def filters_of(criteria: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 
 def filterable(record: dict[str, Any]) -> dict[str, Any]:
-    """A record as Lambda's event filtering sees it: a Kinesis record's fields at the top, with
-    its data decoded (JSON when it is JSON)."""
+    """A record as Lambda's event filtering sees it: an SQS body decoded when it is JSON; a
+    Kinesis record's fields at the top, with its data decoded (JSON when it is JSON)."""
+    if record.get("eventSource") == "aws:sqs":
+        try:
+            return {**record, "body": json.loads(record.get("body") or "")}
+        except ValueError:
+            return record
     if "kinesis" not in record:
         return record
     shaped = {k: v for k, v in record.items() if k != "kinesis"}
