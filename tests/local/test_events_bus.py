@@ -132,3 +132,11 @@ def test_test_event_pattern_answers_with_the_routers_matching(aws):
         {"detail": {"amount": [{"numeric": [">", 10]}]}}), Event=event)["Result"] is True
     assert events.test_event_pattern(EventPattern=json.dumps(
         {"source": [{"prefix": "billing."}]}), Event=event)["Result"] is False
+
+
+def test_an_archive_keeps_the_events_of_its_bus(aws):
+    events = aws("events")
+    bus = events.create_event_bus(Name="kept")["EventBusArn"]
+    events.create_archive(ArchiveName="kept-all", EventSourceArn=bus)
+    events.put_events(Entries=[_entry({"order_id": "o-8"}, "kept")])
+    wait_for(lambda: events.describe_archive(ArchiveName="kept-all")["EventCount"] == 1)

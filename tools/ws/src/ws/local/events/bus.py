@@ -13,7 +13,7 @@ import logging
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from moto.events.models import Rule
+from moto.events.models import Rule, events_backends
 from moto.events.responses import EventsHandler
 from moto.sqs.models import sqs_backends
 
@@ -49,6 +49,9 @@ def send_targets(rule: Any, event: dict[str, Any], invoke_async: AsyncInvoke,
                  source: str) -> None:
     """Deliver `event` to every target of `rule`, each through its Input settings."""
     for target in list(rule.targets):
+        if target.get("Arn", "").endswith(":::"):  # an archive's own rule (moto's shape)
+            _archive(rule, event)
+            continue
         try:
             text = transform.payload(target, event, rule.arn)
             deliver(Delivery(target["Arn"], text, source, target), invoke_async)
@@ -58,6 +61,13 @@ def send_targets(rule: Any, event: dict[str, Any], invoke_async: AsyncInvoke,
                         type(exc).__name__, exc, f"; the event goes to {dead}" if dead else "")
             if dead:
                 dead_letter(dead, rule, target, event, exc)
+
+
+def _archive(rule: Any, event: dict[str, Any]) -> None:
+    backend = events_backends[rule.account_id][rule.region_name]
+    for archive in list(backend.archives.values()):
+        if getattr(archive, "rule", None) is rule:
+            archive.events.append(event)
 
 
 def dead_letter(queue_arn: str, rule: Any, target: dict[str, Any], event: dict[str, Any],

@@ -41,6 +41,8 @@ def deliver(delivery: Delivery, invoke_async: AsyncInvoke) -> None:
         _to_lambda(delivery, invoke_async)  # the invoke logs its own outcome
         return
     send = _SENDERS.get(service)
+    if service == "events" and ":api-destination/" in delivery.arn:
+        send = None  # an HTTP call to a third party: not made from the local endpoint
     if send is None:
         raise ValueError(f"targets like {delivery.arn!r} are not delivered locally")
     send(delivery)
