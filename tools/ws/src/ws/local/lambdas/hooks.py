@@ -15,7 +15,7 @@ from pathlib import Path
 from moto.logs.models import logs_backends
 
 from ws.errors import ConfigError
-from ws.local import events
+from ws.local.events import install as events
 from ws.local.lambdas import customresource, invokepatch, schedules, sqspoller
 from ws.local.lambdas.runtime import Runtime
 
