@@ -53,3 +53,27 @@ def test_a_burst_is_served_by_at_most_max_workers():
     finally:
         router.stop()
     assert 2 <= len(router._threads) <= 8
+
+
+def test_work_in_one_lane_runs_in_order_other_lanes_alongside():
+    router = Router(workers=4).start()
+    order: list[str] = []
+    finished = threading.Semaphore(0)
+
+    def step(name: str, seconds: float):
+        def run():
+            time.sleep(seconds)
+            order.append(name)
+            finished.release()
+        return run
+
+    try:
+        for n, seconds in enumerate((0.3, 0.2, 0.1, 0.0)):  # later ones are quicker
+            router.submit(f"a{n}", step(f"a{n}", seconds), lane="group-a")
+        router.submit("b0", step("b0", 0.0), lane="group-b")
+        for _ in range(5):
+            assert finished.acquire(timeout=5)
+    finally:
+        router.stop()
+    assert [name for name in order if name.startswith("a")] == ["a0", "a1", "a2", "a3"]
+    assert order.index("b0") < order.index("a0")  # another lane did not wait

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from event_helpers import bodies, events_of, queue, recorder, wait_for
 
@@ -82,3 +83,26 @@ def test_an_http_subscriber_gets_the_envelope_and_sns_headers(aws):
     assert envelope["Message"] == "ping" and envelope["TopicArn"] == topic
     assert headers["x-amz-sns-message-type"] == "Notification"
     assert headers["x-amz-sns-topic-arn"] == topic
+
+
+def test_a_fifo_topic_keeps_each_groups_order_in_its_fifo_queue(aws):
+    sns, sqs = aws("sns"), aws("sqs")
+    topic = sns.create_topic(Name="ledger.fifo", Attributes={
+        "FifoTopic": "true", "ContentBasedDeduplication": "true"})["TopicArn"]
+    url = sqs.create_queue(QueueName="ledger.fifo", Attributes={
+        "FifoQueue": "true", "ContentBasedDeduplication": "true"})["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn,
+                  Attributes={"RawMessageDelivery": "true"})
+    for start in (0, 10, 20):  # a batch hands ten messages to the router at once
+        sns.publish_batch(TopicArn=topic, PublishBatchRequestEntries=[
+            {"Id": str(n), "Message": str(n), "MessageGroupId": "account-1"}
+            for n in range(start, start + 10)])
+    got: list[int] = []
+    deadline = time.monotonic() + 10
+    while len(got) < 30 and time.monotonic() < deadline:
+        for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+            got.append(int(m["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+    assert got == list(range(30))

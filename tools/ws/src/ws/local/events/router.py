@@ -13,6 +13,7 @@ import itertools
 import logging
 import threading
 import time
+from collections import deque
 from typing import Callable
 
 LOG = logging.getLogger("ws.local.events")
@@ -35,6 +36,7 @@ class Router:
         self._stopping = False
         self._threads: list[threading.Thread] = []
         self._idle = 0
+        self._lanes: dict[str, deque[tuple[str, Work]]] = {}
 
     def start(self) -> "Router":
         with self._ready:
@@ -51,9 +53,29 @@ class Router:
         self._threads.append(thread)
         thread.start()
 
-    def submit(self, what: str, work: Work) -> None:
-        """Run `work` as soon as a worker is free."""
-        self.later(0.0, what, work)
+    def submit(self, what: str, work: Work, lane: str | None = None) -> None:
+        """Run `work` as soon as a worker is free; work of one `lane` (a FIFO message group)
+        runs one at a time, in the order submitted."""
+        if lane is None:
+            self.later(0.0, what, work)
+            return
+        with self._ready:
+            pending = self._lanes.setdefault(lane, deque())
+            pending.append((what, work))
+            if len(pending) > 1:
+                return  # the lane's runner takes it after those before it
+        self.later(0.0, what, lambda: self._run_lane(lane))
+
+    def _run_lane(self, lane: str) -> None:
+        while True:
+            with self._ready:
+                what, work = self._lanes[lane][0]
+            _run(what, work)
+            with self._ready:
+                self._lanes[lane].popleft()
+                if not self._lanes[lane]:
+                    del self._lanes[lane]
+                    return
 
     def later(self, seconds: float, what: str, work: Work) -> None:
         """Run `work` after `seconds`."""
@@ -96,11 +118,14 @@ class Router:
         counted = True  # _spawn counted this worker idle
         while (job := self._next(counted)) is not None:
             counted = False
-            what, work = job
-            try:
-                work()
-            except Exception as exc:  # noqa: BLE001 - one delivery's bug must not stop others
-                LOG.warning("%s: not delivered: %s", what, _reason(exc))
+            _run(*job)
+
+
+def _run(what: str, work: Work) -> None:
+    try:
+        work()
+    except Exception as exc:  # noqa: BLE001 - one delivery's bug must not stop others
+        LOG.warning("%s: not delivered: %s", what, _reason(exc))
 
 
 def _reason(exc: Exception) -> str:

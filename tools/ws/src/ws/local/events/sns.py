@@ -5,7 +5,8 @@ a Lambda subscriber a fixed sample record (TopicArn "arn:aws:sns:EXAMPLE", a "Te
 and reads RawMessageDelivery "false" as true. Here Publish only hands each subscription's
 message to the router, which applies the FilterPolicy (FilterPolicyScope MessageAttributes or
 MessageBody, matched as EventBridge patterns are) and delivers: SQS (the SNS envelope, or the
-raw message with its attributes), Lambda (asynchronously, SNS's record) and HTTP/HTTPS.
+raw message with its attributes), Lambda (asynchronously, SNS's record) and HTTP/HTTPS. A FIFO
+topic's messages reach each subscription in order per message group.
 """
 from __future__ import annotations
 
@@ -150,7 +151,8 @@ def install(router: Router, invoke_async: AsyncInvoke) -> None:
             message = self._parse_message_structure(message, self.protocol)
         sent = Sent(message, message_id, subject, dict(message_attributes or {}), group_id,
                     deduplication_id)
+        lane = f"{self.arn}/{group_id}" if self.topic.fifo_topic else None
         router.submit(f"topic {self.topic.name} -> {self.endpoint}",
-                      lambda: deliver(self, sent, invoke_async))
+                      lambda: deliver(self, sent, invoke_async), lane=lane)
 
     Subscription.publish = publish  # type: ignore[method-assign]
