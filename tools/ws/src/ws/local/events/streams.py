@@ -24,7 +24,7 @@ from ws.local.events import streambatch, targets
 from ws.local.events.streamsources import Read, shards_of
 
 LOG = logging.getLogger("ws.local.events")
-IDLE_SECONDS = 0.05
+IDLE_SECONDS = 0.1
 MAX_RETRY_DELAY = 10.0
 
 

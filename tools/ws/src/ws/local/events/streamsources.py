@@ -68,8 +68,11 @@ class KinesisShard:
         self.id = shard.shard_id
 
     def read(self, start: int, limit: int) -> list[Read]:
-        found = sorted((seq, r) for seq, r in list(self.shard.records.items()) if seq >= start)
-        return [self._record(seq, r) for seq, r in found[:limit]]
+        records = self.shard.records  # sequence -> record, in the order put
+        if not records or next(reversed(records)) < start:
+            return []  # nothing new: the usual answer, without walking the shard
+        found = [(seq, r) for seq, r in list(records.items()) if seq >= start][:limit]
+        return [self._record(seq, r) for seq, r in found]
 
     def _record(self, sequence: int, stored: Any) -> Read:
         record = {"kinesis": {"kinesisSchemaVersion": "1.0", "partitionKey": stored.partition_key,
