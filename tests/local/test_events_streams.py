@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import time
 import json
 
 from event_helpers import bodies, events_of, queue, recorder, wait_for
@@ -105,3 +106,27 @@ def test_filter_criteria_and_reported_item_failures(aws):
     assert described["DDBStreamBatchInfo"]["batchSize"] == 2  # "bad" and "after"
     keys = [[r["dynamodb"]["Keys"]["id"]["S"] for r in e["Records"]] for e in events_of(aws)]
     assert keys == [["ok", "bad", "after"], ["bad", "after"]]
+
+
+def test_a_poller_that_stopped_resumes_where_it_was(aws):
+    from event_helpers import RECORDER
+    from lambda_helpers import zip_of
+
+    stream = _table_with_stream(aws)
+    role = "arn:aws:iam::123456789012:role/fn-role"
+    recorder(aws)
+    aws("lambda").create_event_source_mapping(EventSourceArn=stream, FunctionName="recorder",
+                                              StartingPosition="TRIM_HORIZON")
+    db = aws("dynamodb")
+    db.put_item(TableName="orders", Item={"id": {"S": "a"}})
+    wait_for(lambda: events_of(aws))
+    aws("lambda").delete_function(FunctionName="recorder")  # the poller stops: no function
+    db.put_item(TableName="orders", Item={"id": {"S": "b"}})
+    time.sleep(0.6)
+    aws("lambda").create_function(FunctionName="recorder", Role=role, Runtime="python3.11",
+                                  Handler="app.handler", Code={"ZipFile": zip_of(
+                                      {"app.py": RECORDER})})
+    wait_for(lambda: len(events_of(aws)) >= 2)
+    time.sleep(0.5)
+    keys = [r["dynamodb"]["Keys"]["id"]["S"] for e in events_of(aws) for r in e["Records"]]
+    assert keys == ["a", "b"]

@@ -43,6 +43,8 @@ class StreamPollers(threading.Thread):
         self.runtime, self.retry_base = runtime, retry_base
         self.stopping = threading.Event()
         self.running: dict[str, StreamPoller] = {}
+        self.cursors: dict[str, dict[str, int]] = {}  # mapping -> shard -> next position
+        self.reported: dict[str, set[str]] = {}  # mapping -> errors already logged
 
     def start(self) -> None:
         _no_inline_delivery()
@@ -56,11 +58,15 @@ class StreamPollers(threading.Thread):
         wanted = {esm.uuid: esm for esm in _mappings() if _stream_mapping(esm)}
         for key in set(self.running) - set(wanted):
             self.running.pop(key).stopping.set()
+            self.cursors.pop(key, None)
+            self.reported.pop(key, None)
         for key, poller in list(self.running.items()):
             if not poller.is_alive():  # it stopped on an error: start again from its cursors
                 del self.running[key]
         for key in set(wanted) - set(self.running):
-            self.running[key] = StreamPoller(self.runtime, wanted[key], self.retry_base)
+            self.running[key] = StreamPoller(
+                self.runtime, wanted[key], self.retry_base,
+                self.cursors.setdefault(key, {}), self.reported.setdefault(key, set()))
             self.running[key].start()
 
     def stop(self) -> None:

@@ -31,19 +31,25 @@ MAX_RETRY_DELAY = 10.0
 class StreamPoller(threading.Thread):
     """Reads the shards of one mapping and invokes its function, until stopped."""
 
-    def __init__(self, runtime: Any, esm: Any, retry_base: float) -> None:
+    def __init__(self, runtime: Any, esm: Any, retry_base: float,
+                 cursors: dict[str, int] | None = None, reported: set[str] | None = None) -> None:
         super().__init__(name=f"stream-poller-{esm.uuid}", daemon=True)
         self.runtime, self.esm, self.retry_base = runtime, esm, retry_base
         self.stopping = threading.Event()
-        self.cursors: dict[str, int] = {}
+        self.cursors = cursors if cursors is not None else {}  # shard -> next position
+        self.reported = reported if reported is not None else set()
 
     def run(self) -> None:
         while not self.stopping.is_set():
             try:
                 busy = self.poll_once()
             except Exception as exc:  # noqa: BLE001 - the stream or function went away
-                LOG.warning("stream poller for %s stopped: %r", self.esm.event_source_arn, exc)
+                if repr(exc) not in self.reported:  # once, not on every restart
+                    self.reported.add(repr(exc))
+                    LOG.warning("stream poller for %s stopped: %r", self.esm.event_source_arn,
+                                exc)
                 return
+            self.reported.clear()
             if not busy:
                 self.stopping.wait(IDLE_SECONDS)
 
