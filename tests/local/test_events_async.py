@@ -55,3 +55,28 @@ def test_an_event_bus_destination_gets_lambdas_result_event(aws):
     assert event["resources"] == [arn]
     assert event["detail"]["requestPayload"] == {"n": 2}
     assert event["detail"]["responsePayload"] == {"seen": True}
+
+
+def test_a_functions_dead_letter_queue_gets_the_event_it_could_not_process(aws, stack):
+    url, arn = queue(aws, "fn-dlq")
+    stack.create({"Resources": {
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole"}]}}},
+        "Fn": {"Type": "AWS::Lambda::Function", "Properties": {
+            "FunctionName": "dead-lettered", "Runtime": "python3.11", "Handler": "index.handler",
+            "Role": {"Fn::GetAtt": ["Role", "Arn"]}, "DeadLetterConfig": {"TargetArn": arn},
+            "Code": {"ZipFile": "def handler(event, context):\n    raise ValueError('bad')\n"}}}}})
+    config = aws("lambda").get_function_configuration(FunctionName="dead-lettered")
+    assert config["DeadLetterConfig"] == {"TargetArn": arn}
+    aws("lambda").put_function_event_invoke_config(FunctionName="dead-lettered",
+                                                   MaximumRetryAttempts=0)
+    aws("lambda").invoke(FunctionName="dead-lettered", InvocationType="Event",
+                         Payload=b'{"order": "o-10"}')
+    answer = wait_for(lambda: aws("sqs").receive_message(
+        QueueUrl=url, MessageAttributeNames=["All"]).get("Messages"))
+    assert json.loads(answer[0]["Body"]) == {"order": "o-10"}
+    attributes = {k: v["StringValue"] for k, v in answer[0]["MessageAttributes"].items()}
+    assert attributes["ErrorCode"] == "200" and "bad" in attributes["ErrorMessage"]
+    assert attributes["RequestID"]

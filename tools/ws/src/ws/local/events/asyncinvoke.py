@@ -3,7 +3,7 @@ asynchronous source (EventBridge, SNS, S3). The function's EventInvokeConfig (or
 defaults) decides: MaximumRetryAttempts (default 2; retried after 1 s, then 2 s locally, where
 AWS waits about a minute, then two), MaximumEventAgeInSeconds (default 6 hours), and the
 OnSuccess / OnFailure destinations (SQS, SNS, Lambda, an event bus), which receive Lambda's
-invocation record.
+invocation record; the function's own DeadLetterConfig gets the event it could not process.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from ws.local.events import targets
+from ws.local.events import deadletters, targets
 from ws.local.events.router import Router
 
 LOG = logging.getLogger("ws.local.events")
@@ -81,6 +81,7 @@ class AsyncInvoker:
         if self.router.clock() - accepted > policy.max_age:
             LOG.warning("%s: dropped after %d attempts, older than MaximumEventAgeInSeconds %d%s",
                         what, count - 1, policy.max_age, _sent(policy.on_failure))
+            deadletters.send(fn, payload, "", "EventAgeExceeded")
             self._destination(policy.on_failure, fn, payload, "EventAgeExceeded", count - 1, None)
             return
         started = time.monotonic()
@@ -100,9 +101,10 @@ class AsyncInvoker:
             self.router.later(delay, what,
                               lambda: self.attempt(fn, payload, source, count + 1, accepted))
             return
+        dead = deadletters.send(fn, payload, outcome.request_id, _message(error))
         LOG.warning("%s: %s (request %s, attempt %d of %d); no retries left%s; the function's "
                     "log: /aws/lambda/%s", what, reason, outcome.request_id, count,
-                    policy.max_retries + 1, _sent(policy.on_failure), fn.function_name)
+                    policy.max_retries + 1, _sent(policy.on_failure or dead), fn.function_name)
         self._destination(policy.on_failure, fn, payload, "RetriesExhausted", count, outcome)
 
     def _destination(self, arn: str | None, fn: Any, payload: str, condition: str, count: int,
@@ -116,6 +118,10 @@ class AsyncInvoker:
                       f"{kind}", "detail": record, "resources": [fn.function_arn]}
         targets.deliver(targets.Delivery(arn, json.dumps(record),
                                          f"{fn.function_name} {condition}"), self)
+
+
+def _message(error: Any) -> str:
+    return str(error.get("errorMessage", "")) if isinstance(error, dict) else str(error)
 
 
 def _sent(arn: str | None) -> str:

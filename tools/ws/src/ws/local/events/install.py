@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ws.local.events import bus, s3notify, sns, streampollers
+from ws.local.events import bus, deadletters, s3notify, sns, streampollers
 from ws.local.events.asyncinvoke import AsyncInvoker
 from ws.local.events.router import Router
 
@@ -27,6 +27,7 @@ def install(runtime: Any, retry_base_seconds: float = 1.0) -> Running:
     logging.getLogger("ws.local.events").setLevel(logging.INFO)  # a line per delivery
     router = Router(retry_base_seconds=retry_base_seconds).start()
     invoke_async = AsyncInvoker(runtime, router)
+    deadletters.install()
     bus.install(router, invoke_async)
     sns.install(router, invoke_async)
     s3notify.install(router, invoke_async)
