@@ -15,6 +15,7 @@ from pathlib import Path
 from moto.logs.models import logs_backends
 
 from ws.errors import ConfigError
+from ws.local.events import install as events
 from ws.local.lambdas import customresource, invokepatch, schedules, sqspoller
 from ws.local.lambdas.runtime import Runtime
 
@@ -45,12 +46,14 @@ class Installed:
     """What install() started; close() stops it (threads end, workers are killed)."""
 
     def __init__(self, runtime: Runtime, pollers: sqspoller.Pollers,
-                 scheduler: schedules.Scheduler | None) -> None:
+                 scheduler: schedules.Scheduler | None, router: events.Running) -> None:
         self.runtime = runtime
         self.pollers = pollers
         self.scheduler = scheduler
+        self.router = router
 
     def close(self) -> None:
+        self.router.close()
         self.pollers.stop()
         if self.scheduler is not None:
             self.scheduler.stop()
@@ -61,11 +64,13 @@ def install(settings: RuntimeSettings) -> Installed:
     """Make this moto server run Lambda functions (call once, before serving)."""
     runtime = Runtime(settings.state_dir / "functions", settings.endpoint,
                       lambda account, region: logs_backends[account][region])
-    invokepatch.install(runtime)
+    router = events.install(runtime)
+    invokepatch.install(runtime, router.invoke_async)
     customresource.install(runtime, settings.endpoint)
     pollers = sqspoller.Pollers(runtime, settings.sqs_retry_seconds)
     pollers.start()
-    scheduler = schedules.Scheduler(runtime) if settings.schedules else None
+    scheduler = (schedules.Scheduler(runtime, fire=router.fire_schedule)
+                 if settings.schedules else None)
     if scheduler is not None:
         scheduler.start()
-    return Installed(runtime, pollers, scheduler)
+    return Installed(runtime, pollers, scheduler, router)

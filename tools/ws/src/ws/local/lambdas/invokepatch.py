@@ -21,8 +21,21 @@ def _header(headers: Any, name: str) -> str | None:
     return next((v for k, v in dict(headers or {}).items() if k.lower() == name), None)
 
 
-def make_invoke(runtime: Runtime) -> Callable[..., bytes]:
-    """The replacement for LambdaFunction.invoke(body, request_headers, response_headers)."""
+AsyncInvoke = Callable[[LambdaFunction, str, str], None]  # (function, event, source)
+
+
+def _in_thread(runtime: Runtime) -> AsyncInvoke:
+    def invoke(fn: LambdaFunction, event: str, source: str) -> None:
+        threading.Thread(target=runtime.invoke, args=(fn, event), daemon=True,
+                         name=f"lambda-event-{fn.function_name}").start()
+    return invoke
+
+
+def make_invoke(runtime: Runtime, invoke_async: AsyncInvoke | None = None
+                ) -> Callable[..., bytes]:
+    """The replacement for LambdaFunction.invoke(body, request_headers, response_headers);
+    InvocationType=Event goes to `invoke_async` (default: a thread, no retries)."""
+    invoke_async = invoke_async or _in_thread(runtime)
 
     def invoke(self: LambdaFunction, body: Any, request_headers: Any,
                response_headers: Any) -> bytes:
@@ -31,8 +44,7 @@ def make_invoke(runtime: Runtime) -> Callable[..., bytes]:
         if kind == "DryRun":
             return b""
         if kind == "Event":  # asynchronous: accepted now, run in the background
-            threading.Thread(target=runtime.invoke, args=(self, event), daemon=True,
-                             name=f"lambda-event-{self.function_name}").start()
+            invoke_async(self, event, "Invoke (Event)")
             return b""
         outcome = runtime.invoke(self, event)
         _answer_headers(outcome, self, response_headers)
@@ -49,6 +61,6 @@ def _answer_headers(outcome: Outcome, fn: LambdaFunction, response_headers: Any)
     response_headers["x-amzn-requestid"] = outcome.request_id
 
 
-def install(runtime: Runtime) -> None:
+def install(runtime: Runtime, invoke_async: AsyncInvoke | None = None) -> None:
     """Route every moto Lambda invocation in this process to `runtime`."""
-    LambdaFunction.invoke = make_invoke(runtime)  # type: ignore[method-assign]
+    LambdaFunction.invoke = make_invoke(runtime, invoke_async)  # type: ignore[method-assign]

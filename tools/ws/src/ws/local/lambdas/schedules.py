@@ -21,6 +21,7 @@ from ws.local.lambdas.scheduled import rate_seconds, scheduled_event, target_pay
 
 LOG = logging.getLogger(__name__)
 TICK_SECONDS = 1.0
+Fire = Callable[[Any, dict[str, Any]], None]  # (rule, scheduled event)
 
 
 def scheduled_rules() -> list[Any]:
@@ -37,9 +38,10 @@ def scheduled_rules() -> list[Any]:
 class Scheduler(threading.Thread):
     """Fires rate rules; `clock` is injectable for tests."""
 
-    def __init__(self, runtime: Runtime, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, runtime: Runtime, clock: Callable[[], float] = time.monotonic,
+                 fire: Fire | None = None) -> None:
         super().__init__(name="schedules", daemon=True)
-        self.runtime, self.clock = runtime, clock
+        self.runtime, self.clock, self.deliver = runtime, clock, fire
         self.stopping = threading.Event()
         self.due: dict[str, float] = {}
         self.refused: set[str] = set()
@@ -72,8 +74,12 @@ class Scheduler(threading.Thread):
             return None
 
     def fire(self, rule: Any) -> None:
-        """Invoke each Lambda target of `rule` with the scheduled event (in threads)."""
+        """Send `rule`'s targets the scheduled event: through `fire` when given, else each
+        Lambda target invoked in a thread."""
         event = scheduled_event(rule.arn, rule.account_id, rule.region_name)
+        if self.deliver is not None:  # the event router: every target type, Input transformers
+            self.deliver(rule, event)
+            return
         for target in rule.targets:
             arn = target.get("Arn", "")
             if ":lambda:" not in arn:

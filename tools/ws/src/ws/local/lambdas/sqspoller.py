@@ -5,7 +5,8 @@ that is switched off, and one poller thread per enabled mapping receives batches
 from the queue through moto's own ReceiveMessage, so receive counts and the queue's
 RedrivePolicy (dead-letter queue after maxReceiveCount) apply; it deletes what succeeded
 (with ReportBatchItemFailures: all but the reported failures) and leaves the rest to come
-back after the visibility timeout, capped locally by WS_LOCAL_SQS_RETRY_SECONDS.
+back after the visibility timeout, capped locally by WS_LOCAL_SQS_RETRY_SECONDS. Messages the
+mapping's FilterCriteria refuse are deleted without invoking (Lambda's event filtering).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from typing import Any
 from moto.awslambda.models import lambda_backends
 from moto.sqs.models import Queue, sqs_backends
 
+from ws.local.events import streambatch
 from ws.local.lambdas.runtime import Runtime
 
 LOG = logging.getLogger(__name__)
@@ -97,7 +99,14 @@ class MappingPoller(threading.Thread):
     def deliver(self, sqs: Any, queue: Any, messages: list[Any]) -> None:
         fn = lambda_backends[self.esm.account_id][self.esm.region].get_function(
             self.esm.function_arn)
-        event = {"Records": [sqs_record(m, queue.queue_arn, self.esm.region) for m in messages]}
+        records = [sqs_record(m, queue.queue_arn, self.esm.region) for m in messages]
+        keep = streambatch.kept(self.esm.filter_criteria, records)
+        for message in (m for m, kept in zip(messages, keep) if not kept):
+            sqs.delete_message(queue.name, message.receipt_handle)  # FilterCriteria drop it
+        messages = [m for m, kept in zip(messages, keep) if kept]
+        if not messages:
+            return
+        event = {"Records": [r for r, kept in zip(records, keep) if kept]}
         outcome = self.runtime.invoke(fn, json.dumps(event))
         if outcome.error:
             _warn_failed(fn, queue, messages, len(messages))
