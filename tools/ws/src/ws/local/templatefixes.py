@@ -71,6 +71,8 @@ def _authorizers(api: str, spec: dict[str, Any], resources: dict[str, Any]) -> d
                                     (spec.get("components") or {}).get("securitySchemes")
                                     or {}).items()):
         auth = definition.get("x-amazon-apigateway-authorizer")
+        if definition.get("x-amazon-apigateway-authtype") == "awsSigv4":
+            found[name] = ""  # AWS_IAM: no Authorizer resource
         if not isinstance(auth, dict):
             continue
         logical = _id(api, "Authorizer", name)
@@ -106,7 +108,9 @@ def _method(api: str, resource: Any, path: str, verb: str, operation: dict[str, 
                              "HttpMethod": http, "AuthorizationType": "NONE"}
     for requirement in operation.get("security") or []:
         for name, scopes in requirement.items():
-            if name in authorizers:
+            if authorizers.get(name) == "":
+                props["AuthorizationType"] = "AWS_IAM"
+            elif name in authorizers:
                 kind = resources[authorizers[name]]["Properties"]["Type"]
                 props["AuthorizationType"] = "COGNITO_USER_POOLS" \
                     if kind == "COGNITO_USER_POOLS" else "CUSTOM"

@@ -5,10 +5,10 @@ import base64
 import logging
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from ws.local.apigw import integrations, replies, routing
+from ws.local.apigw import iamauth, integrations, replies, routing
 from ws.local.apigw.cognito import CognitoAuthorizer, Denied
 from ws.local.apigw.lambdas import Invoker, moto_invoke
 from ws.local.apigw.request import ApiRequest, ApiResponse
@@ -42,6 +42,13 @@ class Gateway:
         if route is None:
             return replies.missing_token()
         deployed = routing.Deployed(api, stage, account_id, region)
+        if (route.method.authorization_type or "").upper() == "AWS_IAM":
+            try:
+                caller = iamauth.authorize(request, account_id, region, self.clock)
+            except iamauth.Forbidden as denied:
+                return replies.missing_token() if denied.missing else replies.message(
+                    403, str(denied), denied.error_type)
+            request = replace(request, caller=caller.identity())
         try:
             authorizer = self._authorize(request, api, route.method)
         except Denied as denied:
@@ -54,7 +61,7 @@ class Gateway:
     def _authorize(self, request: ApiRequest, api: Any, method: Any) -> dict[str, Any] | None:
         """requestContext.authorizer for the method's authorization (None when it has none)."""
         kind = (method.authorization_type or "NONE").upper()
-        if kind == "NONE":
+        if kind in ("NONE", "AWS_IAM"):
             return None
         if kind != "COGNITO_USER_POOLS":
             raise LookupError(f"authorization type {kind} is not served locally")

@@ -43,7 +43,17 @@ def to_request(http: Request) -> ApiRequest | None:
                 ("X-Forwarded-Proto", http.scheme)]
     return ApiRequest(api_id, stage, http.method, slash + path or "/",
                       tuple(http.args.items(multi=True)), tuple(headers), http.get_data(),
-                      http.remote_addr or "")
+                      http.remote_addr or "", raw_target=_raw_target(http))
+
+
+def _raw_target(http: Request) -> str:
+    """The path and query as the client sent them (what a SigV4 signature covers)."""
+    raw = http.environ.get("RAW_URI") or http.environ.get("REQUEST_URI")
+    if raw:
+        return raw
+    query = http.environ.get("QUERY_STRING", "")
+    return http.environ.get("SCRIPT_NAME", "") + http.environ.get("PATH_INFO", "") + (
+        f"?{query}" if query else "")
 
 
 def _send(response: ApiResponse, start_response: Callable[..., Any]) -> list[bytes]:

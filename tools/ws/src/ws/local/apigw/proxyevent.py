@@ -95,7 +95,7 @@ def _identity(request: ApiRequest) -> dict[str, Any]:
     keys = ("cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller",
             "principalOrgId", "accessKey", "cognitoAuthenticationType",
             "cognitoAuthenticationProvider", "userArn", "user")
-    return {**dict.fromkeys(keys), "sourceIp": request.source_ip,
+    return {**dict.fromkeys(keys), **(request.caller or {}), "sourceIp": request.source_ip,
             "userAgent": request.header("User-Agent")}
 
 
