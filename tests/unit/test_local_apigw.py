@@ -9,7 +9,7 @@ import pytest
 from joserfc import jwk, jwt
 from moto.utilities.utils import load_resource
 
-from ws.local.apigw import mapping, proxyevent
+from ws.local.apigw import mapping, proxyevent, vtl
 from ws.local.apigw.cognito import CognitoAuthorizer, Denied
 
 POOL_ARN = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_pool"
@@ -69,15 +69,23 @@ def test_scoped_methods_need_an_access_token_with_a_scope():
             _authorizer(now).authorize(token, scopes)
 
 
-def test_integration_response_selection_and_vtl_refused():
+def test_integration_response_selection_and_templates():
+    pytest.importorskip("airspeed")
     ok = SimpleNamespace(status_code="200", selection_pattern=None,
                          response_templates={"application/json": '{"ok": 1}'},
                          response_parameters={"method.response.header.X-A": "'a'"})
     gone = SimpleNamespace(status_code="410", selection_pattern="4\\d\\d",
-                           response_templates={"application/json": "$input.body"},
-                           response_parameters=None)
+                           response_templates={"application/json": "[$input.body]"},
+                           response_parameters={
+                               "method.response.header.X-B": "integration.response.header.B",
+                               "method.response.header.X-C": "integration.response.body.c"})
     integration = SimpleNamespace(integration_responses={"200": ok, "410": gone})
-    answer = mapping.integration_response(integration, 200, b"backend")
+    seen = {"input": vtl.Input("", {}), "context": vtl.java({})}
+    answer = mapping.integration_response(integration, 200, b"backend", seen, "200")
     assert (answer.status, answer.body, answer.header("X-A")) == (200, b'{"ok": 1}', "a")
-    with pytest.raises(mapping.Unsupported):
-        mapping.integration_response(integration, 404, b"")
+    answer = mapping.integration_response(integration, 404, b'{"c": "see"}', seen, "404",
+                                          (("b", "bee"),))
+    assert (answer.status, answer.body) == (410, b'[{"c": "see"}]')
+    assert (answer.header("X-B"), answer.header("X-C")) == ("bee", "see")
+    answer = mapping.integration_response(integration, 500, b"x", seen, None)
+    assert answer.status == 200  # no pattern matches: the default response

@@ -130,10 +130,13 @@ def _method(api: str, resource: Any, path: str, verb: str, operation: dict[str, 
 
 
 def _integration_extras(integration: dict[str, Any]) -> dict[str, Any]:
-    """Request templates and integration responses (a MOCK's, e.g. SAM's CORS preflight)."""
+    """Request templates, parameters, passthrough and credentials (an AWS integration's) and
+    integration responses (a MOCK's, e.g. SAM's CORS preflight)."""
     extras: dict[str, Any] = {}
-    if integration.get("requestTemplates"):
-        extras["RequestTemplates"] = integration["requestTemplates"]
+    for key in ("requestTemplates", "requestParameters", "passthroughBehavior", "credentials",
+                "contentHandling"):
+        if integration.get(key):
+            extras[key[0].upper() + key[1:]] = integration[key]
     responses = []
     for pattern, answer in sorted((integration.get("responses") or {}).items()):
         item = {"StatusCode": str(answer.get("statusCode", "200")),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from ws.local.apigw import iamauth, integrations, replies, routing
+from ws.local.apigw.awsintegration import ServiceCaller
 from ws.local.apigw.cognito import CognitoAuthorizer, Denied
 from ws.local.apigw.lambdas import Invoker, moto_invoke
 from ws.local.apigw.request import ApiRequest, ApiResponse
@@ -18,10 +19,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Gateway:
-    """The data plane's collaborators: how functions are invoked, and the clock for tokens."""
+    """The data plane's collaborators: how functions are invoked, how AWS integrations reach
+    services (None: they answer 500), and the clock for tokens and signatures."""
 
     invoker: Invoker = moto_invoke
     clock: Callable[[], float] = field(default=time.time)
+    services: ServiceCaller | None = None
 
     def serve(self, request: ApiRequest) -> ApiResponse:
         """The response to `request`, with API Gateway's request id headers."""
@@ -56,7 +59,8 @@ class Gateway:
         except LookupError as exc:
             log.warning("%s %s: %s", request.method, request.path, exc)
             return replies.internal_error()
-        return integrations.run(request, deployed, route, authorizer, self.invoker)
+        return integrations.run(request, deployed, route, authorizer, self.invoker,
+                                self.services)
 
     def _authorize(self, request: ApiRequest, api: Any, method: Any) -> dict[str, Any] | None:
         """requestContext.authorizer for the method's authorization (None when it has none)."""

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Request
 from ws.local.apigw import replies
 from ws.local.apigw.gateway import Gateway
 from ws.local.apigw.request import ApiRequest, ApiResponse
+from ws.local.apigw.services import MotoServices
 from ws.local.urls import API_PREFIX
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -20,7 +21,7 @@ class ApiGatewayMiddleware:
 
     def __init__(self, app: WsgiApp, gateway: Gateway | None = None) -> None:
         self.app = app
-        self.gateway = gateway or Gateway()
+        self.gateway = gateway or Gateway(services=MotoServices(app))
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
                  ) -> Iterable[bytes]:

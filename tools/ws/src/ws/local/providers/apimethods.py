@@ -69,6 +69,8 @@ class Method(Provider, CloudFormationModel):
                                     credentials=integration.get("Credentials"),
                                     request_templates=integration.get("RequestTemplates"),
                                     request_parameters=integration.get("RequestParameters"),
+                                    passthrough_behavior=integration.get("PassthroughBehavior"),
+                                    content_handling=integration.get("ContentHandling"),
                                     timeout_in_millis=integration.get("TimeoutInMillis"))
             _put_responses(backend, api_id, resource_id, verb, props)
         return cls(f"{api_id}-{resource_id}-{verb}", {}, props, account_id, region, logical_id)
