@@ -2,7 +2,10 @@
 integration, SQS SendMessage, DynamoDB PutItem/GetItem, Step Functions StartExecution and S3."""
 from __future__ import annotations
 
+import json
 from typing import Any
+
+import boto3
 
 from apistore import _function, _resource
 
@@ -122,3 +125,13 @@ def template() -> dict[str, Any]:
     return {"Resources": resources, "Outputs": {
         "ApiId": {"Value": {"Ref": "Api"}}, "QueueUrl": {"Value": {"Ref": "Jobs"}},
         "Machine": {"Value": {"Ref": "Machine"}}}}
+
+
+def deploy(url: str, name: str, body: dict[str, Any]) -> dict[str, str]:
+    """Create stack `name` from `body` on the endpoint at `url`; its outputs."""
+    cfn = boto3.client("cloudformation", endpoint_url=url, region_name="us-east-1",
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    cfn.create_stack(StackName=name, TemplateBody=json.dumps(body))
+    stack = cfn.describe_stacks(StackName=name)["Stacks"][0]
+    assert stack["StackStatus"] == "CREATE_COMPLETE", stack["StackStatus"]
+    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}

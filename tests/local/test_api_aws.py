@@ -10,7 +10,7 @@ from lambda_standin import InProcessEndpoint, run_inline
 from moto.awslambda.models import LambdaFunction
 
 from apistore import call
-from awsstore import template
+from awsstore import deploy, template
 from ws.local import endpoint as lifecycle
 from ws.local.urls import local_api_url
 
@@ -19,22 +19,26 @@ JSON = {"Content-Type": "application/json"}
 
 @pytest.fixture(scope="module")
 def served():
+    """One in-process endpoint with the stand-in runner, emptied once: the module's tests
+    share what its fixture deploys (each touches its own keys)."""
     server = InProcessEndpoint()
-    yield server.url
+    lifecycle.reset(server.url)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LambdaFunction, "_invoke_lambda", run_inline)
+        yield server.url
     server.close()
 
 
 @pytest.fixture
-def moto_url(served, monkeypatch):
-    lifecycle.reset(served)
-    monkeypatch.setattr(LambdaFunction, "_invoke_lambda", run_inline)
+def moto_url(served):
+    """Overrides the shared fixture: the module's endpoint, not emptied between tests."""
     return served
 
 
-@pytest.fixture
-def api(stack, moto_url):
-    out = stack.create(template())
-    return local_api_url(moto_url, out["ApiId"], "v1"), out
+@pytest.fixture(scope="module")
+def api(served):
+    out = deploy(served, "aws-integrations", template())
+    return local_api_url(served, out["ApiId"], "v1"), out
 
 
 def _json(base: str, path: str, method: str = "GET", body: object = None,

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from ws.local.apigw import iamauth, integrations, replies, routing
+from ws.local.apigw import httpapi, httproutes, iamauth, integrations, replies, routing
 from ws.local.apigw.awsintegration import ServiceCaller
 from ws.local.apigw.cognito import CognitoAuthorizer, Denied
 from ws.local.apigw.lambdas import Invoker, moto_invoke
@@ -36,6 +36,9 @@ class Gateway:
     def _answer(self, request: ApiRequest) -> ApiResponse:
         found = routing.find_api(request.api_id)
         if found is None:
+            http_api = httproutes.find_api(request.api_id)
+            if http_api is not None:
+                return httpapi.serve(request, http_api, self.invoker, self.clock)
             return replies.unknown_api(request.api_id)
         api, account_id, region = found
         stage = routing.find_stage(api, request.stage)

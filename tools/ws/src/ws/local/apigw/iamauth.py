@@ -55,8 +55,9 @@ class Caller:
 
 
 def authorize(request: ApiRequest, account_id: str, region: str,
-              clock: Callable[[], float] = time.time) -> Caller:
-    """The caller who signed `request`; Forbidden when it is unsigned or the signature fails."""
+              clock: Callable[[], float] = time.time, aws_path: str | None = None) -> Caller:
+    """The caller who signed `request`; Forbidden when it is unsigned or the signature fails.
+    `aws_path`: the path on the API's own host (default /{stage}{path})."""
     header = request.header("Authorization")
     if not header:
         raise Forbidden("Missing Authentication Token", missing=True)
@@ -67,7 +68,8 @@ def authorize(request: ApiRequest, account_id: str, region: str,
     stamp = request.header("X-Amz-Date") or ""
     _check_time(stamp, parts["date"], clock())
     secret = secret_for(parts["key"], account_id)
-    expected = {_signature(request, parts, stamp, secret, path) for path in _paths(request)}
+    expected = {_signature(request, parts, stamp, secret, path)
+                for path in _paths(request, aws_path)}
     if not any(hmac.compare_digest(sig, parts["sig"]) for sig in expected):
         raise Forbidden("The request signature we calculated does not match the signature "
                         "you provided. Check your AWS Secret Access Key and signing method.",
@@ -106,9 +108,10 @@ def _check_time(stamp: str, scope_date: str, now: float) -> None:
                         "allowed 15 minutes.", error_type="InvalidSignatureException")
 
 
-def _paths(request: ApiRequest) -> list[str]:
+def _paths(request: ApiRequest, aws_path: str | None) -> list[str]:
     """The request line's target as received, and the API's own /{stage}/path form."""
-    aws_path = f"/{request.stage}{request.path}"
+    query = request.raw_target.partition("?")[2]
+    aws_path = (aws_path or f"/{request.stage}{request.path}") + (f"?{query}" if query else "")
     return [request.raw_target or aws_path, aws_path]
 
 

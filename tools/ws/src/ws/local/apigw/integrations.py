@@ -17,7 +17,7 @@ from ws.local.apigw.routing import Deployed, Route
 
 log = logging.getLogger(__name__)
 
-_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
                "proxy-authorization", "proxy-authenticate", "host", "content-length"}
 _DEFAULT_TIMEOUT_MS = 29_000  # API Gateway's integration timeout
 
@@ -92,7 +92,7 @@ def _http(request: ApiRequest, deployed: Deployed, route: Route,
         request.method if verb == "ANY" else verb), headers=_forwarded(request, proxy))
     timeout = int(integration.timeout_in_millis or _DEFAULT_TIMEOUT_MS) / 1000
     try:
-        status, headers, body = _fetch(outgoing, timeout)
+        status, headers, body = fetch(outgoing, timeout)
     except TimeoutError:
         return replies.timed_out()
     except OSError as exc:  # URLError included
@@ -121,7 +121,7 @@ def _target_url(request: ApiRequest, deployed: Deployed, route: Route, integrati
 
 
 def _forwarded(request: ApiRequest, proxy: bool) -> dict[str, str]:
-    headers = {k: v for k, v in request.headers if k.lower() not in _HOP_BY_HOP} if proxy \
+    headers = {k: v for k, v in request.headers if k.lower() not in HOP_BY_HOP} if proxy \
         else {k: v for k, v in request.headers if k.lower() == "content-type"}
     headers["X-Forwarded-For"] = request.source_ip
     return headers
@@ -134,7 +134,7 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _fetch(outgoing: urllib.request.Request,
+def fetch(outgoing: urllib.request.Request,
            timeout: float) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
     opener = urllib.request.build_opener(_NoRedirects)
     try:
@@ -145,4 +145,4 @@ def _fetch(outgoing: urllib.request.Request,
 
 
 def _kept(headers: Any) -> tuple[tuple[str, str], ...]:
-    return tuple((k, v) for k, v in headers if k.lower() not in _HOP_BY_HOP)
+    return tuple((k, v) for k, v in headers if k.lower() not in HOP_BY_HOP)

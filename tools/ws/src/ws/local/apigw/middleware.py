@@ -17,7 +17,7 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class ApiGatewayMiddleware:
-    """Serves deployed REST APIs under API_PREFIX; passes every other request to `app`."""
+    """Serves deployed REST and HTTP APIs under API_PREFIX; passes every other request to `app`."""
 
     def __init__(self, app: WsgiApp, gateway: Gateway | None = None) -> None:
         self.app = app
@@ -33,10 +33,11 @@ class ApiGatewayMiddleware:
 
 
 def to_request(http: Request) -> ApiRequest | None:
-    """The ApiRequest of an HTTP request under API_PREFIX; None when it names no stage."""
+    """The ApiRequest of an HTTP request under API_PREFIX (stage "" when the path names none:
+    an HTTP API's $default stage); None when it names no API."""
     api_id, _, rest = http.path[len(API_PREFIX):].partition("/")
     stage, slash, path = rest.partition("/")
-    if not api_id or not stage:
+    if not api_id:
         return None
     headers = list(http.headers.items())
     headers += [("X-Forwarded-For", http.remote_addr or ""),
