@@ -17,6 +17,7 @@ from typing import Any
 from ws.local import urls
 from ws.local.lambdas import worker
 from ws.local.lambdas.spec import FunctionSpec
+from ws.local.reach import environment as reach
 
 WORKER_SCRIPT = Path(worker.__file__)
 URLS_MODULE = Path(urls.__file__)
@@ -45,7 +46,7 @@ def worker_env(spec: FunctionSpec, endpoint: str, task_root: Path,
         "LAMBDA_TASK_ROOT": str(task_root), "LAMBDA_RUNTIME_DIR": str(WORKER_SCRIPT.parent),
         "TZ": ":UTC", "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
     }
-    return {**base, **dict(spec.env), **reserved}
+    return {**base, **reach.variables(), **dict(spec.env), **reserved}
 
 
 def new_log_stream() -> str:
