@@ -96,3 +96,26 @@ def test_sam_default_authorizer_aws_iam_makes_aws_iam_methods():
     methods = [r["Properties"] for r in prepared["Resources"].values()
                if r["Type"] == "AWS::ApiGateway::Method"]
     assert [m["AuthorizationType"] for m in methods] == ["AWS_IAM"]
+
+
+def test_a_request_signed_for_the_aws_url_verifies_through_the_proxy(who, tmp_path):
+    import ssl
+    import urllib.request
+
+    from ws.local.reach import proxy
+    api_id = who.split("/_ws/api/")[1].split("/")[0]
+    served = who.split("/_ws/api/")[0]
+    running = proxy.start(served, tmp_path)
+    try:
+        url = f"https://{api_id}.execute-api.us-east-1.amazonaws.com/prod/who?x=1"
+        opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({"https": running.url}),
+            urllib.request.HTTPSHandler(context=ssl.create_default_context(
+                cafile=str(running.ca.bundle_file))))
+        request = urllib.request.Request(url, headers=signed_headers(url))
+        with opener.open(request, timeout=10) as answer:
+            identity = json.loads(answer.read())["requestContext"]["identity"]
+        assert identity["accessKey"] == "AKIDLOCALTEST"
+    finally:
+        running.shutdown()
+        running.server_close()

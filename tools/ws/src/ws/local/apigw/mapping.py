@@ -50,7 +50,8 @@ def integration_params(integration: Any, request: ApiRequest, params: dict[str, 
 
 
 def integration_response(integration: Any, status: int, body: bytes, variables: dict[str, Any],
-                         selector: str | None, headers: tuple[tuple[str, str], ...] = ()) -> ApiResponse:
+                         selector: str | None,
+                         headers: tuple[tuple[str, str], ...] = ()) -> ApiResponse:
     """The response an integration answers with: the integration response whose selection
     pattern matches `selector` (the status; a Lambda's errorMessage; None: the default one),
     its parameters and its template (rendered with `variables`, $input the answer's body)."""

@@ -32,7 +32,8 @@ class LocalCa:
 
     def leaf(self, region: str) -> tuple[Path, Path]:
         """(certificate, key) files for *.execute-api.<region>.amazonaws.com, made once."""
-        cert, key = self.folder / f"execute-api.{region}.pem", self.folder / f"execute-api.{region}.key"
+        cert = self.folder / f"execute-api.{region}.pem"
+        key = self.folder / f"execute-api.{region}.key"
         if not cert.exists():
             _issue(self, f"execute-api.{region}.amazonaws.com", cert, key)
         return cert, key
