@@ -80,7 +80,8 @@ def _authorizers(api: str, spec: dict[str, Any], resources: dict[str, Any]) -> d
         props = {"RestApiId": {"Ref": api}, "Name": name, "Type": auth["type"].upper(),
                  "IdentitySource": auth.get("identitySource", f"method.request.header.{header}")}
         for key, prop in (("providerARNs", "ProviderARNs"), ("authorizerUri", "AuthorizerUri"),
-                          ("authorizerResultTtlInSeconds", "AuthorizerResultTtlInSeconds")):
+                          ("authorizerResultTtlInSeconds", "AuthorizerResultTtlInSeconds"),
+                          ("identityValidationExpression", "IdentityValidationExpression")):
             if key in auth:
                 props[prop] = auth[key]
         resources[logical] = {"Type": "AWS::ApiGateway::Authorizer", "Properties": props}

@@ -5,13 +5,14 @@ import base64
 import logging
 import time
 import uuid
-from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from dataclasses import dataclass, field
+from typing import Callable
 
-from ws.local.apigw import httpapi, httproutes, iamauth, integrations, replies, routing
+from ws.local.apigw import (httpapi, httproutes, iamauth, integrations, lambdaauth, replies,
+                            restauth, routing)
 from ws.local.apigw.awsintegration import ServiceCaller
-from ws.local.apigw.cognito import CognitoAuthorizer, Denied
-from ws.local.apigw.lambdas import Invoker, moto_invoke
+from ws.local.apigw.cognito import Denied
+from ws.local.apigw.lambdas import Invoker, UnknownFunction, moto_invoke
 from ws.local.apigw.request import ApiRequest, ApiResponse
 
 log = logging.getLogger(__name__)
@@ -48,33 +49,19 @@ class Gateway:
         if route is None:
             return replies.missing_token()
         deployed = routing.Deployed(api, stage, account_id, region)
-        if (route.method.authorization_type or "").upper() == "AWS_IAM":
-            try:
-                caller = iamauth.authorize(request, account_id, region, self.clock)
-            except iamauth.Forbidden as denied:
-                return replies.missing_token() if denied.missing else replies.message(
-                    403, str(denied), denied.error_type)
-            request = replace(request, caller=caller.identity())
         try:
-            authorizer = self._authorize(request, api, route.method)
+            request, authorizer = restauth.authorize(request, deployed, route, self.invoker,
+                                                     self.clock)
+        except iamauth.Forbidden as denied:
+            return replies.missing_token() if denied.missing else replies.message(
+                403, str(denied), denied.error_type)
         except Denied as denied:
             return replies.unauthorized(str(denied))
-        except LookupError as exc:
+        except lambdaauth.Forbidden:
+            return replies.message(403, "User is not authorized to access this resource "
+                                   "with an explicit deny", "AccessDeniedException")
+        except (LookupError, UnknownFunction) as exc:
             log.warning("%s %s: %s", request.method, request.path, exc)
             return replies.internal_error()
         return integrations.run(request, deployed, route, authorizer, self.invoker,
                                 self.services)
-
-    def _authorize(self, request: ApiRequest, api: Any, method: Any) -> dict[str, Any] | None:
-        """requestContext.authorizer for the method's authorization (None when it has none)."""
-        kind = (method.authorization_type or "NONE").upper()
-        if kind in ("NONE", "AWS_IAM"):
-            return None
-        if kind != "COGNITO_USER_POOLS":
-            raise LookupError(f"authorization type {kind} is not served locally")
-        model = api.authorizers.get(method.authorizer_id or "")
-        if model is None:
-            raise LookupError(f"the method's authorizer {method.authorizer_id} does not exist")
-        authorizer = CognitoAuthorizer.of(model, self.clock)
-        return authorizer.authorize(request.header(authorizer.header),
-                                    method.authorization_scopes)

@@ -102,7 +102,7 @@ def _lambda(call: httpevent.Call, authorizer: Any, invoker: Invoker) -> dict[str
     if authorizer.enable_simple_response and version == "2.0":
         allowed = result.get("isAuthorized") is True
     else:
-        allowed = _policy_allows(result.get("policyDocument") or {}, route_arn)
+        allowed = policy_allows(result.get("policyDocument") or {}, route_arn)
     if not allowed:
         raise Refused(403)
     context = dict(result.get("context") or {})
@@ -128,7 +128,9 @@ def _identity(call: httpevent.Call, authorizer: Any) -> list[str]:
     return values
 
 
-def _policy_allows(policy: dict[str, Any], route_arn: str) -> bool:
+def policy_allows(policy: dict[str, Any], route_arn: str) -> bool:
+    """Whether an authorizer's IAM policy allows execute-api:Invoke on `route_arn` (a Deny
+    that matches wins)."""
     allowed = False
     for statement in _listed(policy.get("Statement")):
         actions = _listed(statement.get("Action"))

@@ -24,6 +24,8 @@ class Authorizer(Provider, CloudFormationModel):
             identity_source=props.get("IdentitySource"),
             identiy_validation_expression=props.get("IdentityValidationExpression"),
             authorizer_result_ttl=props.get("AuthorizerResultTtlInSeconds"))
+        # moto loses it (its keyword is misspelt 'identiy_' on the way in)
+        authorizer.identity_validation_expression = props.get("IdentityValidationExpression")
         return cls(authorizer.id, {"AuthorizerId": authorizer.id}, props, account_id, region,
                    logical_id)
 
