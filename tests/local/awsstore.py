@@ -63,6 +63,20 @@ def _methods() -> dict[str, Any]:
             "RequestTemplates": {"application/json":
                                  "Action=SendMessage&MessageBody=$util.urlEncode($input.body)"},
             "IntegrationResponses": [_ok('{"queued": true}')]}),
+        "PostQueueAction": _method("QueueAction", "POST", {
+            "IntegrationHttpMethod": "POST", "Uri": _service("sqs", "action/SendMessage"),
+            "RequestParameters": {
+                "integration.request.querystring.QueueUrl": {"Fn::Sub": "'${Jobs}'"},
+                "integration.request.querystring.MessageBody": "method.request.body.job"},
+            "IntegrationResponses": [_ok('{"queued": "action"}')]}),
+        "QueryItems": _method("Items", "GET", {
+            "IntegrationHttpMethod": "POST", "Uri": _service("dynamodb", "action/Query"),
+            "RequestTemplates": {"application/json": {"Fn::Sub": (
+                '{"TableName": "${Table}", "KeyConditionExpression": "id = :id", '
+                '"ExpressionAttributeValues": {":id": {"S": "$input.params(\'id\')"}}}')}},
+            "IntegrationResponses": [_ok(
+                '[#foreach($i in $input.path(\'$.Items\')){"name": "$i.name.S"}'
+                '#if($foreach.hasNext),#end#end]')]}),
         "PutItem": _method("Item", "PUT", {
             "IntegrationHttpMethod": "POST", "Uri": _service("dynamodb", "action/PutItem"),
             "RequestTemplates": {"application/json": {"Fn::Sub": (
@@ -111,7 +125,7 @@ def template() -> dict[str, Any]:
         "Files": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "api-files"}},
         "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "aws"}},
         "Orders_": _resource(_ROOT, "orders"), "Order": _resource({"Ref": "Orders_"}, "{id}"),
-        "Queue": _resource(_ROOT, "queue"),
+        "Queue": _resource(_ROOT, "queue"), "QueueAction": _resource(_ROOT, "queue-action"),
         "Items": _resource(_ROOT, "items"), "Item": _resource({"Ref": "Items"}, "{id}"),
         "Run": _resource(_ROOT, "run"),
         "FilesR": _resource(_ROOT, "files"), "File": _resource({"Ref": "FilesR"}, "{key}"),

@@ -79,6 +79,22 @@ def test_sqs_send_message(api, aws):
     assert [json.loads(m["Body"]) for m in messages] == [{"job": 7}]
 
 
+def test_sqs_send_message_action_with_query_parameters(api, aws):
+    base, out = api
+    status, _, body = _json(base, "/queue-action", "POST", {"job": "j-2"})
+    assert (status, body) == (200, {"queued": "action"})
+    sqs = aws("sqs")
+    bodies = [m["Body"] for m in sqs.receive_message(QueueUrl=out["QueueUrl"],
+                                                     MaxNumberOfMessages=10)["Messages"]]
+    assert "j-2" in bodies
+
+
+def test_dynamodb_query(api):
+    base, _ = api
+    _json(base, "/items/q1", "PUT", {"name": "queried"})
+    assert _json(base, "/items?id=q1")[::2] == (200, [{"name": "queried"}])
+
+
 def test_dynamodb_put_and_get_item(api):
     base, _ = api
     assert _json(base, "/items/i1", "PUT", {"name": 'a "quoted" name'})[::2] == (

@@ -22,7 +22,8 @@ def with_stage_variables(text: str, variables: dict[str, str] | None) -> str:
 
 
 def source_value(expression: str, request: ApiRequest, params: dict[str, str]) -> str | None:
-    """A request-parameter source: 'literal', method.request.{path|querystring|header}.X."""
+    """A request-parameter source: 'literal', method.request.{path|querystring|header}.X,
+    method.request.body[.JSONPath]."""
     if expression.startswith("'") and expression.endswith("'"):
         return expression[1:-1]
     kind, _, name = expression.removeprefix("method.request.").partition(".")
@@ -33,7 +34,20 @@ def source_value(expression: str, request: ApiRequest, params: dict[str, str]) -
         return found[-1] if found else None
     if kind == "header":
         return request.header(name)
+    if kind == "body" or expression == "method.request.body":
+        return _body_value(request.body, name)
     raise Unsupported(f"request parameter source {expression!r}")
+
+
+def _body_value(body: bytes, path: str) -> str | None:
+    """method.request.body (the payload) or method.request.body.JSONPath (a value in it)."""
+    if not path:
+        return body.decode("utf-8", "replace")
+    try:
+        found = jsonpath.find(f"$.{path}", json.loads(body))
+    except ValueError:
+        return None
+    return found if isinstance(found, str) or found is None else json.dumps(found)
 
 
 def integration_params(integration: Any, request: ApiRequest, params: dict[str, str],

@@ -18,6 +18,7 @@ from ws.local.apigw.mapping import Unsupported
 
 _BOTOCORE_NAMES = {"states": "stepfunctions", "monitoring": "cloudwatch", "email": "ses",
                    "execute-api": "apigateway", "elasticloadbalancing": "elbv2"}
+_QUERY_ACTIONS = {"sqs"}  # API Gateway still speaks SQS's query protocol (Action=...)
 _CREDENTIALS = Credentials("testing", "testing")
 _DROPPED = {"content-length", "transfer-encoding", "connection", "date", "server"}
 
@@ -49,7 +50,7 @@ def _shape(call: ServiceCall) -> tuple[str, str, list[tuple[str, str]], dict[str
     if call.kind == "path":
         return call.method, "/" + call.target.lstrip("/"), query, headers
     meta = _metadata(call.service)
-    protocol = meta.get("protocol")
+    protocol = "query" if call.service in _QUERY_ACTIONS else meta.get("protocol")
     if protocol == "json":
         headers.setdefault("X-Amz-Target", f"{meta['targetPrefix']}.{call.target}")
         headers.setdefault("Content-Type", f"application/x-amz-json-{meta['jsonVersion']}")
