@@ -56,13 +56,19 @@ def _functions(url: str) -> dict[str, str]:
             "Version": "2012-10-17", "Statement": []}}},
         "Echo": _function(ECHO), "Plain": _function(PLAIN),
         "Simple": _function(SIMPLE_AUTH), "Policy": _function(POLICY_AUTH),
+        "Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "http-jobs"}},
+        "Machine": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+            "RoleArn": {"Fn::GetAtt": ["Role", "Arn"]},
+            "DefinitionString": '{"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}'}},
         "Pool": {"Type": "AWS::Cognito::UserPool", "Properties": {"UserPoolName": "people"}},
         "Client": {"Type": "AWS::Cognito::UserPoolClient", "Properties": {
             "UserPoolId": {"Ref": "Pool"}, "ClientName": "web",
             "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}}},
         "Outputs": {**{name: {"Value": {"Fn::GetAtt": [name, "Arn"]}}
                        for name in ("Echo", "Plain", "Simple", "Policy")},
-                    "PoolId": {"Value": {"Ref": "Pool"}},
+                    "PoolId": {"Value": {"Ref": "Pool"}}, "Queue": {"Value": {"Ref": "Jobs"}},
+                    "Machine": {"Value": {"Ref": "Machine"}},
+                    "Role": {"Value": {"Fn::GetAtt": ["Role", "Arn"]}},
                     "ClientId": {"Value": {"Ref": "Client"}}}})
     return out
 
@@ -94,6 +100,14 @@ def http_api(served):
     plain = v2.create_integration(ApiId=api, IntegrationType="AWS_PROXY",
                                   IntegrationUri=fns["Plain"],
                                   PayloadFormatVersion="2.0")["IntegrationId"]
+    enqueue = v2.create_integration(
+        ApiId=api, IntegrationType="AWS_PROXY", IntegrationSubtype="SQS-SendMessage",
+        CredentialsArn=fns["Role"], PayloadFormatVersion="1.0", RequestParameters={
+            "QueueUrl": fns["Queue"], "MessageBody": "$request.body.job"})["IntegrationId"]
+    start = v2.create_integration(
+        ApiId=api, IntegrationType="AWS_PROXY", IntegrationSubtype="StepFunctions-StartExecution",
+        CredentialsArn=fns["Role"], PayloadFormatVersion="1.0", RequestParameters={
+            "StateMachineArn": fns["Machine"], "Input": "$request.body"})["IntegrationId"]
     region_pool = f"https://cognito-idp.us-east-1.amazonaws.com/{fns['PoolId']}"
     jwt_auth = v2.create_authorizer(ApiId=api, AuthorizerType="JWT", Name="people",
                                     IdentitySource=["$request.header.Authorization"],
@@ -110,6 +124,7 @@ def http_api(served):
                                   IdentitySource=["$request.header.Authorization"])["AuthorizerId"]
     routes = [("GET /items/{id}", echo, {}), ("GET /items/special", plain, {}),
               ("ANY /v1/{proxy+}", echo1, {}), ("$default", plain, {}),
+              ("POST /enqueue", enqueue, {}), ("POST /start", start, {}),
               ("GET /me", echo, {"AuthorizationType": "JWT", "AuthorizerId": jwt_auth}),
               ("GET /simple", echo, {"AuthorizationType": "CUSTOM", "AuthorizerId": simple}),
               ("GET /policy", echo1, {"AuthorizationType": "CUSTOM", "AuthorizerId": policy})]
@@ -196,3 +211,15 @@ def test_unknown_stage_without_default_is_404(aws, moto_url):
     v2.create_stage(ApiId=api, StageName="prod")
     status, _, body = _get(f"{moto_url}/_ws/api/{api}/other/x")
     assert (status, body) == (404, {"message": "Not Found"})
+
+
+def test_first_class_integrations_sqs_and_step_functions(http_api, aws):
+    base, fns = http_api
+    status, _, answer = _get(base + "/enqueue", method="POST", body=b'{"job": "j-7"}')
+    assert status == 200 and answer["MessageId"], answer
+    messages = aws("sqs").receive_message(QueueUrl=fns["Queue"])["Messages"]
+    assert [m["Body"] for m in messages] == ["j-7"]
+    status, _, answer = _get(base + "/start", method="POST", body=b'{"order": 1}')
+    assert status == 200, answer
+    execution = aws("stepfunctions").describe_execution(executionArn=answer["executionArn"])
+    assert json.loads(execution["input"]) == {"order": 1}

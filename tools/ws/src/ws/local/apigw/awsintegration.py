@@ -30,6 +30,7 @@ class ServiceCall:
     body: bytes
     headers: tuple[tuple[str, str], ...] = ()
     query: tuple[tuple[str, str], ...] = ()
+    protocol: str | None = None  # "json": a JSON body whatever API Gateway's REST default
 
 
 ServiceCaller = Callable[[ServiceCall], tuple[int, tuple[tuple[str, str], ...], bytes]]

@@ -39,7 +39,8 @@ class Gateway:
         if found is None:
             http_api = httproutes.find_api(request.api_id)
             if http_api is not None:
-                return httpapi.serve(request, http_api, self.invoker, self.clock)
+                return httpapi.serve(request, http_api, self.invoker, self.clock,
+                                     self.services)
             return replies.unknown_api(request.api_id)
         api, account_id, region = found
         stage = routing.find_stage(api, request.stage)

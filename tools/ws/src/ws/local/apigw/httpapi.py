@@ -1,6 +1,7 @@
 """Serve one request to an HTTP API (API Gateway v2): stage, CORS, route, authorizer, and its
-integration (Lambda proxy, payload 1.0 or 2.0; HTTP_PROXY). Errors answer as HTTP APIs do:
-404 Not Found, 401/403, 500 Internal Server Error (a failing function too)."""
+integration (Lambda proxy, payload 1.0 or 2.0; AWS service subtypes; HTTP_PROXY). Errors
+answer as HTTP APIs do: 404 Not Found, 401/403, 500 Internal Server Error (a failing
+function too)."""
 from __future__ import annotations
 
 import json
@@ -11,7 +12,9 @@ import urllib.parse
 import urllib.request
 from typing import Any, Callable
 
-from ws.local.apigw import httpauth, httpcors, httpevent, httproutes, integrations, proxyevent
+from ws.local.apigw import (httpauth, httpcors, httpevent, httproutes, httpservices,
+                            integrations, proxyevent)
+from ws.local.apigw.awsintegration import ServiceCaller
 from ws.local.apigw.lambdas import Invoker, UnknownFunction, function_arn
 from ws.local.apigw.request import ApiRequest, ApiResponse
 
@@ -24,7 +27,8 @@ def _message(status: int, text: str) -> ApiResponse:
 
 
 def serve(request: ApiRequest, found: tuple[Any, str, str], invoker: Invoker,
-          clock: Callable[[], float] = time.time) -> ApiResponse:
+          clock: Callable[[], float] = time.time,
+          services: ServiceCaller | None = None) -> ApiResponse:
     api, account_id, region = found
     staged = httproutes.find_stage(api, request.stage, request.path if request.stage else "/")
     if staged is None:
@@ -38,11 +42,11 @@ def serve(request: ApiRequest, found: tuple[Any, str, str], invoker: Invoker,
         return httpcors.decorate(cors, request, _message(404, "Not Found"))
     call = httpevent.Call(request, api, stage, route.route, route.params, path, account_id,
                           region)
-    return httpcors.decorate(cors, request, _authorized(call, invoker, clock))
+    return httpcors.decorate(cors, request, _authorized(call, invoker, clock, services))
 
 
-def _authorized(call: httpevent.Call, invoker: Invoker,
-                clock: Callable[[], float]) -> ApiResponse:
+def _authorized(call: httpevent.Call, invoker: Invoker, clock: Callable[[], float],
+                services: ServiceCaller | None) -> ApiResponse:
     try:
         authorizer = httpauth.authorize(call, invoker, clock)
     except httpauth.Refused as refused:
@@ -51,20 +55,22 @@ def _authorized(call: httpevent.Call, invoker: Invoker,
         log.warning("%s %s: %s", call.request.method, call.path, exc)
         return _message(500, "Internal Server Error")
     try:
-        return _integrate(call, authorizer, invoker)
+        return _integrate(call, authorizer, invoker, services)
     except (LookupError, UnknownFunction, proxyevent.MalformedResponse) as exc:
         log.warning("%s %s: %s", call.request.method, call.path, exc)
         return _message(500, "Internal Server Error")
 
 
-def _integrate(call: httpevent.Call, authorizer: dict[str, Any] | None,
-               invoker: Invoker) -> ApiResponse:
+def _integrate(call: httpevent.Call, authorizer: dict[str, Any] | None, invoker: Invoker,
+               services: ServiceCaller | None) -> ApiResponse:
     target = (call.route.target or "").removeprefix("integrations/")
     integration = call.api.integrations.get(target)
     if integration is None:
         raise LookupError(f"route {call.route.route_key} has no integration ({target!r})")
     kind = (integration.integration_type or "").upper()
-    if kind == "AWS_PROXY" and not integration.integration_subtype:
+    if kind == "AWS_PROXY" and integration.integration_subtype:
+        return httpservices.run(call, integration, services)
+    if kind == "AWS_PROXY":
         return _lambda(call, integration, authorizer, invoker)
     if kind == "HTTP_PROXY":
         return _http(call, integration)

@@ -50,7 +50,8 @@ def _shape(call: ServiceCall) -> tuple[str, str, list[tuple[str, str]], dict[str
     if call.kind == "path":
         return call.method, "/" + call.target.lstrip("/"), query, headers
     meta = _metadata(call.service)
-    protocol = "query" if call.service in _QUERY_ACTIONS else meta.get("protocol")
+    protocol = call.protocol or (
+        "query" if call.service in _QUERY_ACTIONS else meta.get("protocol"))
     if protocol == "json":
         headers.setdefault("X-Amz-Target", f"{meta['targetPrefix']}.{call.target}")
         headers.setdefault("Content-Type", f"application/x-amz-json-{meta['jsonVersion']}")
