@@ -55,6 +55,14 @@ def _methods() -> dict[str, Any]:
                     "method.response.header.X-Order": "integration.response.body.order.id"}},
                 {**_ok('{"error": "$input.path(\'$.errorMessage\')"}', "404"),
                  "SelectionPattern": "NotFound.*"}]}),
+        "PostOrderLater": _method("OrderLater", "POST", {
+            "IntegrationHttpMethod": "POST", "Uri": lambda_uri,
+            "RequestParameters": {"integration.request.header.X-Amz-Invocation-Type":
+                                  "'Event'"},
+            "RequestTemplates": {"application/json": ORDER_REQUEST},
+            "IntegrationResponses": [
+                {**_ok('{"accepted": true}', "202"), "SelectionPattern": ""},
+                {**_ok('{"error": "sync"}', "404"), "SelectionPattern": "NotFound.*"}]}),
         "PostQueue": _method("Queue", "POST", {
             "IntegrationHttpMethod": "POST",
             "Uri": _service("sqs", "path/${AWS::AccountId}/${Jobs.QueueName}"),
@@ -125,6 +133,7 @@ def template() -> dict[str, Any]:
         "Files": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "api-files"}},
         "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "aws"}},
         "Orders_": _resource(_ROOT, "orders"), "Order": _resource({"Ref": "Orders_"}, "{id}"),
+        "OrderLater": _resource({"Ref": "Order"}, "later"),
         "Queue": _resource(_ROOT, "queue"), "QueueAction": _resource(_ROOT, "queue-action"),
         "Items": _resource(_ROOT, "items"), "Item": _resource({"Ref": "Items"}, "{id}"),
         "Run": _resource(_ROOT, "run"),

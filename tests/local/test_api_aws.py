@@ -58,6 +58,12 @@ def test_lambda_custom_integration_maps_request_and_response(api):
     assert headers["X-Order"] == "o-1" and headers["Content-Type"] == "application/json"
 
 
+def test_lambda_event_invocation_answers_at_once(api):
+    base, _ = api
+    status, _, body = _json(base, "/orders/missing/later", "POST", {"qty": 1})
+    assert (status, body) == (202, {"accepted": True})  # the function's error is not seen
+
+
 def test_passthrough_never_refuses_other_media_types(api):
     base, _ = api
     status, _, body = call(base + "/orders/o-1", method="POST", body=b"qty=1",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -45,16 +46,28 @@ def run(request: ApiRequest, deployed: Deployed, route: Route, variables: dict[s
         raise mapping.Unsupported(f"AWS integration URI {uri!r}")
     body = templating.request_body(integration, request, variables)
     if parts["service"] == "lambda" and parts["kind"] == "path":
-        answer = invoker(function_arn(uri), body)
-        selector = _error_message(answer.payload) if answer.error else None
-        return mapping.integration_response(integration, 200, answer.payload, variables,
-                                            selector)
+        return _lambda(integration, request, route, function_arn(uri), body, variables, invoker)
     if services is None:
         raise mapping.Unsupported("AWS service integrations need the endpoint's services")
     call = _call(parts, integration, request, route, body)
     status, headers, answer = services(call)
     return mapping.integration_response(integration, status, answer, variables, str(status),
                                         headers)
+
+
+def _lambda(integration: Any, request: ApiRequest, route: Route, arn: str, body: bytes,
+            variables: dict[str, Any], invoker: Invoker) -> ApiResponse:
+    """A Lambda custom integration: the function's answer (or errorMessage) mapped; with
+    X-Amz-Invocation-Type 'Event' the function runs on its own and the answer is empty."""
+    headers = mapping.integration_params(integration, request, route.params, "header")
+    kind = next((v for k, v in headers.items() if k.lower() == "x-amz-invocation-type"), "")
+    if kind.lower() == "event":
+        threading.Thread(target=invoker, args=(arn, body), daemon=True,
+                         name="ws-apigw-async-invoke").start()
+        return mapping.integration_response(integration, 200, b"", variables, None)
+    answer = invoker(arn, body)
+    selector = _error_message(answer.payload) if answer.error else None
+    return mapping.integration_response(integration, 200, answer.payload, variables, selector)
 
 
 def _call(parts: Any, integration: Any, request: ApiRequest, route: Route,
