@@ -3,8 +3,11 @@ proxy maps https://<id>.execute-api.<region>.amazonaws.com/<stage>/... (CONNECT,
 local CA's certificate) and plain HTTP onto the gateway, and passes other hosts through."""
 from __future__ import annotations
 
+import http.client
+import http.server
 import json
 import ssl
+import threading
 import textwrap
 import urllib.request
 
@@ -64,6 +67,30 @@ def test_the_certificate_is_the_local_cas_and_other_hosts_pass_through(running, 
     plain = urllib.request.build_opener(urllib.request.ProxyHandler({"http": running.url}))
     with plain.open(f"{endpoint}/_ws/resource-types", timeout=10) as answer:
         assert "types" in json.loads(answer.read())  # an ordinary host, forwarded as is
+
+
+def test_chunked_request_bodies_are_forwarded_whole(running):
+    class Echo(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's naming
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", running.server_address[1])
+        connection.request("POST", f"http://127.0.0.1:{backend.server_address[1]}/echo",
+                           body=iter([b"part one, ", b"part two"]), encode_chunked=True)
+        assert connection.getresponse().read() == b"part one, part two"
+    finally:
+        backend.shutdown()
+        backend.server_close()
 
 
 def test_the_ca_persists_and_its_bundle_keeps_the_system_roots(tmp_path):

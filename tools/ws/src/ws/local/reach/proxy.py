@@ -130,9 +130,10 @@ def _send(handler: BaseHTTPRequestHandler, origin: str, path: str, query: str) -
     """Forward the handler's request to `origin` (mapped to the gateway when it is an API)."""
     parts = urllib.parse.urlsplit(origin)
     api = _API_HOST.match((parts.hostname or "").lower())
-    length = int(handler.headers.get("Content-Length") or 0)
-    body = handler.rfile.read(length) if length else None
+    body = _request_body(handler)
     headers = {k: v for k, v in handler.headers.items() if k.lower() not in _HOP}
+    if body is not None:
+        headers["Content-Length"] = str(len(body))
     if api is not None:
         endpoint = handler.server.endpoint  # type: ignore[attr-defined]
         connection: http.client.HTTPConnection = http.client.HTTPConnection(
@@ -160,6 +161,22 @@ def _send(handler: BaseHTTPRequestHandler, origin: str, path: str, query: str) -
     handler.end_headers()
     if handler.command != "HEAD":
         handler.wfile.write(data)
+
+
+def _request_body(handler: BaseHTTPRequestHandler) -> bytes | None:
+    """The request's body, whether sized by Content-Length or sent in chunks."""
+    if "chunked" in (handler.headers.get("Transfer-Encoding") or "").lower():
+        chunks = []
+        while True:
+            size = int(handler.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while handler.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(chunks)
+            chunks.append(handler.rfile.read(size))
+            handler.rfile.readline()
+    length = int(handler.headers.get("Content-Length") or 0)
+    return handler.rfile.read(length) if length else None
 
 
 def _relay(client: socket.socket, upstream: socket.socket) -> None:
