@@ -3,10 +3,10 @@ the endpoint's JWKS, another issuer's are fetched from its OpenID configuration)
 (REQUEST, payload 1.0/2.0, simple responses or an IAM policy) and AWS_IAM (SigV4).
 
 Each returns requestContext.authorizer; `Refused(status)` is 401 or 403 as API Gateway says.
+The Lambda authorizer is in `httplambda`.
 """
 from __future__ import annotations
 
-import fnmatch
 import json
 import time
 import urllib.request
@@ -17,18 +17,12 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from ws.local.apigw import cognito, httpevent, iamauth
-from ws.local.apigw.lambdas import Invoker, function_arn
+from ws.local.apigw import cognito, httpevent, httplambda, iamauth
+from ws.local.apigw.httplambda import Refused
+from ws.local.apigw.lambdas import Invoker
+from ws.local.apigw.policies import listed
 
 _COGNITO = "https://cognito-idp."
-
-
-class Refused(Exception):
-    """The request is not let through: 401 Unauthorized or 403 Forbidden."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__("Unauthorized" if status == 401 else "Forbidden")
-        self.status = status
 
 
 def authorize(call: httpevent.Call, invoker: Invoker,
@@ -45,7 +39,7 @@ def authorize(call: httpevent.Call, invoker: Invoker,
                           f"{call.route.authorizer_id}")
     if kind == "JWT":
         return _jwt(call, authorizer, clock)
-    return _lambda(call, authorizer, invoker)
+    return httplambda.authorize(call, authorizer, invoker, _identity(call, authorizer))
 
 
 def _iam(call: httpevent.Call, clock: Callable[[], float]) -> dict[str, Any]:
@@ -68,7 +62,7 @@ def _jwt(call: httpevent.Call, authorizer: Any, clock: Callable[[], float]) -> d
     except (JoseError, ValueError, TypeError, KeyError, OSError):
         raise Refused(401) from None
     now = clock()
-    audience = {claims.get("client_id")} | set(_listed(claims.get("aud")))
+    audience = {claims.get("client_id")} | set(listed(claims.get("aud")))
     if claims.get("iss") != issuer or not audience & set(config.get("audience") or []) \
             or not isinstance(claims.get("exp"), (int, float)) or claims["exp"] <= now \
             or claims.get("nbf", 0) > now:
@@ -79,36 +73,6 @@ def _jwt(call: httpevent.Call, authorizer: Any, clock: Callable[[], float]) -> d
         raise Refused(403)
     return {"jwt": {"claims": {k: _text(v) for k, v in claims.items()},
                     "scopes": scopes or None}}
-
-
-def _lambda(call: httpevent.Call, authorizer: Any, invoker: Invoker) -> dict[str, Any]:
-    identity = _identity(call, authorizer)
-    route_arn = (f"arn:aws:execute-api:{call.region}:{call.account_id}:{call.api.api_id}/"
-                 f"{call.stage_name}/{call.request.method}{call.path}")
-    version = str(authorizer.auth_payload_format_version or "2.0")
-    if version == "2.0":
-        event = {**httpevent.event_v2(call, None), "type": "REQUEST", "routeArn": route_arn,
-                 "identitySource": identity}
-    else:
-        event = {**httpevent.event_v1(call, None), "type": "REQUEST", "methodArn": route_arn,
-                 "identitySource": ",".join(identity)}
-    answer = invoker(function_arn(authorizer.authorizer_uri or ""), json.dumps(event).encode())
-    try:
-        result = json.loads(answer.payload)
-    except ValueError:
-        result = None
-    if answer.error or not isinstance(result, dict):
-        raise LookupError(f"Lambda authorizer {authorizer.name} failed: {answer.payload[:300]!r}")
-    if authorizer.enable_simple_response and version == "2.0":
-        allowed = result.get("isAuthorized") is True
-    else:
-        allowed = policy_allows(result.get("policyDocument") or {}, route_arn)
-    if not allowed:
-        raise Refused(403)
-    context = dict(result.get("context") or {})
-    if version == "2.0":
-        return {"lambda": context}
-    return {**context, "principalId": result.get("principalId")}
 
 
 def _identity(call: httpevent.Call, authorizer: Any) -> list[str]:
@@ -126,26 +90,6 @@ def _identity(call: httpevent.Call, authorizer: Any) -> list[str]:
             raise Refused(401)
         values.append(value)
     return values
-
-
-def policy_allows(policy: dict[str, Any], route_arn: str) -> bool:
-    """Whether an authorizer's IAM policy allows execute-api:Invoke on `route_arn` (a Deny
-    that matches wins)."""
-    allowed = False
-    for statement in _listed(policy.get("Statement")):
-        actions = _listed(statement.get("Action"))
-        resources = _listed(statement.get("Resource"))
-        if not any(fnmatch.fnmatchcase("execute-api:Invoke", a) for a in actions) or \
-                not any(fnmatch.fnmatchcase(route_arn, r) for r in resources):
-            continue
-        if statement.get("Effect") == "Deny":
-            return False
-        allowed = allowed or statement.get("Effect") == "Allow"
-    return allowed
-
-
-def _listed(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [] if value is None else [value]
 
 
 def _text(value: Any) -> str:

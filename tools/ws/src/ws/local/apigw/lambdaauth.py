@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-from ws.local.apigw import httpauth, proxyevent
+from ws.local.apigw import policies, proxyevent
 from ws.local.apigw.cognito import Denied
 from ws.local.apigw.lambdas import Invoker, function_arn
 from ws.local.apigw.request import ApiRequest
@@ -33,7 +33,7 @@ def authorize(request: ApiRequest, deployed: Deployed, route: Route, model: Any,
         if result.get("errorMessage") == "Unauthorized":
             raise Denied("Unauthorized")
         raise LookupError(f"Lambda authorizer {model.name} failed: {answer.payload[:300]!r}")
-    if not httpauth.policy_allows(result.get("policyDocument") or {}, method_arn):
+    if not policies.policy_allows(result.get("policyDocument") or {}, method_arn):
         raise Forbidden()
     context = {k: _text(v) for k, v in (result.get("context") or {}).items()}
     return {**context, "principalId": str(result.get("principalId", ""))}

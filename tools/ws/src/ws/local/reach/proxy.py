@@ -4,10 +4,7 @@ to the local gateway (`/_ws/api/<id>/...`, Host kept so SigV4 signatures still v
 every other host is passed through untouched (a CONNECT tunnel, or the request forwarded)."""
 from __future__ import annotations
 
-import http.client
 import logging
-import re
-import select
 import socket
 import socketserver
 import ssl
@@ -17,14 +14,11 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
+from ws.local.reach import forwarding
 from ws.local.reach.ca import LocalCa, ensure
-from ws.local.urls import API_PREFIX
+from ws.local.reach.forwarding import API_HOST
 
 log = logging.getLogger(__name__)
-_API_HOST = re.compile(r"^(?P<api>[a-z0-9]+)\.execute-api\.(?P<region>[a-z0-9-]+)"
-                       r"\.amazonaws\.com$")
-_HOP = {"proxy-connection", "proxy-authorization", "connection", "keep-alive",
-        "transfer-encoding", "te", "trailer", "upgrade"}
 _TIMEOUT = 60
 
 
@@ -70,7 +64,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_CONNECT(self) -> None:  # noqa: N802 (http.server's naming)
         host, _, port = self.path.rpartition(":")
-        api = _API_HOST.match(host.lower())
+        api = API_HOST.match(host.lower())
         if api is None:
             self._tunnel(host, int(port or 443))
             return
@@ -97,12 +91,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.send_response(200, "Connection Established")
         self.end_headers()
-        _relay(self.connection, upstream)
+        forwarding.relay(self.connection, upstream)
         self.close_connection = True
 
     def _forward(self) -> None:
         target = urllib.parse.urlsplit(self.path)
-        _send(self, f"{target.scheme}://{target.netloc}", target.path or "/", target.query)
+        forwarding.send(self, f"{target.scheme}://{target.netloc}", target.path or "/", target.query)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _forward
 
@@ -121,78 +115,6 @@ class _Inner(BaseHTTPRequestHandler):
 
     def _forward(self) -> None:
         path, _, query = self.path.partition("?")
-        _send(self, self.origin, path or "/", query)
+        forwarding.send(self, self.origin, path or "/", query)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _forward
-
-
-def _send(handler: BaseHTTPRequestHandler, origin: str, path: str, query: str) -> None:
-    """Forward the handler's request to `origin` (mapped to the gateway when it is an API)."""
-    parts = urllib.parse.urlsplit(origin)
-    api = _API_HOST.match((parts.hostname or "").lower())
-    body = _request_body(handler)
-    headers = {k: v for k, v in handler.headers.items() if k.lower() not in _HOP}
-    if body is not None:
-        headers["Content-Length"] = str(len(body))
-    if api is not None:
-        endpoint = handler.server.endpoint  # type: ignore[attr-defined]
-        connection: http.client.HTTPConnection = http.client.HTTPConnection(
-            endpoint.hostname, endpoint.port, timeout=_TIMEOUT)
-        path = f"{API_PREFIX}{api['api']}{path}"
-    elif parts.scheme == "https":
-        connection = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=_TIMEOUT)
-    else:
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=_TIMEOUT)
-    try:
-        connection.request(handler.command, path + (f"?{query}" if query else ""), body=body,
-                           headers=headers)
-        answer = connection.getresponse()
-        data = answer.read()
-    except OSError as exc:
-        handler.send_error(502, f"cannot reach {origin}: {exc}")
-        return
-    finally:
-        connection.close()
-    handler.send_response(answer.status, answer.reason)
-    for key, value in answer.getheaders():
-        if key.lower() not in _HOP and key.lower() != "content-length":
-            handler.send_header(key, value)
-    handler.send_header("Content-Length", str(len(data)))
-    handler.end_headers()
-    if handler.command != "HEAD":
-        handler.wfile.write(data)
-
-
-def _request_body(handler: BaseHTTPRequestHandler) -> bytes | None:
-    """The request's body, whether sized by Content-Length or sent in chunks."""
-    if "chunked" in (handler.headers.get("Transfer-Encoding") or "").lower():
-        chunks = []
-        while True:
-            size = int(handler.rfile.readline().split(b";")[0].strip() or b"0", 16)
-            if size == 0:
-                while handler.rfile.readline() not in (b"\r\n", b"\n", b""):
-                    pass  # trailers
-                return b"".join(chunks)
-            chunks.append(handler.rfile.read(size))
-            handler.rfile.readline()
-    length = int(handler.headers.get("Content-Length") or 0)
-    return handler.rfile.read(length) if length else None
-
-
-def _relay(client: socket.socket, upstream: socket.socket) -> None:
-    """Copy bytes both ways until one side closes."""
-    sockets = [client, upstream]
-    try:
-        while True:
-            ready, _, broken = select.select(sockets, [], sockets, _TIMEOUT)
-            if broken or not ready:
-                return
-            for source in ready:
-                data = source.recv(65536)
-                if not data:
-                    return
-                (upstream if source is client else client).sendall(data)
-    except OSError:
-        return
-    finally:
-        upstream.close()
