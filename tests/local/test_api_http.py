@@ -223,3 +223,10 @@ def test_first_class_integrations_sqs_and_step_functions(http_api, aws):
     assert status == 200, answer
     execution = aws("stepfunctions").describe_execution(executionArn=answer["executionArn"])
     assert json.loads(execution["input"]) == {"order": 1}
+
+
+def test_websocket_apis_are_said_not_served(aws, moto_url):
+    api = aws("apigatewayv2").create_api(Name="chat", ProtocolType="WEBSOCKET",
+                                         RouteSelectionExpression="$request.body.action")
+    status, _, body = _get(f"{moto_url}/_ws/api/{api['ApiId']}/prod/")
+    assert status == 501 and "WEBSOCKET API" in body["message"]

@@ -30,6 +30,8 @@ def serve(request: ApiRequest, found: tuple[Any, str, str], invoker: Invoker,
           clock: Callable[[], float] = time.time,
           services: ServiceCaller | None = None) -> ApiResponse:
     api, account_id, region = found
+    if (api.protocol_type or "HTTP").upper() != "HTTP":
+        return _message(501, f"{api.protocol_type} API {api.api_id}: not served locally")
     staged = httproutes.find_stage(api, request.stage, request.path if request.stage else "/")
     if staged is None:
         return _message(404, "Not Found")

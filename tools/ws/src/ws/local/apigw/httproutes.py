@@ -19,11 +19,12 @@ class HttpRoute:
 
 
 def find_api(api_id: str) -> tuple[Any, str, str] | None:
-    """(Api, account, region) of an HTTP API `api_id` in any account and region moto holds."""
+    """(Api, account, region) of a v2 API `api_id` (HTTP or WebSocket) in any account and
+    region moto holds."""
     for account_id, regions in list(apigatewayv2_backends.items()):
         for region, backend in list(regions.items()):
             api = backend.apis.get(api_id)
-            if api is not None and (api.protocol_type or "HTTP").upper() == "HTTP":
+            if api is not None:
                 return api, account_id, region
     return None
 
