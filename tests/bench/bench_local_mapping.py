@@ -1,7 +1,7 @@
 """Benchmark: a warm request through a Lambda custom integration with mapping templates
 (prints figures; not a test).
 
-Run: python tests/bench/bench_local_mapping.py [--requests 300] [--process]
+Run: python tests/bench/bench_local_mapping.py [--requests 300] [--process] [--proxy]
 
 The API of tests/local/awsstore.py is deployed by CloudFormation and POST /orders/{id}
 (request template -> Lambda custom integration -> response template and response parameter)
@@ -10,11 +10,15 @@ following ones. Bar: warm <= 15 ms median.
 
 Default: the endpoint's app in this process with the stand-in runner (the function's code
 runs in process). --process: the endpoint's own server process, with its worker runner.
+--proxy: also the same request by the API's AWS URL over HTTPS through the endpoint's proxy
+(ws.local.reach, what functions use), on one kept-alive TLS connection.
 """
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
+import ssl
 import statistics
 import sys
 import tempfile
@@ -31,6 +35,7 @@ from lambda_standin import InProcessEndpoint, run_inline  # noqa: E402
 from moto.awslambda.models import LambdaFunction  # noqa: E402
 
 from ws.local import endpoint  # noqa: E402
+from ws.local.reach import proxy  # noqa: E402
 from ws.local.urls import local_api_url  # noqa: E402
 
 BODY = json.dumps({"qty": 3, "note": "two \"quoted\" words"}).encode()
@@ -45,6 +50,35 @@ def deploy(url: str) -> str:
     stack = cfn.describe_stacks(StackName="bench-mapping")["Stacks"][0]
     out = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
     return local_api_url(url, out["ApiId"], "v1") + "/orders/o-1"
+
+
+def through_proxy(local_url: str, count: int) -> None:
+    """The request by its AWS URL, HTTPS through the proxy (CONNECT once, then keep-alive)."""
+    base, _, rest = local_url.partition("/_ws/api/")
+    api_id, _, path = rest.partition("/")
+    with tempfile.TemporaryDirectory() as folder:
+        running = proxy.start(base, Path(folder))
+        try:
+            connection = http.client.HTTPSConnection(
+                "127.0.0.1", running.server_address[1],
+                context=ssl.create_default_context(cafile=str(running.ca.bundle_file)))
+            connection.set_tunnel(f"{api_id}.execute-api.us-east-1.amazonaws.com")
+
+            def once() -> tuple[float, int]:
+                start = time.perf_counter()
+                connection.request("POST", f"/{path}", body=BODY, headers=HEADERS)
+                answer = connection.getresponse()
+                answer.read()
+                return (time.perf_counter() - start) * 1000, answer.status
+
+            cold = once()
+            warm = [once() for _ in range(count)]
+            median = statistics.median(ms for ms, _ in warm)
+            print(f"  {'by AWS URL, HTTPS through the proxy':<44} cold {cold[0]:7.1f} ms   "
+                  f"warm median {median:6.2f} ms   status {sorted({s for _, s in warm})}")
+        finally:
+            running.shutdown()
+            running.server_close()
 
 
 def timed(url: str) -> tuple[float, int]:
@@ -67,6 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--process", action="store_true")
+    parser.add_argument("--proxy", action="store_true")
     args = parser.parse_args()
     if args.process:
         with tempfile.TemporaryDirectory() as state:
@@ -80,8 +115,10 @@ def main() -> None:
     LambdaFunction._invoke_lambda = run_inline  # type: ignore[method-assign]
     server = InProcessEndpoint()
     try:
-        measure("in process: POST /orders/{id} (AWS, templates)", deploy(server.url),
-                args.requests)
+        url = deploy(server.url)
+        measure("in process: POST /orders/{id} (AWS, templates)", url, args.requests)
+        if args.proxy:
+            through_proxy(url, args.requests)
     finally:
         server.close()
 

@@ -57,6 +57,7 @@ def start(endpoint: str, folder: Path) -> Proxy:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
     server: Proxy
 
     def log_message(self, *args: Any) -> None:
@@ -105,6 +106,7 @@ class _Inner(BaseHTTPRequestHandler):
     """The requests inside a terminated TLS connection (origin-form paths)."""
 
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     def __init__(self, connection: Any, address: Any, server: Proxy, origin: str) -> None:
         self.origin = origin
