@@ -89,3 +89,27 @@ def test_integration_response_selection_and_templates():
     assert (answer.header("X-B"), answer.header("X-C")) == ("bee", "see")
     answer = mapping.integration_response(integration, 500, b"x", seen, None)
     assert answer.status == 200  # no pattern matches: the default response
+
+
+def test_http_api_route_ranking_and_stages():
+    from ws.local.apigw import httproutes
+    keys = ["GET /items/{id}", "GET /items/special", "ANY /items/{id}", "ANY /{proxy+}",
+            "POST /items/{id}/notes/{note}", "GET /", "$default"]
+    api = SimpleNamespace(routes={k: SimpleNamespace(route_key=k) for k in keys},
+                          stages={"$default": "D", "live": "L"})
+
+    def key(method: str, path: str) -> tuple[str, dict]:
+        found = httproutes.match(api, method, path)
+        return found.route.route_key, found.params
+
+    assert key("GET", "/items/special") == ("GET /items/special", {})
+    assert key("GET", "/items/7") == ("GET /items/{id}", {"id": "7"})
+    assert key("PUT", "/items/7") == ("ANY /items/{id}", {"id": "7"})
+    assert key("GET", "/a/b/c") == ("ANY /{proxy+}", {"proxy": "a/b/c"})
+    assert key("POST", "/items/1/notes/2") == ("POST /items/{id}/notes/{note}",
+                                               {"id": "1", "note": "2"})
+    assert key("GET", "/") == ("GET /", {})
+    assert key("DELETE", "/") == ("$default", {})
+    assert httproutes.find_stage(api, "live", "/x") == ("L", "/x")
+    assert httproutes.find_stage(api, "other", "/x") == ("D", "/other/x")
+    assert httproutes.find_stage(api, "", "/") == ("D", "/")
