@@ -14,6 +14,7 @@ from awsstore import deploy, template
 from ws.local import endpoint as lifecycle
 from ws.local.urls import local_api_url
 
+pytest.importorskip("airspeed", reason="mapping templates need the airspeed package")
 JSON = {"Content-Type": "application/json"}
 
 
