@@ -9,7 +9,7 @@ import pytest
 from joserfc import jwk, jwt
 from moto.utilities.utils import load_resource
 
-from ws.local.apigw import mapping, proxyevent
+from ws.local.apigw import mapping, proxyevent, vtl
 from ws.local.apigw.cognito import CognitoAuthorizer, Denied
 
 POOL_ARN = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_pool"
@@ -69,15 +69,47 @@ def test_scoped_methods_need_an_access_token_with_a_scope():
             _authorizer(now).authorize(token, scopes)
 
 
-def test_integration_response_selection_and_vtl_refused():
+def test_integration_response_selection_and_templates():
+    pytest.importorskip("airspeed")
     ok = SimpleNamespace(status_code="200", selection_pattern=None,
                          response_templates={"application/json": '{"ok": 1}'},
                          response_parameters={"method.response.header.X-A": "'a'"})
     gone = SimpleNamespace(status_code="410", selection_pattern="4\\d\\d",
-                           response_templates={"application/json": "$input.body"},
-                           response_parameters=None)
+                           response_templates={"application/json": "[$input.body]"},
+                           response_parameters={
+                               "method.response.header.X-B": "integration.response.header.B",
+                               "method.response.header.X-C": "integration.response.body.c"})
     integration = SimpleNamespace(integration_responses={"200": ok, "410": gone})
-    answer = mapping.integration_response(integration, 200, b"backend")
+    seen = {"input": vtl.Input("", {}), "context": vtl.java({})}
+    answer = mapping.integration_response(integration, 200, b"backend", seen, "200")
     assert (answer.status, answer.body, answer.header("X-A")) == (200, b'{"ok": 1}', "a")
-    with pytest.raises(mapping.Unsupported):
-        mapping.integration_response(integration, 404, b"")
+    answer = mapping.integration_response(integration, 404, b'{"c": "see"}', seen, "404",
+                                          (("b", "bee"),))
+    assert (answer.status, answer.body) == (410, b'[{"c": "see"}]')
+    assert (answer.header("X-B"), answer.header("X-C")) == ("bee", "see")
+    answer = mapping.integration_response(integration, 500, b"x", seen, None)
+    assert answer.status == 200  # no pattern matches: the default response
+
+
+def test_http_api_route_ranking_and_stages():
+    from ws.local.apigw import httproutes
+    keys = ["GET /items/{id}", "GET /items/special", "ANY /items/{id}", "ANY /{proxy+}",
+            "POST /items/{id}/notes/{note}", "GET /", "$default"]
+    api = SimpleNamespace(routes={k: SimpleNamespace(route_key=k) for k in keys},
+                          stages={"$default": "D", "live": "L"})
+
+    def key(method: str, path: str) -> tuple[str, dict]:
+        found = httproutes.match(api, method, path)
+        return found.route.route_key, found.params
+
+    assert key("GET", "/items/special") == ("GET /items/special", {})
+    assert key("GET", "/items/7") == ("GET /items/{id}", {"id": "7"})
+    assert key("PUT", "/items/7") == ("ANY /items/{id}", {"id": "7"})
+    assert key("GET", "/a/b/c") == ("ANY /{proxy+}", {"proxy": "a/b/c"})
+    assert key("POST", "/items/1/notes/2") == ("POST /items/{id}/notes/{note}",
+                                               {"id": "1", "note": "2"})
+    assert key("GET", "/") == ("GET /", {})
+    assert key("DELETE", "/") == ("$default", {})
+    assert httproutes.find_stage(api, "live", "/x") == ("L", "/x")
+    assert httproutes.find_stage(api, "other", "/x") == ("D", "/other/x")
+    assert httproutes.find_stage(api, "", "/") == ("D", "/")

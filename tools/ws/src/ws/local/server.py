@@ -19,6 +19,7 @@ from . import motofixes, nestedstacks, providers
 from .apigw.middleware import ApiGatewayMiddleware
 from .cdn.middleware import CdnMiddleware
 from .lambdas import hooks
+from .reach import environment as reach
 from .resourcetypes import ResourceTypesRoute
 
 
@@ -40,6 +41,7 @@ def main(argv: list[str] | None = None) -> None:
         state, f"http://127.0.0.1:{args.port}", schedules=args.schedules,
         sqs_retry_seconds=hooks.retry_seconds_from_env())
     running = hooks.install(settings)
+    proxy = reach.install(settings.endpoint, state / "ca")  # AWS API URLs from functions
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that the finally below runs
     print(started_line(args.port, settings), flush=True)
     try:
@@ -47,6 +49,7 @@ def main(argv: list[str] | None = None) -> None:
                    request_handler=MotoRequestHandler)
     finally:
         running.close()  # no worker outlives the server
+        proxy.shutdown()
 
 
 def started_line(port: int, settings: hooks.RuntimeSettings) -> str:

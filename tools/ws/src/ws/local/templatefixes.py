@@ -123,6 +123,8 @@ def _authorizers(api: str, spec: dict[str, Any], resources: dict[str, Any]) -> d
                                     (spec.get("components") or {}).get("securitySchemes")
                                     or {}).items()):
         auth = definition.get("x-amazon-apigateway-authorizer")
+        if definition.get("x-amazon-apigateway-authtype") == "awsSigv4":
+            found[name] = ""  # AWS_IAM: no Authorizer resource
         if not isinstance(auth, dict):
             continue
         logical = _id(api, "Authorizer", name)
@@ -130,7 +132,8 @@ def _authorizers(api: str, spec: dict[str, Any], resources: dict[str, Any]) -> d
         props = {"RestApiId": {"Ref": api}, "Name": name, "Type": auth["type"].upper(),
                  "IdentitySource": auth.get("identitySource", f"method.request.header.{header}")}
         for key, prop in (("providerARNs", "ProviderARNs"), ("authorizerUri", "AuthorizerUri"),
-                          ("authorizerResultTtlInSeconds", "AuthorizerResultTtlInSeconds")):
+                          ("authorizerResultTtlInSeconds", "AuthorizerResultTtlInSeconds"),
+                          ("identityValidationExpression", "IdentityValidationExpression")):
             if key in auth:
                 props[prop] = auth[key]
         resources[logical] = {"Type": "AWS::ApiGateway::Authorizer", "Properties": props}
@@ -158,7 +161,9 @@ def _method(api: str, resource: Any, path: str, verb: str, operation: dict[str, 
                              "HttpMethod": http, "AuthorizationType": "NONE"}
     for requirement in operation.get("security") or []:
         for name, scopes in requirement.items():
-            if name in authorizers:
+            if authorizers.get(name) == "":
+                props["AuthorizationType"] = "AWS_IAM"
+            elif name in authorizers:
                 kind = resources[authorizers[name]]["Properties"]["Type"]
                 props["AuthorizationType"] = "COGNITO_USER_POOLS" \
                     if kind == "COGNITO_USER_POOLS" else "CUSTOM"
@@ -178,10 +183,13 @@ def _method(api: str, resource: Any, path: str, verb: str, operation: dict[str, 
 
 
 def _integration_extras(integration: dict[str, Any]) -> dict[str, Any]:
-    """Request templates and integration responses (a MOCK's, e.g. SAM's CORS preflight)."""
+    """Request templates, parameters, passthrough and credentials (an AWS integration's) and
+    integration responses (a MOCK's, e.g. SAM's CORS preflight)."""
     extras: dict[str, Any] = {}
-    if integration.get("requestTemplates"):
-        extras["RequestTemplates"] = integration["requestTemplates"]
+    for key in ("requestTemplates", "requestParameters", "passthroughBehavior", "credentials",
+                "contentHandling"):
+        if integration.get(key):
+            extras[key[0].upper() + key[1:]] = integration[key]
     responses = []
     for pattern, answer in sorted((integration.get("responses") or {}).items()):
         item = {"StatusCode": str(answer.get("statusCode", "200")),

@@ -85,6 +85,11 @@ def _shown(key: str, value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def pool_keys() -> KeySet:
+    """The keys every user pool of the endpoint signs its tokens with."""
+    return _key_set()
+
+
 @lru_cache(maxsize=1)
 def _key_set() -> KeySet:
     return KeySet.import_key_set(load_resource(_JWKS))

@@ -1,4 +1,4 @@
-"""Run a method's integration: AWS_PROXY (Lambda), HTTP_PROXY, HTTP and MOCK."""
+"""Run a method's integration: AWS_PROXY (Lambda), HTTP_PROXY, HTTP, MOCK and AWS."""
 from __future__ import annotations
 
 import json
@@ -9,31 +9,41 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from ws.local.apigw import mapping, proxyevent, replies
+from ws.local.apigw import awsintegration, mapping, proxyevent, replies, templating, vtl
+from ws.local.apigw.awsintegration import ServiceCaller
 from ws.local.apigw.lambdas import Invoker, UnknownFunction, function_arn
 from ws.local.apigw.request import ApiRequest, ApiResponse
 from ws.local.apigw.routing import Deployed, Route
 
 log = logging.getLogger(__name__)
 
-_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
                "proxy-authorization", "proxy-authenticate", "host", "content-length"}
 _DEFAULT_TIMEOUT_MS = 29_000  # API Gateway's integration timeout
 
 
 def run(request: ApiRequest, deployed: Deployed, route: Route,
-        authorizer: dict[str, Any] | None, invoker: Invoker) -> ApiResponse:
+        authorizer: dict[str, Any] | None, invoker: Invoker,
+        services: ServiceCaller | None = None) -> ApiResponse:
     """The response of the route's integration; a gateway error when it fails."""
     integration = route.method.method_integration
     kind = (integration.integration_type or "").upper() if integration else ""
     try:
         if kind == "AWS_PROXY":
             return _lambda_proxy(request, deployed, route, authorizer, invoker)
-        if kind in ("HTTP_PROXY", "HTTP"):
-            return _http(request, deployed, route, proxy=kind == "HTTP_PROXY")
+        if kind == "HTTP_PROXY":
+            return _http(request, deployed, route, None)
+        variables = templating.variables(request, deployed, route, authorizer)
+        if kind == "HTTP":
+            return _http(request, deployed, route, variables)
         if kind == "MOCK":
-            return _mock(request, route)
-    except (mapping.Unsupported, UnknownFunction) as exc:
+            return _mock(request, route, variables)
+        if kind == "AWS":
+            return awsintegration.run(request, deployed, route, variables, invoker, services)
+    except templating.UnsupportedMediaType:
+        return replies.message(415, "Unsupported Media Type",
+                               "UnsupportedMediaTypeException")
+    except (mapping.Unsupported, UnknownFunction, vtl.TemplateError) as exc:
         log.warning("%s %s%s: %s", request.method, request.api_id, request.path, exc)
         return replies.internal_error()
     log.warning("%s %s%s: integration %r is not served locally", request.method,
@@ -59,26 +69,30 @@ def _lambda_proxy(request: ApiRequest, deployed: Deployed, route: Route,
         return replies.bad_gateway()
 
 
-def _mock(request: ApiRequest, route: Route) -> ApiResponse:
+def _mock(request: ApiRequest, route: Route, variables: dict[str, Any]) -> ApiResponse:
     """The status the request template names ({"statusCode": N}), mapped by the responses."""
     integration = route.method.method_integration
-    template = (integration.request_templates or {}).get("application/json") or ""
+    template = templating.request_body(integration, request, variables).decode()
     try:
-        status = int(json.loads(template).get("statusCode", 200)) if template else 200
+        status = int(json.loads(template).get("statusCode", 200)) if template.strip() else 200
     except (ValueError, AttributeError, TypeError):
         raise mapping.Unsupported(f"MOCK request template {template!r}") from None
-    return mapping.integration_response(integration, status, b"")
+    return mapping.integration_response(integration, status, b"", variables, str(status))
 
 
-def _http(request: ApiRequest, deployed: Deployed, route: Route, proxy: bool) -> ApiResponse:
+def _http(request: ApiRequest, deployed: Deployed, route: Route,
+          variables: dict[str, Any] | None) -> ApiResponse:
+    """HTTP_PROXY (`variables` None) or HTTP with its templates."""
     integration = route.method.method_integration
+    proxy = variables is None
     url = _target_url(request, deployed, route, integration, proxy)
     verb = integration.http_method or request.method
-    outgoing = urllib.request.Request(url, data=request.body or None, method=(
+    body = request.body if proxy else templating.request_body(integration, request, variables)
+    outgoing = urllib.request.Request(url, data=body or None, method=(
         request.method if verb == "ANY" else verb), headers=_forwarded(request, proxy))
     timeout = int(integration.timeout_in_millis or _DEFAULT_TIMEOUT_MS) / 1000
     try:
-        status, headers, body = _fetch(outgoing, timeout)
+        status, headers, body = fetch(outgoing, timeout)
     except TimeoutError:
         return replies.timed_out()
     except OSError as exc:  # URLError included
@@ -87,9 +101,10 @@ def _http(request: ApiRequest, deployed: Deployed, route: Route, proxy: bool) ->
         log.warning("%s %s: HTTP integration %s failed: %s", request.method, request.path,
                     url, exc)
         return replies.internal_error()
-    if proxy:
+    if variables is None:
         return ApiResponse(status, headers, body)
-    return mapping.integration_response(integration, status, body)
+    return mapping.integration_response(integration, status, body, variables, str(status),
+                                        headers)
 
 
 def _target_url(request: ApiRequest, deployed: Deployed, route: Route, integration: Any,
@@ -106,7 +121,7 @@ def _target_url(request: ApiRequest, deployed: Deployed, route: Route, integrati
 
 
 def _forwarded(request: ApiRequest, proxy: bool) -> dict[str, str]:
-    headers = {k: v for k, v in request.headers if k.lower() not in _HOP_BY_HOP} if proxy \
+    headers = {k: v for k, v in request.headers if k.lower() not in HOP_BY_HOP} if proxy \
         else {k: v for k, v in request.headers if k.lower() == "content-type"}
     headers["X-Forwarded-For"] = request.source_ip
     return headers
@@ -119,7 +134,7 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _fetch(outgoing: urllib.request.Request,
+def fetch(outgoing: urllib.request.Request,
            timeout: float) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
     opener = urllib.request.build_opener(_NoRedirects)
     try:
@@ -130,4 +145,4 @@ def _fetch(outgoing: urllib.request.Request,
 
 
 def _kept(headers: Any) -> tuple[tuple[str, str], ...]:
-    return tuple((k, v) for k, v in headers if k.lower() not in _HOP_BY_HOP)
+    return tuple((k, v) for k, v in headers if k.lower() not in HOP_BY_HOP)

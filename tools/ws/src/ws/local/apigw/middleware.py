@@ -10,17 +10,18 @@ from werkzeug.wrappers import Request
 from ws.local.apigw import replies
 from ws.local.apigw.gateway import Gateway
 from ws.local.apigw.request import ApiRequest, ApiResponse
+from ws.local.apigw.services import MotoServices
 from ws.local.urls import API_PREFIX
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class ApiGatewayMiddleware:
-    """Serves deployed REST APIs under API_PREFIX; passes every other request to `app`."""
+    """Serves deployed REST and HTTP APIs under API_PREFIX; passes every other request to `app`."""
 
     def __init__(self, app: WsgiApp, gateway: Gateway | None = None) -> None:
         self.app = app
-        self.gateway = gateway or Gateway()
+        self.gateway = gateway or Gateway(services=MotoServices(app))
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
                  ) -> Iterable[bytes]:
@@ -32,10 +33,11 @@ class ApiGatewayMiddleware:
 
 
 def to_request(http: Request) -> ApiRequest | None:
-    """The ApiRequest of an HTTP request under API_PREFIX; None when it names no stage."""
+    """The ApiRequest of an HTTP request under API_PREFIX (stage "" when the path names none:
+    an HTTP API's $default stage); None when it names no API."""
     api_id, _, rest = http.path[len(API_PREFIX):].partition("/")
     stage, slash, path = rest.partition("/")
-    if not api_id or not stage:
+    if not api_id:
         return None
     headers = list(http.headers.items())
     headers += [("X-Forwarded-For", http.remote_addr or ""),
@@ -43,7 +45,17 @@ def to_request(http: Request) -> ApiRequest | None:
                 ("X-Forwarded-Proto", http.scheme)]
     return ApiRequest(api_id, stage, http.method, slash + path or "/",
                       tuple(http.args.items(multi=True)), tuple(headers), http.get_data(),
-                      http.remote_addr or "")
+                      http.remote_addr or "", raw_target=_raw_target(http))
+
+
+def _raw_target(http: Request) -> str:
+    """The path and query as the client sent them (what a SigV4 signature covers)."""
+    raw = http.environ.get("RAW_URI") or http.environ.get("REQUEST_URI")
+    if raw:
+        return raw
+    query = http.environ.get("QUERY_STRING", "")
+    return http.environ.get("SCRIPT_NAME", "") + http.environ.get("PATH_INFO", "") + (
+        f"?{query}" if query else "")
 
 
 def _send(response: ApiResponse, start_response: Callable[..., Any]) -> list[bytes]:

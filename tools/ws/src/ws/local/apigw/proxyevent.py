@@ -33,7 +33,7 @@ def event(request: ApiRequest, deployed: Deployed, route: Route,
         "multiValueQueryStringParameters": _multi(request.query),
         "pathParameters": route.params or None,
         "stageVariables": dict(deployed.stage.variables or {}) or None,
-        "requestContext": _context(request, deployed, route, authorizer),
+        "requestContext": context(request, deployed, route, authorizer),
         "body": body,
         "isBase64Encoded": encoded,
     }
@@ -66,8 +66,9 @@ def _body(request: ApiRequest, api: Any) -> tuple[str | None, bool]:
     return base64.b64encode(request.body).decode(), True
 
 
-def _context(request: ApiRequest, deployed: Deployed, route: Route,
+def context(request: ApiRequest, deployed: Deployed, route: Route,
              authorizer: dict[str, Any] | None) -> dict[str, Any]:
+    """requestContext (and a mapping template's $context)."""
     now = time.time()
     context = {
         "resourceId": route.resource.id,
@@ -95,7 +96,7 @@ def _identity(request: ApiRequest) -> dict[str, Any]:
     keys = ("cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller",
             "principalOrgId", "accessKey", "cognitoAuthenticationType",
             "cognitoAuthenticationProvider", "userArn", "user")
-    return {**dict.fromkeys(keys), "sourceIp": request.source_ip,
+    return {**dict.fromkeys(keys), **(request.caller or {}), "sourceIp": request.source_ip,
             "userAgent": request.header("User-Agent")}
 
 

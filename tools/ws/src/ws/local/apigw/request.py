@@ -19,6 +19,8 @@ class ApiRequest:
     body: bytes = b""
     source_ip: str = "127.0.0.1"
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    raw_target: str = ""  # the request line's path and query as the client sent them
+    caller: dict[str, str] | None = None  # the AWS_IAM signer's identity, once checked
 
     def header(self, name: str) -> str | None:
         """The last value of header `name` (case-insensitive), or None."""

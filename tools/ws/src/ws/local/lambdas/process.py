@@ -21,6 +21,7 @@ from typing import Any
 from ws.local.lambdas.endings import being_killed, descendants, ending
 from ws.local.lambdas.launch import WORKER_SCRIPT, Launch
 from ws.local.lambdas.spec import FunctionSpec
+from ws.local.reach import environment as reach
 
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                      "AWS_SESSION_TOKEN": "testing"}
@@ -43,7 +44,7 @@ def worker_env(spec: FunctionSpec, endpoint: str, task_root: Path,
         "LAMBDA_TASK_ROOT": str(task_root), "LAMBDA_RUNTIME_DIR": str(WORKER_SCRIPT.parent),
         "TZ": ":UTC", "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
     }
-    return {**base, **dict(spec.env), **reserved}
+    return {**base, **reach.variables(), **dict(spec.env), **reserved}
 
 
 def new_log_stream() -> str:

@@ -24,6 +24,8 @@ class Authorizer(Provider, CloudFormationModel):
             identity_source=props.get("IdentitySource"),
             identiy_validation_expression=props.get("IdentityValidationExpression"),
             authorizer_result_ttl=props.get("AuthorizerResultTtlInSeconds"))
+        # moto loses it (its keyword is misspelt 'identiy_' on the way in)
+        authorizer.identity_validation_expression = props.get("IdentityValidationExpression")
         return cls(authorizer.id, {"AuthorizerId": authorizer.id}, props, account_id, region,
                    logical_id)
 
@@ -69,6 +71,8 @@ class Method(Provider, CloudFormationModel):
                                     credentials=integration.get("Credentials"),
                                     request_templates=integration.get("RequestTemplates"),
                                     request_parameters=integration.get("RequestParameters"),
+                                    passthrough_behavior=integration.get("PassthroughBehavior"),
+                                    content_handling=integration.get("ContentHandling"),
                                     timeout_in_millis=integration.get("TimeoutInMillis"))
             _put_responses(backend, api_id, resource_id, verb, props)
         return cls(f"{api_id}-{resource_id}-{verb}", {}, props, account_id, region, logical_id)

@@ -1,0 +1,138 @@
+"""The AWS_IAM authorization: check a request's Signature Version 4 as API Gateway does.
+
+The secret a signature is checked against: the one the endpoint issued for the access key
+(IAM CreateAccessKey, STS AssumeRole...), else the endpoint's shared dummy secret `testing`
+(what ws gives every local function, with any access key). The signature is recomputed
+with botocore's signer over the signed headers, for the path as the client sent it
+(`/_ws/api/{api}/{stage}/...` on the endpoint, `/{stage}/...` through the API's AWS URL).
+The caller's identity is the one STS GetCallerIdentity answers for that key.
+"""
+from __future__ import annotations
+
+import calendar
+import hmac
+import re
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest, HTTPHeaders
+from botocore.credentials import Credentials
+from moto.iam.models import iam_backends
+from moto.sts.models import sts_backends
+
+from ws.local.apigw.request import ApiRequest
+
+DEFAULT_SECRET = "testing"
+_AUTH = re.compile(r"AWS4-HMAC-SHA256\s+Credential=(?P<key>[^/\s,]+)/(?P<date>\d{8})/"
+                   r"(?P<region>[a-z0-9-]+)/(?P<service>[a-z0-9-]+)/aws4_request,\s*"
+                   r"SignedHeaders=(?P<headers>[a-z0-9;_.-]+),\s*Signature=(?P<sig>[0-9a-f]{64})$")
+_SKEW = 15 * 60  # seconds a signature's time may be off, as on AWS
+
+
+class Forbidden(Exception):
+    """403 with API Gateway's message (`str()`); `missing` when nothing was signed."""
+
+    def __init__(self, message: str, missing: bool = False,
+                 error_type: str = "IncompleteSignatureException") -> None:
+        super().__init__(message)
+        self.missing = missing
+        self.error_type = error_type
+
+
+@dataclass(frozen=True)
+class Caller:
+    access_key: str
+    user_id: str
+    arn: str
+    account_id: str
+
+    def identity(self) -> dict[str, str]:
+        """The requestContext.identity fields API Gateway fills for an IAM-signed request."""
+        return {"accessKey": self.access_key, "caller": self.user_id, "user": self.user_id,
+                "userArn": self.arn, "accountId": self.account_id}
+
+
+def authorize(request: ApiRequest, account_id: str, region: str,
+              clock: Callable[[], float] = time.time, aws_path: str | None = None) -> Caller:
+    """The caller who signed `request`; Forbidden when it is unsigned or the signature fails.
+    `aws_path`: the path on the API's own host (default /{stage}{path})."""
+    header = request.header("Authorization")
+    if not header:
+        raise Forbidden("Missing Authentication Token", missing=True)
+    parts = _AUTH.match(header.strip())
+    if parts is None:
+        raise Forbidden("Authorization header requires 'Credential', 'SignedHeaders' and "
+                        "'Signature' parameters (AWS4-HMAC-SHA256).")
+    stamp = request.header("X-Amz-Date") or ""
+    _check_time(stamp, parts["date"], clock())
+    secret = secret_for(parts["key"], account_id)
+    expected = {_signature(request, parts, stamp, secret, path)
+                for path in _paths(request, aws_path)}
+    if not any(hmac.compare_digest(sig, parts["sig"]) for sig in expected):
+        raise Forbidden("The request signature we calculated does not match the signature "
+                        "you provided. Check your AWS Secret Access Key and signing method.",
+                        error_type="InvalidSignatureException")
+    user_id, arn, owner = sts_backends[account_id]["global"].get_caller_identity(
+        parts["key"], region)
+    return Caller(parts["key"], user_id, arn, owner)
+
+
+def secret_for(access_key: str, account_id: str) -> str:
+    """The secret the endpoint issued for `access_key`, else the shared dummy secret."""
+    sts = sts_backends[account_id]["global"]
+    role = sts.get_assumed_role_from_access_key(access_key)
+    if role is not None:
+        return role.secret_access_key
+    for partitions in list(iam_backends.values()):
+        for backend in list(partitions.values()):
+            user = backend.get_user_from_access_key_id(access_key)
+            for key in (user.access_keys if user else []):
+                if key.access_key_id == access_key:
+                    return key.secret_access_key
+    return DEFAULT_SECRET
+
+
+def _check_time(stamp: str, scope_date: str, now: float) -> None:
+    try:
+        signed = calendar.timegm(time.strptime(stamp, "%Y%m%dT%H%M%SZ"))
+    except ValueError:
+        raise Forbidden("Authorization header requires existence of either a 'X-Amz-Date' "
+                        "or a 'Date' header.") from None
+    if stamp[:8] != scope_date:
+        raise Forbidden("Date in Credential scope does not match YYYYMMDD from ISO-8601 "
+                        "version of date from HTTP.")
+    if abs(now - signed) > _SKEW:
+        raise Forbidden("Signature expired: " + stamp + " is now earlier or later than the "
+                        "allowed 15 minutes.", error_type="InvalidSignatureException")
+
+
+def _paths(request: ApiRequest, aws_path: str | None) -> list[str]:
+    """The request line's target as received, and the API's own /{stage}/path form."""
+    query = request.raw_target.partition("?")[2]
+    aws_path = (aws_path or f"/{request.stage}{request.path}") + (f"?{query}" if query else "")
+    return [request.raw_target or aws_path, aws_path]
+
+
+def _signature(request: ApiRequest, parts: Any, stamp: str, secret: str, target: str) -> str:
+    path, _, query = target.partition("?")
+    names = parts["headers"].split(";")
+    headers = {name: ", ".join(v for k, v in request.headers if k.lower() == name)
+               for name in names}
+    url = f"http://{request.header('Host') or 'localhost'}{path}" + (f"?{query}" if query else "")
+    aws_request = AWSRequest(request.method, url, headers=headers, data=request.body)
+    aws_request.context["timestamp"] = stamp
+    signer = _Signer(Credentials(parts["key"], secret), parts["service"], parts["region"])
+    canonical = signer.canonical_request(aws_request)
+    return signer.signature(signer.string_to_sign(aws_request, canonical), aws_request)
+
+
+class _Signer(SigV4Auth):
+    """botocore's signer, signing exactly the headers the client named."""
+
+    def headers_to_sign(self, request: AWSRequest) -> Any:
+        signed = HTTPHeaders()
+        for name, value in request.headers.items():
+            signed[name.lower()] = value
+        return signed
