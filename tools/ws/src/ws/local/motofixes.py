@@ -64,12 +64,15 @@ def _delete_stack(self: CloudFormationBackend, name_or_stack_id: str) -> None:
     _moto_delete_stack(self, name_or_stack_id)
 
 
+_NOT_UPDATABLE = ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELETE_FAILED", "CREATE_FAILED")
+
+
 def _validate_different_update(self: CloudFormationResponse, incoming: list[dict[str, Any]] | None,
                                body: str, old: Stack) -> None:
     """"No updates are to be performed." for the same template and parameter values (those not
     passed take their defaults, as the stack's did)."""
-    if not body or old.template != body:
-        return
+    if not body or old.template != body or old.status in _NOT_UPDATABLE:
+        return  # (a stack that cannot take an update says so: moto's status check, next)
     declared = (old.template_dict or {}).get("Parameters") or {}
     new = {key: spec["Default"] for key, spec in declared.items()
            if isinstance(spec, dict) and "Default" in spec}
