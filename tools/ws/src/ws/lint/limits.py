@@ -50,7 +50,7 @@ def check(ws: Workspace, env: Environment, stacks: list[str]) -> list[Problem]:
         stack = ws.stacks[name]
         found += template_limits(stack.template)
         found += cycle_problems(stack.template, env.region, ws.state_dir / "precheck")
-        found += local_refusals(stack.template, env)
+        found += sar_refusals(stack.template, env)
         found += tag_problems(stack, env)
         found += parameter_sizes(stack, env)
     return found + duplicate_exports(ws, env) + local_refusals(ws, env, stacks)
@@ -146,7 +146,7 @@ def _referenced(key: str, value: Any) -> set[str]:
     return set()
 
 
-def local_refusals(template: Template, env: Environment) -> list[Problem]:
+def sar_refusals(template: Template, env: Environment) -> list[Problem]:
     """What the local endpoint cannot deploy and says so before anything runs: apps of the
     Serverless Application Repository (it has none; AWS would be asked otherwise)."""
     from ws.package.sam import repository_apps

@@ -89,7 +89,7 @@ class Preparer:
 def _for_local_endpoint(body: dict[str, Any], display: str,
                         known: frozenset[str] | None) -> dict[str, Any]:
     """Make moto create what AWS would, and refuse what it cannot take (the check before the
-    deploy names these for every stack: ws.lint.limits.local_refusals)."""
+    deploy names these for every stack: ws.lint.limits.sar_refusals)."""
     from ws.local import templatefixes
     body = templatefixes.prepare(body)
     missing = templatefixes.unsupported_types(body, known)
