@@ -70,7 +70,7 @@ def test_local_status_lists_local_urls(deployed):
 def test_outputs_and_deploy_show_local_urls(deployed):
     root, result = deployed
     _, expected = _expected(root)
-    assert "local URL" in result.stdout
+    assert "Open:" in result.stdout  # the sites and APIs to open, at their local URLs
     assert all(local in result.stdout for local in expected.values())
     rows = {line.split("│")[2].strip(): line for line in
             ws(root, "outputs", "--env", "local").stdout.splitlines() if line.count("│") == 5}

@@ -3,7 +3,8 @@
 It answers at the same URL shapes as ws's local endpoint (one origin): the site under
 ``/_ws/cdn/<dist>/``, the API stage under ``/_ws/api/<api>/v1``, Cognito as JSON POSTs to ``/``
 with ``X-Amz-Target``. Orders start PENDING and are settled ``settle_after`` seconds later:
-PAID up to the payment mock's limit, DECLINED above it. Run it by hand with
+PAID up to the payment mock's limit (taking the products' stock), DECLINED above it; more than
+a product's stock is refused (400). Sign-in hands out a refresh token (REFRESH_TOKEN_AUTH). Run it by hand with
 ``python tests/e2e/standin_store.py [--port N]`` and open the printed URL.
 """
 from __future__ import annotations
@@ -59,7 +60,9 @@ class StandInState:
     cognito_endpoint: str | None = None  # a real Cognito (the local endpoint's) instead of ours
     products: list[dict[str, Any]] = field(default_factory=lambda: [dict(p) for p in PRODUCTS])
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
-    tokens: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # ID token -> sub (the API takes these)
+    refresh_tokens: dict[str, str] = field(default_factory=dict)  # refresh token -> user name
+    refreshes: int = 0  # REFRESH_TOKEN_AUTH calls answered
     orders: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: list[tuple[str, str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -94,17 +97,32 @@ class StandInState:
 
     def _sign_in(self, body: dict[str, Any]) -> dict[str, Any]:
         params = body.get("AuthParameters") or {}
+        if body.get("AuthFlow") == "REFRESH_TOKEN_AUTH":
+            return self._refresh(params.get("REFRESH_TOKEN", ""))
         user = self.users.get(params.get("USERNAME", ""))
         if user is None or user["password"] != params.get("PASSWORD"):
             raise CognitoFault("NotAuthorizedException", "Incorrect username or password.")
         if not user["confirmed"]:
             raise CognitoFault("UserNotConfirmedException", "User is not confirmed.")
-        claims = {"sub": user["sub"], "email": params["USERNAME"], "token_use": "id",
+        refresh = secrets.token_urlsafe(24)
+        self.refresh_tokens[refresh] = params["USERNAME"]
+        return {"AuthenticationResult": {**self._id_token(params["USERNAME"]),
+                                         "RefreshToken": refresh}}
+
+    def _refresh(self, refresh: str) -> dict[str, Any]:
+        name = self.refresh_tokens.get(refresh)
+        if name is None:
+            raise CognitoFault("NotAuthorizedException", "Invalid Refresh Token")
+        self.refreshes += 1
+        return {"AuthenticationResult": self._id_token(name)}
+
+    def _id_token(self, name: str) -> dict[str, Any]:
+        claims = {"sub": self.users[name]["sub"], "email": name, "token_use": "id",
                   "exp": int(time.time()) + 3600}
         token = f"{_b64({'alg': 'none'})}.{_b64(claims)}.{secrets.token_urlsafe(16)}"
-        self.tokens[token] = user["sub"]
-        return {"AuthenticationResult": {"IdToken": token, "AccessToken": "unused",
-                                         "ExpiresIn": 3600, "TokenType": "Bearer"}}
+        self.tokens[token] = self.users[name]["sub"]
+        return {"IdToken": token, "AccessToken": "unused", "ExpiresIn": 3600,
+                "TokenType": "Bearer"}
 
     def api(self, method: str, path: str, token: str, body: Any) -> tuple[int, Any]:
         """The REST API behind its Cognito authorizer: 401 without a token this server issued."""
@@ -121,6 +139,10 @@ class StandInState:
                 return (200, found[0]) if found else (404, {"error": f"no product {parts[1]}"})
             if method == "POST" and parts == ["orders"]:
                 return self._create_order(customer, body)
+            if method == "GET" and parts == ["orders"]:
+                mine = [self._order(customer, i)[1] for i, o in self.orders.items()
+                        if o["customer"] == customer]
+                return 200, {"orders": sorted(mine, key=lambda o: o["created_at"], reverse=True)}
             if method == "GET" and len(parts) == 2 and parts[0] == "orders":
                 return self._order(customer, parts[1])
             return 403, {"message": "Missing Authentication Token"}
@@ -144,11 +166,18 @@ class StandInState:
                 or type(i.get("quantity")) is not int or i["quantity"] < 1 for i in items):
             return 400, {"error": "items must be a non-empty list of {product_id, quantity >= 1}"}
         names = {p["product_id"]: p.get("name") for p in self.products}
+        stock = {p["product_id"]: p.get("stock") for p in self.products}
+        short = [f"{names[i['product_id']]} ({i['product_id']})" for i in items
+                 if isinstance(stock[i["product_id"]], int) and i["quantity"] > stock[i["product_id"]]]
+        if short:
+            return 400, {"error": "not enough stock: " + "; ".join(short)}
         priced = [{**i, "price": prices[i["product_id"]], "name": names[i["product_id"]]}
                   for i in items]
         order = {"order_id": str(uuid.uuid4()), "customer": customer, "status": "PENDING",
                  "currency": "EUR", "items": priced,
-                 "amount": sum(i["price"] * i["quantity"] for i in priced)}
+                 "amount": sum(i["price"] * i["quantity"] for i in priced),
+                 "created_at": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+                 + f".{time.time_ns() % 10**9:09d}Z"}
         self.orders[order["order_id"]] = {**order, "created": time.monotonic()}
         return 201, order
 
@@ -158,6 +187,10 @@ class StandInState:
             return 404, {"error": f"no order {order_id}"}
         if order["status"] == "PENDING" and time.monotonic() - order["created"] >= self.settle_after:
             order["status"] = "PAID" if order["amount"] <= PAYMENT_LIMIT else "DECLINED"
+            for item in order["items"] if order["status"] == "PAID" else ():
+                product = next(p for p in self.products if p["product_id"] == item["product_id"])
+                if isinstance(product.get("stock"), int):
+                    product["stock"] -= item["quantity"]
         return 200, {k: v for k, v in order.items() if k != "created"}
 
 

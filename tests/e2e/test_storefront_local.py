@@ -18,7 +18,7 @@ from ws.cloud.backend import local_backend
 from ws.engine.request import RunRequest
 from ws.local.links import backend_links
 
-from storefront_page import buy_one
+from storefront_page import browser, run_purchase
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / ".ws" / "artifacts"
@@ -57,11 +57,25 @@ def test_a_customer_buys_from_the_real_local_store(store, endpoint, capsys):
     assert config["cognitoEndpoint"] == endpoint + "/"
 
     screenshot = ARTIFACTS / "storefront-order-paid.png"
-    bought = buy_one(url, screenshot, product_id="mug")
+    with browser() as page:
+        bought = run_purchase(page, url, screenshot, product_id="mug")
+        mug = "[data-testid=product-card][data-product-id=mug]"
+        took_stock = page.wait("the mug's stock to go down", lambda: page.driver.execute_script(
+            f"return document.querySelector('{mug}').innerText.includes('39 in stock')"))
+        # Back an hour later: the ID token has expired, Cognito's refresh token renews it.
+        page.driver.execute_script(
+            "const s = JSON.parse(sessionStorage.getItem('store.session'));"
+            "sessionStorage.setItem('store.session', JSON.stringify({...s, expiresAt: 0}));")
+        page.driver.refresh()
+        history = page.wait("the order in the history after a reload", lambda: [
+            row.get_attribute("data-status") for row in page.driver.find_elements(
+                "css selector", f"[data-testid=history-order][data-order-id='{bought.order_id}']")])
+        returning = page.screenshot(ARTIFACTS / "storefront-local-returning.png")
     with capsys.disabled():  # shown in CI's log even when the test passes
-        print(f"\nscreenshot of the order page: {screenshot}")
+        print(f"\nscreenshots: {screenshot}, {returning}")
 
     assert bought.signed_in_as == bought.email
     assert "Store mug" in bought.product_names and bought.product_name == "Store mug"
     assert (bought.status, bought.status_text) == ("PAID", "Paid")
+    assert took_stock and history == ["PAID"]
     assert screenshot.read_bytes().startswith(PNG_MAGIC)

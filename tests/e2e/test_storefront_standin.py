@@ -39,7 +39,7 @@ def test_a_purchase_is_shown_paid(standin, tmp_path):
     assert order_lines.split("\n") == ["1 × Store mug", "€12.50"]
     orders = [body for method, path, body in standin.state.requests if method == "POST"]
     assert orders == [{"items": [{"product_id": "mug", "quantity": 1}]}]  # no price sent
-    assert storage == [0, 0]
+    assert storage == [0, 1]  # the session (this tab's); the cart is empty again
     leaked = sum(token in console for token in standin.state.tokens)  # a count: no token printed
     assert standin.state.tokens and leaked == 0
 
@@ -91,13 +91,16 @@ def test_a_refused_token_signs_out_with_a_readable_message(standin):
         page.confirm()
         page.sign_in("revoked@example.com", storefront_page.PASSWORD)
         page.product_names()
-        standin.state.tokens.clear()  # the API now answers 401, as for an expired token
+        standin.state.tokens.clear()  # the API now answers 401, as for an expired token,
+        standin.state.refresh_tokens.clear()  # and Cognito refuses a refresh: revoked
         page.by_id("products-refresh").click()
         shown = page.shown_error()
         signed_out = page.by_id("signin-form").is_displayed() and \
             not page.by_id("account").is_displayed()
+        page_storage = page.driver.execute_script(
+            "return [localStorage.length, sessionStorage.length]")
     assert shown == "Your session has ended. Please sign in again."
-    assert signed_out
+    assert signed_out and page_storage == [0, 0]  # nothing of the session is left
 
 
 MODULE_CHECKS = """

@@ -125,6 +125,25 @@ def test_an_order_over_the_limit_is_declined(store):
     assert settled.body["status"] == "DECLINED"
 
 
+def test_a_paid_order_takes_stock_and_the_customer_sees_their_orders(store):
+    """Stock goes down when an order is paid (a declined one gave its stock back: the five
+    espresso machines above), a sold-out product is refused, and GET /orders lists the
+    customer's orders, newest first."""
+    assert store.get("/products/espresso", store.token).body["stock"] == 5
+    before = store.get("/products/tote", store.token).body["stock"]
+    placed = store.order([{"product_id": "tote", "quantity": 2}])
+    assert placed.status == 201, placed.body
+    assert order_status(store.api, store.token, placed.body["order_id"],
+                        until=SETTLED).body["status"] == "PAID"
+    assert store.get("/products/tote", store.token).body["stock"] == before - 2
+    refused = store.order([{"product_id": "cap", "quantity": 1}])
+    assert refused.status == 400 and "Store cap (cap) is sold out" in refused.body["error"]
+    listed = store.get("/orders", store.token)
+    assert listed.status == 200
+    assert listed.body["orders"][0]["order_id"] == placed.body["order_id"]
+    assert [o["status"] for o in listed.body["orders"][:3]] == ["PAID", "DECLINED", "PAID"]
+
+
 def test_unknown_products_and_other_customers_orders(store):
     reply = store.order([{"product_id": "unicorn", "quantity": 1}])
     assert reply.status == 400 and "unicorn" in reply.body["error"]

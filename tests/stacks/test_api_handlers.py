@@ -44,13 +44,31 @@ CATALOG = {"mug": ("Store mug", "12.5", "EUR"), "tee": ("Store T-shirt", "20", "
            "free": ("Free sticker", "0", "EUR"), "odd": ("Unpriced", None, "EUR")}
 
 
+STOCK = {"mug": 40, "tee": 3, "cap": 0}  # the others' stock is not counted
+CATALOG["cap"] = ("Store cap", "15", "EUR")
+
+
 def catalog(name: str = "catalog-test"):
     """A products table holding CATALOG, as the catalog stack's seeding leaves it."""
     table = make_table(name, "product_id")
     for product_id, (title, price, currency) in CATALOG.items():
-        item = {"product_id": product_id, "name": title, "currency": currency}
+        item = {"product_id": product_id, "name": title, "currency": currency,
+                **({"stock": STOCK[product_id]} if product_id in STOCK else {})}
         table.put_item(Item={**item, "price": Decimal(price)} if price else item)
     return table
+
+
+def orders_table_with_index(name: str):
+    """The orders table as the orders stack declares it: by order_id, indexed by customer."""
+    import boto3
+    return boto3.resource("dynamodb").create_table(
+        TableName=name, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"}
+                              for a in ("order_id", "customer", "created_at")],
+        KeySchema=[{"AttributeName": "order_id", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[{"IndexName": "ByCustomer", "Projection": {"ProjectionType": "ALL"},
+                                 "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"},
+                                               {"AttributeName": "created_at", "KeyType": "RANGE"}]}])
 
 
 @pytest.fixture
@@ -58,12 +76,13 @@ def orders_api(aws, monkeypatch, load_handler):
     """The catalog, the orders table and queue, and the function wired to them; yields
     (module, sqs, url)."""
     catalog()
-    make_table("orders-test", "order_id")
+    orders_table_with_index("orders-test")
     sqs = aws("sqs")
     url = sqs.create_queue(QueueName="orders-test")["QueueUrl"]
     monkeypatch.setenv("PRODUCTS_TABLE", "catalog-test")
     monkeypatch.setenv("ORDERS_TABLE", "orders-test")
     monkeypatch.setenv("ORDERS_QUEUE_URL", url)
+    monkeypatch.setenv("ORDERS_INDEX", "ByCustomer")
     return load_handler("api", "orders_api"), sqs, url
 
 
@@ -167,6 +186,46 @@ def test_bad_orders_are_400_and_nothing_is_stored_or_queued(orders_api, payload,
     assert reply["statusCode"] == 400 and complaint in body(reply)["error"]
     assert queued(sqs, url) == []
     assert module.orders_table().scan()["Count"] == 0
+
+
+def list_orders(module, sub="customer-1"):
+    return module.handler(api_event("GET", "/orders", "/orders", sub=sub), None)
+
+
+def test_a_customer_lists_their_own_orders_newest_first(orders_api):
+    module = orders_api[0]
+    placed = [body(post_order(module, {"items": [{"product_id": p, "quantity": 1}]}))
+              for p in ("mug", "tee", "espresso")]
+    other = body(post_order(module, {"items": [{"product_id": "mug", "quantity": 1}]},
+                            sub="customer-2"))
+    mine = list_orders(module)
+    assert mine["statusCode"] == 200
+    assert [o["order_id"] for o in body(mine)["orders"]] == \
+        [o["order_id"] for o in reversed(placed)]
+    assert body(mine)["orders"][0] == placed[-1]  # whole orders, as GET /orders/{id} gives them
+    assert [o["order_id"] for o in body(list_orders(module, "customer-2"))["orders"]] == \
+        [other["order_id"]]
+    assert body(list_orders(module, "customer-3")) == {"orders": []}
+
+
+@pytest.mark.parametrize("items, complaint", [
+    ([{"product_id": "tee", "quantity": 4}], "not enough stock: Store T-shirt (tee): 4 ordered, "
+                                             "3 left"),
+    ([{"product_id": "mug", "quantity": 1}, {"product_id": "cap", "quantity": 1}],
+     "not enough stock: Store cap (cap) is sold out"),
+    ([{"product_id": "tee", "quantity": 2}, {"product_id": "tee", "quantity": 2}],
+     "Store T-shirt (tee): 4 ordered, 3 left"),  # merged lines count together
+])
+def test_more_than_the_stock_is_400_naming_the_product(orders_api, items, complaint):
+    module, sqs, url = orders_api
+    reply = post_order(module, {"items": items})
+    assert reply["statusCode"] == 400 and complaint in body(reply)["error"]
+    assert queued(sqs, url) == [] and module.orders_table().scan()["Count"] == 0
+
+
+def test_the_whole_stock_can_be_ordered(orders_api):
+    reply = post_order(orders_api[0], {"items": [{"product_id": "tee", "quantity": 3}]})
+    assert reply["statusCode"] == 201
 
 
 def test_other_customers_orders_are_not_found(orders_api):

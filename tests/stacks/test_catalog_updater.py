@@ -68,3 +68,14 @@ def test_the_seed_is_a_sellable_storefront():
         assert product["name"] and product["description"] and product["currency"] == "EUR"
         assert isinstance(product["price"], (int, float)) and product["price"] > 0
     assert any(p["price"] * 99 > 10_000 for p in seed)  # an order the mock declines
+
+
+def test_the_daily_update_keeps_the_stock_orders_took(load_handler, products):
+    """The seed gives a new product its stock; a product's stock is then the orders' to lower
+    (the orders processor), not reset by the daily run."""
+    products.put_item(Item={"product_id": "mug", "name": "Store mug", "price": Decimal("12.5"),
+                            "currency": "EUR", "stock": 3})
+    load_handler("catalog", "updater").handler(SCHEDULED, None)
+    items = {i["product_id"]: i for i in products.scan()["Items"]}
+    assert items["mug"]["stock"] == 3 and items["tee"]["stock"] == 25  # the seed's, new
+    assert "updated_at" in items["mug"]

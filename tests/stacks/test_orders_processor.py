@@ -59,6 +59,7 @@ def orders(aws, monkeypatch):
     monkeypatch.setenv("PAYMENT_KEY_PARAMETER", KEY_PARAMETER)  # the NAME, from the template
     monkeypatch.setenv("EXPECTED_API_KEY", KEY)  # what the mock provider accepts
     monkeypatch.setenv("PAYMENT_TIMEOUT_SECONDS", "2")
+    monkeypatch.setenv("PRODUCTS_TABLE", "catalog-test")  # read for orders with items
     table = make_table("orders-test", "order_id")
     for order_id, amount in (("cheap", "45.5"), ("dear", "20000"), ("done", "10")):
         table.put_item(Item={"order_id": order_id, "amount": Decimal(amount), "currency": "EUR",
@@ -191,3 +192,74 @@ def test_a_missing_key_parameter_fails_the_messages(load_handler, orders, provid
     result = load_handler("orders", "processor").handler(sqs_event("cheap"), None)
     assert result == {"batchItemFailures": [{"itemIdentifier": "m-cheap"}]}
     assert status(orders, "cheap") == "PENDING" and requests == []
+
+
+def stocked(orders, **stock: int):
+    """A catalog with these products' stock, and a PENDING order of each `name=quantity`."""
+    catalog = make_table("catalog-test", "product_id")
+    prices = {"mug": "12.5", "espresso": "2450", "tote": "9.5"}
+    for product_id, count in stock.items():
+        catalog.put_item(Item={"product_id": product_id, "price": Decimal(prices[product_id]),
+                               "name": product_id.title(), "stock": count})
+    catalog.put_item(Item={"product_id": "tote", "price": Decimal("9.5"), "name": "Tote"})
+    return catalog
+
+
+def pending(orders, order_id: str, **quantities: int) -> None:
+    prices = {"mug": Decimal("12.5"), "espresso": Decimal("2450"), "tote": Decimal("9.5")}
+    orders.put_item(Item={
+        "order_id": order_id, "status": "PENDING", "currency": "EUR",
+        "amount": sum(prices[p] * q for p, q in quantities.items()),
+        "items": [{"product_id": p, "name": p.title(), "quantity": q}
+                  for p, q in quantities.items()]})
+
+
+def stock_of(catalog, product_id: str):
+    return catalog.get_item(Key={"product_id": product_id})["Item"].get("stock")
+
+
+def test_a_paid_order_takes_its_stock_and_a_declined_one_gives_it_back(
+        load_handler, orders, provider, monkeypatch):
+    monkeypatch.setenv("PAYMENT_PROVIDER_URL", provider[0])
+    catalog = stocked(orders, mug=3, espresso=5)
+    pending(orders, "two-mugs", mug=2, tote=1)  # the tote's stock is not counted
+    pending(orders, "five-machines", espresso=5)  # 12,250 EUR: over the mock's limit
+    processor = load_handler("orders", "processor")
+    assert processor.handler(sqs_event("two-mugs", "five-machines"), None) == \
+        {"batchItemFailures": []}
+    assert (status(orders, "two-mugs"), status(orders, "five-machines")) == ("PAID", "DECLINED")
+    assert (stock_of(catalog, "mug"), stock_of(catalog, "espresso")) == (1, 5)
+    assert stock_of(catalog, "tote") is None
+    declined = orders.get_item(Key={"order_id": "five-machines"})["Item"]
+    assert declined["reason"] == "payment declined"
+    processor.handler(sqs_event("two-mugs", "five-machines"), None)  # delivered again
+    assert (stock_of(catalog, "mug"), stock_of(catalog, "espresso")) == (1, 5)
+
+
+def test_a_sold_out_order_is_declined_without_paying(load_handler, orders, provider,
+                                                     monkeypatch):
+    url, requests, _ = provider
+    monkeypatch.setenv("PAYMENT_PROVIDER_URL", url)
+    catalog = stocked(orders, mug=1, espresso=1)
+    pending(orders, "too-many", mug=2, espresso=1)
+    assert load_handler("orders", "processor").handler(sqs_event("too-many"), None) == \
+        {"batchItemFailures": []}
+    order = orders.get_item(Key={"order_id": "too-many"})["Item"]
+    assert (order["status"], order["reason"]) == ("DECLINED", "sold out: Mug")
+    assert requests == [] and (stock_of(catalog, "mug"), stock_of(catalog, "espresso")) == (1, 1)
+
+
+def test_stock_taken_before_a_failed_payment_is_taken_once(load_handler, orders, provider,
+                                                           monkeypatch):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("PAYMENT_PROVIDER_URL", f"http://127.0.0.1:{port}/Prod/payments")
+    catalog = stocked(orders, mug=3)
+    pending(orders, "two-mugs", mug=2)
+    processor = load_handler("orders", "processor")
+    assert processor.handler(sqs_event("two-mugs"), None)["batchItemFailures"]
+    assert (status(orders, "two-mugs"), stock_of(catalog, "mug")) == ("PENDING", 1)
+    monkeypatch.setenv("PAYMENT_PROVIDER_URL", provider[0])  # the provider is back: redelivered
+    assert processor.handler(sqs_event("two-mugs"), None) == {"batchItemFailures": []}
+    assert (status(orders, "two-mugs"), stock_of(catalog, "mug")) == ("PAID", 1)

@@ -131,7 +131,7 @@ def test_api_routes_all_sit_behind_the_cognito_authorizer(monkeypatch):
     routes = {(path, verb): op for path, ops in spec["paths"].items() for verb, op in ops.items()
               if verb != "options"}
     assert set(routes) == {("/products", "get"), ("/products/{product_id}", "get"),
-                           ("/orders", "post"), ("/orders/{order_id}", "get")}
+                           ("/orders", "post"), ("/orders", "get"), ("/orders/{order_id}", "get")}
     assert all(op["security"] == [{"CognitoAuth": []}] for op in routes.values())
     # CORS preflights (the site is on CloudFront's domain): a mock, without the authorizer
     preflights = [ops["options"] for ops in spec["paths"].values()]
@@ -170,7 +170,8 @@ def test_the_payments_key_is_read_at_run_time_from_the_parameter_the_stack_names
     env = processor["Environment"]["Variables"]
     assert env["PAYMENT_KEY_PARAMETER"] == {"Ref": "PaymentKeyParameterName"}
     assert not {var for var in env if "KEY" in var} - {"PAYMENT_KEY_PARAMETER"}
-    [statement] = [p["Statement"] for p in processor["Policies"] if "Statement" in p]
+    [statement] = [p["Statement"] for p in processor["Policies"]
+                   if "Statement" in p and "ssm" in str(p["Statement"])]
     assert statement == [{"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": {
         "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"
                    "${PaymentKeyParameterName}"}}]  # that one parameter, read only
@@ -211,3 +212,26 @@ def test_only_the_api_creates_orders():
                  if resource["Type"] == "AWS::Serverless::Function"}
     assert "OrdersFunction" not in functions and "OrdersApiFunction" in functions
     assert not (STACKS / "orders/src/orders").exists()
+
+
+def test_orders_are_listed_through_an_index_by_customer():
+    table = template("orders")["Resources"]["OrdersTable"]["Properties"]
+    [index] = table["GlobalSecondaryIndexes"]
+    assert index["KeySchema"] == [{"AttributeName": "customer", "KeyType": "HASH"},
+                                  {"AttributeName": "created_at", "KeyType": "RANGE"}]
+    assert table["KeySchema"] == [{"AttributeName": "order_id", "KeyType": "HASH"}]  # kept
+    api = template("api")["Resources"]["OrdersApiFunction"]["Properties"]
+    assert api["Environment"]["Variables"]["ORDERS_INDEX"] == index["IndexName"]
+    assert {"DynamoDBCrudPolicy": {"TableName": {"Ref": "OrdersTableName"}}} in api["Policies"]
+
+
+def test_the_processor_may_update_the_catalogs_stock_and_nothing_else_of_it():
+    assert stack_config("orders")["parameters"]["ProductsTableName"] == \
+        "${catalog.ProductsTableName}"
+    processor = template("orders")["Resources"]["ProcessorFunction"]["Properties"]
+    assert processor["Environment"]["Variables"]["PRODUCTS_TABLE"] == {"Ref": "ProductsTableName"}
+    statements = [s for p in processor["Policies"] if "Statement" in p for s in p["Statement"]]
+    catalog = [s for s in statements if "dynamodb" in str(s["Action"])]
+    assert catalog == [{"Effect": "Allow", "Action": ["dynamodb:BatchGetItem", "dynamodb:UpdateItem"],
+                        "Resource": {"Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:"
+                                                "${AWS::AccountId}:table/${ProductsTableName}"}}]

@@ -301,3 +301,32 @@ def test_stacks_left_behind_by_a_change_of_naming_are_orphans(tmp_path):
         "demo-local-db": ("db", "deployed under an earlier naming (now local-db): "
                                 "ws deploy --prune deletes it"),
         "demo-local-gone": ("gone", "no longer in the workspace (ws deploy --prune deletes it)")}
+
+
+AS_SHIPPED = {"target": "aws", "region": "us-east-1",
+              "profile": "store-dev", "account_id": "111111111111"}
+
+
+def test_a_profile_nobody_configured_names_the_file_and_field_to_fill_in(tmp_path, monkeypatch):
+    from ws.cloud import backend as backends
+    (tmp_path / "aws-config").write_text("[profile mine]\naws_access_key_id = x\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
+    for name in ("AWS_PROFILE", "CI"):
+        monkeypatch.delenv(name, raising=False)
+    ws = make(tmp_path / "w", {"dev": AS_SHIPPED})
+    with pytest.raises(ConfigError) as info:
+        backends.connect(ws, load_environment(ws, "dev"))
+    assert info.value.exit_code == 2
+    assert str(info.value).startswith(
+        "environments/dev.yaml:3: AWS profile 'store-dev' is not configured on this machine")
+    assert "fill in 'profile' and 'account_id' (111111111111, an example) in " \
+           "environments/dev.yaml" in info.value.hint and "profiles here: mine" in info.value.hint
+
+
+def test_an_example_account_id_is_named_once_the_credentials_work(tmp_path):
+    from ws.cloud.profiles import check_account, looks_like_placeholder
+    assert looks_like_placeholder("111111111111") and looks_like_placeholder("123456789012")
+    assert not looks_like_placeholder("444455556666") and not looks_like_placeholder(None)
+    ws = make(tmp_path, {"dev": AS_SHIPPED})
+    with pytest.raises(ConfigError, match=r"dev.yaml:4: 'account_id' is 111111111111, an ex"):
+        check_account(ws.root, load_environment(ws, "dev"), "444455556666")

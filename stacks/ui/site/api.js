@@ -17,14 +17,29 @@ export function apiError(status, body) {
 }
 
 export class StoreApi {
-  /** @param {string} baseUrl stage URL without trailing slash; @param {() => string} token current ID token */
-  constructor(baseUrl, token) {
+  /**
+   * @param {string} baseUrl stage URL without trailing slash
+   * @param {() => Promise<string>} token the current ID token (refreshed when it is about to expire)
+   * @param {() => Promise<void>} renew get a new ID token after the API refused one (once a request)
+   */
+  constructor(baseUrl, token, renew = null) {
     this.baseUrl = baseUrl;
     this.token = token;
+    this.renew = renew;
   }
 
   async request(method, path, body) {
-    const headers = { Authorization: this.token() };
+    try {
+      return await this.send(method, path, body);
+    } catch (error) {
+      if (error.status !== 401 || !this.renew) throw error;
+      await this.renew();  // a token the API refused: once more with a new one
+      return this.send(method, path, body);
+    }
+  }
+
+  async send(method, path, body) {
+    const headers = { Authorization: await this.token() };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     let reply;
     try {
@@ -56,5 +71,11 @@ export class StoreApi {
 
   order(id) {
     return this.request("GET", `/orders/${encodeURIComponent(id)}`);
+  }
+
+  /** The signed-in customer's latest orders, newest first. */
+  async orders() {
+    const data = await this.request("GET", "/orders");
+    return Array.isArray(data.orders) ? data.orders : [];
   }
 }

@@ -1,7 +1,10 @@
 // The store page: sign up / confirm / sign in with Cognito, browse products, order, watch payment.
 //
-// Settings come from config.json beside index.html (see config.example.json). The ID token is
-// kept in memory only (a reload signs out) and is never logged.
+// Settings come from config.json beside index.html (see config.example.json). The session
+// (Cognito's ID and refresh tokens) is kept in sessionStorage, so a reload keeps it and closing
+// the tab ends it; an ID token about to expire, or refused by the API, is refreshed once, and
+// when that fails the page signs out cleanly. The cart is kept per customer in localStorage
+// until they sign out (session.js). Tokens are never logged.
 //
 // Stable hooks for browser tests (ids unless marked data-testid):
 //   status              polite live region: what just happened ("Signed in.", "Order placed.")
@@ -20,19 +23,26 @@
 //                       button[data-testid=cart-remove]; cart-total; cart-submit (place order)
 //   order-panel         order-id, order-items, order-amount, order-note, order-refresh,
 //                       order-status (text; data-status = PENDING | PAID | DECLINED | UNKNOWN)
+//   history             history-list of li[data-testid=history-order][data-order-id]
+//                       [data-status], history-empty, history-refresh
+//   cart-bar            phones: cart-bar-summary and cart-bar-open (scrolls to the cart)
 
 import { StoreApi } from "./api.js";
 import { CognitoClient } from "./cognito.js";
 import { loadConfig } from "./config.js";
 import { describe, isAuthError, StoreError } from "./errors.js";
 import { FINAL, watchOrder } from "./orders.js";
-import { $, nameOf, renderCart, renderDetail, renderOrder, renderProducts } from "./view.js";
+import { loadCart, loadSession, saveCart, saveSession } from "./session.js";
+import {
+  $, nameOf, renderCart, renderCartBar, renderDetail, renderHistory, renderOrder, renderProducts,
+} from "./view.js";
 
 const state = {
   config: null,
   cognito: null,
   api: null,
-  session: null,          // {idToken, email, expiresAt}; memory only
+  session: null,          // {idToken, refreshToken, email, expiresAt}; sessionStorage
+  refreshing: null,       // the refresh under way, shared by the requests that wait for it
   products: new Map(),    // product_id -> product
   cart: new Map(),        // product_id -> quantity
   ordering: false,
@@ -80,10 +90,22 @@ function showForm(name, focus = true) {
   if (focus) $(`${name}-email`).focus();
 }
 
-function currentToken() {
-  if (!state.session || Date.now() >= state.session.expiresAt) {
-    throw new StoreError("Your session has ended. Please sign in again.", { status: 401 });
-  }
+const ENDED = "Your session has ended. Please sign in again.";
+const EARLY_MS = 60_000;  // refresh a minute before the ID token expires
+
+/** Ask Cognito for a new ID token (one refresh at a time); a refusal ends the session. */
+function renew() {
+  if (!state.session) return Promise.reject(new StoreError(ENDED, { status: 401 }));
+  state.refreshing ||= state.cognito.refresh(state.session).then((session) => {
+    state.session = session;
+    saveSession(session);
+  }).finally(() => { state.refreshing = null; });
+  return state.refreshing;
+}
+
+async function currentToken() {
+  if (!state.session) throw new StoreError(ENDED, { status: 401 });
+  if (Date.now() >= state.session.expiresAt - EARLY_MS) await renew();
   return state.session.idToken;
 }
 
@@ -123,6 +145,7 @@ async function signIn() {
   const password = $("signin-password").value || field("signin-password");
   try {
     state.session = await state.cognito.signIn(email, password);
+    saveSession(state.session);
   } catch (error) {
     if (error.code === "UserNotConfirmedException") {
       $("confirm-email").value = email;
@@ -132,9 +155,22 @@ async function signIn() {
     throw error;
   }
   $("signin-password").value = "";
+  state.cart = loadCart(state.session.email);
   showSignedIn();
   announce(`Signed in as ${state.session.email}.`);
   await loadProducts();
+  await loadHistory();
+}
+
+/** After a reload: the saved session, its cart, the products and the order history. */
+async function resume() {
+  state.session = loadSession();
+  if (!state.session) return;
+  state.cart = loadCart(state.session.email);
+  showSignedIn();
+  await loadProducts();
+  announce(`Signed in as ${state.session.email}.`);
+  await loadHistory();
 }
 
 function showSignedIn() {
@@ -148,11 +184,14 @@ function showSignedIn() {
 
 function signOut(message = "Signed out.") {
   state.stopWatching();
+  if (state.session) saveCart(state.session.email, new Map());
+  saveSession(null);
   Object.assign(state, { session: null, order: null, ordering: false });
   state.products.clear();
   state.cart.clear();
   renderProducts([], state.config.currency);
-  renderCart([], state.config.currency, false);
+  showCart();
+  renderHistory([], new Map(), state.config.currency);
   for (const id of ["account", "shop", "side", "product-detail", "order-panel"]) $(id).hidden = true;
   $("auth-panel").hidden = false;
   showForm("signin", false);
@@ -162,13 +201,13 @@ function signOut(message = "Signed out.") {
 
 // ---- products and cart ---------------------------------------------------------------------
 
-async function loadProducts() {
+async function loadProducts(say = true) {
   $("product-list").setAttribute("aria-busy", "true");
   try {
     const products = await state.api.products();
     state.products = new Map(products.map((p) => [p.product_id, p]));
     renderProducts(products, state.config.currency);
-    announce(`${products.length} products.`);
+    if (say) announce(`${products.length} products.`);
   } finally {
     $("product-list").setAttribute("aria-busy", "false");
   }
@@ -188,7 +227,10 @@ function cartLines() {
 }
 
 function showCart() {
-  renderCart(cartLines(), state.config.currency, state.ordering);
+  const lines = cartLines();
+  renderCart(lines, state.config.currency, state.ordering);
+  renderCartBar(state.session ? lines : [], state.config.currency);
+  if (state.session) saveCart(state.session.email, state.cart);
 }
 
 function addToCart() {
@@ -225,6 +267,7 @@ async function placeOrder() {
   $("order-heading").focus();
   announce("Order placed. Waiting for the payment…");
   watch(state.order.order_id);
+  guarded($("history-refresh"), loadHistory);
 }
 
 function watch(orderId) {
@@ -250,6 +293,19 @@ function settled(order) {
   const text = order.status === "PAID" ? "Payment received: your order is paid."
     : "Payment declined: your order was not paid.";
   announce(text);
+  guarded($("history-refresh"), async () => {
+    await loadHistory();
+    await loadProducts(false);  // a paid order took stock
+  });
+}
+
+async function loadHistory() {
+  $("history-list").setAttribute("aria-busy", "true");
+  try {
+    renderHistory(await state.api.orders(), names(), state.config.currency);
+  } finally {
+    $("history-list").setAttribute("aria-busy", "false");
+  }
 }
 
 // ---- start ---------------------------------------------------------------------------------
@@ -269,7 +325,7 @@ function wire() {
   $("show-signin").addEventListener("click", () => showForm("signin"));
   $("confirm-back").addEventListener("click", () => showForm("signin"));
   $("signout-button").addEventListener("click", () => { clearError(); signOut(); });
-  on("products-refresh", "click", loadProducts);
+  on("products-refresh", "click", () => loadProducts());
   $("product-list").addEventListener("click", (e) => {
     const button = e.target.closest("[data-testid=product-open]");
     if (button) guarded(button, () => openProduct(button.dataset.productId));
@@ -289,6 +345,14 @@ function wire() {
     announce("Removed from the cart.");
   });
   on("cart-submit", "click", placeOrder);
+  on("history-refresh", "click", loadHistory);
+  // The bar gives way while the cart itself is on screen.
+  new IntersectionObserver(([entry]) => document.body.classList.toggle(
+    "cart-in-view", entry.isIntersecting)).observe($("cart"));
+  $("cart-bar-open").addEventListener("click", () => {
+    $("cart").scrollIntoView({ block: "start" });
+    $("cart-heading").focus({ preventScroll: true });
+  });
   $("order-refresh").addEventListener("click", () => watch(state.order.order_id));
 }
 
@@ -302,10 +366,14 @@ async function start() {
     return;
   }
   state.cognito = new CognitoClient(state.config.cognitoEndpoint, state.config.userPoolClientId);
-  state.api = new StoreApi(state.config.apiUrl, currentToken);
-  $("auth-panel").hidden = false;
-  showForm("signin", false);
+  state.api = new StoreApi(state.config.apiUrl, currentToken, renew);
   showCart();
+  if (loadSession()) {
+    await guarded($("signout-button"), resume);
+  } else {
+    $("auth-panel").hidden = false;
+    showForm("signin", false);
+  }
   $("main").setAttribute("aria-busy", "false");
 }
 

@@ -1,4 +1,4 @@
-// Cognito user pool calls as plain JSON POSTs (no SDK): sign up, confirm, sign in.
+// Cognito user pool calls as plain JSON POSTs (no SDK): sign up, confirm, sign in, refresh.
 // Tokens are returned to the caller and never logged.
 
 import { StoreError, jsonOrNull } from "./errors.js";
@@ -86,7 +86,7 @@ export class CognitoClient {
     return this.call("ConfirmSignUp", { Username: email, ConfirmationCode: code });
   }
 
-  /** USER_PASSWORD_AUTH; resolves to {idToken, email, expiresAt (ms)}. */
+  /** USER_PASSWORD_AUTH; resolves to {idToken, refreshToken, email, expiresAt (ms)}. */
   async signIn(email, password) {
     const data = await this.call("InitiateAuth", {
       AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: password },
@@ -96,8 +96,31 @@ export class CognitoClient {
       const step = data.ChallengeName ? ` (it asks for ${data.ChallengeName})` : "";
       throw new StoreError(`This account needs a sign-in step this page does not support${step}.`);
     }
-    const claims = claimsOf(result.IdToken);
-    const expiresAt = claims.exp ? claims.exp * 1000 : Date.now() + (result.ExpiresIn || 3600) * 1000;
-    return { idToken: result.IdToken, email: claims.email || email, expiresAt };
+    return sessionOf(result, email, result.RefreshToken || "");
   }
+
+  /** A new ID token for the session's refresh token (REFRESH_TOKEN_AUTH); rejects with a
+   * StoreError of status 401 when Cognito no longer accepts it (expired, revoked). */
+  async refresh(session) {
+    let data;
+    try {
+      data = await this.call("InitiateAuth", {
+        AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: session.refreshToken },
+      });
+    } catch (error) {
+      if (!error.status) throw error;  // the network: the session may still be good
+      throw new StoreError("Your session has ended. Please sign in again.", { status: 401 });
+    }
+    const result = data.AuthenticationResult;
+    if (!result || !result.IdToken) {
+      throw new StoreError("Your session has ended. Please sign in again.", { status: 401 });
+    }
+    return sessionOf(result, session.email, result.RefreshToken || session.refreshToken);
+  }
+}
+
+function sessionOf(result, email, refreshToken) {
+  const claims = claimsOf(result.IdToken);
+  const expiresAt = claims.exp ? claims.exp * 1000 : Date.now() + (result.ExpiresIn || 3600) * 1000;
+  return { idToken: result.IdToken, refreshToken, email: claims.email || email, expiresAt };
 }

@@ -135,6 +135,55 @@ export function renderOrder(order, names, currency) {
   $("order-status").textContent = STATUS_TEXT[status] || `Unknown (${order.status})`;
   $("order-status").dataset.status = status;
   $("order-panel").dataset.status = status;
-  $("order-note").textContent = STATUS_NOTE[status] || "";
+  $("order-note").textContent = [STATUS_NOTE[status], reasonText(order)].filter(Boolean).join(" ");
   $("order-panel").hidden = false;
+}
+
+/** Why an order was declined, when it is not the payment provider's plain no. */
+function reasonText(order) {
+  return order.status === "DECLINED" && order.reason && order.reason !== "payment declined"
+    ? `Reason: ${order.reason}.` : "";
+}
+
+/** A date and time people read, e.g. "7 Dec, 20:14"; "" when there is none. */
+export function when(iso) {
+  const date = new Date(iso);
+  if (!iso || Number.isNaN(date.getTime())) return "";
+  return new Intl.DateTimeFormat(document.documentElement.lang || "en",
+    { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(date);
+}
+
+/** The customer's orders, newest first: when, what, how much and its status. */
+export function renderHistory(orders, names, currency) {
+  $("history-list").replaceChildren(...orders.map((order) => {
+    const status = STATUS_TEXT[order.status] ? order.status : "UNKNOWN";
+    const what = (order.items || []).map((item) =>
+      `${item.quantity} × ${item.name || names.get(item.product_id) || item.product_id}`).join(", ");
+    const badge = element("span", { className: "badge",
+      textContent: STATUS_TEXT[status] || `Unknown (${order.status})` });
+    badge.dataset.status = status;
+    const row = element("li", {},
+      element("div", { className: "history-what" },
+        element("span", { className: "muted", textContent: when(order.created_at) }),
+        element("span", { textContent: what }),
+        element("span", { className: "muted", textContent: reasonText(order) })),
+      element("div", { className: "history-end" },
+        element("strong", { textContent: money(order.amount, order.currency || currency) }), badge));
+    row.dataset.testid = "history-order";
+    row.dataset.orderId = order.order_id;
+    row.dataset.status = status;
+    return row;
+  }));
+  $("history-empty").hidden = orders.length > 0;
+}
+
+/** Phones: the cart's count and total in a bar at the bottom, a tap away from the cart. */
+export function renderCartBar(lines, currency) {
+  const count = lines.reduce((sum, l) => sum + l.quantity, 0);
+  const total = lines.reduce((sum, l) => sum + Number(l.product.price) * l.quantity, 0);
+  const shown = lines.length ? currencyOf(lines[0].product, currency) : currency;
+  $("cart-bar-summary").textContent =
+    `${count} ${count === 1 ? "item" : "items"} · ${money(total, shown)}`;
+  $("cart-bar").hidden = lines.length === 0;
+  document.body.classList.toggle("with-cart-bar", lines.length > 0);
 }

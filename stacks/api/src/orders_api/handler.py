@@ -1,4 +1,5 @@
-"""POST /orders and GET /orders/{order_id} for the signed-in customer (the Cognito `sub`).
+"""POST /orders, GET /orders (the customer's latest, newest first) and GET /orders/{order_id},
+for the signed-in customer (the Cognito `sub`).
 
 The API owns order creation: an order names products and quantities, and is priced from the
 catalog (see pricing.py); the orders stack keeps the table, the queue and the processor."""
@@ -11,6 +12,7 @@ import uuid
 from datetime import datetime, timezone
 
 import boto3
+from boto3.dynamodb.conditions import Key
 
 from pricing import OrderError, catalog_items, priced, requested
 
@@ -80,6 +82,17 @@ def create(event: dict, customer: str) -> dict:
     return response(201, order)
 
 
+HISTORY = 20  # orders GET /orders lists
+
+
+def history(customer: str) -> dict:
+    """The customer's latest orders, newest first (the table's ORDERS_INDEX: by customer)."""
+    reply = orders_table().query(IndexName=os.environ["ORDERS_INDEX"],
+                                 KeyConditionExpression=Key("customer").eq(customer),
+                                 ScanIndexForward=False, Limit=HISTORY)
+    return response(200, {"orders": reply.get("Items", [])})
+
+
 def handler(event, context):
     """API Gateway proxy handler; customers see only their own orders (others are 404)."""
     customer = customer_of(event)
@@ -87,6 +100,8 @@ def handler(event, context):
         return response(401, {"error": "not signed in"})
     if event.get("httpMethod") == "POST":
         return create(event, customer)
+    if not (event.get("pathParameters") or {}).get("order_id"):
+        return history(customer)
     order_id = (event.get("pathParameters") or {}).get("order_id", "")
     order = orders_table().get_item(Key={"order_id": order_id}).get("Item")
     if order is None or order.get("customer") != customer:

@@ -1,6 +1,7 @@
 """Price an order from the catalog: the client names products and quantities; every name, price
 and the currency come from the catalog's products table. Anything else an item carries (a
-`price`, say) is ignored."""
+`price`, say) is ignored. More than the catalog's `stock` of a product is refused (the orders
+processor takes the stock when it settles the order)."""
 from __future__ import annotations
 
 import time
@@ -47,7 +48,7 @@ def catalog_items(dynamodb, table: str, product_ids: list[str],
     """The products table's items for `product_ids`, by id (one BatchGetItem, retried for the
     keys DynamoDB leaves unprocessed, with backoff)."""
     request = {table: {"Keys": [{"product_id": p} for p in product_ids],
-                       "ProjectionExpression": "product_id, #n, price, currency",
+                       "ProjectionExpression": "product_id, #n, price, currency, stock",
                        "ExpressionAttributeNames": {"#n": "name"}}}
     found: dict[str, dict] = {}
     for attempt in range(READ_ATTEMPTS):
@@ -65,6 +66,10 @@ def priced(lines: dict[str, int], products: dict[str, dict]) -> dict:
     unknown = [product_id for product_id in lines if product_id not in products]
     if unknown:
         raise OrderError(f"unknown product_id: {', '.join(unknown)}")
+    short = [_shortage(products[product_id], quantity) for product_id, quantity in lines.items()
+             if _short(products[product_id], quantity)]
+    if short:
+        raise OrderError("not enough stock: " + "; ".join(short))
     items = [_priced_line(products[product_id], quantity)
              for product_id, quantity in lines.items()]
     currencies = sorted({products[product_id]["currency"] for product_id in lines})
@@ -75,6 +80,18 @@ def priced(lines: dict[str, int], products: dict[str, dict]) -> dict:
     if amount <= 0:
         raise OrderError("the order's amount must be positive")
     return {"items": items, "amount": amount, "currency": currencies[0]}
+
+
+def _short(product: dict, quantity: int) -> bool:
+    """More ordered than the catalog has (a product without `stock` is never short)."""
+    stock = product.get("stock")
+    return isinstance(stock, Decimal) and quantity > stock
+
+
+def _shortage(product: dict, quantity: int) -> str:
+    name = f"{product.get('name') or product['product_id']} ({product['product_id']})"
+    stock = max(int(product["stock"]), 0)
+    return f"{name} is sold out" if stock == 0 else f"{name}: {quantity} ordered, {stock} left"
 
 
 def _priced_line(product: dict, quantity: int) -> dict:

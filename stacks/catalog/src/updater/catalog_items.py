@@ -34,12 +34,21 @@ def seed_sha256() -> str:
 
 
 def upsert(table, products: list, now: datetime) -> dict:
-    """Write every valid product with `updated_at` (never deleting any); returns how many were
-    written and skipped."""
+    """Write every valid product with `updated_at` (never deleting any); a product's `stock` is
+    only set when it has none yet (then orders lower it: the orders processor). Returns how
+    many were written and skipped."""
     stamp = now.isoformat()
     good = [p for p in products if valid(p)]
-    with table.batch_writer(overwrite_by_pkeys=["product_id"]) as batch:
-        for product in good:
-            batch.put_item(Item=json.loads(json.dumps({**product, "updated_at": stamp}),
-                                           parse_float=Decimal))
+    for product in good:
+        item = json.loads(json.dumps({**product, "updated_at": stamp}), parse_float=Decimal)
+        item.pop("product_id")
+        stock = item.pop("stock", None)
+        names = {f"#a{i}": key for i, key in enumerate(item)}
+        values = {f":a{i}": value for i, value in enumerate(item.values())}
+        update = "SET " + ", ".join(f"#a{i} = :a{i}" for i in range(len(item)))
+        if stock is not None:
+            names["#stock"], values[":stock"] = "stock", stock
+            update += ", #stock = if_not_exists(#stock, :stock)"
+        table.update_item(Key={"product_id": product["product_id"]}, UpdateExpression=update,
+                          ExpressionAttributeNames=names, ExpressionAttributeValues=values)
     return {"count": len(good), "skipped": len(products) - len(good)}

@@ -1,4 +1,5 @@
-"""Settle queued orders: ask the payment provider, then mark each order PAID or DECLINED.
+"""Settle queued orders: take their stock from the catalog (stock.py), ask the payment provider,
+then mark each order PAID or DECLINED (a sold-out order is declined without paying).
 
 The provider's API key is read from SSM (the parameter named by PAYMENT_KEY_PARAMETER) once per
 container, never taken from the environment; a 401 from the provider drops the cached key so
@@ -13,6 +14,8 @@ import urllib.error
 import urllib.request
 
 import boto3
+
+import stock
 
 LOG = logging.getLogger(__name__)
 OUTCOMES = {"APPROVED": "PAID", "DECLINED": "DECLINED"}
@@ -56,15 +59,29 @@ def pay(payment: dict) -> str:
 
 
 def settle(order_id: str) -> str | None:
-    """Pay for a PENDING order and record the outcome; None if it was settled before."""
+    """Take the order's stock, pay for it and record the outcome (PAID, or DECLINED with the
+    stock given back; DECLINED without paying when sold out); None if it was settled before."""
     table = dynamodb().Table(os.environ["ORDERS_TABLE"])
-    order = table.get_item(Key={"order_id": order_id}).get("Item")
+    order = table.get_item(Key={"order_id": order_id}, ConsistentRead=True).get("Item")
     if order is None:
         raise LookupError(f"no order {order_id}")
     if order["status"] != "PENDING":  # a redelivered message: never charge twice
         return None
+    client, products = dynamodb().meta.client, os.environ["PRODUCTS_TABLE"]
+    counted = stock.tracked(client, products, order)
+    if not order.get("stock_taken"):
+        try:
+            if not stock.take(client, table.name, products, counted):
+                return None  # another delivery of the message took it and goes on
+        except stock.SoldOut as exc:
+            stock.decline(client, table.name, products, counted, str(exc))
+            return "DECLINED"
+        counted["stock_taken"] = True
     status = OUTCOMES[pay({"order_id": order_id, "amount": float(order["amount"]),
                            "currency": order["currency"]})]
+    if status == "DECLINED":
+        stock.decline(client, table.name, products, counted, "payment declined")
+        return status
     table.update_item(Key={"order_id": order_id}, UpdateExpression="SET #s = :s",
                       ConditionExpression="#s = :pending",
                       ExpressionAttributeNames={"#s": "status"},

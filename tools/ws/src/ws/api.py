@@ -100,12 +100,14 @@ def deploy(start: Path, env_name: str, request: RunRequest | None = None,
             # --with-dependencies may add are checked too.
             widest = request.selection.resolve(ws, env, graph, set)
         gate.send_check(check, ws, env, planning.select(graph, widest), request.allow_replace)
-        first = env.target == "local" and check is not checker.PASSED \
-            and not backends.local_endpoint_running(ws)
+        starts = env.target == "local" and not backends.local_endpoint_running(ws)
+        first = starts and check is not checker.PASSED
         if first:  # all of it first: a refused deploy starts no endpoint
             check.wait()
             _check_phase(timeline, check)
         backend = _connect(timeline, ws, env)
+        if starts:
+            observer.on_endpoint_start(backend.endpoint_url or "")
         report = flow.deploy_env(ws, env, backend, request, observer, clock, graph, timeline,
                                  check)
     finally:

@@ -3,6 +3,7 @@
 and the local endpoint: admin.py."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from ws.cli.options import (
     stacks_option,
 )
 from ws.cli.outputfiles import check_writable
+from ws.cli.prog import named, prog
 from ws.cli.run import CHANGED, confirm, finish, lock_take_over, lock_wait, observed
 from ws.errors import EXIT_INTERRUPTED, DeployError, WsError
 from ws.lazy import hide_unused, lazy
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 
 # Loaded by the command that uses them: `ws --help` and `ws graph` load no boto3, rich or moto.
 api = lazy("ws.api")
+adminapi = lazy("ws.adminapi")
 consoles = lazy("ws.cli.consoles")
 awserrors = lazy("ws.cloud.awserrors")
 requests = lazy("ws.engine.request")
@@ -50,7 +53,7 @@ class WsGroup(click.Group):
         except WsError as exc:
             if ctx.obj is not None and ctx.obj.debug:
                 raise
-            click.echo(f"error: {exc}", err=True)
+            click.echo(named(f"error: {exc}"), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
@@ -64,7 +67,7 @@ class WsGroup(click.Group):
             problem = awserrors.aws_problem(exc)
             if problem is None or (ctx.obj is not None and ctx.obj.debug):
                 raise
-            click.echo(f"error: {problem}", err=True)
+            click.echo(named(f"error: {problem}"), err=True)
             ctx.exit(problem.exit_code)
 
 
@@ -103,7 +106,7 @@ def cli(ctx: click.Context, workspace: Path | None, debug: bool, verbose: int,
                    "ROLLBACK_FAILED or REVIEW_IN_PROGRESS (keeps the resources that failed to "
                    "delete; turns its termination protection off; repeatable).")
 @click.option("--outputs", "all_outputs", is_flag=True,
-              help="Print the outputs of every stack, not only of those deployed.")
+              help="Also print a table of every stack's outputs.")
 @click.option("--no-template-check", "skip_check", is_flag=True,
               help="Skip cfn-lint's check of the templates before deploying (quotas and "
                    "circular dependencies are still checked).")
@@ -116,8 +119,8 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
            report_file: Path | None, allow_replace: tuple[str, ...], recreate: tuple[str, ...],
            all_outputs: bool, skip_check: bool, junit_file: Path | None,
            lock_timeout: float) -> None:
-    """Deploy the environment's stacks in dependency order and print the outputs of those that
-    changed (all with --outputs; ws outputs prints them any time)."""
+    """Deploy the environment's stacks in dependency order, then list the sites and APIs to
+    open (every output with --outputs; ws outputs prints them any time)."""
     check_writable(report_file, junit_file)
     console = consoles.console()
     request = requests.RunRequest(
@@ -128,8 +131,13 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
     def ask(plan: Plan) -> None:  # protected environments: the very plan that runs, first
         console.print(render.plan_table(list(plan.items)))
         confirm(f"deploy to protected environment {env_name}?", yes, "deploying to " + env_name)
+    def started(url: str) -> None:  # the first deploy: where the endpoint is, and its log
+        click.echo(named(f"started the local endpoint at {url} (logs: "
+                         f"{adminapi.local_log(settings.start)}; stop it with ws local down)"),
+                   err=True)
     report = observed(console, lambda observer: api.deploy(
-        settings.start, env_name, request, observer, owner), ask, settings.quiet)
+        settings.start, env_name, request, replace(observer, on_endpoint_start=started), owner),
+        ask, settings.quiet)
     if prune and report.ok:
         _prune(console, settings, env_name, owner, yes, lock_timeout)
     finish(console, report, report_file, show_outputs=True if all_outputs else CHANGED,
@@ -194,6 +202,6 @@ def main() -> None:
     lifetime.start()
     hide_unused()
     try:
-        cli(prog_name="ws")
+        cli(prog_name=prog())
     except SystemExit as done:  # every command ends so (click); a bug keeps its traceback
         lifetime.end(done.code)

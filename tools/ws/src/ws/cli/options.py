@@ -9,6 +9,8 @@ from typing import Callable, Iterator
 
 import click
 
+from ws.cli.prog import default_env
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -69,10 +71,14 @@ region_option = click.option(
 
 
 def env_option(command: Callable) -> Callable:
-    """--env (required), --owner, and --profile/--region for AWS environments."""
+    """--env (required unless a wrapper supplies it: WS_DEFAULT_ENV), --owner, and
+    --profile/--region for AWS environments."""
     command = region_option(profile_option(owner_option(command)))
-    return click.option("--env", "-e", "env_name", required=True, metavar="ENV",
+    default = default_env()
+    return click.option("--env", "-e", "env_name", required=default is None, default=default,
+                        show_default=default is not None, metavar="ENV",
                         help="Environment: a file environments/ENV.yaml.")(command)
+
 def stacks_option(command: Callable) -> Callable:
     """--stacks A,B and --allow-empty."""
     command = click.option("--stacks", callback=_split, metavar="A,B",

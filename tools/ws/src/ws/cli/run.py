@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import click
 
 from ws.cli import lifetime
+from ws.cli.openurls import open_block, open_urls
 from ws.cli.outputfiles import append_output, write_output
+from ws.cli.prog import named
 from ws.errors import UsageError
 from ws.lazy import lazy
 
@@ -98,17 +100,17 @@ def observed(console: Console, action: Callable[[Observer], RunReport],
         view.stop()
 
 
-CHANGED = "changed"  # finish(show_outputs=CHANGED): the outputs of the stacks deployed
+CHANGED = "changed"  # finish(show_outputs=CHANGED): the URLs to open, no outputs table
 
 
 def finish(console: Console, report: RunReport, report_file: Path | None,
            show_outputs: bool | str,
            junit_file: Path | None = None, debug: bool = False,
            links: Callable[[dict], Sequence[Any]] = lambda shown: ()) -> None:
-    """Print the summary (and outputs, with `links(outputs)`: their local URLs, asked only
-    when outputs are printed; `show_outputs=CHANGED`:
-    only of the stacks deployed, so a 50-stack run ends on its summary), write the requested
-    files, exit with the run's code. With `debug`, the traceback of every bug a stack hit goes
+    """Print the summary, then with `show_outputs` the sites and APIs to open (`links(outputs)`:
+    their local URLs, asked only then), and the table of every output unless
+    `show_outputs=CHANGED` (so a 50-stack run ends on its summary and what to open); write the
+    requested files, exit with the run's code. With `debug`, the traceback of every bug a stack hit goes
     to stderr."""
     if debug:
         for stack in report.stacks:
@@ -142,11 +144,17 @@ def finish(console: Console, report: RunReport, report_file: Path | None,
 def _print_summary(console: Console, report: RunReport, show_outputs: bool | str,
                    links: Callable[[dict], Sequence[Any]]) -> None:
     console.print(render.summary(report))
-    shown = report_outputs(report, changed_only=show_outputs == CHANGED)
-    if show_outputs and shown:
-        console.print(render.outputs_table(shown, links(shown)))
-    elif show_outputs == CHANGED and report_outputs(report):
-        click.echo("outputs unchanged (all of them: --outputs, or ws outputs)")
+    shown = report_outputs(report)
+    if not show_outputs or not shown:
+        return
+    served = links(shown)
+    if show_outputs != CHANGED:
+        console.print(render.outputs_table(shown, served))
+    block = open_block(open_urls(shown, served))
+    if block:
+        click.echo(block)
+    if show_outputs == CHANGED:
+        click.echo(named(f"every output: ws deploy --outputs, or ws outputs --env {report.env}"))
 
 
 def report_outputs(report: RunReport,

@@ -16,7 +16,7 @@ import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ws.cloud import localerrors, reachability
+from ws.cloud import localerrors, profiles, reachability
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.errors import WsError
@@ -125,8 +125,10 @@ def connect(ws: Workspace, env: Environment, endpoint_url: str | None = None) ->
     if env.target == "local":
         return local_backend(env.region, endpoint_url or local_endpoint_url(ws),
                              _log_hint(ws, endpoint_url))
+    profiles.check_profile(ws.root, env)
     session = aws_session(env.profile, env.region)
     account = _caller_account(session, env)
+    profiles.check_account(ws.root, env, account)
     if env.account_id and account != env.account_id:  # the pin holds whatever overrode what
         raise WsError(f"{env.file} expects account {env.account_id}, but the credentials "
                       f"({env.origin or 'the default credentials'}) are for account {account}",
@@ -184,7 +186,8 @@ def aws_session(profile: str | None, region: str) -> botocore.session.Session:
         return session
     except BotoCoreError as exc:
         raise WsError(f"cannot use AWS profile {profile!r}: {exc}",
-                      "configure it (aws configure --profile NAME) or fix 'profile'") from None
+                      "configure it (aws configure --profile NAME) or name another "
+                      "(--profile, AWS_PROFILE)") from None
 
 
 def aws_client(profile: str | None, region: str, service: str) -> Any:

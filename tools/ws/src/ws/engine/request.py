@@ -51,6 +51,7 @@ class Observer:
     confirm: Callable[["Plan"], None] = _nothing  # protected: the plan about to run; raise: stop
     on_execute: Callable[["Plan"], None] = _nothing  # the plan starts running now
     on_progress: Callable[["Progress"], None] = _nothing  # the run overall, about every second
+    on_endpoint_start: Callable[[str], None] = _nothing  # the run started the local endpoint (URL)
 
 
 @dataclass(frozen=True)
