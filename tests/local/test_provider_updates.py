@@ -40,3 +40,36 @@ def test_update_reaches_the_services(stack, aws):
     [api] = aws("appsync").list_graphql_apis()["graphqlApis"]
     assert api["name"] == "shop" and api["apiId"] == out["Graph"] == first["Graph"]
     assert json.loads(policy["Attributes"]["Policy"])["Statement"][0]["Effect"] == "Allow"
+
+
+def table(indexes: list[dict]) -> dict:
+    props = {"BillingMode": "PAY_PER_REQUEST",
+             "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"},
+                                      {"AttributeName": "customer", "AttributeType": "S"}],
+             "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}
+    if indexes:
+        props["GlobalSecondaryIndexes"] = indexes
+    return {"Resources": {"Table": res("AWS::DynamoDB::Table", **props)},
+            "Outputs": {"Name": {"Value": {"Ref": "Table"}},
+                        "Arn": {"Value": {"Fn::GetAtt": ["Table", "Arn"]}}}}
+
+
+BY_CUSTOMER = {"IndexName": "ByCustomer", "Projection": {"ProjectionType": "ALL"},
+               "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"}]}
+
+
+def test_a_table_gets_an_index_in_place_and_keeps_its_items(stack, aws):
+    """As CloudFormation does; moto dropped the table from the stack (GetAtt Table failed)."""
+    first = stack.create(table([]))
+    ddb = aws("dynamodb")
+    ddb.put_item(TableName=first["Name"], Item={"id": {"S": "o1"}, "customer": {"S": "ana"}})
+    out = stack.update(table([BY_CUSTOMER]))
+    assert out == first
+    described = ddb.describe_table(TableName=out["Name"])["Table"]
+    assert [i["IndexName"] for i in described["GlobalSecondaryIndexes"]] == ["ByCustomer"]
+    found = ddb.query(TableName=out["Name"], IndexName="ByCustomer",
+                      KeyConditionExpression="customer = :c",
+                      ExpressionAttributeValues={":c": {"S": "ana"}})["Items"]
+    assert [item["id"]["S"] for item in found] == ["o1"]
+    assert stack.update(table([])) == first
+    assert not ddb.describe_table(TableName=out["Name"])["Table"].get("GlobalSecondaryIndexes")

@@ -6,7 +6,8 @@ from moto.cloudformation import parsing
 from ...errors import EndpointError
 from . import (apigateway, apikeys, apimethods, apiparts, appsync, cloudfront, cognito,
                cognitoparts, connections, customresource, events, functions, httpapi, messaging,
-               observability, patched, placeholder, refs, s3policy, scheduler, secrets)
+               observability, patched, placeholder, refs, s3policy, scheduler, secrets,
+               tableupdate)
 
 # Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
@@ -49,6 +50,7 @@ def register() -> None:
         raise EndpointError(f"moto did not take ws's providers for: {', '.join(missing)}",
                             "moto changed how it finds CloudFormation models; use moto 5.2")
     refs.install()  # moto's models without a Ref of their own (providers/refs.py)
+    tableupdate.install()  # DynamoDB tables updated in place (providers/tableupdate.py)
 
 
 def _registered() -> bool:
