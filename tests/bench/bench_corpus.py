@@ -5,9 +5,10 @@ Run: python tests/bench/bench_corpus.py DIR [DIR ...] [--json FILE] [--match TEX
 DIR is a ws workspace (it has a workspace.yaml) or any folder of real SAM/CloudFormation
 projects (a public repository, a collection of patterns). For a plain folder, the benchmark
 adopts it as a user would, on a copy (DIR is never touched): a `workspace.yaml` at its root
-naming every folder that holds a `template.yaml`/`template.yml`, and beside each template a
-`stack.yaml` giving the stack a unique name and a value to each parameter without a default
-(the value is printed: a template that needs a real one fails as the template's own problem).
+naming every folder that holds a `template.yaml`/`template.yml` or a CDK app (`cdk.json`), and
+in each such folder a `stack.yaml` giving the stack a unique name and, for a template, a value
+to each parameter without a default (the value is printed: a template that needs a real one
+fails as the template's own problem).
 
 Each stack is then deployed alone with the CLI, `ws deploy --env local --stacks NAME --yes`,
 in graph order, on one endpoint for the whole DIR. Per stack it prints: packaged (the deploy got
@@ -82,6 +83,13 @@ def find_templates(source: Path) -> list[Path]:
             if not any(p.parent == path.parent for p in found):
                 found.append(path)
     return found
+
+
+def find_cdk_apps(source: Path) -> list[Path]:
+    """Folders holding a CDK app (cdk.json) and no template of their own."""
+    return [path.parent for path in sorted(source.rglob("cdk.json"))
+            if not SKIP.intersection(path.relative_to(source).parts)
+            and not any((path.parent / name).is_file() for name in TEMPLATE_NAMES)]
 
 
 class CfnLoader(yaml.SafeLoader):
@@ -167,6 +175,10 @@ def adopt(source: Path, scratch: Path) -> dict[str, StackResult]:
             config["parameters"] = filled
         (folder / "stack.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
         results[name] = StackResult(name, folder.relative_to(scratch).as_posix(), filled)
+    for app in find_cdk_apps(scratch):  # a CDK app is a stack too: ws synthesizes it
+        name = slug(app.relative_to(scratch), taken)
+        (app / "stack.yaml").write_text(yaml.safe_dump({"name": name, "type": "cdk"}))
+        results[name] = StackResult(name, app.relative_to(scratch).as_posix())
     globs = [r.folder for r in results.values() if not r.error]
     (scratch / "workspace.yaml").write_text(yaml.safe_dump(
         {"name": "corpus", "stacks": globs, "defaults": {"region": "us-east-1"}}))
