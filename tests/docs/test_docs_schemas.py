@@ -53,7 +53,8 @@ def test_a_typo_is_reported():
 
 def test_wrong_values_are_reported():
     env = yaml.safe_load((ROOT / "environments/dev.yaml").read_text())
-    assert any("'aws-x' is not one of" in m for m in errors("environment", {**env, "target": "aws-x"}))
+    wrong_target = errors("environment", {**env, "target": "aws-x"})
+    assert any("'aws-x' is not one of" in m for m in wrong_target)
     assert errors("environment", {**env, "account_id": "12345"})
     assert errors("environment", {**env, "stacks": {"onyl": ["api"]}})
     assert errors("workspace", {"name": "store", "defaults": {"concurrency": 0}})

@@ -59,7 +59,7 @@ def page(cli: click.Group) -> str:
     lines = [GENERATED, "", "# Commands", "",
              "Every `ws` command and option. Global options go before the command: "
              "`ws -v deploy --env local`. `tools/dev COMMAND` runs `ws COMMAND` in the "
-             "repository's virtualenv.", ""]
+             "repository's virtualenv; `tools/dev deploy` is `ws deploy --env local`.", ""]
     for ctx in commands(root):
         lines += section(ctx)
     return "\n".join(lines).rstrip("\n") + "\n"
