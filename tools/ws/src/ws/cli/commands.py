@@ -170,7 +170,8 @@ def _prune(console: Console, settings: Settings, env_name: str, owner: str | Non
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (protected environments).")
 @click.option("--disable-termination-protection", "unprotect", is_flag=True,
               help="Turn termination protection off, then delete.")
-@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a JSON run report here.")
 @junit_option
 @lock_timeout_option
 @click.pass_obj

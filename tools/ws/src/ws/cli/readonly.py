@@ -27,9 +27,11 @@ GRAPH_FORMATS = ("text", "dot", "mermaid", "json")  # ws.graph.views.FORMATS (a 
 
 
 @click.command()
-@click.option("--env", "-e", "env_name", default="local", show_default=True, metavar="ENV")
+@click.option("--env", "-e", "env_name", default="local", show_default=True, metavar="ENV",
+              help="Environment: a file environments/ENV.yaml (its mocks, left-out stacks).")
 @owner_option
-@click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="text", show_default=True,
+              help="text: each stack and what it needs; dot says why each edge is there.")
 @click.pass_obj
 def graph(settings: Settings, env_name: str, owner: str | None, fmt: str) -> None:
     """Show the stacks' dependency graph."""
@@ -37,7 +39,8 @@ def graph(settings: Settings, env_name: str, owner: str | None, fmt: str) -> Non
 
 
 @click.command()
-@click.option("--env", "-e", "env_name", default="local", show_default=True, metavar="ENV")
+@click.option("--env", "-e", "env_name", default="local", show_default=True, metavar="ENV",
+              help="Environment: a file environments/ENV.yaml (its mocks, left-out stacks).")
 @owner_option
 @click.pass_obj
 def validate(settings: Settings, env_name: str, owner: str | None) -> None:

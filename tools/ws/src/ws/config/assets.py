@@ -23,13 +23,17 @@ from ws.config.yamlfile import check_inside
 from ws.errors import ConfigError
 
 SELF = "self"  # ${self.Output}: the stack's own outputs, known once it has deployed
-_FIELDS = {
-    "source": Field(str, required=True),
-    "bucket": Field(str, required=True),
-    "prefix": Field(str, default=""),
-    "config_file": Field(str, default="config.json"),
-    "config": Field(dict, default={}),
-    "invalidate": Field(str, default=""),
+FIELDS = {
+    "source": Field(str, required=True, doc="A folder inside the stack's folder."),
+    "bucket": Field(str, required=True,
+                    doc="Where to publish: usually `${self.BucketName}`, an output of the stack."),
+    "prefix": Field(str, default="", doc="Key prefix: folder names, each ending in `/`."),
+    "config_file": Field(str, default="config.json",
+                         doc="A file ws writes beside the published files, from `config`."),
+    "config": Field(dict, default={}, items=Field(schema.Scalar),
+                    doc="The config file's values; references as in `parameters`."),
+    "invalidate": Field(str, default="",
+                        doc="A CloudFront distribution id whose changed paths are invalidated."),
 }
 _CONFIG_NAME = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
 _PREFIX = re.compile(r"^([A-Za-z0-9._${}-]+/)*$")
@@ -71,7 +75,7 @@ def parse_assets(data: Any, folder: Path, root: Path, display: str) -> tuple[Ass
 
 def _one(item: Any, index: int, folder: Path, root: Path, display: str) -> AssetSpec:
     what = f"assets[{index}]"
-    spec = schema.check(item, _FIELDS, display, what)
+    spec = schema.check(item, FIELDS, display, what)
     line = schema.line_of(item)
     _check_source(spec["source"], folder, root, display, schema.line_of(item, "source"), what)
     config = schema.string_map(spec["config"], display, schema.line_of(item, "config"),

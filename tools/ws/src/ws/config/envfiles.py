@@ -9,31 +9,52 @@ from typing import Any
 from ws.config import fields as schema
 from ws.config.fields import Field
 from ws.config.naming import Naming, check_names, check_template
-from ws.config.workspace import NAME, Workspace, check_region
+from ws.config.workspace import NAME, REGION, Workspace, check_region
 from ws.config.yamlfile import check_inside, load
 from ws.errors import ConfigError
 
 ENV_DIR = "environments"
 TARGETS = ("local", "aws")
+PLACEHOLDERS = ("allow", "error")  # local target: what becomes of types the endpoint cannot run
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 
-_FIELDS = {
-    "description": Field(str, default=""),
-    "target": Field(str, required=True),
-    "region": Field(str),
-    "profile": Field(str),
-    "account_id": Field(str),
-    "naming": Field(str),
-    "per_developer": Field(bool, default=False),
-    "protected": Field(bool, default=False),
-    "mocks": Field(bool, default=False),
-    "shared": Field(dict, default={}),
-    "tags": Field(dict, default={}),
-    "parameters": Field(dict, default={}),
-    "stacks": Field(dict, default={}),  # which stacks it deploys: only / exclude (STACK_FIELDS)
-    "placeholders": Field(str, default="allow"),  # local: "error" refuses placeholder types
+STACK_FIELDS = {
+    "only": Field(list, items=Field(str), doc="Deploy only these stacks."),
+    "exclude": Field(list, items=Field(str), doc="Deploy every stack but these."),
 }
-STACK_FIELDS = {"only": Field(list), "exclude": Field(list)}
+_FIELDS = {
+    "description": Field(str, default="", doc="What the environment is, for people."),
+    "target": Field(str, required=True, choices=TARGETS,
+                    doc="`local`: the embedded endpoint; `aws`: an AWS account."),
+    "region": Field(str, pattern=REGION.pattern,
+                    doc="AWS region (default: the workspace's). `AWS_REGION` and `--region` "
+                        "override it."),
+    "profile": Field(str, doc="AWS CLI profile. `AWS_PROFILE` and `--profile` override it."),
+    "account_id": Field(str, pattern=ACCOUNT_ID.pattern,
+                        doc="The only account this environment deploys to, checked against the "
+                            "credentials' identity before anything runs. Quote it."),
+    "naming": Field(str, doc="Stack names, from `{workspace}`, `{env}`, `{owner}` and `{stack}` "
+                             "(default: `{workspace}-{env}-{stack}`, with `-{owner}` before "
+                             "`-{stack}` when per_developer)."),
+    "per_developer": Field(bool, default=False,
+                           doc="One copy of the stacks per developer, named after the owner."),
+    "protected": Field(bool, default=False,
+                       doc="Deploy and destroy ask first (or need `--yes`); stacks get "
+                           "termination protection."),
+    "mocks": Field(bool, default=False, doc="Deploy the `mock: true` stacks and wire them in."),
+    "shared": Field(dict, default={}, items=Field(str),
+                    doc="Stacks taken from another environment instead of deployed: "
+                        "`{auth: staging}`."),
+    "tags": Field(dict, default={}, items=Field(schema.Scalar), doc="Tags on every stack."),
+    "parameters": Field(dict, default={}, items=Field(dict, items=Field(schema.Scalar)),
+                        doc="Parameter values per stack, over stack.yaml's: "
+                            "`{orders: {PaymentProviderUrl: ...}}`."),
+    "stacks": Field(dict, default={}, fields=STACK_FIELDS,
+                    doc="Which stacks this environment deploys: `only` or `exclude`."),
+    "placeholders": Field(str, default="allow", choices=PLACEHOLDERS,
+                          doc="Local target: `allow` creates resource types the endpoint cannot "
+                              "run as placeholders; `error` refuses them."),
+}
 DEFAULT_NAMING = "{workspace}-{env}-{stack}"
 DEFAULT_DEVELOPER_NAMING = "{workspace}-{env}-{owner}-{stack}"
 

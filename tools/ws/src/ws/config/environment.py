@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from ws.config import fields as schema
-from ws.config.envfiles import STACK_FIELDS, EnvFile, available, naming_of, read_env
+from ws.config.envfiles import PLACEHOLDERS, STACK_FIELDS, EnvFile, available, naming_of, read_env
 from ws.config.naming import Naming, default_owner, sanitise_owner
 from ws.config.workspace import Workspace, check_parameter
 from ws.errors import ConfigError, UsageError
@@ -68,7 +68,7 @@ def load_environment(ws: Workspace, name: str, owner: str | None = None) -> Envi
         tags=schema.string_map(spec["tags"], display, schema.line_of(data, "tags"), "'tags'"),
         parameters=_overrides(ws, spec["parameters"], display),
         shared=_shared(ws, raw), forbidden_accounts=frozenset(), left_out=_left_out(ws, raw),
-        placeholders=_choice(raw, "placeholders", ("allow", "error")))
+        placeholders=_choice(raw, "placeholders", PLACEHOLDERS))
     if env.per_developer:
         env = _guard_developer(ws, env, raw)
     return aws_overrides(env) if env.target == "aws" else env

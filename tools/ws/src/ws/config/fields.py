@@ -11,13 +11,26 @@ _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: 
                dict: "a mapping"}
 
 
+class Scalar:
+    """A value kind for `Field.items`: a string, a number or true/false, passed as written."""
+
+
 @dataclass(frozen=True)
 class Field:
-    """One allowed key: its type, whether it must be there, and its default."""
+    """One allowed key: its type, whether it must be there, and its default. The rest describes
+    it for people and editors (docs/reference/, schemas/: python -m ws.docsgen): what it is,
+    the keys of a mapping (`fields`), what a list or a free mapping holds (`items`), the
+    values allowed (`choices`, `pattern`, `minimum`)."""
 
     type: type
     required: bool = False
     default: Any = None
+    doc: str = ""
+    fields: dict[str, Field] | None = None
+    items: Field | None = None
+    choices: tuple[str, ...] = ()
+    pattern: str = ""
+    minimum: int | None = None
 
 
 def type_name(value: Any) -> str:

@@ -10,8 +10,9 @@ from ws.cdk.assembly import AssemblyStack
 from ws.cdk.target import CdkTarget, target_of
 from ws.config import fields as schema
 from ws.config import refs
-from ws.config.cdkstacks import cdk_parts
+from ws.config.assets import FIELDS as ASSET_FIELDS
 from ws.config.assets import SELF, AssetSpec, check_references, parse_assets
+from ws.config.cdkstacks import cdk_parts
 from ws.config.fields import Field
 from ws.config.targets import Target, check_globs, check_same_stack, merge, parse_targets
 from ws.config.templates import Template, load_template
@@ -24,27 +25,59 @@ NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 NAME_HINT = "use lower-case letters, digits and '-', starting with a letter (at most 40)"
 
-_WORKSPACE_FIELDS = {
-    "name": Field(str, required=True),
-    "description": Field(str, default=""),
-    "stacks": Field(list, default=["stacks/*"]),
-    "shared": Field(list, default=[]),
-    "defaults": Field(dict, default={}),
+_SCALARS = Field(schema.Scalar)
+_STRINGS = Field(str)
+_DEFAULTS_FIELDS = {
+    "region": Field(str, default="us-east-1", pattern=REGION.pattern,
+                    doc="AWS region of environments that set none."),
+    "concurrency": Field(int, default=4, minimum=1,
+                         doc="Stacks deployed at once (`--concurrency` overrides it)."),
+    "lock_ttl": Field(int, default=60, minimum=5,
+                      doc="Seconds a dead run's lock outlives it; a live run renews its locks "
+                          "every third of it."),
+    "targets": Field(dict, default=None,
+                     doc="Tasks every stack gets for `ws run` (a stack can replace or switch "
+                         "each off)."),
 }
-_DEFAULTS_FIELDS = {"region": Field(str, default="us-east-1"), "concurrency": Field(int, default=4),
-                    "lock_ttl": Field(int, default=60),
-                    "targets": Field(dict, default=None)}  # ws run: every stack's defaults
+_WORKSPACE_FIELDS = {
+    "name": Field(str, required=True, pattern=NAME.pattern,
+                  doc="The workspace's name: the first part of every stack name."),
+    "description": Field(str, default="", doc="What the workspace is, for people."),
+    "stacks": Field(list, default=["stacks/*"], items=_STRINGS,
+                    doc="Globs of stack folders, relative to workspace.yaml. Each folder found "
+                        "needs a stack.yaml."),
+    "shared": Field(list, default=[], items=_STRINGS,
+                    doc="Paths outside the stack folders that every stack depends on: a change "
+                        "there changes every stack's fingerprint and selects every stack for "
+                        "`--since`."),
+    "defaults": Field(dict, default={}, fields=_DEFAULTS_FIELDS, doc="Settings for every run."),
+}
 _STACK_FIELDS = {
-    "name": Field(str, default=None),  # default: the folder's name
-    "description": Field(str, default=""),
-    "template": Field(str, default="template.yaml"),
-    "type": Field(str, default=None),  # cdk | cloudformation (default: cdk when cdk.json)
-    "depends_on": Field(list, default=[]),
-    "mock": Field(bool, default=False),
-    "parameters": Field(dict, default={}),
-    "tags": Field(dict, default={}),
-    "assets": Field(list, default=None),
-    "targets": Field(dict, default=None),  # ws run TARGET (config/targets.py)
+    "name": Field(str, default=None, pattern=NAME.pattern,  # default: the folder's name
+                  doc="The stack's name in the workspace (default: its folder's name). "
+                      "`ws` and `self` are reserved."),
+    "description": Field(str, default="", doc="What the stack is, for people."),
+    "template": Field(str, default="template.yaml",
+                      doc="The SAM or CloudFormation template, relative to the stack's folder."),
+    "type": Field(str, default=None, choices=("cdk", "cloudformation"),
+                  doc="`cdk` for a CDK app (the default when the folder has a `cdk.json` and "
+                      "no `template:`), `cloudformation` for a template."),
+    "depends_on": Field(list, default=[], items=_STRINGS,
+                        doc="Stacks deployed before this one, besides those its references "
+                            "imply."),
+    "mock": Field(bool, default=False,
+                  doc="A stand-in for an external service: deployed only where the "
+                      "environment sets `mocks: true`."),
+    "parameters": Field(dict, default={}, items=_SCALARS,
+                        doc="Template parameter values. A value may use `${stack.Output}`, "
+                            "`${ws.prefix}` and the other built-ins, or a secret: "
+                            "`${ssm:/name}`, `${secretsmanager:id}` (`NoEcho` parameters only)."),
+    "tags": Field(dict, default={}, items=_SCALARS, doc="Tags on the stack and its resources."),
+    "assets": Field(list, default=None, items=Field(dict, fields=ASSET_FIELDS),
+                    doc="Folders published to a bucket after the stack deploys."),
+    "targets": Field(dict, default=None,
+                     doc="Tasks `ws run TARGET` runs for this stack (command, inputs, outputs, "
+                         "env, dependsOn); `NAME: false` switches a workspace default off."),
 }
 
 
@@ -107,8 +140,9 @@ def load_workspace(root: Path, env_name: str | None = None) -> Workspace:
         raise ConfigError(f"workspace name {top['name']!r} is not valid", NAME_HINT,
                           path=WORKSPACE_FILE, line=schema.line_of(data, "name"))
     defaults = schema.check(top["defaults"], _DEFAULTS_FIELDS, WORKSPACE_FILE, "'defaults'")
-    for key, least in (("concurrency", 1), ("lock_ttl", 5)):
-        if defaults[key] < least:
+    for key in ("concurrency", "lock_ttl"):
+        least = _DEFAULTS_FIELDS[key].minimum
+        if least is not None and defaults[key] < least:
             raise ConfigError(f"{key!r} must be at least {least}", path=WORKSPACE_FILE,
                               line=schema.line_of(top["defaults"], key))
     check_region(defaults["region"], WORKSPACE_FILE, schema.line_of(top["defaults"], "region"))
