@@ -26,6 +26,7 @@ _FIELDS = {
     "naming": Field(str),
     "per_developer": Field(bool, default=False),
     "protected": Field(bool, default=False),
+    "deployment": Field(str, default="standard"),  # standard | express (CloudFormation's mode)
     "mocks": Field(bool, default=False),
     "shared": Field(dict, default={}),
     "tags": Field(dict, default={}),

@@ -40,6 +40,7 @@ class Environment:
     forbidden_accounts: frozenset[str] = frozenset()  # production's: a developer's never is
     left_out: frozenset[str] = frozenset()  # stacks its `stacks:` (only / exclude) leaves out
     origin: str = ""  # where profile and region came from, when not the file (messages)
+    express: bool = False  # `deployment: express`: CloudFormation's express mode
 
     @property
     def owner(self) -> str | None:
@@ -66,7 +67,8 @@ def load_environment(ws: Workspace, name: str, owner: str | None = None) -> Envi
         mocks=spec["mocks"], per_developer=spec["per_developer"], protected=spec["protected"],
         tags=schema.string_map(spec["tags"], display, schema.line_of(data, "tags"), "'tags'"),
         parameters=_overrides(ws, spec["parameters"], display),
-        shared=_shared(ws, raw), forbidden_accounts=frozenset(), left_out=_left_out(ws, raw))
+        shared=_shared(ws, raw), forbidden_accounts=frozenset(), left_out=_left_out(ws, raw),
+        express=_express(raw))
     if env.per_developer:
         env = _guard_developer(ws, env, raw)
     return aws_overrides(env) if env.target == "aws" else env
@@ -87,6 +89,15 @@ def aws_overrides(env: Environment, environ: Mapping[str, str] = os.environ) -> 
             told.append(f"region {environ[var]} from {var} or --region")
             break
     return replace(env, **changes, origin=", ".join(told)) if changes else env
+
+
+def _express(raw: EnvFile) -> bool:
+    """`deployment: standard | express`."""
+    if raw.spec["deployment"] not in ("standard", "express"):
+        raise ConfigError(f"'deployment' must be standard or express, got "
+                          f"{raw.spec['deployment']!r}", path=raw.display,
+                          line=schema.line_of(raw.data, "deployment"))
+    return raw.spec["deployment"] == "express"
 
 
 def _owner(ws: Workspace, given: str | None) -> str:

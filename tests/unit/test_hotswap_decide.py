@@ -1,0 +1,75 @@
+"""The hotswap decisions on literal data: which stacks may hotswap (decide) and which template
+differences the service APIs can make (swap_plan), and the values they send."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ws.cloud.swapvalues import Context, Unresolvable, evaluate
+from ws.engine.decide import DEPLOY, HOTSWAP, SKIP, decide
+from ws.engine.swapdiff import swap_plan
+
+from test_decide import PARTS, inputs, live
+
+FN = {"Type": "AWS::Lambda::Function", "Properties": {
+    "Code": {"S3Bucket": "b", "S3Key": "code/1.zip"}, "Handler": "h.h", "Runtime": "python3.12",
+    "Environment": {"Variables": {"A": {"Ref": "P"}}}}}
+
+
+def template(**changes):
+    props = {**FN["Properties"], **changes}
+    return {"Resources": {"Fn": {**FN, "Properties": props}},
+            "Outputs": {"WsDeployRecord": {"Value": "old"}}}
+
+
+def test_a_code_change_may_hotswap_and_a_parameter_change_may_not():
+    deployed = live(deployed=inputs())
+    code = inputs({**PARTS, "code": "d" * 64})
+    assert decide(deployed, code, hotswap=True).action == HOTSWAP
+    tags = inputs({**PARTS, "code": "d" * 64, "tags": "x" * 64})
+    found = decide(deployed, tags, hotswap=True)
+    assert found.action == DEPLOY and "through CloudFormation: tags changed" in found.reason
+    assert decide(deployed, code).action == DEPLOY  # without --hotswap
+
+
+def test_a_ledger_is_what_runs_and_says_cloudformation_is_behind():
+    deployed = live(deployed=inputs())
+    now = inputs({**PARTS, "code": "d" * 64})
+    parsed = json.loads(now.fingerprint.record("c", "1"))
+    ledger = {"fingerprint": parsed["fingerprint"], "parts": parsed["parts"], "swapped":
+              ["Code of Fn"], "cfn_fingerprint": inputs().fingerprint.value}
+    found = decide(deployed, now, swapped=ledger)
+    assert found.action == DEPLOY and found.reason == "CloudFormation is behind: hotswapped Code of Fn"
+    assert decide(deployed, now, swapped=ledger, hotswap=True).action == SKIP
+    stale = {**ledger, "cfn_fingerprint": "someone deployed since"}
+    assert decide(deployed, now, swapped=stale).reason == "code changed"
+
+
+def test_swap_plan_takes_code_and_environment_and_refuses_the_rest():
+    plan = swap_plan(template(), template(Code={"S3Bucket": "b", "S3Key": "code/2.zip"},
+                                          Timeout=9))
+    assert plan.possible and [str(s) for s in plan.swaps] == ["Code, Timeout of Fn"]
+    assert swap_plan(template(), template(Handler="x.y")).blocker == \
+        "Handler of Fn (AWS::Lambda::Function) changed"
+    added = template()
+    added["Resources"]["Queue"] = {"Type": "AWS::SQS::Queue"}
+    assert swap_plan(template(), added).blocker == "resource Queue added"
+    record = template()
+    record["Outputs"]["WsDeployRecord"] = {"Value": "new"}  # ws's own record is not a change
+    assert swap_plan(template(), record).swaps == ()
+    output = template()
+    output["Outputs"]["Url"] = {"Value": "x"}
+    assert swap_plan(template(), output).blocker == "outputs changed"
+
+
+def test_values_evaluate_from_the_deployed_stack():
+    ctx = Context({"P": "p1"}, {"Fn": "stack-Fn-1"}, {"Fn": "AWS::Lambda::Function"},
+                  {"AWS::Region": "eu-west-1", "AWS::AccountId": "1", "AWS::Partition": "aws"})
+    assert evaluate({"A": {"Ref": "P"}, "B": {"Fn::Sub": "${AWS::Region}-${P}-${Fn.Arn}"}},
+                    ctx) == {"A": "p1", "B": "eu-west-1-p1-arn:aws:lambda:eu-west-1:1:"
+                                         "function:stack-Fn-1"}
+    with pytest.raises(Unresolvable):
+        evaluate({"Fn::GetAtt": ["Table", "StreamArn"]}, ctx)
+    with pytest.raises(Unresolvable):
+        evaluate({"Fn::ImportValue": "x"}, ctx)

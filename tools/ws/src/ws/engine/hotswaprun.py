@@ -1,0 +1,126 @@
+"""One stack's hotswap in a deploy: the template ws would send compared with the one running
+(the last hotswap's, else CloudFormation's), the differences applied through the service APIs
+when all of them can be, the ledger written; otherwise CloudFormation deploys it as usual."""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from ws.cloud.hotswap import Hotswapper
+from ws.cloud.livestate import outputs_of, record_of
+from ws.cloud.stackops import StackResult
+from ws.cloud.swapledger import delete_ledger, write_ledger
+from ws.cloud.swapvalues import Unresolvable
+from ws.engine.decide import ledger_active
+from ws.engine.inputs import StackInputs
+from ws.engine.stackrun import Target
+from ws.engine.swapdiff import SwapPlan, swap_plan
+from ws.package.prepare import Packaged
+
+log = logging.getLogger(__name__)
+Deploy = Callable[[], StackResult]
+
+
+def hotswapper(target: Target, sleep: Callable[[float], None]) -> Hotswapper:
+    return Hotswapper(target.backend.client, sleep)
+
+
+def hotswap_or_deploy(target: Target, name: str, inputs: StackInputs, packaged: Packaged,
+                      current: dict[str, Any], say: Callable[[str], None],
+                      ready: Callable[[], None], hot: Hotswapper,
+                      deploy: Deploy) -> StackResult:
+    """Hotswap the stack when every difference can be swapped; else `deploy` (CloudFormation),
+    saying which difference forced it."""
+    stack_name = target.env.stack_name(name)
+    ledger = target.swapped.get(stack_name)
+    ledger = ledger if ledger_active(current, ledger) else None
+    body = packaged.stack(name).body
+    running = ledger["template"] if ledger else hot.deployed_template(stack_name)
+    plan = swap_plan(running, body)
+    if not plan.possible:
+        say(f"through CloudFormation: {plan.blocker} (not hotswappable)")
+        return reconciled(target, name, packaged, current, say, hot, deploy)
+    backend = target.backend
+    try:
+        ctx = hot.context(current, inputs.plain, backend.region, backend.account_id,
+                          backend.partition)
+        calls = hot.calls(plan.swaps, ctx)
+    except Unresolvable as exc:
+        say(f"through CloudFormation: {exc} needs CloudFormation to evaluate")
+        return reconciled(target, name, packaged, current, say, hot, deploy)
+    ready()  # the template check passed: now things change
+    upload = packaged.uploader()
+    for key, data in packaged.stack(name).uploads.items():
+        upload(key, data)
+    hot.apply(calls, say)
+    swapped = _swapped(ledger, plan)
+    _record(target, packaged, stack_name, current, inputs, body, swapped)
+    what = ", ".join(swapped) or "nothing to swap"
+    return StackResult("hotswapped", current["StackStatus"], outputs_of(current),
+                       reason=f"hotswapped {what}")
+
+
+def _swapped(ledger: dict | None, plan: SwapPlan) -> list[str]:
+    before = list(ledger.get("swapped", [])) if ledger else []
+    return before + [str(s) for s in plan.swaps if str(s) not in before]
+
+
+def _record(target: Target, packaged: Packaged, stack_name: str, current: dict,
+            inputs: StackInputs, body: dict, swapped: list[str]) -> None:
+    """The ledger of what runs now; none when it is CloudFormation's own deploy again."""
+    s3, owner = target.backend.client("s3"), target.backend.account_id
+    cfn_record = record_of(current)
+    if inputs.fingerprint.value == cfn_record.get("fingerprint"):
+        delete_ledger(s3, packaged.bucket, owner, stack_name)
+        return
+    record = json.loads(inputs.fingerprint.record(target.commit, target.version))
+    write_ledger(s3, packaged.bucket, owner, stack_name, {
+        "stack": stack_name, "fingerprint": record["fingerprint"], "parts": record["parts"],
+        "commit": record["commit"], "ws": record["ws"],
+        "cfn_fingerprint": cfn_record.get("fingerprint", ""), "swapped": swapped,
+        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "template": body})
+
+
+def reconciled(target: Target, name: str, packaged: Packaged, current: dict | None,
+               say: Callable[[str], None], hot: Hotswapper, deploy: Deploy) -> StackResult:
+    """`deploy` through CloudFormation; when the stack was hotswapped since its last
+    CloudFormation deploy, what CloudFormation left as it was (a property hotswapped, then
+    written back as CloudFormation has it) is set again through the APIs, and the ledger
+    goes."""
+    stack_name = target.env.stack_name(name)
+    ledger = target.swapped.get(stack_name)
+    if current is None or not ledger_active(current, ledger):
+        return deploy()
+    before = hot.deployed_template(stack_name)
+    result = deploy()
+    if not result.ok:
+        return result
+    body = packaged.stack(name).body
+    stale = _left_behind(swap_plan(ledger["template"], body), before, body)
+    if stale:
+        say("setting again what CloudFormation did not change: "
+            + ", ".join(str(s) for s in stale))
+        fresh = hot.context(current, {}, target.backend.region, target.backend.account_id,
+                            target.backend.partition)
+        hot.apply(hot.calls(tuple(stale), fresh), say)
+    delete_ledger(target.backend.client("s3"), packaged.bucket, target.backend.account_id,
+                  stack_name)
+    return result
+
+
+def _left_behind(plan: SwapPlan, before: dict, body: dict) -> list:
+    """The swaps (ledger -> new) of properties CloudFormation's deploy did not touch (the
+    same in the template it had and the one it got)."""
+    if not plan.possible:
+        return []
+    old, new = before.get("Resources") or {}, body.get("Resources") or {}
+    stale = []
+    for swap in plan.swaps:
+        was = (old.get(swap.logical_id) or {}).get("Properties") or {}
+        now = (new.get(swap.logical_id) or {}).get("Properties") or {}
+        kept = {k: v for k, v in swap.changed.items() if was.get(k) == now.get(k)}
+        if kept:
+            stale.append(type(swap)(swap.logical_id, swap.resource_type, kept, swap.properties))
+    return stale
