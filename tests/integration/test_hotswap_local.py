@@ -127,3 +127,25 @@ def _observer(events):
     from ws.engine.request import Observer
     return Observer(on_event=lambda stack, message: events.append((stack, message)))
 
+
+def test_watch_hotswaps_saves_and_survives_a_broken_template(root, aws):
+    good = (root / "stacks/fn/template.yaml").read_text()
+    steps = [("stacks/fn/src/fn/handler.py", lambda: edit(root, "fn", 2)),
+             ("stacks/fn/template.yaml", lambda: write_tree(root, {
+                 "stacks/fn/template.yaml": good.replace("Runtime:", "Runtim:")})),
+             ("stacks/fn/src/fn/handler.py", lambda: (write_tree(
+                 root, {"stacks/fn/template.yaml": good}), edit(root, "fn", 3)))]
+
+    def next_event(timeout):  # each step is saved, then settles (nothing more within timeout)
+        if timeout is not None or not steps:
+            return None
+        path, act = steps.pop(0)
+        act()
+        return path
+    lines = []
+    api.watch(root, "local", Selection(("fn",)), lines.append, next_event=next_event)
+    assert len(lines) == 3, lines
+    assert lines[0].startswith("stacks/fn/src/fn/handler.py: fn hotswapped (")
+    assert "error:" in lines[1] and "template.yaml" in lines[1]
+    assert lines[2].startswith("stacks/fn/src/fn/handler.py: fn hotswapped (")
+    assert invoke(aws, "fn") == 3

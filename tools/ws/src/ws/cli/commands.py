@@ -10,6 +10,7 @@ import click
 
 from ws.cli import admin as cliadmin
 from ws.cli import lifetime, readonly
+from ws.cli.watch import watch_command
 from ws.cli.logs import configure_logging
 from ws.cli.options import (
     Settings,
@@ -198,7 +199,7 @@ def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[
            debug=settings.debug)
 
 
-for command in (*readonly.COMMANDS, cliadmin.bootstrap, cliadmin.unlock, cliadmin.env_group,
+for command in (*readonly.COMMANDS, watch_command, cliadmin.bootstrap, cliadmin.unlock, cliadmin.env_group,
                 cliadmin.local):
     cli.add_command(command)
 
