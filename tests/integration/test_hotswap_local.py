@@ -7,6 +7,8 @@ import json
 import pytest
 from ws import api
 from ws.cloud import hotswap
+from ws.cloud.environments import list_environments
+from ws.config.workspace import load_workspace
 from ws.engine.request import RunRequest
 from ws.errors import DeployError
 from ws.graph.selection import Selection
@@ -62,6 +64,8 @@ def test_code_is_hotswapped_remembered_then_reconciled(root, aws):
     plan = {i.stack: (i.action, i.reason) for i in api.plan(root, "local", Selection()).items}
     assert plan["fn"] == ("deploy", "CloudFormation is behind: hotswapped Code of Fn")
     assert deploy(root, hotswap=True)[1]["fn"][0] == "unchanged"  # the ledger is what runs
+    assert [(e.env, e.stacks, e.behind) for e in list_environments(load_workspace(root))[0]] \
+        == [("local", 2, 1)]
 
     edit(root, "fn", 3)  # a second hotswap compares with the first
     assert deploy(root, hotswap=True)[1]["fn"] == ("deployed", "hotswapped Code of Fn")
@@ -70,6 +74,7 @@ def test_code_is_hotswapped_remembered_then_reconciled(root, aws):
     report, found = deploy(root)  # CloudFormation brought up to date, once
     assert report.ok and found["fn"][0] == "deployed" and cfn_record(aws, "fn") != before
     assert deploy(root)[1]["fn"] == ("unchanged", "")
+    assert list_environments(load_workspace(root))[0][0].behind == 0
     assert invoke(aws, "fn") == 3
 
 
@@ -144,8 +149,8 @@ def test_watch_hotswaps_saves_and_survives_a_broken_template(root, aws):
         return path
     lines = []
     api.watch(root, "local", Selection(("fn",)), lines.append, next_event=next_event)
-    assert len(lines) == 3, lines
-    assert lines[0].startswith("stacks/fn/src/fn/handler.py: fn hotswapped (")
-    assert "error:" in lines[1] and "template.yaml" in lines[1]
-    assert lines[2].startswith("stacks/fn/src/fn/handler.py: fn hotswapped (")
+    assert len(lines) == 4 and lines[0].startswith("watching 1 stack(s) of local"), lines
+    assert lines[1].startswith("stacks/fn/src/fn/handler.py: fn hotswapped (")
+    assert "error:" in lines[2] and "template.yaml" in lines[2]
+    assert lines[3].startswith("stacks/fn/src/fn/handler.py: fn hotswapped (")
     assert invoke(aws, "fn") == 3

@@ -73,3 +73,10 @@ def test_values_evaluate_from_the_deployed_stack():
         evaluate({"Fn::GetAtt": ["Table", "StreamArn"]}, ctx)
     with pytest.raises(Unresolvable):
         evaluate({"Fn::ImportValue": "x"}, ctx)
+
+
+def test_drift_says_which_stacks_were_hotswapped():
+    from ws.cloud.drift import StackDrift, _noted
+    found = _noted(StackDrift("fn", "x-fn", "IN_SYNC"), {"swapped": ["Code of Fn"]})
+    assert found.note.startswith("hotswapped since its last CloudFormation deploy (Code of Fn)")
+    assert _noted(StackDrift("fn", "x-fn", "IN_SYNC"), None).note == ""

@@ -126,6 +126,8 @@ def watch(start: Path, env_name: str, selection: Selection, say: Callable[[str],
     graph = stackgraph.build_graph(ws, env)
     stacks = planning.select(graph, selection.resolve(ws, env, graph, set))
     events = next_event or fileevents.FileEvents(ws.root, watching.watched(ws, env, stacks))
+    say(f"watching {len(stacks)} stack(s) of {env.name}: save a file to deploy it "
+        "(Ctrl-C ends)")
     request = requests.RunRequest(selection, changed=True, hotswap=True)
 
     def deploy_once(changed: list[str]) -> watching.Outcome:
@@ -201,7 +203,9 @@ def diff(start: Path, env_name: str, stacks: tuple[str, ...] | None = None,
 def drift(start: Path, env_name: str, owner: str | None = None,
           sleep: Callable[[float], None] = time.sleep) -> list[StackDrift]:
     ws, env = load(start, env_name, owner)
-    return drifting.drift(ws, env, backends.connect(ws, env).client("cloudformation"), sleep)
+    backend = backends.connect(ws, env)
+    return drifting.drift(ws, env, backend.client("cloudformation"), sleep,
+                          swapped=lambda live: flow.ledgers(ws, env, backend, live))
 
 
 def orphans(start: Path, env_name: str, owner: str | None = None) -> list[PlanItem]:

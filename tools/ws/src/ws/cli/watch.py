@@ -21,7 +21,6 @@ def watch_command(settings: Settings, env_name: str, owner: str | None,
                   with_dependencies: bool) -> None:
     """Watch the stacks' files and deploy what changed when edits settle: hotswap where it
     can, the rest through CloudFormation (or the local endpoint). Ctrl-C ends it."""
-    click.echo(f"watching {env_name}: save a file to deploy it (Ctrl-C ends)", err=True)
     try:
         api.watch(settings.start, env_name, selections.Selection(stacks, since, with_dependencies),
                   lambda line: click.echo(f"{time.strftime('%H:%M:%S')} {line}"), owner)

@@ -82,7 +82,8 @@ class Hotswapper:
 
     def wait(self, function: str) -> None:
         """Until the function's LastUpdateStatus is Successful (Failed: DeployError)."""
-        lam, pause, deadline = self.client("lambda"), 0.05, self.now() + WAIT_LIMIT
+        lam, started = self.client("lambda"), self.now()
+        deadline = started + WAIT_LIMIT
         while True:
             config = lam.get_function_configuration(FunctionName=function)
             status = config.get("LastUpdateStatus", "Successful")
@@ -94,8 +95,10 @@ class Hotswapper:
                                   "fix it and deploy again (ws deploy --changed)")
             if self.now() > deadline:
                 raise DeployError(f"function {function} still updating after {WAIT_LIMIT:g} s")
-            self.sleep(pause)
-            pause = min(pause * 1.3, 1.0)
+            # every 0.1 s for the first 5 s (most updates take a second or two), then less
+            # often (Lambda's control plane allows a few dozen reads a second)
+            waited = self.now() - started
+            self.sleep(0.1 if waited < 5 else min(1.0, waited / 20))
 
 
 def _function_calls(swap: Swap, name: str, ctx: Context) -> list[tuple[str, str, dict]]:

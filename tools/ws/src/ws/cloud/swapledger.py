@@ -9,7 +9,14 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from ws.cloud.livestate import record_of
+
 PREFIX = "hotswaps/"
+
+
+def ledger_active(live: dict[str, Any], ledger: dict[str, Any] | None) -> bool:
+    """A ledger counts while CloudFormation still holds the deploy it was made on."""
+    return bool(ledger) and ledger.get("cfn_fingerprint") == record_of(live).get("fingerprint")
 
 
 def key_of(stack_name: str) -> str:

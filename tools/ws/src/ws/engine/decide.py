@@ -7,6 +7,7 @@ from typing import Any, Iterable
 
 from ws.cloud.livestate import parameters_of, record_of
 from ws.cloud.stackops import GOOD, needs_recreate
+from ws.cloud.swapledger import ledger_active
 from ws.engine.inputs import StackInputs
 
 DEPLOY, SKIP, LATER, HOTSWAP = "deploy", "skip", "decide after upstream", "hotswap"
@@ -48,12 +49,6 @@ def decide(live: dict[str, Any] | None, inputs: StackInputs | None, *,
     if changed_only or found.action in (DEPLOY, HOTSWAP):
         return found
     return Decision(DEPLOY, f"deployed without --changed ({found.reason})")
-
-
-def ledger_active(live: dict[str, Any], swapped: dict[str, Any] | None) -> bool:
-    """A hotswap ledger counts while CloudFormation still holds the deploy it was made on."""
-    return bool(swapped) and swapped.get("cfn_fingerprint") == \
-        record_of(live).get("fingerprint")
 
 
 def _swappable(found: Decision) -> Decision:

@@ -11,9 +11,8 @@ from typing import Any, Callable
 from ws.cloud.hotswap import Hotswapper
 from ws.cloud.livestate import outputs_of, record_of
 from ws.cloud.stackops import StackResult
-from ws.cloud.swapledger import delete_ledger, write_ledger
+from ws.cloud.swapledger import delete_ledger, ledger_active, write_ledger
 from ws.cloud.swapvalues import Unresolvable
-from ws.engine.decide import ledger_active
 from ws.engine.inputs import StackInputs
 from ws.engine.stackrun import Target
 from ws.engine.swapdiff import SwapPlan, swap_plan
