@@ -126,10 +126,18 @@ def aws_phases(args, work: Path, proxy: Proxy) -> dict:
     d = {n: args.delay for n in shape.dag}
 
     def phase(name: str, argv: list[str], crit: float) -> None:
-        rc, started, ended = run_ws(root, proxy, [*argv, "--yes"], logs / f"fn-{name}.log")
+        rc, started, ended = run_ws(root, proxy, [*argv, "--yes", "--concurrency", "50"],
+                                    logs / f"fn-{name}.log")
         results[name] = figures(proxy, started, ended, crit, rc)
-        print(f"  {name:<12} wall {results[name]['wall']:6.2f} s  exit {rc}  "
+        f = results[name]
+        print(f"  {name:<12} wall {f['wall']:6.2f} s  1st call {f['first_call_after']} s  "
+              f"after last call {f['exit_after_last_call']} s  exit {rc}  "
               + ", ".join(f"{k} {v}" for k, v in results[name]["calls"].items()))
+        if name.startswith("hotswap"):  # its calls, in order, from the command's start
+            results[name]["timeline"] = [(round(t - started, 3), f"{svc}:{act}")
+                                         for t, svc, act in proxy.log.between(started, ended)]
+            print("    " + " ".join(f"{at:.2f} {call}" for at, call in
+                                    results[name]["timeline"]))
         if rc:
             print("    " + "\n    ".join((logs / f"fn-{name}.log").read_text().splitlines()[-8:]))
             raise SystemExit(f"{name} failed")

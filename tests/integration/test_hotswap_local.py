@@ -154,3 +154,38 @@ def test_watch_hotswaps_saves_and_survives_a_broken_template(root, aws):
     assert "error:" in lines[2] and "template.yaml" in lines[2]
     assert lines[3].startswith("stacks/fn/src/fn/handler.py: fn hotswapped (")
     assert invoke(aws, "fn") == 3
+
+
+LAYERED = {"Resources": {
+    "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "lambda.amazonaws.com"}}]}}},
+    "Lib": {"Type": "AWS::Lambda::LayerVersion", "Properties": {
+        "LayerName": "demo-lib", "Content": "layer", "CompatibleRuntimes": ["python3.11"]}},
+    "Fn": {"Type": "AWS::Lambda::Function", "Properties": {
+        "Code": "src/fn", "Handler": "handler.handler", "Runtime": "python3.11",
+        "Role": {"Fn::GetAtt": ["Role", "Arn"]}, "Layers": [{"Ref": "Lib"}]}}}}
+
+
+def test_a_layer_is_a_new_version_and_its_functions_use_it(tmp_path, endpoint, aws):
+    files = workspace_files(lib=(json.dumps(LAYERED), {}))
+    files["stacks/lib/src/fn/handler.py"] = HANDLER.format(1)
+    files["stacks/lib/layer/python/util.py"] = "VALUE = 1\n"
+    write_tree(tmp_path, files)
+    assert api.deploy(tmp_path, "local", RunRequest()).ok
+    before = _layers(aws)
+    write_tree(tmp_path, {"stacks/lib/layer/python/util.py": "VALUE = 2\n"})
+    events = []
+    report = api.deploy(tmp_path, "local", RunRequest(changed=True, hotswap=True),
+                        observer=_observer(events))
+    found = {s.stack: (s.status, s.reason) for s in report.stacks}
+    assert report.ok and found["lib"] == ("deployed", "hotswapped Content of Lib, Layers of Fn"), \
+        events
+    after = _layers(aws)  # (moto's stack gives the function no layer: it has one now)
+    assert after != before and after[0].split(":")[6] == "demo-lib"
+
+
+def _layers(aws):
+    fn = next(f for f in aws("lambda").list_functions()["Functions"]
+              if f["FunctionName"].startswith("demo-local-lib-"))
+    return [layer["Arn"] for layer in fn.get("Layers", [])]

@@ -80,3 +80,50 @@ def test_drift_says_which_stacks_were_hotswapped():
     found = _noted(StackDrift("fn", "x-fn", "IN_SYNC"), {"swapped": ["Code of Fn"]})
     assert found.note.startswith("hotswapped since its last CloudFormation deploy (Code of Fn)")
     assert _noted(StackDrift("fn", "x-fn", "IN_SYNC"), None).note == ""
+
+
+def test_the_calls_a_hotswap_makes_and_a_failed_update():
+    from ws.cloud.hotswap import Hotswapper
+    from ws.engine.swapdiff import Swap
+    from ws.errors import DeployError
+    ctx = Context({"P": "p1"}, {"Fn": "stack-Fn-1", "Flow": "arn:aws:states:r:1:stateMachine:f"},
+                  {"Fn": "AWS::Lambda::Function"}, {"AWS::Region": "r", "AWS::AccountId": "1"})
+    fn = Swap("Fn", "AWS::Lambda::Function", {
+        "Code": {"S3Bucket": "b", "S3Key": "code/2.zip"}, "Timeout": None,
+        "Environment": {"Variables": {"A": {"Ref": "P"}, "N": 3}}})
+    flow = Swap("Flow", "AWS::StepFunctions::StateMachine", {"Definition": {}}, {
+        "Definition": {"StartAt": "${First}"}, "DefinitionSubstitutions": {"First": "Go"}})
+    assert Hotswapper(lambda service: None).calls((fn, flow), ctx) == [
+        ("lambda", "update_function_code", {"FunctionName": "stack-Fn-1", "S3Bucket": "b",
+                                            "S3Key": "code/2.zip"}),
+        ("lambda", "update_function_configuration", {
+            "FunctionName": "stack-Fn-1", "Timeout": 3,
+            "Environment": {"Variables": {"A": "p1", "N": "3"}}}),
+        ("stepfunctions", "update_state_machine", {
+            "stateMachineArn": "arn:aws:states:r:1:stateMachine:f",
+            "definition": '{"StartAt":"Go"}'})]
+    inline = Swap("Fn", "AWS::Lambda::Function", {"Code": {"ZipFile": "def h(e, c): pass"}})
+    with pytest.raises(Unresolvable):
+        Hotswapper(lambda service: None).calls((inline,), ctx)
+
+    answers = [{"LastUpdateStatus": "InProgress"},
+               {"LastUpdateStatus": "Failed", "LastUpdateStatusReason": "InvalidZipFile"}]
+
+    class Lambda:
+        def get_function_configuration(self, FunctionName):
+            return answers.pop(0)
+    slept = []
+    with pytest.raises(DeployError, match="stack-Fn-1 failed: InvalidZipFile"):
+        Hotswapper(lambda service: Lambda(), slept.append, lambda: 0.0).wait("stack-Fn-1")
+    assert slept == [0.1]
+
+
+def test_a_new_layer_version_takes_the_functions_that_use_it():
+    def body(key):
+        return {"Resources": {
+            "Lib": {"Type": "AWS::Lambda::LayerVersion", "Properties": {
+                "Content": {"S3Bucket": "b", "S3Key": key}}},
+            "Fn": {**FN, "Properties": {**FN["Properties"], "Layers": [{"Ref": "Lib"}]}},
+            "Other": FN}}
+    plan = swap_plan(body("layer/1.zip"), body("layer/2.zip"))
+    assert [str(s) for s in plan.swaps] == ["Content of Lib", "Layers of Fn"]

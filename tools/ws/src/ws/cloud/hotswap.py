@@ -16,7 +16,10 @@ if TYPE_CHECKING:  # the engine decides what to swap (engine/swapdiff.py); this 
 
 FUNCTIONS = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 _CONFIG = {"Environment": ("Environment", {"Variables": {}}), "Description": ("Description", ""),
-           "Timeout": ("Timeout", 3), "MemorySize": ("MemorySize", 128)}  # AWS's defaults
+           "Timeout": ("Timeout", 3), "MemorySize": ("MemorySize", 128),
+           "Layers": ("Layers", [])}  # AWS's defaults
+LAYER = "AWS::Lambda::LayerVersion"
+NEW_LAYER = "ws-new-layer-version:"  # stands for a layer version's ARN until it is published
 WAIT_LIMIT = 900.0  # seconds a function's update may take before the stack fails
 
 
@@ -57,9 +60,12 @@ class Hotswapper:
         found: list[tuple[str, str, dict]] = []
         for swap in swaps:
             target = ctx.physical.get(swap.logical_id)
-            if not target:
+            if not target and swap.resource_type != LAYER:  # (a layer may be named instead)
                 raise Unresolvable(f"no physical id for {swap.logical_id}")
-            if swap.resource_type in FUNCTIONS:
+            if swap.resource_type == LAYER:
+                found.append(("lambda", "publish_layer_version", _layer_args(swap, target, ctx)))
+                ctx.physical[swap.logical_id] = NEW_LAYER + swap.logical_id
+            elif swap.resource_type in FUNCTIONS:
                 found += _function_calls(swap, target, ctx)
             else:
                 found.append(("stepfunctions", "update_state_machine",
@@ -67,15 +73,21 @@ class Hotswapper:
         return found
 
     def apply(self, calls: list[tuple[str, str, dict]], emit: Callable[[str], None]) -> None:
-        """Code first (every function at once), waited for; then configuration, waited for.
-        A function whose update fails raises DeployError with Lambda's reason."""
-        for phase in ("update_function_code", "update_function_configuration", None):
+        """New layer versions first; then code (every function at once), waited for; then
+        configuration (with the new layers' ARNs), waited for. A function whose update fails
+        raises DeployError with Lambda's reason."""
+        published: dict[str, str] = {}
+        for phase in ("publish_layer_version", "update_function_code",
+                      "update_function_configuration", None):
             started = []
             for service, operation, args in calls:
                 if operation == phase or (phase is None and service != "lambda"):
                     emit(f"hotswap: {operation} {_name(args)}")
-                    getattr(self.client(service), operation)(**args)
-                    if service == "lambda":
+                    answer = getattr(self.client(service), operation)(
+                        **_published(args, published))
+                    if operation == "publish_layer_version":
+                        published[NEW_LAYER + args.pop("_logical")] = answer["LayerVersionArn"]
+                    elif service == "lambda":
                         started.append(args["FunctionName"])
             for name in started:
                 self.wait(name)
@@ -144,5 +156,30 @@ def _definition(swap: Swap, ctx: Context) -> str:
     return text
 
 
+def _layer_args(swap: Swap, arn: str, ctx: Context) -> dict[str, Any]:
+    """PublishLayerVersion's arguments: the layer's name (from its current version's ARN) and
+    its properties as the template now has them."""
+    props = evaluate(swap.properties, ctx)
+    name = props.get("LayerName") or (arn.split(":")[6] if arn.count(":") >= 7 else "")
+    if not name:
+        raise Unresolvable(f"the name of layer {swap.logical_id}")
+    args = {"_logical": swap.logical_id, "LayerName": name,
+            "Content": _code_args(props.get("Content"))}
+    args["Content"] = {k: v for k, v in args["Content"].items() if k != "ImageUri"}
+    for prop in ("Description", "CompatibleRuntimes", "CompatibleArchitectures", "LicenseInfo"):
+        if props.get(prop) is not None:
+            args[prop] = props[prop]
+    return args
+
+
+def _published(args: dict[str, Any], published: dict[str, str]) -> dict[str, Any]:
+    """The call's arguments, the new layer versions' ARNs in place (and ws's own key out)."""
+    text = json.dumps({k: v for k, v in args.items() if k != "_logical"})
+    for token, arn in published.items():
+        text = text.replace(json.dumps(token)[1:-1], arn)
+    return json.loads(text)
+
+
 def _name(args: dict) -> str:
-    return args.get("FunctionName") or args.get("stateMachineArn", "").rsplit(":", 1)[-1]
+    return args.get("FunctionName") or args.get("LayerName") \
+        or args.get("stateMachineArn", "").rsplit(":", 1)[-1]

@@ -41,7 +41,8 @@ def decide(live: dict[str, Any] | None, inputs: StackInputs | None, *,
             and not live.get("EnableTerminationProtection"):
         found = Decision(DEPLOY, "termination protection is off (the environment is protected)")
     if ledger is not None and found.action == SKIP:
-        behind = f"CloudFormation is behind: hotswapped {', '.join(ledger.get('swapped', []))}"
+        swapped_what = ", ".join(ledger.get("swapped", [])) or "nothing"
+        behind = f"CloudFormation is behind: hotswapped {swapped_what}"
         found = Decision(SKIP, f"unchanged ({behind})") if hotswap else Decision(DEPLOY, behind)
     if hotswap and found.action == DEPLOY and inputs is not None and live is not None \
             and live["StackStatus"] in GOOD:

@@ -15,7 +15,11 @@ SWAPPABLE: dict[str, frozenset[str]] = {
                                             "Timeout", "MemorySize"}),
     "AWS::StepFunctions::StateMachine": frozenset({"Definition", "DefinitionString",
                                                    "DefinitionSubstitutions"}),
+    # a new version of the layer, then the functions that use it (their Layers)
+    "AWS::Lambda::LayerVersion": frozenset({"Content", "Description"}),
 }
+LAYER = "AWS::Lambda::LayerVersion"
+FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,25 @@ def swap_plan(old: dict[str, Any], new: dict[str, Any]) -> SwapPlan:
             return SwapPlan(blocker=found)
         if found is not None:
             swaps.append(found)
-    return SwapPlan(tuple(swaps))
+    return SwapPlan(_with_layer_users(tuple(swaps), news))
+
+
+def _with_layer_users(swaps: tuple[Swap, ...], resources: dict[str, Any]) -> tuple[Swap, ...]:
+    """A new layer version changes the functions that name it (`Layers: [!Ref L]`): their
+    Layers are set again, after the layers and before the functions' other swaps."""
+    layers = {s.logical_id for s in swaps if s.resource_type == LAYER}
+    if not layers:
+        return swaps
+    found = {s.logical_id: s for s in swaps}
+    for logical, resource in sorted(resources.items()):
+        props = resource.get("Properties") or {}
+        if resource.get("Type") in FUNCTION_TYPES and any(
+                isinstance(item, dict) and item.get("Ref") in layers
+                for item in props.get("Layers") or []):
+            before = found.get(logical)
+            changed = {**(before.changed if before else {}), "Layers": props["Layers"]}
+            found[logical] = Swap(logical, resource["Type"], changed, dict(props))
+    return tuple(sorted(found.values(), key=lambda s: (s.resource_type != LAYER, s.logical_id)))
 
 
 def _outputs(body: dict[str, Any]) -> dict[str, Any]:
