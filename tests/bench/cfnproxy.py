@@ -72,6 +72,8 @@ def action_of(service: str, method: str, path: str, headers: dict[str, str],
     sub = "".join(k[0].upper() + k[1:] for k in query if k not in ("uploads", "uploadId"))
     if method == "PUT" and len(parts) == 1 and not sub:
         return "CreateBucket"
+    if method == "GET" and len(parts) == 1 and "list-type" in query:
+        return "ListObjectsV2"
     return f"{_VERBS.get(method, method)}{'Object' if len(parts) > 1 else 'Bucket'}{sub}"
 
 

@@ -126,6 +126,7 @@ def watch(start: Path, env_name: str, selection: Selection, say: Callable[[str],
     graph = stackgraph.build_graph(ws, env)
     stacks = planning.select(graph, selection.resolve(ws, env, graph, set))
     events = next_event or fileevents.FileEvents(ws.root, watching.watched(ws, env, stacks))
+    _warm_up()  # the first save should not wait for imports
     say(f"watching {len(stacks)} stack(s) of {env.name}: save a file to deploy it "
         "(Ctrl-C ends)")
     request = requests.RunRequest(selection, changed=True, hotswap=True)
@@ -137,6 +138,13 @@ def watch(start: Path, env_name: str, selection: Selection, say: Callable[[str],
     finally:
         if isinstance(events, fileevents.FileEvents):
             events.close()
+
+
+def _warm_up() -> None:
+    """Load what a deploy loads (botocore, the engine, packaging, the checker) now."""
+    for module in (flow, backends, checker, gate, lazy("ws.engine.run"), lazy("ws.cloud.hotswap"),
+                   lazy("ws.package.prepare"), lazy("ws.cli.live")):
+        getattr(module, "__name__")
 
 
 def _check_phase(timeline: results.Timeline, check: checker.Passed) -> None:
