@@ -107,7 +107,8 @@ def test_code_and_a_new_resource_go_through_cloudformation(root, aws):
     report = api.deploy(root, "local", RunRequest(changed=True, hotswap=True),
                         observer=_observer(events))
     found = {s.stack: (s.status, s.reason) for s in report.stacks}
-    assert report.ok and found["fn"] == ("deployed", "")
+    assert report.ok and found["fn"] == (
+        "deployed", "through CloudFormation: resource Queue added (not hotswappable)")
     assert ("fn", "through CloudFormation: resource Queue added (not hotswappable)") in events
     assert invoke(aws, "fn") == 2 and aws("sqs").list_queues().get("QueueUrls")
 

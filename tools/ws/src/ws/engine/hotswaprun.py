@@ -39,16 +39,18 @@ def hotswap_or_deploy(target: Target, name: str, inputs: StackInputs, packaged: 
     running = ledger["template"] if ledger else hot.deployed_template(stack_name)
     plan = swap_plan(running, body)
     if not plan.possible:
-        say(f"through CloudFormation: {plan.blocker} (not hotswappable)")
-        return reconciled(target, name, packaged, current, say, hot, deploy)
+        return _through_cloudformation(f"{plan.blocker} (not hotswappable)", say, lambda:
+                                       reconciled(target, name, packaged, current, say, hot,
+                                                  deploy))
     backend = target.backend
     try:
         ctx = hot.context(current, inputs.plain, backend.region, backend.account_id,
                           backend.partition)
         calls = hot.calls(plan.swaps, ctx)
     except Unresolvable as exc:
-        say(f"through CloudFormation: {exc} needs CloudFormation to evaluate")
-        return reconciled(target, name, packaged, current, say, hot, deploy)
+        return _through_cloudformation(f"{exc} needs CloudFormation to evaluate", say, lambda:
+                                       reconciled(target, name, packaged, current, say, hot,
+                                                  deploy))
     ready()  # the template check passed: now things change
     upload = packaged.uploader()
     for key, data in packaged.stack(name).uploads.items():
@@ -59,6 +61,15 @@ def hotswap_or_deploy(target: Target, name: str, inputs: StackInputs, packaged: 
     what = ", ".join(swapped) or "nothing to swap"
     return StackResult("hotswapped", current["StackStatus"], outputs_of(current),
                        reason=f"hotswapped {what}")
+
+
+def _through_cloudformation(why: str, say: Callable[[str], None], deploy: Deploy) -> StackResult:
+    """The stack deployed through CloudFormation; its report says which difference forced it."""
+    say(f"through CloudFormation: {why}")
+    result = deploy()
+    if result.ok:
+        result.reason = f"through CloudFormation: {why}"
+    return result
 
 
 def _swapped(ledger: dict | None, plan: SwapPlan) -> list[str]:

@@ -224,7 +224,8 @@ def report_of(env: Environment, name: str, outcome: scheduler.Outcome,
         status = {"created": DEPLOYED, "updated": DEPLOYED, "unchanged": UNCHANGED,
                   "deleted": DELETED, "absent": ABSENT, "hotswapped": DEPLOYED}[result.action]
         outputs = result.outputs if deploying else {}
-        reason = result.reason if result.action == "hotswapped" else ""
+        told = result.action == "hotswapped" or result.reason.startswith("through Cloud")
+        reason = result.reason if told else ""  # how a --hotswap deploy went
         return StackReport(name, env.stack_name(name), status, reason, outputs,
                            outcome.started, outcome.ended)
     status = {scheduler.FAILED: FAILED, scheduler.BLOCKED: BLOCKED,
