@@ -38,7 +38,7 @@ def test_a_ledger_is_what_runs_and_says_cloudformation_is_behind():
     now = inputs({**PARTS, "code": "d" * 64})
     parsed = json.loads(now.fingerprint.record("c", "1"))
     ledger = {"fingerprint": parsed["fingerprint"], "parts": parsed["parts"], "swapped":
-              ["Code of Fn"], "cfn_fingerprint": inputs().fingerprint.value}
+              ["Code of Fn"], "cfn_fingerprint": inputs().fingerprint.value, "template": {}}
     found = decide(deployed, now, swapped=ledger)
     assert found.action == DEPLOY and found.reason == "CloudFormation is behind: hotswapped Code of Fn"
     assert decide(deployed, now, swapped=ledger, hotswap=True).action == SKIP

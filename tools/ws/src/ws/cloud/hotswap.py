@@ -35,7 +35,10 @@ class Hotswapper:
         """The template CloudFormation holds for the stack, as ws sent it."""
         body = self.client("cloudformation").get_template(
             StackName=stack_name, TemplateStage="Original")["TemplateBody"]
-        return json.loads(body) if isinstance(body, str) else json.loads(json.dumps(body))
+        try:
+            return json.loads(body) if isinstance(body, str) else json.loads(json.dumps(body))
+        except ValueError:  # YAML: not sent by ws, so not what ws compares with
+            raise Unresolvable("the deployed template (not ws's JSON)") from None
 
     def context(self, live: dict[str, Any], parameters: dict[str, str], region: str,
                 account: str, partition: str) -> Context:

@@ -16,7 +16,8 @@ PREFIX = "hotswaps/"
 
 def ledger_active(live: dict[str, Any], ledger: dict[str, Any] | None) -> bool:
     """A ledger counts while CloudFormation still holds the deploy it was made on."""
-    return bool(ledger) and ledger.get("cfn_fingerprint") == record_of(live).get("fingerprint")
+    return bool(ledger) and isinstance(ledger.get("template"), dict) \
+        and ledger.get("cfn_fingerprint") == record_of(live).get("fingerprint")
 
 
 def key_of(stack_name: str) -> str:

@@ -35,29 +35,36 @@ def hotswap_or_deploy(target: Target, name: str, inputs: StackInputs, packaged: 
     stack_name = target.env.stack_name(name)
     ledger = target.swapped.get(stack_name)
     ledger = ledger if ledger_active(current, ledger) else None
-    body = packaged.stack(name).body
-    running = ledger["template"] if ledger else hot.deployed_template(stack_name)
+    body, backend = packaged.stack(name).body, target.backend
+    cfn = lambda: reconciled(target, name, packaged, current, say, hot, deploy)  # noqa: E731
+    try:
+        running = ledger["template"] if ledger else hot.deployed_template(stack_name)
+    except Unresolvable as exc:
+        return _through_cloudformation(f"{exc} cannot be compared", say, deploy)
     plan = swap_plan(running, body)
     if not plan.possible:
-        return _through_cloudformation(f"{plan.blocker} (not hotswappable)", say, lambda:
-                                       reconciled(target, name, packaged, current, say, hot,
-                                                  deploy))
-    backend = target.backend
+        return _through_cloudformation(f"{plan.blocker} (not hotswappable)", say, cfn)
     try:
         ctx = hot.context(current, inputs.plain, backend.region, backend.account_id,
                           backend.partition)
         calls = hot.calls(plan.swaps, ctx)
     except Unresolvable as exc:
-        return _through_cloudformation(f"{exc} needs CloudFormation to evaluate", say, lambda:
-                                       reconciled(target, name, packaged, current, say, hot,
-                                                  deploy))
+        return _through_cloudformation(f"{exc} needs CloudFormation to evaluate", say, cfn)
     ready()  # the template check passed: now things change
     upload = packaged.uploader()
     for key, data in packaged.stack(name).uploads.items():
         upload(key, data)
-    hot.apply(calls, say)
     swapped = _swapped(ledger, plan)
-    _record(target, packaged, stack_name, current, inputs, body, swapped)
+    # First a ledger that says "under way" (what ran before, no fingerprint): a hotswap that
+    # fails half-way leaves CloudFormation behind, the next --hotswap swaps it all again and
+    # the next deploy without --hotswap sets everything as its template says.
+    _write(target, packaged, stack_name, current, _under_way(ledger, current, running, swapped))
+    hot.apply(calls, say)
+    if inputs.fingerprint.value == record_of(current).get("fingerprint"):  # back to it
+        delete_ledger(backend.client("s3"), packaged.bucket, backend.account_id, stack_name)
+    else:
+        _write(target, packaged, stack_name, current,
+               _running(target, inputs, body, swapped))
     what = ", ".join(swapped) or "nothing to swap"
     return StackResult("hotswapped", current["StackStatus"], outputs_of(current),
                        reason=f"hotswapped {what}")
@@ -77,20 +84,28 @@ def _swapped(ledger: dict | None, plan: SwapPlan) -> list[str]:
     return before + [str(s) for s in plan.swaps if str(s) not in before]
 
 
-def _record(target: Target, packaged: Packaged, stack_name: str, current: dict,
-            inputs: StackInputs, body: dict, swapped: list[str]) -> None:
-    """The ledger of what runs now; none when it is CloudFormation's own deploy again."""
-    s3, owner = target.backend.client("s3"), target.backend.account_id
-    cfn_record = record_of(current)
-    if inputs.fingerprint.value == cfn_record.get("fingerprint"):
-        delete_ledger(s3, packaged.bucket, owner, stack_name)
-        return
+def _running(target: Target, inputs: StackInputs, body: dict, swapped: list[str]) -> dict:
+    """The ledger's entry once the swaps are made: this deploy's fingerprint and template."""
     record = json.loads(inputs.fingerprint.record(target.commit, target.version))
-    write_ledger(s3, packaged.bucket, owner, stack_name, {
-        "stack": stack_name, "fingerprint": record["fingerprint"], "parts": record["parts"],
-        "commit": record["commit"], "ws": record["ws"],
-        "cfn_fingerprint": cfn_record.get("fingerprint", ""), "swapped": swapped,
-        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "template": body})
+    return {"fingerprint": record["fingerprint"], "parts": record["parts"],
+            "commit": record["commit"], "ws": record["ws"], "swapped": swapped, "template": body}
+
+
+def _under_way(ledger: dict | None, current: dict, running: dict, swapped: list[str]) -> dict:
+    """The entry while the swaps are made: what ran before (its parts, so reasons still say
+    what changed), no fingerprint (nothing matches it)."""
+    before = ledger or record_of(current)
+    return {"fingerprint": "", "parts": before.get("parts", ""), "swapped": swapped,
+            "template": running, "commit": before.get("commit", ""), "ws": before.get("ws", "")}
+
+
+def _write(target: Target, packaged: Packaged, stack_name: str, current: dict,
+           entry: dict) -> None:
+    """Write the stack's ledger: `entry`, on the CloudFormation deploy it was made on."""
+    write_ledger(target.backend.client("s3"), packaged.bucket, target.backend.account_id,
+                 stack_name, {**entry, "stack": stack_name,
+                              "cfn_fingerprint": record_of(current).get("fingerprint", ""),
+                              "at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
 
 
 def reconciled(target: Target, name: str, packaged: Packaged, current: dict | None,
