@@ -81,3 +81,24 @@ def test_outcome_and_what_is_watched(tmp_path):
                         "environments/dev.yaml", "environments/prod.yaml", "stacks/ab/x")
             if wanted(p)] == ["stacks/a/src/h.py", "lib/u.py", "workspace.yaml",
                               "environments/dev.yaml"]
+
+
+def test_an_unreachable_target_is_said_and_the_watch_goes_on(tmp_path, monkeypatch):
+    from botocore.exceptions import EndpointConnectionError
+    from ws import api
+    from ws.graph.selection import Selection
+    from ws.testing.workspaces import queue_template, workspace_files, write_tree
+    root = write_tree(tmp_path, workspace_files(a=(queue_template(), {})))
+    answers = [EndpointConnectionError(endpoint_url="https://cloudformation"), None]
+
+    def deploy(*args, **kwargs):
+        found = answers.pop(0)
+        if found is not None:
+            raise found
+        return RunReport("deploy", "local", [StackReport("a", "x-a", "deployed")], 0, 1)
+    monkeypatch.setattr(api, "deploy", deploy)
+    lines = []
+    api.watch(root, "local", Selection(), lines.append,
+              next_event=events("stacks/a/template.yaml", None, "stacks/a/template.yaml", None))
+    assert "error: cannot reach AWS" in lines[1] and lines[2].startswith(
+        "stacks/a/template.yaml: a deployed")

@@ -46,6 +46,7 @@ gate = lazy("ws.lint.gate")
 validating = lazy("ws.lint.validate")
 local_links_of = lazy("ws.local.links")
 watching = lazy("ws.engine.watch")
+awserrors = lazy("ws.cloud.awserrors")
 fileevents = lazy("ws.engine.fileevents")
 
 
@@ -132,7 +133,13 @@ def watch(start: Path, env_name: str, selection: Selection, say: Callable[[str],
     request = requests.RunRequest(selection, changed=True, hotswap=True)
 
     def deploy_once(changed: list[str]) -> watching.Outcome:
-        return watching.outcome_of(deploy(start, env_name, request, owner=owner))
+        try:
+            return watching.outcome_of(deploy(start, env_name, request, owner=owner))
+        except Exception as exc:  # AWS's own errors (unreachable, refused): said, not fatal
+            problem = awserrors.aws_problem(exc)
+            if problem is None:
+                raise
+            raise problem from None
     try:
         return watching.watch(events, deploy_once, say, cycles=cycles)
     finally:
