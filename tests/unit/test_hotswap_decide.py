@@ -127,3 +127,15 @@ def test_a_new_layer_version_takes_the_functions_that_use_it():
             "Other": FN}}
     plan = swap_plan(body("layer/1.zip"), body("layer/2.zip"))
     assert [str(s) for s in plan.swaps] == ["Content of Lib", "Layers of Fn"]
+
+
+def test_a_sam_function_with_an_alias_goes_through_cloudformation():
+    def sam(key, **extra):
+        return {"Resources": {"Fn": {"Type": "AWS::Serverless::Function", "Properties": {
+            "CodeUri": {"Bucket": "b", "Key": key}, "Handler": "h.h", **extra}}}}
+    assert swap_plan(sam("1.zip"), sam("2.zip")).possible
+    assert swap_plan(sam("1.zip", AutoPublishAlias="live"),
+                     sam("2.zip", AutoPublishAlias="live")).blocker == \
+        "Fn publishes versions (an alias would keep the old code)"
+    globals_ = {**sam("1.zip"), "Globals": {"Function": {"AutoPublishAlias": "live"}}}
+    assert not swap_plan(globals_, {**sam("2.zip"), "Globals": globals_["Globals"]}).possible

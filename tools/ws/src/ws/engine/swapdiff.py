@@ -19,6 +19,9 @@ SWAPPABLE: dict[str, frozenset[str]] = {
     "AWS::Lambda::LayerVersion": frozenset({"Content", "Description"}),
 }
 LAYER = "AWS::Lambda::LayerVersion"
+# SAM functions whose alias CloudFormation moves to a new version: hotswapping $LATEST would
+# leave the alias (what callers use) on the old code.
+_VERSIONED = {"AutoPublishAlias", "DeploymentPreference"}
 FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 
 
@@ -59,10 +62,15 @@ def swap_plan(old: dict[str, Any], new: dict[str, Any]) -> SwapPlan:
         verb = "added" if logical in news else "removed"
         return SwapPlan(blocker=f"resource {logical} {verb}")
     swaps = []
+    published = (((new.get("Globals") or {}).get("Function") or {}).keys() & _VERSIONED)
     for logical in sorted(news):
         found = _resource(logical, olds[logical], news[logical])
         if isinstance(found, str):
             return SwapPlan(blocker=found)
+        if found is not None and found.resource_type == "AWS::Serverless::Function" and (
+                published or found.properties.keys() & _VERSIONED):
+            return SwapPlan(blocker=f"{logical} publishes versions (an alias would keep "
+                                    "the old code)")
         if found is not None:
             swaps.append(found)
     return SwapPlan(_with_layer_users(tuple(swaps), news))
