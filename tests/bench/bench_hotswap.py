@@ -178,11 +178,30 @@ def express_phases(args, work: Path, proxy: Proxy) -> dict:
         results[name] = figures(proxy, started, ended, crit, rc)
         bound = 1.15 * crit + 1
         f = results[name]
+        f["layers"] = layer_spans(proxy.stacks.started_between(started, ended),
+                                  deleting=name.startswith("destroy"))
         print(f"  express {name:<10} wall {f['wall']:6.2f} s  critical path {crit:.2f} s  "
               f"bound {bound:.2f} s  {'ok' if f['wall'] <= bound else 'OVER'}  1st op "
               f"{f['first_operation_after']} s  tail {f['exit_after_last_operation']} s  "
               f"ops {f['stack_operations']}  exit {rc}")
+        print("    per layer (first op start, last op start, last op end; s from the first op): "
+              + "; ".join(f"{k} {a:.2f} {b:.2f} {c:.2f}" for k, (a, b, c) in f["layers"].items()))
     return results
+
+
+def layer_spans(ops: list, deleting: bool) -> dict[str, tuple[float, float, float]]:
+    """Per layer (l0..l4 of the stack names): when its first and last operations started and
+    when its last ended, from the run's first operation: the hand-overs and the spread of a
+    layer's starts (the proxy and moto taking ten creates one after another)."""
+    if not ops:
+        return {}
+    zero = min(op.started for op in ops)
+    layers: dict[str, list] = {}
+    for op in ops:
+        layers.setdefault(op.name.rsplit("-", 1)[-1].split("s")[0], []).append(op)
+    return {k: (round(min(o.started for o in v) - zero, 2), round(max(o.started for o in v) - zero, 2),
+                round(max(o.ended for o in v) - zero, 2))
+            for k, v in sorted(layers.items(), reverse=deleting)}
 
 
 def local_watch(work: Path) -> dict:
