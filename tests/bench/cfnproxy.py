@@ -15,10 +15,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from asynccfn import AsyncStacks
+from asynclambda import AsyncFunctions, function_of
 
 _SCOPE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/")
 _HOP = {"connection", "keep-alive", "transfer-encoding", "expect", "content-length",
         "proxy-connection", "upgrade"}
+_LAMBDA = {("PUT", "/code"): "UpdateFunctionCode",
+           ("PUT", "/configuration"): "UpdateFunctionConfiguration",
+           ("GET", "/configuration"): "GetFunctionConfiguration", ("GET", ""): "GetFunction",
+           ("POST", "/invocations"): "Invoke"}
 _VERBS = {"HEAD": "Head", "GET": "Get", "PUT": "Put", "DELETE": "Delete", "POST": "Post"}
 
 
@@ -55,6 +60,11 @@ def action_of(service: str, method: str, path: str, headers: dict[str, str],
     target = headers.get("x-amz-target")
     if target:
         return target.rsplit(".", 1)[-1]
+    if service == "lambda":
+        name, rest = function_of(path)
+        named = _LAMBDA.get((method, rest)) if name else None
+        if named:
+            return named
     if service != "s3":
         return f"{method} {urlsplit(path).path}"
     parts = [p for p in urlsplit(path).path.split("/") if p]
@@ -62,6 +72,8 @@ def action_of(service: str, method: str, path: str, headers: dict[str, str],
     sub = "".join(k[0].upper() + k[1:] for k in query if k not in ("uploads", "uploadId"))
     if method == "PUT" and len(parts) == 1 and not sub:
         return "CreateBucket"
+    if method == "GET" and len(parts) == 1 and "list-type" in query:
+        return "ListObjectsV2"
     return f"{_VERBS.get(method, method)}{'Object' if len(parts) > 1 else 'Bucket'}{sub}"
 
 
@@ -76,8 +88,10 @@ class _Server(ThreadingHTTPServer):
 class Proxy:
     """The proxy server: start() on a free port, stop() when done."""
 
-    def __init__(self, upstream_port: int, stacks: AsyncStacks) -> None:
+    def __init__(self, upstream_port: int, stacks: AsyncStacks,
+                 functions: AsyncFunctions | None = None) -> None:
         self.upstream_port, self.stacks, self.log = upstream_port, stacks, CallLog()
+        self.functions = functions or AsyncFunctions()
         self.server = _Server(("127.0.0.1", 0), _handler(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True,
                                        name="bench-proxy")
@@ -120,6 +134,8 @@ class Proxy:
                       if "Action=" in path else {})
         action = action_of(service, method, path, lower, params)
         self.log.add(service, action)
+        if service == "lambda":
+            return self._lambda(method, path, headers, body)
         if service != "cloudformation":
             return self.forward(method, path, headers, body)
 
@@ -133,6 +149,22 @@ class Proxy:
             return answer[0], xml_headers, answer[1]
         status, got_headers, data = self.forward(method, path, headers, body)
         status, data = self.stacks.after(action, params, status, data)
+        return status, got_headers, data
+
+
+    def _lambda(self, method: str, path: str, headers: dict[str, str],
+                body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+        """Lambda's updates made asynchronous (asynclambda.AsyncFunctions)."""
+        def read(name: str) -> tuple[int, bytes]:
+            status, _, data = self.forward("GET", f"/2015-03-31/functions/{name}/configuration",
+                                           headers, b"")
+            return status, data
+        answer = self.functions.handle(method, path,
+                                       lambda: self.forward(method, path, headers, body), read)
+        if answer is not None:
+            return answer
+        status, got_headers, data = self.forward(method, path, headers, body)
+        status, data = self.functions.after(method, path, status, data)
         return status, got_headers, data
 
 

@@ -40,7 +40,7 @@ def test_every_table_keeps_data_literal():
     plan = [PlanItem("db", "demo-local-db", "deploy", HOSTILE)]
     assert HOSTILE in shown(render.plan_table(plan))
     env = SimpleNamespace(env="[/e]", owner="[o]", where="[w]", stacks=1, not_ok=0,
-                          last_deploy="[/t]", commit="[/c]", ws_version="[v]")
+                          last_deploy="[/t]", commit="[/c]", ws_version="[v]", behind=0)
     assert "[/e]" in shown(render.env_table([env])) and "[/t]" in shown(render.env_table([env]))
     diff = SimpleNamespace(stack="db", state="[/s]", changes=["Modify [/x]"],
                            data_loss=["Modify [/x]"], note="")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable
 from ws.config.environment import Environment, load_environment
 from ws.config.workspace import Workspace, find_root, load_workspace
 from ws.config.yamlfile import read_text
-from ws.errors import ConfigError
+from ws.errors import ConfigError, UsageError
 from ws.lazy import lazy
 
 if TYPE_CHECKING:
@@ -51,6 +51,9 @@ local_links_of = lazy("ws.local.links")
 taskgraph = lazy("ws.tasks.graph")
 taskrun = lazy("ws.tasks.run")
 remote = lazy("ws.tasks.remote")
+watching = lazy("ws.engine.watch")
+awserrors = lazy("ws.cloud.awserrors")
+fileevents = lazy("ws.engine.fileevents")
 
 
 def load(start: Path, env_name: str, owner: str | None = None) -> tuple[Workspace, Environment]:
@@ -92,6 +95,7 @@ def deploy(start: Path, env_name: str, request: RunRequest | None = None,
     try:
         with timeline.phase("load"):
             ws, env = load(start, env_name, owner)
+            flow.refuse_hotswap(env, request)
             if request.check_templates:  # cfn-lint loads meanwhile, in a process of its own
                 check = checker.start(ws, env, clock.now)
             graph = stackgraph.build_graph(ws, env)
@@ -116,6 +120,46 @@ def deploy(start: Path, env_name: str, request: RunRequest | None = None,
         _check_phase(timeline, check)
     report.target = env.target
     return timeline.into(report)
+
+
+def watch(start: Path, env_name: str, selection: Selection, say: Callable[[str], None],
+          owner: str | None = None, next_event: Callable[[float | None], str | None] | None = None,
+          cycles: int | None = None) -> int:
+    """Deploy the selected stacks whenever their files change (ws.engine.watch): `--changed
+    --hotswap` each time, one line per cycle told to `say`. Refused in a protected
+    environment. `next_event` (tests): where file events come from, else the file system."""
+    ws, env = load(start, env_name, owner)
+    if env.protected:
+        raise UsageError(f"ws watch deploys on every save: not to protected environment "
+                         f"{env.name} ({env.file})", "watch a development environment")
+    graph = stackgraph.build_graph(ws, env)
+    stacks = planning.select(graph, selection.resolve(ws, env, graph, set))
+    events = next_event or fileevents.FileEvents(ws.root, watching.watched(ws, env, stacks))
+    _warm_up()  # the first save should not wait for imports
+    say(f"watching {len(stacks)} stack(s) of {env.name}: save a file to deploy it "
+        "(Ctrl-C ends)")
+    request = requests.RunRequest(selection, changed=True, hotswap=True)
+
+    def deploy_once(changed: list[str]) -> watching.Outcome:
+        try:
+            return watching.outcome_of(deploy(start, env_name, request, owner=owner))
+        except Exception as exc:  # AWS's own errors (unreachable, refused): said, not fatal
+            problem = awserrors.aws_problem(exc)
+            if problem is None:
+                raise
+            raise problem from None
+    try:
+        return watching.watch(events, deploy_once, say, cycles=cycles)
+    finally:
+        if isinstance(events, fileevents.FileEvents):
+            events.close()
+
+
+def _warm_up() -> None:
+    """Load what a deploy loads (botocore, the engine, packaging, the checker) now."""
+    for module in (flow, backends, checker, gate, lazy("ws.engine.run"), lazy("ws.cloud.hotswap"),
+                   lazy("ws.package.prepare"), lazy("ws.cli.live")):
+        getattr(module, "__name__")
 
 
 def _check_phase(timeline: results.Timeline, check: checker.Passed) -> None:
@@ -151,12 +195,14 @@ def _defaults(request: RunRequest | None, observer: Observer | None,
 
 
 def plan(start: Path, env_name: str, selection: Selection | None = None,
-         owner: str | None = None) -> Plan:
-    """What `ws deploy --changed` would do, from one read of the deployed stacks."""
+         owner: str | None = None, hotswap: bool = False) -> Plan:
+    """What `ws deploy --changed` (with `hotswap`: `--hotswap`) would do, from one read of
+    the deployed stacks."""
     selection = selection or selections.Selection()
     ws, env = load(start, env_name, owner)
+    flow.refuse_hotswap(env, requests.RunRequest(hotswap=hotswap))
     graph = stackgraph.build_graph(ws, env)
-    return flow.plan_env(ws, env, backends.connect(ws, env), selection, graph)
+    return flow.plan_env(ws, env, backends.connect(ws, env), selection, graph, hotswap)
 
 
 def diff(start: Path, env_name: str, stacks: tuple[str, ...] | None = None,
@@ -180,7 +226,9 @@ def diff(start: Path, env_name: str, stacks: tuple[str, ...] | None = None,
 def drift(start: Path, env_name: str, owner: str | None = None,
           sleep: Callable[[float], None] = time.sleep) -> list[StackDrift]:
     ws, env = load(start, env_name, owner)
-    return drifting.drift(ws, env, backends.connect(ws, env).client("cloudformation"), sleep)
+    backend = backends.connect(ws, env)
+    return drifting.drift(ws, env, backend.client("cloudformation"), sleep,
+                          swapped=lambda live: flow.ledgers(ws, env, backend, live))
 
 
 def orphans(start: Path, env_name: str, owner: str | None = None) -> list[PlanItem]:

@@ -12,6 +12,7 @@ import click
 from ws.cli import admin as cliadmin
 from ws.cli import targets as clitargets
 from ws.cli import lifetime, readonly
+from ws.cli.watch import watch_command
 from ws.cli.logs import configure_logging
 from ws.cli.options import (
     Settings,
@@ -31,6 +32,12 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from ws.engine.plan import Plan
+
+express_option = click.option(
+    "--express", is_flag=True,
+    help="CloudFormation's express mode: each operation ends once the resources are configured, "
+         "not when they are ready (a protected environment needs 'deployment: express' in its "
+         "file instead).")
 
 # Loaded by the command that uses them: `ws --help` and `ws graph` load no boto3, rich or moto.
 api = lazy("ws.api")
@@ -107,6 +114,11 @@ def cli(ctx: click.Context, workspace: Path | None, debug: bool, verbose: int,
                    "delete; turns its termination protection off; repeatable).")
 @click.option("--outputs", "all_outputs", is_flag=True,
               help="Also print a table of every stack's outputs.")
+@click.option("--hotswap", is_flag=True,
+              help="Apply code and configuration changes of functions and state machines "
+                   "through their APIs when nothing else changed (not in protected "
+                   "environments); the rest through CloudFormation.")
+@express_option
 @click.option("--no-template-check", "skip_check", is_flag=True,
               help="Skip cfn-lint's check of the templates before deploying (quotas and "
                    "circular dependencies are still checked).")
@@ -117,8 +129,8 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
            allow_empty: bool, since: str | None, with_dependencies: bool,
            concurrency: int | None, fail_fast: bool, changed: bool, prune: bool, yes: bool,
            report_file: Path | None, allow_replace: tuple[str, ...], recreate: tuple[str, ...],
-           all_outputs: bool, skip_check: bool, junit_file: Path | None,
-           lock_timeout: float) -> None:
+           all_outputs: bool, hotswap: bool, express: bool, skip_check: bool,
+           junit_file: Path | None, lock_timeout: float) -> None:
     """Deploy the environment's stacks in dependency order, then list the sites and APIs to
     open (every output with --outputs; ws outputs prints them any time)."""
     check_writable(report_file, junit_file)
@@ -126,9 +138,11 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
     request = requests.RunRequest(
         selections.Selection(stacks, since, with_dependencies), changed, concurrency, fail_fast,
         frozenset(allow_replace), frozenset(recreate), lock_timeout,
-        check_templates=not skip_check)
+        check_templates=not skip_check, hotswap=hotswap, express=express)
 
     def ask(plan: Plan) -> None:  # protected environments: the very plan that runs, first
+        if plan.express:
+            click.echo(readonly.EXPRESS_LINE)
         console.print(render.plan_table(list(plan.items)))
         confirm(f"deploy to protected environment {env_name}?", yes, "deploying to " + env_name)
     def started(url: str) -> None:  # the first deploy: where the endpoint is, and its log
@@ -172,12 +186,14 @@ def _prune(console: Console, settings: Settings, env_name: str, owner: str | Non
               help="Turn termination protection off, then delete.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON run report here.")
+@express_option
 @junit_option
 @lock_timeout_option
 @click.pass_obj
 def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[str, ...] | None,
             allow_empty: bool, concurrency: int | None, yes: bool, unprotect: bool,
-            report_file: Path | None, junit_file: Path | None, lock_timeout: float) -> None:
+            report_file: Path | None, express: bool, junit_file: Path | None,
+            lock_timeout: float) -> None:
     """Delete the environment's stacks (one owner's, in a per-developer one), dependents first."""
     check_writable(report_file, junit_file)
     console = consoles.console()
@@ -187,15 +203,15 @@ def destroy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[
         click.echo(f"would delete from {env_name}: " + (", ".join(names) or "nothing deployed"))
         confirm(f"destroy protected environment {env_name}?", yes, "destroying " + env_name)
     request = requests.RunRequest(selections.Selection(stacks), concurrency=concurrency, unprotect=unprotect,
-                         lock_timeout=lock_timeout)
+                         lock_timeout=lock_timeout, express=express)
     report = observed(console, lambda observer: api.destroy(
         settings.start, env_name, request, observer, owner), quiet=settings.quiet)
     finish(console, report, report_file, show_outputs=False, junit_file=junit_file,
            debug=settings.debug)
 
 
-for command in (*readonly.COMMANDS, cliadmin.bootstrap, cliadmin.unlock, cliadmin.env_group,
-                cliadmin.local, clitargets.run_command):
+for command in (*readonly.COMMANDS, watch_command, cliadmin.bootstrap, cliadmin.unlock,
+                cliadmin.env_group, cliadmin.local, clitargets.run_command):
     cli.add_command(command)
 
 

@@ -57,19 +57,25 @@ def validate(settings: Settings, env_name: str, owner: str | None) -> None:
                f"{len(result.findings)} warning(s)")
 
 
+EXPRESS_LINE = ("deployment: express (each stack's operation ends once its resources are "
+                "configured; they may still be settling when dependents start)")
+
+
 @click.command("plan")
 @env_option
 @selection_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "matrix"]),
               default="table", show_default=True,
               help="matrix: groups with no edge between them, as a CI matrix (JSON).")
+@click.option("--hotswap", is_flag=True, help="What `ws deploy --changed --hotswap` would do.")
 @click.pass_obj
 def plan_command(settings: Settings, env_name: str, owner: str | None,
                  stacks: tuple[str, ...] | None, allow_empty: bool, since: str | None,
-                 with_dependencies: bool, fmt: str) -> None:
+                 with_dependencies: bool, fmt: str, hotswap: bool) -> None:
     """Show what `ws deploy --changed` would do to each stack, and why."""
-    items = list(api.plan(settings.start, env_name, selections.Selection(stacks, since, with_dependencies),
-                          owner).items)
+    plan = api.plan(settings.start, env_name, selections.Selection(stacks, since, with_dependencies),
+                    owner, hotswap)
+    items = list(plan.items)
     if fmt == "json":
         click.echo(json.dumps(planning.as_dicts(items), indent=2))
     elif fmt == "matrix":
@@ -78,6 +84,8 @@ def plan_command(settings: Settings, env_name: str, owner: str | None,
     elif fmt == "markdown":
         click.echo(ci.markdown_plan(env_name, items))
     else:
+        if plan.express:
+            click.echo(EXPRESS_LINE)
         consoles.console().print(render.plan_table(items))
     write_job_summary(ci.markdown_plan(env_name, items))
 

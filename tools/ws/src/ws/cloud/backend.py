@@ -47,12 +47,14 @@ class Capabilities:
     expands_sam: bool = True  # the target runs the SAM transform itself
     local_fixes: bool = False  # templates need the local endpoint's fixes and providers
     cancels_updates: bool = True  # an update can be cancelled (rolled back) on a second Ctrl-C
+    express: bool = True  # takes DeploymentConfig={"Mode": "EXPRESS"} (else it is not sent)
 
 
 AWS = Capabilities()
 # moto: synchronous, no SAM transform, change-set execution loses outputs (direct updates).
+# Its operations end inside the call (express or not): the mode is not sent.
 LOCAL = Capabilities(change_sets=False, asynchronous=False, expands_sam=False, local_fixes=True,
-                     cancels_updates=False)
+                     cancels_updates=False, express=False)
 
 
 @dataclass(frozen=True, eq=False)

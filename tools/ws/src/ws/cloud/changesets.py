@@ -147,7 +147,7 @@ class ChangeSets:
         name = f"ws-{uuid.uuid4().hex[:16]}"  # unique: never collides with another run's
         args: dict[str, Any] = dict(StackName=req.name, ChangeSetName=name, ChangeSetType=kind,
                                     Parameters=parameters_arg(req.parameters),
-                                    Tags=tags_arg(req.tags), **req.template)
+                                    Tags=tags_arg(req.tags), **req.template, **self.ops.mode)
         if req.capabilities:
             args["Capabilities"] = list(req.capabilities)
         on_event(f"creating change set {name} ({kind.lower()})")

@@ -1,13 +1,14 @@
 """`ws drift`: CloudFormation drift detection across an environment's deployed stacks."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable
 
 from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserError
 
 from ws.cloud.livestate import deployed_stacks
+from ws.cloud.swapledger import ledger_active
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.errors import WsError
@@ -29,8 +30,12 @@ class StackDrift:
 
 
 def drift(ws: Workspace, env: Environment, cfn: Any,
-          sleep: Callable[[float], None], poll: float = 5.0) -> list[StackDrift]:
-    """Start detection on every deployed stack at once, then collect the results."""
+          sleep: Callable[[float], None], poll: float = 5.0,
+          swapped: Callable[[dict[str, dict]], dict[str, dict]] = lambda live: {}
+          ) -> list[StackDrift]:
+    """Start detection on every deployed stack at once, then collect the results; a stack
+    hotswapped since its last CloudFormation deploy (`swapped(live)`: the hotswap ledgers)
+    says so: its swapped resources differ from CloudFormation's template by design."""
     graph = build_graph(ws, env)
     names = {name: env.stack_name(name) for name in graph.order()}
     live = deployed_stacks(cfn, set(names.values()))
@@ -47,8 +52,18 @@ def drift(ws: Workspace, env: Environment, cfn: Any,
                     raise
                 raise WsError("this target has no drift detection (the local endpoint does "
                               "not implement it)", "run ws drift against AWS") from None
-    return [_result(cfn, name, stack_name, started.get(name), sleep, poll)
-            for name, stack_name in names.items()]
+    ledgers = {n: e for n, e in swapped(live).items() if n in live and ledger_active(live[n], e)}
+    return [_noted(_result(cfn, name, stack_name, started.get(name), sleep, poll),
+                   ledgers.get(stack_name)) for name, stack_name in names.items()]
+
+
+def _noted(found: StackDrift, ledger: dict | None) -> StackDrift:
+    if ledger is None:
+        return found
+    note = (f"hotswapped since its last CloudFormation deploy ({', '.join(ledger['swapped'])}): "
+            "those differ from CloudFormation's template; ws deploy --changed (without "
+            "--hotswap) brings CloudFormation up to date")
+    return replace(found, note="; ".join(filter(None, [note, found.note])))
 
 
 def _result(cfn: Any, name: str, stack_name: str, detection: str | None,

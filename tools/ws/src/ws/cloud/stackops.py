@@ -68,17 +68,24 @@ class StackResult:
     reason: str = ""
 
 
+EXPRESS = {"DeploymentConfig": {"Mode": "EXPRESS"}}
+
+
 @dataclass
 class StackOps(StackWaits):
     """Stack operations over one CloudFormation client (clients are thread-safe); how they
-    are waited for: stackwait.py."""
+    are waited for: stackwait.py. `mode` goes with every create, update, change set and
+    delete (EXPRESS: CloudFormation ends each operation once the resources' configuration is
+    applied, without waiting for them to be ready to serve)."""
+
+    mode: dict[str, Any] = field(default_factory=dict)
 
     def deploy(self, req: StackRequest, on_event: OnEvent, known: Any = UNREAD) -> StackResult:
         """Create or update `req.name`, first recovering a stack left unusable by an earlier run
         (`known`: the stack as the caller read it under the lock, None if absent)."""
         current = self.usable(req.name, on_event, req.recreate, req.stack, known)
         args = dict(StackName=req.name, Parameters=parameters_arg(req.parameters),
-                    Tags=tags_arg(req.tags), **req.template)
+                    Tags=tags_arg(req.tags), **req.template, **self.mode)
         if req.capabilities:
             args["Capabilities"] = list(req.capabilities)
         if current is None:
@@ -194,6 +201,7 @@ class StackOps(StackWaits):
         on_event(f"deleting stack {name}"
                  + (f", keeping {', '.join(retain)} (left in the account)" if retain else ""))
         extra = {"RetainResources": list(retain)} if retain else {}
+        extra.update(self.mode)
         asked = self.now()
         try:
             self.cfn.delete_stack(StackName=stack_id, **extra)

@@ -41,6 +41,10 @@ _FIELDS = {
     "protected": Field(bool, default=False,
                        doc="Deploy and destroy ask first (or need `--yes`); stacks get "
                            "termination protection."),
+    "deployment": Field(str, default="standard", choices=("standard", "express"),
+                        doc="`express`: CloudFormation's express mode for every create, update, "
+                            "change set and delete (operations end once resources are "
+                            "configured, before they are ready)."),
     "mocks": Field(bool, default=False, doc="Deploy the `mock: true` stacks and wire them in."),
     "shared": Field(dict, default={}, items=Field(str),
                     doc="Stacks taken from another environment instead of deployed: "

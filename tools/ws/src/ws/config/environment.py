@@ -41,6 +41,7 @@ class Environment:
     left_out: frozenset[str] = frozenset()  # stacks its `stacks:` (only / exclude) leaves out
     origin: str = ""  # where profile and region came from, when not the file (messages)
     placeholders: str = "allow"  # "error": the local endpoint refuses types it cannot run
+    express: bool = False  # `deployment: express`: CloudFormation's express mode
 
     @property
     def owner(self) -> str | None:
@@ -68,7 +69,7 @@ def load_environment(ws: Workspace, name: str, owner: str | None = None) -> Envi
         tags=schema.string_map(spec["tags"], display, schema.line_of(data, "tags"), "'tags'"),
         parameters=_overrides(ws, spec["parameters"], display),
         shared=_shared(ws, raw), forbidden_accounts=frozenset(), left_out=_left_out(ws, raw),
-        placeholders=_choice(raw, "placeholders", PLACEHOLDERS))
+        placeholders=_choice(raw, "placeholders", PLACEHOLDERS), express=_express(raw))
     if env.per_developer:
         env = _guard_developer(ws, env, raw)
     return aws_overrides(env) if env.target == "aws" else env
@@ -96,6 +97,13 @@ def _choice(raw: EnvFile, key: str, allowed: tuple[str, ...]) -> str:
         raise ConfigError(f"{key!r} must be {' or '.join(allowed)}, got {raw.spec[key]!r}",
                           path=raw.display, line=schema.line_of(raw.data, key))
     return raw.spec[key]
+def _express(raw: EnvFile) -> bool:
+    """`deployment: standard | express`."""
+    if raw.spec["deployment"] not in ("standard", "express"):
+        raise ConfigError(f"'deployment' must be standard or express, got "
+                          f"{raw.spec['deployment']!r}", path=raw.display,
+                          line=schema.line_of(raw.data, "deployment"))
+    return raw.spec["deployment"] == "express"
 
 
 def _owner(ws: Workspace, given: str | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import ExitStack, nullcontext
+from dataclasses import replace
 from importlib import metadata
 from typing import ContextManager
 
@@ -13,6 +14,7 @@ from ws.cloud.livestate import deployed_stacks, outputs_of
 from ws.cloud.locks import LockError, LockTable, stack_keys
 from ws.cloud.secrets import Secrets
 from ws.cloud.ssmvalues import SsmValues
+from ws.cloud.swapledger import read_ledgers
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.engine import plan as planning
@@ -44,6 +46,8 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
     `check` (cfn-lint's, running meanwhile) is waited for before any stack is created, changed
     or deleted; once it has refused a template no stack starts, and its error is raised when
     the stacks that started have stopped (none of them changed anything)."""
+    refuse_hotswap(env, request)
+    express(env, request)
     timeline = timeline or Timeline(clock.now)
     graph = graph or build_graph(ws, env)
     cfn = backend.client("cloudformation")
@@ -55,8 +59,10 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
     if request.changed:
         with timeline.phase("live-state read"):
             first_read = deployed_stacks(cfn, None)
+            swapped = ledgers(ws, env, backend, first_read)
         with timeline.phase("plan"):
-            first = planning.make_plan(ws, env, graph, first_read, selected, secrets, ssm=ssm)
+            first = planning.make_plan(ws, env, graph, first_read, selected, secrets, ssm=ssm,
+                                       hotswap=request.hotswap, swapped=swapped)
         to_lock = first.to_change()
         if not to_lock:  # nothing changes: the check's answer is not needed
             check.cancel()
@@ -67,12 +73,14 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
                 lease = held.enter_context(locked(ws, env, backend, request, observer, to_lock))
             with timeline.phase("live-state read"):
                 live = deployed_stacks(cfn, None)
+                swapped = ledgers(ws, env, backend, live)
             with timeline.phase("plan"):
                 if stacks is not None:
                     _check_upstreams(ws, env, graph, live, selected, secrets, ssm)
                 ssm.forget(ssm.known())  # read again with the stacks, under the lock
                 plan = planning.make_plan(ws, env, graph, live, selected, secrets,
-                                          request.changed, ssm)
+                                          request.changed, ssm, request.hotswap, swapped)
+                plan = replace(plan, express=express(env, request))
             unlocked = sorted(set(plan.to_change()) - set(to_lock))
             if unlocked and backend.can.locks:  # changed since the first read (another run's
                 to_lock = sorted({*to_lock, *unlocked})  # deploy): all again, those locked too
@@ -82,7 +90,8 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
                 observer.confirm(plan)
             target = stackrun.Target(  # a lost lock or a refused template: start nothing new
                 ws, env, graph, backend, live, commit_of(ws), ws_version(),
-                lambda: lease.problem() or check.problem(), check.wait)
+                lambda: lease.problem() or check.problem(), check.wait, swapped,
+                express(env, request))
             report = deploying.deploy(target, plan, secrets, request, observer, clock, timeline,
                                       ssm)
             check.wait()  # raises what it found (then no stack has changed)
@@ -97,11 +106,39 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
 RELOCKS = 3  # times --changed locks again what other runs changed since its read
 
 
+def express(env: Environment, request: RunRequest) -> bool:
+    """Express mode: the environment's file says so, or --express (not for a protected
+    environment: its file must say it, so that what runs there is reviewed)."""
+    if request.express and env.protected and not env.express:
+        raise UsageError(f"--express is refused in protected environment {env.name}: its "
+                         "file must say it", f"add 'deployment: express' to {env.file}")
+    return env.express or request.express
+
+
+def refuse_hotswap(env: Environment, request: RunRequest) -> None:
+    """A protected environment changes only through CloudFormation (reviewed, recorded)."""
+    if request.hotswap and env.protected:
+        raise UsageError(f"--hotswap is refused in protected environment {env.name} "
+                         f"({env.file})", "deploy without --hotswap")
+
+
+def ledgers(ws: Workspace, env: Environment, backend: Backend,
+            live: dict[str, dict]) -> dict[str, dict]:
+    """The hotswap ledgers of the environment's deployed stacks (none in a protected
+    environment, which is never hotswapped; nothing read when none of its stacks exist)."""
+    names = {env.stack_name(n) for n in ws.stacks} & set(live)
+    if env.protected or not names:
+        return {}
+    return read_ledgers(backend.client("s3"), backend.artifact_bucket(ws.name),
+                        backend.account_id, names)
+
+
 def destroy_env(ws: Workspace, env: Environment, backend: Backend,
                 request: RunRequest = RunRequest(), observer: Observer = Observer(),
                 clock: Clock = Clock(), graph: StackGraph | None = None,
                 timeline: Timeline | None = None) -> RunReport:
     """Take the locks of the selected stacks, then delete them, dependents first."""
+    mode = express(env, request)
     timeline = timeline or Timeline(clock.now)
     graph = graph or build_graph(ws, env)
     selected = planning.select(graph, request.selection.stacks)
@@ -110,7 +147,8 @@ def destroy_env(ws: Workspace, env: Environment, backend: Backend,
             lease = held.enter_context(locked(ws, env, backend, request, observer, selected))
         with timeline.phase("live-state read"):
             live = deployed_stacks(backend.client("cloudformation"), None)
-        target = stackrun.Target(ws, env, graph, backend, live, stop_reason=lease.problem)
+        target = stackrun.Target(ws, env, graph, backend, live, stop_reason=lease.problem,
+                                 express=mode)
         report = teardown.destroy(target, request, observer, clock)
         with timeline.phase("lock release"):
             held.close()
@@ -178,10 +216,15 @@ def ws_version() -> str:
 
 
 def plan_env(ws: Workspace, env: Environment, backend: Backend,
-             selection: Selection = Selection(), graph: StackGraph | None = None) -> planning.Plan:
-    """What `ws deploy --changed` would do, from one read of the deployed stacks."""
+             selection: Selection = Selection(), graph: StackGraph | None = None,
+             hotswap: bool = False) -> planning.Plan:
+    """What `ws deploy --changed` (`--hotswap`) would do, from one read of the deployed
+    stacks (and of their hotswap ledgers)."""
+    refuse_hotswap(env, RunRequest(hotswap=hotswap))
     graph = graph or build_graph(ws, env)
     live = deployed_stacks(backend.client("cloudformation"), None)
     stacks = selection.resolve(ws, env, graph, lambda: set(live))
-    return planning.make_plan(ws, env, graph, live, planning.select(graph, stacks),
-                              Secrets(backend.client), ssm=SsmValues(backend.client))
+    plan = planning.make_plan(ws, env, graph, live, planning.select(graph, stacks),
+                              Secrets(backend.client), ssm=SsmValues(backend.client),
+                              hotswap=hotswap, swapped=ledgers(ws, env, backend, live))
+    return replace(plan, express=env.express)

@@ -13,7 +13,7 @@ from ws.cloud.ssmvalues import SsmValues
 from ws.config import refs
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
-from ws.engine.decide import DEPLOY, LATER, SKIP, decide
+from ws.engine.decide import DEPLOY, HOTSWAP, LATER, SKIP, decide
 from ws.engine.fingerprint import static_parts
 from ws.engine.inputs import consumed, resolve
 from ws.errors import DeployError
@@ -21,7 +21,7 @@ from ws.graph.selection import select  # noqa: F401 - (engine callers import it 
 from ws.graph.stackgraph import StackGraph
 
 ORPHAN = "orphaned"
-__all__ = ["DEPLOY", "LATER", "ORPHAN", "SKIP", "Plan", "PlanItem", "make_plan", "select"]
+__all__ = ["DEPLOY", "HOTSWAP", "LATER", "ORPHAN", "SKIP", "Plan", "PlanItem", "make_plan", "select"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class Plan:
     items: tuple[PlanItem, ...]
     changed_only: bool = True
     chosen: tuple[str, ...] = ()  # the selected stacks, in dependency order
+    express: bool = False  # CloudFormation's express mode (the environment's, or --express)
 
     def __getitem__(self, stack: str) -> PlanItem:
         return next(i for i in self.items if i.stack == stack and i.action != ORPHAN)
@@ -54,7 +55,7 @@ class Plan:
 
     def to_change(self) -> list[str]:
         """The selected stacks that deploy or may deploy."""
-        return [name for name in self.chosen if self[name].action in (DEPLOY, LATER)]
+        return [name for name in self.chosen if self[name].action in (DEPLOY, HOTSWAP, LATER)]
 
     def orphans(self) -> list[PlanItem]:
         return [i for i in self.items if i.action == ORPHAN]
@@ -62,15 +63,18 @@ class Plan:
 
 def make_plan(ws: Workspace, env: Environment, graph: StackGraph, live: dict[str, dict],
               selected: list[str], secrets: Secrets | None,
-              changed_only: bool = True, ssm: SsmValues | None = None) -> Plan:
+              changed_only: bool = True, ssm: SsmValues | None = None, hotswap: bool = False,
+              swapped: dict[str, dict] | None = None) -> Plan:
     """Decide every selected stack against `live` (read once by the caller), and the SSM
-    parameters they read (`ssm`: every name read at once)."""
+    parameters they read (`ssm`: every name read at once); `swapped`: the hotswap ledgers by
+    stack name, `hotswap`: a deploy that may hotswap."""
     live = _with_shared(env, graph, live)
     if ssm is not None:
         ssm.prefetch(n for name in selected for n in graph.ssm_reads.get(name, {}))
     items: dict[str, PlanItem] = {}
     for name in selected:
-        items[name] = _item(ws, env, graph, name, live, items, secrets, changed_only, ssm)
+        items[name] = _item(ws, env, graph, name, live, items, secrets, changed_only, ssm,
+                            hotswap, swapped or {})
     result = list(items.values())
     result += [PlanItem(n, env.stack_name(n), SKIP, why) for n, why in graph.left_out().items()]
     return Plan(env.name, tuple(result + orphans(ws, env, live)), changed_only, tuple(selected))
@@ -87,7 +91,8 @@ def _with_shared(env: Environment, graph: StackGraph, live: dict[str, dict]) -> 
 
 def _item(ws: Workspace, env: Environment, graph: StackGraph, name: str,
           live: dict[str, dict], items: dict[str, PlanItem], secrets: Secrets | None,
-          changed_only: bool, ssm: SsmValues | None) -> PlanItem:
+          changed_only: bool, ssm: SsmValues | None, hotswap: bool = False,
+          swapped: dict[str, dict] | None = None) -> PlanItem:
     stack_name = env.stack_name(name)
     current = live.get(stack_name)
     uses = consumed(graph, name)
@@ -97,7 +102,8 @@ def _item(ws: Workspace, env: Environment, graph: StackGraph, name: str,
     if current is not None and not pending:
         inputs, unresolved = _inputs(ws, env, graph, name, live, uses, secrets, ssm)
     found = decide(current, inputs, pending=pending, unresolved=unresolved,
-                   changed_only=changed_only, protected=env.protected)
+                   changed_only=changed_only, protected=env.protected, hotswap=hotswap,
+                   swapped=(swapped or {}).get(stack_name))
     commit = record_of(current).get("commit", "") if current else ""
     return PlanItem(name, stack_name, found.action, found.reason, commit)
 

@@ -27,6 +27,8 @@ class RunRequest:
     lock_timeout: float = 600.0  # seconds to wait for another run's lock
     unprotect: bool = False  # destroy: turn termination protection off first
     check_templates: bool = True  # cfn-lint's check before deploying (--no-template-check)
+    hotswap: bool = False  # apply code and configuration changes through the service APIs
+    express: bool = False  # CloudFormation's express mode on every operation (--express)
 
     @classmethod
     def of(cls, stacks: tuple[str, ...] | None = None, **options: object) -> "RunRequest":

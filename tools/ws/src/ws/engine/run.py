@@ -19,7 +19,8 @@ from ws.cloud.stackops import UNREAD, StackOps, StackRequest, StackResult
 from ws.config import refs
 from ws.engine import scheduler
 from ws.engine.assets import publish_stack, unpublished
-from ws.engine.decide import LATER, SKIP, decide
+from ws.engine.decide import HOTSWAP, LATER, SKIP, decide
+from ws.engine.hotswaprun import hotswap_or_deploy, hotswapper, reconciled
 from ws.engine.durations import load_durations, save_durations
 from ws.engine.fingerprint import static_parts
 from ws.engine.inputs import StackInputs, outside_outputs, resolve
@@ -81,17 +82,25 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
                 return StackResult("unchanged", current["StackStatus"], outputs_of(current))
             inputs = resolve(ws, env, graph, name, outputs, secrets, static_parts(ws, env, name),
                              ssm)
-            if plan[name].action == LATER:
-                later = decide(current, inputs, protected=env.protected)
+            how = plan[name].action
+            if how == LATER:
+                later = decide(current, inputs, protected=env.protected, hotswap=request.hotswap,
+                               swapped=target.swapped.get(env.stack_name(name)))
                 log.info("%s: %s", name, later.reason)
                 if later.action == SKIP:
                     return StackResult("unchanged", current["StackStatus"], outputs_of(current))
+                how = later.action
             say = lambda message: emit(name, message)  # noqa: E731
             stack_name = env.stack_name(name)
 
             def act() -> StackResult:
-                result = _deploy_one(target, name, inputs, packaged, upload, ops, request,
-                                     secrets, say, current, ready)
+                def cfn() -> StackResult:
+                    return _deploy_one(target, name, inputs, packaged, upload, ops, request,
+                                       secrets, say, current, ready)
+                hot = hotswapper(target, ops.sleep)
+                result = hotswap_or_deploy(target, name, inputs, packaged, current, say, ready,
+                                           hot, cfn) if how == HOTSWAP else \
+                    reconciled(target, name, packaged, current, say, hot, cfn)
                 if ws.stacks[name].assets and result.ok:  # a failed stack publishes nothing
                     ops.report_events(stack_name)  # before what publishing says
                     _publish(target, name, inputs, result, outputs,

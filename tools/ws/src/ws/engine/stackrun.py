@@ -6,14 +6,14 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 import networkx as nx
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ws.cloud.backend import Backend
-from ws.cloud.stackops import StackOps, StackResult
+from ws.cloud.stackops import EXPRESS, StackOps, StackResult
 from ws.cloud.watcher import Abandoned, Watcher, cadence
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
@@ -56,6 +56,9 @@ class Target:
     # Waited for before a stack is created or changed (the template check): True once passed,
     # False while still running after `timeout` seconds; raises what it refused.
     ready: Callable[[float | None], bool] = lambda timeout=None: True
+    # Hotswap ledgers by stack name (what runs since the stack's last CloudFormation deploy).
+    swapped: dict[str, dict] = field(default_factory=dict)
+    express: bool = False  # CloudFormation's express mode on every operation
 
 
 @contextmanager
@@ -73,7 +76,8 @@ def operations(target: Target, clock: Clock, kind: str) -> Iterator[tuple[StackO
         if backend.can.asynchronous else None
     ops = StackOps(cfn, synchronous=backend.synchronous, sleep=until(stop, clock.sleep),
                    poll=0.2 if backend.synchronous else 5.0, watcher=watcher,
-                   defer_events=watcher is not None)  # read after the hand-over: settled
+                   defer_events=watcher is not None,  # read after the hand-over: settled
+                   mode=EXPRESS if target.express and backend.can.express else {})
     try:
         yield ops, stop
     finally:
@@ -218,9 +222,11 @@ def report_of(env: Environment, name: str, outcome: scheduler.Outcome,
     result: StackResult | None = outcome.value
     if outcome.status == scheduler.SUCCEEDED and result is not None:
         status = {"created": DEPLOYED, "updated": DEPLOYED, "unchanged": UNCHANGED,
-                  "deleted": DELETED, "absent": ABSENT}[result.action]
+                  "deleted": DELETED, "absent": ABSENT, "hotswapped": DEPLOYED}[result.action]
         outputs = result.outputs if deploying else {}
-        return StackReport(name, env.stack_name(name), status, "", outputs,
+        told = result.action == "hotswapped" or result.reason.startswith("through Cloud")
+        reason = result.reason if told else ""  # how a --hotswap deploy went
+        return StackReport(name, env.stack_name(name), status, reason, outputs,
                            outcome.started, outcome.ended)
     status = {scheduler.FAILED: FAILED, scheduler.BLOCKED: BLOCKED,
               scheduler.ABANDONED: INTERRUPTED}.get(outcome.status, NOT_RUN)

@@ -156,11 +156,11 @@ def _table(title: str, *columns: str) -> Table:
 
 def env_table(found: list) -> Table:
     table = _table("deployed environments", "environment", "owner", "where", "stacks", "not ok",
-                   "last deploy", "commit", "ws")
+                   "hotswapped", "last deploy", "commit", "ws")
     for item in found:
         table.add_row(*map(cell, (item.env, item.owner or "-", item.where, item.stacks,
-                                  item.not_ok, item.last_deploy, item.commit or "-",
-                                  item.ws_version or "-")))
+                                  item.not_ok, item.behind or "-", item.last_deploy,
+                                  item.commit or "-", item.ws_version or "-")))
     if not found:
         table.add_row("(none)", "", "", "", "", "")
     return table

@@ -18,6 +18,7 @@ class FakeChangeSets:
     def create_change_set(self, StackName: str, ChangeSetName: str, ChangeSetType: str,
                           **args: Any) -> dict:
         self._count("CreateChangeSet")  # type: ignore[attr-defined]
+        self._mode("CreateChangeSet", args.pop("DeploymentConfig", None))  # type: ignore
         with self.cloud.lock:
             current = self.cloud.stacks.get(StackName)
         if ChangeSetType == "CREATE" and current is None:

@@ -8,6 +8,7 @@ its latency has passed (on `clock`), so the production waiting path is what runs
 """
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import threading
@@ -44,6 +45,7 @@ class FakeCloud:
     change_sets: dict[str, dict[str, Any]] = field(default_factory=dict)
     replacements: dict[str, str] = field(default_factory=dict)  # logical id -> Replacement
     calls: Counter = field(default_factory=Counter)
+    express: Counter = field(default_factory=Counter)  # operations sent in express mode
     lock: threading.Lock = field(default_factory=threading.Lock)
     ids: Any = field(default_factory=itertools.count)
     asynchronous: bool = False
@@ -93,9 +95,29 @@ class FakeS3:
             raise _error("404", "Not Found")
         return {}
 
-    def put_object(self, Bucket: str, Key: str, Body: bytes, ExpectedBucketOwner: str = "") -> dict:
+    def put_object(self, Bucket: str, Key: str, Body: bytes, ExpectedBucketOwner: str = "",
+                   **_: Any) -> dict:
         self.cloud.objects[(Bucket, Key)] = Body
         return {}
+
+    def get_object(self, Bucket: str, Key: str, ExpectedBucketOwner: str = "") -> dict:
+        if (Bucket, Key) not in self.cloud.objects:
+            raise _error("NoSuchKey", "The specified key does not exist.")
+        return {"Body": io.BytesIO(self.cloud.objects[(Bucket, Key)])}
+
+    def delete_object(self, Bucket: str, Key: str, ExpectedBucketOwner: str = "") -> dict:
+        self.cloud.objects.pop((Bucket, Key), None)
+        return {}
+
+    def get_paginator(self, operation: str) -> Any:
+        cloud = self.cloud
+
+        class Paginator:  # list_objects_v2, in one page
+            def paginate(self, Bucket: str, Prefix: str = "", **_: Any) -> list[dict]:
+                cloud.calls["ListObjectsV2"] += 1
+                return [{"Contents": [{"Key": key} for bucket, key in sorted(cloud.objects)
+                                      if bucket == Bucket and key.startswith(Prefix)]}]
+        return Paginator()
 
 
 class FakeSSM:
@@ -127,6 +149,12 @@ class FakeCloudFormation(FakeChangeSets):
         with self.cloud.lock:
             self.cloud.calls[action] += 1
 
+    def _mode(self, action: str, config: dict | None) -> None:
+        """Count the operations sent in express mode (DeploymentConfig), by action."""
+        if (config or {}).get("Mode") == "EXPRESS":
+            with self.cloud.lock:
+                self.cloud.express[action] += 1
+
     def describe_stacks(self, StackName: str | None = None) -> dict:
         self._count("DescribeStacks")
         self.cloud.advance()
@@ -155,6 +183,7 @@ class FakeCloudFormation(FakeChangeSets):
 
     def create_stack(self, StackName: str, **args: Any) -> dict:
         self._count("CreateStack")
+        self._mode("CreateStack", args.pop("DeploymentConfig", None))
         with self.cloud.lock:
             if StackName in self.cloud.stacks:
                 raise _error("AlreadyExistsException", f"Stack [{StackName}] already exists")
@@ -171,6 +200,7 @@ class FakeCloudFormation(FakeChangeSets):
 
     def update_stack(self, StackName: str, **args: Any) -> dict:
         self._count("UpdateStack")
+        self._mode("UpdateStack", args.pop("DeploymentConfig", None))
         status = self.describe_stacks(StackName)["Stacks"][0]["StackStatus"]
         if status.endswith("_IN_PROGRESS"):
             raise _error("ValidationError", f"Stack:{StackName} is in {status} state and can "
@@ -186,8 +216,10 @@ class FakeCloudFormation(FakeChangeSets):
                 EnableTerminationProtection
         return {"StackId": stack["StackId"]}
 
-    def delete_stack(self, StackName: str, RetainResources: list[str] | None = None) -> dict:
+    def delete_stack(self, StackName: str, RetainResources: list[str] | None = None,
+                     DeploymentConfig: dict | None = None) -> dict:
         self._count("DeleteStack")
+        self._mode("DeleteStack", DeploymentConfig)
         with self.cloud.lock:
             found = [(name, stack) for name, stack in self.cloud.stacks.items()
                      if StackName in (name, stack["StackId"])]
