@@ -73,3 +73,13 @@ def test_a_table_gets_an_index_in_place_and_keeps_its_items(stack, aws):
     assert [item["id"]["S"] for item in found] == ["o1"]
     assert stack.update(table([])) == first
     assert not ddb.describe_table(TableName=out["Name"])["Table"].get("GlobalSecondaryIndexes")
+
+
+def test_a_kms_key_takes_tags_as_cloudformation_writes_them(stack, aws):
+    """moto's KMS wanted TagKey/TagValue and failed the resource with 'TagKey'."""
+    out = stack.create({"Resources": {"Key": res(
+        "AWS::KMS::Key", KeyPolicy={"Statement": []},
+        Tags=[{"Key": "team", "Value": "store"}])},
+        "Outputs": {"Id": {"Value": {"Ref": "Key"}}}})
+    tags = aws("kms").list_resource_tags(KeyId=out["Id"])["Tags"]
+    assert tags == [{"TagKey": "team", "TagValue": "store"}]

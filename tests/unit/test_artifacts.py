@@ -92,3 +92,19 @@ def test_build_only_with_requirements_and_cached(stack_dir, tmp_path):
     assert builder(folder) == built and len(calls) == 1  # cached by content
     (folder.path / "h.py").write_text("def h(e, c): return 4\n")
     assert builder(folder) != built and len(calls) == 1  # a code edit: the deps are kept
+
+
+def test_a_function_without_code_uri_is_its_template_folder_as_sam_does(tmp_path):
+    """sam build and sam package take the template's folder; ws refused the template
+    ("Only one of 'InlineCode' or 'CodeUri' can be set")."""
+    from ws.package.code import code_folders
+    body = {"Globals": {"Function": {"Runtime": "python3.12"}}, "Resources": {
+        "Fn": {"Type": "AWS::Serverless::Function", "Properties": {"Handler": "src/app.handler"}},
+        "Inline": {"Type": "AWS::Serverless::Function", "Properties": {
+            "Handler": "index.handler", "InlineCode": "x"}},
+        "Image": {"Type": "AWS::Serverless::Function", "Properties": {"PackageType": "Image",
+                                                                       "ImageUri": "repo:1"}}}}
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("def handler(e, c):\n    return 1\n")
+    [found] = code_folders(body, tmp_path, "template.yaml")
+    assert (found.logical_id, found.path, found.runtime) == ("Fn", tmp_path, "python3.12")

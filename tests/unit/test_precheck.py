@@ -331,3 +331,16 @@ def test_every_refused_stack_is_named_once_in_one_run(tmp_path):
     assert [line.strip().split(":")[0] for line in lines] == \
         ["stacks/a/template.yaml", "stacks/b/template.yaml"]
     assert "ircular" in lines[0] and lines[1].endswith("(and 1 more)")
+
+
+def test_an_api_definition_pulled_in_by_aws_include_is_not_refused_by_the_cycle_check():
+    """CloudFormation reads the include before SAM runs; the check has no file to read, and
+    SAM refused the unread include ('DefinitionBody does not contain a valid Swagger')."""
+    from ws.package.sam import as_sent
+    body = {"Transform": "AWS::Serverless-2016-10-31", "Resources": {"Api": {
+        "Type": "AWS::Serverless::Api", "Properties": {
+            "StageName": "Prod", "Cors": {"AllowOrigin": "'*'"}, "DefinitionBody": {
+                "Fn::Transform": {"Name": "AWS::Include",
+                                  "Parameters": {"Location": "./api.yaml"}}}}}}}
+    sent = as_sent(body, "us-east-1", "t.yaml")
+    assert any(r["Type"] == "AWS::ApiGateway::RestApi" for r in sent["Resources"].values())

@@ -50,6 +50,8 @@ def code_folders(body: dict[str, Any], stack_dir: Path, display: str,
         if not prop or "InlineCode" in props or "ImageUri" in props:
             continue
         uri = props.get(prop, globals_fn.get(prop) if prop == "CodeUri" else None)
+        if uri is None and prop == "CodeUri" and _zip_package(props, globals_fn):
+            uri = "."  # as sam build and sam package: no CodeUri is the template's folder
         if isinstance(uri, str) and not uri.startswith("s3://"):
             try:
                 path = _local_path(uri, stack_dir, display, logical_id, root or stack_dir)
@@ -60,6 +62,12 @@ def code_folders(body: dict[str, Any], stack_dir: Path, display: str,
                                   path=display, line=line_of_value(source, uri)) from None
             found.append(_folder(logical_id, prop, path, resource, globals_fn))
     return found
+
+
+def _zip_package(props: dict[str, Any], globals_fn: dict[str, Any]) -> bool:
+    """A function whose code is a zip of local files (not inline, not an image)."""
+    return "InlineCode" not in globals_fn and "ImageUri" not in globals_fn and \
+        props.get("PackageType", globals_fn.get("PackageType", "Zip")) == "Zip"
 
 
 def _folder(logical_id: str, prop: str, path: Path, resource: dict[str, Any],

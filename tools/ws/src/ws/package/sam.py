@@ -75,11 +75,29 @@ def as_sent(body: dict[str, Any], region: str, display: str) -> dict[str, Any]:
         key = _CODE.get(spec.get("Type", ""))
         if key and isinstance(props.get(key), str) and not props[key].startswith("s3://"):
             props[key] = f"s3://placeholder/{key.lower()}"
+        elif key == "CodeUri" and props.get(key) is None and "CodeUri" not in globals_fn and \
+                not {"InlineCode", "ImageUri"} & set(props):  # sam's default: the folder
+            props[key] = "s3://placeholder/codeuri"
+        if _included(props.get("DefinitionBody")):  # read by CloudFormation before SAM runs
+            props["DefinitionBody"] = dict(_PLACEHOLDER_API.get(spec.get("Type", ""), {}))
         if spec.get("Type") == APPLICATION and isinstance(props.get("Location"), dict):
             spec["Type"] = "AWS::CloudFormation::Stack"
             props.pop("Location")
             props["TemplateURL"] = _PLACEHOLDER_URL
     return translate_sam(body, region, display)
+
+
+_PLACEHOLDER_API = {
+    "AWS::Serverless::Api": {"swagger": "2.0", "info": {"title": "ws", "version": "1"},
+                             "paths": {}},
+    "AWS::Serverless::HttpApi": {"openapi": "3.0.1", "info": {"title": "ws", "version": "1"},
+                                 "paths": {}}}
+
+
+def _included(value: Any) -> bool:
+    """A definition pulled in by `Fn::Transform: AWS::Include` (a file ws has not read here)."""
+    return isinstance(value, dict) and isinstance(value.get("Fn::Transform"), dict) and \
+        value["Fn::Transform"].get("Name") == "AWS::Include"
 
 
 def _resources(body: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -112,6 +112,20 @@ class Key(Patched, CloudFormationModel):
     MODEL = MotoKey
     EXTRA = {"KeyId": lambda k: k.id}
 
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict,
+                                        account_id: str, region_name: str,
+                                        **kwargs: Any) -> "Patched":
+        """Tags as CloudFormation writes them (Key, Value); moto's KMS wants TagKey, TagValue
+        and failed the resource ('TagKey')."""
+        props = dict(cloudformation_json.get("Properties") or {})
+        props["Tags"] = [{"TagKey": t.get("Key"), "TagValue": t.get("Value")}
+                         if isinstance(t, dict) and "Key" in t else t
+                         for t in props.get("Tags") or []]
+        return super().create_from_cloudformation_json(
+            resource_name, {**cloudformation_json, "Properties": props}, account_id,
+            region_name, **kwargs)
+
 
 class AccessPoint(Patched, CloudFormationModel):
     TYPE = "AWS::EFS::AccessPoint"
