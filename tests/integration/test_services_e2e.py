@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.error
 import urllib.request
 from typing import Any, Callable
 
@@ -322,18 +323,19 @@ def _post(url: str, body: dict[str, Any], sign: bool = True) -> tuple[int, dict[
         return error.code, {"error": error.read().decode(errors="replace")}
 
 
-def _poll(check: Callable[[], Any], seconds: float = 10) -> Any:
-    """check()'s first truthy answer within `seconds`, else its last answer."""
+def _poll(check: Callable[[], Any], done: Callable[[Any], bool] = bool,
+          seconds: float = 10) -> Any:
+    """check()'s first answer that is done within `seconds`, else its last answer."""
     deadline = time.monotonic() + seconds
     while True:
         got = check()
-        if got or time.monotonic() > deadline:
+        if done(got) or time.monotonic() > deadline:
             return got
         time.sleep(0.2)
 
 
-def _drain(sqs: Any, url: str, want: int) -> Callable[[], list[dict[str, Any]]]:
-    """A check that gathers a queue's messages (JSON bodies) until `want` have come."""
+def _drain(sqs: Any, url: str) -> Callable[[], list[dict[str, Any]]]:
+    """A check that gathers a queue's messages (JSON bodies): all received so far."""
     seen: list[dict[str, Any]] = []
 
     def check() -> list[dict[str, Any]]:
@@ -341,9 +343,13 @@ def _drain(sqs: Any, url: str, want: int) -> Callable[[], list[dict[str, Any]]]:
                                            WaitTimeSeconds=0).get("Messages", []):
             seen.append(json.loads(message["Body"]))
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-        return seen if len(seen) >= want else []
+        return list(seen)
 
     return check
+
+
+def _two(got: list[Any]) -> bool:
+    return len(got) >= 2
 
 
 def _empty(sqs: Any, url: str) -> bool:
@@ -374,13 +380,13 @@ def test_an_order_flows_through_every_service(tmp_path, endpoint, aws):
     assert {k: v["status"] for k, v in orders.items()} == {"o-1": "PLACED", "o-2": "PLACED"}
 
     sqs = aws("sqs")
-    scheduled = _poll(_drain(sqs, outputs["delivery"]["ScheduledQueueUrl"], 2))
+    scheduled = _poll(_drain(sqs, outputs["delivery"]["ScheduledQueueUrl"]), _two)
     assert sorted((r["requestPayload"]["source"], r["requestPayload"]["detail"]["id"],
                    r["responsePayload"]["orderId"], r["responsePayload"]["slot"])
                   for r in scheduled) == [("shop.orders", "o-1", "o-1", "today"),
                                           ("shop.orders", "o-2", "o-2", "this-week")]
 
-    notified = _poll(_drain(sqs, outputs["notifications"]["AllOrdersQueueUrl"], 2))
+    notified = _poll(_drain(sqs, outputs["notifications"]["AllOrdersQueueUrl"]), _two)
     assert sorted(n["id"] for n in notified) == ["o-1", "o-2"]
 
     escalations = outputs["notifications"]["EscalationsTable"]
