@@ -119,3 +119,15 @@ def test_a_request_signed_for_the_aws_url_verifies_through_the_proxy(who, tmp_pa
     finally:
         running.shutdown()
         running.server_close()
+
+
+def test_a_request_signed_for_the_aws_url_verifies_at_the_local_url(who):
+    """A local function's urllib or fetch call to the API's AWS URL is sent to the local URL
+    (its Host the endpoint's: Node's fetch cannot keep another); its signature still holds."""
+    api_id = who.split("/_ws/api/")[1].split("/")[0]
+    aws_url = f"https://{api_id}.execute-api.us-east-1.amazonaws.com/prod/who?x=1"
+    status, _, body = call(who + "?x=1", headers=signed_headers(aws_url, token="session"))
+    assert status == 200, body
+    assert json.loads(body)["requestContext"]["identity"]["accessKey"] == "AKIDLOCALTEST"
+    forged = signed_headers(aws_url.replace(api_id, "otherapi"))
+    assert call(who + "?x=1", headers=forged)[0] == 403

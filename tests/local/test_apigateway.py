@@ -94,3 +94,17 @@ def test_removed_stage_and_authorizer_are_gone(stack, apigw):
     method = apigw.get_method(restApiId=out["ApiId"], resourceId=out["ProductsId"],
                               httpMethod="GET")
     assert method["authorizationType"] == "NONE" and "authorizerId" not in method
+
+
+def test_a_method_with_the_callers_credentials_is_created(stack, apigw):
+    """SAM's AWS_IAM authorizer writes Credentials arn:aws:iam::*:user/* (the caller's
+    credentials); moto's PutIntegration refused it as a cross-account role."""
+    body = template()
+    body["Resources"]["GetProducts"]["Properties"].update(AuthorizationType="AWS_IAM")
+    del body["Resources"]["GetProducts"]["Properties"]["AuthorizerId"]
+    body["Resources"]["GetProducts"]["Properties"]["Integration"]["Credentials"] = \
+        "arn:aws:iam::*:user/*"
+    out = stack.create(body)
+    integration = apigw.get_integration(restApiId=out["ApiId"], resourceId=out["ProductsId"],
+                                        httpMethod="GET")
+    assert integration["credentials"] == "arn:aws:iam::*:user/*"

@@ -4,7 +4,9 @@ The secret a signature is checked against: the one the endpoint issued for the a
 (IAM CreateAccessKey, STS AssumeRole...), else the endpoint's shared dummy secret `testing`
 (what ws gives every local function, with any access key). The signature is recomputed
 with botocore's signer over the signed headers, for the path as the client sent it
-(`/_ws/api/{api}/{stage}/...` on the endpoint, `/{stage}/...` through the API's AWS URL).
+(`/_ws/api/{api}/{stage}/...` on the endpoint, `/{stage}/...` through the API's AWS URL), and
+for the API's AWS URL when a function's call to it came straight to the endpoint (its urllib
+or fetch redirected: the Host is the endpoint's then, as Node's fetch cannot send another).
 The caller's identity is the one STS GetCallerIdentity answers for that key.
 """
 from __future__ import annotations
@@ -68,8 +70,10 @@ def authorize(request: ApiRequest, account_id: str, region: str,
     stamp = request.header("X-Amz-Date") or ""
     _check_time(stamp, parts["date"], clock())
     secret = secret_for(parts["key"], account_id)
-    expected = {_signature(request, parts, stamp, secret, path)
-                for path in _paths(request, aws_path)}
+    aws_host = f"{request.api_id}.execute-api.{parts['region']}.amazonaws.com"
+    expected = {_signature(request, parts, stamp, secret, host, path)
+                for path in _paths(request, aws_path)
+                for host in (request.header("Host") or "localhost", aws_host)}
     if not any(hmac.compare_digest(sig, parts["sig"]) for sig in expected):
         raise Forbidden("The request signature we calculated does not match the signature "
                         "you provided. Check your AWS Secret Access Key and signing method.",
@@ -115,12 +119,15 @@ def _paths(request: ApiRequest, aws_path: str | None) -> list[str]:
     return [request.raw_target or aws_path, aws_path]
 
 
-def _signature(request: ApiRequest, parts: Any, stamp: str, secret: str, target: str) -> str:
+def _signature(request: ApiRequest, parts: Any, stamp: str, secret: str, host: str,
+               target: str) -> str:
     path, _, query = target.partition("?")
     names = parts["headers"].split(";")
     headers = {name: ", ".join(v for k, v in request.headers if k.lower() == name)
                for name in names}
-    url = f"http://{request.header('Host') or 'localhost'}{path}" + (f"?{query}" if query else "")
+    if "host" in headers:
+        headers["host"] = host
+    url = f"http://{host}{path}" + (f"?{query}" if query else "")
     aws_request = AWSRequest(request.method, url, headers=headers, data=request.body)
     aws_request.context["timestamp"] = stamp
     signer = _Signer(Credentials(parts["key"], secret), parts["service"], parts["region"])

@@ -1,4 +1,5 @@
-"""API Gateway Authorizer (moto lacks it) and Method (moto's drops AuthorizerId and responses)."""
+"""API Gateway Authorizer (moto lacks it) and Method (moto's drops AuthorizerId and responses,
+and refuses SAM's AWS_IAM integrations: their caller's credentials as a cross-account role)."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,6 +8,8 @@ from moto.core.common_models import CloudFormationModel
 
 from .apigateway import api_backend
 from .base import Provider
+
+CALLER = "arn:aws:iam::*:user/*"  # the caller's credentials (SAM's AWS_IAM InvokeRole default)
 
 
 class Authorizer(Provider, CloudFormationModel):
@@ -65,15 +68,7 @@ class Method(Provider, CloudFormationModel):
                            authorization_scopes=props.get("AuthorizationScopes"))
         integration = props.get("Integration")
         if integration:
-            backend.put_integration(api_id, resource_id, verb, integration["Type"],
-                                    integration.get("Uri", ""),
-                                    integration.get("IntegrationHttpMethod", verb),
-                                    credentials=integration.get("Credentials"),
-                                    request_templates=integration.get("RequestTemplates"),
-                                    request_parameters=integration.get("RequestParameters"),
-                                    passthrough_behavior=integration.get("PassthroughBehavior"),
-                                    content_handling=integration.get("ContentHandling"),
-                                    timeout_in_millis=integration.get("TimeoutInMillis"))
+            _put_integration(backend, api_id, resource_id, verb, integration)
             _put_responses(backend, api_id, resource_id, verb, props)
         return cls(f"{api_id}-{resource_id}-{verb}", {}, props, account_id, region, logical_id)
 
@@ -83,6 +78,21 @@ class Method(Provider, CloudFormationModel):
         if api is not None and self.props["ResourceId"] in api.resources:
             backend.delete_method(self.props["RestApiId"], self.props["ResourceId"],
                                   self.props["HttpMethod"])
+
+
+def _put_integration(backend: Any, api_id: str, resource_id: str, verb: str,
+                     integration: dict[str, Any]) -> None:
+    credentials = integration.get("Credentials")
+    made = backend.put_integration(
+        api_id, resource_id, verb, integration["Type"], integration.get("Uri", ""),
+        integration.get("IntegrationHttpMethod", verb),
+        credentials=None if credentials == CALLER else credentials,
+        request_templates=integration.get("RequestTemplates"),
+        request_parameters=integration.get("RequestParameters"),
+        passthrough_behavior=integration.get("PassthroughBehavior"),
+        content_handling=integration.get("ContentHandling"),
+        timeout_in_millis=integration.get("TimeoutInMillis"))
+    made.credentials = credentials  # moto refuses the caller's as a cross-account role
 
 
 def _put_responses(backend: Any, api_id: str, resource_id: str, verb: str,
