@@ -5,7 +5,7 @@ Run: python tests/bench/bench_corpus.py DIR [DIR ...] [--json FILE] [--match TEX
 DIR is a ws workspace (it has a workspace.yaml) or any folder of real SAM/CloudFormation
 projects (a public repository, a collection of patterns). For a plain folder, the benchmark
 adopts it as a user would, on a copy (DIR is never touched): a `workspace.yaml` at its root
-naming every folder that holds a `template.yaml`/`template.yml` or a CDK app (`cdk.json`), and
+naming every folder that holds a `template.yaml`/`template.yml` (or, with `--cdk`, a CDK app), and
 in each such folder a `stack.yaml` giving the stack a unique name and, for a template, a value
 to each parameter without a default (the value is printed: a template that needs a real one
 fails as the template's own problem).
@@ -154,7 +154,7 @@ def template_error(template: Path, root: Path) -> str:
     return ""
 
 
-def adopt(source: Path, scratch: Path) -> dict[str, StackResult]:
+def adopt(source: Path, scratch: Path, cdk: bool = False) -> dict[str, StackResult]:
     """Copy `source` to `scratch` and give it a workspace.yaml and a stack.yaml per template."""
     shutil.copytree(source, scratch, symlinks=True, ignore=shutil.ignore_patterns(*SKIP))
     results: dict[str, StackResult] = {}
@@ -175,7 +175,7 @@ def adopt(source: Path, scratch: Path) -> dict[str, StackResult]:
             config["parameters"] = filled
         (folder / "stack.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
         results[name] = StackResult(name, folder.relative_to(scratch).as_posix(), filled)
-    for app in find_cdk_apps(scratch):  # a CDK app is a stack too: ws synthesizes it
+    for app in find_cdk_apps(scratch) if cdk else []:  # a CDK app is a stack: ws synthesizes it
         name = slug(app.relative_to(scratch), taken)
         (app / "stack.yaml").write_text(yaml.safe_dump({"name": name, "type": "cdk"}))
         results[name] = StackResult(name, app.relative_to(scratch).as_posix())
@@ -380,7 +380,7 @@ def run_folder(source: Path, args) -> dict:
         shutil.copytree(source, scratch, ignore=shutil.ignore_patterns(*SKIP))
         results = workspace_stacks(scratch)
     else:
-        results = adopt(source, scratch)
+        results = adopt(source, scratch, args.cdk)
     names = [n for n in results if not args.match or args.match in results[n].folder]
     unread = [n for n in names if results[n].error]
     names = graph_order(scratch, [n for n in names if n not in unread])[: args.limit or None]
@@ -442,6 +442,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write every result here")
     parser.add_argument("--match", help="only stacks whose folder contains this text")
     parser.add_argument("--limit", type=int, help="at most this many stacks per folder")
+    parser.add_argument("--cdk", action="store_true",
+                        help="adopt CDK apps (cdk.json) too: one app that fails to synthesize "
+                             "refuses the whole workspace, as any bad input does")
     args = parser.parse_args()
     folders = [run_folder(d.resolve(), args) for d in args.dirs]
     totals = summary(folders)
