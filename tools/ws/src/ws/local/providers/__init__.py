@@ -6,8 +6,8 @@ from moto.cloudformation import parsing
 from ...errors import EndpointError
 from . import (apigateway, apikeys, apimethods, apiparts, appsync, cloudfront, cognito,
                cognitoparts, connections, customresource, events, functions, httpapi, messaging,
-               observability, patched, placeholder, refs, s3policy, scheduler, secrets,
-               tableupdate)
+               observability, patched, physicalnames, placeholder, refs, s3policy, scheduler,
+               secrets, tableupdate)
 
 # Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
@@ -51,6 +51,7 @@ def register() -> None:
                             "moto changed how it finds CloudFormation models; use moto 5.2")
     refs.install()  # moto's models without a Ref of their own (providers/refs.py)
     tableupdate.install()  # DynamoDB tables updated in place (providers/tableupdate.py)
+    physicalnames.install()  # generated names within each type's limit
 
 
 def _registered() -> bool:
