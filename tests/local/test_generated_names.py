@@ -44,7 +44,8 @@ def test_a_long_stack_name_makes_names_within_each_types_limit(stack) -> None:
     for logical_id, (kind, _, name_of) in RESOURCES.items():
         name = name_of(outputs[logical_id])
         assert len(name) <= LIMITS[kind][0], (logical_id, name)
-        assert re.fullmatch(r"corpus-[\w-]*-[A-Za-z0-9]+-[A-Za-z0-9]{12}(\.fifo)?", name, re.I), name
+        shape = r"corpus-[\w-]*-[A-Za-z0-9]+-[A-Za-z0-9]{12}(\.fifo)?"
+        assert re.fullmatch(shape, name, re.I), name
         assert logical_id[:4].lower() in name.lower(), name
     assert outputs["DestinationBucket"] == outputs["DestinationBucket"].lower()
     assert outputs["TransactionsOrderedQueue"].endswith(".fifo")  # as AWS names FIFO ones
