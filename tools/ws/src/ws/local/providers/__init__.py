@@ -7,7 +7,7 @@ from ...errors import EndpointError
 from . import (apigateway, apikeys, apimethods, apiparts, appsync, cloudfront, cognito,
                cognitoparts, connections, customresource, events, functions, httpapi,
                loadbalancers, messaging, observability, patched, physicalnames, placeholder,
-               refs, s3policy, scheduler, secrets, tableupdate)
+               refs, s3policy, scheduler, secrets, tableupdate, vpcendpoints)
 
 # Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
@@ -24,6 +24,7 @@ PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              patched.StateMachine, patched.Queue, patched.Topic, patched.Key,
              patched.AccessPoint, patched.FileSystem, patched.Parameter, patched.ManagedPolicy,
              patched.EventSourceMapping, patched.HostedZone, loadbalancers.LoadBalancer,
+             vpcendpoints.VPCEndpoint,
              secrets.Secret, cognitoparts.UserPoolGroup, cognitoparts.UserPoolDomain,
              cognitoparts.IdentityPool, apikeys.ApiKey, apikeys.UsagePlan, apikeys.UsagePlanKey,
              observability.Alarm, observability.LogStream, observability.SubscriptionFilter,
