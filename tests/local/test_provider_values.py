@@ -140,6 +140,13 @@ RESOURCES = {
                 Target={"Fn::GetAtt": ["Fn", "Arn"]}, RoleArn=ROLE),
     "Search": res("AWS::OpenSearchService::Domain"),
     "Identities": res("AWS::Cognito::IdentityPool", AllowUnauthenticatedIdentities=False),
+    "Vpc": res("AWS::EC2::VPC", CidrBlock="10.0.0.0/16"),
+    "Subnet": res("AWS::EC2::Subnet", VpcId={"Ref": "Vpc"}, CidrBlock="10.0.1.0/24",
+                  AvailabilityZone="us-east-1a"),
+    "Nlb": res("AWS::ElasticLoadBalancingV2::LoadBalancer", Type="network",
+               Subnets=[{"Ref": "Subnet"}]),
+    "Vpce": res("AWS::EC2::VPCEndpoint", VpcId={"Ref": "Vpc"}, VpcEndpointType="Interface",
+                ServiceName="com.amazonaws.us-east-1.execute-api", SubnetIds=[{"Ref": "Subnet"}]),
 }
 
 # (logical id, attribute or "Ref") -> the shape AWS gives it.
@@ -263,11 +270,20 @@ SHAPE = {
     ("Search", "DomainArn"): arn("es", r"domain/[\w-]+"), ("Search", "Id"): ID,
     ("Identities", "Ref"): r"^us-east-1:[0-9a-f-]{36}$",
     ("Identities", "Id"): r"^us-east-1:[0-9a-f-]{36}$", ("Identities", "Name"): NAME,
+    ("Nlb", "Ref"): arn("elasticloadbalancing", r"loadbalancer/net/[\w-]{1,32}/[0-9a-f]{16}"),
+    ("Nlb", "LoadBalancerArn"): arn("elasticloadbalancing", r"loadbalancer/net/[\w-]+/\w+"),
+    ("Nlb", "LoadBalancerFullName"): r"^net/[\w-]{1,32}/[0-9a-f]{16}$",
+    ("Nlb", "CanonicalHostedZoneID"): r"^Z[A-Z0-9]+$", ("Nlb", "SecurityGroups"): r"^$",
+    ("Vpce", "Ref"): r"^vpce-[0-9a-f]+$", ("Vpce", "Id"): r"^vpce-[0-9a-f]+$",
+    ("Vpce", "NetworkInterfaceIds"): r"^eni-[0-9a-f]+$",
+    ("Vpce", "DnsEntries"): r"^Z[A-Z0-9]+:vpce-[0-9a-f]+-\w+\.execute-api\.us-east-1\.vpce\.",
+    ("Vpce", "CreationTimestamp"): r"^\d{4}-\d\d-\d\dT",
 }
 EMULATOR_TEXT = re.compile(r"<?moto\.|object at 0x")
 
 
-LISTS = {"NameServers"}  # attributes that are lists: an output joins them
+# attributes that are lists: an output joins them
+LISTS = {"NameServers", "SecurityGroups", "NetworkInterfaceIds", "DnsEntries"}
 
 
 def _outputs() -> dict:

@@ -5,9 +5,9 @@ from moto.cloudformation import parsing
 
 from ...errors import EndpointError
 from . import (apigateway, apikeys, apimethods, apiparts, appsync, cloudfront, cognito,
-               cognitoparts, connections, customresource, events, functions, httpapi, messaging,
-               observability, patched, placeholder, refs, s3policy, scheduler, secrets,
-               tableupdate)
+               cognitoparts, connections, customresource, events, functions, httpapi,
+               loadbalancers, messaging, observability, patched, physicalnames, placeholder,
+               refs, s3policy, scheduler, secrets, tableupdate, vpcendpoints)
 
 # Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
@@ -23,7 +23,8 @@ PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              httpapi.Authorizer, httpapi.Deployment,
              patched.StateMachine, patched.Queue, patched.Topic, patched.Key,
              patched.AccessPoint, patched.FileSystem, patched.Parameter, patched.ManagedPolicy,
-             patched.EventSourceMapping, patched.HostedZone,
+             patched.EventSourceMapping, patched.HostedZone, loadbalancers.LoadBalancer,
+             vpcendpoints.VPCEndpoint,
              secrets.Secret, cognitoparts.UserPoolGroup, cognitoparts.UserPoolDomain,
              cognitoparts.IdentityPool, apikeys.ApiKey, apikeys.UsagePlan, apikeys.UsagePlanKey,
              observability.Alarm, observability.LogStream, observability.SubscriptionFilter,
@@ -51,6 +52,7 @@ def register() -> None:
                             "moto changed how it finds CloudFormation models; use moto 5.2")
     refs.install()  # moto's models without a Ref of their own (providers/refs.py)
     tableupdate.install()  # DynamoDB tables updated in place (providers/tableupdate.py)
+    physicalnames.install()  # generated names within each type's limit
 
 
 def _registered() -> bool:

@@ -21,9 +21,8 @@ from moto.sqs.models import Queue as MotoQueue
 from moto.ssm.models import Parameter as MotoParameter
 from moto.stepfunctions.models import StateMachine as MotoStateMachine
 
-
-
 from .base import Provider
+from .physicalnames import fifo_name, is_on
 from .placeholder import Placeholder
 
 
@@ -95,16 +94,36 @@ class StateMachine(Patched, CloudFormationModel):
              "StateMachineRevisionId": lambda m: getattr(m, "revision_id", None) or m.arn}
 
 
-class Queue(Patched, CloudFormationModel):
+class Fifo(Patched):
+    """A queue or topic whose generated name ends with `.fifo` when it is FIFO, as on AWS (moto
+    refused the generated name: "Queue name must end in .fifo for FIFO queues")."""
+
+    FIFO = ""  # the property that makes it FIFO
+    LIMIT = 0
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict,
+                                        account_id: str, region_name: str,
+                                        **kwargs: Any) -> "Patched":
+        props = cloudformation_json.get("Properties") or {}
+        if is_on(props.get(cls.FIFO)) and cls.MODEL.cloudformation_name_type() not in props:
+            resource_name = fifo_name(resource_name, cls.LIMIT)
+        return super().create_from_cloudformation_json(resource_name, cloudformation_json,
+                                                        account_id, region_name, **kwargs)
+
+
+class Queue(Fifo, CloudFormationModel):
     TYPE = "AWS::SQS::Queue"
     MODEL = MotoQueue
     EXTRA = {"QueueUrl": lambda q: q.physical_resource_id}
+    FIFO, LIMIT = "FifoQueue", 80
 
 
-class Topic(Patched, CloudFormationModel):
+class Topic(Fifo, CloudFormationModel):
     TYPE = "AWS::SNS::Topic"
     MODEL = MotoTopic
     EXTRA = {"TopicArn": lambda t: t.arn}
+    FIFO, LIMIT = "FifoTopic", 256
 
 
 class Key(Patched, CloudFormationModel):
