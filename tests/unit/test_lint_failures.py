@@ -47,3 +47,33 @@ def test_a_linting_process_that_dies_is_its_template_s_finding():
     future: Future = Future()
     future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
     assert cfnlint._result("t.yaml", future)[0].rule == "WS002"
+
+
+# A Java function whose jar is not built yet, and an Api event with a property SAM refuses:
+# one problem without a line (SAM's) and one with a line (the missing code), same template.
+JAR_AND_BAD_EVENT = """Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: target/app-1.0-SNAPSHOT.jar
+      Handler: app.Handler::handleRequest
+      Runtime: java21
+      Events:
+        Post:
+          Type: Api
+          Properties:
+            Path: /render
+            Method: post
+            Cors: "'*'"
+"""
+
+
+def test_problems_with_and_without_a_line_in_one_template_are_all_reported(tmp_path):
+    from ws.lint.gate import quick_problems
+
+    root = write_tree(tmp_path, workspace_files(editor=(JAR_AND_BAD_EVENT, {})))
+    ws = load_workspace(root)
+    found = quick_problems(ws, load_environment(ws, "local"), ["editor"])
+    assert [p.line for p in found] == [None, 6]
+    assert "Cors" in found[0].message and "does not exist" in found[1].message

@@ -30,17 +30,25 @@ WS_TAGS = 6  # ws:workspace, ws:env, ws:stack, ws:owner, ws:fingerprint, ws:part
 _SUB_NAME = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[^}]*)?\}")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
-    """One thing CloudFormation would refuse: where it is and why."""
+    """One thing CloudFormation would refuse: where it is and why (sorted by file, then line;
+    a problem of the whole file first)."""
 
     path: str
     line: int | None
     message: str
 
+    def __lt__(self, other: Problem) -> bool:
+        return _order(self) < _order(other)
+
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.message}"
+
+
+def _order(problem: Problem) -> tuple[str, int, str]:
+    return problem.path, -1 if problem.line is None else problem.line, problem.message
 
 
 def check(ws: Workspace, env: Environment, stacks: list[str]) -> list[Problem]:
