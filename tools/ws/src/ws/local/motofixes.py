@@ -12,6 +12,8 @@
   hold (NUL, other control characters) is refused (ws.local.stacktext).
 - No-op updates: moto refuses an update that changes nothing only when parameters are passed,
   so a stack without any was updated on every deploy. Here it is refused as on AWS.
+- SSM parameter types: a template parameter naming an SSM parameter that does not exist
+  failed with "'NoneType' object has no attribute 'value'". Here it is AWS's ValidationError.
 """
 from __future__ import annotations
 
@@ -156,12 +158,24 @@ def _outputs(self: Stack) -> list[dict[str, Any]] | None:
         return None
 
 
+_moto_parse_ssm_parameter = parsing.ResourceMap.parse_ssm_parameter
+
+
+def _parse_ssm_parameter(self: parsing.ResourceMap, value: str, value_type: str) -> Any:
+    """The SSM parameter's value; a missing one is refused as CloudFormation refuses it."""
+    if parsing.ssm_backends[self._account_id][self._region_name].get_parameter(value) is None:
+        raise ValidationError(message=f"Unable to fetch parameters [{value}] from parameter "
+                              "store for this account.")
+    return _moto_parse_ssm_parameter(self, value, value_type)
+
+
 def register() -> None:
     parsing.parse_and_create_resource = _guarded(parsing.parse_and_create_resource, "CREATE")
     parsing.parse_and_update_resource = _guarded(parsing.parse_and_update_resource, "UPDATE")
     backend = CloudFormationBackend
     patches: dict[tuple[type, str], Any] = {
         (Stack, "parameter_list"): property(_parameter_list),
+        (parsing.ResourceMap, "parse_ssm_parameter"): _parse_ssm_parameter,
         (Stack, "parse_template"): staticmethod(_parse_template),
         (Stack, "outputs"): property(_outputs),
         (Stack, "update"): updaterollback.update(_fresh_parameters(Stack.update)),
