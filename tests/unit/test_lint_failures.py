@@ -77,3 +77,4 @@ def test_problems_with_and_without_a_line_in_one_template_are_all_reported(tmp_p
     found = quick_problems(ws, load_environment(ws, "local"), ["editor"])
     assert [p.line for p in found] == [None, 6]
     assert "Cors" in found[0].message and "does not exist" in found[1].message
+    assert str(found[0]).startswith("stacks/editor/template.yaml: invalid SAM template: ")
