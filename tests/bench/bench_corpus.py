@@ -154,8 +154,10 @@ def template_error(template: Path, root: Path) -> str:
     return ""
 
 
-def adopt(source: Path, scratch: Path) -> dict[str, StackResult]:
-    """Copy `source` to `scratch` and give it a workspace.yaml and a stack.yaml per template."""
+def adopt(source: Path, scratch: Path, match: str | None = None) -> dict[str, StackResult]:
+    """Copy `source` to `scratch` and give it a workspace.yaml and a stack.yaml per template
+    (with `match`, the workspace holds only the stacks whose folder contains it: another
+    folder's CDK app that cannot synthesize here would refuse the whole workspace)."""
     shutil.copytree(source, scratch, symlinks=True, ignore=shutil.ignore_patterns(*SKIP))
     results: dict[str, StackResult] = {}
     taken: set[str] = set()
@@ -179,7 +181,8 @@ def adopt(source: Path, scratch: Path) -> dict[str, StackResult]:
         name = slug(app.relative_to(scratch), taken)
         (app / "stack.yaml").write_text(yaml.safe_dump({"name": name, "type": "cdk"}))
         results[name] = StackResult(name, app.relative_to(scratch).as_posix())
-    globs = [r.folder for r in results.values() if not r.error]
+    globs = [r.folder for r in results.values() if not r.error
+             and (not match or match in r.folder)]
     (scratch / "workspace.yaml").write_text(yaml.safe_dump(
         {"name": "corpus", "stacks": globs, "defaults": {"region": "us-east-1"}}))
     (scratch / "environments").mkdir(exist_ok=True)
@@ -380,7 +383,7 @@ def run_folder(source: Path, args) -> dict:
         shutil.copytree(source, scratch, ignore=shutil.ignore_patterns(*SKIP))
         results = workspace_stacks(scratch)
     else:
-        results = adopt(source, scratch)
+        results = adopt(source, scratch, args.match)
     names = [n for n in results if not args.match or args.match in results[n].folder]
     unread = [n for n in names if results[n].error]
     names = graph_order(scratch, [n for n in names if n not in unread])[: args.limit or None]
