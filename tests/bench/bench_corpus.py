@@ -179,6 +179,11 @@ def adopt(source: Path, scratch: Path, match: str | None = None) -> dict[str, St
         results[name] = StackResult(name, folder.relative_to(scratch).as_posix(), filled)
     for app in find_cdk_apps(scratch):  # a CDK app is a stack too: ws synthesizes it
         name = slug(app.relative_to(scratch), taken)
+        if not (app / "package.json").is_file():  # Python/Java/Go CDK: left out, or it
+            results[name] = StackResult(  # would refuse the whole workspace
+                name, app.relative_to(scratch).as_posix(),
+                error="not a JavaScript/TypeScript CDK app (no package.json)")
+            continue
         (app / "stack.yaml").write_text(yaml.safe_dump({"name": name, "type": "cdk"}))
         results[name] = StackResult(name, app.relative_to(scratch).as_posix())
     globs = [r.folder for r in results.values() if not r.error
