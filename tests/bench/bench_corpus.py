@@ -154,8 +154,11 @@ def template_error(template: Path, root: Path) -> str:
     return ""
 
 
-def adopt(source: Path, scratch: Path, cdk: bool = False) -> dict[str, StackResult]:
-    """Copy `source` to `scratch` and give it a workspace.yaml and a stack.yaml per template."""
+def adopt(source: Path, scratch: Path, match: str | None = None,
+          cdk: bool = False) -> dict[str, StackResult]:
+    """Copy `source` to `scratch` and give it a workspace.yaml and a stack.yaml per template
+    (with `match`, the workspace holds only the stacks whose folder contains it: another
+    folder's CDK app that cannot synthesize here would refuse the whole workspace)."""
     shutil.copytree(source, scratch, symlinks=True, ignore=shutil.ignore_patterns(*SKIP))
     results: dict[str, StackResult] = {}
     taken: set[str] = set()
@@ -177,9 +180,15 @@ def adopt(source: Path, scratch: Path, cdk: bool = False) -> dict[str, StackResu
         results[name] = StackResult(name, folder.relative_to(scratch).as_posix(), filled)
     for app in find_cdk_apps(scratch) if cdk else []:  # a CDK app is a stack: ws synthesizes it
         name = slug(app.relative_to(scratch), taken)
+        if not (app / "package.json").is_file():  # Python/Java/Go CDK: left out, or it
+            results[name] = StackResult(  # would refuse the whole workspace
+                name, app.relative_to(scratch).as_posix(),
+                error="not a JavaScript/TypeScript CDK app (no package.json)")
+            continue
         (app / "stack.yaml").write_text(yaml.safe_dump({"name": name, "type": "cdk"}))
         results[name] = StackResult(name, app.relative_to(scratch).as_posix())
-    globs = [r.folder for r in results.values() if not r.error]
+    globs = [r.folder for r in results.values() if not r.error
+             and (not match or match in r.folder)]
     (scratch / "workspace.yaml").write_text(yaml.safe_dump(
         {"name": "corpus", "stacks": globs, "defaults": {"region": "us-east-1"}}))
     (scratch / "environments").mkdir(exist_ok=True)
@@ -380,7 +389,7 @@ def run_folder(source: Path, args) -> dict:
         shutil.copytree(source, scratch, ignore=shutil.ignore_patterns(*SKIP))
         results = workspace_stacks(scratch)
     else:
-        results = adopt(source, scratch, args.cdk)
+        results = adopt(source, scratch, args.match, args.cdk)
     names = [n for n in results if not args.match or args.match in results[n].folder]
     unread = [n for n in names if results[n].error]
     names = graph_order(scratch, [n for n in names if n not in unread])[: args.limit or None]

@@ -309,3 +309,18 @@ def test_an_update_that_changes_nothing_is_refused_also_without_parameters(aws):
                                         "Other": {"Type": "AWS::SQS::Queue"}}})
     cfn.update_stack(StackName="plain", TemplateBody=changed)
     assert describe(cfn, "plain")["StackStatus"] == "UPDATE_COMPLETE"
+
+
+def test_a_parameter_read_from_a_missing_ssm_name_is_refused_naming_it(aws):
+    # a service reading another service's table name from SSM before that one wrote it
+    cfn = aws("cloudformation")
+    body = json.dumps({"Parameters": {"TableName": {
+                           "Type": "AWS::SSM::Parameter::Value<String>",
+                           "Default": "/shop/dev/orders/table/name"}},
+                       "Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}})
+    with pytest.raises(ClientError) as info:
+        cfn.create_stack(StackName="frontend", TemplateBody=body)
+    assert info.value.response["Error"]["Code"] == "ValidationError"
+    assert info.value.response["Error"]["Message"] == "Unable to fetch parameters " \
+        "[/shop/dev/orders/table/name] from parameter store for this account."
+    assert cfn.describe_stacks()["Stacks"] == []

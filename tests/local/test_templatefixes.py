@@ -135,3 +135,58 @@ def test_event_sources_the_endpoint_cannot_read_are_placeholders():
         ("SelfManaged", "AWS::Lambda::EventSourceMapping")]
     assert templatefixes.unsupported_types(template) == []
     assert len(templatefixes.unsupported_types(template, placeholders=False)) == 4
+
+
+# A REST API defined by an included swagger file, with CORS and API keys, and usage plans
+# that wait for its stage (written first: the stage, so the deployment, is reached first).
+SWAGGER = """swagger: "2.0"
+info:
+  title:
+    Fn::Sub: "${AWS::StackName}-API"
+basePath: /Prod
+paths:
+  /items:
+    get:
+      responses: {}
+      x-amazon-apigateway-integration:
+        type: aws_proxy
+        httpMethod: POST
+        uri:
+          Fn::Sub: "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"""\
+    """${ItemsFunction.Arn}/invocations"
+"""
+INCLUDED = {
+    "Transform": "AWS::Serverless-2016-10-31",
+    "Resources": {
+        "BasicPlan": {"Type": "AWS::ApiGateway::UsagePlan", "DependsOn": ["ItemsApiProdStage"],
+                      "Properties": {"ApiStages": [{"ApiId": {"Ref": "ItemsApi"},
+                                                    "Stage": {"Ref": "ItemsApiProdStage"}}]}},
+        "ItemsApi": {"Type": "AWS::Serverless::Api", "Properties": {
+            "StageName": "Prod",
+            "DefinitionBody": {"Fn::Transform": {"Name": "AWS::Include",
+                                                 "Parameters": {"Location": "./api/swagger.yaml"}}},
+            "Cors": {"AllowMethods": "'GET, OPTIONS'", "AllowOrigin": "'*'"},
+            "Auth": {"ApiKeyRequired": True, "AddDefaultAuthorizerToCorsPreflight": False}}},
+        "ItemsFunction": {"Type": "AWS::Serverless::Function", "Properties": {
+            "Runtime": "python3.12", "Handler": "app.handler", "CodeUri": "s3://code/items.zip",
+            "Events": {"Get": {"Type": "Api", "Properties": {
+                "RestApiId": {"Ref": "ItemsApi"}, "Path": "/items", "Method": "get"}}}}}},
+    "Outputs": {"ApiId": {"Value": {"Ref": "ItemsApi"}}},
+}
+
+
+def test_an_included_definition_deploys_its_methods_before_a_plan_waiting_on_the_stage(
+        stack, aws, tmp_path):
+    from ws.package.artifacts import local_files
+    from ws.package.localfiles import package_files
+
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api/swagger.yaml").write_text(SWAGGER)
+    (tmp_path / "t.yaml").write_text("")
+    files = local_files(INCLUDED, tmp_path, tmp_path, "t.yaml", tmp_path / "t.yaml")
+    body = package_files(INCLUDED, files, "b", lambda k, d: None, True, tmp_path)
+    aws("s3").create_bucket(Bucket="code")
+    aws("s3").put_object(Bucket="code", Key="items.zip", Body=b"PK\x05\x06" + b"\0" * 18)
+    outputs = stack.create(templatefixes.prepare(translate_sam(body, "us-east-1", "t.yaml")))
+    api_id = outputs["ApiId"]
+    assert set(_methods(aws("apigateway"), api_id)) == {"GET /items", "OPTIONS /items"}

@@ -65,6 +65,27 @@ def test_missing_relative_path_names_the_file_and_line(tmp_path):
         read_requirements(tmp_path / "fn/requirements.txt")
 
 
+def test_path_missing_beside_the_file_resolves_from_the_stack_folder(tmp_path):
+    # a service whose own build runs pip in its folder: ../shared is the service's sibling
+    write_tree(tmp_path, {
+        "shared/src/ecom/setup.py": "", "pricing-svc/template.yaml": "",
+        "pricing-svc/src/pricing/main.py": "",
+        "pricing-svc/src/pricing/requirements.txt": "boto3\n../shared/src/ecom/\n"})
+    body = {"Resources": {"Fn": {"Type": "AWS::Serverless::Function", "Properties": {
+        "CodeUri": "src/pricing/", "Runtime": "python3.12", "Handler": "main.handler"}}}}
+    (fn,) = code_folders(body, tmp_path / "pricing-svc", "t.yaml", root=tmp_path)
+    pip = FakePip()
+    Builder(tmp_path / "cache", runner=pip)(fn)
+    assert any(str(tmp_path / "shared/src/ecom") in cmd for cmd in pip.calls)
+
+
+def test_path_missing_from_both_places_names_both(tmp_path):
+    write_tree(tmp_path, {"svc/src/fn/requirements.txt": "../nope/\n"})
+    with pytest.raises(ConfigError, match=r"'../nope/' does not exist \(read from .*/svc/src/fn "
+                                          r"nor from .*/svc\)"):
+        read_requirements(tmp_path / "svc/src/fn/requirements.txt", also=tmp_path / "svc")
+
+
 @pytest.mark.parametrize("runtime, arch, version, first, last", [
     ("python3.9", "x86_64", "3.9", "manylinux1_x86_64", "manylinux_2_17_x86_64"),
     ("python3.12", "arm64", "3.12", "manylinux2014_aarch64", "manylinux_2_34_aarch64"),

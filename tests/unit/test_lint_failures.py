@@ -47,3 +47,62 @@ def test_a_linting_process_that_dies_is_its_template_s_finding():
     future: Future = Future()
     future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
     assert cfnlint._result("t.yaml", future)[0].rule == "WS002"
+
+
+# A Java function whose jar is not built yet, and an Api event with a property SAM refuses:
+# one problem without a line (SAM's) and one with a line (the missing code), same template.
+JAR_AND_BAD_EVENT = """Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: target/app-1.0-SNAPSHOT.jar
+      Handler: app.Handler::handleRequest
+      Runtime: java21
+      Events:
+        Post:
+          Type: Api
+          Properties:
+            Path: /render
+            Method: post
+            Cors: "'*'"
+"""
+
+
+def test_problems_with_and_without_a_line_in_one_template_are_all_reported(tmp_path):
+    from ws.lint.gate import quick_problems
+
+    root = write_tree(tmp_path, workspace_files(editor=(JAR_AND_BAD_EVENT, {})))
+    ws = load_workspace(root)
+    found = quick_problems(ws, load_environment(ws, "local"), ["editor"])
+    assert [p.line for p in found] == [None, 6]
+    assert "Cors" in found[0].message and "does not exist" in found[1].message
+    assert str(found[0]).startswith("stacks/editor/template.yaml: invalid SAM template: ")
+
+
+# SAM resources and Globals, but no Transform line: CloudFormation refuses the types.
+NO_TRANSFORM = """Globals:
+  Function:
+    Runtime: nodejs20.x
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: validator
+  Handler:
+    Type: 'AWS::Serverless::Function'
+    Properties:
+      CodeUri: s3://code/app.zip
+      Handler: app.handler
+"""
+
+
+def test_sam_resources_without_the_transform_say_which_line_to_add(tmp_path):
+    from ws.lint.gate import quick_problems
+
+    root = write_tree(tmp_path, workspace_files(validator=(NO_TRANSFORM, {})))
+    ws = load_workspace(root)
+    found = quick_problems(ws, load_environment(ws, "local"), ["validator"])
+    assert [str(p) for p in found if p.line] == [(
+        "stacks/validator/template.yaml:9: Handler is AWS::Serverless::Function, which needs "
+        "the SAM transform: add 'Transform: AWS::Serverless-2016-10-31' at the top")]

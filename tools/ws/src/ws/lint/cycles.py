@@ -25,8 +25,9 @@ def cycle_problems(template: Template, region: str, cache: Path | None) -> list[
 
     try:
         body = as_sent(template.body, region, template.display)
-    except ConfigError as exc:
-        return [Problem(template.display, exc.line, exc.message)]
+    except ConfigError as exc:  # (its message begins with the place: the Problem's own)
+        where = exc.path if exc.line is None else f"{exc.path}:{exc.line}"
+        return [Problem(template.display, exc.line, exc.message.removeprefix(f"{where}: "))]
     found = list(circular_dependencies(replace(template, body=body), template.body))
     if not found and record is not None:
         record.parent.mkdir(parents=True, exist_ok=True)

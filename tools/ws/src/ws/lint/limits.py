@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from ws.config.cfnyaml import line_of_key
 from ws.config.environment import Environment
-from ws.config.templates import Template, static_value
+from ws.config.templates import SAM_TRANSFORM, Template, static_value
 from ws.config.workspace import Stack, Workspace
 from ws.lazy import lazy
 from ws.lint.textcheck import unsafe_text, utf8_size
@@ -30,17 +30,25 @@ WS_TAGS = 6  # ws:workspace, ws:env, ws:stack, ws:owner, ws:fingerprint, ws:part
 _SUB_NAME = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[^}]*)?\}")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
-    """One thing CloudFormation would refuse: where it is and why."""
+    """One thing CloudFormation would refuse: where it is and why (sorted by file, then line;
+    a problem of the whole file first)."""
 
     path: str
     line: int | None
     message: str
 
+    def __lt__(self, other: Problem) -> bool:
+        return _order(self) < _order(other)
+
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.message}"
+
+
+def _order(problem: Problem) -> tuple[str, int, str]:
+    return problem.path, -1 if problem.line is None else problem.line, problem.message
 
 
 def check(ws: Workspace, env: Environment, stacks: list[str]) -> list[Problem]:
@@ -51,6 +59,7 @@ def check(ws: Workspace, env: Environment, stacks: list[str]) -> list[Problem]:
     for name in stacks:
         stack = ws.stacks[name]
         found += template_limits(stack.template)
+        found += missing_transform(stack.template)
         found += cycle_problems(stack.template, env.region, ws.state_dir / "precheck")
         found += repository_app_refusals(stack.template, env)
         found += tag_problems(stack, env)
@@ -69,6 +78,19 @@ def local_refusals(ws: Workspace, env: Environment, stacks: list[str]) -> list[P
                               lambda: coverage.known_types(ws.state_dir), placeholders=not strict)
     hint = " (or let them be placeholders: remove `placeholders: error`)" if strict else ""
     return [Problem(path, None, message + hint) for path, message in found]
+
+
+def missing_transform(template: Template) -> list[Problem]:
+    """A SAM resource in a template without the SAM transform (CloudFormation refuses its
+    type): the first one, naming the line to add."""
+    resources = template.body.get("Resources")
+    if template.is_sam or not isinstance(resources, dict):
+        return []
+    sam = [(n, r["Type"]) for n, r in resources.items() if isinstance(r, dict)
+           and str(r.get("Type", "")).startswith("AWS::Serverless::")]
+    return [Problem(template.display, line_of_key(_text(template), name),
+                    f"{name} is {kind}, which needs the SAM transform: add "
+                    f"'Transform: {SAM_TRANSFORM}' at the top") for name, kind in sam[:1]]
 
 
 def template_limits(template: Template) -> list[Problem]:

@@ -12,6 +12,11 @@
   hold (NUL, other control characters) is refused (ws.local.stacktext).
 - No-op updates: moto refuses an update that changes nothing only when parameters are passed,
   so a stack without any was updated on every deploy. Here it is refused as on AWS.
+- DependsOn: moto creates a resource another one references when it meets the reference,
+  before what that resource DependsOn (an API's deployment, reached from its stage, had no
+  methods yet). Here what it depends on is created first, as CloudFormation orders them.
+- SSM parameter types: a template parameter naming an SSM parameter that does not exist
+  failed with "'NoneType' object has no attribute 'value'". Here it is AWS's ValidationError.
 """
 from __future__ import annotations
 
@@ -156,12 +161,42 @@ def _outputs(self: Stack) -> list[dict[str, Any]] | None:
         return None
 
 
+_moto_parse_ssm_parameter = parsing.ResourceMap.parse_ssm_parameter
+_moto_resource = parsing.ResourceMap.__getitem__
+
+
+def _resource(self: parsing.ResourceMap, key: str) -> Any:
+    """The resource `key`, made (when a reference reaches it first) after its DependsOn."""
+    spec = self._resource_json_map.get(key) if key not in self._parsed_resources else None
+    depends = spec.get("DependsOn") if isinstance(spec, dict) else None
+    waiting = self.__dict__.setdefault("_ws_waiting", set())
+    if depends and key not in waiting:
+        waiting.add(key)  # (a DependsOn cycle, which CloudFormation refuses, ends here)
+        try:
+            for name in [depends] if isinstance(depends, str) else depends:
+                if name in self._resource_json_map:
+                    self[name]
+        finally:
+            waiting.discard(key)
+    return _moto_resource(self, key)
+
+
+def _parse_ssm_parameter(self: parsing.ResourceMap, value: str, value_type: str) -> Any:
+    """The SSM parameter's value; a missing one is refused as CloudFormation refuses it."""
+    if parsing.ssm_backends[self._account_id][self._region_name].get_parameter(value) is None:
+        raise ValidationError(message=f"Unable to fetch parameters [{value}] from parameter "
+                              "store for this account.")
+    return _moto_parse_ssm_parameter(self, value, value_type)
+
+
 def register() -> None:
     parsing.parse_and_create_resource = _guarded(parsing.parse_and_create_resource, "CREATE")
     parsing.parse_and_update_resource = _guarded(parsing.parse_and_update_resource, "UPDATE")
     backend = CloudFormationBackend
     patches: dict[tuple[type, str], Any] = {
         (Stack, "parameter_list"): property(_parameter_list),
+        (parsing.ResourceMap, "parse_ssm_parameter"): _parse_ssm_parameter,
+        (parsing.ResourceMap, "__getitem__"): _resource,
         (Stack, "parse_template"): staticmethod(_parse_template),
         (Stack, "outputs"): property(_outputs),
         (Stack, "update"): updaterollback.update(_fresh_parameters(Stack.update)),

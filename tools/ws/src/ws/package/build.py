@@ -69,7 +69,7 @@ class Builder:
         runtime, arch = plan.runtime or "", folder.architecture
         if plan.kind != PYTHON:
             return self._node_deps(folder.path, runtime, arch)
-        reqs = _requirements(folder.path)
+        reqs = _requirements(folder)
         if reqs is None:
             return None, _NONE
         return (digest(["python", runtime, arch, reqs.lines, self._local(reqs)]),
@@ -123,7 +123,7 @@ class Builder:
                 folder.path, "esbuild", env)
 
 
-def _requirements(folder: Path) -> Requirements | None:
-    path = folder / "requirements.txt"
-    reqs = read_requirements(path) if path.is_file() else None
+def _requirements(folder: CodeFolder) -> Requirements | None:
+    path = folder.path / "requirements.txt"
+    reqs = read_requirements(path, also=folder.stack_dir) if path.is_file() else None
     return reqs if reqs and reqs.lines else None

@@ -6,7 +6,7 @@ import copy
 import hashlib
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -35,6 +35,7 @@ class CodeFolder:
     build_method: str | None = None  # Metadata.BuildMethod (esbuild, makefile, a runtime)
     layer: bool = False
     metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    stack_dir: Path | None = field(default=None, compare=False, hash=False)  # template's folder
 
 
 def code_folders(body: dict[str, Any], stack_dir: Path, display: str,
@@ -60,7 +61,8 @@ def code_folders(body: dict[str, Any], stack_dir: Path, display: str,
                     raise
                 raise ConfigError(exc.message.removeprefix(f"{display}: "), exc.hint,
                                   path=display, line=line_of_value(source, uri)) from None
-            found.append(_folder(logical_id, prop, path, resource, globals_fn))
+            found.append(replace(_folder(logical_id, prop, path, resource, globals_fn),
+                                 stack_dir=stack_dir))
     return found
 
 

@@ -15,7 +15,7 @@ def outside_inputs(folder: CodeFolder) -> list[Path]:
     kind = recipe(folder).kind
     found: list[Path] = []
     if kind == PYTHON and (folder.path / "requirements.txt").is_file():
-        reqs = read_requirements(folder.path / "requirements.txt")
+        reqs = read_requirements(folder.path / "requirements.txt", also=folder.stack_dir)
         found = [*reqs.files, *reqs.local]
     elif kind in (NODE, ESBUILD) and (folder.path / "package.json").is_file():
         found = node.local_packages(folder.path)

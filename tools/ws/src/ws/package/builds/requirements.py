@@ -1,4 +1,5 @@
-"""A requirements.txt read as pip reads it, with relative paths resolved from its own folder."""
+"""A requirements.txt read as pip reads it, with relative paths resolved from its own folder
+(or, when nothing is there, from the stack folder a project's own build runs pip in)."""
 from __future__ import annotations
 
 import re
@@ -19,15 +20,18 @@ class Requirements:
     lines: list[str] = field(default_factory=list)
     local: list[Path] = field(default_factory=list)  # local projects, wheels, find-links
     files: list[Path] = field(default_factory=list)  # the requirements files read
+    also: Path | None = None  # where else a relative path may be (the stack folder)
 
     @property
     def text(self) -> str:
         return "".join(f"{line}\n" for line in self.lines)
 
 
-def read_requirements(path: Path, found: Requirements | None = None) -> Requirements:
-    """`path` flattened (`-r` inlined), each relative path resolved from its file's folder."""
-    found = found if found is not None else Requirements()
+def read_requirements(path: Path, found: Requirements | None = None,
+                      also: Path | None = None) -> Requirements:
+    """`path` flattened (`-r` inlined), each relative path resolved from its file's folder,
+    else from `also` (the stack folder: pip run there, as some projects' builds do)."""
+    found = found if found is not None else Requirements(also=also)
     if path in found.files:
         return found  # included twice (or in a cycle): pip would read it again, same lines
     if not path.is_file():
@@ -61,7 +65,7 @@ def _one_line(line: str, path: Path, number: int, found: Requirements) -> None:
         head, _, rest = head.partition("=")
     rest = rest.strip()
     if head in _INCLUDE:
-        included = _resolve(rest, path, number)
+        included = _resolve(rest, path, number, found.also)
         if _INCLUDE[head] == "-r":
             read_requirements(included, found)
         else:
@@ -83,7 +87,7 @@ def _local(spec: str, path: Path, number: int, found: Requirements) -> str:
     assert parts is not None  # the pattern matches any text
     if not is_local(parts["path"]):
         return spec
-    resolved = _resolve(parts["path"], path, number)
+    resolved = _resolve(parts["path"], path, number, found.also)
     found.local.append(resolved)
     return f"{resolved}{parts['extras'] or ''}" + (f"; {marker.strip()}" if sep else "")
 
@@ -96,10 +100,12 @@ def is_local(spec: str) -> bool:
         (".whl", ".tar.gz", ".zip"))
 
 
-def _resolve(rel: str, path: Path, number: int) -> Path:
-    resolved = (path.parent / Path(rel).expanduser()).resolve()
-    if not resolved.exists():
-        raise ConfigError(f"{rel!r} does not exist (read from {path.parent})",
-                          "paths in a requirements file are relative to that file's folder",
-                          path=str(path), line=number)
-    return resolved
+def _resolve(rel: str, path: Path, number: int, also: Path | None) -> Path:
+    places = [path.parent] + ([also] if also and also.resolve() != path.parent.resolve() else [])
+    for place in places:
+        resolved = (place / Path(rel).expanduser()).resolve()
+        if resolved.exists():
+            return resolved
+    raise ConfigError(f"{rel!r} does not exist (read from {' nor from '.join(map(str, places))})",
+                      "paths in a requirements file are relative to that file's folder "
+                      "(or to the stack folder)", path=str(path), line=number)
