@@ -54,9 +54,20 @@ def test_a_link_loop_is_refused(fn):
         files_of(fn)
 
 
-def test_code_that_names_a_single_source_file_says_so(fn):
-    from ws.package.code import code_folders
+def test_a_function_whose_code_is_a_single_source_file_gets_it_zipped_alone(fn):
+    """As sam package does (a function's code is always a zip); a layer's is still refused."""
+    import io
+    import zipfile
+    from ws.package.code import code_folders, package
     body = {"Resources": {"F": {"Type": "AWS::Lambda::Function",
                                 "Properties": {"Code": "src/f/app.py"}}}}
-    with pytest.raises(ConfigError, match=r"F: code 'src/f/app.py' is a file, not a folder"):
-        code_folders(body, fn.parent.parent, "t.yaml")
+    found = code_folders(body, fn.parent.parent, "t.yaml")
+    uploads = {}
+    out = package(body, found, "art", uploads.__setitem__)
+    [(key, data)] = uploads.items()
+    assert out["Resources"]["F"]["Properties"]["Code"] == {"S3Bucket": "art", "S3Key": key}
+    assert zipfile.ZipFile(io.BytesIO(data)).namelist() == ["app.py"]
+    layer = {"Resources": {"L": {"Type": "AWS::Lambda::LayerVersion",
+                                 "Properties": {"Content": "src/f/app.py"}}}}
+    with pytest.raises(ConfigError, match=r"L: code 'src/f/app.py' is a file, not a folder"):
+        code_folders(layer, fn.parent.parent, "t.yaml")

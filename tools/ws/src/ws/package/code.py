@@ -55,7 +55,8 @@ def code_folders(body: dict[str, Any], stack_dir: Path, display: str,
             uri = "."  # as sam build and sam package: no CodeUri is the template's folder
         if isinstance(uri, str) and not uri.startswith("s3://"):
             try:
-                path = _local_path(uri, stack_dir, display, logical_id, root or stack_dir)
+                path = _local_path(uri, stack_dir, display, logical_id, root or stack_dir,
+                                   one_file=prop in ("CodeUri", "Code"))
             except ConfigError as exc:
                 if source is None:
                     raise
@@ -90,7 +91,10 @@ def _folder(logical_id: str, prop: str, path: Path, resource: dict[str, Any],
                       str(arches[0]), method, False, metadata)
 
 
-def _local_path(uri: str, stack_dir: Path, display: str, logical_id: str, root: Path) -> Path:
+def _local_path(uri: str, stack_dir: Path, display: str, logical_id: str, root: Path,
+                one_file: bool = False) -> Path:
+    """The code's path, checked; `one_file`: a function's code may be a single source file,
+    zipped alone (as sam package does)."""
     path = (stack_dir / uri).resolve()
     if not path.is_relative_to(root.resolve()):
         where = "stack" if root == stack_dir else "workspace"
@@ -100,11 +104,24 @@ def _local_path(uri: str, stack_dir: Path, display: str, logical_id: str, root: 
         return path
     if path.suffix.lower() in _AS_IS and path.is_file():
         return path
+    if path.is_file() and one_file:
+        return path
     if path.is_file():
         raise ConfigError(f"{logical_id}: code {uri!r} is a file, not a folder or a "
                           ".zip/.jar", "name the folder that holds it", path=display)
     what = "file" if Path(uri).suffix.lower() in _AS_IS else "folder"
     raise ConfigError(f"{logical_id}: code {what} {uri!r} does not exist", path=display)
+
+
+def _zip_one(path: Path) -> bytes:
+    """A deterministic zip of one source file, at the zip's root."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        info = zipfile.ZipInfo(path.name, _ZIP_DATE)
+        info.external_attr = 0o644 << 16
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
 
 
 def zip_folder(folder: Path) -> bytes:
@@ -143,8 +160,10 @@ def package(body: dict[str, Any], folders: list[CodeFolder], bucket: str,
             data, suffix = source, ".zip"
             digest = getattr(data, "sha256", None) or hashlib.sha256(data).hexdigest()
         else:
-            data = zip_folder(source) if source.is_dir() else source.read_bytes()
-            suffix = source.suffix.lower() if source.is_file() else ".zip"
+            as_is = source.is_file() and source.suffix.lower() in _AS_IS
+            data = source.read_bytes() if as_is else zip_folder(source) if source.is_dir() \
+                else _zip_one(source)
+            suffix = source.suffix.lower() if as_is else ".zip"
             digest = hashlib.sha256(data).hexdigest()
         key = f"code/{digest}{suffix}"
         upload(key, data)
