@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from moto.awslambda.models import EventSourceMapping, lambda_backends
+from moto.awslambda.models import EventSourceMapping
 from moto.core.utils import utcnow
 from moto.dynamodb.models.table import Table
 from moto.kinesis.models import Stream
 
 from ws.local.events.streams import StreamPoller
+from ws.local.lambdas.sqspoller import event_source_mappings
 
 SCAN_SECONDS = 0.5
 
@@ -55,7 +56,7 @@ class StreamPollers(threading.Thread):
             self.scan()
 
     def scan(self) -> None:
-        wanted = {esm.uuid: esm for esm in _mappings() if _stream_mapping(esm)}
+        wanted = {esm.uuid: esm for esm in event_source_mappings() if _stream_mapping(esm)}
         for key in set(self.running) - set(wanted):
             self.running.pop(key).stopping.set()
             self.cursors.pop(key, None)
@@ -73,11 +74,3 @@ class StreamPollers(threading.Thread):
         self.stopping.set()
         for poller in self.running.values():
             poller.stopping.set()
-
-
-def _mappings() -> list[Any]:
-    found = []
-    for regions in list(lambda_backends.values()):
-        for backend in list(regions.values()):
-            found.extend(list(backend._event_source_mappings.values()))
-    return found

@@ -160,7 +160,7 @@ class Pollers(threading.Thread):
             self.scan()
 
     def scan(self) -> None:
-        wanted = {esm.uuid: esm for esm in _mappings() if _enabled(esm)}
+        wanted = {esm.uuid: esm for esm in event_source_mappings() if _enabled(esm)}
         for key in set(self.running) - set(wanted):
             self.running.pop(key).stopping.set()
         for key in set(wanted) - set(self.running):
@@ -176,7 +176,9 @@ class Pollers(threading.Thread):
             poller.stopping.set()
 
 
-def _mappings() -> list[Any]:
+def event_source_mappings() -> list[Any]:
+    """Every event source mapping of every account and region moto holds (the SQS pollers and
+    the stream pollers each keep the ones they serve)."""
     found = []
     for regions in list(lambda_backends.values()):
         for backend in list(regions.values()):
