@@ -65,3 +65,37 @@ def test_nodejs_dependencies_and_esbuild_typescript(tmp_path):
     assert bundle.namelist() == ["app.js"]
     code = bundle.read("app.js")
     assert b"365.25" in code and b'require("ms")' not in code  # ms bundled in
+
+
+COMPILED = """Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/fn/
+      Handler: app.handler
+      Runtime: python3.13
+      Architectures: [arm64]
+"""
+
+
+def test_compiled_wheel_of_another_runtime_runs_on_the_local_endpoint(tmp_path, endpoint, aws):
+    # python3.13 on arm64, run locally by ws's own interpreter: the compiled part of markupsafe
+    # must be this Python's and this machine's, or the import fails as on a wrong Lambda
+    from ws import api
+    from ws.engine.request import RunRequest
+    from ws.testing.workspaces import workspace_files
+    files = workspace_files(native=(COMPILED, {}))
+    files["stacks/native/src/fn/app.py"] = (
+        "import markupsafe._speedups\nfrom markupsafe import escape\n"
+        "def handler(event, context):\n    return str(escape('<b>'))\n")
+    files["stacks/native/src/fn/requirements.txt"] = "markupsafe==3.0.2\n"
+    write_tree(tmp_path, files)
+    report = api.deploy(tmp_path, "local", RunRequest())
+    assert report.ok, [(s.stack, s.reason) for s in report.stacks]
+    lam = aws("lambda")
+    (name,) = [f["FunctionName"] for f in lam.list_functions()["Functions"]
+               if "native" in f["FunctionName"]]
+    answer = lam.invoke(FunctionName=name, Payload=b"{}")
+    payload = answer["Payload"].read()
+    assert payload == b'"&lt;b&gt;"', payload

@@ -300,3 +300,20 @@ def test_package_keys_built_zips_by_their_content(tmp_path):
         package(body, code_folders(body, tmp_path, "t.yaml"), "b", uploads.__setitem__, builder)
         (key, data), = uploads.items()
         assert key == f"code/{hashlib.sha256(data).hexdigest()}.zip"
+
+
+def test_functions_that_run_here_get_dependencies_for_this_python(tmp_path):
+    # the local endpoint runs python3.14 and arm64 functions on ws's own interpreter: a
+    # compiled wheel for cp314/aarch64 would not import there (psycopg2, pydantic_core)
+    import platform
+    import sys
+    write_tree(tmp_path, {"fn/requirements.txt": "psycopg2-binary\n", "fn/app.py": ""})
+    here, aws = FakePip(), FakePip()
+    Builder(tmp_path / "a", runner=here, runs_here=True)(folder(tmp_path / "fn", "python3.14",
+                                                                "arm64"))
+    Builder(tmp_path / "b", runner=aws)(folder(tmp_path / "fn", "python3.14", "arm64"))
+    (local,), (cloud,) = here.calls, aws.calls
+    assert local[local.index("--python-version") + 1] == f"{sys.version_info[0]}.{sys.version_info[1]}"
+    assert local[local.index("--platform") + 1].endswith(platform.machine())
+    assert cloud[cloud.index("--python-version") + 1] == "3.14"
+    assert cloud[cloud.index("--platform") + 1].endswith("aarch64")

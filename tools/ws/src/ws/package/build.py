@@ -25,8 +25,12 @@ class Builder:
     when it needs no build). `build_all` builds many in parallel, bounded by the cores."""
 
     def __init__(self, cache_dir: Path, root: Path | None = None,
-                 runner: Runner = subprocess.run, jobs: int | None = None) -> None:
+                 runner: Runner = subprocess.run, jobs: int | None = None,
+                 runs_here: bool = False) -> None:
         self.cache, self.root, self.runner = BuildCache(cache_dir), root or cache_dir, runner
+        # the local endpoint runs Python functions on this interpreter: their compiled wheels
+        # must be this Python's and this machine's, not the declared runtime's
+        self.runs_here = runs_here
         self.hashes = FileHashes(cache_dir / "hashes.json")
         self.jobs = jobs or os.cpu_count() or 1
 
@@ -72,9 +76,12 @@ class Builder:
         reqs = _requirements(folder)
         if reqs is None:
             return None, _NONE
-        return (digest(["python", runtime, arch, reqs.lines, self._local(reqs)]),
+        if self.runs_here:
+            runtime, arch = python.this_python(), python.this_architecture()
+        here = self.runs_here
+        return (digest(["python", runtime, arch, here, reqs.lines, self._local(reqs)]),
                 lambda out, scratch: python.install(reqs, out, scratch, runtime, arch,
-                                                    self.runner))
+                                                    self.runner, here))
 
     def _node_deps(self, path: Path, runtime: str, arch: str) -> tuple[str | None, Make]:
         if not node.has_dependencies(path):

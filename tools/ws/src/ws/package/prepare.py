@@ -157,7 +157,7 @@ def package_stacks(ws: Workspace, backend: Backend, names: list[str]) -> Package
     """Prepare the named stacks for `backend`, their code built first (in parallel, cached); a
     stack whose build fails is left out, its failure kept for when it would deploy."""
     bucket = backend.artifact_bucket(ws.name)
-    builder = Builder(ws.state_dir / "build", ws.root)
+    builder = Builder(ws.state_dir / "build", ws.root, runs_here=backend.kind == "local")
     failed = builder.build_all({name: inventory(
         ws.stacks[name].template, ws.root / ws.stacks[name].rel_dir, ws.root).code
         for name in names})

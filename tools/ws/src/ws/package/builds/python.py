@@ -3,6 +3,7 @@ Python runs ws (pip can install for another version and platform without that in
 from __future__ import annotations
 
 import hashlib
+import platform
 import re
 import sys
 from pathlib import Path
@@ -27,12 +28,32 @@ def python_version(runtime: str) -> str:
     return f"{match[1]}.{match[2]}"
 
 
-def platforms(runtime: str, architecture: str) -> list[str]:
-    """The manylinux platform tags whose wheels run on the runtime's Lambda image."""
+def this_python() -> str:
+    """The runtime name of the Python running ws ('python3.11'): local functions run on it."""
+    return f"python{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def this_architecture() -> str:
+    """This machine's architecture in Lambda's words."""
+    return "arm64" if platform.machine() in ("aarch64", "arm64") else "x86_64"
+
+
+def _this_glibc() -> tuple[int, ...]:
+    name, version = platform.libc_ver()
+    return tuple(int(p) for p in version.split(".")[:2]) if name == "glibc" and version else ()
+
+
+def platforms(runtime: str, architecture: str, here: bool = False) -> list[str]:
+    """The manylinux platform tags whose wheels run on the runtime's Lambda image (`here`: on
+    this machine, whose glibc decides)."""
     if architecture not in _ARCH:
         raise BuildError(f"unknown architecture {architecture!r}", "use x86_64 or arm64")
     major, minor = map(int, python_version(runtime).split("."))
     tags = _AL2023 if (major, minor) >= (3, 12) else _AL2
+    if here:
+        glibc = _this_glibc()
+        tags = (*_AL2, *(t for t in _AL2023[len(_AL2):]
+                         if glibc >= tuple(map(int, t.split("_")[1:3]))))
     arch = _ARCH[architecture]
     if arch == "aarch64":  # no manylinux1/2010 for aarch64
         tags = tuple(t for t in tags if t not in ("manylinux1", "manylinux2010"))
@@ -40,23 +61,23 @@ def platforms(runtime: str, architecture: str) -> list[str]:
 
 
 def pip_arguments(requirements: Path, target: Path, runtime: str,
-                  architecture: str) -> list[str]:
+                  architecture: str, here: bool = False) -> list[str]:
     """`pip install` of wheels only, for the runtime's Python and the architecture."""
     args = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--no-input",
             "--no-compile", "--only-binary=:all:", "--implementation", "cp",
             "--python-version", python_version(runtime), "--target", str(target)]
-    for tag in platforms(runtime, architecture):
+    for tag in platforms(runtime, architecture, here):
         args += ["--platform", tag]
     return [*args, "-r", str(requirements)]
 
 
 def install(reqs: Requirements, target: Path, scratch: Path, runtime: str, architecture: str,
-            runner: Runner) -> None:
+            runner: Runner, here: bool = False) -> None:
     """Install `reqs` into `target`; local projects are made wheels first (pure Python)."""
     lines = [_wheel_of(line, scratch, runner) for line in reqs.lines]
     listed = scratch / "requirements.txt"
     listed.write_text("".join(f"{line}\n" for line in lines))
-    proc = run(pip_arguments(listed, target, runtime, architecture), runner, scratch)
+    proc = run(pip_arguments(listed, target, runtime, architecture, here), runner, scratch)
     if proc.returncode != 0:
         raise _pip_failure(proc.stderr or proc.stdout or "", runtime, architecture)
     for record in target.glob("*.dist-info/direct_url.json"):
