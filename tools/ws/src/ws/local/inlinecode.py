@@ -1,0 +1,78 @@
+"""Inline function code (`Code: ZipFile:`) packaged where Lambda puts it: `index.js` with the
+`cfn-response` module for Node.js runtimes, `index.py` with `cfnresponse` for Python. moto
+writes `index.py` whatever the runtime, so `Handler: index.handler` of Node.js code failed."""
+from __future__ import annotations
+
+import contextvars
+import io
+import zipfile
+from typing import Any, Callable
+
+from moto.awslambda.models import LambdaFunction
+
+_RUNTIME: contextvars.ContextVar[str] = contextvars.ContextVar("inline_runtime", default="")
+_moto_plaintext_zip = LambdaFunction._create_zipfile_from_plaintext_code
+
+# The documented interface of the module CloudFormation gives Node.js inline code:
+# send(event, context, responseStatus, responseData, physicalResourceId, noEcho).
+CFN_RESPONSE_JS = """'use strict';
+exports.SUCCESS = 'SUCCESS';
+exports.FAILED = 'FAILED';
+exports.send = function (event, context, responseStatus, responseData, physicalResourceId,
+                         noEcho) {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({
+      Status: responseStatus,
+      Reason: 'See the details in CloudWatch Log Stream: ' + context.logStreamName,
+      PhysicalResourceId: physicalResourceId || context.logStreamName,
+      StackId: event.StackId, RequestId: event.RequestId,
+      LogicalResourceId: event.LogicalResourceId, NoEcho: noEcho || false,
+      Data: responseData,
+    });
+    const url = new URL(event.ResponseURL);
+    const client = require(url.protocol === 'https:' ? 'https' : 'http');
+    const request = client.request(url, {method: 'PUT', headers: {
+      'content-type': '', 'content-length': Buffer.byteLength(body)}}, (response) => {
+      response.resume();
+      response.on('end', () => { if (context.done) context.done(); resolve(); });
+    });
+    request.on('error', (error) => {
+      console.log('send(..) failed executing https.request(..): ' + error);
+      if (context.done) context.done();
+      reject(error);
+    });
+    request.end(body);
+  });
+};
+"""
+
+
+def inline_zip(code: str, runtime: str) -> bytes:
+    """The package Lambda makes of inline code for `runtime`."""
+    if not runtime.startswith("nodejs"):
+        return _moto_plaintext_zip(code)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("index.js", code)
+        archive.writestr("node_modules/cfn-response/index.js", CFN_RESPONSE_JS)
+    return out.getvalue()
+
+
+def _plaintext_zip(code: str) -> bytes:
+    return inline_zip(code, _RUNTIME.get())
+
+
+def _with_runtime(create: Callable[..., Any]) -> Callable[..., Any]:
+    def run(cls: type, name: str, template: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        token = _RUNTIME.set(str((template.get("Properties") or {}).get("Runtime") or ""))
+        try:
+            return create(name, template, *args, **kwargs)
+        finally:
+            _RUNTIME.reset(token)
+    return run
+
+
+def register() -> None:
+    create = LambdaFunction.create_from_cloudformation_json
+    LambdaFunction.create_from_cloudformation_json = classmethod(_with_runtime(create))
+    LambdaFunction._create_zipfile_from_plaintext_code = staticmethod(_plaintext_zip)
