@@ -41,3 +41,17 @@ def test_node_inline_custom_resource_answers_through_cfn_response(stack):
         "Seed": {"Type": "Custom::Seed", "Properties": {
             "ServiceToken": {"Fn::GetAtt": ["Seeder", "Arn"]}, "Count": "3"}}},
         "Outputs": {"Seeded": {"Value": {"Fn::GetAtt": ["Seed", "Seeded"]}}}}) == {"Seeded": "3"}
+
+
+def test_changed_inline_code_runs_after_an_update(stack, aws):
+    def body(answer: int) -> dict:
+        return {"Resources": {
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {
+                "AssumeRolePolicyDocument": {"Statement": []}}},
+            "Js": function("nodejs20.x", f"exports.handler = async () => {answer};\n"),
+            "Py": function("python3.12", f"def handler(e, c):\n    return {answer}\n")},
+            "Outputs": {"Js": {"Value": {"Ref": "Js"}}, "Py": {"Value": {"Ref": "Py"}}}}
+    stack.create(body(1))
+    names = stack.update(body(2))
+    lam = aws("lambda")
+    assert [lam.invoke(FunctionName=n)["Payload"].read() for n in names.values()] == [b"2", b"2"]

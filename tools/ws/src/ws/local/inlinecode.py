@@ -3,6 +3,7 @@
 writes `index.py` whatever the runtime, so `Handler: index.handler` of Node.js code failed."""
 from __future__ import annotations
 
+import base64
 import contextvars
 import io
 import zipfile
@@ -72,7 +73,24 @@ def _with_runtime(create: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def _zipping_update(update: Callable[..., Any]) -> Callable[..., Any]:
+    """moto's update hands inline code to UpdateFunctionCode as if it were a base64 zip."""
+    def run(cls: type, original_resource: Any, new_resource_name: str,
+            cloudformation_json: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        props = cloudformation_json.get("Properties") or {}
+        code = props.get("Code") or {}
+        if isinstance(code.get("ZipFile"), str):
+            runtime = str(props.get("Runtime") or original_resource.run_time or "")
+            zipped = base64.b64encode(inline_zip(code["ZipFile"], runtime)).decode()
+            cloudformation_json = {**cloudformation_json,
+                                   "Properties": {**props, "Code": {**code, "ZipFile": zipped}}}
+        return update(original_resource, new_resource_name, cloudformation_json, *args, **kwargs)
+    return run
+
+
 def register() -> None:
     create = LambdaFunction.create_from_cloudformation_json
+    update = LambdaFunction.update_from_cloudformation_json
     LambdaFunction.create_from_cloudformation_json = classmethod(_with_runtime(create))
+    LambdaFunction.update_from_cloudformation_json = classmethod(_zipping_update(update))
     LambdaFunction._create_zipfile_from_plaintext_code = staticmethod(_plaintext_zip)
