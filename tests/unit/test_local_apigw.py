@@ -113,3 +113,13 @@ def test_http_api_route_ranking_and_stages():
     assert httproutes.find_stage(api, "live", "/x") == ("L", "/x")
     assert httproutes.find_stage(api, "other", "/x") == ("D", "/other/x")
     assert httproutes.find_stage(api, "", "/") == ("D", "/")
+
+
+def test_a_provider_that_is_not_a_pool_arn_denies_rather_than_failing():
+    # a template parameter filled with something else than a user pool's ARN: no token the
+    # endpoint can issue matches it, so callers get API Gateway's 401, not a 500
+    model = SimpleNamespace(provider_arns=["not-an-arn", POOL_ARN], identity_source=None)
+    authorizer = CognitoAuthorizer.of(model, clock=lambda: 1_000_000)
+    with pytest.raises(Denied, match="Unauthorized"):
+        authorizer.authorize(None, None)
+    assert authorizer.authorize(_token(1_000_000), None)["claims"]["sub"] == "u1"

@@ -37,7 +37,7 @@ class CognitoAuthorizer:
     @classmethod
     def of(cls, authorizer: Any, clock: Callable[[], float] = time.time) -> "CognitoAuthorizer":
         """From moto's Authorizer model (provider ARNs, identity source)."""
-        issuers = frozenset(issuer(arn) for arn in authorizer.provider_arns or [])
+        issuers = frozenset(filter(None, map(issuer, authorizer.provider_arns or [])))
         source = authorizer.identity_source or "method.request.header.Authorization"
         return cls(issuers, source.rsplit(".", 1)[-1], clock)
 
@@ -60,9 +60,13 @@ class CognitoAuthorizer:
             raise Denied("Unauthorized") from None
 
 
-def issuer(pool_arn: str) -> str:
-    """arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL -> the pool's token issuer."""
-    region, pool = pool_arn.split(":")[3], pool_arn.rsplit("/", 1)[-1]
+def issuer(pool_arn: str) -> str | None:
+    """arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL -> the pool's token issuer; None for
+    what is not a pool's ARN (no token matches it)."""
+    parts = str(pool_arn).split(":")
+    if len(parts) != 6 or not parts[5].startswith("userpool/"):
+        return None
+    region, pool = parts[3], parts[5].removeprefix("userpool/")
     return f"https://cognito-idp.{region}.amazonaws.com/{pool}"
 
 
