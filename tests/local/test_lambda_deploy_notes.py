@@ -45,3 +45,25 @@ def test_a_local_deploy_says_it_once_per_stack(tmp_path, endpoint):
     assert said == [("mixed", "the local endpoint runs Python and Node.js functions only: "
                               "Java (java21) answer Runtime.Unsupported when invoked; "
                               "test them on AWS")]
+
+
+FOREIGN = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets:4"
+
+
+def test_a_layer_of_another_account_is_said_and_the_function_runs_without_it(tmp_path, endpoint,
+                                                                             aws):
+    fn = function("python3.12")
+    fn["Properties"].update(Code={"ZipFile": "def handler(e, c):\n    return 'ran'\n"},
+                            Layers=[FOREIGN])
+    body = {"Resources": {"Role": ROLE, "Fn": fn},
+            "Outputs": {"Fn": {"Value": {"Ref": "Fn"}}}}
+    workspace = write_tree(tmp_path, workspace_files(layered=(json.dumps(body), {})))
+    seen = []
+    report = api.deploy(workspace, "local", RunRequest(check_templates=False),
+                        Observer(on_event=lambda stack, message: seen.append((stack, message))))
+    assert report.ok, report
+    said = [message for _, message in seen if "layers:" in message]
+    assert said == [f"the local endpoint cannot fetch another account's layers: Fn runs "
+                    f"without {FOREIGN}"]
+    (name,) = [f["FunctionName"] for f in aws("lambda").list_functions()["Functions"]]
+    assert aws("lambda").invoke(FunctionName=name)["Payload"].read() == b'"ran"'

@@ -40,7 +40,7 @@ from ws.engine.stackrun import (
     stop_waiting,
 )
 from ws.graph.stackgraph import StackGraph
-from ws.local.lambdas.deploynotes import deploy_line
+from ws.local.lambdas.deploynotes import deploy_line, layer_line
 from ws.package.prepare import Packaged, package_stacks
 
 log = logging.getLogger(__name__)
@@ -159,6 +159,8 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
     backend = target.backend
     if backend.can.local_fixes and (line := deploy_line(prepared.body)):
         emit(line)  # functions the local endpoint cannot run: said now, not at first invoke
+    if backend.can.local_fixes and (line := layer_line(prepared.body, backend.account_id)):
+        emit(line)
     try:
         # An existing stack through a change set: see the changes first, guard stateful
         # resources. A new one is created at once (one call instead of a change set to make,

@@ -15,7 +15,7 @@ from pathlib import Path
 from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import run_simple
 
-from . import inlinecode, motofixes, nestedstacks, providers
+from . import functionfixes, motofixes, nestedstacks, providers
 from .apigw.middleware import ApiGatewayMiddleware
 from .cdn.middleware import CdnMiddleware
 from .lambdas import hooks
@@ -67,7 +67,7 @@ def build_app() -> ResourceTypesRoute:
     providers.register()
     motofixes.register()
     nestedstacks.register()
-    inlinecode.register()
+    functionfixes.register()
     gateway = ApiGatewayMiddleware(DomainDispatcherApplication(create_backend_app))
     return ResourceTypesRoute(CdnMiddleware(gateway), providers.supported_types)
 

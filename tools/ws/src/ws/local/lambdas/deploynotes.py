@@ -1,4 +1,5 @@
-"""What a deploy to the local endpoint says of its functions: those that cannot run there.
+"""What a deploy to the local endpoint says of its functions: those that cannot run there, and
+the layers of other accounts they will run without.
 
 Read from the template as sent (SAM already expanded), so the user hears it when deploying,
 not first when an invoke answers Runtime.Unsupported. Standard library only: the CLI imports it.
@@ -33,3 +34,25 @@ def deploy_line(body: dict[str, Any]) -> str | None:
     listed = ", ".join(f"{logical} ({runtime})" for logical, runtime in found)
     return (f"the local endpoint runs Python and Node.js functions only: {listed} answer "
             "Runtime.Unsupported when invoked; test them on AWS")
+
+
+def foreign_layers(body: dict[str, Any], account: str) -> list[tuple[str, str]]:
+    """(logical id, layer ARN) of each layer of another account a function of `body` names."""
+    found = []
+    for logical, resource in sorted((body.get("Resources") or {}).items()):
+        if not isinstance(resource, dict) or resource.get("Type") != "AWS::Lambda::Function":
+            continue
+        for arn in (resource.get("Properties") or {}).get("Layers") or []:
+            parts = arn.split(":") if isinstance(arn, str) else []
+            if len(parts) > 4 and parts[4] != account:
+                found.append((logical, arn))
+    return found
+
+
+def layer_line(body: dict[str, Any], account: str) -> str | None:
+    """The stack's one line about layers the endpoint cannot fetch, or None."""
+    found = foreign_layers(body, account)
+    if not found:
+        return None
+    listed = ", ".join(f"{logical} runs without {arn}" for logical, arn in found)
+    return f"the local endpoint cannot fetch another account's layers: {listed}"

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ws.local.lambdas import layers
 from ws.local.lambdas.endings import being_killed, descendants, ending
 from ws.local.lambdas.launch import WORKER_SCRIPT, Launch
 from ws.local.lambdas.spec import FunctionSpec
@@ -29,7 +30,7 @@ _HEADER = struct.Struct(">I")
 
 
 def worker_env(spec: FunctionSpec, endpoint: str, task_root: Path,
-               log_stream: str) -> dict[str, str]:
+               log_stream: str, opt: Path | None = None) -> dict[str, str]:
     """The worker's environment: the function's variables and Lambda's reserved ones, with
     every AWS call pointed at the local endpoint. Nothing is inherited from the server
     but PATH and locale: real credentials must never reach a function."""
@@ -44,7 +45,13 @@ def worker_env(spec: FunctionSpec, endpoint: str, task_root: Path,
         "LAMBDA_TASK_ROOT": str(task_root), "LAMBDA_RUNTIME_DIR": str(WORKER_SCRIPT.parent),
         "TZ": ":UTC", "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
     }
-    return {**base, **reach.variables(), **dict(spec.env), **reserved}
+    paths = {}  # Lambda's own, which the function's variables may replace
+    if spec.runtime.startswith("nodejs"):
+        paths["NODE_PATH"] = os.pathsep.join([*layers.node_paths(opt, spec.runtime),
+                                              str(task_root)])
+    elif opt is not None:
+        reserved[layers.OPT_VARIABLE] = str(opt)
+    return {**base, **reach.variables(), **paths, **dict(spec.env), **reserved}
 
 
 def new_log_stream() -> str:
@@ -57,7 +64,7 @@ class WorkerProcess:
     """A warm worker for one FunctionSpec; one invocation at a time."""
 
     def __init__(self, spec: FunctionSpec, task_root: Path, endpoint: str,
-                 launch: Launch) -> None:
+                 launch: Launch, opt: Path | None = None) -> None:
         self.spec = spec
         self.log_stream = new_log_stream()
         self.invocations = 0
@@ -65,7 +72,7 @@ class WorkerProcess:
         self._killed = False
         self._proc = subprocess.Popen(
             launch.argv,
-            cwd=task_root, env=worker_env(spec, endpoint, task_root, self.log_stream),
+            cwd=task_root, env=worker_env(spec, endpoint, task_root, self.log_stream, opt),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, process_group=0)
 
     @property

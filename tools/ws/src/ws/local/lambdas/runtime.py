@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ws.errors import EndpointError
-from ws.local.lambdas import logsink
+from ws.local.lambdas import layers, logsink
 from ws.local.lambdas.endings import WorkerDied, ending
 from ws.local.lambdas.launch import CannotRun, Launcher
 from ws.local.lambdas.process import WorkerProcess
@@ -67,17 +67,21 @@ class Runtime:
         try:
             json.loads(event)
             task_root = code_dir(self.functions_dir, spec, getattr(fn, "code_bytes", b""))
+            opt = layers.opt_dir(self.functions_dir, spec.layers,
+                                 layers.moto_lookup(spec.account, spec.region))
         except ValueError:
             return self._refused(spec, "InvalidRequestContentException",
                                  "Could not parse request body into json")
         except EndpointError as exc:
             return self._refused(spec, "Runtime.InvalidCode", exc.message)
-        return self.run(spec, task_root, event)
+        return self.run(spec, task_root, event, opt)
 
-    def run(self, spec: FunctionSpec, task_root: Path, event: str) -> Outcome:
-        """Run one invocation in a worker of `spec`; log it to CloudWatch Logs."""
+    def run(self, spec: FunctionSpec, task_root: Path, event: str,
+            opt: Path | None = None) -> Outcome:
+        """Run one invocation in a worker of `spec` (its layers in `opt`); log it to
+        CloudWatch Logs."""
         try:
-            worker = self._acquire(spec, task_root)
+            worker = self._acquire(spec, task_root, opt)
         except CannotRun as exc:
             return self._refused(spec, "Runtime.Unsupported", str(exc))
         request_id = str(uuid.uuid4())
@@ -130,7 +134,7 @@ class Runtime:
                       f"{time.strftime('%Y/%m/%d')}/[$LATEST]ws-refused", [line])
         return Outcome(request_id, _error_payload(error_type, message), True, line + "\n")
 
-    def _acquire(self, spec: FunctionSpec, task_root: Path) -> WorkerProcess:
+    def _acquire(self, spec: FunctionSpec, task_root: Path, opt: Path | None) -> WorkerProcess:
         """An idle warm worker of `spec`, or a new one; retires workers of older specs."""
         with self._lock:
             key = (spec.account, spec.arn)
@@ -149,7 +153,7 @@ class Runtime:
         launch = self._launcher.launch(spec)
         if launch.warning:
             log.warning("%s", launch.warning)
-        worker = WorkerProcess(spec, task_root, self.endpoint, launch)
+        worker = WorkerProcess(spec, task_root, self.endpoint, launch, opt)
         with self._lock:
             self._busy.add(worker)
         return worker

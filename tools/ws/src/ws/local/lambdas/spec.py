@@ -31,6 +31,7 @@ class FunctionSpec:
     region: str
     account: str
     package_type: str = "Zip"
+    layers: tuple[str, ...] = ()  # layer version ARNs, in the function's order
 
     @property
     def log_group(self) -> str:
@@ -55,7 +56,8 @@ def spec_of(fn: Any) -> FunctionSpec:
         memory=int(fn.memory_size or 128),
         env=tuple(sorted((str(k), str(v)) for k, v in env.items())),
         code_sha=getattr(fn, "code_digest", "") or "", region=fn.region,
-        account=fn.account_id, package_type=fn.package_type or "Zip")
+        account=fn.account_id, package_type=fn.package_type or "Zip",
+        layers=tuple(str(layer.get("Arn", "")) for layer in (getattr(fn, "layers", None) or [])))
 
 
 def _safe(name: str) -> str:
@@ -63,24 +65,28 @@ def _safe(name: str) -> str:
 
 
 def code_dir(root: Path, spec: FunctionSpec, code: bytes) -> Path:
-    """The folder holding the function's deployed package, extracted once per code version.
-
-    Extraction goes to a scratch folder renamed into place, so a crash never leaves a
-    half-extracted folder that a later worker would run.
-    """
+    """The folder holding the function's deployed package, extracted once per code version."""
     target = root / _safe(spec.name) / _safe(f"{spec.version}-{spec.code_sha[:16]}")
+    if not code and not target.is_dir():
+        raise EndpointError(f"function {spec.name} has no code package to run")
+    return extract(target, [code], f"the code package of {spec.name}")
+
+
+def extract(target: Path, archives: list[bytes], what: str) -> Path:
+    """`archives` extracted in order into `target`, once. Extraction goes to a scratch folder
+    renamed into place, so a crash never leaves a half-extracted folder that a later worker
+    would run."""
     if target.is_dir():
         return target
-    if not code:
-        raise EndpointError(f"function {spec.name} has no code package to run")
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(dir=target.parent, prefix=".extract-"))
     try:
-        with zipfile.ZipFile(io.BytesIO(code)) as archive:
-            archive.extractall(scratch)
+        for code in archives:
+            with zipfile.ZipFile(io.BytesIO(code)) as archive:
+                archive.extractall(scratch)
         os.rename(scratch, target)
     except zipfile.BadZipFile:
-        raise EndpointError(f"the code package of {spec.name} is not a zip file") from None
+        raise EndpointError(f"{what} is not a zip file") from None
     except OSError:
         if not target.is_dir():  # not a concurrent extraction of the same version
             raise

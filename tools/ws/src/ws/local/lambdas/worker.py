@@ -216,6 +216,10 @@ def main() -> None:
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     os.dup2(2, 1)
     sys.path[0] = os.getcwd()  # the task root replaces this script's folder
+    opt = os.environ.pop("_WS_OPT", "")  # layers.OPT_VARIABLE: the layers, Lambda's /opt
+    if opt:
+        version = os.environ.get("AWS_EXECUTION_ENV", "").removeprefix("AWS_Lambda_python")
+        sys.path[1:1] = [f"{opt}/python/lib/python{version}/site-packages", f"{opt}/python"]
     install_url_hook(args.endpoint, args.urls)
     ids, handlers = _setup_logging(), _Handlers()
     while (request := read_frame(frames_in)) is not None:

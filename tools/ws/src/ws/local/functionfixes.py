@@ -1,6 +1,11 @@
-"""Inline function code (`Code: ZipFile:`) packaged where Lambda puts it: `index.js` with the
-`cfn-response` module for Node.js runtimes, `index.py` with `cfnresponse` for Python. moto
-writes `index.py` whatever the runtime, so `Handler: index.handler` of Node.js code failed."""
+"""moto's AWS::Lambda::Function from CloudFormation, made as Lambda makes it.
+
+- Inline code (`Code: ZipFile:`) is packaged where Lambda puts it: `index.js` with the
+  `cfn-response` module for Node.js runtimes, `index.py` with `cfnresponse` for Python (moto
+  wrote `index.py` whatever the runtime, and took an update's text for a base64 zip).
+- `Layers` are kept (moto dropped them): those this endpoint holds; another account's layer
+  cannot be fetched, the deploy says so (ws.local.lambdas.deploynotes).
+"""
 from __future__ import annotations
 
 import base64
@@ -9,7 +14,7 @@ import io
 import zipfile
 from typing import Any, Callable
 
-from moto.awslambda.models import LambdaFunction
+from moto.awslambda.models import LambdaFunction, lambda_backends
 
 _RUNTIME: contextvars.ContextVar[str] = contextvars.ContextVar("inline_runtime", default="")
 _moto_plaintext_zip = LambdaFunction._create_zipfile_from_plaintext_code
@@ -65,26 +70,48 @@ def _plaintext_zip(code: str) -> bytes:
 
 def _with_runtime(create: Callable[..., Any]) -> Callable[..., Any]:
     def run(cls: type, name: str, template: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
-        token = _RUNTIME.set(str((template.get("Properties") or {}).get("Runtime") or ""))
+        props = template.get("Properties") or {}
+        token = _RUNTIME.set(str(props.get("Runtime") or ""))
         try:
-            return create(name, template, *args, **kwargs)
+            function = create(name, template, *args, **kwargs)
         finally:
             _RUNTIME.reset(token)
+        _set_layers(function, props.get("Layers"))
+        return function
     return run
+
+
+def _held(arns: Any, account: str, region: str) -> list[str]:
+    """The layer version ARNs of `arns` this endpoint holds, in order."""
+    backend = lambda_backends[account][region]
+    return [arn for arn in (arns if isinstance(arns, list) else [])
+            if isinstance(arn, str) and backend.layers_versions_by_arn(arn) is not None]
+
+
+def _set_layers(function: Any, arns: Any) -> None:
+    held = _held(arns, function.account_id, function.region)
+    function.layers = function._get_layers_data(held) if held else []
 
 
 def _zipping_update(update: Callable[..., Any]) -> Callable[..., Any]:
     """moto's update hands inline code to UpdateFunctionCode as if it were a base64 zip."""
     def run(cls: type, original_resource: Any, new_resource_name: str,
             cloudformation_json: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
-        props = cloudformation_json.get("Properties") or {}
+        props = dict(cloudformation_json.get("Properties") or {})
+        if "Layers" in props:  # moto's update refuses a layer it does not hold
+            props["Layers"] = _held(props["Layers"], original_resource.account_id,
+                                    original_resource.region)
+        cloudformation_json = {**cloudformation_json, "Properties": props}
         code = props.get("Code") or {}
         if isinstance(code.get("ZipFile"), str):
             runtime = str(props.get("Runtime") or original_resource.run_time or "")
             zipped = base64.b64encode(inline_zip(code["ZipFile"], runtime)).decode()
             cloudformation_json = {**cloudformation_json,
                                    "Properties": {**props, "Code": {**code, "ZipFile": zipped}}}
-        return update(original_resource, new_resource_name, cloudformation_json, *args, **kwargs)
+        function = update(original_resource, new_resource_name, cloudformation_json, *args,
+                          **kwargs)
+        _set_layers(function, props.get("Layers"))
+        return function
     return run
 
 
