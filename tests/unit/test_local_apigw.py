@@ -123,3 +123,15 @@ def test_a_provider_that_is_not_a_pool_arn_denies_rather_than_failing():
     with pytest.raises(Denied, match="Unauthorized"):
         authorizer.authorize(None, None)
     assert authorizer.authorize(_token(1_000_000), None)["claims"]["sub"] == "u1"
+
+
+def test_a_streamed_answer_is_its_prelude_and_body():
+    payload = (b'{"statusCode": 201, "headers": {"Content-Type": "text/plain"}, '
+               b'"cookies": ["a=1"]}' + b"\x00" * 8 + b"hello " + b"world")
+    answer = proxyevent.streamed_response(payload)
+    assert (answer.status, answer.body) == (201, b"hello world")
+    assert ("Content-Type", "text/plain") in answer.headers and ("Set-Cookie", "a=1") in answer.headers
+    bare = proxyevent.streamed_response(b"just bytes")
+    assert (bare.status, bare.body) == (200, b"just bytes")
+    with pytest.raises(proxyevent.MalformedResponse):
+        proxyevent.streamed_response(b"not json" + b"\x00" * 8)

@@ -62,6 +62,8 @@ def _lambda_proxy(request: ApiRequest, deployed: Deployed, route: Route,
                     answer.error, answer.payload[:500])
         return replies.bad_gateway()
     try:
+        if uri.endswith("/response-streaming-invocations"):
+            return proxyevent.streamed_response(answer.payload)
         return proxyevent.response(answer.payload)
     except proxyevent.MalformedResponse as exc:
         log.warning("%s %s: malformed Lambda proxy response (%s)", request.method,

@@ -15,7 +15,7 @@ from moto.awslambda.models import lambda_backends
 
 _FUNCTION_ARN = re.compile(r"arn:[a-z-]+:lambda:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
                            r"function:(?P<name>[A-Za-z0-9_-]+)(?::(?P<qualifier>[A-Za-z0-9$_-]+))?")
-_INVOCATION_URI = re.compile(r"/functions/(?P<arn>.+)/invocations$")
+_INVOCATION_URI = re.compile(r"/functions/(?P<arn>.+)/(?:response-streaming-)?invocations$")
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,8 @@ class UnknownFunction(LookupError):
 
 
 def function_arn(uri: str) -> str:
-    """The function ARN inside an AWS_PROXY integration URI (.../functions/ARN/invocations)."""
+    """The function ARN inside an AWS_PROXY integration URI (.../functions/ARN/invocations,
+    or .../response-streaming-invocations)."""
     found = _INVOCATION_URI.search(uri)
     if not found or not _FUNCTION_ARN.fullmatch(found["arn"]):
         raise UnknownFunction(f"not a Lambda invocation URI: {uri}")

@@ -115,6 +115,26 @@ def response(payload: bytes) -> ApiResponse:
     return ApiResponse(_status(answer.get("statusCode")), headers, _payload(answer))
 
 
+STREAM_DELIMITER = b"\x00" * 8  # after the metadata a streaming function writes first
+
+
+def streamed_response(payload: bytes) -> ApiResponse:
+    """A streaming function's answer (ResponseTransferMode STREAM): a JSON prelude (status,
+    headers, cookies) and eight NUL bytes before the body; without them, 200 and the bytes."""
+    prelude, found, body = payload.partition(STREAM_DELIMITER)
+    if not found:
+        return ApiResponse(200, (("Content-Type", "application/octet-stream"),), payload)
+    try:
+        answer = json.loads(prelude or b"{}")
+    except ValueError:
+        raise MalformedResponse("the stream's prelude is not JSON") from None
+    if not isinstance(answer, dict):
+        raise MalformedResponse("the stream's prelude is not a JSON object")
+    headers = _headers({k: v for k, v in answer.items() if k != "cookies"})
+    cookies = tuple(("Set-Cookie", _text(c)) for c in answer.get("cookies") or [])
+    return ApiResponse(_status(answer.get("statusCode", 200)), headers + cookies, body)
+
+
 def _status(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)) \
             or not str(value).isdigit() or not 100 <= int(value) <= 599:
