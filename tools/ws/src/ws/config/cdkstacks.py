@@ -84,7 +84,7 @@ def _check(parameters: dict[str, str], secrets: set[str], late: dict[str, str],
     if secrets:
         key = min(secrets)
         raise ConfigError(f"parameter {key!r} takes a secret, but no stack of the CDK app "
-                          "declares it: it would be CDK context, written in clear into cdk.out",
+                          "declares it: it would be CDK context, written in clear into the cloud assembly",
                           f"declare it in the app: new CfnParameter(this, '{key}', "
                           "{ noEcho: true }) and use its value", path=display,
                           line=_line(data, key))
