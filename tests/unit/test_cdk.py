@@ -192,8 +192,11 @@ def test_context_from_an_upstream_output_is_synthesized_once_it_is_known(root):
                if static_parts(two, env, "notes")[k] != v}
     assert changed == {"context", "template"}
 
-    load_workspace(root, "local")  # the next load starts from the values last synthesized
+    # the next load starts from the values last synthesized, while the text is as it was
+    assert label_of(load_workspace(root, "local")) == "q2-local"
     assert synths(root) == count + 1
+    with_base(root, "${base.Queue}!")
+    assert label_of(load_workspace(root, "local")) == "${base.Queue}!"
     with pytest.raises(DeployError, match="base has no output Queue"):
         with_context(ws, env, graph, "notes", {"base": {}})
 

@@ -28,11 +28,19 @@ class LateContext:
 
 @dataclass(frozen=True)
 class Guess:
-    """What the app was last synthesized with for an environment: late values, and the keys
-    with references that were CfnParameters (so not context)."""
+    """What the app was last synthesized with for an environment: late values (and the text
+    they were written as), and the keys with references that were CfnParameters (so not
+    context)."""
 
     values: dict[str, str]
+    written: dict[str, str]
     declared: frozenset[str]
+
+    def of(self, written: dict[str, str], skipped: set[str] | frozenset[str]) -> dict[str, str]:
+        """The values to synthesize `written` with (but the `skipped` keys): the last ones
+        where the text is as it was, else the text itself."""
+        return {k: self.values[k] if self.written.get(k) == v and k in self.values else v
+                for k, v in written.items() if k not in skipped}
 
 
 def guess_of(cache: Path, env: str | None) -> Guess:
@@ -42,14 +50,17 @@ def guess_of(cache: Path, env: str | None) -> Guess:
         sorted(cache.glob("context*.json"), key=lambda p: p.stat().st_mtime)[-1:]
     try:
         data = json.loads(found[0].read_text())
-        return Guess(dict(data["context"]), frozenset(data["declared"]))
+        return Guess(dict(data["context"]), dict(data["written"]),
+                     frozenset(data["declared"]))
     except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return Guess({}, frozenset())
+        return Guess({}, {}, frozenset())
 
 
-def keep_guess(cache: Path, env: str | None, values: dict[str, str],
+def keep_guess(cache: Path, env: str | None, written: dict[str, str], values: dict[str, str],
                declared: set[str] | frozenset[str] | tuple[str, ...]) -> None:
-    text = json.dumps({"context": values, "declared": sorted(declared)}, sort_keys=True)
+    """Remember what the app was synthesized with for `env` (the next load's guess)."""
+    text = json.dumps({"context": values, "written": written, "declared": sorted(declared)},
+                      sort_keys=True)
     path = _guess_file(cache, env)
     cache.mkdir(parents=True, exist_ok=True)
     if not path.is_file() or path.read_text() != text:
@@ -65,7 +76,7 @@ def synthesized(late: LateContext, values: dict[str, str], root: Path) -> LateSt
     target are those of its last synth)."""
     job = replace(late.job, context={**late.job.context, **values})
     assembly, _ = synthesize(job)
-    keep_guess(late.job.cache, late.env, values, late.declared)
+    keep_guess(late.job.cache, late.env, late.written, values, late.declared)
     found = [s for s in read_assembly(assembly, root, late.job.display)
              if s.stack_id == late.stack_id]
     if not found:

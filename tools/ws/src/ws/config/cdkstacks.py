@@ -54,13 +54,13 @@ def cdk_parts(app: CdkApp, parameters: dict[str, str], data: object) -> list[Cdk
     cache = app.root / ".ws" / "cdk" / app.name
     job = Synth(app.folder, cache, app_display, literal, app.target, app.default_region)
     guess = guess_of(cache, app.env)
-    late = {k: guess.values.get(k, v) for k, v in written.items() if k not in guess.declared}
+    late = guess.of(written, guess.declared)
     stacks = _synth(job, late, app.root)
     declared = {p for s in stacks for p in s.template.parameters}
     if set(late) != set(written) - declared:  # a CfnParameter added or taken away since
-        late = {k: guess.values.get(k, v) for k, v in written.items() if k not in declared}
+        late = guess.of(written, declared)
         stacks = _synth(job, late, app.root)
-    keep_guess(cache, app.env, late, set(written) & declared)
+    keep_guess(cache, app.env, {k: written[k] for k in late}, late, set(written) & declared)
     names = {s.stack_id: app.name if len(stacks) == 1 else f"{app.name}-{_slug(s.stack_id)}"
              for s in stacks}
     _check(parameters, secret - declared, late, set(names.values()), app.display, data)
@@ -84,7 +84,8 @@ def _check(parameters: dict[str, str], secrets: set[str], late: dict[str, str],
     if secrets:
         key = min(secrets)
         raise ConfigError(f"parameter {key!r} takes a secret, but no stack of the CDK app "
-                          "declares it: it would be CDK context, written in clear into the cloud assembly",
+                          "declares it: it would be CDK context, written in clear into the "
+                          "cloud assembly",
                           f"declare it in the app: new CfnParameter(this, '{key}', "
                           "{ noEcho: true }) and use its value", path=display,
                           line=_line(data, key))
