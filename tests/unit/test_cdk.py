@@ -201,6 +201,14 @@ def test_context_from_an_upstream_output_is_synthesized_once_it_is_known(root):
         with_context(ws, env, graph, "notes", {"base": {}})
 
 
+def test_a_synth_failure_with_a_value_not_known_yet_says_so(root):
+    with_base(root, "${base.Queue}")
+    (root / "stacks/notes/fail.txt").write_text("1")
+    with pytest.raises(ConfigError, match="error TS2304") as caught:
+        load_workspace(root, "local")
+    assert "label=${base.Queue}, the text as written" in str(caught.value)
+
+
 def test_a_secret_is_never_context(root):
     with_base(root, "${ssm:/notes/label}")
     with pytest.raises(ConfigError, match="noEcho: true") as caught:

@@ -55,11 +55,11 @@ def cdk_parts(app: CdkApp, parameters: dict[str, str], data: object) -> list[Cdk
     job = Synth(app.folder, cache, app_display, literal, app.target, app.default_region)
     guess = guess_of(cache, app.env)
     late = guess.of(written, guess.declared)
-    stacks = _synth(job, late, app.root)
+    stacks = _synth(job, late, app.root, written)
     declared = {p for s in stacks for p in s.template.parameters}
     if set(late) != set(written) - declared:  # a CfnParameter added or taken away since
         late = guess.of(written, declared)
-        stacks = _synth(job, late, app.root)
+        stacks = _synth(job, late, app.root, written)
     keep_guess(cache, app.env, {k: written[k] for k in late}, late, set(written) & declared)
     names = {s.stack_id: app.name if len(stacks) == 1 else f"{app.name}-{_slug(s.stack_id)}"
              for s in stacks}
@@ -72,8 +72,20 @@ def cdk_parts(app: CdkApp, parameters: dict[str, str], data: object) -> list[Cdk
             for s in stacks]
 
 
-def _synth(job: Synth, late: dict[str, str], root: Path) -> list[AssemblyStack]:
-    assembly, _ = synthesize(replace(job, context={**job.context, **late}))
+def _synth(job: Synth, late: dict[str, str], root: Path,
+           written: dict[str, str]) -> list[AssemblyStack]:
+    """The app's stacks, synthesized with its literal context and `late`; a failure while a
+    value is still the text as written says so."""
+    try:
+        assembly, _ = synthesize(replace(job, context={**job.context, **late}))
+    except ConfigError as exc:
+        unknown = sorted(k for k, v in late.items() if v == written[k])
+        if unknown:
+            got = ", ".join(f"{k}={late[k]}" for k in unknown)
+            exc.hint = (f"the app got context {got}, the text as written: a value is known "
+                        "once the stacks it names have deployed. Let the app take that text "
+                        "until then (skip a value starting with '${')")
+        raise
     return read_assembly(assembly, root, job.display)
 
 
