@@ -1,5 +1,6 @@
-"""A CDK app (TypeScript, CDK v2) as a stack of the workspace, deployed with a SAM stack that
-takes its output, to the local endpoint. One test: synth is slow (npm ci is cached per lock)."""
+"""A CDK app (TypeScript, CDK v2) as a stack of the workspace, between a stack whose output is
+its CDK context and a SAM stack that takes its output, deployed to the local endpoint. One test:
+synth is slow (npm ci is cached per lock)."""
 from __future__ import annotations
 
 import hashlib
@@ -13,7 +14,8 @@ import pytest
 from ws import api
 from ws.engine.request import RunRequest
 from ws.graph.selection import Selection
-from ws.testing.workspaces import SAM_FUNCTION, workspace_files, write_tree
+from ws.config.workspace import load_workspace
+from ws.testing.workspaces import SAM_FUNCTION, queue_template, workspace_files, write_tree
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "cdkapp"
 CACHE = Path.home() / ".cache" / "ws-tests"
@@ -39,9 +41,12 @@ def node_modules() -> Path:
 
 @pytest.fixture
 def root(tmp_path, endpoint):
-    files = workspace_files(reader=(SAM_FUNCTION, {"parameters": {"Upstream": "${notes.TableName}"}}))
+    files = workspace_files(reader=(SAM_FUNCTION,
+                                    {"parameters": {"Upstream": "${notes.TableName}"}}),
+                            base=(queue_template({"Echo": {"Ref": "Tag"}}, parameters=["Tag"]),
+                                  {"parameters": {"Tag": "L1"}}))
     files["stacks/reader/src/fn/handler.py"] = "def handler(event, context):\n    return 1\n"
-    files["stacks/notes/stack.yaml"] = {"parameters": {"Greeting": "hi", "label": "L1"}}
+    files["stacks/notes/stack.yaml"] = {"parameters": {"Greeting": "hi", "label": "${base.Echo}"}}
     write_tree(tmp_path, files)
     app = tmp_path / "stacks" / "notes"
     shutil.copytree(FIXTURE, app, dirs_exist_ok=True,
@@ -62,26 +67,28 @@ def manifests(root: Path) -> list[float]:
 
 def test_cdk_app_deploys_with_a_sam_stack(root, aws):
     started = time.monotonic()
-    assert deploy(root) == {"notes": "deployed", "reader": "deployed"}
+    assert deploy(root) == {"base": "deployed", "notes": "deployed", "reader": "deployed"}
     first = time.monotonic() - started
     lam = aws("lambda")
     functions = {f["FunctionName"]: f for f in lam.list_functions()["Functions"]}
     writer = next(f for n, f in functions.items() if "Writer" in n)
     reader = next(f for n, f in functions.items() if "Writer" not in n)
     env = writer["Environment"]["Variables"]
-    assert (env["GREETING"], env["LABEL"]) == ("hi", "L1")  # a CfnParameter, and CDK context
+    assert (env["GREETING"], env["LABEL"]) == ("hi", "L1")  # a CfnParameter; context: base's output
+    outputs = load_workspace(root, "local").stacks["notes"].template.outputs
+    assert outputs["Target"]["Value"] == "123456789012/us-east-1"  # CDK_DEFAULT_ACCOUNT, _REGION
     table = env["TABLE_NAME"]
     assert reader["Environment"]["Variables"]["UPSTREAM"] == table  # the app's output, wired
     assert aws("dynamodb").describe_table(TableName=table)["Table"]["TableStatus"] == "ACTIVE"
 
     synthesized = manifests(root)
-    assert deploy(root) == {"notes": "unchanged", "reader": "unchanged"}
+    assert deploy(root) == {"base": "unchanged", "notes": "unchanged", "reader": "unchanged"}
     assert manifests(root) == synthesized  # nothing touched: no synth
 
     # a refactor that synthesizes the same template is unchanged (synth runs, nothing deploys)
     lib = root / "stacks/notes/lib/notes-stack.ts"
     lib.write_text("// refactored\n" + lib.read_text())
-    assert deploy(root) == {"notes": "unchanged", "reader": "unchanged"}
+    assert deploy(root) == {"base": "unchanged", "notes": "unchanged", "reader": "unchanged"}
     assert manifests(root) != synthesized
 
     handler = root / "stacks/notes/handler/index.js"
@@ -89,7 +96,7 @@ def test_cdk_app_deploys_with_a_sam_stack(root, aws):
     plan = {i.stack: i.reason for i in api.plan(root, "local", Selection()).items}
     assert plan["notes"] == "code changed"  # the template is as it was: only the asset
     started = time.monotonic()
-    assert deploy(root) == {"notes": "deployed", "reader": "unchanged"}
+    assert deploy(root) == {"base": "unchanged", "notes": "deployed", "reader": "unchanged"}
     edited = time.monotonic() - started
     print(f"first deploy {first:.1f} s, --changed after a handler edit {edited:.1f} s "
           "(synthesized by the plan before it)")
@@ -97,4 +104,12 @@ def test_cdk_app_deploys_with_a_sam_stack(root, aws):
     answer = lam.invoke(FunctionName=writer["FunctionName"], Payload=b"{}")
     payload = json.loads(answer["Payload"].read())
     assert payload == {"table": table, "greeting": "hi", "label": "L1", "version": 2}
+
+    # the upstream output changes: the app is synthesized again with it, after base deploys
+    write_tree(root, {"stacks/base/stack.yaml": {"parameters": {"Tag": "L2"}}})
+    plan = {i.stack: i.reason for i in api.plan(root, "local", Selection()).items}
+    assert plan["notes"] == "depends on base (decided after it deploys)"
+    assert deploy(root) == {"base": "deployed", "notes": "deployed", "reader": "unchanged"}
+    answer = lam.invoke(FunctionName=writer["FunctionName"], Payload=b"{}")
+    assert json.loads(answer["Payload"].read())["label"] == "L2"
 

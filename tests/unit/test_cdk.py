@@ -11,8 +11,11 @@ import pytest
 from ws.cdk.assets import publish
 from ws.config.environment import load_environment
 from ws.config.workspace import load_workspace
+from ws.engine.cdkcontext import with_context
 from ws.engine.fingerprint import static_parts
-from ws.errors import ConfigError
+from ws.engine.inputs import consumed
+from ws.errors import ConfigError, DeployError
+from ws.graph.stackgraph import build_graph
 from ws.package.code import zip_folder
 from ws.testing.workspaces import queue_template, workspace_files, write_tree
 
@@ -81,16 +84,18 @@ def test_the_app_is_a_stack_synthesized_only_when_it_changed(root):
     assert env == {"account": "123456789012", "region": "us-east-1", "key": None}
     label = notes.template.body["Resources"]["Fn"]["Properties"]["Environment"]["Variables"]
     assert label == {"LABEL": "L1"}
+    # Greeting, a reference, was context too until the app showed it is a CfnParameter
+    assert synths(root) == 2
 
     load_workspace(root, "local")
     (root / "stacks/notes/node_modules/extra.js").write_text("1")  # not the app's source
     load_workspace(root, "local")
-    assert synths(root) == 1
+    assert synths(root) == 2
     (root / "stacks/notes/app.js").write_text("// edited")
     load_workspace(root, "local")
-    assert synths(root) == 2
+    assert synths(root) == 3
     load_workspace(root)  # no environment: the assembly at hand will do
-    assert synths(root) == 2
+    assert synths(root) == 3
 
 
 def test_assets_go_to_the_artifact_bucket_by_content_hash(root):
@@ -153,9 +158,68 @@ def test_a_synth_failure_is_bad_input_quoting_the_app(root):
     assert "error TS2304" in str(caught.value) and "stacks/notes/cdk.json" in str(caught.value)
 
 
-def test_a_reference_needs_a_cfn_parameter(root):
-    write_tree(root, {"stacks/notes/stack.yaml": {"parameters": {"Label": "${reader.Queue}"}}})
-    with pytest.raises(ConfigError, match="new CfnParameter") as caught:
+def with_base(root: Path, label: str) -> None:
+    """A stack `base` with an output, and the app's context `label` set to `label`."""
+    write_tree(root, {"stacks/base/stack.yaml": {},
+                      "stacks/base/template.yaml": queue_template({"Queue": {"Ref": "Queue"}}),
+                      "stacks/notes/stack.yaml": {"parameters": {"Greeting": "${reader.Queue}",
+                                                                 "label": label}}})
+    write_tree(root, {"stacks/reader/stack.yaml": {"parameters": {"Table": "${base.Queue}"}}})
+
+
+def label_of(ws) -> str:
+    body = ws.stacks["notes"].template.body
+    return body["Resources"]["Fn"]["Properties"]["Environment"]["Variables"]["LABEL"]
+
+
+def test_context_from_an_upstream_output_is_synthesized_once_it_is_known(root):
+    with_base(root, "${base.Queue}-${ws.env}")
+    ws = load_workspace(root, "local")
+    assert label_of(ws) == "${base.Queue}-${ws.env}"  # no value yet: the text as written
+    env = load_environment(ws, "local")
+    graph = build_graph(ws, env)
+    assert graph.dag.edges["base", "notes"]["reasons"] == ["CDK context label uses ${base.Queue}"]
+    assert consumed(graph, "notes") == {"base", "reader"}
+    assert "label" not in graph.params["notes"]  # context, not a parameter sent
+
+    one = with_context(ws, env, graph, "notes", {"base": {"Queue": "q1"}})
+    assert label_of(one) == "q1-local" and label_of(ws) == "${base.Queue}-${ws.env}"
+    count = synths(root)
+    assert label_of(with_context(ws, env, graph, "notes", {"base": {"Queue": "q1"}})) == "q1-local"
+    assert synths(root) == count  # the same values: the same assembly
+    two = with_context(ws, env, graph, "notes", {"base": {"Queue": "q2"}})
+    changed = {k for k, v in static_parts(one, env, "notes").items()
+               if static_parts(two, env, "notes")[k] != v}
+    assert changed == {"context", "template"}
+
+    # the next load starts from the values last synthesized, while the text is as it was
+    assert label_of(load_workspace(root, "local")) == "q2-local"
+    assert synths(root) == count + 1
+    with_base(root, "${base.Queue}!")
+    assert label_of(load_workspace(root, "local")) == "${base.Queue}!"
+    with pytest.raises(DeployError, match="base has no output Queue"):
+        with_context(ws, env, graph, "notes", {"base": {}})
+
+
+def test_a_synth_failure_with_a_value_not_known_yet_says_so(root):
+    with_base(root, "${base.Queue}")
+    (root / "stacks/notes/fail.txt").write_text("1")
+    with pytest.raises(ConfigError, match="error TS2304") as caught:
+        load_workspace(root, "local")
+    assert "label=${base.Queue}, the text as written" in str(caught.value)
+
+
+def test_a_secret_is_never_context(root):
+    with_base(root, "${ssm:/notes/label}")
+    with pytest.raises(ConfigError, match="noEcho: true") as caught:
+        load_workspace(root, "local")
+    assert "stacks/notes/stack.yaml:3" in str(caught.value)
+    assert "CfnParameter" in str(caught.value)
+
+
+def test_context_cannot_use_the_apps_own_outputs(root):
+    write_tree(root, {"stacks/notes/stack.yaml": {"parameters": {"label": "${notes.TableName}"}}})
+    with pytest.raises(ConfigError, match="its own") as caught:
         load_workspace(root, "local")
     assert "stacks/notes/stack.yaml:2" in str(caught.value)
 

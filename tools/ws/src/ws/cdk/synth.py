@@ -2,6 +2,7 @@
 (the app's files, the context ws passes, the target account and region)."""
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -39,7 +40,15 @@ class Synth:
 
 def synthesize(job: Synth, environ: Mapping[str, str] = os.environ) -> tuple[Path, bool]:
     """The app's cloud assembly for the job's target, up to date (synthesized only when the
-    app's files, the context or the target changed), and whether `cdk synth` ran."""
+    app's files, the context or the target changed), and whether `cdk synth` ran. One synth
+    of an app at a time (the stacks of one app are deployed by several threads)."""
+    job.cache.mkdir(parents=True, exist_ok=True)
+    with open(job.cache / ".synth.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _synthesize(job, environ)
+
+
+def _synthesize(job: Synth, environ: Mapping[str, str]) -> tuple[Path, bool]:
     source = source_digest(job.app)
     targets = [job.target] if job.target else _cached_targets(job) + [CdkTarget(job.default_region)]
     for target in targets:

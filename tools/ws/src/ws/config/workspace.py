@@ -7,12 +7,13 @@ from pathlib import Path
 
 from ws.cdk.app import is_cdk_app
 from ws.cdk.assembly import AssemblyStack
+from ws.cdk.late import LateContext
 from ws.cdk.target import CdkTarget, target_of
 from ws.config import fields as schema
 from ws.config import refs
 from ws.config.assets import FIELDS as ASSET_FIELDS
 from ws.config.assets import SELF, AssetSpec, check_references, parse_assets
-from ws.config.cdkstacks import cdk_parts
+from ws.config.cdkstacks import CdkApp, cdk_parts
 from ws.config.fields import Field
 from ws.config.targets import Target, check_globs, check_same_stack, merge, parse_targets
 from ws.config.templates import Template, load_template
@@ -97,6 +98,7 @@ class Stack:
     lines: Mapping
     assets: tuple[AssetSpec, ...] = ()  # folders published after the stack deploys
     cdk: AssemblyStack | None = None  # a CDK app's stack: its template is synthesized
+    late: LateContext | None = None  # its CDK context that uses references (synthesized again)
     targets: dict[str, Target] = field(default_factory=dict)  # ws run: its own, then merged
     switched_off: frozenset[str] = frozenset()  # default targets it turns off (false/null)
 
@@ -151,7 +153,7 @@ def load_workspace(root: Path, env_name: str | None = None) -> Workspace:
         check_glob(pattern, WORKSPACE_FILE, schema.line_of(data, "stacks"))
     target = target_of(root, env_name, defaults["region"]) if env_name else None
     stacks = _with_default_targets(
-        _load_stacks(root, globs, _Cdk(target, defaults["region"])), parse_targets(
+        _load_stacks(root, globs, _Cdk(target, defaults["region"], env_name)), parse_targets(
             defaults["targets"], WORKSPACE_FILE, schema.line_of(top["defaults"], "targets")))
     for stack in stacks.values():
         _check_stack(stack, stacks)
@@ -204,6 +206,7 @@ class _Cdk:
 
     target: CdkTarget | None
     default_region: str
+    env: str | None = None
 
 
 def _load_stacks(root: Path, globs: list[str], cdk: _Cdk) -> dict[str, Stack]:
@@ -269,15 +272,15 @@ def _cdk_stacks(root: Path, folder: Path, name: str, parameters: dict[str, str],
                 depends_on: tuple[str, ...], common: dict, data: object, cdk: _Cdk) -> list[Stack]:
     """The stacks of the CDK app in `folder` (synthesized when its files changed)."""
     display = common["config_file"]
-    parts = cdk_parts(root, folder, name, parameters, data, display, cdk.target,
-                      cdk.default_region)
+    parts = cdk_parts(CdkApp(root, folder, name, display, cdk.target, cdk.default_region,
+                             cdk.env), parameters, data)
     bad = next((part.name for part in parts if not NAME.match(part.name)), None)
     if bad:
         raise ConfigError(f"the CDK app makes stack name {bad!r}, which is not valid",
                           NAME_HINT + "; shorten the CDK stack id or the folder's name",
                           path=display)
     return [Stack(**common, name=part.name, parameters=part.parameters, cdk=part.stack,
-                  template=part.stack.template,
+                  template=part.stack.template, late=part.late,
                   depends_on=tuple(dict.fromkeys(depends_on + part.depends_on)))
             for part in parts]
 
@@ -309,6 +312,8 @@ def _check_stack(stack: Stack, stacks: dict[str, Stack]) -> None:
     for key, value in stack.parameters.items():
         line = schema.line_of(params_line, key)
         check_parameter(stack, key, value, stacks, stack.config_file, line)
+    for key, value in (stack.late.written if stack.late else {}).items():
+        check_refs(refs.parse(value), stacks, stack.config_file, schema.line_of(params_line, key))
     check_references(stack.assets, stack.template.outputs,
                      {name: s.template.outputs for name, s in stacks.items()}, stack.config_file)
     missing = [p for p, spec in stack.template.parameters.items()
@@ -330,6 +335,12 @@ def check_parameter(stack: Stack, key: str, value: str, stacks: dict[str, Stack]
     except ValueError as exc:
         raise ConfigError(str(exc), path=path, line=line) from None
     _check_secret(stack, key, value, path, line)
+    check_refs(found, stacks, path, line)
+
+
+def check_refs(found: list[refs.Ref], stacks: dict[str, Stack], path: str,
+               line: int | None) -> None:
+    """The stacks and outputs that references name exist."""
     for ref in found:
         if ref.is_builtin:
             continue

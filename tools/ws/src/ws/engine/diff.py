@@ -13,6 +13,7 @@ from ws.cloud.ssmvalues import SsmValues
 from ws.cloud.stackops import UPDATABLE, StackOps, StackRequest
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
+from ws.engine.cdkcontext import with_context
 from ws.engine.decide import SKIP
 from ws.engine.fingerprint import static_parts
 from ws.engine.inputs import consumed, resolve
@@ -69,10 +70,11 @@ def diff(ws: Workspace, env: Environment, graph: StackGraph, backend: Backend,
                                   "recreates a failed create, or says what to do")
         if name in packaged.failed:
             return StackDiff(name, stack_name, "cannot tell", note=str(packaged.failed[name]))
-        prepared = packaged.stack(name)
+        now = with_context(ws, env, graph, name, outputs)  # a CDK app's context filled in
+        prepared = (packaged if now is ws else packaged.restaged(now.stacks[name])).stack(name)
         for key, data in prepared.uploads.items():
             upload(key, data)
-        inputs = resolve(ws, env, graph, name, outputs, secrets, static_parts(ws, env, name),
+        inputs = resolve(now, env, graph, name, outputs, secrets, static_parts(now, env, name),
                          ssm)
         record = inputs.fingerprint.record(commit, version)  # as a deploy would record it
         body = prepared.with_outputs({RECORD_OUTPUT: {"Value": record}})

@@ -20,6 +20,7 @@ _PART_NAMES = {"template": "template changed", "code": "code changed",
                "tags": "tags changed", "format": "ws deploy format changed",
                "assets": "assets changed", "asset_values": "asset config values changed",
                "ssm": "SSM parameter values it reads changed",
+               "context": "CDK context values changed",
                "artifacts": "local files changed (definitions, includes, nested templates)"}
 
 
@@ -82,6 +83,7 @@ def static_parts(ws: Workspace, env: Environment, stack: str) -> dict[str, str]:
     return {"template": digest(spec.template.body), "code": digest(code),
             "shared": digest(shared), "environment": digest(settings),
             "format": digest(FORMAT_VERSION), **_assets_part(spec, folder),
+            **({"context": digest(spec.late.used)} if spec.late else {}),
             **({"artifacts": digest(artifact_hashes(found))} if found.has_artifacts else {})}
 
 

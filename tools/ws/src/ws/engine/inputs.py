@@ -41,7 +41,8 @@ def stack_tags(ws: Workspace, env: Environment, name: str) -> dict[str, str]:
 def consumed(graph: StackGraph, name: str) -> set[str]:
     """The stacks whose outputs `name`'s parameters (and published assets) use, and those
     that write the SSM parameters it reads."""
-    return {r.stack for v in graph.params[name].values() for r in refs.parse(v)
+    values = [*graph.params[name].values(), *graph.context.get(name, {}).values()]
+    return {r.stack for v in values for r in refs.parse(v)
             if not r.is_builtin} | set(graph.assets_use.get(name, ())) \
         | {maker for maker in graph.ssm_reads.get(name, {}).values() if maker}
 
@@ -99,7 +100,7 @@ def split(params: dict[str, str], outputs: dict[str, dict[str, str]]
     what was written, never on what an output put in it."""
     secret_refs: dict[str, SecretRef] = {}
     plain: dict[str, str] = {}
-    lookup = lambda ref: _output(outputs, ref)  # noqa: E731
+    lookup = lambda ref: output_value(outputs, ref)  # noqa: E731
     for key, value in params.items():
         found = refs.secret_of(value)
         if found is None:
@@ -109,7 +110,8 @@ def split(params: dict[str, str], outputs: dict[str, dict[str, str]]
     return secret_refs, plain
 
 
-def _output(outputs: dict[str, dict[str, str]], ref: refs.Ref) -> str:
+def output_value(outputs: dict[str, dict[str, str]], ref: refs.Ref) -> str:
+    """The output a reference names; DeployError when the stack has none such."""
     try:
         return outputs[ref.stack][ref.output]
     except KeyError:

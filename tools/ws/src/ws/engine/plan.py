@@ -13,6 +13,7 @@ from ws.cloud.ssmvalues import SsmValues
 from ws.config import refs
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
+from ws.engine.cdkcontext import with_context
 from ws.engine.decide import DEPLOY, HOTSWAP, LATER, SKIP, decide
 from ws.engine.fingerprint import static_parts
 from ws.engine.inputs import consumed, resolve
@@ -117,6 +118,7 @@ def _inputs(ws: Workspace, env: Environment, graph: StackGraph, name: str,
     upstream = {up: outputs_of(live[env.stack_name(up)]) for up in uses
                 if env.stack_name(up) in live}
     try:
+        ws = with_context(ws, env, graph, name, upstream)
         return resolve(ws, env, graph, name, upstream, secrets or Secrets(lambda s: None),
                        static_parts(ws, env, name), ssm), ""
     except DeployError as exc:

@@ -19,6 +19,7 @@ from ws.cloud.stackops import UNREAD, StackOps, StackRequest, StackResult
 from ws.config import refs
 from ws.engine import scheduler
 from ws.engine.assets import publish_stack, unpublished
+from ws.engine.cdkcontext import with_context
 from ws.engine.decide import HOTSWAP, LATER, SKIP, decide
 from ws.engine.hotswaprun import hotswap_or_deploy, hotswapper, reconciled
 from ws.engine.durations import load_durations, save_durations
@@ -80,8 +81,10 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
             current = live.get(env.stack_name(name))
             if plan[name].action == SKIP:
                 return StackResult("unchanged", current["StackStatus"], outputs_of(current))
-            inputs = resolve(ws, env, graph, name, outputs, secrets, static_parts(ws, env, name),
-                             ssm)
+            now = with_context(ws, env, graph, name, outputs)  # a CDK app's context filled in
+            inputs = resolve(now, env, graph, name, outputs, secrets,
+                             static_parts(now, env, name), ssm)
+            mine = packaged if now is ws else packaged.restaged(now.stacks[name])
             how = plan[name].action
             if how == LATER:
                 later = decide(current, inputs, protected=env.protected, hotswap=request.hotswap,
@@ -95,16 +98,16 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
 
             def act() -> StackResult:
                 def cfn() -> StackResult:
-                    return _deploy_one(target, name, inputs, packaged, upload, ops, request,
+                    return _deploy_one(target, name, inputs, mine, upload, ops, request,
                                        secrets, say, current, ready)
                 hot = hotswapper(target, ops.sleep)
-                result = hotswap_or_deploy(target, name, inputs, packaged, current, say, ready,
+                result = hotswap_or_deploy(target, name, inputs, mine, current, say, ready,
                                            hot, cfn) if how == HOTSWAP else \
-                    reconciled(target, name, packaged, current, say, hot, cfn)
+                    reconciled(target, name, mine, current, say, hot, cfn)
                 if ws.stacks[name].assets and result.ok:  # a failed stack publishes nothing
                     ops.report_events(stack_name)  # before what publishing says
                     _publish(target, name, inputs, result, outputs,
-                             lambda failed: _deploy_one(target, name, failed, packaged, upload,
+                             lambda failed: _deploy_one(target, name, failed, mine, upload,
                                                         ops, request, secrets, say, UNREAD),
                              say, secrets.revealed)
                 if result.ok:

@@ -26,6 +26,8 @@ class StackGraph:
     assets_use: dict[str, frozenset[str]] = field(default_factory=dict)  # stacks assets read
     # SSM parameters: consumer -> {name it reads: the stack that creates it, "" if none does}
     ssm_reads: dict[str, dict[str, str]] = field(default_factory=dict)
+    # CDK context that uses references: stack -> {key: value, ${ws.*} filled in}
+    context: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def order(self) -> list[str]:
         """A deterministic dependency order."""
@@ -51,8 +53,18 @@ def parameter_values(ws: Workspace, env: Environment, stack: str) -> dict[str, s
     """stack.yaml parameters overlaid by the environment's, with ${ws.*} filled in."""
     builtins = builtin_values(ws, env)
     merged = {**ws.stacks[stack].parameters, **env.parameters.get(stack, {})}
+    return _with_builtins(merged, builtins)
+
+
+def context_values(ws: Workspace, env: Environment, stack: str) -> dict[str, str]:
+    """A CDK stack's context values that use references, with ${ws.*} filled in."""
+    late = ws.stacks[stack].late
+    return _with_builtins(late.written, builtin_values(ws, env)) if late else {}
+
+
+def _with_builtins(values: dict[str, str], builtins: dict[str, str]) -> dict[str, str]:
     return {key: refs.substitute(value, lambda r: builtins[r.output] if r.is_builtin else str(r))
-            for key, value in merged.items()}
+            for key, value in values.items()}
 
 
 def build_graph(ws: Workspace, env: Environment) -> StackGraph:
@@ -63,10 +75,12 @@ def build_graph(ws: Workspace, env: Environment) -> StackGraph:
     dag = nx.DiGraph()
     dag.add_nodes_from(active)
     params = {name: parameter_values(ws, env, name) for name in active}
+    context = {name: context_values(ws, env, name) for name in active}
     missing: list[str] = []
     for name in active:
         _add_explicit(dag, ws, name, {*skipped, *env.shared})
         _add_references(dag, env, name, params[name], skipped, missing)
+        _add_references(dag, env, name, context[name], skipped, missing, "CDK context")
         _add_asset_references(dag, ws, env, name, skipped, missing)
     _add_imports(dag, ws, env, params, skipped, missing)
     ssm_reads = _add_ssm(dag, ws, env, params)
@@ -82,7 +96,8 @@ def build_graph(ws: Workspace, env: Environment) -> StackGraph:
             if ws.stacks[name].assets}
     return StackGraph(dag=dag, params={n: params[n] for n in kept}, skipped=skipped,
                       shared=dict(env.shared), assets_use=uses,
-                      ssm_reads={n: r for n, r in ssm_reads.items() if n not in excluded})
+                      ssm_reads={n: r for n, r in ssm_reads.items() if n not in excluded},
+                      context={n: context[n] for n in kept if context[n]})
 
 
 def _leave_out(dag: nx.DiGraph, env: Environment, skipped: dict[str, str]) -> dict[str, str]:
@@ -115,15 +130,15 @@ def _add_explicit(dag: nx.DiGraph, ws: Workspace, name: str, left_out: set[str])
 
 
 def _add_references(dag: nx.DiGraph, env: Environment, name: str, params: dict[str, str],
-                    skipped: dict[str, str], missing: list[str]) -> None:
+                    skipped: dict[str, str], missing: list[str], what: str = "parameter") -> None:
     for key, value in sorted(params.items()):
         for ref in refs.parse(value):
             if ref.stack in env.shared:
                 continue  # its outputs are read from the shared stack when deploying
             if ref.stack in skipped:
-                missing.append(f"{name}: parameter {key} (was {ref} from mock stack {ref.stack})")
+                missing.append(f"{name}: {what} {key} (was {ref} from mock stack {ref.stack})")
             else:
-                _add_edge(dag, ref.stack, name, f"parameter {key} uses {ref}")
+                _add_edge(dag, ref.stack, name, f"{what} {key} uses {ref}")
 
 
 def _add_asset_references(dag: nx.DiGraph, ws: Workspace, env: Environment, name: str,

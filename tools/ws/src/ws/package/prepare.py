@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -114,6 +114,14 @@ class Packaged:
     backend: Backend
     bucket: str
     failed: dict[str, WsError] = field(default_factory=dict)  # a stack's build failure
+    preparer: Preparer | None = None  # to prepare a stack again (restaged)
+
+    def restaged(self, stack: Stack) -> Packaged:
+        """A copy with `stack` prepared again: a CDK app synthesized once its context values
+        were known (its build, if any, is the one already done)."""
+        if self.preparer is None or stack.name in self.failed:
+            return self
+        return replace(self, prepared={**self.prepared, stack.name: self.preparer.prepare(stack)})
 
     def stack(self, name: str) -> Prepared:
         """The stack prepared, or its build's failure raised (that stack fails, not the run)."""
@@ -164,4 +172,4 @@ def package_stacks(ws: Workspace, backend: Backend, names: list[str]) -> Package
     preparer = Preparer(backend, ws.root, bucket, builder, _local_types(backend),
                         ws.state_dir / "sam")
     return Packaged({name: preparer.prepare(ws.stacks[name]) for name in names
-                     if name not in failed}, backend, bucket, dict(failed))
+                     if name not in failed}, backend, bucket, dict(failed), preparer)
