@@ -28,10 +28,11 @@ DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "t
 _HEADER = struct.Struct(">I")
 
 
-def worker_env(spec: FunctionSpec, endpoint: str, task_root: Path,
-               log_stream: str) -> dict[str, str]:
+def worker_env(spec: FunctionSpec, endpoint: str, task_root: Path, log_stream: str,
+               runtime_env: dict[str, str] | None = None) -> dict[str, str]:
     """The worker's environment: the function's variables and Lambda's reserved ones, with
-    every AWS call pointed at the local endpoint. Nothing is inherited from the server
+    every AWS call pointed at the local endpoint, and what the runtime adds (`runtime_env`;
+    a NODE_PATH there comes after the function's own). Nothing is inherited from the server
     but PATH and locale: real credentials must never reach a function."""
     base = {key: os.environ[key] for key in ("PATH", "LANG", "LC_ALL") if key in os.environ}
     reserved = {
@@ -44,7 +45,11 @@ def worker_env(spec: FunctionSpec, endpoint: str, task_root: Path,
         "LAMBDA_TASK_ROOT": str(task_root), "LAMBDA_RUNTIME_DIR": str(WORKER_SCRIPT.parent),
         "TZ": ":UTC", "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
     }
-    return {**base, **reach.variables(), **dict(spec.env), **reserved}
+    added = dict(runtime_env or {})
+    own = dict(spec.env)
+    if own.get("NODE_PATH") and "NODE_PATH" in added:
+        added["NODE_PATH"] = f"{own['NODE_PATH']}{os.pathsep}{added['NODE_PATH']}"
+    return {**base, **reach.variables(), **own, **added, **reserved}
 
 
 def new_log_stream() -> str:
@@ -65,7 +70,8 @@ class WorkerProcess:
         self._killed = False
         self._proc = subprocess.Popen(
             launch.argv,
-            cwd=task_root, env=worker_env(spec, endpoint, task_root, self.log_stream),
+            cwd=task_root,
+            env=worker_env(spec, endpoint, task_root, self.log_stream, dict(launch.env)),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, process_group=0)
 
     @property
