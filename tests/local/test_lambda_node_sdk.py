@@ -61,6 +61,22 @@ def test_an_es_module_function_uses_the_bundled_sdk_on_the_endpoint(functions, a
     assert [m["Body"] for m in messages] == ["from node"]
 
 
+V2 = """
+const AWS = require('aws-sdk');
+exports.handler = async (event) => {
+  await new AWS.S3().createBucket({ Bucket: event.bucket }).promise();
+  return 'made';
+};
+"""
+
+
+def test_a_nodejs16_function_uses_the_v2_sdk_it_bundles_on_the_endpoint(functions, aws):
+    functions.create("v2-s3", {"index.js": V2}, Runtime="nodejs16.x", Handler="index.handler",
+                     Timeout=30)
+    assert functions.invoke("v2-s3", {"bucket": "made-by-v2"}) == ("made", None)
+    assert "made-by-v2" in [b["Name"] for b in aws("s3").list_buckets()["Buckets"]]
+
+
 def test_the_functions_own_sdk_wins(functions):
     own = {"index.js": "exports.handler = async () => require('@aws-sdk/client-s3').mine;",
            "node_modules/@aws-sdk/client-s3/package.json": '{"name": "@aws-sdk/client-s3"}',
