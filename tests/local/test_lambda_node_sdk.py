@@ -50,6 +50,8 @@ def test_a_commonjs_function_uses_the_bundled_sdk_on_the_endpoint(functions, aws
                      Handler="index.handler", Timeout=30)
     assert functions.invoke("cjs-s3", {"bucket": "made-by-node"}) == ("made", None)
     assert "made-by-node" in [b["Name"] for b in aws("s3").list_buckets()["Buckets"]]
+    log = aws("logs").filter_log_events(logGroupName="/aws/lambda/cjs-s3")["events"]
+    assert not [e for e in log if "Warning" in e["message"]]  # the SDK's, of ws's choice
 
 
 def test_an_es_module_function_uses_the_bundled_sdk_on_the_endpoint(functions, aws):

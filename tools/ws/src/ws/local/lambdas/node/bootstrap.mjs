@@ -114,9 +114,17 @@ function installSdk() {
     const hooks = pathToFileURL(path.join(path.dirname(SELF), 'sdkresolve.mjs')).href;
     nodeModule.register(hooks, { parentURL: import.meta.url, data: { folder } });
   }
+  if (folder && !v2) { // its warning is about the release ws chose, not the function's code
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  }
   if (folder && v2) {
-    const AWS = createRequire(path.join(folder, 'package.json'))('aws-sdk');
-    AWS.config.update({ endpoint: process.env.AWS_ENDPOINT_URL, s3ForcePathStyle: true });
+    process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
+    try {
+      const AWS = createRequire(path.join(folder, 'package.json'))('aws-sdk');
+      AWS.config.update({ endpoint: process.env.AWS_ENDPOINT_URL, s3ForcePathStyle: true });
+    } catch (failure) {
+      return `aws-sdk in ${folder} does not load: ${failure.message.split('\n')[0]}`;
+    }
   }
   return error || null;
 }
