@@ -175,3 +175,9 @@ mkdir -p node_modules/@aws-sdk/client-s3
     assert (folder / "node_modules/@aws-sdk/client-s3").is_dir()
     with pytest.raises(nodesdk.Unavailable, match="404 Not Found"):
         nodesdk.install(("@aws-sdk/client-nope",), tmp_path, npm)
+
+
+def test_a_cache_that_cannot_be_written_is_said_not_raised(tmp_path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(nodesdk.Unavailable, match="Not a directory"):
+        nodesdk.install(("@aws-sdk/client-s3",), tmp_path / "file" / "cache", "npm")

@@ -10,11 +10,13 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -26,6 +28,7 @@ V3 = "3.1178.0"
 V3_BEFORE = "2026-11-25T23:59:59Z"
 V2 = "2.1693.0"  # the last release of v2, which nodejs16.x and older bundle
 NPM_SECONDS = 180
+log = logging.getLogger(__name__)
 
 
 class Unavailable(Exception):
@@ -48,11 +51,17 @@ def install(packages: tuple[str, ...], cache: Path, npm: str | None) -> Path:
         return target
     if npm is None:
         raise Unavailable("npm is not on PATH: install Node.js with npm")
-    cache.mkdir(parents=True, exist_ok=True)
-    with open(cache / f".{target.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one install per set; the others wait, then reuse
-        if not target.is_dir():
-            _npm_install(npm, dependencies, target, before=V3_BEFORE if v3 else None)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        with open(cache / f".{target.name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one install per set; the others wait, then reuse
+            if not target.is_dir():
+                started = time.monotonic()
+                _npm_install(npm, dependencies, target, before=V3_BEFORE if v3 else None)
+                log.warning("installed %s (the AWS SDK Lambda bundles) into %s in %.1f s",
+                            " ".join(packages), target, time.monotonic() - started)
+    except OSError as exc:
+        raise Unavailable(f"{exc.strerror or exc}: {exc.filename or cache}") from None
     return target
 
 
@@ -61,6 +70,7 @@ def _npm_install(npm: str, dependencies: dict[str, str], target: Path,
     """Install into a scratch folder, then rename it into place. A name npm does not know (a
     string in the code that is no package, a client newer than the pin) is left out, as
     Lambda does not bundle it either."""
+    dependencies = dict(dependencies)
     scratch = Path(tempfile.mkdtemp(dir=target.parent, prefix=".install-"))
     try:
         while True:

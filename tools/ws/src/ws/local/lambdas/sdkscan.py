@@ -28,7 +28,8 @@ def named_packages(task_root: Path) -> set[str]:
         subfolders[:] = [d for d in subfolders if d != "node_modules"]
         for name in files:
             path = Path(folder, name)
-            if name.endswith(_SOURCES) and path.stat().st_size <= _LARGEST:
+            if (name.endswith(_SOURCES) and path.is_file()
+                    and path.stat().st_size <= _LARGEST):
                 found.update(m.decode() for m in _NAMES.findall(path.read_bytes()))
     return found
 
