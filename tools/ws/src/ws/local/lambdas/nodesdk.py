@@ -91,6 +91,7 @@ def _npm_install(npm: str, dependencies: dict[str, str], target: Path,
 def _run_npm(npm: str, folder: Path, before: str | None) -> subprocess.CompletedProcess[str]:
     command = [npm, "install", "--no-audit", "--no-fund", "--ignore-scripts",
                "--no-package-lock", "--loglevel=error", "--fetch-retries=1",
+               "--fetch-retry-mintimeout=1000", "--fetch-retry-maxtimeout=5000",
                *([f"--before={before}"] if before else [])]
     try:
         return subprocess.run(command, cwd=folder, capture_output=True, text=True,
