@@ -16,7 +16,7 @@ from lambda_helpers import Functions
 from ws.local.lambdas import nodesdk, sdkscan
 from ws.local.lambdas.sdkenv import BundledSdk
 from ws.local.lambdas.launch import Launcher
-from ws.local.lambdas.process import WorkerProcess
+from ws.local.lambdas.process import WorkerProcess, worker_env
 from ws.local.lambdas.spec import FunctionSpec
 
 pytestmark = pytest.mark.skipif(shutil.which("npm") is None, reason="needs npm")
@@ -181,3 +181,10 @@ def test_a_cache_that_cannot_be_written_is_said_not_raised(tmp_path):
     (tmp_path / "file").write_text("")
     with pytest.raises(nodesdk.Unavailable, match="Not a directory"):
         nodesdk.install(("@aws-sdk/client-s3",), tmp_path / "file" / "cache", "npm")
+
+
+def test_a_node_path_of_the_function_comes_before_the_sdks(tmp_path):
+    own = dataclasses.replace(SPEC, env=(("NODE_PATH", "/opt/mine"),))
+    env = worker_env(own, "http://127.0.0.1:1", tmp_path, "s", {"NODE_PATH": "/cache/sdk"})
+    assert env["NODE_PATH"] == "/opt/mine:/cache/sdk"
+    assert "NODE_PATH" not in worker_env(SPEC, "http://127.0.0.1:1", tmp_path, "s")
