@@ -2,7 +2,8 @@
 
 Python functions run on the server's own interpreter (worker.py); Node.js functions on the
 ``node`` found on PATH (node/bootstrap.mjs), which must be at least Node 18. A function that
-declares a newer Node than the one installed still runs, with a warning (logged once).
+declares a newer Node than the one installed still runs, with a warning (logged once). A
+Node.js worker also gets the AWS SDK Lambda bundles when its code uses it (sdkenv.py).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from ws.local import urls
 from ws.local.lambdas import worker
+from ws.local.lambdas.sdkenv import BundledSdk
 from ws.local.lambdas.spec import FunctionSpec, language
 
 WORKER_SCRIPT = Path(worker.__file__)
@@ -28,11 +30,12 @@ HEADROOM_MB = 128  # the interpreter itself, thread stacks: RLIMIT_DATA counts m
 
 @dataclass(frozen=True)
 class Launch:
-    """A worker's command line (confinement included), and a warning to log (given once per
-    server)."""
+    """A worker's command line (confinement included), variables to add to its environment,
+    and a warning to log (given once per server)."""
 
     argv: tuple[str, ...]
     warning: str | None = None
+    env: tuple[tuple[str, str], ...] = ()
 
 
 class CannotRun(Exception):
@@ -47,14 +50,16 @@ def data_limit(spec: FunctionSpec) -> int:
 class Launcher:
     """Commands for workers; finds node once per server."""
 
-    def __init__(self, endpoint: str) -> None:
+    def __init__(self, endpoint: str, sdk: BundledSdk | None = None) -> None:
         self.endpoint = endpoint
+        self.sdk = sdk or BundledSdk.default()
         self._lock = threading.Lock()
         self._node: tuple[str, int] | None = None
         self._warned: set[str] = set()
 
-    def launch(self, spec: FunctionSpec) -> Launch:
-        """The command for `spec`'s worker; CannotRun when its runtime cannot run here."""
+    def launch(self, spec: FunctionSpec, task_root: Path | None = None) -> Launch:
+        """The command for `spec`'s worker (its code in `task_root`, scanned for the AWS SDK
+        when given); CannotRun when its runtime cannot run here."""
         kind = language(spec.runtime) if spec.package_type == "Zip" else None
         limits = (str(data_limit(spec)), str(spec.memory))
         if kind == "python":  # confines itself (shepherd.confine): one interpreter start
@@ -62,16 +67,18 @@ class Launcher:
                            "--urls", str(URLS_MODULE), "--confine", *limits))
         if kind == "node":
             node, major = self.node()
+            env, sdk_warning = self.sdk.env(spec.runtime, task_root) if task_root else ({}, None)
+            warnings = [self._once(w) for w in (node_warning(spec.runtime, major), sdk_warning)]
             return Launch((sys.executable, "-I", "-S", str(SHEPHERD_SCRIPT), *limits, "--",
                            node, f"--max-old-space-size={spec.memory}", str(NODE_BOOTSTRAP)),
-                          self._once(node_warning(spec.runtime, major)))
+                          "; ".join(w for w in warnings if w) or None, tuple(sorted(env.items())))
         what = spec.runtime or f"a {spec.package_type} package"
         raise CannotRun(f"the local endpoint runs Python and Node.js functions; {spec.name} "
                         f"uses {what}: test it on AWS")
 
     def _once(self, warning: str | None) -> str | None:
         with self._lock:
-            if warning in self._warned:
+            if warning is None or warning in self._warned:
                 return None
             self._warned.add(warning)
             return warning

@@ -29,11 +29,14 @@ DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "t
 _HEADER = struct.Struct(">I")
 
 
-def worker_env(spec: FunctionSpec, endpoint: str, task_root: Path,
-               log_stream: str, opt: Path | None = None) -> dict[str, str]:
+def worker_env(spec: FunctionSpec, endpoint: str, task_root: Path, log_stream: str,
+               runtime_env: dict[str, str] | None = None,
+               opt: Path | None = None) -> dict[str, str]:
     """The worker's environment: the function's variables and Lambda's reserved ones, with
-    every AWS call pointed at the local endpoint. Nothing is inherited from the server
-    but PATH and locale: real credentials must never reach a function."""
+    every AWS call pointed at the local endpoint, and what the runtime adds (`runtime_env`).
+    Node.js searches the function's own NODE_PATH, its layers (in `opt`), the SDK, its code.
+    Nothing is inherited from the server but PATH and locale: real credentials must never
+    reach a function."""
     base = {key: os.environ[key] for key in ("PATH", "LANG", "LC_ALL") if key in os.environ}
     reserved = {
         "AWS_ENDPOINT_URL": endpoint, "AWS_REGION": spec.region,
@@ -45,13 +48,16 @@ def worker_env(spec: FunctionSpec, endpoint: str, task_root: Path,
         "LAMBDA_TASK_ROOT": str(task_root), "LAMBDA_RUNTIME_DIR": str(WORKER_SCRIPT.parent),
         "TZ": ":UTC", "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
     }
-    paths = {}  # Lambda's own, which the function's variables may replace
-    if spec.runtime.startswith("nodejs"):
-        paths["NODE_PATH"] = os.pathsep.join([*layers.node_paths(opt, spec.runtime),
-                                              str(task_root)])
+    added = dict(runtime_env or {})
+    own = dict(spec.env)
+    if spec.runtime.startswith("nodejs"):  # Lambda's order: layers, its SDK, the task root
+        lambda_path = [*layers.node_paths(opt, spec.runtime),
+                       *filter(None, [added.get("NODE_PATH")]), str(task_root)]
+        added["NODE_PATH"] = os.pathsep.join([*filter(None, [own.get("NODE_PATH")]),
+                                              *lambda_path])
     elif opt is not None:
         reserved[layers.OPT_VARIABLE] = str(opt)
-    return {**base, **reach.variables(), **paths, **dict(spec.env), **reserved}
+    return {**base, **reach.variables(), **own, **added, **reserved}
 
 
 def new_log_stream() -> str:
@@ -72,7 +78,8 @@ class WorkerProcess:
         self._killed = False
         self._proc = subprocess.Popen(
             launch.argv,
-            cwd=task_root, env=worker_env(spec, endpoint, task_root, self.log_stream, opt),
+            cwd=task_root,
+            env=worker_env(spec, endpoint, task_root, self.log_stream, dict(launch.env), opt),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, process_group=0)
 
     @property

@@ -150,7 +150,7 @@ class Runtime:
                     self._busy.add(worker)
                     return worker
                 worker.kill()
-        launch = self._launcher.launch(spec)
+        launch = self._launcher.launch(spec, task_root)
         if launch.warning:
             log.warning("%s", launch.warning)
         worker = WorkerProcess(spec, task_root, self.endpoint, launch, opt)

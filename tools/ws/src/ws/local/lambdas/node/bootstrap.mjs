@@ -5,9 +5,10 @@
 // worker.py: on stdin/stdout, frames of a 4-byte big-endian length then UTF-8 JSON; one request
 // frame per invocation, one reply frame {ok, payload, log, exit?} per request. Between
 // invocations it blocks reading stdin, which freezes timers as Lambda freezes its sandbox.
+// The AWS SDK Lambda bundles comes from the folder named by WS_NODE_SDK (sdkenv.py).
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import nodeModule, { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Console } from 'node:console';
 import { Writable, Readable } from 'node:stream';
@@ -102,6 +103,45 @@ function installFetchHook(endpoint) {
   };
 }
 
+// The SDK for functions that do not bring it: NODE_PATH serves require(), these hooks import;
+// v2 (aws-sdk) does not read AWS_ENDPOINT_URL, so its shared configuration is set here.
+function installSdk() {
+  const { WS_NODE_SDK: folder, WS_NODE_SDK_V2: v2, WS_NODE_SDK_ERROR: error } = process.env;
+  for (const name of ['WS_NODE_SDK', 'WS_NODE_SDK_V2', 'WS_NODE_SDK_ERROR']) {
+    delete process.env[name];
+  }
+  if (folder && typeof nodeModule.register === 'function') {
+    const hooks = pathToFileURL(path.join(path.dirname(SELF), 'sdkresolve.mjs')).href;
+    nodeModule.register(hooks, { parentURL: import.meta.url, data: { folder } });
+  }
+  if (folder && !v2) { // its warning is about the release ws chose, not the function's code
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  }
+  if (folder && v2) {
+    process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
+    try {
+      const AWS = createRequire(path.join(folder, 'package.json'))('aws-sdk');
+      AWS.config.update({ endpoint: process.env.AWS_ENDPOINT_URL, s3ForcePathStyle: true });
+    } catch (failure) {
+      return `aws-sdk in ${folder} does not load: ${failure.message.split('\n')[0]}`;
+    }
+  }
+  return error || null;
+}
+
+let sdkUnavailable = null; // why the SDK could not be installed, when it could not
+
+// Cannot find module '@aws-sdk/...' says why the SDK is missing when ws could not install it.
+function sdkMissing(error) {
+  if (!sdkUnavailable || !['MODULE_NOT_FOUND', 'ERR_MODULE_NOT_FOUND'].includes(error?.code)) {
+    return null;
+  }
+  const match = String(error.message)
+    .match(/Cannot find (module|package) '(@aws-sdk\/[^'/]+|aws-sdk)/);
+  return match && `Error: Cannot find ${match[1]} '${match[2]}': the AWS SDK that Lambda `
+    + `bundles could not be installed here (${sdkUnavailable})`;
+}
+
 class InitError extends Error {
   constructor(errorType, message) {
     super(message);
@@ -145,7 +185,7 @@ async function handlerOf(name) {
   } catch (error) {
     const type = error instanceof SyntaxError ? 'Runtime.UserCodeSyntaxError'
       : 'Runtime.ImportModuleError';
-    throw new InitError(type, `${error.name}: ${error.message}`);
+    throw new InitError(type, sdkMissing(error) || `${error.name}: ${error.message}`);
   }
   for (const part of exportPath.split('.')) found = found == null ? undefined : found[part];
   if (typeof found !== 'function') {
@@ -251,6 +291,7 @@ function crashed(invocation) {
 async function main() {
   installConsole();
   installFetchHook(process.env.AWS_ENDPOINT_URL);
+  sdkUnavailable = installSdk();
   process.on('uncaughtException', crash(false));
   process.on('unhandledRejection', crash(true));
   process.on('beforeExit', () => { if (current && current.settle) current.settle(null, null); });
