@@ -7,6 +7,7 @@ workers. A worker that times out is killed, so the next invocation starts a fres
 """
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import signal
@@ -104,7 +105,9 @@ class Runtime:
                                          spec.timeout, spec.memory)
         logsink.write(self.logs_for(spec.account, spec.region), spec.log_group,
                       worker.log_stream, lines)
-        return Outcome(request_id, reply["payload"].encode(), not reply["ok"],
+        payload = (base64.b64decode(reply["payload_base64"]) if "payload_base64" in reply
+                   else reply["payload"].encode())  # a streamed answer is bytes
+        return Outcome(request_id, payload, not reply["ok"],
                        "\n".join(lines) + "\n")
 
     def _send(self, worker: WorkerProcess, spec: FunctionSpec, request_id: str, event: str,

@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { Console } from 'node:console';
 import { Writable, Readable } from 'node:stream';
 import util from 'node:util';
+import { installAwslambda, isStreaming, responseStream } from './streaming.mjs';
 
 const SELF = new URL(import.meta.url).pathname;
 const root = process.cwd();
@@ -259,8 +260,12 @@ async function invoke(request) {
   let reply;
   try {
     const handler = await handlerOf(request.handler);
-    const result = await run(handler, JSON.parse(request.event), contextOf(request));
-    reply = { ok: true, payload: JSON.stringify(result === undefined ? null : result) };
+    if (isStreaming(handler)) {
+      reply = await streamed(handler, JSON.parse(request.event), contextOf(request));
+    } else {
+      const result = await run(handler, JSON.parse(request.event), contextOf(request));
+      reply = { ok: true, payload: JSON.stringify(result === undefined ? null : result) };
+    }
   } catch (error) {
     reply = failure(request, crashed(current) || error);
   }
@@ -268,6 +273,16 @@ async function invoke(request) {
   reply.log = current.log.join('');
   current = null;
   return reply;
+}
+
+// A streaming handler answers what it writes; the response ends when its promise settles, if
+// it did not end it itself.
+async function streamed(handler, event, context) {
+  const out = responseStream();
+  await run((e, c) => handler(e, out.stream, c), event, context);
+  if (!out.stream.writableEnded) out.stream.end();
+  await out.finished;
+  return { ok: true, payload_base64: out.bytes().toString('base64') };
 }
 
 // An uncaught exception or an unhandled rejection fails the invocation and ends the worker.
@@ -290,6 +305,7 @@ function crashed(invocation) {
 
 async function main() {
   installConsole();
+  installAwslambda();
   installFetchHook(process.env.AWS_ENDPOINT_URL);
   sdkUnavailable = installSdk();
   process.on('uncaughtException', crash(false));
