@@ -103,9 +103,11 @@ class Builder:
         reqs = _requirements(folder)
         if reqs is None:
             return None, _NONE
-        return (digest(["python", runtime, arch, reqs.lines, self._local(reqs)]),
+        # locally, the runtime's boto3 (ws's own) is matched to the function's botocore
+        parts = ["python", runtime, arch, reqs.lines, self._local(reqs)]
+        return (digest([*parts, "runtime-boto3"] if self.local else parts),
                 lambda out, scratch: python.install(reqs, out, scratch, runtime, arch,
-                                                    self.runner))
+                                                    self.runner, self.local))
 
     def _node_deps(self, path: Path, runtime: str, arch: str) -> tuple[str | None, Make]:
         if not node.has_dependencies(path):
