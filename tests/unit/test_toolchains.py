@@ -10,13 +10,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from ws.cloud.backend import AWS, Backend
+from ws.config.workspace import load_workspace
 from ws.package.build import Builder
 from ws.package.builds import toolchains
 from ws.package.builds.recipes import recipe
 from ws.package.builds.run import BuildError
 from ws.package.builds.standin import MARKER, invoke_error
 from ws.package.code import CodeFolder
-from ws.testing.workspaces import write_tree
+from ws.package.prepare import package_stacks
+from ws.testing.workspaces import workspace_files, write_tree
 
 
 def fn(path: Path, runtime: str, method: str | None = None, stack_dir: Path | None = None):
@@ -125,3 +128,24 @@ def test_a_placeholder_answers_why_when_invoked(tmp_path):
         "java21 does not run locally: mvn not found on PATH (ws deployed placeholder code; "
         "deploy to AWS to run it)")
     assert invoke_error(tmp_path / "real", "java21") is None
+
+
+NESTED_PARENT = json.dumps({"Transform": "AWS::Serverless-2016-10-31", "Resources": {
+    "Child": {"Type": "AWS::Serverless::Application", "Properties": {
+        "Location": "child.json"}}}})
+NESTED_CHILD = json.dumps({"Transform": "AWS::Serverless-2016-10-31", "Resources": {
+    "Fn": {"Type": "AWS::Serverless::Function", "Properties": {
+        "CodeUri": "fn/", "Handler": "App::handle", "Runtime": "java21"}}}})
+
+
+def test_a_nested_templates_failed_build_fails_its_stack_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    root = write_tree(tmp_path, workspace_files(
+        app=(NESTED_PARENT, {}), plain=(json.dumps({"Resources": {
+            "Queue": {"Type": "AWS::SQS::Queue"}}}), {})))
+    write_tree(root / "stacks/app", {"child.json": NESTED_CHILD, "fn/pom.xml": "<project/>"})
+    ws = load_workspace(root)
+    aws = Backend("aws", "us-east-1", "123456789012", lambda service: None, None, can=AWS)
+    packaged = package_stacks(ws, aws, ["app", "plain"])
+    assert list(packaged.prepared) == ["plain"]
+    assert "Fn: building java21 needs mvn" in packaged.failed["app"].message

@@ -17,6 +17,7 @@ from ws.local.coverage import placeholder_note
 from ws.local.resourcetypes import endpoint_types
 from ws.package.artifacts import set_at
 from ws.package.build import Builder
+from ws.package.builds.run import BuildError
 from ws.package.capabilities import ALL, required
 from ws.package.code import CodeFolder, package, zip_folder
 from ws.package.localfiles import inline_uploaded, package_files
@@ -179,5 +180,10 @@ def package_stacks(ws: Workspace, backend: Backend, names: list[str],
         for name in names})
     preparer = Preparer(backend, ws.root, bucket, builder, _local_types(backend),
                         ws.state_dir / "sam", builder.stood_in)
-    return Packaged({name: preparer.prepare(ws.stacks[name]) for name in names
-                     if name not in failed}, backend, bucket, dict(failed))
+    prepared: dict[str, Prepared] = {}
+    for name in (n for n in names if n not in failed):
+        try:  # a nested template's code is built here, when its parent is prepared
+            prepared[name] = preparer.prepare(ws.stacks[name])
+        except BuildError as exc:
+            failed[name] = exc
+    return Packaged(prepared, backend, bucket, dict(failed))
