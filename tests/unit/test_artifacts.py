@@ -72,6 +72,18 @@ def test_missing_or_escaping_code_folder(stack_dir):
         code_folders(body, stack_dir, "t.yaml")
 
 
+def test_a_code_folder_named_in_another_case_is_pointed_at(stack_dir):
+    """A template written on a case-insensitive disk: sam build on Linux fails the same way."""
+    (stack_dir / "src/SQSEventHandler").mkdir(parents=True)
+    body = {"Resources": {"F": {"Type": "AWS::Serverless::Function",
+                                "Properties": {"CodeUri": "./src/SqsEventHandler/"}}}}
+    with pytest.raises(ConfigError) as info:
+        code_folders(body, stack_dir, "t.yaml")
+    assert "'./src/SqsEventHandler/' does not exist" in info.value.message
+    assert info.value.hint == ("the folder is src/SQSEventHandler: names are case-sensitive here "
+                               "(and on Lambda); write it as it is on disk")
+
+
 def test_build_only_with_requirements_and_cached(stack_dir, tmp_path):
     calls = []
 

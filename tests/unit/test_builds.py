@@ -309,7 +309,7 @@ def test_functions_that_run_here_get_dependencies_for_this_python(tmp_path):
     import sys
     write_tree(tmp_path, {"fn/requirements.txt": "psycopg2-binary\n", "fn/app.py": ""})
     here, aws = FakePip(), FakePip()
-    Builder(tmp_path / "a", runner=here, runs_here=True)(folder(tmp_path / "fn", "python3.14",
+    Builder(tmp_path / "a", runner=here, local=True)(folder(tmp_path / "fn", "python3.14",
                                                                 "arm64"))
     Builder(tmp_path / "b", runner=aws)(folder(tmp_path / "fn", "python3.14", "arm64"))
     (local,), (cloud,) = here.calls, aws.calls

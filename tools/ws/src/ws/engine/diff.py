@@ -51,7 +51,7 @@ def diff(ws: Workspace, env: Environment, graph: StackGraph, backend: Backend,
                if env.stack_name(name) in live}
     outputs.update({name: outputs_of(live[s.stack_name]) for name, s in graph.shared.items()
                     if s.stack_name in live})
-    packaged = package_stacks(ws, backend, plan.to_change())
+    packaged = package_stacks(ws, backend, plan.to_change(), env.placeholders != "error")
     upload = packaged.uploader()
     change_sets = ChangeSets(StackOps(cfn, synchronous=backend.synchronous))
 

@@ -60,7 +60,8 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
     weights = load_durations(ws.state_dir, env.name)
     with operations(target, clock, UPDATES) as (ops, stop):
         with timeline.phase("packaging and builds"):
-            packaged = package_stacks(ws, backend, plan.to_change())
+            packaged = package_stacks(ws, backend, plan.to_change(),
+                                      env.placeholders != "error")
         live = target.live or {}
         outputs = outside_outputs(graph, selected, env, live)
         outputs.update({n: outputs_of(live[env.stack_name(n)]) for n in selected
@@ -160,7 +161,7 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
                        termination_protection=target.env.protected, stack=name,
                        recreate=name in request.recreate)
     backend = target.backend
-    if backend.can.local_fixes and (line := deploy_line(prepared.body)):
+    if backend.can.local_fixes and (line := deploy_line(prepared.body, prepared.stood_in)):
         emit(line)  # functions the local endpoint cannot run: said now, not at first invoke
     if backend.can.local_fixes and (line := layer_line(prepared.body, backend.account_id)):
         emit(line)

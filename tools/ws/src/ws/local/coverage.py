@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from ws.config.workspace import Stack
@@ -57,9 +57,11 @@ def final_template(stack: Stack, region: str) -> dict[str, Any]:
         return body  # an invalid SAM template is reported by the deploy's own translation
 
 
-def placeholder_note(template: dict[str, Any], known: Collection[str] | None) -> str | None:
-    """The line a deploy says for a stack with placeholders, or None."""
-    found = templatefixes.placeholder_types(template, known)
+def placeholder_note(template: dict[str, Any], known: Collection[str] | None,
+                     functions: Sequence[tuple[str, str]] = ()) -> str | None:
+    """The line a deploy says for a stack with placeholders, or None. `functions`: (logical id,
+    "runtime: why") of functions deployed with placeholder code (their build could not run)."""
+    found = sorted([*templatefixes.placeholder_types(template, known), *functions])
     if not found:
         return None
     listed = ", ".join(f"{logical} ({kind})" for logical, kind in found)

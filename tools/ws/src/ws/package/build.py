@@ -4,16 +4,20 @@ architecture), shared by every function that has them; a code edit re-packages o
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ws.package.builds import makefile, node, python, samcli
+from ws.local.lambdas.spec import language
+from ws.package.builds import makefile, node, python, samcli, toolchains
 from ws.package.builds.cache import BuildCache, Make, digest
 from ws.package.builds.hashes import FileHashes
-from ws.package.builds.recipes import ESBUILD, MAKEFILE, NODE, PYTHON, Recipe, recipe
+from ws.package.builds.recipes import ESBUILD, MAKEFILE, NODE, PYTHON, SAM, Recipe, recipe
 from ws.package.builds.requirements import Requirements, read_requirements
 from ws.package.builds.run import BuildError, Runner, checked
+from ws.package.builds.standin import placeholder_zip
+from ws.package.builds.toolchains import Tool, Which
 from ws.package.builds.zips import EMPTY_ZIP, with_code, zip_tree
 from ws.package.code import CodeFolder
 
@@ -22,28 +26,51 @@ _NONE: Make = lambda out, scratch: None  # noqa: E731
 
 class Builder:
     """The `build` hook of `package`: a code folder -> the zip to upload (or the folder to zip
-    when it needs no build). `build_all` builds many in parallel, bounded by the cores."""
+    when it needs no build). `build_all` builds many in parallel, bounded by the cores.
+
+    `local`: for the local endpoint; with `placeholders`, a function whose build tool is not on
+    PATH (or, for a runtime the endpoint cannot run, whose build failed) gets placeholder code
+    that says why when invoked (`stood_in` keeps the reasons, for the deploy's note)."""
 
     def __init__(self, cache_dir: Path, root: Path | None = None,
                  runner: Runner = subprocess.run, jobs: int | None = None,
-                 runs_here: bool = False) -> None:
+                 local: bool = False, placeholders: bool = True,
+                 which: Which = shutil.which) -> None:
         self.cache, self.root, self.runner = BuildCache(cache_dir), root or cache_dir, runner
-        # the local endpoint runs Python functions on this interpreter: their compiled wheels
-        # must be this Python's and this machine's, not the declared runtime's
-        self.runs_here = runs_here
         self.hashes = FileHashes(cache_dir / "hashes.json")
         self.jobs = jobs or os.cpu_count() or 1
+        self.local, self.stand_in, self.which = local, local and placeholders, which
+        self.stood_in: dict[CodeFolder, str] = {}
 
     def __call__(self, folder: CodeFolder) -> Path | bytes:
         plan = recipe(folder)
         if plan.kind is None:
             return folder.path
+        tool = toolchains.missing(folder, plan, self.which)
+        if tool is not None:
+            if self.stand_in:
+                return self._placeholder(folder, f"{tool.program} not found on PATH")
+            raise self._missing(folder, tool)
         try:
             if plan.kind in (PYTHON, NODE):
                 return self._with_deps(folder, plan)
             return self._built(folder, plan)
         except BuildError as exc:
+            if self.stand_in and plan.kind in (SAM, MAKEFILE) and \
+                    language(folder.runtime or "") is None:
+                return self._placeholder(folder, f"its build failed ({_last_line(exc)})")
             raise BuildError(f"{folder.logical_id}: {exc.message}", exc.hint) from None
+
+    def _placeholder(self, folder: CodeFolder, reason: str) -> bytes:
+        self.stood_in[folder] = reason
+        return placeholder_zip(folder.runtime or folder.build_method or "", reason)
+
+    def _missing(self, folder: CodeFolder, tool: Tool) -> BuildError:
+        what = folder.runtime or folder.build_method
+        hint = " (or let the local endpoint deploy a placeholder: remove `placeholders: " \
+               "error`)" if self.local else ""
+        return BuildError(f"{folder.logical_id}: building {what} needs {tool.program}, which "
+                          f"is not on PATH: install {tool.install}{hint}")
 
     def build_all(self, stacks: dict[str, list[CodeFolder]]) -> dict[str, BuildError]:
         """Build every stack's folders, several at once; each failed stack's first error."""
@@ -76,12 +103,14 @@ class Builder:
         reqs = _requirements(folder)
         if reqs is None:
             return None, _NONE
-        if self.runs_here:
+        # locally, functions run on this Python and machine (their compiled wheels must be
+        # theirs), and the runtime's boto3 (ws's own) is matched to the function's botocore
+        if self.local:
             runtime, arch = python.this_python(), python.this_architecture()
-        here = self.runs_here
-        return (digest(["python", runtime, arch, here, reqs.lines, self._local(reqs)]),
+        parts = ["python", runtime, arch, reqs.lines, self._local(reqs)]
+        return (digest([*parts, "runtime-boto3", "here"] if self.local else parts),
                 lambda out, scratch: python.install(reqs, out, scratch, runtime, arch,
-                                                    self.runner, here))
+                                                    self.runner, self.local))
 
     def _node_deps(self, path: Path, runtime: str, arch: str) -> tuple[str | None, Make]:
         if not node.has_dependencies(path):
@@ -128,6 +157,11 @@ class Builder:
         env = {"NODE_PATH": str(modules)} if modules else None
         checked([command, *node.esbuild_arguments(folder.path, props, out)], self.runner,
                 folder.path, "esbuild", env)
+
+
+def _last_line(exc: BuildError) -> str:
+    """The build's last words, for the placeholder's reason."""
+    return exc.message.split(" / ")[-1].strip().removeprefix("Error: ")
 
 
 def _requirements(folder: CodeFolder) -> Requirements | None:

@@ -110,7 +110,26 @@ def _local_path(uri: str, stack_dir: Path, display: str, logical_id: str, root: 
         raise ConfigError(f"{logical_id}: code {uri!r} is a file, not a folder or a "
                           ".zip/.jar", "name the folder that holds it", path=display)
     what = "file" if Path(uri).suffix.lower() in _AS_IS else "folder"
-    raise ConfigError(f"{logical_id}: code {what} {uri!r} does not exist", path=display)
+    raise ConfigError(f"{logical_id}: code {what} {uri!r} does not exist",
+                      _other_case(path, stack_dir.resolve()), path=display)
+
+
+def _other_case(path: Path, base: Path) -> str | None:
+    """A hint when `path` exists under another case (written on a case-insensitive disk)."""
+    found = base
+    for part in path.relative_to(base).parts if path.is_relative_to(base) else ():
+        if (found / part).exists():
+            found = found / part
+            continue
+        same = [p for p in found.iterdir() if p.name.lower() == part.lower()] \
+            if found.is_dir() else []
+        if len(same) != 1:
+            return None
+        found = same[0]
+    if found == base or not found.exists():
+        return None
+    return (f"the {'folder' if found.is_dir() else 'file'} is {found.relative_to(base)}: names "
+            "are case-sensitive here (and on Lambda); write it as it is on disk")
 
 
 def _zip_one(path: Path) -> bytes:

@@ -6,7 +6,7 @@ import json
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from ws.cloud.artifacts import Upload, ensure_bucket, s3_uploader
 from ws.cdk.assets import publish
@@ -17,6 +17,7 @@ from ws.local.coverage import placeholder_note
 from ws.local.resourcetypes import endpoint_types
 from ws.package.artifacts import set_at
 from ws.package.build import Builder
+from ws.package.builds.run import BuildError
 from ws.package.capabilities import ALL, required
 from ws.package.code import CodeFolder, package, zip_folder
 from ws.package.localfiles import inline_uploaded, package_files
@@ -34,6 +35,7 @@ class Prepared:
     uploads: dict[str, bytes]
     capabilities: tuple[str, ...] = ()
     note: str | None = None  # said when the stack deploys (the local endpoint's placeholders)
+    stood_in: tuple[str, ...] = ()  # functions deployed with placeholder code (not built)
 
     def with_outputs(self, extra: dict[str, dict[str, str]]) -> dict[str, Any]:
         """The body with `extra` outputs added (ws's deploy record)."""
@@ -53,15 +55,18 @@ class Preparer:
     build: Callable[[CodeFolder], Path | bytes] | None = None
     local_types: frozenset[str] | None = None  # what the local endpoint creates, if it says
     sam_cache: Path | None = None  # SAM translations remembered by content
+    stood_in: Mapping[CodeFolder, str] = field(default_factory=dict)  # the build's placeholders
 
     def prepare(self, stack: Stack) -> Prepared:
         uploads: dict[str, bytes] = {}
         found = inventory(stack.template, self.root / stack.rel_dir, self.root)
         caps: set[str] = set()
         body = self._prepared(found, uploads, caps, stack.cdk)
-        note = placeholder_note(body, self.local_types) if self.backend.can.local_fixes else None
+        stood = _stood_in(found, self.stood_in)
+        note = placeholder_note(body, self.local_types, stood) \
+            if self.backend.can.local_fixes else None
         return Prepared(body, uploads, tuple(c for c in ALL if c in caps | set(required(body))),
-                        note)
+                        note, tuple(logical for logical, _ in stood))
 
     def _prepared(self, found: Inventory, uploads: dict[str, bytes], caps: set[str],
                   cdk: Any = None) -> dict:
@@ -89,6 +94,14 @@ class Preparer:
             inline_uploaded(body, self.bucket, uploads)
             body = _for_local_endpoint(body, template.display, self.local_types)
         return body
+
+
+def _stood_in(found: Inventory, reasons: Mapping[CodeFolder, str]) -> list[tuple[str, str]]:
+    """(logical id, "runtime: why") of each function of `found` (nested templates too) that
+    the build gave placeholder code."""
+    stood = [(f.logical_id, f"{f.runtime or f.build_method}: {reasons[f]}")
+             for f in found.code if f in reasons]
+    return stood + [s for _, child in found.nested for s in _stood_in(child, reasons)]
 
 
 def _for_local_endpoint(body: dict[str, Any], display: str,
@@ -161,15 +174,24 @@ def _local_types(backend: Backend) -> frozenset[str] | None:
     return endpoint_types(backend.endpoint_url)
 
 
-def package_stacks(ws: Workspace, backend: Backend, names: list[str]) -> Packaged:
+def package_stacks(ws: Workspace, backend: Backend, names: list[str],
+                   placeholders: bool = True) -> Packaged:
     """Prepare the named stacks for `backend`, their code built first (in parallel, cached); a
-    stack whose build fails is left out, its failure kept for when it would deploy."""
+    stack whose build fails is left out, its failure kept for when it would deploy.
+    `placeholders`: the local endpoint may deploy placeholder code for a function it could not
+    build (the environment's `placeholders: error` says no)."""
     bucket = backend.artifact_bucket(ws.name)
-    builder = Builder(ws.state_dir / "build", ws.root, runs_here=backend.kind == "local")
+    builder = Builder(ws.state_dir / "build", ws.root, local=backend.can.local_fixes,
+                      placeholders=placeholders)
     failed = builder.build_all({name: inventory(
         ws.stacks[name].template, ws.root / ws.stacks[name].rel_dir, ws.root).code
         for name in names})
     preparer = Preparer(backend, ws.root, bucket, builder, _local_types(backend),
-                        ws.state_dir / "sam")
-    return Packaged({name: preparer.prepare(ws.stacks[name]) for name in names
-                     if name not in failed}, backend, bucket, dict(failed), preparer)
+                        ws.state_dir / "sam", builder.stood_in)
+    prepared: dict[str, Prepared] = {}
+    for name in (n for n in names if n not in failed):
+        try:  # a nested template's code is built here, when its parent is prepared
+            prepared[name] = preparer.prepare(ws.stacks[name])
+        except BuildError as exc:
+            failed[name] = exc
+    return Packaged(prepared, backend, bucket, dict(failed), preparer)

@@ -6,16 +6,19 @@ not first when an invoke answers Runtime.Unsupported. Standard library only: the
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from ws.local.lambdas.spec import language
 
 
-def cannot_run(body: dict[str, Any]) -> list[tuple[str, str]]:
-    """(logical id, runtime) of each function of `body` the local endpoint cannot run."""
+def cannot_run(body: dict[str, Any], skip: Collection[str] = ()) -> list[tuple[str, str]]:
+    """(logical id, runtime) of each function of `body` the local endpoint cannot run (`skip`:
+    those the deploy names already, deployed with placeholder code)."""
     found = []
     for logical, resource in sorted((body.get("Resources") or {}).items()):
-        if not isinstance(resource, dict) or resource.get("Type") != "AWS::Lambda::Function":
+        if not isinstance(resource, dict) or resource.get("Type") != "AWS::Lambda::Function" \
+                or logical in skip:
             continue
         props = resource.get("Properties") or {}
         runtime = props.get("Runtime")
@@ -26,9 +29,9 @@ def cannot_run(body: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
-def deploy_line(body: dict[str, Any]) -> str | None:
+def deploy_line(body: dict[str, Any], skip: Collection[str] = ()) -> str | None:
     """The stack's one line about them, or None when every function runs locally."""
-    found = cannot_run(body)
+    found = cannot_run(body, skip)
     if not found:
         return None
     listed = ", ".join(f"{logical} ({runtime})" for logical, runtime in found)

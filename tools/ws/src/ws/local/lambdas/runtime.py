@@ -24,6 +24,7 @@ from ws.local.lambdas.endings import WorkerDied, ending
 from ws.local.lambdas.launch import CannotRun, Launcher
 from ws.local.lambdas.process import WorkerProcess
 from ws.local.lambdas.spec import FunctionSpec, code_dir, spec_of
+from ws.package.builds.standin import invoke_error
 
 MAX_IDLE_PER_SPEC = 4
 LogsFor = Callable[[str, str], Any]  # (account, region) -> moto logs backend
@@ -75,6 +76,8 @@ class Runtime:
                                  "Could not parse request body into json")
         except EndpointError as exc:
             return self._refused(spec, "Runtime.InvalidCode", exc.message)
+        if (placeholder := invoke_error(task_root, spec.runtime)) is not None:
+            return self._refused(spec, "Runtime.Unsupported", placeholder)
         return self.run(spec, task_root, event, opt)
 
     def run(self, spec: FunctionSpec, task_root: Path, event: str,

@@ -3,6 +3,8 @@ Python runs ws (pip can install for another version and platform without that in
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import platform
 import re
 import sys
@@ -16,6 +18,8 @@ from ws.package.builds.run import BuildError, Runner, run
 _AL2 = ("manylinux1", "manylinux2010", "manylinux2014", "manylinux_2_17")
 _AL2023 = (*_AL2, "manylinux_2_28", "manylinux_2_34")
 _ARCH = {"x86_64": "x86_64", "arm64": "aarch64"}
+_VERSION = re.compile(r"""^__version__\s*=\s*['"]([^'"]+)['"]""", re.M)
+log = logging.getLogger(__name__)
 _NOT_FOUND = re.compile(r"(?:No matching distribution found for|Could not find a version that "
                         r"satisfies the requirement) ([^\s(]+)")
 
@@ -72,16 +76,44 @@ def pip_arguments(requirements: Path, target: Path, runtime: str,
 
 
 def install(reqs: Requirements, target: Path, scratch: Path, runtime: str, architecture: str,
-            runner: Runner, here: bool = False) -> None:
-    """Install `reqs` into `target`; local projects are made wheels first (pure Python)."""
+            runner: Runner, local: bool = False) -> None:
+    """Install `reqs` into `target`; local projects are made wheels first (pure Python).
+    `local`: for the local endpoint, where functions run on this Python and machine and the
+    runtime boto3 is ws's own (runtime_boto3)."""
     lines = [_wheel_of(line, scratch, runner) for line in reqs.lines]
     listed = scratch / "requirements.txt"
     listed.write_text("".join(f"{line}\n" for line in lines))
-    proc = run(pip_arguments(listed, target, runtime, architecture, here), runner, scratch)
+    proc = run(pip_arguments(listed, target, runtime, architecture, local), runner, scratch)
     if proc.returncode != 0:
         raise _pip_failure(proc.stderr or proc.stdout or "", runtime, architecture)
+    if local:
+        runtime_boto3(target, scratch, runtime, architecture, runner)
     for record in target.glob("*.dist-info/direct_url.json"):
         record.unlink()  # names the scratch folder a local wheel came from: same input, same zip
+
+
+def runtime_boto3(target: Path, scratch: Path, runtime: str, architecture: str,
+                  runner: Runner) -> None:
+    """Dependencies that bring botocore without boto3 (aws-xray-sdk does) rely on the runtime's
+    boto3, found after them on the path. On Lambda that one is older and works with a newer
+    botocore; locally it is ws's own, and a newer boto3 fails to import an older botocore
+    (`cannot import name 'DocumentModifiedShape'`). So the boto3 made for that botocore is added
+    beside it, in the runtime's place."""
+    init = target / "botocore" / "__init__.py"
+    if (target / "boto3").exists() or not init.is_file():
+        return
+    found = _VERSION.search(init.read_text(errors="replace"))
+    if not found:
+        return
+    listed, extra = scratch / "runtime-boto3.txt", scratch / "runtime-boto3"
+    listed.write_text(f"boto3\nbotocore=={found[1]}\n")
+    proc = run(pip_arguments(listed, extra, runtime, architecture), runner, scratch)
+    if proc.returncode != 0:
+        log.warning("no boto3 for botocore %s: the function sees ws's own boto3", found[1])
+        return
+    for path in sorted(extra.iterdir()):
+        if not (target / path.name).exists():
+            os.replace(path, target / path.name)
 
 
 def _wheel_of(line: str, scratch: Path, runner: Runner) -> str:
