@@ -35,7 +35,8 @@ class Placeholder(Provider):
         name = _own_name(kind, props) or resource_name
         service = SERVICES.get(kind.split("::")[1], kind.split("::")[1].lower())
         values = {k: v for k, v in props.items() if isinstance(v, str)}
-        values.update(name=name, id=random_id(), id6=random_id(6), uuid=str(uuid.uuid4()),
+        values.update(name=name, id=random_id(), id6=random_id(6), id16=random_id(16),
+                      uuid=str(uuid.uuid4()),
                       region=region_name, account=account_id,
                       arn=arn(service, region_name, account_id, ""))
         shape = SHAPES.get(kind, {})
@@ -103,7 +104,9 @@ def _own_name(kind: str, props: dict[str, Any]) -> str | None:
 
 
 def _ref(source: str, values: dict[str, str], attrs: dict[str, str]) -> str:
-    """What Ref gives: the name, a generated id, or one of the attributes."""
+    """What Ref gives: the name, a generated id, one of the attributes, or a template."""
+    if "{" in source:
+        return _fill(source, values)
     return values[source] if source in ("name", "id") else attrs[source]
 
 
