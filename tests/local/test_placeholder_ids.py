@@ -35,17 +35,18 @@ def _fits(shape, value: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def qbusiness_model():
-    return botocore.session.get_session().get_service_model("qbusiness")
+def models():
+    session = botocore.session.get_session()
+    return {name: session.get_service_model(name) for name in ("qbusiness", "kendra")}
 
 
-def test_q_business_ids_have_the_shapes_of_its_api(stack, aws, qbusiness_model):
+def test_q_business_ids_have_the_shapes_of_its_api(stack, aws, models):
     outputs = {f"{logical}{attr}": {"Value": {"Fn::GetAtt": [logical, attr]}}
                for logical, attr in IDS}
     outputs.update({f"{logical}Ref": {"Value": {"Ref": logical}} for logical in RESOURCES})
     out = stack.create({"Resources": RESOURCES, "Outputs": outputs})
     wrong = {key: out[f"{key[0]}{key[1]}"] for key, shape in IDS.items()
-             if not _fits(qbusiness_model.shape_for(shape), out[f"{key[0]}{key[1]}"])}
+             if not _fits(models["qbusiness"].shape_for(shape), out[f"{key[0]}{key[1]}"])}
     assert not wrong
     app, index, source = out["AppApplicationId"], out["IndexIndexId"], out["SourceDataSourceId"]
     assert out["AppRef"] == app and out["IndexRef"] == f"{app}|{index}"
@@ -56,3 +57,34 @@ def test_q_business_ids_have_the_shapes_of_its_api(stack, aws, qbusiness_model):
         client.start_data_source_sync_job(applicationId=app, indexId=index,  # the SDK's refusal
                                           dataSourceId=source)
     assert not isinstance(info.value, ParamValidationError), info.value
+
+
+KENDRA = {
+    "Index": {"Type": "AWS::Kendra::Index", "Properties": {
+        "Name": "docs", "Edition": "DEVELOPER_EDITION", "RoleArn": "arn:aws:iam::1:role/k"}},
+    "Source": {"Type": "AWS::Kendra::DataSource", "Properties": {
+        "Name": "bucket", "Type": "S3", "IndexId": {"Fn::GetAtt": ["Index", "Id"]}}},
+}
+
+
+def test_kendra_ids_and_refs_have_the_shapes_of_its_api(stack, aws, models):
+    outputs = {"IndexId": {"Value": {"Fn::GetAtt": ["Index", "Id"]}},
+               "IndexRef": {"Value": {"Ref": "Index"}},
+               "SourceId": {"Value": {"Fn::GetAtt": ["Source", "Id"]}},
+               "SourceRef": {"Value": {"Ref": "Source"}}}
+    out = stack.create({"Resources": KENDRA, "Outputs": outputs})
+    assert _fits(models["kendra"].shape_for("IndexId"), out["IndexId"])
+    assert _fits(models["kendra"].shape_for("DataSourceId"), out["SourceId"])
+    assert out["IndexRef"] == out["IndexId"]
+    assert out["SourceRef"] == f"{out['SourceId']}|{out['IndexId']}"
+
+
+def test_an_id_no_shape_lists_is_shaped_by_the_service_api(models):
+    from ws.local.providers.placeholder import generic_attribute
+    values = {"id": "abcdefghij", "name": "n", "region": "us-east-1", "arn": "arn:aws:x:::"}
+    made = generic_attribute("Id", "AWS::Kendra::Index", "kendra", values)
+    assert _fits(models["kendra"].shape_for("IndexId"), made) and len(made) == 36
+    assert generic_attribute("Id", "AWS::Kendra::Faq", "kendra", values) == "abcdefghij"
+    assert generic_attribute("WidgetId", "AWS::Nothing::Widget", "nothing", values) == \
+        "abcdefghij"
+

@@ -14,6 +14,7 @@ from typing import Any
 from moto.cloudformation import parsing
 
 from ..templatefixes import is_placeholder_type
+from .apiids import api_id
 from .base import Provider
 from .naming import arn, random_id
 from .shapes import SERVICES, SHAPES
@@ -65,7 +66,8 @@ class Placeholder(Provider):
 
 def generic_attribute(name: str, kind: str, service: str, values: dict[str, str]) -> str:
     """An attribute no shape lists, shaped by its name: ...Arn an ARN, ...Url an https URL,
-    ...Endpoint/...DomainName/...Address a host name, ...Name the name, anything else an id."""
+    ...Endpoint/...DomainName/...Address a host name, ...Name the name, anything else an id
+    (shaped as the service's API wants it: providers/apiids.py)."""
     resource = re.sub(r"(?<!^)(?=[A-Z])", "-", kind.split("::")[2]).lower()
     host = f"{values['id']}.{service}.{values['region']}.amazonaws.com"
     if name.endswith("Arn"):
@@ -76,7 +78,7 @@ def generic_attribute(name: str, kind: str, service: str, values: dict[str, str]
         return host
     if name.endswith("Name"):
         return values["name"]
-    return values["id"]
+    return (api_id(kind, name, service) if name.endswith("Id") else None) or values["id"]
 
 
 def install() -> None:

@@ -25,6 +25,11 @@ SHAPES: dict[str, dict[str, str]] = {
     "AWS::Lambda::EventSourceMapping": {  # from a source the endpoint cannot read
         "Ref": "Id", "Id": "{uuid}", "EventSourceMappingArn": "{arn}event-source-mapping:{uuid}"},
     "AWS::AmazonMQ::Broker": {"Ref": "Id", "Id": "b-{uuid}", "Arn": "{arn}broker:{name}:b-{uuid}"},
+    "AWS::Kendra::Index": {"Ref": "Id", "Id": "{uuid}", "Arn": "{arn}index/{uuid}"},
+    "AWS::Kendra::DataSource": {"Ref": "{id}|{IndexId}", "Id": "{id}",
+                                "Arn": "{arn}index/{IndexId}/data-source/{id}"},
+    "AWS::Kendra::Faq": {"Ref": "{id}|{IndexId}", "Id": "{id}",
+                         "Arn": "{arn}index/{IndexId}/faq/{id}"},
     # Amazon Q Business: ids are 36 characters (botocore's ApplicationId, IndexId...), and the
     # Ref of a child joins its primary identifier's parts with "|"
     "AWS::QBusiness::Application": {
