@@ -367,6 +367,7 @@ def test_service_apis_see_what_the_stack_made_and_not_after_delete(stack, aws):
     assert aws("cloudwatch").describe_alarms()["MetricAlarms"] == []
     assert aws("events").list_archives()["Archives"] == []
     assert aws("sns").list_subscriptions()["Subscriptions"] == []
+    assert aws("route53").list_hosted_zones()["HostedZones"] == []
 
 
 def test_an_attribute_the_endpoint_cannot_give_is_refused_not_dropped(stack):

@@ -19,10 +19,12 @@ from moto.efs.models import FileSystem as MotoFileSystem
 from moto.iam.models import ManagedPolicy as MotoManagedPolicy
 from moto.kms.models import Key as MotoKey
 from moto.route53.models import FakeZone as MotoHostedZone
+from moto.route53.models import route53_backends
 from moto.sns.models import Topic as MotoTopic
 from moto.sqs.models import Queue as MotoQueue
 from moto.ssm.models import Parameter as MotoParameter
 from moto.stepfunctions.models import StateMachine as MotoStateMachine
+from moto.utilities.utils import get_partition
 
 from .base import Provider
 from .physicalnames import fifo_name, is_on
@@ -256,6 +258,14 @@ class HostedZone(Patched, CloudFormationModel):
         return super().create_from_cloudformation_json(
             resource_name.rstrip(".") + ".", cloudformation_json, account_id, region_name,
             **kwargs)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        """Deleted with its stack (moto's model has no delete: the zone outlived the stack, and
+        a later stack's record set found it). Records left in it refuse the delete, as on AWS
+        (the stack's own go first)."""
+        backend = route53_backends[account_id][get_partition(region_name)]
+        if self.inner.resource_id in backend.zones:
+            backend.delete_hosted_zone(self.inner.resource_id)
 
 
 def _no_attribute(name: str) -> Any:

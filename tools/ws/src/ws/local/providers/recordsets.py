@@ -59,3 +59,10 @@ class RecordSetGroup(Patched, CloudFormationModel):
     @classmethod
     def adjusted(cls, props: dict[str, Any], account_id: str, region: str) -> dict[str, Any]:
         return _by_id(props, account_id, region)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        """Its records deleted with it (moto's model kept them, and its zone could not go)."""
+        zones = route53_backends[account_id][get_partition(region_name)].zones
+        zone = zones.get(self.inner.hosted_zone_id)
+        for record in self.inner.record_sets if zone else []:
+            zone.delete_rrset({"Name": record.get("Name"), "Type": record.get("Type")})
