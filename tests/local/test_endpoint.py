@@ -132,3 +132,18 @@ def test_a_moto_the_endpoint_was_not_written_for_is_refused_clearly():
     with pytest.raises(EndpointError, match=r"written for moto 5\.2\.x, but moto 5\.3\.0") as err:
         endpoint.check_moto("5.3.0")
     assert "requirements.lock" in err.value.hint
+
+
+def test_a_service_moto_lacks_answers_once_and_names_itself(aws):
+    """Not an HTML 500 that SDKs retry four times: a 501 JSON error, read and not retried."""
+    from botocore.exceptions import ClientError
+    client = aws("qbusiness")
+    with pytest.raises(ClientError) as info:
+        client.start_data_source_sync_job(applicationId="a" * 36, indexId="i" * 36,
+                                          dataSourceId="d" * 36)
+    answer = info.value.response
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert answer["ResponseMetadata"]["RetryAttempts"] == 0
+    assert answer["Error"]["Code"] == "NotImplementedException"
+    assert "no qbusiness API" in answer["Error"]["Message"]
+    assert aws("sqs").list_queues().get("QueueUrls", []) == []  # the rest still answers

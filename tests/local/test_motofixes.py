@@ -324,3 +324,15 @@ def test_a_parameter_read_from_a_missing_ssm_name_is_refused_naming_it(aws):
     assert info.value.response["Error"]["Message"] == "Unable to fetch parameters " \
         "[/shop/dev/orders/table/name] from parameter store for this account."
     assert cfn.describe_stacks()["Stacks"] == []
+
+
+def test_a_stream_name_already_taken_fails_naming_the_stream_as_kinesis_says(aws):
+    cfn = aws("cloudformation")
+    template = json.dumps({"Resources": {"Records": {"Type": "AWS::Kinesis::Stream",
+                                                     "Properties": {"Name": "Records",
+                                                                    "ShardCount": 1}}}})
+    cfn.create_stack(StackName="first", TemplateBody=template)
+    cfn.create_stack(StackName="second", TemplateBody=template)
+    assert describe(cfn, "second")["StackStatus"] == "ROLLBACK_COMPLETE"
+    assert [e for e in events_of(cfn, "second") if e[1] == "CREATE_FAILED"] == [
+        ("Records", "CREATE_FAILED", "Stream Records under account 123456789012 already exists.")]

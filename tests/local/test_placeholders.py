@@ -77,3 +77,20 @@ def test_placeholders_setting_is_checked(tmp_path):
     root = _workspace(tmp_path, "sometimes", lone=queue_template())
     with pytest.raises(ConfigError, match="'placeholders' must be allow or error"):
         api.validate(root, "local")
+
+
+NO_TRANSFORM = json.dumps({  # a SAM template that forgot its Transform line
+    "Globals": {"Function": {"Runtime": "python3.11"}},
+    "Resources": {"Fn": {"Type": "AWS::Serverless::Function", "Properties": {
+        "Handler": "app.handler", "CodeUri": "src/"}}}})
+
+
+@pytest.mark.parametrize("placeholders", [None, "error"])
+def test_sam_types_without_the_transform_are_refused_for_it_not_as_the_endpoint(
+        tmp_path, endpoint, aws, placeholders):
+    """CloudFormation refuses them too ("Unrecognized resource types"): the fix is the line."""
+    root = _workspace(tmp_path, placeholders, files=NO_TRANSFORM)
+    with pytest.raises(ConfigError) as info:
+        api.deploy(root, "local", RunRequest(check_templates=False))
+    assert "Fn is AWS::Serverless::Function, which needs the SAM transform" in str(info.value)
+    assert "cannot create" not in str(info.value)

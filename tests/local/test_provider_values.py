@@ -111,6 +111,11 @@ RESOURCES = {
                  StreamSpecification={"StreamViewType": "NEW_IMAGE"}),
     "Bucket": res("AWS::S3::Bucket"),
     "Zone": res("AWS::Route53::HostedZone", Name="store.example.com"),
+    "Record": res("AWS::Route53::RecordSet", HostedZoneId={"Ref": "Zone"}, Type="A", TTL="60",
+                  Name="www.store.example.com", ResourceRecords=["10.0.0.1"]),
+    "Records": {**res("AWS::Route53::RecordSetGroup", HostedZoneName="store.example.com.",
+                      RecordSets=[{"Name": "api.store.example.com", "Type": "A", "TTL": "60",
+                                   "ResourceRecords": ["10.0.0.2"]}]), "DependsOn": "Zone"},
     "Param": res("AWS::SSM::Parameter", Name="/store/x", Type="String", Value="v"),
     "Stream": res("AWS::Kinesis::Stream", ShardCount=1),
     "Mapping2": res("AWS::Lambda::EventSourceMapping", FunctionName={"Ref": "Fn"},
@@ -246,6 +251,7 @@ SHAPE = {
     ("Mapping2", "EventSourceMappingArn"): arn("lambda", r"event-source-mapping:[0-9a-f-]{36}"),
     ("Zone", "Id"): r"^[A-Z0-9]+$", ("Zone", "Ref"): r"^(/hostedzone/)?[A-Z0-9]+$",
     ("Zone", "NameServers"): r"^ns-\S+(,ns-\S+)*$",
+    ("Record", "Ref"): r"^www\.store\.example\.com\.?$", ("Records", "Ref"): r"^\S+$",
     ("Stream", "Ref"): NAME, ("Stream", "Arn"): arn("kinesis", r"stream/[\w-]+"),
     ("Mapping2", "Ref"): r"^[0-9a-f-]{36}$", ("BusRule", "Ref"): NAME,
     ("BusRule", "Arn"): arn("events", r"rule/orders/[\w-]+"),
@@ -361,6 +367,7 @@ def test_service_apis_see_what_the_stack_made_and_not_after_delete(stack, aws):
     assert aws("cloudwatch").describe_alarms()["MetricAlarms"] == []
     assert aws("events").list_archives()["Archives"] == []
     assert aws("sns").list_subscriptions()["Subscriptions"] == []
+    assert aws("route53").list_hosted_zones()["HostedZones"] == []
 
 
 def test_an_attribute_the_endpoint_cannot_give_is_refused_not_dropped(stack):

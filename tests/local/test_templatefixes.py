@@ -190,3 +190,35 @@ def test_an_included_definition_deploys_its_methods_before_a_plan_waiting_on_the
     outputs = stack.create(templatefixes.prepare(translate_sam(body, "us-east-1", "t.yaml")))
     api_id = outputs["ApiId"]
     assert set(_methods(aws("apigateway"), api_id)) == {"GET /items", "OPTIONS /items"}
+
+
+MOCK_BODY = {"openapi": "3.0.1", "info": {"title": "mock"}, "paths": {"/{city+}": {"get": {
+    "responses": {"200": {"description": "ok"}},
+    "x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {
+        "application/json": '{"statusCode": 200}'}, "responses": {"default": {
+            "statusCode": "200"}}}}}}}
+
+
+def _conditional_api(volatile: str) -> dict:
+    when = {"Condition": "Volatile"}
+    return {"Parameters": {"IsVolatile": {"Type": "String", "Default": volatile}},
+            "Conditions": {"Volatile": {"Fn::Equals": [{"Ref": "IsVolatile"}, "true"]}},
+            "Resources": {
+                "Queue": {"Type": "AWS::SQS::Queue"},
+                "MockApi": {**when, "Type": "AWS::ApiGateway::RestApi",
+                            "Properties": {"Name": "mock", "Body": MOCK_BODY}},
+                "MockDeployment": {**when, "Type": "AWS::ApiGateway::Deployment",
+                                   "Properties": {"RestApiId": {"Ref": "MockApi"}}}}}
+
+
+def test_the_expanded_routes_of_a_conditional_api_share_its_condition(stack, aws):
+    prepared = templatefixes.prepare(_conditional_api("false"))
+    added = [r for r in prepared["Resources"].values()
+             if r["Type"] in ("AWS::ApiGateway::Resource", "AWS::ApiGateway::Method")]
+    assert len(added) == 2 and all(r.get("Condition") == "Volatile" for r in added)
+    stack.create(prepared)
+    assert aws("apigateway").get_rest_apis()["items"] == []
+    stack.delete()
+    stack.create(templatefixes.prepare(_conditional_api("true")))
+    [api] = aws("apigateway").get_rest_apis()["items"]
+    assert set(_methods(aws("apigateway"), api["id"])) == {"GET /{city+}"}

@@ -28,16 +28,18 @@ def refusals(stacks: list[Stack], region: str, known: Callable[[], Collection[st
     """(template, message) for every stack the endpoint cannot take.
 
     Where placeholders are allowed, only a type outside `AWS::` and `Custom::` is refused, which
-    the template as written shows: neither moto (`known`) nor SAM's translation is needed."""
+    the template as written shows: neither moto (`known`) nor SAM's translation is needed.
+    SAM's own types are not the endpoint's to refuse: translated under the SAM transform,
+    refused without it as CloudFormation refuses them (ws.lint.limits.missing_transform)."""
     found = []
     for stack in stacks:
         if placeholders:
-            missing = [(logical, kind) for logical, kind in templatefixes.unsupported_types(
-                stack.template.body, (), True)
-                if not (stack.template.is_sam and kind.startswith("AWS::Serverless::"))]
+            missing = templatefixes.unsupported_types(stack.template.body, (), True)
         else:
             missing = templatefixes.unsupported_types(final_template(stack, region), known(),
                                                       False)
+        missing = [(logical, kind) for logical, kind in missing
+                   if not kind.startswith("AWS::Serverless::")]
         if missing:
             listed = ", ".join(f"{logical} ({kind})" for logical, kind in missing)
             found.append((stack.template.display,

@@ -17,6 +17,8 @@
   methods yet). Here what it depends on is created first, as CloudFormation orders them.
 - SSM parameter types: a template parameter naming an SSM parameter that does not exist
   failed with "'NoneType' object has no attribute 'value'". Here it is AWS's ValidationError.
+- Kinesis: a stream name already taken was refused with the bare name as its message (a
+  stack's CREATE_FAILED read "Records: Records"). Here it is Kinesis's sentence.
 """
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Stack
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
+from moto.kinesis.exceptions import ResourceInUseError
+from moto.kinesis.models import KinesisBackend
 
 from . import rollback, stacktext, updaterollback
 from .rollback import ResourceFailed, reason_of
@@ -189,6 +193,15 @@ def _parse_ssm_parameter(self: parsing.ResourceMap, value: str, value_type: str)
     return _moto_parse_ssm_parameter(self, value, value_type)
 
 
+def _stream_name_checked(moto_create: Callable[..., Any]) -> Callable[..., Any]:
+    def create_stream(self: KinesisBackend, stream_name: str, *args: Any, **kwargs: Any) -> Any:
+        if stream_name in self.streams:
+            raise ResourceInUseError(f"Stream {stream_name} under account {self.account_id} "
+                                     "already exists.")
+        return moto_create(self, stream_name, *args, **kwargs)
+    return create_stream
+
+
 def register() -> None:
     parsing.parse_and_create_resource = _guarded(parsing.parse_and_create_resource, "CREATE")
     parsing.parse_and_update_resource = _guarded(parsing.parse_and_update_resource, "UPDATE")
@@ -211,6 +224,7 @@ def register() -> None:
         (backend, "create_change_set"): _checking_values(backend.create_change_set),
         (backend, "execute_change_set"): updaterollback.execute_change_set(
             backend.execute_change_set),
+        (KinesisBackend, "create_stream"): _stream_name_checked(KinesisBackend.create_stream),
     }
     for (owner, name), value in patches.items():
         setattr(owner, name, value)

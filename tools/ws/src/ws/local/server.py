@@ -21,6 +21,7 @@ from .cdn.middleware import CdnMiddleware
 from .lambdas import hooks
 from .reach import environment as reach
 from .resourcetypes import ResourceTypesRoute
+from .unknownservices import UnknownServices
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -63,12 +64,14 @@ def started_line(port: int, settings: hooks.RuntimeSettings) -> str:
 
 def build_app() -> ResourceTypesRoute:
     """The endpoint's WSGI app: ws's providers registered; the resource types it creates
-    (ws.local.resourcetypes), the CDN and the API gateway before moto."""
+    (ws.local.resourcetypes), the CDN and the API gateway before moto; a service moto lacks
+    answered with an error naming it (ws.local.unknownservices)."""
     providers.register()
     motofixes.register()
     nestedstacks.register()
     functionfixes.register()
-    gateway = ApiGatewayMiddleware(DomainDispatcherApplication(create_backend_app))
+    moto = UnknownServices(DomainDispatcherApplication(create_backend_app))
+    gateway = ApiGatewayMiddleware(moto)
     return ResourceTypesRoute(CdnMiddleware(gateway), providers.supported_types)
 
 

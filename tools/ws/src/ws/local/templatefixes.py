@@ -83,13 +83,18 @@ def _types(template: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def prepare(template: dict[str, Any]) -> dict[str, Any]:
-    """A copy of `template` with every RestApi Body expanded into explicit resources."""
+    """A copy of `template` with every RestApi Body expanded into explicit resources (made
+    under the API's own Condition, if it has one)."""
     result = copy.deepcopy(template)
     resources = result["Resources"]
     for logical, res in list(resources.items()):
         props = res.get("Properties") or {}
         if res.get("Type") == "AWS::ApiGateway::RestApi" and isinstance(props.get("Body"), dict):
+            before = set(resources)
             _expand(logical, props, resources)
+            if "Condition" in res:
+                for added in set(resources) - before:
+                    resources[added]["Condition"] = res["Condition"]
     return result
 
 

@@ -7,7 +7,7 @@ from ...errors import EndpointError
 from . import (apigateway, apikeys, apimethods, apiparts, appsync, cloudfront, cognito,
                cognitoparts, connections, customresource, events, functions, httpapi,
                loadbalancers, messaging, observability, patched, physicalnames, placeholder,
-               refs, s3policy, scheduler, secrets, tableupdate, vpcendpoints)
+               recordsets, refs, s3policy, scheduler, secrets, tableupdate, vpcendpoints)
 
 # Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
@@ -30,7 +30,8 @@ PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              observability.Alarm, observability.LogStream, observability.SubscriptionFilter,
              observability.DeliveryStream, connections.Connection, connections.ApiDestination,
              connections.Pipe, apiparts.DomainName, apiparts.BasePathMapping, apiparts.Model,
-             apiparts.RequestValidator)
+             apiparts.RequestValidator, patched.Rule, recordsets.RecordSet,
+             recordsets.RecordSetGroup)
 
 
 def register() -> None:

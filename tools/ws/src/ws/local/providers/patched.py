@@ -6,20 +6,25 @@ wraps moto's model: creation, update and deletion are moto's; the listed attribu
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Callable
 
 from moto.awslambda.models import EventSourceMapping as MotoEventSourceMapping
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 from moto.efs.models import AccessPoint as MotoAccessPoint
+from moto.events.exceptions import InvalidEventPatternException
+from moto.events.models import Rule as MotoRule
 from moto.efs.models import FileSystem as MotoFileSystem
 from moto.iam.models import ManagedPolicy as MotoManagedPolicy
 from moto.kms.models import Key as MotoKey
 from moto.route53.models import FakeZone as MotoHostedZone
+from moto.route53.models import route53_backends
 from moto.sns.models import Topic as MotoTopic
 from moto.sqs.models import Queue as MotoQueue
 from moto.ssm.models import Parameter as MotoParameter
 from moto.stepfunctions.models import StateMachine as MotoStateMachine
+from moto.utilities.utils import get_partition
 
 from .base import Provider
 from .physicalnames import fifo_name, is_on
@@ -33,9 +38,20 @@ class Patched(Provider):
     EXTRA: dict[str, Callable[[Any], Any]] = {}
 
     @classmethod
+    def adjusted(cls, props: dict[str, Any], account_id: str, region: str) -> dict[str, Any]:
+        """The properties as moto's MODEL takes them (on create and on update); a copy."""
+        return dict(props)
+
+    @classmethod
+    def _as_moto(cls, cloudformation_json: dict, account_id: str, region: str) -> dict:
+        props = cls.adjusted(cloudformation_json.get("Properties") or {}, account_id, region)
+        return {**cloudformation_json, "Properties": props}
+
+    @classmethod
     def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict,
                                         account_id: str, region_name: str,
                                         **kwargs: Any) -> "Patched":
+        cloudformation_json = cls._as_moto(cloudformation_json, account_id, region_name)
         inner = cls.MODEL.create_from_cloudformation_json(resource_name, cloudformation_json,
                                                           account_id, region_name, **kwargs)
         return cls._wrap(inner, cloudformation_json, account_id, region_name,
@@ -53,6 +69,7 @@ class Patched(Provider):
     def update_from_cloudformation_json(cls, original_resource: "Patched",  # type: ignore[override]
                                         new_resource_name: str, cloudformation_json: dict,
                                         account_id: str, region_name: str) -> "Patched":
+        cloudformation_json = cls._as_moto(cloudformation_json, account_id, region_name)
         inner = cls.MODEL.update_from_cloudformation_json(
             original_resource=original_resource.inner, new_resource_name=new_resource_name,
             cloudformation_json=cloudformation_json, account_id=account_id,
@@ -132,18 +149,12 @@ class Key(Patched, CloudFormationModel):
     EXTRA = {"KeyId": lambda k: k.id}
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict,
-                                        account_id: str, region_name: str,
-                                        **kwargs: Any) -> "Patched":
+    def adjusted(cls, props: dict[str, Any], account_id: str, region: str) -> dict[str, Any]:
         """Tags as CloudFormation writes them (Key, Value); moto's KMS wants TagKey, TagValue
         and failed the resource ('TagKey')."""
-        props = dict(cloudformation_json.get("Properties") or {})
-        props["Tags"] = [{"TagKey": t.get("Key"), "TagValue": t.get("Value")}
-                         if isinstance(t, dict) and "Key" in t else t
-                         for t in props.get("Tags") or []]
-        return super().create_from_cloudformation_json(
-            resource_name, {**cloudformation_json, "Properties": props}, account_id,
-            region_name, **kwargs)
+        tags = [{"TagKey": t.get("Key"), "TagValue": t.get("Value")}
+                if isinstance(t, dict) and "Key" in t else t for t in props.get("Tags") or []]
+        return {**props, "Tags": tags}
 
 
 class AccessPoint(Patched, CloudFormationModel):
@@ -162,6 +173,33 @@ class Parameter(Patched, CloudFormationModel):
     TYPE = "AWS::SSM::Parameter"
     MODEL = MotoParameter
     EXTRA = {"Type": lambda p: p.parameter_type, "Value": lambda p: p.value}
+
+    @classmethod
+    def adjusted(cls, props: dict[str, Any], account_id: str, region: str) -> dict[str, Any]:
+        """Tags as this type takes them, a map (moto wanted the API's list of Key, Value and
+        failed: "string indices must be integers")."""
+        tags = props.get("Tags")
+        if isinstance(tags, dict):
+            return {**props, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
+        return dict(props)
+
+
+class Rule(Patched, CloudFormationModel):
+    """An EventPattern given as JSON text, which CloudFormation takes as well as an object
+    (moto encoded the text again and failed: "'str' object has no attribute 'items'")."""
+
+    TYPE = "AWS::Events::Rule"
+    MODEL = MotoRule
+
+    @classmethod
+    def adjusted(cls, props: dict[str, Any], account_id: str, region: str) -> dict[str, Any]:
+        pattern = props.get("EventPattern")
+        if not isinstance(pattern, str):
+            return dict(props)
+        try:
+            return {**props, "EventPattern": json.loads(pattern)}
+        except ValueError:
+            raise InvalidEventPatternException(reason="Invalid JSON") from None
 
 
 class ManagedPolicy(Patched, CloudFormationModel):
@@ -210,6 +248,24 @@ class HostedZone(Patched, CloudFormationModel):
     EXTRA = {"Id": lambda z: z.resource_id,
              "NameServers": lambda z: z.delegation_set.name_servers if z.delegation_set
              else []}
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict,
+                                        account_id: str, region_name: str,
+                                        **kwargs: Any) -> "Patched":
+        """The zone named as Route 53 names it, with the final dot (moto kept the name as
+        written, and a record set naming the zone `example.com.` did not find it)."""
+        return super().create_from_cloudformation_json(
+            resource_name.rstrip(".") + ".", cloudformation_json, account_id, region_name,
+            **kwargs)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        """Deleted with its stack (moto's model has no delete: the zone outlived the stack, and
+        a later stack's record set found it). Records left in it refuse the delete, as on AWS
+        (the stack's own go first)."""
+        backend = route53_backends[account_id][get_partition(region_name)]
+        if self.inner.resource_id in backend.zones:
+            backend.delete_hosted_zone(self.inner.resource_id)
 
 
 def _no_attribute(name: str) -> Any:

@@ -14,6 +14,7 @@ from typing import Any
 from moto.cloudformation import parsing
 
 from ..templatefixes import is_placeholder_type
+from .apiids import api_id
 from .base import Provider
 from .naming import arn, random_id
 from .shapes import SERVICES, SHAPES
@@ -35,7 +36,8 @@ class Placeholder(Provider):
         name = _own_name(kind, props) or resource_name
         service = SERVICES.get(kind.split("::")[1], kind.split("::")[1].lower())
         values = {k: v for k, v in props.items() if isinstance(v, str)}
-        values.update(name=name, id=random_id(), id6=random_id(6), uuid=str(uuid.uuid4()),
+        values.update(name=name, id=random_id(), id6=random_id(6), id16=random_id(16),
+                      uuid=str(uuid.uuid4()),
                       region=region_name, account=account_id,
                       arn=arn(service, region_name, account_id, ""))
         shape = SHAPES.get(kind, {})
@@ -64,7 +66,8 @@ class Placeholder(Provider):
 
 def generic_attribute(name: str, kind: str, service: str, values: dict[str, str]) -> str:
     """An attribute no shape lists, shaped by its name: ...Arn an ARN, ...Url an https URL,
-    ...Endpoint/...DomainName/...Address a host name, ...Name the name, anything else an id."""
+    ...Endpoint/...DomainName/...Address a host name, ...Name the name, anything else an id
+    (shaped as the service's API wants it: providers/apiids.py)."""
     resource = re.sub(r"(?<!^)(?=[A-Z])", "-", kind.split("::")[2]).lower()
     host = f"{values['id']}.{service}.{values['region']}.amazonaws.com"
     if name.endswith("Arn"):
@@ -75,7 +78,7 @@ def generic_attribute(name: str, kind: str, service: str, values: dict[str, str]
         return host
     if name.endswith("Name"):
         return values["name"]
-    return values["id"]
+    return (api_id(kind, name, service) if name.endswith("Id") else None) or values["id"]
 
 
 def install() -> None:
@@ -103,7 +106,9 @@ def _own_name(kind: str, props: dict[str, Any]) -> str | None:
 
 
 def _ref(source: str, values: dict[str, str], attrs: dict[str, str]) -> str:
-    """What Ref gives: the name, a generated id, or one of the attributes."""
+    """What Ref gives: the name, a generated id, one of the attributes, or a template."""
+    if "{" in source:
+        return _fill(source, values)
     return values[source] if source in ("name", "id") else attrs[source]
 
 

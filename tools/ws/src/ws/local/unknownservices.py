@@ -1,0 +1,50 @@
+"""A call to a service moto does not have answers a short error naming the service.
+
+moto failed inside its router ("Unable to find appropriate backend"), so werkzeug answered an
+HTML page with status 500, which SDKs retry: a function calling Amazon Q Business waited
+through four retries, then failed on an HTML page. Here the answer is 501 with a JSON error
+(`NotImplementedException`) that SDKs read and do not retry.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any, Callable, Iterable
+
+log = logging.getLogger("ws.local")
+SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class UnknownServices:
+    """WSGI middleware over moto's DomainDispatcherApplication (`dispatcher`)."""
+
+    def __init__(self, dispatcher: Any) -> None:
+        self.dispatcher = dispatcher
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
+                 ) -> Iterable[bytes]:
+        try:
+            app = self.dispatcher.get_application(environ)
+        except Exception:  # noqa: BLE001 - moto's router found no backend for the request
+            return refuse(service_of(environ), start_response)
+        return app(environ, start_response)
+
+
+def service_of(environ: dict[str, Any]) -> str:
+    """The service a signed request is for (its credential scope), else its host."""
+    found = SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    return found.group(1) if found else environ.get("HTTP_HOST", "unknown")
+
+
+def refuse(service: str, start_response: Callable[..., Any]) -> Iterable[bytes]:
+    log.warning("a call to %s, which the local endpoint does not have", service)
+    message = (f"The local endpoint has no {service} API (moto does not emulate it): "
+               "call it on AWS, or stub it in the function")
+    body = json.dumps({"__type": "NotImplementedException", "message": message,
+                       "Message": message}).encode()
+    start_response("501 Not Implemented", [
+        ("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(body))),
+        ("x-amzn-ErrorType", "NotImplementedException")])
+    return [body]
