@@ -71,16 +71,17 @@ def test_the_duration_history_sets_the_cadence(world):
     cloud.default_latency = 0.4
     deploy(*world, cloud.backend(), RunRequest())
     took = load_durations(world[0].state_dir, "local", "create-update")
-    assert set(took) == set("abcxyz") and all(0.4 <= s < 1.2 for s in took.values()), took
+    # the middle of the window in which each was seen to end (0.2 s wide at most)
+    assert set(took) == set("abcxyz") and all(0.3 <= s < 1.2 for s in took.values()), took
     (world[0].root / "stacks/a/template.yaml").write_text(queue_template({"Out": "v2"}))
     before = cloud.calls["DescribeStacks"]
     report = deploy(load_workspace(world[0].root), world[1], cloud.backend(),
                     RunRequest(changed=True))
     assert statuses(report)["a"] == statuses(report)["b"] == "deployed"
     # two live reads, three event reads (the fake counts a DescribeStacks in each), and for
-    # a, b and c one after the other: a look at 90% of the expected time, one just after it,
-    # and at most one more
-    assert cloud.calls["DescribeStacks"] - before <= 2 + 3 + 3 * 3, cloud.calls
+    # a, b and c one after the other: the looks that halve the window around the expected
+    # time, one at its end, and at most one more
+    assert cloud.calls["DescribeStacks"] - before <= 2 + 3 + 3 * 5, cloud.calls
 
 
 def test_the_report_accounts_for_the_work_before_the_first_stack(world):
@@ -137,46 +138,54 @@ def test_no_estimate_without_history():
     assert tracker.progress().eta is None and "left" not in tracker.progress().line()
 
 
-def test_the_cadence_looks_near_the_expected_end_then_often():
+def test_the_cadence_halves_the_expected_window_then_looks_soon_after_then_less_often():
+    """With a history of 10 s: looks halve what is left of 9-10.05 s (each look that finds it
+    running rules out the time before it) down to 1% of it, then its end; overrunning, a look
+    a gap after, then as long after as it has overrun, up to every floor, then less often."""
     ticket = Ticket("s", "s", started=0.0, expected=10.0)
-    ticket.schedule(0.0, 0.2)
-    assert ticket.next_at == 9.0  # 0.9 of the expected time
-    ticket.schedule(9.0, 0.2)
-    assert ticket.next_at == pytest.approx(9.5)  # then every 5% while the end is far
-    ticket.schedule(9.7, 0.2)
-    assert ticket.next_at == pytest.approx(10.025)  # just after the expected end: halfway
-    ticket.schedule(10.025, 0.2)
-    assert ticket.next_at == pytest.approx(10.05)  # into the 0.05 s after it, then its end
-    ticket.schedule(10.05, 0.2)
-    assert ticket.next_at == pytest.approx(10.25)  # overrunning: every floor at first
-    ticket.schedule(13.0, 0.2)
+    looks = []
+    ticket.schedule(0.0, 0.2, 0.04)
+    while ticket.next_at < 10.05:
+        looks.append(ticket.next_at)
+        ticket.looked = ticket.next_at  # still running
+        ticket.schedule(ticket.next_at, 0.2, 0.04)
+    assert looks == pytest.approx([9.525, 9.7875, 9.91875, 9.984375])
+    assert ticket.next_at == pytest.approx(10.05)  # the end of the window
+    overrun = []
+    for _ in range(6):
+        ticket.schedule(ticket.next_at, 0.2, 0.04)
+        overrun.append(ticket.next_at)
+    assert overrun == pytest.approx([10.09, 10.13, 10.21, 10.37, 10.57, 10.77])
+    ticket.schedule(13.0, 0.2, 0.04)
     assert ticket.next_at == pytest.approx(13.75)  # then less and less often
-    ticket.schedule(100.0, 0.2)
+    ticket.schedule(100.0, 0.2, 0.04)
     assert ticket.next_at == 105.0  # long overdue: every 5 s at most
     unknown = Ticket("s", "s", started=0.0, expected=None)
-    unknown.schedule(0.0, 0.2)
-    assert unknown.next_at == 0.2  # no history: often at first
-    unknown.schedule(30.0, 0.2)
+    unknown.schedule(0.0, 0.2, 0.04)
+    assert unknown.next_at == 0.2  # no history: every floor at first
+    unknown.schedule(30.0, 0.2, 0.04)
     assert unknown.next_at == 33.0  # then less and less often
 
 
 def test_without_history_the_shortest_operation_seen_sets_the_looks():
     """No history: the window in which this run's shortest operation was seen to end (its
-    last two reads) is halved, then its end is looked at, then the floor's cadence."""
+    last two reads) is halved, then its end is looked at, then soon after."""
     ticket = Ticket("s", "s", started=10.0, expected=None, hint=(1.9, 2.1))
-    ticket.schedule(10.0, 0.2)
-    assert ticket.next_at == pytest.approx(10.0 + 0.9 * 1.9)
-    ticket.schedule(11.71, 0.2)
-    assert ticket.next_at == pytest.approx(12.005)  # the middle of the window
-    ticket.schedule(12.005, 0.2)
-    assert ticket.next_at == pytest.approx(12.11)  # its end
-    ticket.schedule(12.11, 0.2)
-    assert ticket.next_at == pytest.approx(12.31)  # still running: every floor
-    unknown = Ticket("s", "s", started=0.0, expected=None, hint=(0.0, 2.0))  # ended unseen
-    unknown.schedule(0.0, 0.2)
-    assert unknown.next_at == pytest.approx(0.2)  # far from its middle: every floor, no sooner
+    looks = []
+    ticket.schedule(10.0, 0.2, 0.04)
+    while ticket.next_at < 12.11:
+        looks.append(ticket.next_at)
+        ticket.looked = ticket.next_at  # still running
+        ticket.schedule(ticket.next_at, 0.2, 0.04)
+    assert looks == pytest.approx([12.005, 12.0575, 12.08375])  # halving 1.9-2.11 s
+    assert ticket.next_at == pytest.approx(12.11)  # narrow enough: its end
+    ticket.schedule(12.11, 0.2, 0.04)
+    assert ticket.next_at == pytest.approx(12.15)  # still running: soon after
+    ended_unseen = Ticket("s", "s", started=0.0, expected=None, hint=(0.0, 2.0))
+    ended_unseen.schedule(0.0, 0.2, 0.04)
+    assert ended_unseen.next_at == pytest.approx(1.005)  # the middle of 0-2.01 s
     narrow = Ticket("s", "s", started=0.0, expected=None, hint=(2.0, 2.015))
-    narrow.schedule(1.9, 0.2)
+    narrow.schedule(1.9, 0.2, 0.04)
     assert narrow.next_at == pytest.approx(2.025)  # too narrow to halve: its end
 
 
@@ -207,9 +216,9 @@ def test_operations_as_long_as_each_other_are_seen_end_sooner_and_sooner():
         lags.append(now[0] - ends[name])
         watcher.tickets[id(ticket)] = ticket
         watcher.done(ticket)
-        assert k == 0 or looks <= 4  # 90%, the middle of the window, its end, one more
+        assert k == 0 or looks <= 5  # halving the window, its end, one more
     assert lags[0] > 0.05 and lags[1] > 0.05  # the floor's cadence, then one window's end
-    assert max(lags[-3:]) < 0.02 and lags[-1] < lags[1] / 4, lags
+    assert max(lags[-3:]) < 0.03 and lags[-1] < lags[1] / 4, lags
 
 
 def test_operations_of_different_lengths_give_no_hint_and_the_ones_in_flight_are_replanned():
@@ -225,7 +234,7 @@ def test_operations_of_different_lengths_give_no_hint_and_the_ones_in_flight_are
     flying = Ticket("orders", "orders", started=9.5, expected=None, hint=watcher._hint(),
                     looked=9.5)
     flying.schedule(10.0, watcher.floor)
-    assert flying.next_at == pytest.approx(9.5 + 0.9 * 2.45)  # not before 11.7
+    assert flying.next_at == pytest.approx(9.5 + (2.45 + 2.51) / 2)  # its middle
     longer = Ticket("auth", "auth", started=7.0, expected=None, took=(3.1, 3.3))
     watcher.tickets = {id(flying): flying, id(longer): longer}
     watcher.done(longer)  # 3.1 s > 1.1 x 2.5 s: they differ
@@ -257,8 +266,8 @@ def test_the_watcher_learns_when_an_operation_ended_from_its_reads():
     watcher._round([ticket], [ticket])
     assert ticket.took == pytest.approx((1.0, 1.2)) and ticket.changed.is_set()
     now[0] = 105.0  # the worker reads events, then is done: its duration is not 5 s
-    watcher.done(ticket)
-    assert watcher.took == {"s": 1.2} and watcher.finished == [pytest.approx((1.0, 1.2))]
+    watcher.done(ticket)  # the next run's history: the middle of its window
+    assert watcher.took == {"s": 1.1} and watcher.finished == [pytest.approx((1.0, 1.2))]
     # An operation's time starts when it was asked for, not when the call returned.
     later = watcher.watch("s", "s", since=104.5)
     assert later.started == later.looked == 104.5
@@ -410,9 +419,10 @@ def test_events_that_cannot_be_read_after_a_success_do_not_fail_the_stack(world)
             "\"https://cloudformation.example\"") in lines
 
 
-def test_rounds_are_never_closer_than_the_floor():
+def test_no_second_holds_more_rounds_than_the_rate_yet_looks_come_close_near_an_end():
     """CloudFormation allows an account 5 DescribeStacks a second: however close together the
-    operations in flight are expected to end, the watcher's rounds start a floor apart."""
+    operations in flight are expected to end, no second holds more than 1/floor rounds. Within
+    that, rounds come closer than a floor (a gap apart) where ends are expected."""
     from types import SimpleNamespace
 
     from ws.cloud.watcher import Watcher, cadence
@@ -436,7 +446,10 @@ def test_rounds_are_never_closer_than_the_floor():
     watcher = Watcher(cfn, cadence(expected), floor=0.1)
     for name in names:
         watcher.watch(name, name)
-    time.sleep(0.9)
+    time.sleep(1.5)
     watcher.close()
-    gaps = [b - a for a, b in zip(cfn.asked, cfn.asked[1:])]
-    assert len(cfn.asked) >= 4 and min(gaps) >= 0.1 - 0.005, gaps
+    asked = cfn.asked
+    gaps = [b - a for a, b in zip(asked, asked[1:])]
+    assert min(gaps) >= 0.04 - 0.005 and min(gaps) < 0.1 - 0.005, gaps  # closer than a floor
+    in_a_second = max(sum(1 for b in asked if a <= b < a + 1.0) for a in asked)
+    assert len(asked) > 10 and in_a_second <= 10, (asked, in_a_second)

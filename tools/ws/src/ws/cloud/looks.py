@@ -1,6 +1,7 @@
-"""When to look at one stack operation in flight: near when it should end (its history, or
-the operations of this run seen end), quickly after, then less and less often; and what the
-looks learnt (the window in which it ended). The watcher (watcher.py) reads them in rounds."""
+"""When to look at one stack operation in flight: in the window where it should end (its
+history, or the operations of this run seen end), halving it, quickly after, then less and less
+often; and what the looks learnt (the window in which it ended). The watcher (watcher.py) reads
+them in rounds, within a rate (readrate.py)."""
 from __future__ import annotations
 
 import threading
@@ -29,41 +30,43 @@ class Ticket:
     took: Window | None = None  # once it ended: between the last two reads
     changed: threading.Event = field(default_factory=threading.Event)
 
-    def schedule(self, now: float, floor: float) -> None:
+    def schedule(self, now: float, floor: float, gap: float | None = None) -> None:
         """Next look. Before the expected end (its history, else the window of the operations
-        this run has seen end): at 90% of it, then in its window (_approach). After: with a
-        history, every `floor` s, less and less often the longer it overruns; without, every
-        `floor` s for 6 s, then less and less often. Never more than 5 s apart."""
+        this run has seen end): in its window, halving it (_approach). Just after: `gap` s
+        after, then as long after as it has overrun, up to every `floor` s. Then: with a
+        history, less and less often the longer it overruns; without, every `floor` s for
+        6 s, then less and less often. Never more than 5 s apart."""
         elapsed = now - self.started
         window = self._window()
         if window is not None and elapsed < window[1] - 0.005:  # (not a look at once)
-            self.next_at = self._approach(now, window, floor)
+            self.next_at = self._approach(now, window)
             return
         if self.expected is None:
             step = floor if elapsed < 6 else 0.1 * elapsed
         else:
             step = 0.25 * (elapsed - self.expected)
-        self.next_at = now + min(5.0, max(floor, step))
+        step = min(5.0, max(floor, step))
+        if window is not None and gap is not None:  # it should have ended: soon, then
+            step = min(step, max(gap, elapsed - window[1]))  # the longer it overran, later
+        self.next_at = now + step
 
     def _window(self) -> Window | None:
-        """When it should end: just after its history says; else within the window in which
-        the shortest operation of this run was seen to end (the reads before and after)."""
+        """When it should end: from 90% of its history to just after it; else from 90% of
+        the window in which the shortest operation of this run was seen to end (the reads
+        before and after) to its end (it may be a little shorter than those seen)."""
         if self.expected is not None:
-            return self.expected, self.expected + 0.05
+            return 0.9 * self.expected, self.expected + 0.05
         if self.hint is not None:
             return self.hint[0], self.hint[1] + 0.01
         return None
 
-    def _approach(self, now: float, window: Window, floor: float) -> float:
-        """Looks before the expected end: at 90% of it, then every 5% of it while that is
-        far, then in the middle of the window (when wide enough to halve), then at its end."""
+    def _approach(self, now: float, window: Window) -> float:
+        """Looks before the expected end: in the middle of what the looks so far have not
+        ruled out (it was still running at the last), while that is wider than 1% of it (30
+        ms at least); then at its end."""
         low, high = window
-        if now - self.started < 0.9 * low - floor:
-            return self.started + 0.9 * low
+        low = max(low, min(self.looked - self.started, high))
         middle = (low + high) / 2
-        if high - low > 0.03 and now < self.started + middle - 0.01:
-            end = self.started + middle
-        else:
-            end = self.started + high
-        far = end - now > max(2 * floor, 0.05 * low)
-        return now + min(5.0, max(floor, 0.05 * low)) if far else end
+        if high - low > max(0.03, 0.01 * high) and now < self.started + middle - 0.01:
+            return self.started + middle
+        return self.started + high

@@ -5,8 +5,10 @@ looks.py), and wakes the worker whose stack changed status. Workers read events 
 stackwait.py), never on every poll.
 
 Cost: one round is one call (per page of the account's stacks), whatever the number of stacks in
-flight; a round starts at least `floor` seconds after the one before (0.2 s: CloudFormation
-allows an account 5 DescribeStacks a second), so at most 1/floor calls per second (per page).
+flight; no second holds more than 1/floor rounds (5: CloudFormation allows an account 5
+DescribeStacks a second), so at most 1/floor calls per second (per page). Rounds may come
+closer together than `floor` (down to a `gap`) when operations are expected to end: the
+budget saved while none is, is spent there (readrate.py).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from botocore.exceptions import ClientError
 from ws.cloud.awserrors import is_throttling
 from ws.cloud.livestate import describe_one
 from ws.cloud.looks import Ticket, Window
+from ws.cloud.readrate import ReadRate
 
 
 class Abandoned(Exception):
@@ -36,13 +39,23 @@ def cadence(history: dict[str, float]) -> Callable[[str], float | None]:
     return history.get
 
 
+def _estimate(took: Window) -> float:
+    """How long an operation took, for the next run's looks: the middle of the window in
+    which it ended (the next run looks on both sides of it), unless a look found it running
+    only in the first half of its time (the window says little): then the most it can have
+    taken."""
+    low, high = took
+    return (low + high) / 2 if low >= high / 2 else high
+
+
 class Watcher:
     """Status reads for all operations in flight, on one thread started on first use."""
 
     def __init__(self, cfn: Any, expected: Callable[[str], float | None] = cadence({}),
                  stop: threading.Event | None = None, floor: float = 0.2,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, gap: float = 0.04) -> None:
         self.cfn, self.expected, self.floor, self.clock = cfn, expected, floor, clock
+        self.rate = ReadRate(round(1 / floor), min(gap, floor))
         self.stop = stop or threading.Event()
         self.tickets: dict[int, Ticket] = {}
         self.finished: list[Window] = []  # how long the operations seen end in this run took
@@ -52,7 +65,6 @@ class Watcher:
         self._guard = threading.Lock()
         self._wake = threading.Event()
         self._closed = False
-        self._last = float("-inf")  # when the last round was asked
         self._thread: threading.Thread | None = None
         self.broken: BaseException | None = None  # what ended the thread, if not the run
 
@@ -66,7 +78,7 @@ class Watcher:
             started = now if since is None else min(since, now)
             ticket = Ticket(name, key, started, self.expected(name), deleting, self._hint(),
                             looked=started)
-            ticket.schedule(now, self.floor)
+            ticket.schedule(now, self.floor, self.rate.gap)
             self.tickets[id(ticket)] = ticket
             if self.broken is not None:
                 ticket.error = self.broken
@@ -95,17 +107,17 @@ class Watcher:
     def done(self, ticket: Ticket) -> None:
         """Stop watching; its duration teaches the cadence of the operations in flight with no
         history of their own (their looks are planned again) and of those still to come (and
-        of the next run: the history keeps the most it can have taken)."""
+        of the next run's, through the history: _estimate)."""
         with self._guard:
             if self.tickets.pop(id(ticket), None) is None or ticket.took is None:
                 return
             self.finished.append(ticket.took)
-            self.took[ticket.name] = round(ticket.took[1], 3)
+            self.took[ticket.name] = round(_estimate(ticket.took), 3)
             hint, now = self._hint(), self.clock()
             for other in self.tickets.values():
                 if other.expected is None and other.hint != hint:
                     other.hint = hint
-                    other.schedule(now, self.floor)
+                    other.schedule(now, self.floor, self.rate.gap)
         self._wake.set()
 
     def wake(self) -> None:
@@ -125,14 +137,13 @@ class Watcher:
                 with self._guard:
                     tickets = list(self.tickets.values())
                 now = self.clock()
-                due = min((t.next_at for t in tickets), default=now + 5.0)
-                pause = max(due, self._last + self.floor) - now  # never two rounds in a floor
+                pause = self.next_round(tickets, now) - now
                 if pause > 0:
                     self._wake.wait(pause)
                     self._wake.clear()
                     continue  # woken early (a new operation, a stop) or time: look again
-                # Operations due within a floor are read now too: one round, not two.
-                self._round([t for t in tickets if t.next_at <= now + self.floor], tickets)
+                # Operations due within a gap are read now too: one round, not two.
+                self._round([t for t in tickets if t.next_at <= now + self.rate.gap], tickets)
         except Exception as exc:  # noqa: BLE001 - a bug here (or an answer it cannot read):
             with self._guard:  # every waiter raises it with its traceback, none waits for
                 self.broken = exc  # hours for a thread that is gone, nor does a later watch
@@ -143,10 +154,16 @@ class Watcher:
                 for ticket in self.tickets.values():
                     ticket.changed.set()  # abandoned or broken: every waiter wakes and sees it
 
+    def next_round(self, tickets: list[Ticket], now: float) -> float:
+        """When the next round starts: when the first operation is due, or as soon as the
+        rate allows (with nothing in flight: in 5 s, unless woken)."""
+        due = min((t.next_at for t in tickets), default=now + 5.0)
+        return max(due, self.rate.earliest())
+
     def _round(self, due: list[Ticket], tickets: list[Ticket]) -> None:
         """Read the due operations' stacks (all of them when the read is batched) and wake
         those whose status changed."""
-        asked = self._last = self.clock()
+        asked = self.clock()
         try:
             found = self._read(due)
         except Exception as exc:  # noqa: BLE001 - handed to the waiting workers, who raise it
@@ -156,19 +173,20 @@ class Watcher:
                     ticket.changed.set()
             found = {}  # throttled: botocore's adaptive retries backed off; next round
         now = self.clock()
+        self.rate.spend(now)  # (once answered: it reached CloudFormation by then)
         for ticket in tickets:
             if ticket.name not in found:
                 if ticket in due:
-                    ticket.schedule(now, self.floor)
+                    ticket.schedule(now, self.floor, self.rate.gap)
                 continue
             stack = found[ticket.name]
             status = stack["StackStatus"] if stack else "DELETE_COMPLETE"
-            ticket.schedule(now, self.floor)
             if not status.endswith("_IN_PROGRESS"):
                 if ticket.took is None:  # it ended after the last look, and by now
                     ticket.took = (ticket.looked - ticket.started, now - ticket.started)
             else:
                 ticket.looked = asked
+            ticket.schedule(now, self.floor, self.rate.gap)  # (after its latest look)
             if status != ticket.status:
                 ticket.stack, ticket.status, ticket.gone = stack, status, stack is None
                 ticket.changed.set()
