@@ -1,0 +1,117 @@
+"""Functions behind the Lambda Web Adapter (AWS_LAMBDA_EXEC_WRAPPER=/opt/bootstrap, the
+adapter's layer of another account): their handler script starts a web app, and each event
+reaches it as an HTTP request, through a REST API route and by Invoke; an app that never
+passes the readiness check answers a Runtime error naming its port and path."""
+from __future__ import annotations
+
+import base64
+import io
+import json
+import zipfile
+
+from apistore import call
+from ws.local.urls import local_api_url
+
+ROLE = {"Fn::GetAtt": ["Role", "Arn"]}
+ADAPTER = "arn:aws:lambda:us-east-1:753240598075:layer:LambdaAdapterLayerX86:25"
+RUN_SH = "# a comment before the shebang, as in AWS's samples\n#!/bin/bash\n" \
+         "exec python app.py\n"
+APP = """
+import json, os
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.answer(b"")
+
+    def do_POST(self):
+        self.answer(self.rfile.read(int(self.headers.get("content-length") or 0)))
+
+    def answer(self, body):
+        context = json.loads(self.headers.get("x-amzn-lambda-context") or "{}")
+        out = json.dumps({"path": self.path, "method": self.command, "body": body.decode(),
+                          "who": self.headers.get("x-who"),
+                          "function": context.get("env_config", {}).get("function_name")}).encode()
+        self.send_response(201 if self.command == "POST" else 200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("X-App", "stdlib")
+        self.send_header("Set-Cookie", "a=1")
+        self.end_headers()
+        self.wfile.write(out)
+
+print("app listening on", os.environ["PORT"], flush=True)
+HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+"""
+SILENT = "#!/bin/sh\necho starting but never listening\nexec sleep 30\n"
+
+
+def zipped(files: dict[str, str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+def function(key: str, timeout: int, **env: str) -> dict:
+    return {"Type": "AWS::Lambda::Function", "Properties": {
+        "Runtime": "python3.12", "Handler": "run.sh", "Role": ROLE, "Timeout": timeout,
+        "Code": {"S3Bucket": "code", "S3Key": key}, "Layers": [ADAPTER],
+        "Environment": {"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/bootstrap", **env}}}}
+
+
+def template() -> dict:
+    uri = {"Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+                      "${Web.Arn}/invocations"}
+    return {"Resources": {
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Statement": []}}},
+        "Web": function("web.zip", 10, PORT="8765"),
+        "Silent": function("silent.zip", 2, PORT="8766", AWS_LWA_READINESS_CHECK_PATH="/up"),
+        "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "web"}},
+        "Any": {"Type": "AWS::ApiGateway::Resource", "Properties": {
+            "RestApiId": {"Ref": "Api"}, "ParentId": {"Fn::GetAtt": ["Api", "RootResourceId"]},
+            "PathPart": "{proxy+}"}},
+        "Method": {"Type": "AWS::ApiGateway::Method", "Properties": {
+            "RestApiId": {"Ref": "Api"}, "ResourceId": {"Ref": "Any"}, "HttpMethod": "ANY",
+            "AuthorizationType": "NONE", "Integration": {
+                "Type": "AWS_PROXY", "IntegrationHttpMethod": "POST", "Uri": uri}}},
+        "Deployment": {"Type": "AWS::ApiGateway::Deployment", "DependsOn": ["Method"],
+                       "Properties": {"RestApiId": {"Ref": "Api"}, "StageName": "prod"}}},
+        "Outputs": {"Web": {"Value": {"Ref": "Web"}}, "Silent": {"Value": {"Ref": "Silent"}},
+                    "Api": {"Value": {"Ref": "Api"}}}}
+
+
+def deploy(stack, aws) -> dict:
+    s3 = aws("s3")
+    s3.create_bucket(Bucket="code")
+    s3.put_object(Bucket="code", Key="web.zip", Body=zipped({"run.sh": RUN_SH, "app.py": APP}))
+    s3.put_object(Bucket="code", Key="silent.zip", Body=zipped({"run.sh": SILENT}))
+    return stack.create(template())
+
+
+def test_a_web_adapter_app_answers_its_rest_route_and_invoke(stack, aws, moto_url):
+    out = deploy(stack, aws)
+    status, headers, body = call(local_api_url(moto_url, out["Api"], "prod") + "/items/7?q=1",
+                                 method="POST", body=b'{"n": 1}', headers={"X-Who": "api"})
+    headers = {k.lower(): v for k, v in headers.items()}
+    assert (status, headers.get("x-app"), headers.get("content-type")) == \
+        (201, "stdlib", "application/json")
+    assert json.loads(body) == {"path": "/items/7?q=1", "method": "POST", "body": '{"n": 1}',
+                                "who": "api", "function": out["Web"]}
+    event = {"httpMethod": "GET", "path": "/hello", "headers": {"X-Who": "invoke"},
+             "requestContext": {"stage": "prod"}, "body": None}
+    answer = json.loads(aws("lambda").invoke(FunctionName=out["Web"],
+                                             Payload=json.dumps(event))["Payload"].read())
+    assert answer["statusCode"] == 200 and answer["isBase64Encoded"] is False
+    assert answer["headers"]["x-app"] == "stdlib" and answer["headers"]["set-cookie"] == "a=1"
+    assert json.loads(answer["body"])["who"] == "invoke"
+
+
+def test_an_app_never_ready_answers_a_runtime_error_naming_its_port_and_path(stack, aws):
+    out = deploy(stack, aws)
+    reply = aws("lambda").invoke(FunctionName=out["Silent"], Payload=b"{}", LogType="Tail")
+    error = json.loads(reply["Payload"].read())
+    assert reply.get("FunctionError") and error["errorType"] == "Runtime.InitError"
+    assert "127.0.0.1:8766/up" in error["errorMessage"]
+    assert "starting but never listening" in base64.b64decode(reply["LogResult"]).decode()
