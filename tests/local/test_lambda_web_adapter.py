@@ -60,26 +60,39 @@ def function(key: str, timeout: int, **env: str) -> dict:
         "Environment": {"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/bootstrap", **env}}}}
 
 
+def method(resource: str, uri: str, http_method: str = "ANY", **integration: str) -> dict:
+    return {"Type": "AWS::ApiGateway::Method", "Properties": {
+        "RestApiId": {"Ref": "Api"}, "ResourceId": {"Ref": resource}, "HttpMethod": http_method,
+        "AuthorizationType": "NONE", "Integration": {
+            "Type": "AWS_PROXY", "IntegrationHttpMethod": "POST", "Uri": {"Fn::Sub": uri},
+            **integration}}}
+
+
+def resource(part: str) -> dict:
+    return {"Type": "AWS::ApiGateway::Resource", "Properties": {
+        "RestApiId": {"Ref": "Api"}, "ParentId": {"Fn::GetAtt": ["Api", "RootResourceId"]},
+        "PathPart": part}}
+
+
 def template() -> dict:
-    uri = {"Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
-                      "${Web.Arn}/invocations"}
+    uri = "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Web.Arn}/" \
+          "invocations"
+    streams = "arn:aws:apigateway:${AWS::Region}:lambda:path/2021-11-15/functions/" \
+              "${Streamer.Arn}/response-streaming-invocations"
     return {"Resources": {
         "Role": {"Type": "AWS::IAM::Role", "Properties": {
             "AssumeRolePolicyDocument": {"Statement": []}}},
         "Web": function("web.zip", 10, PORT="8765"),
-        "Silent": function("silent.zip", 2, PORT="8766", AWS_LWA_READINESS_CHECK_PATH="/up"),
+        "Silent": function("silent.zip", 1, PORT="8766", AWS_LWA_READINESS_CHECK_PATH="/up"),
         "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "web"}},
-        "Any": {"Type": "AWS::ApiGateway::Resource", "Properties": {
-            "RestApiId": {"Ref": "Api"}, "ParentId": {"Fn::GetAtt": ["Api", "RootResourceId"]},
-            "PathPart": "{proxy+}"}},
-        "Method": {"Type": "AWS::ApiGateway::Method", "Properties": {
-            "RestApiId": {"Ref": "Api"}, "ResourceId": {"Ref": "Any"}, "HttpMethod": "ANY",
-            "AuthorizationType": "NONE", "Integration": {
-                "Type": "AWS_PROXY", "IntegrationHttpMethod": "POST", "Uri": uri}}},
-        "Deployment": {"Type": "AWS::ApiGateway::Deployment", "DependsOn": ["Method"],
+        "Streamer": function("web.zip", 10, PORT="8767", AWS_LWA_INVOKE_MODE="response_stream"),
+        "Any": resource("{proxy+}"), "Method": method("Any", uri),
+        "Ask": resource("ask"),
+        "Stream": method("Ask", streams, "POST", ResponseTransferMode="STREAM"),
+        "Deployment": {"Type": "AWS::ApiGateway::Deployment", "DependsOn": ["Method", "Stream"],
                        "Properties": {"RestApiId": {"Ref": "Api"}, "StageName": "prod"}}},
         "Outputs": {"Web": {"Value": {"Ref": "Web"}}, "Silent": {"Value": {"Ref": "Silent"}},
-                    "Api": {"Value": {"Ref": "Api"}}}}
+                    "Streamer": {"Value": {"Ref": "Streamer"}}, "Api": {"Value": {"Ref": "Api"}}}}
 
 
 def deploy(stack, aws) -> dict:
@@ -106,6 +119,21 @@ def test_a_web_adapter_app_answers_its_rest_route_and_invoke(stack, aws, moto_ur
     assert answer["statusCode"] == 200 and answer["isBase64Encoded"] is False
     assert answer["headers"]["x-app"] == "stdlib" and answer["headers"]["set-cookie"] == "a=1"
     assert json.loads(answer["body"])["who"] == "invoke"
+
+
+def test_response_stream_mode_answers_the_prelude_then_the_body(stack, aws, moto_url):
+    out = deploy(stack, aws)
+    status, headers, body = call(local_api_url(moto_url, out["Api"], "prod") + "/ask",
+                                 method="POST", body=b"streamed")
+    assert (status, json.loads(body)["body"]) == (201, "streamed")
+    assert {k.lower(): v for k, v in headers.items()}["x-app"] == "stdlib"
+    event = {"version": "2.0", "rawPath": "/v2", "rawQueryString": "a=b", "cookies": ["c=d"],
+             "headers": {"x-who": "v2"}, "requestContext": {"http": {"method": "GET"}}}
+    payload = aws("lambda").invoke(FunctionName=out["Streamer"],
+                                   Payload=json.dumps(event))["Payload"].read()
+    prelude, _, rest = payload.partition(b"\x00" * 8)
+    assert json.loads(prelude)["statusCode"] == 200 and json.loads(prelude)["cookies"] == ["a=1"]
+    assert json.loads(rest)["path"] == "/v2?a=b" and json.loads(rest)["who"] == "v2"
 
 
 def test_an_app_never_ready_answers_a_runtime_error_naming_its_port_and_path(stack, aws):

@@ -85,12 +85,18 @@ def forward(config: Config, request: dict[str, Any], timeout: float) -> dict[str
             conn.putheader(name, value)
         conn.endheaders(body)
         answer = conn.getresponse()
-        status, reason, data = answer.status, answer.reason, answer.read()
+        status, reason = answer.status, answer.reason
+        try:
+            data, cut = answer.read(), ""
+        except http.client.IncompleteRead as exc:  # the app's stream broke off
+            if not config.streaming:
+                raise
+            data, cut = exc.partial, f"[ws] the app's answer ended early: {exc!r}\n"
         pairs = [(k.lower(), v) for k, v in answer.getheaders() if k.lower() !=
                  "transfer-encoding"]
     finally:
         conn.close()
-    return _reply(config, kind, event, status, reason, pairs, data)
+    return {**_reply(config, kind, event, status, reason, pairs, data), "log_after": cut}
 
 
 def _kind(event: Any) -> str:

@@ -95,23 +95,25 @@ def invoke(app: App, request: dict[str, Any]) -> dict[str, Any]:
     if problem is not None:
         return _failure(app, request, problem)
     try:
-        reply = webhttp.forward(app.config, request, deadline - time.time())
+        # waits past the server's deadline: a slow app times out as a slow handler does
+        reply = webhttp.forward(app.config, request, deadline - time.time() + 2 * MARGIN_S)
     except (OSError, http.client.HTTPException) as exc:
-        reply = _failure(app, request, f"the app's answer failed: {exc}")
+        reply = _failure(app, request, f"the app's answer failed: {exc!r}", "WebAppError")
         reply["exit"] = app.proc.poll() is not None
-    reply.setdefault("log", app.output())
+    reply.setdefault("log", app.output() + reply.pop("log_after", ""))
     return reply
 
 
-def _failure(app: App, request: dict[str, Any], problem: str) -> dict[str, Any]:
+def _failure(app: App, request: dict[str, Any], problem: str,
+             error_type: str = "Runtime.InitError") -> dict[str, Any]:
     config, rid = app.config, request["request_id"]
     if problem == "not ready":
         problem = (f"the web app did not pass the Lambda Web Adapter's readiness check "
                    f"(GET http://127.0.0.1:{config.check_port}{config.check_path}) within the "
                    f"function's timeout: it must listen on PORT {config.port}")
     message = f"RequestId: {rid} Error: {problem}"
-    error_type = "Runtime.ExitError" if problem.startswith("Runtime exited") else \
-        "Runtime.InitError"
+    if problem.startswith("Runtime exited"):
+        error_type = "Runtime.ExitError"
     return {"ok": False, "exit": True, "log": f"{app.output()}{message}\n",
             "payload": webhttp.error_json(error_type, message)}
 
