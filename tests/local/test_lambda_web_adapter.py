@@ -31,7 +31,8 @@ class Handler(BaseHTTPRequestHandler):
         context = json.loads(self.headers.get("x-amzn-lambda-context") or "{}")
         out = json.dumps({"path": self.path, "method": self.command, "body": body.decode(),
                           "who": self.headers.get("x-who"),
-                          "function": context.get("env_config", {}).get("function_name")}).encode()
+                          "function": os.environ["AWS_LAMBDA_FUNCTION_NAME"],
+                          "context": context.get("env_config", {}).get("function_name")}).encode()
         self.send_response(201 if self.command == "POST" else 200)
         self.send_header("Content-Type", "application/json")
         self.send_header("X-App", "stdlib")
@@ -42,6 +43,7 @@ class Handler(BaseHTTPRequestHandler):
 print("app listening on", os.environ["PORT"], flush=True)
 HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
 """
+FIXED = "#!/bin/bash\nPORT=8769 exec python app.py\n"  # ignores the PORT it is given
 SILENT = "#!/bin/sh\necho starting but never listening\nexec sleep 30\n"
 
 
@@ -86,19 +88,24 @@ def template() -> dict:
         "Silent": function("silent.zip", 1, PORT="8766", AWS_LWA_READINESS_CHECK_PATH="/up"),
         "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "web"}},
         "Streamer": function("web.zip", 10, PORT="8767", AWS_LWA_INVOKE_MODE="response_stream"),
+        "Twin": function("web.zip", 10, PORT="8765"),
+        "Fixed": function("fixed.zip", 10, PORT="8769"),
         "Any": resource("{proxy+}"), "Method": method("Any", uri),
         "Ask": resource("ask"),
         "Stream": method("Ask", streams, "POST", ResponseTransferMode="STREAM"),
         "Deployment": {"Type": "AWS::ApiGateway::Deployment", "DependsOn": ["Method", "Stream"],
                        "Properties": {"RestApiId": {"Ref": "Api"}, "StageName": "prod"}}},
         "Outputs": {"Web": {"Value": {"Ref": "Web"}}, "Silent": {"Value": {"Ref": "Silent"}},
-                    "Streamer": {"Value": {"Ref": "Streamer"}}, "Api": {"Value": {"Ref": "Api"}}}}
+                    "Streamer": {"Value": {"Ref": "Streamer"}}, "Twin": {"Value": {"Ref": "Twin"}},
+                    "Fixed": {"Value": {"Ref": "Fixed"}},
+                    "Api": {"Value": {"Ref": "Api"}}}}
 
 
 def deploy(stack, aws) -> dict:
     s3 = aws("s3")
     s3.create_bucket(Bucket="code")
     s3.put_object(Bucket="code", Key="web.zip", Body=zipped({"run.sh": RUN_SH, "app.py": APP}))
+    s3.put_object(Bucket="code", Key="fixed.zip", Body=zipped({"run.sh": FIXED, "app.py": APP}))
     s3.put_object(Bucket="code", Key="silent.zip", Body=zipped({"run.sh": SILENT}))
     return stack.create(template())
 
@@ -111,7 +118,7 @@ def test_a_web_adapter_app_answers_its_rest_route_and_invoke(stack, aws, moto_ur
     assert (status, headers.get("x-app"), headers.get("content-type")) == \
         (201, "stdlib", "application/json")
     assert json.loads(body) == {"path": "/items/7?q=1", "method": "POST", "body": '{"n": 1}',
-                                "who": "api", "function": out["Web"]}
+                                "who": "api", "function": out["Web"], "context": out["Web"]}
     event = {"httpMethod": "GET", "path": "/hello", "headers": {"X-Who": "invoke"},
              "requestContext": {"stage": "prod"}, "body": None}
     answer = json.loads(aws("lambda").invoke(FunctionName=out["Web"],
@@ -136,10 +143,22 @@ def test_response_stream_mode_answers_the_prelude_then_the_body(stack, aws, moto
     assert json.loads(rest)["path"] == "/v2?a=b" and json.loads(rest)["who"] == "v2"
 
 
+def test_apps_declaring_the_same_port_each_answer_their_own_function(stack, aws):
+    """Each instance listens on a port of its own (PORT); one listening on its declared port
+    regardless is reached there."""
+    out = deploy(stack, aws)
+    lam, event = aws("lambda"), json.dumps({"httpMethod": "GET", "path": "/", "headers": {},
+                                            "requestContext": {}})
+    answers = [json.loads(json.loads(lam.invoke(FunctionName=out[name], Payload=event)
+                                     ["Payload"].read())["body"])["function"]
+               for name in ("Web", "Twin", "Fixed")]
+    assert answers == [out["Web"], out["Twin"], out["Fixed"]]
+
+
 def test_an_app_never_ready_answers_a_runtime_error_naming_its_port_and_path(stack, aws):
     out = deploy(stack, aws)
     reply = aws("lambda").invoke(FunctionName=out["Silent"], Payload=b"{}", LogType="Tail")
     error = json.loads(reply["Payload"].read())
     assert reply.get("FunctionError") and error["errorType"] == "Runtime.InitError"
-    assert "127.0.0.1:8766/up" in error["errorMessage"]
+    assert "GET /up on port 8766" in error["errorMessage"]
     assert "starting but never listening" in base64.b64decode(reply["LogResult"]).decode()

@@ -6,6 +6,7 @@ the body."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import http.client
 import json
 import os
@@ -43,6 +44,12 @@ class Config:
                    (env.get("AWS_LWA_INVOKE_MODE") or "").lower() == "response_stream",
                    get("REMOVE_BASE_PATH", ""), env.get("AWS_LWA_PASS_THROUGH_PATH") or "/events",
                    env.get("AWS_LWA_AUTHORIZATION_SOURCE") or "")
+
+    def on_port(self, port: int) -> Config:
+        """These settings with the app on `port` (and its readiness check, unless that has
+        a port of its own)."""
+        check = port if self.check_port == self.port else self.check_port
+        return dataclasses.replace(self, port=port, check_port=check)
 
     def healthy(self, status: int) -> bool:
         for part in self.healthy_codes.split(","):

@@ -20,6 +20,7 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import webhttp  # noqa: E402 - a sibling, found by this script's folder
+import webports  # noqa: E402
 from worker import read_frame, write_frame  # noqa: E402
 
 MARGIN_S = 0.2  # answer before the server's own deadline for the invocation
@@ -28,13 +29,17 @@ MARGIN_S = 0.2  # answer before the server's own deadline for the invocation
 class App:
     """The web app process, and what it printed (read into the invocations' logs)."""
 
-    def __init__(self, config: webhttp.Config) -> None:
-        self.config = config
+    def __init__(self, declared: webhttp.Config) -> None:
+        self.declared = declared
+        self.config = declared.on_port(webports.free_port())
         self._output: list[str] = []
         self._lock = threading.Lock()
         self.ready = False
         script = os.path.join(os.getcwd(), os.environ.get("_HANDLER", ""))
-        self.proc = subprocess.Popen(_command(script), stdin=subprocess.DEVNULL,
+        env = {**os.environ, "PORT": str(self.config.port)}
+        if "AWS_LWA_PORT" in env:
+            env["AWS_LWA_PORT"] = env["PORT"]
+        self.proc = subprocess.Popen(_command(script), stdin=subprocess.DEVNULL, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -56,9 +61,18 @@ class App:
                 return f"Runtime exited with error: exit status {code}"
             if time.time() >= deadline:
                 return None if self.ready else "not ready"
-            self.ready = self._check()
+            self.ready = self._check() or self._on_declared_port()
             time.sleep(0 if self.ready else 0.01)
         return None
+
+    def _on_declared_port(self) -> bool:
+        """Whether the app listens on the port it declared rather than on PORT; then it
+        is reached there (a second instance of it cannot start meanwhile)."""
+        if self.declared.port == self.config.port or \
+                not webports.listens_here(self.declared.port):
+            return False
+        self.config = self.declared
+        return self._check()
 
     def _check(self) -> bool:
         port, path = self.config.check_port, self.config.check_path
@@ -108,9 +122,11 @@ def _failure(app: App, request: dict[str, Any], problem: str,
              error_type: str = "Runtime.InitError") -> dict[str, Any]:
     config, rid = app.config, request["request_id"]
     if problem == "not ready":
-        problem = (f"the web app did not pass the Lambda Web Adapter's readiness check "
-                   f"(GET http://127.0.0.1:{config.check_port}{config.check_path}) within the "
-                   f"function's timeout: it must listen on PORT {config.port}")
+        declared = app.declared
+        problem = (f"the web app did not pass the Lambda Web Adapter's readiness check within "
+                   f"the function's timeout: GET {declared.check_path} on port "
+                   f"{declared.check_port} (ws runs each instance on a port of its own, given "
+                   f"in PORT={config.port})")
     message = f"RequestId: {rid} Error: {problem}"
     if problem.startswith("Runtime exited"):
         error_type = "Runtime.ExitError"
