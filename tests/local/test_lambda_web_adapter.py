@@ -43,6 +43,12 @@ class Handler(BaseHTTPRequestHandler):
 print("app listening on", os.environ["PORT"], flush=True)
 HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
 """
+NODE_APP = """
+require('http').createServer((req, res) => {
+  res.writeHead(202, {'Content-Type': 'text/plain', 'X-Runtime': process.version});
+  res.end(`node ${req.method} ${req.url} ${req.headers['x-amzn-request-context']}`);
+}).listen(Number(process.env.PORT), '127.0.0.1');
+"""
 FIXED = "#!/bin/bash\nPORT=8769 exec python app.py\n"  # ignores the PORT it is given
 SILENT = "#!/bin/sh\necho starting but never listening\nexec sleep 30\n"
 
@@ -55,9 +61,9 @@ def zipped(files: dict[str, str]) -> bytes:
     return out.getvalue()
 
 
-def function(key: str, timeout: int, **env: str) -> dict:
+def function(key: str, timeout: int, runtime: str = "python3.12", **env: str) -> dict:
     return {"Type": "AWS::Lambda::Function", "Properties": {
-        "Runtime": "python3.12", "Handler": "run.sh", "Role": ROLE, "Timeout": timeout,
+        "Runtime": runtime, "Handler": "run.sh", "Role": ROLE, "Timeout": timeout,
         "Code": {"S3Bucket": "code", "S3Key": key}, "Layers": [ADAPTER],
         "Environment": {"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/bootstrap", **env}}}}
 
@@ -90,6 +96,7 @@ def template() -> dict:
         "Streamer": function("web.zip", 10, PORT="8767", AWS_LWA_INVOKE_MODE="response_stream"),
         "Twin": function("web.zip", 10, PORT="8765"),
         "Fixed": function("fixed.zip", 10, PORT="8769"),
+        "Node": function("node.zip", 10, "nodejs20.x"),
         "Any": resource("{proxy+}"), "Method": method("Any", uri),
         "Ask": resource("ask"),
         "Stream": method("Ask", streams, "POST", ResponseTransferMode="STREAM"),
@@ -97,7 +104,7 @@ def template() -> dict:
                        "Properties": {"RestApiId": {"Ref": "Api"}, "StageName": "prod"}}},
         "Outputs": {"Web": {"Value": {"Ref": "Web"}}, "Silent": {"Value": {"Ref": "Silent"}},
                     "Streamer": {"Value": {"Ref": "Streamer"}}, "Twin": {"Value": {"Ref": "Twin"}},
-                    "Fixed": {"Value": {"Ref": "Fixed"}},
+                    "Fixed": {"Value": {"Ref": "Fixed"}}, "Node": {"Value": {"Ref": "Node"}},
                     "Api": {"Value": {"Ref": "Api"}}}}
 
 
@@ -105,6 +112,8 @@ def deploy(stack, aws) -> dict:
     s3 = aws("s3")
     s3.create_bucket(Bucket="code")
     s3.put_object(Bucket="code", Key="web.zip", Body=zipped({"run.sh": RUN_SH, "app.py": APP}))
+    s3.put_object(Bucket="code", Key="node.zip", Body=zipped({
+        "run.sh": "#!/bin/sh\nexec node app.js\n", "app.js": NODE_APP}))
     s3.put_object(Bucket="code", Key="fixed.zip", Body=zipped({"run.sh": FIXED, "app.py": APP}))
     s3.put_object(Bucket="code", Key="silent.zip", Body=zipped({"run.sh": SILENT}))
     return stack.create(template())
@@ -126,6 +135,17 @@ def test_a_web_adapter_app_answers_its_rest_route_and_invoke(stack, aws, moto_ur
     assert answer["statusCode"] == 200 and answer["isBase64Encoded"] is False
     assert answer["headers"]["x-app"] == "stdlib" and answer["headers"]["set-cookie"] == "a=1"
     assert json.loads(answer["body"])["who"] == "invoke"
+
+
+def test_a_node_app_answers_an_alb_event(stack, aws):
+    out = deploy(stack, aws)
+    event = {"httpMethod": "DELETE", "path": "/things/1", "queryStringParameters": {"x": "a%20b"},
+             "headers": {}, "requestContext": {"elb": {"targetGroupArn": "tg"}}, "body": ""}
+    answer = json.loads(aws("lambda").invoke(FunctionName=out["Node"],
+                                             Payload=json.dumps(event))["Payload"].read())
+    assert (answer["statusCode"], answer["statusDescription"]) == (202, "202 Accepted")
+    assert answer["body"] == 'node DELETE /things/1?x=a%20b {"elb":{"targetGroupArn":"tg"}}'
+    assert answer["headers"]["x-runtime"].startswith("v")
 
 
 def test_response_stream_mode_answers_the_prelude_then_the_body(stack, aws, moto_url):

@@ -77,9 +77,10 @@ def forward(config: Config, request: dict[str, Any], timeout: float) -> dict[str
     event = json.loads(request["event"])
     kind = _kind(event)
     method, path, query, headers, body = _request(config, event, kind)
-    headers["x-amzn-request-context"] = json.dumps(
-        event.get("requestContext") if kind != "passthrough" else None)
-    headers["x-amzn-lambda-context"] = json.dumps(_lambda_context(request))
+    headers["x-amzn-request-context"] = json.dumps(  # compact, as serde writes them
+        event.get("requestContext") if kind != "passthrough" else None, separators=(",", ":"))
+    headers["x-amzn-lambda-context"] = json.dumps(_lambda_context(request),
+                                                  separators=(",", ":"))
     if config.authorization_source and config.authorization_source.lower() in headers:
         headers["authorization"] = headers.pop(config.authorization_source.lower())
     conn = http.client.HTTPConnection("127.0.0.1", config.port, timeout=max(timeout, 0.01))
