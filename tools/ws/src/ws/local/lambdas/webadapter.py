@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from ws.local.lambdas.spec import FunctionSpec
 
 WRAPPER = "/opt/bootstrap"
+LAYER_NAME = "LambdaAdapterLayer"  # LambdaAdapterLayerX86, LambdaAdapterLayerArm64
 WEB_WORKER = Path(__file__).parent / "webworker.py"
 PYTHONS = ("python", "python3")
 
@@ -21,6 +23,16 @@ PYTHONS = ("python", "python3")
 def applies(spec: FunctionSpec) -> bool:
     """Whether `spec` runs behind the Lambda Web Adapter."""
     return dict(spec.env).get("AWS_LAMBDA_EXEC_WRAPPER") == WRAPPER
+
+
+def stands_in(props: dict[str, Any], arn: str) -> bool:
+    """Whether ws stands in for layer `arn` of a function (its template Properties): the
+    adapter's layer, in a function using its wrapper."""
+    env = props.get("Environment")
+    variables = env.get("Variables") if isinstance(env, dict) else None
+    parts = arn.split(":")
+    return isinstance(variables, dict) and len(parts) > 6 and \
+        variables.get("AWS_LAMBDA_EXEC_WRAPPER") == WRAPPER and parts[6].startswith(LAYER_NAME)
 
 
 def worker_argv(shepherd: Path, limits: tuple[str, str], endpoint: str) -> tuple[str, ...]:
