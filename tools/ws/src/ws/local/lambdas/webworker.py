@@ -49,7 +49,8 @@ class App:
                 self._output.append(line.decode(errors="replace"))
 
     def output(self) -> str:
-        time.sleep(0.01) if self.proc.poll() is not None else None  # its last lines
+        if self.proc.poll() is not None:
+            time.sleep(0.01)  # the reader takes in its last lines
         with self._lock:
             text, self._output = "".join(self._output), []
         return text
@@ -60,7 +61,7 @@ class App:
             if (code := self.proc.poll()) is not None:
                 return f"Runtime exited with error: exit status {code}"
             if time.time() >= deadline:
-                return None if self.ready else "not ready"
+                return "not ready"
             self.ready = self._check() or self._on_declared_port()
             time.sleep(0 if self.ready else 0.01)
         return None
@@ -96,7 +97,8 @@ def _command(script: str) -> list[str]:
         with open(script, "rb") as handle:
             first = handle.readline().decode(errors="replace")
     except OSError:
-        return ["/bin/sh", "-c", f'echo "Error: cannot run the handler {script}" >&2; exit 126']
+        return [sys.executable, "-c", "import sys; sys.exit('Error: cannot read the handler "
+                "script ' + sys.argv[1])", script]
     if first.startswith("#!") and first[2:].split():
         return [*first[2:].split(), script]
     return ["bash", script]
@@ -114,7 +116,8 @@ def invoke(app: App, request: dict[str, Any]) -> dict[str, Any]:
     except (OSError, http.client.HTTPException) as exc:
         reply = _failure(app, request, f"the app's answer failed: {exc!r}", "WebAppError")
         reply["exit"] = app.proc.poll() is not None
-    reply.setdefault("log", app.output() + reply.pop("log_after", ""))
+    note = reply.pop("log_after", "")
+    reply.setdefault("log", app.output() + note)
     return reply
 
 
