@@ -24,6 +24,7 @@ import webports  # noqa: E402
 from worker import read_frame, write_frame  # noqa: E402
 
 MARGIN_S = 0.2  # answer before the server's own deadline for the invocation
+KEPT_LINES = 10_000  # of the app's output between two invocations (the newest)
 
 
 class App:
@@ -47,6 +48,7 @@ class App:
         for line in iter(self.proc.stdout.readline, b""):
             with self._lock:
                 self._output.append(line.decode(errors="replace"))
+                del self._output[:-KEPT_LINES]
 
     def output(self) -> str:
         if self.proc.poll() is not None:
