@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 
-from ws.local.lambdas import webhttp
+from ws.local.lambdas import webanswer, webhttp
 
 CONFIG = webhttp.Config.from_env({"PORT": "9000", "AWS_LWA_REMOVE_BASE_PATH": "/api",
                                   "AWS_LWA_READINESS_CHECK_HEALTHY_STATUS": "200-299,404"})
@@ -32,16 +32,20 @@ def test_other_events_are_posted_to_the_pass_through_path_and_answer_its_body():
     method, path, _, headers, body = webhttp._request(CONFIG, {"Records": []}, "passthrough")
     assert (method, path, json.loads(body)) == ("POST", "/events", {"Records": []})
     assert webhttp._kind({"Records": []}) == "passthrough"
-    assert webhttp._passthrough(b'{"ok": true}') == '{"ok": true}'
-    assert webhttp._passthrough(b"done") == '"done"'
+    assert webanswer._passthrough(b'{"ok": true}') == '{"ok": true}'
+    assert webanswer._passthrough(b"done") == '"done"'
+
+
+def answer(kind: str, headers: list[tuple[str, str]], body: bytes) -> webhttp.Answer:
+    return webhttp.Answer(kind, {}, 200, "OK", headers, body)
 
 
 def test_answers_take_the_shape_of_the_event_kind():
     pairs = [("content-type", "image/png"), ("set-cookie", "a=1"), ("set-cookie", "b=2")]
-    v2 = json.loads(webhttp._reply(CONFIG, "v2", {}, 200, "OK", pairs, b"\x89")["payload"])
+    v2 = json.loads(webanswer.reply(answer("v2", pairs, b"\x89"), False)["payload"])
     assert v2 == {"statusCode": 200, "headers": {"content-type": "image/png"},
                   "cookies": ["a=1", "b=2"], "body": "iQ==", "isBase64Encoded": True}
-    v1 = json.loads(webhttp._reply(CONFIG, "v1", {}, 200, "OK", pairs[:2] + [
-        ("content-type", "text/plain")], b"hi")["payload"])
+    v1 = json.loads(webanswer.reply(answer("v1", pairs[:2] + [("content-type", "text/plain")],
+                                           b"hi"), False)["payload"])
     assert v1["multiValueHeaders"]["content-type"] == ["image/png", "text/plain"]
     assert (v1["body"], v1["isBase64Encoded"]) == ("hi", False)

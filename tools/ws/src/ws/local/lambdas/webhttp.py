@@ -1,8 +1,7 @@
-"""The Lambda Web Adapter's mapping (standard library only, used by webworker.py): an event
-(API Gateway REST or HTTP API, function URL, ALB; anything else is POSTed to the pass-through
-path) becomes an HTTP request to the app, and its answer the Lambda response: the proxy
-response of the event's kind, or in response_stream mode a JSON prelude, eight NUL bytes and
-the body."""
+"""The Lambda Web Adapter's requests (standard library only, used by webworker.py): its
+settings, and an event (API Gateway REST or HTTP API, function URL, ALB; anything else is
+POSTed to the pass-through path) sent to the app as the adapter sends it (webanswer.py makes
+the app's answer the Lambda response)."""
 from __future__ import annotations
 
 import base64
@@ -14,8 +13,6 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any, Mapping, MutableMapping
 
-DELIMITER = b"\x00" * 8
-TEXT_TYPES = ("text/", "application/json", "application/javascript", "application/xml")
 
 
 @dataclass(frozen=True)
@@ -72,8 +69,22 @@ def error_json(error_type: str, message: str) -> str:
     return json.dumps({"errorType": error_type, "errorMessage": message})
 
 
-def forward(config: Config, request: dict[str, Any], timeout: float) -> dict[str, Any]:
-    """Send the invocation's event to the app; the reply frame of its answer."""
+@dataclass(frozen=True)
+class Answer:
+    """The app's answer to one event (`kind`: v1, v2, alb or passthrough); `cut` says when it
+    broke off in response_stream mode."""
+
+    kind: str
+    event: Any
+    status: int
+    reason: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    cut: str = ""
+
+
+def forward(config: Config, request: dict[str, Any], timeout: float) -> Answer:
+    """Send the invocation's event to the app; its answer."""
     event = json.loads(request["event"])
     kind = _kind(event)
     method, path, query, headers, body = _request(config, event, kind)
@@ -104,7 +115,7 @@ def forward(config: Config, request: dict[str, Any], timeout: float) -> dict[str
                  "transfer-encoding"]
     finally:
         conn.close()
-    return {**_reply(config, kind, event, status, reason, pairs, data), "log_after": cut}
+    return Answer(kind, event, status, reason, pairs, data, cut)
 
 
 def _kind(event: Any) -> str:
@@ -160,57 +171,3 @@ def _lambda_context(request: dict[str, Any]) -> dict[str, Any]:
                            "memory": int(request["memory"]), "version": request["version"],
                            "log_stream": request["log_stream"],
                            "log_group": request["log_group"]}}
-
-
-def _reply(config: Config, kind: str, event: Any, status: int, reason: str,
-           pairs: list[tuple[str, str]], data: bytes) -> dict[str, Any]:
-    cookies = [v for k, v in pairs if k == "set-cookie"]
-    joined: dict[str, str] = {}
-    for name, value in pairs:
-        if name != "set-cookie":
-            joined[name] = f"{joined[name]}, {value}" if name in joined else value
-    if config.streaming:
-        prelude = json.dumps({"statusCode": status, "headers": joined, "cookies": cookies})
-        return {"ok": True, "payload_base64": base64.b64encode(
-            prelude.encode() + DELIMITER + data).decode()}
-    if kind == "passthrough":
-        return {"ok": True, "payload": _passthrough(data)}
-    body, encoded = _body(dict(pairs), data)
-    answer: dict[str, Any] = {"statusCode": status}
-    multi: dict[str, list[str]] = {}
-    for name, value in pairs:
-        multi.setdefault(name, []).append(value)
-    if kind == "v2":
-        answer.update(headers=joined, cookies=cookies)
-    elif kind == "alb":
-        answer["statusDescription"] = f"{status} {reason}".strip()
-        answer.update({"multiValueHeaders": multi} if event.get("multiValueHeaders") else
-                      {"headers": {k: v[-1] for k, v in multi.items()}})
-    else:
-        answer.update(headers={k: v[-1] for k, v in multi.items()}, multiValueHeaders=multi)
-    answer.update(body=body, isBase64Encoded=encoded)
-    return {"ok": True, "payload": json.dumps(answer)}
-
-
-def _body(headers: dict[str, str], data: bytes) -> tuple[str, bool]:
-    """Text bodies as text, anything else (or compressed) as base64, as lambda_http does."""
-    kind = headers.get("content-type", "").lower()
-    text = "content-encoding" not in headers and (
-        not kind or kind.startswith(TEXT_TYPES) or kind.split(";")[0].endswith(("+json",
-                                                                                "+xml")))
-    if text:
-        try:
-            return data.decode("utf-8"), False
-        except UnicodeDecodeError:
-            pass
-    return base64.b64encode(data).decode(), True
-
-
-def _passthrough(data: bytes) -> str:
-    """A pass-through answer: its JSON as the result, else the text as a JSON string."""
-    text = data.decode("utf-8", errors="replace")
-    try:
-        json.loads(text)
-        return text
-    except ValueError:
-        return json.dumps(text) if text else "null"

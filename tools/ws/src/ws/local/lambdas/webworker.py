@@ -19,7 +19,8 @@ import time
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import webhttp  # noqa: E402 - a sibling, found by this script's folder
+import webanswer  # noqa: E402 - siblings, found by this script's folder
+import webhttp  # noqa: E402
 import webports  # noqa: E402
 from worker import read_frame, write_frame  # noqa: E402
 
@@ -114,13 +115,11 @@ def invoke(app: App, request: dict[str, Any]) -> dict[str, Any]:
         return _failure(app, request, problem)
     try:
         # waits past the server's deadline: a slow app times out as a slow handler does
-        reply = webhttp.forward(app.config, request, deadline - time.time() + 2 * MARGIN_S)
+        answer = webhttp.forward(app.config, request, deadline - time.time() + 2 * MARGIN_S)
     except (OSError, http.client.HTTPException) as exc:
         reply = _failure(app, request, f"the app's answer failed: {exc!r}", "WebAppError")
-        reply["exit"] = app.proc.poll() is not None
-    note = reply.pop("log_after", "")
-    reply.setdefault("log", app.output() + note)
-    return reply
+        return {**reply, "exit": app.proc.poll() is not None}
+    return {**webanswer.reply(answer, app.config.streaming), "log": app.output() + answer.cut}
 
 
 def _failure(app: App, request: dict[str, Any], problem: str,
