@@ -7,7 +7,10 @@ from __future__ import annotations
 import base64
 import io
 import json
+import shutil
 import zipfile
+
+import pytest
 
 from apistore import call
 from ws.local.urls import local_api_url
@@ -47,6 +50,14 @@ NODE_APP = """
 require('http').createServer((req, res) => {
   res.writeHead(202, {'Content-Type': 'text/plain', 'X-Runtime': process.version});
   res.end(`node ${req.method} ${req.url} ${req.headers['x-amzn-request-context']}`);
+}).listen(Number(process.env.PORT), '127.0.0.1');
+"""
+NODE_SDK_APP = """
+const { S3Client, CreateBucketCommand } = require('@aws-sdk/client-s3');
+require('http').createServer(async (req, res) => {
+  if (req.url === '/') return res.end('up');
+  await new S3Client({}).send(new CreateBucketCommand({ Bucket: 'made-by-app' }));
+  res.end('made');
 }).listen(Number(process.env.PORT), '127.0.0.1');
 """
 FIXED = "#!/bin/bash\nPORT=8769 exec python app.py\n"  # ignores the PORT it is given
@@ -97,6 +108,7 @@ def template() -> dict:
         "Twin": function("web.zip", 10, PORT="8765"),
         "Fixed": function("fixed.zip", 10, PORT="8769"),
         "Node": function("node.zip", 10, "nodejs20.x"),
+        "NodeSdk": function("nodesdk.zip", 20, "nodejs20.x"),
         "Any": resource("{proxy+}"), "Method": method("Any", uri),
         "Ask": resource("ask"),
         "Stream": method("Ask", streams, "POST", ResponseTransferMode="STREAM"),
@@ -105,6 +117,7 @@ def template() -> dict:
         "Outputs": {"Web": {"Value": {"Ref": "Web"}}, "Silent": {"Value": {"Ref": "Silent"}},
                     "Streamer": {"Value": {"Ref": "Streamer"}}, "Twin": {"Value": {"Ref": "Twin"}},
                     "Fixed": {"Value": {"Ref": "Fixed"}}, "Node": {"Value": {"Ref": "Node"}},
+                    "NodeSdk": {"Value": {"Ref": "NodeSdk"}},
                     "Api": {"Value": {"Ref": "Api"}}}}
 
 
@@ -114,6 +127,8 @@ def deploy(stack, aws) -> dict:
     s3.put_object(Bucket="code", Key="web.zip", Body=zipped({"run.sh": RUN_SH, "app.py": APP}))
     s3.put_object(Bucket="code", Key="node.zip", Body=zipped({
         "run.sh": "#!/bin/sh\nexec node app.js\n", "app.js": NODE_APP}))
+    s3.put_object(Bucket="code", Key="nodesdk.zip", Body=zipped({
+        "run.sh": "#!/bin/sh\nexec node app.js\n", "app.js": NODE_SDK_APP}))
     s3.put_object(Bucket="code", Key="fixed.zip", Body=zipped({"run.sh": FIXED, "app.py": APP}))
     s3.put_object(Bucket="code", Key="silent.zip", Body=zipped({"run.sh": SILENT}))
     return stack.create(template())
@@ -146,6 +161,16 @@ def test_a_node_app_answers_an_alb_event(stack, aws):
     assert (answer["statusCode"], answer["statusDescription"]) == (202, "202 Accepted")
     assert answer["body"] == 'node DELETE /things/1?x=a%20b {"elb":{"targetGroupArn":"tg"}}'
     assert answer["headers"]["x-runtime"].startswith("v")
+
+
+@pytest.mark.skipif(shutil.which("npm") is None, reason="needs npm")
+def test_a_node_app_finds_the_sdk_lambda_bundles(stack, aws):
+    out = deploy(stack, aws)
+    event = json.dumps({"httpMethod": "POST", "path": "/make", "requestContext": {}})
+    answer = json.loads(aws("lambda").invoke(FunctionName=out["NodeSdk"],
+                                             Payload=event)["Payload"].read())
+    assert answer.get("body") == "made"
+    assert "made-by-app" in [b["Name"] for b in aws("s3").list_buckets()["Buckets"]]
 
 
 def test_response_stream_mode_answers_the_prelude_then_the_body(stack, aws, moto_url):

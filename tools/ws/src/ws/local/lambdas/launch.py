@@ -64,8 +64,10 @@ class Launcher:
         kind = language(spec.runtime) if spec.package_type == "Zip" else None
         limits = (str(data_limit(spec)), str(spec.memory))
         if kind is not None and task_root is not None and webadapter.applies(spec):
+            env = webadapter.app_env(spec, task_root)
+            sdk, warning = self.sdk.env(spec.runtime, task_root) if kind == "node" else ({}, None)
             return Launch(webadapter.worker_argv(SHEPHERD_SCRIPT, limits, self.endpoint),
-                          env=tuple(sorted(webadapter.app_env(spec, task_root).items())))
+                          self._once(warning), tuple(sorted({**env, **sdk}.items())))
         if kind == "python":  # confines itself (shepherd.confine): one interpreter start
             return Launch((sys.executable, str(WORKER_SCRIPT), "--endpoint", self.endpoint,
                            "--urls", str(URLS_MODULE), "--confine", *limits))
