@@ -1,8 +1,8 @@
 """How a function's worker starts: the command for its runtime, or why it cannot run here.
 
 Python functions run on the server's own interpreter (worker.py); Node.js functions on the
-``node`` found on PATH (node/bootstrap.mjs), which must be at least Node 18. Either behind
-the Lambda Web Adapter runs its web app (webadapter.py). A function that
+``node`` found on PATH (node/bootstrap.mjs), which must be at least Node 18. Either kind,
+behind the Lambda Web Adapter, runs its web app instead (webadapter.py). A function that
 declares a newer Node than the one installed still runs, with a warning (logged once). A
 Node.js worker also gets the AWS SDK Lambda bundles when its code uses it (sdkenv.py).
 """

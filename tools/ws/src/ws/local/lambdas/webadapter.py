@@ -2,8 +2,10 @@
 runs them: their handler script starts a web app, each event becomes an HTTP request to it.
 
 A function is one when its environment sets ``AWS_LAMBDA_EXEC_WRAPPER=/opt/bootstrap``, the
-adapter's wrapper (its layer, ``LambdaAdapterLayerX86``/``Arm64`` of AWS's account, is another
-account's layer the endpoint deploys without). Its worker is webworker.py under the shepherd.
+adapter's wrapper: that variable alone decides, since its layer (``LambdaAdapterLayerX86`` or
+``Arm64`` of AWS's account, or the adapter copied into an image) is another account's, which
+the endpoint deploys without; the deploy does not name that layer missing (:func:`stands_in`).
+Its worker is webworker.py under the shepherd.
 """
 from __future__ import annotations
 
