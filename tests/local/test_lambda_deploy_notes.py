@@ -5,7 +5,7 @@ import json
 
 from ws import api
 from ws.engine.request import Observer, RunRequest
-from ws.local.lambdas.deploynotes import deploy_line
+from ws.local.lambdas.deploynotes import deploy_line, layer_line
 from ws.testing.workspaces import workspace_files, write_tree
 
 ROLE = {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
@@ -29,6 +29,17 @@ def test_the_line_lists_what_cannot_run():
         "Img (a container image), Java (java21) answer Runtime.Unsupported when invoked; "
         "test them on AWS")
     assert deploy_line({"Resources": {"Py": function("python3.12")}}) is None
+
+
+def test_the_web_adapter_layer_is_not_said_missing_where_ws_stands_in_for_it():
+    adapter = "arn:aws:lambda:us-east-1:753240598075:layer:LambdaAdapterLayerX86:25"
+    web, plain = function("python3.12", "run.sh"), function("python3.12")
+    web["Properties"].update(Layers=[adapter], Environment={"Variables": {
+        "AWS_LAMBDA_EXEC_WRAPPER": "/opt/bootstrap"}})
+    plain["Properties"]["Layers"] = [adapter]
+    assert layer_line({"Resources": {"Web": web}}, "123456789012") is None
+    assert layer_line({"Resources": {"Web": web, "Plain": plain}}, "123456789012") == (
+        f"the local endpoint cannot fetch another account's layers: Plain runs without {adapter}")
 
 
 def test_a_local_deploy_says_it_once_per_stack(tmp_path, endpoint):

@@ -10,6 +10,7 @@ from collections.abc import Collection
 from typing import Any
 
 from ws.local.lambdas.spec import language
+from ws.local.lambdas.webadapter import stands_in
 
 
 def cannot_run(body: dict[str, Any], skip: Collection[str] = ()) -> list[tuple[str, str]]:
@@ -40,14 +41,16 @@ def deploy_line(body: dict[str, Any], skip: Collection[str] = ()) -> str | None:
 
 
 def foreign_layers(body: dict[str, Any], account: str) -> list[tuple[str, str]]:
-    """(logical id, layer ARN) of each layer of another account a function of `body` names."""
+    """(logical id, layer ARN) of each layer of another account a function of `body` names,
+    but the Lambda Web Adapter's, which ws stands in for (webadapter.py)."""
     found = []
     for logical, resource in sorted((body.get("Resources") or {}).items()):
         if not isinstance(resource, dict) or resource.get("Type") != "AWS::Lambda::Function":
             continue
-        for arn in (resource.get("Properties") or {}).get("Layers") or []:
+        props = resource.get("Properties") or {}
+        for arn in props.get("Layers") or []:
             parts = arn.split(":") if isinstance(arn, str) else []
-            if len(parts) > 4 and parts[4] != account:
+            if len(parts) > 4 and parts[4] != account and not stands_in(props, arn):
                 found.append((logical, arn))
     return found
 

@@ -1,7 +1,8 @@
 """How a function's worker starts: the command for its runtime, or why it cannot run here.
 
 Python functions run on the server's own interpreter (worker.py); Node.js functions on the
-``node`` found on PATH (node/bootstrap.mjs), which must be at least Node 18. A function that
+``node`` found on PATH (node/bootstrap.mjs), which must be at least Node 18. Either kind,
+behind the Lambda Web Adapter, runs its web app instead (webadapter.py). A function that
 declares a newer Node than the one installed still runs, with a warning (logged once). A
 Node.js worker also gets the AWS SDK Lambda bundles when its code uses it (sdkenv.py).
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ws.local import urls
-from ws.local.lambdas import worker
+from ws.local.lambdas import webadapter, worker
 from ws.local.lambdas.sdkenv import BundledSdk
 from ws.local.lambdas.spec import FunctionSpec, language
 
@@ -62,6 +63,11 @@ class Launcher:
         when given); CannotRun when its runtime cannot run here."""
         kind = language(spec.runtime) if spec.package_type == "Zip" else None
         limits = (str(data_limit(spec)), str(spec.memory))
+        if kind is not None and task_root is not None and webadapter.applies(spec):
+            env = webadapter.app_env(spec, task_root)
+            sdk, warning = self.sdk.env(spec.runtime, task_root) if kind == "node" else ({}, None)
+            return Launch(webadapter.worker_argv(SHEPHERD_SCRIPT, limits, self.endpoint),
+                          self._once(warning), tuple(sorted({**env, **sdk}.items())))
         if kind == "python":  # confines itself (shepherd.confine): one interpreter start
             return Launch((sys.executable, str(WORKER_SCRIPT), "--endpoint", self.endpoint,
                            "--urls", str(URLS_MODULE), "--confine", *limits))
