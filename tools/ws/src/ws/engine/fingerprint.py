@@ -71,7 +71,7 @@ class Fingerprint:
 def static_parts(ws: Workspace, env: Environment, stack: str) -> dict[str, str]:
     """Everything but the parameter values, which are known only once upstreams deploy."""
     spec = ws.stacks[stack]
-    folder = ws.root / spec.rel_dir
+    folder = spec.base(ws.root)
     found = inventory(spec.template, folder, ws.root)
     code = {f"{f.logical_id}:{Path(os.path.relpath(f.path, folder)).as_posix()}": _code_hash(f)
             for f in found.code}

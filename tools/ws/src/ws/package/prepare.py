@@ -56,7 +56,7 @@ class Preparer:
 
     def prepare(self, stack: Stack) -> Prepared:
         uploads: dict[str, bytes] = {}
-        found = inventory(stack.template, self.root / stack.rel_dir, self.root)
+        found = inventory(stack.template, stack.base(self.root), self.root)
         caps: set[str] = set()
         body = self._prepared(found, uploads, caps, stack.cdk)
         note = placeholder_note(body, self.local_types) if self.backend.can.local_fixes else None
@@ -159,7 +159,7 @@ def package_stacks(ws: Workspace, backend: Backend, names: list[str]) -> Package
     bucket = backend.artifact_bucket(ws.name)
     builder = Builder(ws.state_dir / "build", ws.root)
     failed = builder.build_all({name: inventory(
-        ws.stacks[name].template, ws.root / ws.stacks[name].rel_dir, ws.root).code
+        ws.stacks[name].template, ws.stacks[name].base(ws.root), ws.root).code
         for name in names})
     preparer = Preparer(backend, ws.root, bucket, builder, _local_types(backend),
                         ws.state_dir / "sam")
