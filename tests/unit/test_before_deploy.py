@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+from ws import api
 from ws.config.workspace import load_workspace
 from ws.errors import ConfigError
 from ws.tasks.predeploy import builder
@@ -74,3 +75,12 @@ def test_without_a_builder_a_missing_built_template_is_said_not_built(tmp_path):
     assert "stacks/app/build/template.yaml is made by its before_deploy target(s) build" in \
         ws.stacks["app"].build_failure
     assert runs(tmp_path) == []
+
+
+def test_ws_graph_builds_first_its_edges_come_from_the_built_templates(tmp_path):
+    app, config = built()
+    export = app.replace('"Value": "x"', '"Value": "x", "Export": {"Name": "app-out"}')
+    workspace(tmp_path, app=(export, config),
+              web=(queue_template({"In": {"Fn::ImportValue": "app-out"}}), {}))
+    text = api.graph_text(tmp_path, "local", "text")
+    assert runs(tmp_path) == ["app"] and "web  <- app" in text

@@ -71,11 +71,11 @@ def environment(start: Path, env_name: str, owner: str | None = None) -> Environ
 
 
 def graph(start: Path, env_name: str, owner: str | None = None) -> StackGraph:
-    return stackgraph.build_graph(*load(start, env_name, owner))
+    return stackgraph.build_graph(*load(start, env_name, owner, build=True))
 
 
 def graph_text(start: Path, env_name: str, fmt: str, owner: str | None = None) -> str:
-    ws, env = load(start, env_name, owner)
+    ws, env = load(start, env_name, owner, build=True)
     return views.render(stackgraph.build_graph(ws, env), fmt)
 
 
@@ -178,8 +178,8 @@ def destroy(start: Path, env_name: str, request: RunRequest | None = None,
             clock: Clock | None = None) -> RunReport:
     request, observer, clock = _defaults(request, observer, clock)
     timeline = results.Timeline(clock.now)
-    with timeline.phase("load"):
-        ws, env = load(start, env_name, owner)
+    with timeline.phase("load"):  # built: the order of deletion comes from the templates
+        ws, env = load(start, env_name, owner, build=True)
         graph = stackgraph.build_graph(ws, env)
     backend = _connect(timeline, ws, env)
     return flow.destroy_env(ws, env, backend, request, observer, clock, graph, timeline)

@@ -39,8 +39,8 @@ def check_names(names: tuple[str, ...], targets: dict[str, Target], path: str,
 def not_built(rel_dir: str, template: str, names: tuple[str, ...]) -> str:
     """Why a stack has no template yet: its build did not run (a command that does not build)."""
     return (f"{rel_dir}/{template} is made by its before_deploy target(s) "
-            f"{', '.join(names)}, which did not run: `ws deploy`, `ws plan` and `ws validate` "
-            f"run them (or `ws run {' '.join(names)}`)")
+            f"{', '.join(names)}, which did not run: `ws deploy`, `ws plan`, `ws validate` and "
+            f"`ws graph` run them (or `ws run {' '.join(names)}`)")
 
 
 def stand_in(folder: Path, rel_dir: str) -> Template:

@@ -80,10 +80,11 @@ _STACK_FIELDS = {
                      doc="Tasks `ws run TARGET` runs for this stack (command, inputs, outputs, "
                          "env, dependsOn); `NAME: false` switches a workspace default off."),
     "before_deploy": Field(list, default=[], items=_STRINGS,
-                           doc="Targets `ws deploy`, `plan`, `diff` and `validate` run first, "
-                               "cached as `ws run` caches them, before they read the template "
-                               "(which may then be the build's output: `template: "
-                               "build/template.yaml`). A failed one fails this stack only."),
+                           doc="Targets `ws deploy` (and `plan`, `diff`, `validate`, `graph`, "
+                               "`destroy`) run first, cached as `ws run` caches them, before "
+                               "they read the template (which may then be the build's output: "
+                               "`template: build/template.yaml`). A failed one fails this "
+                               "stack only."),
 }
 
 
