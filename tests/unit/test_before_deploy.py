@@ -84,3 +84,17 @@ def test_ws_graph_builds_first_its_edges_come_from_the_built_templates(tmp_path)
               web=(queue_template({"In": {"Fn::ImportValue": "app-out"}}), {}))
     text = api.graph_text(tmp_path, "local", "text")
     assert runs(tmp_path) == ["app"] and "web  <- app" in text
+
+
+def test_a_built_templates_code_is_read_from_its_folder_requirements_also_from_the_stacks(
+        tmp_path):
+    from ws.package.nested import stack_inventory
+    command = "mkdir -p build/src/fn && cp template.in build/template.yaml"
+    template = queue_template(resources={"Fn": {
+        "Type": "AWS::Lambda::Function", "Properties": {
+            "Code": "src/fn", "Handler": "h.h", "Runtime": "python3.11", "Role": "r"}}})
+    workspace(tmp_path, app=(template, built(command=command)[1]))
+    ws = load_workspace(tmp_path, builder=builder(tmp_path))
+    (code,) = stack_inventory(ws.stacks["app"], ws.root).code
+    assert code.path == tmp_path / "stacks/app/build/src/fn"
+    assert code.stack_dir == tmp_path / "stacks/app"  # pip's folder in a project's own build

@@ -8,7 +8,7 @@ from pathlib import Path
 from ws.config.workspace import Workspace
 from ws.errors import ConfigError
 from ws.lint.limits import Problem
-from ws.package.nested import Inventory, inventory
+from ws.package.nested import Inventory, stack_inventory
 
 
 def check(ws: Workspace, stacks: list[str]) -> list[Problem]:
@@ -17,7 +17,7 @@ def check(ws: Workspace, stacks: list[str]) -> list[Problem]:
     for name in stacks:
         stack = ws.stacks[name]
         try:
-            inventory(stack.template, stack.base(ws.root), ws.root, sizes=True)
+            stack_inventory(stack, ws.root, sizes=True)
         except ConfigError as exc:
             prefix = exc.path if exc.line is None else f"{exc.path}:{exc.line}"
             message = exc.message.removeprefix(f"{prefix}: ")
@@ -36,7 +36,7 @@ def templates(ws: Workspace, stacks: list[str]) -> dict[str, Path]:
             continue
         found[stack.template.display] = stack.template.path
         try:
-            found.update(_nested(inventory(stack.template, stack.base(ws.root), ws.root)))
+            found.update(_nested(stack_inventory(stack, ws.root)))
         except ConfigError:
             continue
     return found

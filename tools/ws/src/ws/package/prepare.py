@@ -20,7 +20,7 @@ from ws.package.build import Builder
 from ws.package.capabilities import ALL, required
 from ws.package.code import CodeFolder, package, zip_folder
 from ws.package.localfiles import inline_uploaded, package_files
-from ws.package.nested import Inventory, inventory
+from ws.package.nested import Inventory, stack_inventory
 from ws.package.samcache import translate
 
 MAX_TEMPLATE_BODY = 51_200  # CloudFormation's limit for TemplateBody; larger goes through S3
@@ -56,7 +56,7 @@ class Preparer:
 
     def prepare(self, stack: Stack) -> Prepared:
         uploads: dict[str, bytes] = {}
-        found = inventory(stack.template, stack.base(self.root), self.root)
+        found = stack_inventory(stack, self.root)
         caps: set[str] = set()
         body = self._prepared(found, uploads, caps, stack.cdk)
         note = placeholder_note(body, self.local_types) if self.backend.can.local_fixes else None
@@ -158,8 +158,7 @@ def package_stacks(ws: Workspace, backend: Backend, names: list[str]) -> Package
     stack whose build fails is left out, its failure kept for when it would deploy."""
     bucket = backend.artifact_bucket(ws.name)
     builder = Builder(ws.state_dir / "build", ws.root)
-    failed = builder.build_all({name: inventory(
-        ws.stacks[name].template, ws.stacks[name].base(ws.root), ws.root).code
+    failed = builder.build_all({name: stack_inventory(ws.stacks[name], ws.root).code
         for name in names})
     preparer = Preparer(backend, ws.root, bucket, builder, _local_types(backend),
                         ws.state_dir / "sam")
