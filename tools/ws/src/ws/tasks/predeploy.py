@@ -49,9 +49,9 @@ def run_before_deploy(root: Path, requests: list[BuildRequest], say: Say,
     tasks = nx.compose_all([build_tasks(own, dag, [r.stack], r.before_deploy) for r in requests])
     ws = Workspace(root.resolve(), "", folders, (), "", 1)  # type: ignore[arg-type]
     names = tuple(sorted({n for r in requests for n in r.before_deploy}))
-    report = run_tasks(ws, tasks, names, observer=TaskObserver(
-        on_finish=lambda result: say(result.stack, _line(result))), runner=runner,
-        environ=environ)
+    report = run_tasks(ws, tasks, names, observer=TaskObserver(on_finish=lambda result: (
+        _log if result.status == CACHED else say)(result.stack, _line(result))),
+        runner=runner, environ=environ)  # (a cached one is not worth a line each deploy)
     failures: dict[str, str] = {}
     for result in report.results:
         if not result.ok and result.stack not in failures:
