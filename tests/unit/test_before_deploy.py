@@ -98,3 +98,12 @@ def test_a_built_templates_code_is_read_from_its_folder_requirements_also_from_t
     (code,) = stack_inventory(ws.stacks["app"], ws.root).code
     assert code.path == tmp_path / "stacks/app/build/src/fn"
     assert code.stack_dir == tmp_path / "stacks/app"  # pip's folder in a project's own build
+
+
+def test_a_build_that_makes_no_template_fails_its_stack_only(tmp_path):
+    workspace(tmp_path, app=built(command="echo nothing made"), db=(queue_template(), {}))
+    ws = load_workspace(tmp_path, builder=builder(tmp_path))
+    assert ws.stacks["app"].build_failure.startswith(
+        "its before_deploy target(s) build succeeded but did not make "
+        "stacks/app/build/template.yaml")
+    assert not ws.stacks["db"].build_failure

@@ -36,8 +36,12 @@ def check_names(names: tuple[str, ...], targets: dict[str, Target], path: str,
                               f"it under 'targets:')", path=path, line=line)
 
 
-def not_built(rel_dir: str, template: str, names: tuple[str, ...]) -> str:
-    """Why a stack has no template yet: its build did not run (a command that does not build)."""
+def not_built(rel_dir: str, template: str, names: tuple[str, ...], ran: bool = False) -> str:
+    """Why a stack has no template: its build did not make it, or did not run (a command that
+    does not build)."""
+    if ran:
+        return (f"its before_deploy target(s) {', '.join(names)} succeeded but did not make "
+                f"{rel_dir}/{template}: fix the target's command or 'template:'")
     return (f"{rel_dir}/{template} is made by its before_deploy target(s) "
             f"{', '.join(names)}, which did not run: `ws deploy`, `ws plan`, `ws validate` and "
             f"`ws graph` run them (or `ws run {' '.join(names)}`)")

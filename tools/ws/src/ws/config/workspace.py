@@ -290,8 +290,8 @@ def _stacks_of(root: Path, config: _Config, cdk: _Cdk, failures: dict[str, str],
     failure = failures.get(config.name, "")
     cdk_app = is_cdk_app(folder, spec["type"]) and bool(spec["type"]
                                                         or "template" not in _keys(data))
-    if names and not built and not cdk_app and not (folder / spec["template"]).is_file():
-        failure = not_built(common["rel_dir"], spec["template"], names)
+    if names and not failure and not cdk_app and not (folder / spec["template"]).is_file():
+        failure = not_built(common["rel_dir"], spec["template"], names, built)
     if failure:
         return [Stack(**common, name=config.name, parameters=config.parameters,
                       depends_on=config.depends_on, before_deploy=names, build_failure=failure,
