@@ -206,15 +206,17 @@ def adopt(source: Path, scratch: Path, match: str | None = None,
 
 def project_build(folder: Path, root: Path) -> dict:
     """stack.yaml keys for a folder whose Makefile has a `build:` target: ws runs `make build`
-    before it deploys (cached, build/ its output), and deploys build/template.yaml when that
-    recipe, or a script of the repository it runs, writes a template.yaml."""
+    before it deploys (cached, build/ its output; `make clean build` where there is a `clean:`,
+    so that what it makes depends on its inputs only), and deploys build/template.yaml when
+    that recipe, or a script of the repository it runs, writes a template.yaml."""
     makefile = folder / "Makefile"
-    recipe = make_recipe(makefile.read_text(errors="replace"), "build") \
-        if makefile.is_file() else None
+    text = makefile.read_text(errors="replace") if makefile.is_file() else ""
+    recipe = make_recipe(text, "build")
     if recipe is None:
         return {}
-    found: dict = {"before_deploy": ["build"],
-                   "targets": {"build": {"command": "make build", "outputs": ["build/**"]}}}
+    command = "make clean build" if make_recipe(text, "clean") is not None else "make build"
+    found: dict = {"before_deploy": ["build"],  # from clean: the cache replays outputs by
+                   "targets": {"build": {"command": command, "outputs": ["build/**"]}}}  # inputs
     if any("template.yaml" in text for text in [recipe, *scripts_run(recipe, folder, root)]):
         found["template"] = "build/template.yaml"
     return found

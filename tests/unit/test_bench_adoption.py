@@ -20,6 +20,9 @@ def test_a_build_that_copies_the_template_deploys_build_template(tmp_path):
     found = project_build(tmp_path / "svc", tmp_path)
     assert found == {"before_deploy": ["build"], "template": "build/template.yaml",
                      "targets": {"build": {"command": "make build", "outputs": ["build/**"]}}}
+    (tmp_path / "svc/Makefile").write_text(MAKEFILE + "clean:\n\trm -rf build\n")
+    assert project_build(tmp_path / "svc", tmp_path)["targets"]["build"]["command"] == \
+        "make clean build"  # from clean: incremental builds may leave stale files
 
 
 def test_a_build_that_makes_no_template_keeps_the_source_one_and_no_build_no_keys(tmp_path):
