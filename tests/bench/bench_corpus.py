@@ -173,13 +173,19 @@ def adopt(source: Path, scratch: Path, match: str | None = None,
         params = (read_template(template).get("Parameters") or {})
         filled = {k: dummy_value(k, v) for k, v in params.items()
                   if isinstance(v, dict) and "Default" not in v} if isinstance(params, dict) else {}
-        config = {"name": name, "template": template.name}
+        filled.update(project_parameters(folder, params if isinstance(params, dict) else {}))
+        config = {"name": name, "template": template.name, **project_build(folder, scratch)}
         if filled:
             config["parameters"] = filled
         (folder / "stack.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
         results[name] = StackResult(name, folder.relative_to(scratch).as_posix(), filled)
     for app in find_cdk_apps(scratch) if cdk else []:  # a CDK app is a stack: ws synthesizes it
         name = slug(app.relative_to(scratch), taken)
+        built = project_build(app, scratch)
+        if "template" in built:  # its build synthesizes the template: ws deploys that
+            (app / "stack.yaml").write_text(yaml.safe_dump({"name": name, **built}))
+            results[name] = StackResult(name, app.relative_to(scratch).as_posix())
+            continue
         if not (app / "package.json").is_file():  # Python/Java/Go CDK: left out, or it
             results[name] = StackResult(  # would refuse the whole workspace
                 name, app.relative_to(scratch).as_posix(),
@@ -194,6 +200,65 @@ def adopt(source: Path, scratch: Path, match: str | None = None,
     (scratch / "environments").mkdir(exist_ok=True)
     (scratch / "environments" / "local.yaml").write_text("target: local\nregion: us-east-1\n")
     return results
+
+
+# --- a project's own build step --------------------------------------------------------------
+
+def project_build(folder: Path, root: Path) -> dict:
+    """stack.yaml keys for a folder whose Makefile has a `build:` target: ws runs `make build`
+    before it deploys (cached, build/ its output; `make clean build` where there is a `clean:`,
+    so that what it makes depends on its inputs only), and deploys build/template.yaml when
+    that recipe, or a script of the repository it runs, writes a template.yaml."""
+    makefile = folder / "Makefile"
+    text = makefile.read_text(errors="replace") if makefile.is_file() else ""
+    recipe = make_recipe(text, "build")
+    if recipe is None:
+        return {}
+    command = "make clean build" if make_recipe(text, "clean") is not None else "make build"
+    found: dict = {"before_deploy": ["build"],  # from clean: the cache replays outputs by
+                   "targets": {"build": {"command": command, "outputs": ["build/**"]}}}  # inputs
+    if any("template.yaml" in text for text in [recipe, *scripts_run(recipe, folder, root)]):
+        found["template"] = "build/template.yaml"
+    return found
+
+
+def project_parameters(folder: Path, declared: dict) -> dict:
+    """The values the project's own deploy gives the template's parameters: its metadata.yaml
+    `parameters:` (an SSM parameter's name, say), `{Environment}` read as the template's
+    Environment default (else dev)."""
+    try:
+        meta = yaml.safe_load((folder / "metadata.yaml").read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    given = meta.get("parameters") if isinstance(meta, dict) else None
+    env = (declared.get("Environment") or {}).get("Default", "dev")
+    return {k: str(v).replace("{Environment}", str(env)) for k, v in (given or {}).items()
+            if k in declared and isinstance(v, (str, int, float))}
+
+
+def make_recipe(text: str, target: str) -> str | None:
+    """The recipe lines (tab-indented) of `target:` in a Makefile, or None without one."""
+    lines = text.splitlines()
+    start = next((i for i, ln in enumerate(lines) if re.match(rf"{target}\s*:(?!=)", ln)), None)
+    if start is None:
+        return None
+    recipe = []
+    for line in lines[start + 1:]:
+        if not line.startswith("\t") and line.strip() and not line.startswith(" "):
+            break
+        recipe.append(line)
+    return "\n".join(recipe)
+
+
+def scripts_run(recipe: str, folder: Path, root: Path) -> list[str]:
+    """The text of each file of the repository the recipe names (`${ROOT}/tools/build`)."""
+    texts = []
+    for word in re.findall(r"[^\s;&|@]+", recipe.replace("$(ROOT)", "${ROOT}")):
+        path = Path(word.replace("${ROOT}", str(root)).replace("${SERVICE}", folder.name))
+        path = path if path.is_absolute() else folder / path
+        if path.is_file() and path.resolve().is_relative_to(root.resolve()):
+            texts.append(path.read_text(errors="replace"))
+    return texts
 
 
 def workspace_stacks(root: Path) -> dict[str, StackResult]:

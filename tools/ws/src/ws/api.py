@@ -50,14 +50,19 @@ validating = lazy("ws.lint.validate")
 local_links_of = lazy("ws.local.links")
 taskgraph = lazy("ws.tasks.graph")
 taskrun = lazy("ws.tasks.run")
+predeploy = lazy("ws.tasks.predeploy")
 remote = lazy("ws.tasks.remote")
 watching = lazy("ws.engine.watch")
 awserrors = lazy("ws.cloud.awserrors")
 fileevents = lazy("ws.engine.fileevents")
 
 
-def load(start: Path, env_name: str, owner: str | None = None) -> tuple[Workspace, Environment]:
-    ws = load_workspace(find_root(start), env_name)
+def load(start: Path, env_name: str, owner: str | None = None, build: bool = False,
+         say: Callable[[str, str], None] | None = None) -> tuple[Workspace, Environment]:
+    """The workspace and the environment; with `build`, the stacks' before_deploy targets
+    run first (cached), each outcome told to `say(stack, message)`."""
+    root = find_root(start)
+    ws = load_workspace(root, env_name, predeploy.builder(root, say) if build else None)
     return ws, load_environment(ws, env_name, owner)
 
 
@@ -66,16 +71,16 @@ def environment(start: Path, env_name: str, owner: str | None = None) -> Environ
 
 
 def graph(start: Path, env_name: str, owner: str | None = None) -> StackGraph:
-    return stackgraph.build_graph(*load(start, env_name, owner))
+    return stackgraph.build_graph(*load(start, env_name, owner, build=True))
 
 
 def graph_text(start: Path, env_name: str, fmt: str, owner: str | None = None) -> str:
-    ws, env = load(start, env_name, owner)
+    ws, env = load(start, env_name, owner, build=True)
     return views.render(stackgraph.build_graph(ws, env), fmt)
 
 
 def validate(start: Path, env_name: str, owner: str | None = None) -> Validation:
-    return validating.validate(*load(start, env_name, owner))
+    return validating.validate(*load(start, env_name, owner, build=True))
 
 
 def deploy(start: Path, env_name: str, request: RunRequest | None = None,
@@ -94,7 +99,7 @@ def deploy(start: Path, env_name: str, request: RunRequest | None = None,
     check = checker.PASSED
     try:
         with timeline.phase("load"):
-            ws, env = load(start, env_name, owner)
+            ws, env = load(start, env_name, owner, build=True, say=observer.on_event)
             flow.refuse_hotswap(env, request)
             if request.check_templates:  # cfn-lint loads meanwhile, in a process of its own
                 check = checker.start(ws, env, clock.now)
@@ -128,7 +133,7 @@ def watch(start: Path, env_name: str, selection: Selection, say: Callable[[str],
     """Deploy the selected stacks whenever their files change (ws.engine.watch): `--changed
     --hotswap` each time, one line per cycle told to `say`. Refused in a protected
     environment. `next_event` (tests): where file events come from, else the file system."""
-    ws, env = load(start, env_name, owner)
+    ws, env = load(start, env_name, owner, build=True)
     if env.protected:
         raise UsageError(f"ws watch deploys on every save: not to protected environment "
                          f"{env.name} ({env.file})", "watch a development environment")
@@ -173,8 +178,8 @@ def destroy(start: Path, env_name: str, request: RunRequest | None = None,
             clock: Clock | None = None) -> RunReport:
     request, observer, clock = _defaults(request, observer, clock)
     timeline = results.Timeline(clock.now)
-    with timeline.phase("load"):
-        ws, env = load(start, env_name, owner)
+    with timeline.phase("load"):  # built: the order of deletion comes from the templates
+        ws, env = load(start, env_name, owner, build=True)
         graph = stackgraph.build_graph(ws, env)
     backend = _connect(timeline, ws, env)
     return flow.destroy_env(ws, env, backend, request, observer, clock, graph, timeline)
@@ -199,7 +204,7 @@ def plan(start: Path, env_name: str, selection: Selection | None = None,
     """What `ws deploy --changed` (with `hotswap`: `--hotswap`) would do, from one read of
     the deployed stacks."""
     selection = selection or selections.Selection()
-    ws, env = load(start, env_name, owner)
+    ws, env = load(start, env_name, owner, build=True)
     flow.refuse_hotswap(env, requests.RunRequest(hotswap=hotswap))
     graph = stackgraph.build_graph(ws, env)
     return flow.plan_env(ws, env, backends.connect(ws, env), selection, graph, hotswap)
@@ -211,7 +216,7 @@ def diff(start: Path, env_name: str, stacks: tuple[str, ...] | None = None,
     """Change sets of what a deploy would do, under the locks a deploy would take: the stack a
     CREATE change set makes for review must not meet a deploy creating the real one (a wait
     for them is told to `observer`)."""
-    ws, env = load(start, env_name, owner)
+    ws, env = load(start, env_name, owner, build=True)
     graph = stackgraph.build_graph(ws, env)
     backend = backends.connect(ws, env)
     with flow.locked(ws, env, backend, requests.RunRequest(lock_timeout=lock_timeout),

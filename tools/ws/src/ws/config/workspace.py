@@ -15,6 +15,7 @@ from ws.config.assets import FIELDS as ASSET_FIELDS
 from ws.config.assets import SELF, AssetSpec, check_references, parse_assets
 from ws.config.cdkstacks import CdkApp, cdk_parts
 from ws.config.fields import Field
+from ws.config.prebuild import BuildRequest, Builder, check_names, not_built, stand_in
 from ws.config.targets import Target, check_globs, check_same_stack, merge, parse_targets
 from ws.config.templates import Template, load_template
 from ws.config.yamlfile import Mapping, check_inside, load
@@ -79,6 +80,12 @@ _STACK_FIELDS = {
     "targets": Field(dict, default=None,
                      doc="Tasks `ws run TARGET` runs for this stack (command, inputs, outputs, "
                          "env, dependsOn); `NAME: false` switches a workspace default off."),
+    "before_deploy": Field(list, default=[], items=_STRINGS,
+                           doc="Targets `ws deploy` (and `plan`, `diff`, `validate`, `graph`, "
+                               "`destroy`) run first, cached as `ws run` caches them, before "
+                               "they read the template (which may then be the build's output: "
+                               "`template: build/template.yaml`). A failed one fails this "
+                               "stack only."),
 }
 
 
@@ -101,9 +108,18 @@ class Stack:
     late: LateContext | None = None  # its CDK context that uses references (synthesized again)
     targets: dict[str, Target] = field(default_factory=dict)  # ws run: its own, then merged
     switched_off: frozenset[str] = frozenset()  # default targets it turns off (false/null)
+    before_deploy: tuple[str, ...] = ()  # targets run before the template is read
+    build_failure: str = ""  # why they failed (the template is then a stand-in)
 
     def line_of(self, key: str) -> int | None:
         return self.lines.line_of(key)
+
+    def base(self, root: Path) -> Path:
+        """The folder its template's local paths are relative to: the template's own, as sam
+        reads them (build/ for a template a build makes); a CDK app's: the stack folder."""
+        if self.cdk is not None or self.build_failure:
+            return root / self.rel_dir
+        return self.template.path.parent
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,9 +148,12 @@ def find_root(start: Path) -> Path:
                       "run ws inside a workspace or pass --workspace PATH")
 
 
-def load_workspace(root: Path, env_name: str | None = None) -> Workspace:
+def load_workspace(root: Path, env_name: str | None = None,
+                   builder: Builder | None = None) -> Workspace:
     """Read the workspace at `root`; any mistake is a ConfigError naming the file and line.
-    CDK apps are synthesized for `env_name`'s account and region (when their files changed)."""
+    CDK apps are synthesized for `env_name`'s account and region (when their files changed).
+    `builder` runs the stacks' before_deploy targets before their templates are read (None:
+    they do not run, and a template they would make that does not exist is a stand-in)."""
     root = root.resolve()
     data = load(root / WORKSPACE_FILE, WORKSPACE_FILE)
     top = schema.check(data, _WORKSPACE_FIELDS, WORKSPACE_FILE, "workspace.yaml")
@@ -152,9 +171,12 @@ def load_workspace(root: Path, env_name: str | None = None) -> Workspace:
     for pattern in globs:
         check_glob(pattern, WORKSPACE_FILE, schema.line_of(data, "stacks"))
     target = target_of(root, env_name, defaults["region"]) if env_name else None
+    default_targets = parse_targets(defaults["targets"], WORKSPACE_FILE,
+                                    schema.line_of(top["defaults"], "targets"))
     stacks = _with_default_targets(
-        _load_stacks(root, globs, _Cdk(target, defaults["region"], env_name)), parse_targets(
-            defaults["targets"], WORKSPACE_FILE, schema.line_of(top["defaults"], "targets")))
+        _load_stacks(root, globs, _Cdk(target, defaults["region"], env_name), default_targets,
+                     builder),
+        default_targets)
     for stack in stacks.values():
         _check_stack(stack, stacks)
     shared = tuple(_strings(top["shared"], data, "shared"))
@@ -209,18 +231,22 @@ class _Cdk:
     env: str | None = None
 
 
-def _load_stacks(root: Path, globs: list[str], cdk: _Cdk) -> dict[str, Stack]:
+def _load_stacks(root: Path, globs: list[str], cdk: _Cdk,
+                 default_targets: dict[str, Target | None],
+                 builder: Builder | None) -> dict[str, Stack]:
+    """Every stack.yaml first, then the before_deploy targets, then the templates."""
+    configs = [_read_config(root, folder) for pattern in globs
+               for folder in sorted(root.glob(pattern))
+               if folder.is_dir() and not folder.name.startswith(".")]
+    failures = _build(configs, default_targets, builder)
     stacks: dict[str, Stack] = {}
-    for pattern in globs:
-        for folder in sorted(root.glob(pattern)):
-            if not folder.is_dir() or folder.name.startswith("."):
-                continue
-            for stack in _load_stack(root, folder, cdk):
-                if stack.name in stacks:
-                    raise ConfigError(f"duplicate stack name {stack.name!r}, also defined by "
-                                      f"{stacks[stack.name].config_file}",
-                                      path=stack.config_file)
-                stacks[stack.name] = stack
+    for config in configs:
+        for stack in _stacks_of(root, config, cdk, failures, builder is not None):
+            if stack.name in stacks:
+                raise ConfigError(f"duplicate stack name {stack.name!r}, also defined by "
+                                  f"{stacks[stack.name].config_file}",
+                                  path=stack.config_file)
+            stacks[stack.name] = stack
     if not stacks:
         raise ConfigError(f"no stacks found (looked in {', '.join(globs)})",
                           "add stacks/<name>/stack.yaml or fix 'stacks' globs",
@@ -228,7 +254,62 @@ def _load_stacks(root: Path, globs: list[str], cdk: _Cdk) -> dict[str, Stack]:
     return stacks
 
 
-def _load_stack(root: Path, folder: Path, cdk: _Cdk) -> list[Stack]:
+@dataclass(frozen=True)
+class _Config:
+    """One stack folder's stack.yaml, read and checked (its template not yet)."""
+
+    folder: Path
+    name: str
+    data: object
+    spec: dict
+    common: dict
+    parameters: dict[str, str]
+    depends_on: tuple[str, ...]
+
+
+def _build(configs: list[_Config], default_targets: dict[str, Target | None],
+           builder: Builder | None) -> dict[str, str]:
+    """Run the before_deploy targets (through `builder`): why each failed stack failed."""
+    requests = []
+    for config in configs:
+        names = tuple(config.spec["before_deploy"])
+        if not names:
+            continue
+        common = config.common
+        targets = merge(default_targets, {**common["targets"],
+                                          **dict.fromkeys(common["switched_off"])})
+        check_names(names, targets, common["config_file"],
+                    schema.line_of(config.data, "before_deploy"))
+        requests.append(BuildRequest(config.name, common["rel_dir"], targets, names,
+                                     config.depends_on))
+    return builder(requests) if builder is not None and requests else {}
+
+
+def _stacks_of(root: Path, config: _Config, cdk: _Cdk, failures: dict[str, str],
+               built: bool) -> list[Stack]:
+    """The folder's stacks: its template's, its CDK app's, or a stand-in whose deploy fails
+    (its before_deploy failed, or did not run and the template it makes is not there)."""
+    folder, spec, data, common = config.folder, config.spec, config.data, config.common
+    names = tuple(spec["before_deploy"])
+    failure = failures.get(config.name, "")
+    cdk_app = is_cdk_app(folder, spec["type"]) and bool(spec["type"]
+                                                        or "template" not in _keys(data))
+    if names and not failure and not cdk_app and not (folder / spec["template"]).is_file():
+        failure = not_built(common["rel_dir"], spec["template"], names, built)
+    if failure:
+        return [Stack(**common, name=config.name, parameters=config.parameters,
+                      depends_on=config.depends_on, before_deploy=names, build_failure=failure,
+                      template=stand_in(folder, common["rel_dir"]))]
+    if cdk_app:
+        return [replace(s, before_deploy=names) for s in _cdk_stacks(
+            root, folder, config.name, config.parameters, config.depends_on, common, data, cdk)]
+    return [Stack(**common, name=config.name, parameters=config.parameters,
+                  depends_on=config.depends_on, before_deploy=names,
+                  template=_template_of(folder, common["rel_dir"], spec["template"], data,
+                                        common["config_file"]))]
+
+
+def _read_config(root: Path, folder: Path) -> _Config:
     rel = folder.relative_to(root).as_posix()
     display = f"{rel}/{STACK_FILE}"
     check_inside(folder, root, rel)
@@ -257,15 +338,14 @@ def _load_stack(root: Path, folder: Path, cdk: _Cdk) -> list[Stack]:
                   targets={k: t for k, t in targets.items() if t is not None},
                   switched_off=frozenset(k for k, t in targets.items() if t is None))
     parameters = schema.string_map(spec["parameters"], display, line, "'parameters'")
-    depends_on = tuple(spec["depends_on"])
     if spec["type"] not in (None, "cdk", "cloudformation"):
         raise ConfigError(f"stack type {spec['type']!r} is not known", "write cdk or "
                           "cloudformation (or leave it out)", path=display,
                           line=schema.line_of(data, "type"))
-    if is_cdk_app(folder, spec["type"]) and (spec["type"] or "template" not in _keys(data)):
-        return _cdk_stacks(root, folder, name, parameters, depends_on, common, data, cdk)
-    return [Stack(**common, name=name, parameters=parameters, depends_on=depends_on,
-                  template=_template_of(folder, rel, spec["template"], data, display))]
+    for item in spec["before_deploy"]:
+        schema.expect(item, str, display, schema.line_of(data, "before_deploy"),
+                      "each of 'before_deploy'")
+    return _Config(folder, name, data, spec, common, parameters, tuple(spec["depends_on"]))
 
 
 def _cdk_stacks(root: Path, folder: Path, name: str, parameters: dict[str, str],
@@ -302,20 +382,25 @@ def _template_of(folder: Path, rel: str, name: str, data: object, display: str) 
 
 
 def _check_stack(stack: Stack, stacks: dict[str, Stack]) -> None:
-    """Cross-stack checks: dependencies exist, parameters exist, references resolve."""
+    """Cross-stack checks: dependencies exist, parameters exist, references resolve (not
+    a stand-in's, nor references to a stand-in's outputs: its template is not known)."""
     for dep in stack.depends_on:
         if dep not in stacks:
             raise ConfigError(f"depends_on names unknown stack {dep!r}",
                               f"known stacks: {', '.join(sorted(stacks))}",
                               path=stack.config_file, line=stack.line_of("depends_on"))
+    if stack.build_failure:
+        return
     params_line = stack.lines.get("parameters")
     for key, value in stack.parameters.items():
         line = schema.line_of(params_line, key)
         check_parameter(stack, key, value, stacks, stack.config_file, line)
     for key, value in (stack.late.written if stack.late else {}).items():
         check_refs(refs.parse(value), stacks, stack.config_file, schema.line_of(params_line, key))
-    check_references(stack.assets, stack.template.outputs,
-                     {name: s.template.outputs for name, s in stacks.items()}, stack.config_file)
+    if not any(s.build_failure for s in stacks.values()):
+        check_references(stack.assets, stack.template.outputs,
+                         {name: s.template.outputs for name, s in stacks.items()},
+                         stack.config_file)
     missing = [p for p, spec in stack.template.parameters.items()
                if "Default" not in spec and p not in stack.parameters]
     if missing:
@@ -346,6 +431,8 @@ def check_refs(found: list[refs.Ref], stacks: dict[str, Stack], path: str,
             continue
         if ref.stack not in stacks:
             raise ConfigError(f"{ref} references unknown stack {ref.stack!r}", path=path, line=line)
+        if stacks[ref.stack].build_failure:
+            continue
         if ref.output not in stacks[ref.stack].template.outputs:
             outputs = ", ".join(sorted(stacks[ref.stack].template.outputs)) or "none"
             raise ConfigError(f"{ref}: stack {ref.stack!r} declares no output {ref.output!r}",

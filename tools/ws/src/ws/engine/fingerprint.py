@@ -12,7 +12,7 @@ from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.package.builds.inputs import outside_inputs
 from ws.package.code import CodeFolder, files_of
-from ws.package.nested import Inventory, inventory
+from ws.package.nested import Inventory, stack_inventory
 
 FORMAT_VERSION = "2"  # 2: recorded in an output, not in tags
 _PART_NAMES = {"template": "template changed", "code": "code changed",
@@ -72,8 +72,8 @@ class Fingerprint:
 def static_parts(ws: Workspace, env: Environment, stack: str) -> dict[str, str]:
     """Everything but the parameter values, which are known only once upstreams deploy."""
     spec = ws.stacks[stack]
-    folder = ws.root / spec.rel_dir
-    found = inventory(spec.template, folder, ws.root)
+    folder = spec.base(ws.root)
+    found = stack_inventory(spec, ws.root)
     code = {f"{f.logical_id}:{Path(os.path.relpath(f.path, folder)).as_posix()}": _code_hash(f)
             for f in found.code}
     if spec.cdk is not None:  # a CDK app's assets, by CDK's hash of their source

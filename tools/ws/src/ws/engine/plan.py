@@ -96,6 +96,8 @@ def _item(ws: Workspace, env: Environment, graph: StackGraph, name: str,
           swapped: dict[str, dict] | None = None) -> PlanItem:
     stack_name = env.stack_name(name)
     current = live.get(stack_name)
+    if ws.stacks[name].build_failure:  # deploying it fails with this reason
+        return PlanItem(name, stack_name, DEPLOY, ws.stacks[name].build_failure.splitlines()[0])
     uses = consumed(graph, name)
     pending = [up for up in graph.upstream(name)
                if up in items and items[up].action != SKIP and up in uses]

@@ -29,6 +29,7 @@ from ws.engine.plan import Plan
 from ws.engine.request import Clock, Observer, RunRequest
 from ws.engine.results import RunReport, Timeline
 from ws.engine.sending import parameters_to_send
+from ws.errors import WsError
 from ws.engine.stackrun import (
     EXPECTED,
     Target,
@@ -79,6 +80,8 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
         observer.on_execute(plan)
 
         def work(name: str) -> StackResult:
+            if ws.stacks[name].build_failure:  # its template is a stand-in: nothing to send
+                raise WsError(ws.stacks[name].build_failure)
             current = live.get(env.stack_name(name))
             if plan[name].action == SKIP:
                 return StackResult("unchanged", current["StackStatus"], outputs_of(current))

@@ -8,7 +8,7 @@ from pathlib import Path
 from ws.config.workspace import Workspace
 from ws.errors import ConfigError
 from ws.lint.limits import Problem
-from ws.package.nested import Inventory, inventory
+from ws.package.nested import Inventory, stack_inventory
 
 
 def check(ws: Workspace, stacks: list[str]) -> list[Problem]:
@@ -17,7 +17,7 @@ def check(ws: Workspace, stacks: list[str]) -> list[Problem]:
     for name in stacks:
         stack = ws.stacks[name]
         try:
-            inventory(stack.template, ws.root / stack.rel_dir, ws.root, sizes=True)
+            stack_inventory(stack, ws.root, sizes=True)
         except ConfigError as exc:
             prefix = exc.path if exc.line is None else f"{exc.path}:{exc.line}"
             message = exc.message.removeprefix(f"{prefix}: ")
@@ -27,13 +27,16 @@ def check(ws: Workspace, stacks: list[str]) -> list[Problem]:
 
 def templates(ws: Workspace, stacks: list[str]) -> dict[str, Path]:
     """The stacks' templates and the templates they nest (display -> path): what cfn-lint
-    checks. A stack whose local files are wrong adds only its own (check() reports it)."""
+    checks. A stack whose local files are wrong adds only its own (check() reports it); a
+    stand-in for a template its before_deploy targets did not make adds none."""
     found = {}
     for name in stacks:
         stack = ws.stacks[name]
+        if stack.build_failure:
+            continue
         found[stack.template.display] = stack.template.path
         try:
-            found.update(_nested(inventory(stack.template, ws.root / stack.rel_dir, ws.root)))
+            found.update(_nested(stack_inventory(stack, ws.root)))
         except ConfigError:
             continue
     return found

@@ -32,8 +32,15 @@ def validate(ws: Workspace, env: Environment) -> Validation:
     """Loading `ws` and `env` already checked the config; add the graph and the linter."""
     graph = build_graph(ws, env)
     templates = localpaths.templates(ws, list(ws.stacks))  # nested templates too
-    return Validation(graph, lint_all(templates, env.region) + secret_warnings(ws)
-                      + quota_errors(ws, env, graph))
+    return Validation(graph, build_errors(ws) + lint_all(templates, env.region)
+                      + secret_warnings(ws) + quota_errors(ws, env, graph))
+
+
+def build_errors(ws: Workspace) -> list[Finding]:
+    """Stacks whose before_deploy targets failed: their templates could not be checked."""
+    return [Finding(stack.config_file, stack.line_of("before_deploy") or 1, "WS002", "error",
+                    stack.build_failure)
+            for stack in ws.stacks.values() if stack.build_failure]
 
 
 def quota_errors(ws: Workspace, env: Environment, graph: StackGraph) -> list[Finding]:

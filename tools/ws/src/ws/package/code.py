@@ -39,10 +39,12 @@ class CodeFolder:
 
 
 def code_folders(body: dict[str, Any], stack_dir: Path, display: str,
-                 root: Path | None = None, source: Path | None = None) -> list[CodeFolder]:
+                 root: Path | None = None, source: Path | None = None,
+                 home: Path | None = None) -> list[CodeFolder]:
     """Every function/layer whose code is a local path (Globals applied), checked to exist
     inside `root` (the workspace; the stack folder by default); an error names the line of
-    `source` (the template file) that writes the path."""
+    `source` (the template file) that writes the path. `home`: the stack's folder when the
+    template is in another (build/): where a requirements file's paths are also read."""
     globals_fn = (body.get("Globals") or {}).get("Function") or {}
     found = []
     for logical_id, resource in sorted(body["Resources"].items()):
@@ -63,7 +65,7 @@ def code_folders(body: dict[str, Any], stack_dir: Path, display: str,
                 raise ConfigError(exc.message.removeprefix(f"{display}: "), exc.hint,
                                   path=display, line=line_of_value(source, uri)) from None
             found.append(replace(_folder(logical_id, prop, path, resource, globals_fn),
-                                 stack_dir=stack_dir))
+                                 stack_dir=home or stack_dir))
     return found
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ws.config.templates import Template, load_template
+from ws.config.workspace import Stack
 from ws.errors import ConfigError
 from ws.package.artifacts import HINT, TEMPLATE, LocalFile, line_of_value, local_files, relative
 from ws.package.code import CodeFolder, code_folders
@@ -28,13 +29,13 @@ class Inventory:
 
 
 def inventory(template: Template, base: Path, root: Path, sizes: bool = False,
-              chain: tuple[Path, ...] = ()) -> Inventory:
+              chain: tuple[Path, ...] = (), home: Path | None = None) -> Inventory:
     """Every local artifact of `template` (paths relative to `base`, inside `root`), nested
     templates walked too. A missing path or one outside the workspace is a ConfigError; with
     `sizes`, code folders are walked (by stat) too: a link out of one, or code over Lambda's
     limit, is one as well."""
     body, display = template.body, template.display
-    code = code_folders(body, base, display, root, template.path)
+    code = code_folders(body, base, display, root, template.path, home)
     if sizes:
         check_sizes(body, {c.logical_id: unzipped_size(c.path) for c in code}, display,
                     template.path)
@@ -50,3 +51,9 @@ def inventory(template: Template, base: Path, root: Path, sizes: bool = False,
         nested.append((item, inventory(child, item.path.parent, root, sizes,
                                        (*chain, template.path.resolve()))))
     return Inventory(template, base, code, [f for f in found if f.form != TEMPLATE], nested)
+
+
+def stack_inventory(stack: Stack, root: Path, sizes: bool = False) -> Inventory:
+    """A workspace stack's: paths relative to its template's folder (build/ for a template a
+    build makes), a requirements file's also read from the stack folder."""
+    return inventory(stack.template, stack.base(root), root, sizes, home=root / stack.rel_dir)

@@ -21,7 +21,7 @@ from ws.package.builds.run import BuildError
 from ws.package.capabilities import ALL, required
 from ws.package.code import CodeFolder, package, zip_folder
 from ws.package.localfiles import inline_uploaded, package_files
-from ws.package.nested import Inventory, inventory
+from ws.package.nested import Inventory, stack_inventory
 from ws.package.samcache import translate
 
 MAX_TEMPLATE_BODY = 51_200  # CloudFormation's limit for TemplateBody; larger goes through S3
@@ -59,7 +59,7 @@ class Preparer:
 
     def prepare(self, stack: Stack) -> Prepared:
         uploads: dict[str, bytes] = {}
-        found = inventory(stack.template, self.root / stack.rel_dir, self.root)
+        found = stack_inventory(stack, self.root)
         caps: set[str] = set()
         body = self._prepared(found, uploads, caps, stack.cdk)
         stood = _stood_in(found, self.stood_in)
@@ -183,8 +183,7 @@ def package_stacks(ws: Workspace, backend: Backend, names: list[str],
     bucket = backend.artifact_bucket(ws.name)
     builder = Builder(ws.state_dir / "build", ws.root, local=backend.can.local_fixes,
                       placeholders=placeholders)
-    failed = builder.build_all({name: inventory(
-        ws.stacks[name].template, ws.root / ws.stacks[name].rel_dir, ws.root).code
+    failed = builder.build_all({name: stack_inventory(ws.stacks[name], ws.root).code
         for name in names})
     preparer = Preparer(backend, ws.root, bucket, builder, _local_types(backend),
                         ws.state_dir / "sam", builder.stood_in)

@@ -3,7 +3,6 @@ its hash in .ws/cache/run/, each entry and file written whole; a damaged entry i
 trusted."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ws.tasks.hashing import digest
+from ws.tasks.hashmemo import HashMemo
 
 ENTRY_FORMAT = 1
 
@@ -42,6 +42,7 @@ class LocalCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.memo = HashMemo(folder / "hashes.memo")  # files checked again are not read again
 
     def entry_path(self, key: str) -> Path:
         return self.folder / f"{key}.json"
@@ -65,7 +66,7 @@ class LocalCache:
             blob = self.blob_path(sha)
             if not blob.is_file():
                 raise Corrupt(f"the stored copy of {rel} is missing")
-            if _sha(blob) != sha:
+            if self.memo.sha(blob) != sha:
                 raise Corrupt(f"the stored copy of {rel} does not match its digest")
         return entry
 
@@ -73,7 +74,7 @@ class LocalCache:
         """Store the produced files first, then the entry that names them."""
         for rel, sha in entry.files.items():
             blob = self.blob_path(sha)
-            if not blob.is_file() or _sha(blob) != sha:  # (a damaged copy is replaced)
+            if not blob.is_file() or self.memo.sha(blob) != sha:  # (a damaged copy is replaced)
                 _write_whole(blob, (root / rel).read_bytes())
         body = {"format": ENTRY_FORMAT, "hash": entry.hash, "output": entry.output,
                 "seconds": entry.seconds, "files": entry.files}
@@ -86,13 +87,9 @@ class LocalCache:
             target = root / rel
             if not target.parent.resolve().is_relative_to(root.resolve()):
                 raise Corrupt(f"{rel} would be written outside the workspace (a link)")
-            if target.is_file() and _sha(target) == sha:
+            if target.is_file() and self.memo.sha(target) == sha:
                 continue
             _write_whole(target, self.blob_path(sha).read_bytes())
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _parse(text: str, key: str) -> Entry:

@@ -93,6 +93,7 @@ def run_tasks(ws: Workspace, tasks: nx.DiGraph, targets: tuple[str, ...],
         if task not in reported:
             finished(task, outcomes[task])
     report.seconds = clock() - began
+    ctx.cache.memo.save()
     save_measured(ws.state_dir, DURATIONS[0], {r.task: round(r.saved or r.seconds, 3)
                                                for r in report.results if r.ok}, DURATIONS[1])
     notes = getattr(ctx.cache, "notes", [])
@@ -141,7 +142,7 @@ def _work(ctx: _Context, task: str) -> TaskResult:
                           note=note)
     try:
         produced = file_hashes(matching(folder, ctx.ws.root, target.outputs, "output"),
-                               ctx.ws.root) if target.outputs else {}
+                               ctx.ws.root, ctx.cache.memo.sha) if target.outputs else {}
         ctx.cache.put(Entry(key, output, seconds, produced), ctx.ws.root)
     except OSError as exc:  # a full disk: the target succeeded all the same
         note = f"not cached: {exc.strerror or exc}"
@@ -154,7 +155,7 @@ def _hash(ctx: _Context, task: str) -> str:
     spec = ctx.ws.stacks[stack]
     target = spec.targets[name]
     files = file_hashes(inputs_of(ctx.ws.root / spec.rel_dir, ctx.ws.root, target.inputs,
-                                  target.outputs), ctx.ws.root)
+                                  target.outputs), ctx.ws.root, ctx.cache.memo.sha)
     with ctx.lock:
         upstream = {dep: ctx.hashes[dep] for dep in ctx.tasks.predecessors(task)}
     key = task_hash(stack, target, files, ctx.environ, upstream)
