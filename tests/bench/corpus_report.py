@@ -1,0 +1,121 @@
+"""bench_corpus.py's verdicts and figures: each failure's class, per-stack lines, the totals."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from corpus_classify import CLASSES, Context, classify, export_pattern, legend
+from corpus_templates import failed_type, read_facts
+
+STATES = {"": "DEPLOYED", "read": "READ    ", "check": "CHECK   ", "build": "BUILD   ",
+          "deploy": "FAILED  "}
+
+
+def run_exports(templates: list[Path]) -> tuple[re.Pattern, ...]:
+    """What every export of the run's templates can be named, whatever their stack's name."""
+    patterns = []
+    for path in templates:
+        facts = read_facts(path)
+        defaults = {k: v.get("Default") for k, v in facts.parameters.items()
+                    if isinstance(v, dict) and "Default" in v}
+        patterns += [export_pattern(name, defaults) for name in facts.exports]
+    return tuple(p for p in patterns if p is not None)
+
+
+def judge(result, exports: tuple) -> None:
+    """Give the stack's failure, and each of its functions' and routes', a class and reason."""
+    facts = read_facts(Path(result.template)) if result.template else None
+    params = facts.parameters if facts else {}
+    ctx = Context(Path(result.template).parent if result.template else None, result.filled,
+                  {k: v["Default"] for k, v in params.items()
+                   if isinstance(v, dict) and isinstance(v.get("Default"), (str, int))},
+                  exports)
+    if result.error:
+        result.cls, result.reason = classify(result.stage, result.error, ctx)
+        result.type = failed_type(result.error, facts) if facts else "(no type named)"
+    for failure in result.failures:
+        one = Context(ctx.folder, ctx.filled, ctx.defaults, exports, failure["runtime"])
+        failure["cls"], failure["reason"] = classify(failure["stage"], failure["error"], one)
+
+
+def line_of(r) -> str:
+    destroyed = {None: "", True: " destroyed", False: " NOT DESTROYED"}[r.destroyed]
+    text = (f"{STATES.get(r.stage, r.stage)} {r.name:24} fn {r.ran}/{r.functions} "
+            f"routes {r.answered}/{r.routes} {r.seconds:5.1f}s{destroyed}")
+    if r.error:
+        text += f"\n         [{r.cls}: {r.reason}] {r.type}\n         {r.error[:400]}"
+    for line in r.placeholders:
+        text += f"\n         placeholder: {line}"
+    for failure in r.failures[:4]:
+        text += f"\n         - [{failure['cls']}] {failure['error'][:150]}"
+    for note in [n for n in r.notes if n.startswith("destroy")]:
+        text += f"\n         - {note}"
+    return text
+
+
+def summary(folders: list[dict]) -> dict:
+    stacks = [s for f in folders for s in f["stacks"]]
+    failed = [s for s in stacks if s["error"]]
+    own = sum(s["cls"] == "template" for s in failed)
+    reached = [s for s in stacks if s["destroyed"] is not None]
+    deployed = sum(s["deployed"] for s in stacks)
+    pids = {p for f in folders for p in f.get("endpoint_pids", [])}
+    return {
+        "templates": len(stacks), "packaged": sum(s["packaged"] for s in stacks),
+        "deployed": deployed,
+        "deployed with placeholders": sum(bool(s["deployed"] and s["placeholders"])
+                                          for s in stacks),
+        "deploy rate, all templates": _rate(deployed, len(stacks)),
+        "deploy rate, templates not at fault": _rate(deployed, len(stacks) - own),
+        "destroyed": f"{sum(bool(s['destroyed']) for s in reached)} of {len(reached)} "
+                     "that reached the endpoint",
+        "functions ran": f"{sum(s['ran'] for s in stacks)} of "
+                         f"{sum(s['functions'] for s in stacks)}",
+        "routes answered": f"{sum(s['answered'] for s in stacks)} of "
+                           f"{sum(s['routes'] for s in stacks)}",
+        "endpoint alive at the end": all(f["endpoint_alive"] for f in folders),
+        "endpoint processes": len(pids),
+        "failed stacks by class": _by_class(failed),
+        "failed functions by class": _by_class(_parts(stacks, "invoke")),
+        "failed routes by class": _by_class(_parts(stacks, "route")),
+        "failures by resource type": dict(Counter(
+            [s["type"] for s in failed] + [f["type"] for f in _parts(stacks, "")]).most_common()),
+    }
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{part}/{whole} = {100 * part / whole:.1f}%" if whole else "n/a"
+
+
+def _parts(stacks: list[dict], stage: str) -> list[dict]:
+    return [f for s in stacks for f in s["failures"] if not stage or f["stage"] == stage]
+
+
+def _by_class(items: list[dict]) -> dict:
+    return {c: sum(i["cls"] == c for i in items) for c in CLASSES}
+
+
+def print_report(folders: list[dict], totals: dict) -> None:
+    print("\n== whose failure it is (the first rule that holds, in this order)")
+    print("\n".join(legend()))
+    stacks = [s for f in folders for s in f["stacks"]]
+    for cls in CLASSES:
+        failed = [s for s in stacks if s["error"] and s["cls"] == cls]
+        parts = [(s, f) for s in stacks for f in s["failures"] if f["cls"] == cls]
+        print(f"\n== {cls}: {len(failed)} stacks, {len(parts)} functions or routes")
+        for s in failed:
+            print(f"  {s['name']:24} {s['stage']:6} {s['type']}: {s['reason']}\n"
+                  f"  {'':24} {s['error'][:160]}")
+        for s, f in parts:
+            print(f"  {s['name']:24} {f['stage']:6} {f['what']}: {f['reason']}\n"
+                  f"  {'':24} {f['error'][:160]}")
+    print("\n== totals")
+    for key, value in totals.items():
+        if not isinstance(value, dict):
+            print(f"{key:38} {value}")
+    for key in ("failed stacks by class", "failed functions by class", "failed routes by class"):
+        print(f"{key:38} " + ", ".join(f"{c} {n}" for c, n in totals[key].items()))
+    print("failures by resource type (stacks, functions and routes):")
+    for kind, count in totals["failures by resource type"].items():
+        print(f"  {count:3}  {kind}")
