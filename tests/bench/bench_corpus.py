@@ -122,8 +122,9 @@ def read_template(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def dummy_value(name: str, spec: dict) -> str:
-    """A plausible value for a parameter that has no default."""
+def dummy_value(name: str, spec: dict, unique: str = "wscorpus") -> str:
+    """A plausible value for a parameter that has no default (`unique` for a name: another
+    template's made-up bucket name must not be taken already, as a deployer's would not)."""
     if not isinstance(spec, dict):
         return "x"
     allowed = spec.get("AllowedValues")
@@ -144,7 +145,7 @@ def dummy_value(name: str, spec: dict) -> str:
         return f"/wscorpus/{name}"
     if "mail" in name.lower():
         return "dev@example.com"
-    return "wscorpus"
+    return unique
 
 
 GENERIC = {"src", "sam", "app", "cdk", "infra", "infrastructure", "template", "templates", "iac",
@@ -217,8 +218,9 @@ def adopt_folder(source: Path, scratch: Path, copy: Path, taken: set[str],
                                         template=original, stage="read", error=broken)
             continue
         params = (read_template(template).get("Parameters") or {})
-        filled = {k: dummy_value(k, v) for k, v in params.items()
-                  if isinstance(v, dict) and "Default" not in v} if isinstance(params, dict) else {}
+        filled = {k: dummy_value(k, v, f"{name}-p{i}") for i, (k, v) in enumerate(
+            params.items()) if isinstance(v, dict) and "Default" not in v} \
+            if isinstance(params, dict) else {}
         config = {"name": name, "template": template.name}
         if filled:
             config["parameters"] = filled

@@ -59,7 +59,9 @@ def _export(error: str) -> str:
 
 
 def _made_up(error: str, ctx: Context) -> bool:
-    return any(len(v) > 3 and v in error for v in map(str, ctx.filled.values()))
+    """The error quotes a value the bench made up (as a word: not inside a path)."""
+    return any(len(v) > 3 and re.search(rf"(?<![\w/.-]){re.escape(v)}(?![\w-])", error)
+               for v in map(str, ctx.filled.values()))
 
 
 def _bad_default(error: str, ctx: Context) -> bool:

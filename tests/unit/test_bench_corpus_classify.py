@@ -104,6 +104,16 @@ def test_made_up_values_and_fake_defaults_are_the_templates() -> None:
     fake_default = Context(defaults={"VpcId": "vpc-0123456789abcdef0"})
     assert classify_mod.classify("deploy", error, fake_default)[0] == "template"
     assert classify_mod.classify("deploy", error)[0] == "endpoint"
+    arn = "ROLLBACK_COMPLETE: P CREATE_FAILED: Resource eda-p0/* must be in ARN format or \"*\"."
+    assert classify_mod.classify("deploy", arn, Context(filled={"A": "eda-p0"}))[0] == "template"
+
+
+def test_a_made_up_value_inside_a_path_is_not_quoted() -> None:
+    error = ("ROLLBACK_COMPLETE: DataSourceSync CREATE_FAILED: custom resource DataSourceSync "
+             "failed: Invalid length for parameter indexId, value: 10, valid min length: 36\", "
+             "\"stackTrace\": [\" File \\\"/tmp/wscorpus-zzjcjjhs/corpus/.ws/local/functions/")
+    ctx = Context(filled={"IndexId": "wscorpus"})
+    assert classify_mod.classify("deploy", error, ctx)[0] == "endpoint"
 
 
 def test_sdk_v2_is_the_templates_on_node18_only() -> None:
