@@ -313,8 +313,9 @@ def destroy_one(root: Path, result: StackResult, stack_name: str, aws) -> None:
     gone = done.returncode == 0 and not stack_exists(aws("cloudformation"), stack_name)
     result.destroyed = gone
     if not gone:
-        result.notes.append("destroy: " + (first_error(done, None, result.name)
-                                           if done.returncode else "the stack is still there"))
+        fail(result, "destroy", {"LogicalResourceId": result.name},
+             "destroy: " + (first_error(done, None, result.name) if done.returncode
+                            else "the stack is still there"))
 
 
 def stack_exists(cfn, stack_name: str) -> bool:
@@ -352,7 +353,7 @@ def try_functions(aws, resources: list[dict], result: StackResult) -> None:
             except (ValueError, AttributeError):
                 kind = body[:60]
         if kind.startswith(RUNTIME_FAILURES):
-            fail(result, "invoke", res, f"{res['LogicalResourceId']} did not run: {body[:300]}",
+            fail(result, "invoke", res, f"{res['LogicalResourceId']} did not run: {body[:600]}",
                  runtime_of(lam, res))
         else:
             result.ran += 1

@@ -1,4 +1,4 @@
-"""Whose failure it is, for bench_corpus.py: the template's, the toolchain's, ws's or the endpoint's.
+"""Whose failure it is, for bench_corpus.py: the template's, a toolchain's, ws's or the endpoint's.
 
 A failure has a stage (where it stopped) and an error (its first line). The rules below are
 tried in order and the first that holds decides; each carries its class and the reason printed
@@ -24,6 +24,7 @@ TOOLCHAINS = {"Maven": "mvn", "Gradle": "gradle", "Dotnet": "dotnet", "dotnet": 
               "GoModules": "go", "Cargo": "cargo"}
 BUILD_OUTPUT = re.compile(r"(^|/)(target|build|dist|bin|out|publish)/|\.(zip|jar)$")
 CODE_PATH = re.compile(r"code (?:folder|file|path) '([^']+)' does not exist")
+IMPORT = re.compile(r"ImportModuleError|Unable to import module|Cannot find (module|package)")
 LINT = re.compile(r":\d+: E\d{4} ")
 PACKAGING = re.compile(r"\bcode\b|CodeUri|ContentUri|DefinitionUri|TemplateURL|Location|packag")
 
@@ -116,8 +117,8 @@ RULES = (
     Rule("endpoint", "the AWS SDK v3 or the runtime's globals, which Lambda's runtime provides",
          lambda s, e, c: s == "invoke" and bool(re.search(r"'@aws-sdk/|awslambda is not", e))),
     Rule("ws", "packaging: the function's own code or dependencies do not import",
-         lambda s, e, c: s == "invoke" and "ImportModuleError" in e
-         and not re.search(r"\(500\)|DescribeEndpoints|endpoint", e)),
+         lambda s, e, c: s == "invoke" and bool(IMPORT.search(e))
+         and not re.search(r"\(500\)|when calling the", e)),
     Rule("endpoint", "failed inside the local endpoint (the rest)", lambda s, e, c: True),
 )
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from corpus_classify import CLASSES, Context, classify, export_pattern, legend
 from corpus_templates import failed_type, read_facts
 
+FILE = re.compile(r"(?:^|error: )(\S+\.ya?ml):\d+:")
 STATES = {"": "DEPLOYED", "read": "READ    ", "check": "CHECK   ", "build": "BUILD   ",
           "deploy": "FAILED  "}
 
@@ -33,10 +34,27 @@ def judge(result, exports: tuple) -> None:
                   exports)
     if result.error:
         result.cls, result.reason = classify(result.stage, result.error, ctx)
-        result.type = failed_type(result.error, facts) if facts else "(no type named)"
+        named = named_file(result)
+        result.type = failed_type(result.error, read_facts(named) if named else facts) \
+            if facts else "(no type named)"
     for failure in result.failures:
-        one = Context(ctx.folder, ctx.filled, ctx.defaults, exports, failure["runtime"])
+        one = Context(ctx.folder, ctx.filled, ctx.defaults, exports, failure.get("runtime", ""))
         failure["cls"], failure["reason"] = classify(failure["stage"], failure["error"], one)
+        if failure["stage"] == "destroy" and facts:
+            failure["type"] = failed_type(failure["error"], facts)
+
+
+def named_file(result) -> Path | None:
+    """The corpus file an error names when it is another than the stack's template (a nested
+    stack's), so its line is looked up there."""
+    found = FILE.search(result.error)
+    if not found:
+        return None
+    inside = Path(*Path(found.group(1)).parts[1:])  # the error's path starts with the label
+    folder = Path(*Path(result.folder).parts[1:])
+    root = Path(result.template).parents[len(folder.parts)]  # the corpus folder
+    named = root / inside
+    return named if named.is_file() and named != Path(result.template) else None
 
 
 def line_of(r) -> str:
@@ -47,10 +65,8 @@ def line_of(r) -> str:
         text += f"\n         [{r.cls}: {r.reason}] {r.type}\n         {r.error[:400]}"
     for line in r.placeholders:
         text += f"\n         placeholder: {line}"
-    for failure in r.failures[:4]:
+    for failure in r.failures[:6]:
         text += f"\n         - [{failure['cls']}] {failure['error'][:150]}"
-    for note in [n for n in r.notes if n.startswith("destroy")]:
-        text += f"\n         - {note}"
     return text
 
 
@@ -79,8 +95,10 @@ def summary(folders: list[dict]) -> dict:
         "failed stacks by class": _by_class(failed),
         "failed functions by class": _by_class(_parts(stacks, "invoke")),
         "failed routes by class": _by_class(_parts(stacks, "route")),
+        "failed destroys by class": _by_class(_parts(stacks, "destroy")),
         "failures by resource type": dict(Counter(
-            [s["type"] for s in failed] + [f["type"] for f in _parts(stacks, "")]).most_common()),
+            [s["type"] for s in failed] + [f["type"] or "(no type named)"
+                                           for f in _parts(stacks, "")]).most_common()),
     }
 
 
@@ -114,7 +132,8 @@ def print_report(folders: list[dict], totals: dict) -> None:
     for key, value in totals.items():
         if not isinstance(value, dict):
             print(f"{key:38} {value}")
-    for key in ("failed stacks by class", "failed functions by class", "failed routes by class"):
+    for key in ("failed stacks by class", "failed functions by class", "failed routes by class",
+                "failed destroys by class"):
         print(f"{key:38} " + ", ".join(f"{c} {n}" for c, n in totals[key].items()))
     print("failures by resource type (stacks, functions and routes):")
     for kind, count in totals["failures by resource type"].items():

@@ -58,6 +58,11 @@ CASES = [
      "\"errorMessage\":\"Error: Cannot find package '@aws-sdk/client-bedrock-runtime'", "endpoint"),
     ("invoke", "UsersFunction did not run: {\"errorMessage\": \"Unable to import module 'app': "
      "No module named 'psycopg2._psycopg'\", \"errorType\": \"Runtime.ImportModuleError\"", "ws"),
+    ("invoke", "PythonTestDemo did not run: {\"errorMessage\": \"Unable to import module 'app': "
+     "cannot import name 'DocumentModifiedShape' from 'botocore.docs.utils' (/tmp/wscorpus-mvd"
+     "y8lts/serverless-test-samples/python-test-samples/apigw-lambda/.ws/local/functions/", "ws"),
+    ("invoke", "LambdaFunction did not run: {\"errorMessage\": \"Unable to import module 'index': "
+     "An error occurred (500) when calling the DescribeEndpoints operation", "endpoint"),
     ("route", "POST /ask: 500 {\"message\": \"Internal server error\"}", "endpoint"),
 ]
 
@@ -143,3 +148,19 @@ def test_the_failed_type_comes_from_the_logical_id_or_the_line(tmp_path: Path) -
         == "AWS::Serverless::Api"
     assert templates_mod.failed_type("the local endpoint cannot create: AWS::QLDB::Stream",
                                      facts) == "AWS::QLDB::Stream"
+
+
+def test_a_nested_templates_line_is_looked_up_in_that_template(tmp_path: Path) -> None:
+    report = _load("corpus_report")
+    project = tmp_path / "corpus" / "demo"
+    (project / "orders").mkdir(parents=True)
+    (project / "template.yaml").write_text(
+        "Resources:\n  Orders:\n    Type: AWS::CloudFormation::Stack\n")
+    (project / "orders" / "template.yaml").write_text(
+        "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n")
+
+    class Result:
+        error = "error: corpus/demo/orders/template.yaml:3: E3514 'Q.Arn' does not match"
+        folder = "corpus/demo"
+        template = str(project / "template.yaml")
+    assert report.named_file(Result()) == project / "orders" / "template.yaml"
