@@ -48,10 +48,10 @@ def named_file(result) -> Path | None:
     """The corpus file an error names when it is another than the stack's template (a nested
     stack's), so its line is looked up there."""
     found = FILE.search(result.error)
-    if not found:
+    folder = Path(*Path(result.folder).parts[1:])
+    if not (found and result.template) or len(Path(result.template).parents) <= len(folder.parts):
         return None
     inside = Path(*Path(found.group(1)).parts[1:])  # the error's path starts with the label
-    folder = Path(*Path(result.folder).parts[1:])
     root = Path(result.template).parents[len(folder.parts)]  # the corpus folder
     named = root / inside
     return named if named.is_file() and named != Path(result.template) else None
