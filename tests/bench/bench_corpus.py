@@ -1,6 +1,7 @@
 """Benchmark: real templates deployed to the local endpoint, one stack at a time (prints figures).
 
 Run: python tests/bench/bench_corpus.py DIR [DIR ...] [--json FILE] [--match TEXT] [--limit N]
+(`--again FILE` classes an earlier run's --json again, deploying nothing.)
 
 DIR is a ws workspace (it has a workspace.yaml) or any folder of real SAM/CloudFormation
 projects (a public repository, a collection of patterns). Plain folders are adopted as a user
@@ -36,7 +37,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import yaml
@@ -548,6 +549,18 @@ def try_stack(root: Path, result: StackResult, pids: set[int]) -> None:
     destroy_one(root, result, stack_name, aws)
 
 
+def judged_again(path: Path, exports: tuple) -> list[dict]:
+    folders = json.loads(path.read_text())["folders"]
+    names = {f.name for f in fields(StackResult)}
+    for folder in folders:
+        results = [StackResult(**{k: v for k, v in s.items() if k in names})
+                   for s in folder["stacks"]]
+        for result in results:
+            judge(result, exports)
+        folder["stacks"] = [asdict(r) for r in results]
+    return folders
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dirs", nargs="+", type=Path)
@@ -557,10 +570,13 @@ def main() -> None:
     parser.add_argument("--cdk", action="store_true",
                         help="adopt CDK apps (cdk.json) too: one app that fails to synthesize "
                              "refuses the whole workspace, as any bad input does")
+    parser.add_argument("--again", type=Path, metavar="JSON",
+                        help="deploy nothing: class the failures of an earlier run's --json "
+                             "again with the current rules and print its report")
     args = parser.parse_args()
     sources = [d.resolve() for d in args.dirs]
     exports = run_exports([t for d in sources for t in find_templates(d)])
-    folders = run(sources, args, exports)
+    folders = judged_again(args.again, exports) if args.again else run(sources, args, exports)
     totals = summary(folders)
     print_report(folders, totals)
     if args.json:

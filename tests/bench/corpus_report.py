@@ -96,10 +96,16 @@ def summary(folders: list[dict]) -> dict:
         "failed functions by class": _by_class(_parts(stacks, "invoke")),
         "failed routes by class": _by_class(_parts(stacks, "route")),
         "failed destroys by class": _by_class(_parts(stacks, "destroy")),
-        "failures by resource type": dict(Counter(
-            [s["type"] for s in failed] + [f["type"] or "(no type named)"
-                                           for f in _parts(stacks, "")]).most_common()),
+        "failures by resource type": _by_type(failed + _parts(stacks, "")),
     }
+
+
+def _by_type(items: list[dict]) -> dict:
+    """Per resource type: how many failures, and of which classes."""
+    types = Counter(i["type"] or "(no type named)" for i in items)
+    return {kind: {"failures": count, **{c: n for c, n in _by_class(
+        [i for i in items if (i["type"] or "(no type named)") == kind]).items() if n}}
+        for kind, count in types.most_common()}
 
 
 def _rate(part: int, whole: int) -> str:
@@ -135,6 +141,7 @@ def print_report(folders: list[dict], totals: dict) -> None:
     for key in ("failed stacks by class", "failed functions by class", "failed routes by class",
                 "failed destroys by class"):
         print(f"{key:38} " + ", ".join(f"{c} {n}" for c, n in totals[key].items()))
-    print("failures by resource type (stacks, functions and routes):")
-    for kind, count in totals["failures by resource type"].items():
-        print(f"  {count:3}  {kind}")
+    print("failures by resource type (stacks, functions, routes and destroys):")
+    for kind, counts in totals["failures by resource type"].items():
+        classes = ", ".join(f"{c} {n}" for c, n in counts.items() if c != "failures")
+        print(f"  {counts['failures']:3}  {kind:44} {classes}")
