@@ -25,7 +25,12 @@ TOOLCHAINS = {"Maven": "mvn", "Gradle": "gradle", "Dotnet": "dotnet", "dotnet": 
 BUILD_OUTPUT = re.compile(r"(^|/)(target|build|dist|bin|out|publish)/|\.(zip|jar)$")
 CODE_PATH = re.compile(r"code (?:folder|file|path) '([^']+)' does not exist")
 IMPORT = re.compile(r"ImportModuleError|Unable to import module|Cannot find (module|package)")
-LINT = re.compile(r":\d+: E\d{4} ")
+LINT = re.compile(r":\d+: (E\d{4}) ")
+# cfn-lint E rules whose finding AWS certainly refuses: a service shut down, a variable name
+# Lambda reserves, a value that does not match the pattern the service requires. Not the
+# others: CloudFormation accepts duplicate keys (the last wins), cfn-lint misreads attributes
+# the SAM transform makes, and some enums' case; ws's own check refuses them.
+REFUSED_BY_AWS = {"E3710", "E3663", "E1019"}
 PACKAGING = re.compile(r"\bcode\b|CodeUri|ContentUri|DefinitionUri|TemplateURL|Location|packag")
 
 
@@ -52,6 +57,11 @@ def _code_path_missing(stage: str, error: str, ctx: Context, output: bool) -> bo
     if not found or (ctx.folder and (ctx.folder / found.group(1)).exists()):
         return False
     return bool(BUILD_OUTPUT.search(found.group(1).rstrip("/"))) == output
+
+
+def _lint(error: str) -> str:
+    found = LINT.search(error)
+    return found.group(1) if found else ""
 
 
 def _export(error: str) -> str:
@@ -89,8 +99,11 @@ RULES = (
          lambda s, e, c: s == "read" or "invalid template:" in e or "invalid JSON template" in e),
     Rule("template", "invalid SAM: the SAM translator refuses it (as `sam validate` does)",
          lambda s, e, c: "invalid SAM template" in e),
-    Rule("template", "a cfn-lint E rule (CloudFormation refuses it, or a retired service)",
-         lambda s, e, c: s == "check" and bool(LINT.search(e))),
+    Rule("template", "a cfn-lint error AWS refuses too (a retired service, a variable name "
+         "Lambda reserves, a value not matching the service's pattern)",
+         lambda s, e, c: s == "check" and _lint(e) in REFUSED_BY_AWS),
+    Rule("ws", "another cfn-lint error, which CloudFormation may accept (duplicate keys: the "
+         "last wins): ws's own check refuses it", lambda s, e, c: s == "check" and bool(_lint(e))),
     Rule("template", "a code path missing from the project (not in the corpus either)",
          lambda s, e, c: _code_path_missing(s, e, c, output=False)),
     Rule("template", "the output of the project's own build step is missing (target/x.zip)",

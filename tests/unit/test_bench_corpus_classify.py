@@ -31,7 +31,14 @@ CASES = [
      "[VTLProcessorFunctionProcessVTL] is invalid. property Cors not defined for resource of "
      "type Api (and 40 more)", "template"),
     ("check", "error: appsync-dynamodb-singletable/template.yaml:56: E0000 Duplicate found "
-     "'AuthenticationType' (line 56) (and 1 more)", "template"),
+     "'AuthenticationType' (line 56) (and 1 more)", "ws"),
+    ("check", "error: owasp/rewards/template.yaml:132: E6101 'GraphQLUrl' is not one of [] in "
+     "['us-east-1']", "ws"),
+    ("check", "error: python-test-samples/step-functions-local-lambda/template.yaml:21: E3663 "
+     "'AWS_ACCESS_KEY_ID' is a reserved variable name", "template"),
+    ("check", "error: apigw-execution-access-logs/template.yaml:37: E1019 {'Fn::Sub': "
+     "'${AccessLogGroup}'} does not match '^[.\\-_/#A-Za-z0-9]{1,512}\\Z' when 'Fn::Sub' is "
+     "resolved", "template"),
     ("check", "error: qldb-kinesis-lambda-dynamodb/template.yaml:107: E3710 Resource type "
      "'AWS::QLDB::Stream' is from a service that was shut down on 2025-07-31", "template"),
     ("check", "error: apigw-lambda-request-validator/template.yaml: the local endpoint cannot "
@@ -94,9 +101,9 @@ def test_a_code_path_is_the_templates_only_when_the_project_lacks_it(tmp_path: P
     missing = "error: t/template.yaml:11: Consumer: code folder 'src/' does not exist"
     built = ("error: t/template.yaml:48: Fn: code file 'target/Fn.zip' does not exist")
     assert classify_mod.classify("check", missing, Context(folder=tmp_path)) == (
-        "template", classify_mod.RULES[3].reason)
-    assert classify_mod.classify("check", built, Context(folder=tmp_path)) == (
         "template", classify_mod.RULES[4].reason)
+    assert classify_mod.classify("check", built, Context(folder=tmp_path)) == (
+        "template", classify_mod.RULES[5].reason)
     (tmp_path / "src").mkdir()  # there after all: ws looked in the wrong place
     assert classify_mod.classify("check", missing, Context(folder=tmp_path))[0] == "ws"
 
