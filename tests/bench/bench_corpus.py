@@ -1,22 +1,28 @@
 """Benchmark: real templates deployed to the local endpoint, one stack at a time (prints figures).
 
 Run: python tests/bench/bench_corpus.py DIR [DIR ...] [--json FILE] [--match TEXT] [--limit N]
+(`--again FILE` classes an earlier run's --json again, deploying nothing.)
 
 DIR is a ws workspace (it has a workspace.yaml) or any folder of real SAM/CloudFormation
-projects (a public repository, a collection of patterns). For a plain folder, the benchmark
-adopts it as a user would, on a copy (DIR is never touched): a `workspace.yaml` at its root
-naming every folder that holds a `template.yaml`/`template.yml` (or, with `--cdk`, a CDK app), and
-in each such folder a `stack.yaml` giving the stack a unique name and, for a template, a value
-to each parameter without a default (the value is printed: a template that needs a real one
-fails as the template's own problem).
+projects (a public repository, a collection of patterns). Plain folders are adopted as a user
+would, on a copy (DIR is never touched): one workspace for all of them, a `stack.yaml` in each
+folder that holds a `template.yaml`/`template.yml` (or, with `--cdk`, a CDK app) giving the
+stack a short name, as authors name theirs (`sam deploy --stack-name orders`: the project's
+folder, at most 24 characters, with ws's "-local"), and a value to each parameter without a
+default (printed). One endpoint serves the whole run.
 
-Each stack is then deployed alone with the CLI, `ws deploy --env local --stacks NAME --yes`,
-in graph order, on one endpoint for the whole DIR. Per stack it prints: packaged (the deploy got
-past loading, checking, building and packaging), deployed, the functions that ran when invoked
-with `{}` (a function's own error counts as ran; a runtime that could not start it does not),
-the REST/HTTP API routes that answered (a function's or authorizer's answer counts; the local
-gateway's refusal does not), and the first error of each failure. It ends with the totals,
-failures counted by the resource type named in them, and whether the endpoint is still alive.
+Each template is an independent project its author would deploy alone into an account of its
+own, so each is tried alone: the workspace lists only that stack, `ws deploy --env local
+--stacks NAME --yes`, its functions invoked with `{}` (a function's own error counts as ran; a
+runtime that could not start it does not), its REST/HTTP API routes called (a function's or
+authorizer's answer counts; the local gateway's refusal does not), then `ws destroy` and a
+check that the stack is gone. Per stack it prints where it stopped (READ, CHECK, BUILD,
+FAILED on the endpoint, DEPLOYED), whether it was destroyed, the placeholders the deploy
+reported, and each failure with its class and reason (corpus_classify.py: the template's, a
+missing toolchain's, ws's or the endpoint's; the rules are printed as a legend). It ends with
+the failures listed per class, the totals, the deploy rate over all templates and over those
+not at fault, failures counted by resource type, and whether the endpoint is still alive and
+was one process throughout.
 """
 from __future__ import annotations
 
@@ -31,13 +37,15 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools/ws/src"))
+
+from corpus_report import judge, line_of, print_report, run_exports, summary  # noqa: E402
 TEMPLATE_NAMES = ("template.yaml", "template.yml")
 SKIP = {".git", "node_modules", ".aws-sam", "cdk.out", "__pycache__", ".venv", ".ws"}
 GATEWAY_REFUSALS = {"MissingAuthenticationTokenException"}
@@ -49,8 +57,16 @@ class StackResult:
     name: str
     folder: str
     filled: dict = field(default_factory=dict)
+    template: str = ""  # its path in the corpus
+    stage: str = ""  # where it stopped: read, check, build, deploy ("" when deployed)
     packaged: bool = False
     deployed: bool = False
+    placeholders: list = field(default_factory=list)
+    destroyed: bool | None = None  # None: nothing on the endpoint to destroy
+    cls: str = ""
+    reason: str = ""
+    type: str = ""
+    failures: list = field(default_factory=list)  # functions and routes: stage, what, error
     functions: int = 0
     ran: int = 0
     routes: int = 0
@@ -107,8 +123,9 @@ def read_template(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def dummy_value(name: str, spec: dict) -> str:
-    """A plausible value for a parameter that has no default."""
+def dummy_value(name: str, spec: dict, unique: str = "wscorpus") -> str:
+    """A plausible value for a parameter that has no default (`unique` for a name: another
+    template's made-up bucket name must not be taken already, as a deployer's would not)."""
     if not isinstance(spec, dict):
         return "x"
     allowed = spec.get("AllowedValues")
@@ -129,22 +146,30 @@ def dummy_value(name: str, spec: dict) -> str:
         return f"/wscorpus/{name}"
     if "mail" in name.lower():
         return "dev@example.com"
-    return "wscorpus"
+    return unique
+
+
+GENERIC = {"src", "sam", "app", "cdk", "infra", "infrastructure", "template", "templates", "iac",
+           "deploy", "deployment", "stack", "backend"}
+# Stack names as authors give them (`sam deploy --stack-name orders`): the project's folder,
+# short. ws adds "-local"; templates that build bucket names from ${AWS::StackName} need it short.
+NAMING = "{stack}-{env}"
+NAME_MAX = 24
 
 
 def slug(rel: Path, taken: set[str]) -> str:
-    text = re.sub(r"[^a-z0-9]+", "-", "-".join(rel.parts[-3:]).lower()).strip("-") or "stack"
-    text = ("s-" + text if not text[0].isalpha() else text)[:36].rstrip("-")
+    parts = [p for p in rel.parts if p.lower() not in GENERIC] or list(rel.parts) or ["stack"]
+    text = re.sub(r"[^a-z0-9]+", "-", parts[-1].lower()).strip("-") or "stack"
+    text = ("s-" + text if not text[0].isalpha() else text)[:NAME_MAX].rstrip("-")
     name, n = text, 2
     while name in taken:
-        name, n = f"{text[:33]}-{n}", n + 1
+        name, n = f"{text[:NAME_MAX - 3].rstrip('-')}-{n}", n + 1
     taken.add(name)
     return name
 
 
 def template_error(template: Path, root: Path) -> str:
     """Why ws cannot read this template at all (YAML syntax, not a template), or ''."""
-    sys.path.insert(0, str(ROOT / "tools/ws/src"))
     from ws.config.templates import load_template
     from ws.errors import ConfigError
     try:
@@ -154,34 +179,59 @@ def template_error(template: Path, root: Path) -> str:
     return ""
 
 
-def adopt(source: Path, scratch: Path, match: str | None = None,
-          cdk: bool = False) -> dict[str, StackResult]:
-    """Copy `source` to `scratch` and give it a workspace.yaml and a stack.yaml per template
-    (with `match`, the workspace holds only the stacks whose folder contains it: another
-    folder's CDK app that cannot synthesize here would refuse the whole workspace)."""
-    shutil.copytree(source, scratch, symlinks=True, ignore=shutil.ignore_patterns(*SKIP))
-    results: dict[str, StackResult] = {}
+def adopt(sources: list[Path], scratch: Path, match: str | None = None,
+          cdk: bool = False) -> dict[Path, dict[str, StackResult]]:
+    """Copy each folder of `sources` into `scratch` and make it one workspace: a
+    workspace.yaml and a stack.yaml per template (with `match`, the workspace holds only the
+    stacks whose folder contains it: another folder's CDK app that cannot synthesize here
+    would refuse the whole workspace). One workspace, so one endpoint for the whole run."""
     taken: set[str] = set()
-    for template in find_templates(scratch):
+    adopted = {}
+    for source in sources:
+        label = slug(Path(source.name), set(p.name for p in scratch.glob("*")))
+        shutil.copytree(source, scratch / label, symlinks=True,
+                        ignore=shutil.ignore_patterns(*SKIP))
+        adopted[source] = adopt_folder(source, scratch, scratch / label, taken, cdk)
+    write_workspace(scratch, [r.folder for results in adopted.values()
+                              for r in results.values()
+                              if not r.error and (not match or match in r.folder)])
+    (scratch / "environments").mkdir(exist_ok=True)
+    (scratch / "environments" / "local.yaml").write_text(yaml.safe_dump(
+        {"target": "local", "region": "us-east-1", "naming": NAMING}))
+    return adopted
+
+
+def write_workspace(scratch: Path, folders: list[str]) -> None:
+    (scratch / "workspace.yaml").write_text(yaml.safe_dump(
+        {"name": "corpus", "stacks": folders, "defaults": {"region": "us-east-1"}}))
+
+
+def adopt_folder(source: Path, scratch: Path, copy: Path, taken: set[str],
+                 cdk: bool) -> dict[str, StackResult]:
+    results: dict[str, StackResult] = {}
+    for template in find_templates(copy):
         folder = template.parent
-        name = slug(folder.relative_to(scratch), taken)
+        name = slug(folder.relative_to(copy), taken)
+        original = str(source / template.relative_to(copy))
         broken = template_error(template, scratch)
-        if broken:  # the template's own: left out, or it would refuse the whole workspace
+        if broken:  # left out, or it would refuse the whole workspace
             results[name] = StackResult(name, folder.relative_to(scratch).as_posix(),
-                                        error=f"template's own: {broken}")
+                                        template=original, stage="read", error=broken)
             continue
         params = (read_template(template).get("Parameters") or {})
-        filled = {k: dummy_value(k, v) for k, v in params.items()
-                  if isinstance(v, dict) and "Default" not in v} if isinstance(params, dict) else {}
+        filled = {k: dummy_value(k, v, f"{name}-p{i}") for i, (k, v) in enumerate(
+            params.items()) if isinstance(v, dict) and "Default" not in v} \
+            if isinstance(params, dict) else {}
         filled.update(project_parameters(folder, params if isinstance(params, dict) else {}))
-        config = {"name": name, "template": template.name, **project_build(folder, scratch)}
+        config = {"name": name, "template": template.name, **project_build(folder, copy)}
         if filled:
             config["parameters"] = filled
         (folder / "stack.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
-        results[name] = StackResult(name, folder.relative_to(scratch).as_posix(), filled)
-    for app in find_cdk_apps(scratch) if cdk else []:  # a CDK app is a stack: ws synthesizes it
-        name = slug(app.relative_to(scratch), taken)
-        built = project_build(app, scratch)
+        results[name] = StackResult(name, folder.relative_to(scratch).as_posix(), filled,
+                                    original)
+    for app in find_cdk_apps(copy) if cdk else []:  # a CDK app is a stack: ws synthesizes it
+        name = slug(app.relative_to(copy), taken)
+        built = project_build(app, copy)
         if "template" in built:  # its build synthesizes the template: ws deploys that
             (app / "stack.yaml").write_text(yaml.safe_dump({"name": name, **built}))
             results[name] = StackResult(name, app.relative_to(scratch).as_posix())
@@ -189,16 +239,10 @@ def adopt(source: Path, scratch: Path, match: str | None = None,
         if not (app / "package.json").is_file():  # Python/Java/Go CDK: left out, or it
             results[name] = StackResult(  # would refuse the whole workspace
                 name, app.relative_to(scratch).as_posix(),
-                error="not a JavaScript/TypeScript CDK app (no package.json)")
+                stage="read", error="not a JavaScript/TypeScript CDK app (no package.json)")
             continue
         (app / "stack.yaml").write_text(yaml.safe_dump({"name": name, "type": "cdk"}))
         results[name] = StackResult(name, app.relative_to(scratch).as_posix())
-    globs = [r.folder for r in results.values() if not r.error
-             and (not match or match in r.folder)]
-    (scratch / "workspace.yaml").write_text(yaml.safe_dump(
-        {"name": "corpus", "stacks": globs, "defaults": {"region": "us-east-1"}}))
-    (scratch / "environments").mkdir(exist_ok=True)
-    (scratch / "environments" / "local.yaml").write_text("target: local\nregion: us-east-1\n")
     return results
 
 
@@ -294,7 +338,7 @@ def first_error(done: subprocess.CompletedProcess, report: dict | None, name: st
 
 
 def deploy_one(root: Path, result: StackResult) -> str | None:
-    """Deploy one stack; its CloudFormation stack name when it deployed."""
+    """Deploy one stack; its CloudFormation stack name when it reached the endpoint."""
     report_path = root.parent / "reports" / f"{result.name}.json"
     report_path.parent.mkdir(exist_ok=True)
     start = time.perf_counter()
@@ -304,18 +348,48 @@ def deploy_one(root: Path, result: StackResult) -> str | None:
     report = json.loads(report_path.read_text()) if report_path.is_file() else None
     stack = next((s for s in (report or {}).get("stacks", []) if s.get("stack") == result.name),
                  None)
+    result.placeholders = [ln.strip()[:200] for ln in (done.stdout + done.stderr).splitlines()
+                           if "placeholder" in ln.lower()][:5]
     if done.returncode == 0 and stack is not None:
         result.deployed = result.packaged = True
         return stack.get("stack_name")
     result.error = first_error(done, report, result.name)
-    result.packaged = not PACKAGING.search(result.error)
-    return None
+    result.stage = stage_of(done.returncode, result.error)
+    result.packaged = result.stage == "deploy"
+    return (stack or {}).get("stack_name") if result.packaged else None
 
 
-# What a failure of loading, building or packaging says (the rest happened after packaging).
-PACKAGING = re.compile(r"code folder|code path|sam build|build failed|packag|does not exist|"
-                       r"outside the (stack|workspace)|pip install|npm|no wheel|symlink|"
-                       r"requirements", re.I)
+# Where a failed deploy stopped: ws refuses bad input with exit 2 before building; a build
+# failure names its builder; the rest happened on the endpoint, after packaging.
+BUILDING = re.compile(r"sam build failed|esbuild failed|npm (install|ci)|pip install|"
+                      r"build failed|no wheel|yarn|makefile", re.I)
+
+
+def stage_of(returncode: int, error: str) -> str:
+    if BUILDING.search(error):
+        return "build"
+    if returncode == 2:
+        return "check"
+    return "deploy"
+
+
+def destroy_one(root: Path, result: StackResult, stack_name: str, aws) -> None:
+    """Destroy the stack through ws, as its author would after trying it; check it is gone."""
+    done = ws(root, "destroy", "--env", "local", "--stacks", result.name, "--yes")
+    gone = done.returncode == 0 and not stack_exists(aws("cloudformation"), stack_name)
+    result.destroyed = gone
+    if not gone:
+        fail(result, "destroy", {"LogicalResourceId": result.name},
+             "destroy: " + (first_error(done, None, result.name) if done.returncode
+                            else "the stack is still there"))
+
+
+def stack_exists(cfn, stack_name: str) -> bool:
+    try:
+        stacks = cfn.describe_stacks(StackName=stack_name)["Stacks"]
+    except Exception as exc:  # moto answers a deleted stack's name with "does not exist"
+        return "does not exist" not in str(exc)
+    return any(s.get("StackStatus") != "DELETE_COMPLETE" for s in stacks)
 
 
 def resources_of(cfn, stack_name: str) -> list[dict]:
@@ -335,7 +409,8 @@ def try_functions(aws, resources: list[dict], result: StackResult) -> None:
             answer = lam.invoke(FunctionName=res["PhysicalResourceId"], Payload=b"{}")
             body = answer["Payload"].read().decode(errors="replace")
         except Exception as exc:
-            result.notes.append(f"invoke {res['LogicalResourceId']}: {str(exc)[:120]}")
+            fail(result, "invoke", res, f"invoke {res['LogicalResourceId']}: {str(exc)[:300]}",
+                 runtime_of(lam, res))
             continue
         kind = ""
         if answer.get("FunctionError"):
@@ -344,9 +419,26 @@ def try_functions(aws, resources: list[dict], result: StackResult) -> None:
             except (ValueError, AttributeError):
                 kind = body[:60]
         if kind.startswith(RUNTIME_FAILURES):
-            result.notes.append(f"{res['LogicalResourceId']} did not run: {body[:150]}")
+            fail(result, "invoke", res, f"{res['LogicalResourceId']} did not run: {body[:600]}",
+                 runtime_of(lam, res))
         else:
             result.ran += 1
+
+
+def runtime_of(lam, res: dict) -> str:
+    try:
+        return lam.get_function_configuration(
+            FunctionName=res["PhysicalResourceId"]).get("Runtime", "")
+    except Exception:  # the runtime only helps classify; without it the rule is skipped
+        return ""
+
+
+def fail(result: StackResult, stage: str, res: dict, error: str, runtime: str = "") -> None:
+    """A function that did not run, or a route that did not answer, of a deployed stack."""
+    result.notes.append(error[:150])
+    result.failures.append({"stage": stage, "what": res.get("LogicalResourceId", ""),
+                            "type": res.get("ResourceType", ""), "runtime": runtime,
+                            "error": " ".join(error.split())})
 
 
 def call(url: str, method: str) -> tuple[int, dict, str]:
@@ -384,13 +476,14 @@ def try_rest_apis(aws, endpoint: str, resources: list[dict], result: StackResult
             stages = [s["stageName"] for s in apigw.get_stages(restApiId=api_id)["item"]]
             items = apigw.get_resources(restApiId=api_id, limit=500)["items"]
         except Exception as exc:
-            result.notes.append(f"API {api_id}: {str(exc)[:120]}")
+            fail(result, "route", res, f"API {api_id}: {str(exc)[:200]}")
             continue
         routes = [(item["path"], m) for item in items for m in (item.get("resourceMethods") or {})
                   if m != "OPTIONS"]
         if not stages:
             result.routes += len(routes)
-            result.notes.append(f"API {res['LogicalResourceId']}: no stage, {len(routes)} routes")
+            fail(result, "route", res, f"API {res['LogicalResourceId']}: no stage, "
+                 f"{len(routes)} routes not tried")
             continue
         for path, method in routes:
             result.routes += 1
@@ -398,7 +491,7 @@ def try_rest_apis(aws, endpoint: str, resources: list[dict], result: StackResult
                 f"{endpoint}/_ws/api/{api_id}/{stages[0]}{fill_path(path)}",
                 "GET" if method == "ANY" else method)
             if refused(status, headers, body):
-                result.notes.append(f"{method} {path}: {status} {body[:100]}")
+                fail(result, "route", res, f"{method} {path}: {status} {body[:200]}")
             else:
                 result.answered += 1
 
@@ -412,7 +505,7 @@ def try_http_apis(aws, endpoint: str, resources: list[dict], result: StackResult
         try:
             routes = [r["RouteKey"] for r in v2.get_routes(ApiId=api_id)["Items"]]
         except Exception as exc:
-            result.notes.append(f"HTTP API {api_id}: {str(exc)[:120]}")
+            fail(result, "route", res, f"HTTP API {api_id}: {str(exc)[:200]}")
             continue
         for key in routes:
             result.routes += 1
@@ -422,19 +515,21 @@ def try_http_apis(aws, endpoint: str, resources: list[dict], result: StackResult
             status, headers, body = call(f"{endpoint}/_ws/api/{api_id}/$default{fill_path(path)}",
                                          "GET" if method == "ANY" else method)
             if refused(status, headers, body):
-                result.notes.append(f"{key}: {status} {body[:100]}")
+                fail(result, "route", res, f"{key}: {status} {body[:200]}")
             else:
                 result.answered += 1
 
 
-def endpoint_url(root: Path) -> str | None:
+def endpoint_info(root: Path) -> dict | None:
+    """The running endpoint's url and pid, or None."""
     done = ws(root, "local", "status", "--json")
     if done.returncode != 0:
         return None
     try:
-        return json.loads(done.stdout).get("url")
+        info = json.loads(done.stdout)
     except ValueError:
         return None
+    return info if info.get("url") else None
 
 
 def clients(endpoint: str):
@@ -446,68 +541,89 @@ def clients(endpoint: str):
     return lambda service: session.client(service, endpoint_url=endpoint, config=config)
 
 
-# --- a whole folder ------------------------------------------------------------------------
+# --- the whole run ---------------------------------------------------------------------------
 
-def run_folder(source: Path, args) -> dict:
-    scratch = Path(tempfile.mkdtemp(prefix="wscorpus-")) / source.name
-    if (source / "workspace.yaml").is_file():
-        shutil.copytree(source, scratch, ignore=shutil.ignore_patterns(*SKIP))
-        results = workspace_stacks(scratch)
-    else:
-        results = adopt(source, scratch, args.match, args.cdk)
+def run(sources: list[Path], args, exports: tuple) -> list[dict]:
+    """Every stack of every folder, one at a time, on one endpoint: deploy, try, destroy."""
+    scratch = Path(tempfile.mkdtemp(prefix="wscorpus-")) / "corpus"
+    workspaces = [s for s in sources if (s / "workspace.yaml").is_file()]
+    plain = [s for s in sources if s not in workspaces]
+    folders = [run_workspace(s, scratch.with_name(s.name), args, exports) for s in workspaces]
+    if not plain:
+        return folders
+    scratch.mkdir(parents=True)
+    adopted = adopt(plain, scratch, args.match, args.cdk)
+    pids: set[int] = set()
+    try:
+        folders += [run_stacks(source, scratch, results, args, pids, exports, alone=True)
+                    for source, results in adopted.items()]
+    finally:
+        alive = endpoint_info(scratch) is not None
+        ws(scratch, "local", "down")
+    for folder in folders[len(workspaces):]:
+        folder.update(endpoint_alive=alive, endpoint_pids=sorted(pids))
+    return folders
+
+
+def run_workspace(source: Path, scratch: Path, args, exports: tuple) -> dict:
+    """A ws workspace as it is, on an endpoint of its own."""
+    shutil.copytree(source, scratch, ignore=shutil.ignore_patterns(*SKIP))
+    pids: set[int] = set()
+    try:
+        folder = run_stacks(source, scratch, workspace_stacks(scratch), args, pids, exports)
+    finally:
+        alive = endpoint_info(scratch) is not None
+        ws(scratch, "local", "down")
+    return {**folder, "endpoint_alive": alive, "endpoint_pids": sorted(pids)}
+
+
+def run_stacks(source: Path, root: Path, results: dict[str, StackResult], args,
+               pids: set[int], exports: tuple, alone: bool = False) -> dict:
+    """Each stack in turn; `alone`: the workspace holds only the stack being tried (the
+    adopted projects are independent, and ws then reads one stack, not all of them)."""
     names = [n for n in results if not args.match or args.match in results[n].folder]
     unread = [n for n in names if results[n].error]
-    names = graph_order(scratch, [n for n in names if n not in unread])[: args.limit or None]
-    print(f"\n== {source} ({len(names)} stacks, adopted at {scratch})", flush=True)
+    names = [n for n in names if n not in unread]
+    names = (names if alone else graph_order(root, names))[: args.limit or None]
+    print(f"\n== {source} ({len(unread) + len(names)} stacks, adopted at {root})", flush=True)
     for name in unread:
+        judge(results[name], exports)
         print(line_of(results[name]), flush=True)
-    try:
-        for name in names:
-            result = results[name]
-            stack_name = deploy_one(scratch, result)
-            endpoint = endpoint_url(scratch)
-            if stack_name and endpoint:
-                aws = clients(endpoint)
-                resources = resources_of(aws("cloudformation"), stack_name)
-                try_functions(aws, resources, result)
-                try_rest_apis(aws, endpoint, resources, result)
-                try_http_apis(aws, endpoint, resources, result)
-            print(line_of(result), flush=True)
-        alive = endpoint_url(scratch) is not None
-    finally:
-        ws(scratch, "local", "down")
-    return {"source": str(source), "stacks": [asdict(results[n]) for n in unread + names],
-            "endpoint_alive": alive}
+    for name in names:
+        if alone:
+            write_workspace(root, [results[name].folder])
+        try_stack(root, results[name], pids)
+        judge(results[name], exports)
+        print(line_of(results[name]), flush=True)
+    return {"source": str(source), "stacks": [asdict(results[n]) for n in unread + names]}
 
 
-def line_of(r: StackResult) -> str:
-    state = "DEPLOYED" if r.deployed else ("FAILED  " if r.packaged else "PACKAGE ")
-    text = (f"{state} {r.name:36} fn {r.ran}/{r.functions} routes {r.answered}/{r.routes} "
-            f"{r.seconds:5.1f}s")
-    if r.error:
-        text += f"\n         {r.error}"
-    for note in r.notes[:4]:
-        text += f"\n         - {note}"
-    return text
+def try_stack(root: Path, result: StackResult, pids: set[int]) -> None:
+    """Deploy one stack, invoke its functions, call its routes, then destroy it."""
+    stack_name = deploy_one(root, result)
+    info = endpoint_info(root)
+    if not (stack_name and info):
+        return
+    pids.add(info.get("pid", 0))
+    aws = clients(info["url"])
+    if result.deployed:
+        resources = resources_of(aws("cloudformation"), stack_name)
+        try_functions(aws, resources, result)
+        try_rest_apis(aws, info["url"], resources, result)
+        try_http_apis(aws, info["url"], resources, result)
+    destroy_one(root, result, stack_name, aws)
 
 
-TYPE = re.compile(r"AWS::[A-Za-z0-9]+::[A-Za-z0-9:]+|Custom::[A-Za-z0-9]+")
-
-
-def summary(folders: list[dict]) -> dict:
-    stacks = [s for f in folders for s in f["stacks"]]
-    types: Counter = Counter()
-    for s in stacks:
-        if s["error"]:
-            types.update(set(TYPE.findall(s["error"])) or {"(no type named)"})
-    return {"templates": len(stacks), "packaged": sum(s["packaged"] for s in stacks),
-            "deployed": sum(s["deployed"] for s in stacks),
-            "functions": sum(s["functions"] for s in stacks),
-            "functions_ran": sum(s["ran"] for s in stacks),
-            "routes": sum(s["routes"] for s in stacks),
-            "routes_answered": sum(s["answered"] for s in stacks),
-            "endpoint_alive": all(f["endpoint_alive"] for f in folders),
-            "failures_by_type": dict(types.most_common())}
+def judged_again(path: Path, exports: tuple) -> list[dict]:
+    folders = json.loads(path.read_text())["folders"]
+    names = {f.name for f in fields(StackResult)}
+    for folder in folders:
+        results = [StackResult(**{k: v for k, v in s.items() if k in names})
+                   for s in folder["stacks"]]
+        for result in results:
+            judge(result, exports)
+        folder["stacks"] = [asdict(r) for r in results]
+    return folders
 
 
 def main() -> None:
@@ -519,16 +635,15 @@ def main() -> None:
     parser.add_argument("--cdk", action="store_true",
                         help="adopt CDK apps (cdk.json) too: one app that fails to synthesize "
                              "refuses the whole workspace, as any bad input does")
+    parser.add_argument("--again", type=Path, metavar="JSON",
+                        help="deploy nothing: class the failures of an earlier run's --json "
+                             "again with the current rules and print its report")
     args = parser.parse_args()
-    folders = [run_folder(d.resolve(), args) for d in args.dirs]
+    sources = [d.resolve() for d in args.dirs]
+    exports = run_exports([t for d in sources for t in find_templates(d)])
+    folders = judged_again(args.again, exports) if args.again else run(sources, args, exports)
     totals = summary(folders)
-    print("\n== totals")
-    for key, value in totals.items():
-        if key != "failures_by_type":
-            print(f"{key:16} {value}")
-    print("failures by the type they name:")
-    for kind, count in totals["failures_by_type"].items():
-        print(f"  {count:3}  {kind}")
+    print_report(folders, totals)
     if args.json:
         args.json.write_text(json.dumps({"totals": totals, "folders": folders}, indent=1))
 
