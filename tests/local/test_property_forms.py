@@ -27,13 +27,28 @@ def test_an_event_pattern_given_as_json_text_is_the_rule_pattern(stack, aws):
                EventPattern=json.dumps(PATTERN))
     out = stack.create({"Resources": {"Bus": bus, "Rule": rule},
                         "Outputs": {"Rule": {"Value": {"Ref": "Rule"}}}})
-    found = aws("events").describe_rule(Name=out["Rule"], EventBusName="raw")
+    found = aws("events").describe_rule(Name=out["Rule"].split("|")[-1], EventBusName="raw")
     assert json.loads(found["EventPattern"]) == PATTERN
     rule["Properties"]["EventPattern"] = json.dumps({"source": ["shop"]})
     out = stack.update({"Resources": {"Bus": bus, "Rule": rule},
                         "Outputs": {"Rule": {"Value": {"Ref": "Rule"}}}})
-    found = aws("events").describe_rule(Name=out["Rule"], EventBusName="raw")
+    found = aws("events").describe_rule(Name=out["Rule"].split("|")[-1], EventBusName="raw")
     assert json.loads(found["EventPattern"]) == {"source": ["shop"]}
+
+
+def test_ref_of_a_rule_on_a_custom_bus_is_bus_and_rule_names(stack, aws):
+    # as CloudFormation documents it: event-bus-name|rule-name (code splits it on '|')
+    rules = {"Bus": res("AWS::Events::EventBus", Name="orders"),
+             "OnBus": res("AWS::Events::Rule", Name="placed", EventBusName={"Ref": "Bus"},
+                          EventPattern=PATTERN),
+             "OnDefault": res("AWS::Events::Rule", Name="tick",
+                              ScheduleExpression="rate(1 hour)")}
+    out = stack.create({"Resources": rules, "Outputs": {
+        "OnBus": {"Value": {"Ref": "OnBus"}}, "OnDefault": {"Value": {"Ref": "OnDefault"}}}})
+    assert out == {"OnBus": "orders|placed", "OnDefault": "tick"}
+    assert aws("events").describe_rule(Name="placed", EventBusName="orders")["Name"] == "placed"
+    stack.delete()
+    assert [r["Name"] for r in aws("events").list_rules()["Rules"]] == []
 
 
 def test_ssm_parameter_tags_given_as_a_map_are_its_tags(stack, aws):

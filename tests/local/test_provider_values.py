@@ -253,7 +253,7 @@ SHAPE = {
     ("Zone", "NameServers"): r"^ns-\S+(,ns-\S+)*$",
     ("Record", "Ref"): r"^www\.store\.example\.com\.?$", ("Records", "Ref"): r"^\S+$",
     ("Stream", "Ref"): NAME, ("Stream", "Arn"): arn("kinesis", r"stream/[\w-]+"),
-    ("Mapping2", "Ref"): r"^[0-9a-f-]{36}$", ("BusRule", "Ref"): NAME,
+    ("Mapping2", "Ref"): r"^[0-9a-f-]{36}$", ("BusRule", "Ref"): r"^orders\|[A-Za-z0-9._-]+$",
     ("BusRule", "Arn"): arn("events", r"rule/orders/[\w-]+"),
     ("Logs", "Ref"): "^/store/orders$",
     ("Logs", "Arn"): arn("logs", r"log-group:/store/orders(:\*)?"),

@@ -186,10 +186,20 @@ class Parameter(Patched, CloudFormationModel):
 
 class Rule(Patched, CloudFormationModel):
     """An EventPattern given as JSON text, which CloudFormation takes as well as an object
-    (moto encoded the text again and failed: "'str' object has no attribute 'items'")."""
+    (moto encoded the text again and failed: "'str' object has no attribute 'items'"); `Ref`
+    of a rule on a custom bus is `bus-name|rule-name`, as CloudFormation gives it."""
 
     TYPE = "AWS::Events::Rule"
     MODEL = MotoRule
+
+    @classmethod
+    def _wrap(cls, inner: Any, cloudformation_json: dict, account_id: str, region: str,
+              logical_id: str) -> "Patched":
+        made = super()._wrap(inner, cloudformation_json, account_id, region, logical_id)
+        bus = str(getattr(inner, "event_bus_name", "") or "default").rsplit("/", 1)[-1]
+        if bus != "default":
+            made.physical_id = f"{bus}|{made.physical_id}"
+        return made
 
     @classmethod
     def adjusted(cls, props: dict[str, Any], account_id: str, region: str) -> dict[str, Any]:
