@@ -61,9 +61,11 @@ def fire_rule(events: Any, lam: Any, rule_name: str, account: str,
               region: str) -> list[InvokeResult]:
     """Invoke every Lambda target of a rule now, with the scheduled event (or the target's
     constant Input), as EventBridge does when the schedule comes."""
-    rule = events.describe_rule(Name=rule_name)
+    bus, _, name = rule_name.rpartition("|")  # a rule on a custom bus: bus|rule
+    where = {"EventBusName": bus} if bus else {}
+    rule = events.describe_rule(Name=name, **where)
     event = scheduled_event(rule["Arn"], account, region)
-    targets = events.list_targets_by_rule(Rule=rule_name)["Targets"]
+    targets = events.list_targets_by_rule(Rule=name, **where)["Targets"]
     lambdas = [t for t in targets if ":lambda:" in t["Arn"]]
     if not lambdas:
         raise UsageError(f"rule {rule_name} has no Lambda target to fire")
