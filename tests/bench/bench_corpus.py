@@ -249,8 +249,8 @@ def adopt_folder(source: Path, scratch: Path, copy: Path, taken: set[str],
 # --- a project's own build step --------------------------------------------------------------
 
 def project_build(folder: Path, root: Path) -> dict:
-    """stack.yaml keys for a folder whose Makefile has a `build:` target: ws runs `make build`
-    before it deploys (cached, build/ its output; `make clean build` where there is a `clean:`,
+    """stack.yaml keys for a folder whose Makefile's `build:` target makes the template to
+    deploy (build/template.yaml): ws runs `make build` before it deploys (cached, build/ its output; `make clean build` where there is a `clean:`,
     so that what it makes depends on its inputs only), and deploys build/template.yaml when
     that recipe, or a script of the repository it runs, writes a template.yaml."""
     makefile = folder / "Makefile"
@@ -263,7 +263,8 @@ def project_build(folder: Path, root: Path) -> dict:
                    "targets": {"build": {"command": command, "outputs": ["build/**"]}}}  # inputs
     if any("template.yaml" in text for text in [recipe, *scripts_run(recipe, folder, root)]):
         found["template"] = "build/template.yaml"
-    return found
+        return found
+    return {}  # the template is usable as it is: the project's build is not ws's to run
 
 
 def project_parameters(folder: Path, declared: dict) -> dict:

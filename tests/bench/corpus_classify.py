@@ -120,6 +120,9 @@ RULES = (
          lambda s, e, c: s == "invoke" and _node_sdk_v2(e, c)),
     Rule("toolchain", "a build tool this machine lacks or cannot use offline (Maven, Gradle, "
          "dotnet, go)", lambda s, e, c: s == "build" and _toolchain(e)),
+    Rule("toolchain", "a function deployed with placeholder code: its runtime does not run "
+         "locally and its build tool is missing or could not build it",
+         lambda s, e, c: s == "invoke" and "does not run locally" in e),
     Rule("ws", "a traceback of ws (a bug)", lambda s, e, c: e.startswith("traceback:")),
     Rule("endpoint", "a resource type the local endpoint cannot create",
          lambda s, e, c: "the local endpoint cannot create" in e),

@@ -171,3 +171,9 @@ def test_a_nested_templates_line_is_looked_up_in_that_template(tmp_path: Path) -
         folder = "corpus/demo"
         template = str(project / "template.yaml")
     assert report.named_file(Result()) == project / "orders" / "template.yaml"
+
+
+def test_a_placeholder_function_is_the_toolchains():
+    error = ('MyFunction did not run: {"errorType": "Runtime.Unsupported", "errorMessage": '
+             '"java25 does not run locally: its build failed (JavaMavenWorkflow:MavenBuild)"}')
+    assert classify_mod.classify("invoke", error)[0] == "toolchain"
