@@ -54,9 +54,13 @@ def test_a_commonjs_function_uses_the_bundled_sdk_on_the_endpoint(functions, aws
     assert not [e for e in log if "Warning" in e["message"]]  # the SDK's, of ws's choice
 
 
-def test_an_es_module_function_uses_the_bundled_sdk_on_the_endpoint(functions, aws):
+@pytest.mark.parametrize("files", [
+    {"index.mjs": ESM},
+    # a .js file of a "type": "module" package: require() of it (Node 20.19+) skips the hooks
+    {"index.js": ESM, "package.json": '{"type": "module"}'}], ids=["mjs", "type-module"])
+def test_an_es_module_function_uses_the_bundled_sdk_on_the_endpoint(functions, aws, files):
     url = aws("sqs").create_queue(QueueName="inbox")["QueueUrl"]
-    functions.create("esm-sqs", {"index.mjs": ESM}, Runtime="nodejs20.x",
+    functions.create("esm-sqs", files, Runtime="nodejs20.x",
                      Handler="index.handler", Timeout=30)
     assert functions.invoke("esm-sqs", {"queue": "inbox"}) == ("sent", None)
     messages = aws("sqs").receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]

@@ -157,8 +157,24 @@ function findModule(base) {
   return null;
 }
 
+// The nearest package.json's "type" decides for a .js file, as Node does. An ES module goes
+// through import(): require() of ESM (Node 20.19+) would skip the resolve hooks (sdkresolve).
+function isModule(file) {
+  if (file.endsWith('.mjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest)) {
+      try { return JSON.parse(fs.readFileSync(manifest, 'utf8')).type === 'module'; } catch {
+        return false;
+      }
+    }
+    if (dir === path.dirname(dir) || path.basename(dir) === 'node_modules') return false;
+  }
+}
+
 async function loadModule(file) {
-  if (file.endsWith('.mjs')) return import(pathToFileURL(file).href);
+  if (isModule(file)) return import(pathToFileURL(file).href);
   try {
     return createRequire(file)(file);
   } catch (error) {
