@@ -3,19 +3,11 @@ python/lib/pythonX.Y/site-packages, Node.js finds nodejs/node_modules, after the
 own code; a later layer's file wins over an earlier one's."""
 from __future__ import annotations
 
-import io
 import json
-import zipfile
+
+from lambda_helpers import zip_of
 
 ROLE = {"Fn::GetAtt": ["Role", "Arn"]}
-
-
-def zipped(files: dict[str, str]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return out.getvalue()
 
 
 def layer(key: str) -> dict:
@@ -32,12 +24,12 @@ def function(runtime: str, code: str, *layers: str) -> dict:
 def test_python_and_node_functions_import_from_their_layers(stack, aws):
     s3 = aws("s3")
     s3.create_bucket(Bucket="layers")
-    s3.put_object(Bucket="layers", Key="py.zip", Body=zipped({
+    s3.put_object(Bucket="layers", Key="py.zip", Body=zip_of({
         "python/greet.py": "WHO = 'python/'\n",
         "python/lib/python3.12/site-packages/shout.py": "def it(s):\n    return s.upper()\n"}))
-    s3.put_object(Bucket="layers", Key="py2.zip", Body=zipped({
+    s3.put_object(Bucket="layers", Key="py2.zip", Body=zip_of({
         "python/greet.py": "WHO = 'second layer'\n"}))
-    s3.put_object(Bucket="layers", Key="js.zip", Body=zipped({
+    s3.put_object(Bucket="layers", Key="js.zip", Body=zip_of({
         "nodejs/node_modules/greet/index.js": "exports.who = 'nodejs/node_modules';\n"}))
     names = stack.create({"Resources": {
         "Role": {"Type": "AWS::IAM::Role", "Properties": {

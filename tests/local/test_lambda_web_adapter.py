@@ -5,14 +5,13 @@ passes the readiness check answers a Runtime error naming its port and path."""
 from __future__ import annotations
 
 import base64
-import io
 import json
 import shutil
-import zipfile
 
 import pytest
 
 from apistore import call
+from lambda_helpers import zip_of
 from ws.local.urls import local_api_url
 
 ROLE = {"Fn::GetAtt": ["Role", "Arn"]}
@@ -62,14 +61,6 @@ require('http').createServer(async (req, res) => {
 """
 FIXED = "#!/bin/bash\nPORT=8769 exec python app.py\n"  # ignores the PORT it is given
 SILENT = "#!/bin/sh\necho starting but never listening\nexec sleep 30\n"
-
-
-def zipped(files: dict[str, str]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return out.getvalue()
 
 
 def function(key: str, timeout: int, runtime: str = "python3.12", **env: str) -> dict:
@@ -124,13 +115,13 @@ def template() -> dict:
 def deploy(stack, aws) -> dict:
     s3 = aws("s3")
     s3.create_bucket(Bucket="code")
-    s3.put_object(Bucket="code", Key="web.zip", Body=zipped({"run.sh": RUN_SH, "app.py": APP}))
-    s3.put_object(Bucket="code", Key="node.zip", Body=zipped({
+    s3.put_object(Bucket="code", Key="web.zip", Body=zip_of({"run.sh": RUN_SH, "app.py": APP}))
+    s3.put_object(Bucket="code", Key="node.zip", Body=zip_of({
         "run.sh": "#!/bin/sh\nexec node app.js\n", "app.js": NODE_APP}))
-    s3.put_object(Bucket="code", Key="nodesdk.zip", Body=zipped({
+    s3.put_object(Bucket="code", Key="nodesdk.zip", Body=zip_of({
         "run.sh": "#!/bin/sh\nexec node app.js\n", "app.js": NODE_SDK_APP}))
-    s3.put_object(Bucket="code", Key="fixed.zip", Body=zipped({"run.sh": FIXED, "app.py": APP}))
-    s3.put_object(Bucket="code", Key="silent.zip", Body=zipped({"run.sh": SILENT}))
+    s3.put_object(Bucket="code", Key="fixed.zip", Body=zip_of({"run.sh": FIXED, "app.py": APP}))
+    s3.put_object(Bucket="code", Key="silent.zip", Body=zip_of({"run.sh": SILENT}))
     return stack.create(template())
 
 
