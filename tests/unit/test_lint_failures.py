@@ -106,3 +106,26 @@ def test_sam_resources_without_the_transform_say_which_line_to_add(tmp_path):
     assert [str(p) for p in found if p.line] == [(
         "stacks/validator/template.yaml:9: Handler is AWS::Serverless::Function, which needs "
         "the SAM transform: add 'Transform: AWS::Serverless-2016-10-31' at the top")]
+
+
+DUPLICATED = """Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      DelaySeconds: 5
+      DelaySeconds: 10
+"""
+
+
+def test_a_duplicate_key_is_a_warning_and_the_template_is_still_checked(tmp_path):
+    # CloudFormation takes a duplicated key (the last one wins), as ws's reader does: the
+    # template is checked as it is read, and only what CloudFormation refuses is an error
+    from ws.lint.cfnlint import lint_one
+    path = tmp_path / "template.yaml"
+    path.write_text(DUPLICATED)
+    found = lint_one(path, "t.yaml", "us-east-1")
+    assert {(f.level, f.line) for f in found} == {("warning", 5), ("warning", 6)}
+    assert all("the last one wins" in f.message for f in found)
+    path.write_text(DUPLICATED + "      Nonsense: 1\n")
+    levels = {(f.level, f.rule) for f in lint_one(path, "t.yaml", "us-east-1")}
+    assert ("error", "E3002") in levels and ("warning", "WS003") in levels

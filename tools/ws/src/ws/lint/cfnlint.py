@@ -28,10 +28,39 @@ def lint_one(path: Path, display: str, region: str) -> list[Finding]:
 
     try:
         matches = lint_file(path, config=ManualArgs(regions=[region]))
+        duplicates = [m for m in matches if _duplicate(m.rule.id, m.message)]
+        if duplicates and len(duplicates) == len(matches):
+            return _as_read(path, display, region, duplicates)
     except Exception as exc:  # noqa: BLE001 - cfn-lint's own failure: this template's finding
         return [crashed(display, exc)]
     return sorted(Finding(display, m.linenumber, m.rule.id, _level(m.rule.id), m.message)
                   for m in matches)
+
+
+def _duplicate(rule_id: str, message: str) -> bool:
+    return rule_id == "E0000" and message.startswith("Duplicate found")
+
+
+def _as_read(path: Path, display: str, region: str, duplicates: list) -> list[Finding]:
+    """A duplicated key stops cfn-lint's parser, but CloudFormation takes it (the last one
+    wins), as ws's reader does: a warning each, and the template checked as it is read."""
+    import json
+    import tempfile
+
+    from cfnlint.api import ManualArgs, lint_file
+    from ws.config.cfnyaml import decode
+
+    found = [Finding(display, m.linenumber, "WS003", "warning",
+                     f"{m.message}: the last one wins, as CloudFormation reads it")
+             for m in duplicates]
+    body = decode(path.read_text(), display)
+    with tempfile.TemporaryDirectory() as scratch:
+        read = Path(scratch, path.stem + ".json")
+        read.write_text(json.dumps(body, indent=1))
+        for m in lint_file(read, config=ManualArgs(regions=[region])):
+            found.append(Finding(display, 1, m.rule.id, _level(m.rule.id),
+                                 f"{m.message} (in the template as read, duplicates dropped)"))
+    return sorted(found)
 
 
 def crashed(display: str, exc: BaseException) -> Finding:
