@@ -118,6 +118,14 @@ RULES = (
          lambda s, e, c: s == "deploy" and _bad_default(e, c)),
     Rule("template", "needs the AWS SDK v2, which Node.js 18+ runtimes do not have on AWS either",
          lambda s, e, c: s == "invoke" and _node_sdk_v2(e, c)),
+    Rule("template", "SAM resources without the SAM transform (CloudFormation refuses them)",
+         lambda s, e, c: "needs the SAM transform" in e),
+    Rule("template", "code importing a package its package.json does not declare (sam build "
+         "fails the same)", lambda s, e, c: s == "build" and "esbuild failed" in e
+         and 'Could not resolve "' in e or s == "build" and "esbuild failed" in e
+         and "mark the path" in e),
+    Rule("toolchain", "a package version the registry reachable here does not have (npm 404)",
+         lambda s, e, c: s == "build" and "npm error 404" in e),
     Rule("toolchain", "a build tool this machine lacks or cannot use offline (Maven, Gradle, "
          "dotnet, go)", lambda s, e, c: s == "build" and _toolchain(e)),
     Rule("toolchain", "a function deployed with placeholder code: its runtime does not run "

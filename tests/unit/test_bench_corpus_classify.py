@@ -49,9 +49,9 @@ CASES = [
      "/ Running JavaMavenWorkflow:MavenBuild / Error: JavaMavenWorkflow:MavenBuild - Maven "
      "Failed:", "toolchain"),
     ("build", "FindSchedules: esbuild failed: / You can mark the path \"uuid\" as external to "
-     "exclude it from the bundle / 1 error", "ws"),
+     "exclude it from the bundle / 1 error", "template"),
     ("build", "EventSchemaValidationLogPolicyLambdaFunction: npm install of lambda/package.json "
-     "failed: npm error 404", "ws"),
+     "failed: npm error 404", "toolchain"),
     ("deploy", "ROLLBACK_COMPLETE: APIGWIDParameter CREATE_FAILED: string indices must be "
      "integers, not 'str'", "endpoint"),
     ("deploy", "ROLLBACK_COMPLETE: S3Bucket CREATE_FAILED: The requested bucket name is not "
@@ -177,3 +177,14 @@ def test_a_placeholder_function_is_the_toolchains():
     error = ('MyFunction did not run: {"errorType": "Runtime.Unsupported", "errorMessage": '
              '"java25 does not run locally: its build failed (JavaMavenWorkflow:MavenBuild)"}')
     assert classify_mod.classify("invoke", error)[0] == "toolchain"
+
+
+@pytest.mark.parametrize("stage, error, cls", [
+    ("check", "template.yaml:23: LambdaFunction is AWS::Serverless::Function, which needs the "
+              "SAM transform: add 'Transform: AWS::Serverless-2016-10-31'", "template"),
+    ("build", 'FindSchedules: esbuild failed: / You can mark the path "uuid" as external to '
+              "exclude it from the bundle", "template"),
+    ("build", "Fn: npm install of lambda/package.json failed: npm error 404 / npm error 404 "
+              "Note that", "toolchain")])
+def test_what_sam_and_cloudformation_refuse_too_is_not_ws(stage, error, cls):
+    assert classify_mod.classify(stage, error)[0] == cls
