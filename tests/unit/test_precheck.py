@@ -344,3 +344,15 @@ def test_an_api_definition_pulled_in_by_aws_include_is_not_refused_by_the_cycle_
                                   "Parameters": {"Location": "./api.yaml"}}}}}}}
     sent = as_sent(body, "us-east-1", "t.yaml")
     assert any(r["Type"] == "AWS::ApiGateway::RestApi" for r in sent["Resources"].values())
+
+
+def test_a_key_written_twice_is_checked_as_read_not_refused(tmp_path):
+    # CloudFormation takes it, the last one winning; what is wrong in the rest still is
+    twice = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n" \
+            "      DelaySeconds: 5\n      DelaySeconds: 10\n"
+    (tmp_path / "ok.yaml").write_text(twice)
+    (tmp_path / "bad.yaml").write_text(twice + "  Table:\n    Type: AWS::DynamoDB::Table\n"
+                                       "    Properties:\n      BillingMode: PAY_PER_REQUEST\n")
+    found = precheck.check({"ok.yaml": tmp_path / "ok.yaml", "bad.yaml": tmp_path / "bad.yaml"},
+                           "us-east-1", tmp_path / "cache")
+    assert {f.display for f in found} == {"bad.yaml"} and all(f.rule != "E0000" for f in found)

@@ -28,7 +28,7 @@ def lint_one(path: Path, display: str, region: str) -> list[Finding]:
 
     try:
         matches = lint_file(path, config=ManualArgs(regions=[region]))
-        duplicates = [m for m in matches if _duplicate(m.rule.id, m.message)]
+        duplicates = [m for m in matches if is_duplicate(m.rule.id, m.message)]
         if duplicates and len(duplicates) == len(matches):
             return _as_read(path, display, region, duplicates)
     except Exception as exc:  # noqa: BLE001 - cfn-lint's own failure: this template's finding
@@ -37,7 +37,7 @@ def lint_one(path: Path, display: str, region: str) -> list[Finding]:
                   for m in matches)
 
 
-def _duplicate(rule_id: str, message: str) -> bool:
+def is_duplicate(rule_id: str, message: str) -> bool:
     return rule_id == "E0000" and message.startswith("Duplicate found")
 
 

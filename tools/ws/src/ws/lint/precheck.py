@@ -21,7 +21,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Iterator
 
-from ws.lint.cfnlint import Finding, crashed
+from ws.lint.cfnlint import Finding, crashed, is_duplicate
 from ws.statefiles import replace_text
 
 # What CloudFormation itself refuses when it reads a template, among cfn-lint's E1 rules: the
@@ -209,10 +209,17 @@ def lint_chunk(runner: Any, items: list[tuple[str, Path]]) -> list[Finding]:
     """Lint templates with one cfn-lint runner; only the families in RULES are kept."""
     from cfnlint.decode.decode import decode_str
 
+    from ws.config.cfnyaml import decode
+
     found: list[Finding] = []
     for display, path in items:
         try:
-            body, matches = decode_str(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            body, matches = decode_str(text)
+            if matches and all(is_duplicate(m.rule.id, m.message) for m in matches):
+                # CloudFormation takes a key written twice (the last one wins), as ws reads
+                # it: check the template as read (ws validate warns of the duplicates)
+                body, matches = decode(text, display), []
             if body is not None and not matches:
                 matches = list(runner.validate_template(body))
         except Exception as exc:  # noqa: BLE001 - cfn-lint failed on it: its finding
