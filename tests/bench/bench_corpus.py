@@ -1,6 +1,6 @@
 """Benchmark: real templates deployed to the local endpoint, one stack at a time (prints figures).
 
-Run: python tests/bench/bench_corpus.py DIR [DIR ...] [--json FILE] [--match TEXT] [--limit N]
+Run: python tests/bench/bench_corpus.py DIR [DIR ...] [--json FILE] [--match TEXT] [--limit N] [--project] [--cdk]
 (`--again FILE` classes an earlier run's --json again, deploying nothing.)
 
 DIR is a ws workspace (it has a workspace.yaml) or any folder of real SAM/CloudFormation
@@ -556,8 +556,8 @@ def run(sources: list[Path], args, exports: tuple) -> list[dict]:
     adopted = adopt(plain, scratch, args.match, args.cdk)
     pids: set[int] = set()
     try:
-        folders += [run_stacks(source, scratch, results, args, pids, exports, alone=True)
-                    for source, results in adopted.items()]
+        folders += [run_stacks(source, scratch, results, args, pids, exports,
+                               alone=not args.project) for source, results in adopted.items()]
     finally:
         alive = endpoint_info(scratch) is not None
         ws(scratch, "local", "down")
@@ -590,21 +590,46 @@ def run_stacks(source: Path, root: Path, results: dict[str, StackResult], args,
     for name in unread:
         judge(results[name], exports)
         print(line_of(results[name]), flush=True)
+    deployed: dict[str, str] = {}
     for name in names:
         if alone:
             write_workspace(root, [results[name].folder])
-        try_stack(root, results[name], pids)
-        judge(results[name], exports)
-        print(line_of(results[name]), flush=True)
+        deployed[name] = try_stack(root, results[name], pids, destroy=alone) or ""
+        if alone:
+            judge(results[name], exports)
+            print(line_of(results[name]), flush=True)
+    if not alone:  # a project's stacks stay up for their dependents, then go together
+        destroy_all(root, [results[n] for n in names], deployed)
+        for name in names:
+            judge(results[name], exports)
+            print(line_of(results[name]), flush=True)
     return {"source": str(source), "stacks": [asdict(results[n]) for n in unread + names]}
 
 
-def try_stack(root: Path, result: StackResult, pids: set[int]) -> None:
-    """Deploy one stack, invoke its functions, call its routes, then destroy it."""
+def destroy_all(root: Path, results: list[StackResult], names: dict[str, str]) -> None:
+    """`ws destroy` of the whole workspace, as a project's team would; each stack checked."""
+    info = endpoint_info(root)
+    done = ws(root, "destroy", "--env", "local", "--yes")
+    cfn = clients(info["url"])("cloudformation") if info else None
+    for result in results:
+        if not names.get(result.name):
+            continue
+        result.destroyed = done.returncode == 0 and cfn is not None and not stack_exists(
+            cfn, names[result.name])
+        if not result.destroyed:
+            fail(result, "destroy", {"LogicalResourceId": result.name}, "destroy: " + (
+                first_error(done, None, result.name) if done.returncode
+                else "the stack is still there"))
+
+
+def try_stack(root: Path, result: StackResult, pids: set[int],
+              destroy: bool = True) -> str | None:
+    """Deploy one stack, invoke its functions, call its routes, then destroy it (unless
+    `destroy` is false); its stack name once it reached the endpoint."""
     stack_name = deploy_one(root, result)
     info = endpoint_info(root)
     if not (stack_name and info):
-        return
+        return None
     pids.add(info.get("pid", 0))
     aws = clients(info["url"])
     if result.deployed:
@@ -612,7 +637,9 @@ def try_stack(root: Path, result: StackResult, pids: set[int]) -> None:
         try_functions(aws, resources, result)
         try_rest_apis(aws, info["url"], resources, result)
         try_http_apis(aws, info["url"], resources, result)
-    destroy_one(root, result, stack_name, aws)
+    if destroy:
+        destroy_one(root, result, stack_name, aws)
+    return stack_name
 
 
 def judged_again(path: Path, exports: tuple) -> list[dict]:
@@ -633,6 +660,10 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write every result here")
     parser.add_argument("--match", help="only stacks whose folder contains this text")
     parser.add_argument("--limit", type=int, help="at most this many stacks per folder")
+    parser.add_argument("--project", action="store_true",
+                        help="each DIR is one multi-service project: its stacks deploy in the "
+                             "graph's order, stay up for their dependents, and are destroyed "
+                             "together at the end")
     parser.add_argument("--cdk", action="store_true",
                         help="adopt CDK apps (cdk.json) too: one app that fails to synthesize "
                              "refuses the whole workspace, as any bad input does")
