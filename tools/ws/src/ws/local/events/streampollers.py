@@ -2,7 +2,6 @@
 moto's own inline delivery (inside PutItem / PutRecord) switched off."""
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from moto.awslambda.models import EventSourceMapping
@@ -11,9 +10,7 @@ from moto.dynamodb.models.table import Table
 from moto.kinesis.models import Stream
 
 from ws.local.events.streams import StreamPoller
-from ws.local.lambdas.sqspoller import event_source_mappings
-
-SCAN_SECONDS = 0.5
+from ws.local.lambdas.mappings import Supervisor
 
 
 def _no_inline_delivery() -> None:
@@ -36,41 +33,28 @@ def _stream_mapping(esm: Any) -> bool:
     return str(esm.enabled).lower() != "false" and service in ("dynamodb", "kinesis")
 
 
-class StreamPollers(threading.Thread):
-    """Keeps one StreamPoller per enabled stream mapping, scanning moto's Lambda backends."""
+class StreamPollers(Supervisor):
+    """Keeps one StreamPoller per enabled stream mapping; one that stopped on an error starts
+    again at once, from its cursors."""
+
+    restart_at_once = True
 
     def __init__(self, runtime: Any, retry_base: float = 1.0) -> None:
-        super().__init__(name="stream-pollers", daemon=True)
+        super().__init__("stream-pollers")
         self.runtime, self.retry_base = runtime, retry_base
-        self.stopping = threading.Event()
-        self.running: dict[str, StreamPoller] = {}
         self.cursors: dict[str, dict[str, int]] = {}  # mapping -> shard -> next position
         self.reported: dict[str, set[str]] = {}  # mapping -> errors already logged
 
-    def start(self) -> None:
+    def wanted(self, esm: Any) -> bool:
+        return _stream_mapping(esm)
+
+    def poller(self, key: str, esm: Any) -> StreamPoller:
+        return StreamPoller(self.runtime, esm, self.retry_base,
+                            self.cursors.setdefault(key, {}), self.reported.setdefault(key, set()))
+
+    def forget(self, key: str) -> None:
+        self.cursors.pop(key, None)
+        self.reported.pop(key, None)
+
+    def prepare(self) -> None:
         _no_inline_delivery()
-        super().start()
-
-    def run(self) -> None:
-        while not self.stopping.wait(SCAN_SECONDS):
-            self.scan()
-
-    def scan(self) -> None:
-        wanted = {esm.uuid: esm for esm in event_source_mappings() if _stream_mapping(esm)}
-        for key in set(self.running) - set(wanted):
-            self.running.pop(key).stopping.set()
-            self.cursors.pop(key, None)
-            self.reported.pop(key, None)
-        for key, poller in list(self.running.items()):
-            if not poller.is_alive():  # it stopped on an error: start again from its cursors
-                del self.running[key]
-        for key in set(wanted) - set(self.running):
-            self.running[key] = StreamPoller(
-                self.runtime, wanted[key], self.retry_base,
-                self.cursors.setdefault(key, {}), self.reported.setdefault(key, set()))
-            self.running[key].start()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        for poller in self.running.values():
-            poller.stopping.set()

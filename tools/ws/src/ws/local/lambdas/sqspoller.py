@@ -19,10 +19,10 @@ from moto.awslambda.models import lambda_backends
 from moto.sqs.models import Queue, sqs_backends
 
 from ws.local.events import streambatch
+from ws.local.lambdas.mappings import Supervisor
 from ws.local.lambdas.runtime import Runtime
 
 LOG = logging.getLogger(__name__)
-SCAN_SECONDS = 0.5
 WAIT_SECONDS = 1
 
 
@@ -142,45 +142,19 @@ def _enabled(esm: Any) -> bool:
     return str(esm.enabled).lower() != "false" and ":sqs:" in esm.event_source_arn
 
 
-class Pollers(threading.Thread):
-    """Keeps one MappingPoller per enabled SQS mapping, scanning moto's Lambda backends."""
+class Pollers(Supervisor):
+    """Keeps one MappingPoller per enabled SQS mapping (one that stopped on an error starts
+    again on the next scan)."""
 
     def __init__(self, runtime: Runtime, retry_cap: int | None) -> None:
-        super().__init__(name="sqs-pollers", daemon=True)
+        super().__init__("sqs-pollers")
         self.runtime, self.retry_cap = runtime, retry_cap
-        self.stopping = threading.Event()
-        self.running: dict[str, MappingPoller] = {}
 
-    def start(self) -> None:
+    def wanted(self, esm: Any) -> bool:
+        return _enabled(esm)
+
+    def poller(self, key: str, esm: Any) -> MappingPoller:
+        return MappingPoller(self.runtime, esm, self.retry_cap)
+
+    def prepare(self) -> None:
         _no_inline_delivery()
-        super().start()
-
-    def run(self) -> None:
-        while not self.stopping.wait(SCAN_SECONDS):
-            self.scan()
-
-    def scan(self) -> None:
-        wanted = {esm.uuid: esm for esm in event_source_mappings() if _enabled(esm)}
-        for key in set(self.running) - set(wanted):
-            self.running.pop(key).stopping.set()
-        for key in set(wanted) - set(self.running):
-            self.running[key] = MappingPoller(self.runtime, wanted[key], self.retry_cap)
-            self.running[key].start()
-        for key, poller in list(self.running.items()):
-            if not poller.is_alive():  # it stopped on an error: retry on the next scan
-                del self.running[key]
-
-    def stop(self) -> None:
-        self.stopping.set()
-        for poller in self.running.values():
-            poller.stopping.set()
-
-
-def event_source_mappings() -> list[Any]:
-    """Every event source mapping of every account and region moto holds (the SQS pollers and
-    the stream pollers each keep the ones they serve)."""
-    found = []
-    for regions in list(lambda_backends.values()):
-        for backend in list(regions.values()):
-            found.extend(list(backend._event_source_mappings.values()))
-    return found
