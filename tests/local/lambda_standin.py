@@ -7,17 +7,21 @@ It replaces `LambdaFunction._invoke_lambda`, moto's Docker runner, so everything
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import logging
 import threading
 import traceback
 import zipfile
-from typing import Any
+from typing import Any, Iterator
 
+import pytest
+from moto.awslambda.models import LambdaFunction
 from moto.server import MotoRequestHandler
 from werkzeug.serving import make_server
 
+from ws.local import endpoint as lifecycle
 from ws.local.server import build_app
 
 
@@ -56,3 +60,14 @@ class InProcessEndpoint:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@contextlib.contextmanager
+def standin_endpoint() -> Iterator[str]:
+    """An emptied in-process endpoint whose functions run inline (run_inline); its URL."""
+    server = InProcessEndpoint()
+    lifecycle.reset(server.url)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LambdaFunction, "_invoke_lambda", run_inline)
+        yield server.url
+    server.close()

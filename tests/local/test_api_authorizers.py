@@ -6,12 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from lambda_standin import InProcessEndpoint, run_inline
-from moto.awslambda.models import LambdaFunction
+from lambda_standin import standin_endpoint
 
 from apistore import ECHO, _function, _proxy, _resource, call
 from awsstore import deploy
-from ws.local import endpoint as lifecycle
 from ws.local.urls import local_api_url
 
 AUTH = """
@@ -64,12 +62,8 @@ def _template() -> dict:
 
 @pytest.fixture(scope="module")
 def base():
-    server = InProcessEndpoint()
-    lifecycle.reset(server.url)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(LambdaFunction, "_invoke_lambda", run_inline)
-        yield local_api_url(server.url, deploy(server.url, "authz", _template())["ApiId"], "v1")
-    server.close()
+    with standin_endpoint() as url:
+        yield local_api_url(url, deploy(url, "authz", _template())["ApiId"], "v1")
 
 
 def _status(url: str, **headers: str) -> int:

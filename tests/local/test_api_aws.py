@@ -6,12 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from lambda_standin import InProcessEndpoint, run_inline
-from moto.awslambda.models import LambdaFunction
+from lambda_standin import standin_endpoint
 
 from apistore import call
 from awsstore import deploy, template
-from ws.local import endpoint as lifecycle
 from ws.local.urls import local_api_url
 
 pytest.importorskip("airspeed", reason="mapping templates need the airspeed package")
@@ -22,12 +20,8 @@ JSON = {"Content-Type": "application/json"}
 def served():
     """One in-process endpoint with the stand-in runner, emptied once: the module's tests
     share what its fixture deploys (each touches its own keys)."""
-    server = InProcessEndpoint()
-    lifecycle.reset(server.url)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(LambdaFunction, "_invoke_lambda", run_inline)
-        yield server.url
-    server.close()
+    with standin_endpoint() as url:
+        yield url
 
 
 @pytest.fixture

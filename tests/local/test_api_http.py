@@ -7,12 +7,10 @@ import json
 
 import boto3
 import pytest
-from lambda_standin import InProcessEndpoint, run_inline
-from moto.awslambda.models import LambdaFunction
+from lambda_standin import standin_endpoint
 
 from apistore import ECHO, _function, call, id_token
 from awsstore import deploy
-from ws.local import endpoint as lifecycle
 
 PLAIN = """
 def handler(event, context):
@@ -36,12 +34,8 @@ def handler(event, context):
 def served():
     """One in-process endpoint with the stand-in runner, emptied once: the module's tests
     share what its fixture deploys (each touches its own keys)."""
-    server = InProcessEndpoint()
-    lifecycle.reset(server.url)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(LambdaFunction, "_invoke_lambda", run_inline)
-        yield server.url
-    server.close()
+    with standin_endpoint() as url:
+        yield url
 
 
 @pytest.fixture

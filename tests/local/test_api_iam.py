@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from lambda_standin import InProcessEndpoint, run_inline
-from moto.awslambda.models import LambdaFunction
+from lambda_standin import standin_endpoint
 from signing import signed_headers
 
 from apistore import ECHO, _function, _method, _proxy, _resource, call
@@ -16,15 +15,14 @@ from ws.local.urls import local_api_url
 
 @pytest.fixture(scope="module")
 def served():
-    server = InProcessEndpoint()
-    yield server.url
-    server.close()
+    with standin_endpoint() as url:
+        yield url
 
 
 @pytest.fixture
-def moto_url(served, monkeypatch):
+def moto_url(served):
+    """Overrides the shared fixture: the in-process endpoint with the stand-in, emptied."""
     lifecycle.reset(served)
-    monkeypatch.setattr(LambdaFunction, "_invoke_lambda", run_inline)
     return served
 
 
