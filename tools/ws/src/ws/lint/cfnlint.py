@@ -45,21 +45,17 @@ def _as_read(path: Path, display: str, region: str, duplicates: list) -> list[Fi
     """A duplicated key stops cfn-lint's parser, but CloudFormation takes it (the last one
     wins), as ws's reader does: a warning each, and the template checked as it is read."""
     import json
-    import tempfile
 
-    from cfnlint.api import ManualArgs, lint_file
+    from cfnlint.api import ManualArgs, lint
     from ws.config.cfnyaml import decode
 
     found = [Finding(display, m.linenumber, "WS003", "warning",
                      f"{m.message}: the last one wins, as CloudFormation reads it")
              for m in duplicates]
     body = decode(path.read_text(), display)
-    with tempfile.TemporaryDirectory() as scratch:
-        read = Path(scratch, path.stem + ".json")
-        read.write_text(json.dumps(body, indent=1))
-        for m in lint_file(read, config=ManualArgs(regions=[region])):
-            found.append(Finding(display, 1, m.rule.id, _level(m.rule.id),
-                                 f"{m.message} (in the template as read, duplicates dropped)"))
+    found += [Finding(display, 1, m.rule.id, _level(m.rule.id),
+                      f"{m.message} (in the template as read, duplicates dropped)")
+              for m in lint(json.dumps(body), config=ManualArgs(regions=[region]))]
     return sorted(found)
 
 
