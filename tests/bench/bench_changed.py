@@ -32,17 +32,12 @@ from ws.graph.selection import Selection
 from ws.graph.stackgraph import build_graph
 from ws.local import endpoint
 from ws.testing.fakecloud import FakeCloud
-from ws.testing.workspaces import queue_template, workspace_files, write_tree
+from ws.testing.workspaces import layered_stacks, queue_template, workspace_files, write_tree
 
 
 def synthetic(root: Path, count: int) -> Path:
     """`count` stacks in layers of 10; each takes an output of one stack in the layer above."""
-    stacks = {}
-    for i in range(count):
-        up = i - 10 if i >= 10 else None
-        config = {"parameters": {"Up": f"${{s{up}.Out}}"}} if up is not None else {}
-        template = queue_template({"Out": f"v{i}"}, parameters=["Up"] if up is not None else None)
-        stacks[f"s{i}"] = (template, config)
+    stacks = layered_stacks(count)
     return write_tree(root, workspace_files(name="bench", **stacks))
 
 

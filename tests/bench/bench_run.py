@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ws.testing.workspaces import queue_template, workspace_files, write_tree
+from ws.testing.workspaces import layered_stacks, workspace_files, write_tree
 
 SRC = Path(__file__).resolve().parents[2] / "tools" / "ws" / "src"
 BURN = ("{python} -S -E -c 'import time\nt=time.process_time()\n"
@@ -33,12 +33,7 @@ BURN = ("{python} -S -E -c 'import time\nt=time.process_time()\n"
 
 def synthetic(root: Path, count: int, cpu: float) -> Path:
     """`count` stacks in layers of 10; each takes an output of one stack in the layer above."""
-    stacks = {}
-    for i in range(count):
-        up = i - 10 if i >= 10 else None
-        config = {"parameters": {"Up": f"${{s{up}.Out}}"}} if up is not None else {}
-        template = queue_template({"Out": f"v{i}"}, parameters=["Up"] if up is not None else None)
-        stacks[f"s{i}"] = (template, config)
+    stacks = layered_stacks(count)
     files = workspace_files(name="bench", **stacks)
     files["workspace.yaml"] = {"name": "bench", "defaults": {"targets": {
         "test": {"command": BURN.format(python=sys.executable, cpu=cpu)},

@@ -53,6 +53,18 @@ def workspace_files(name: str = "demo", env: dict[str, Any] | None = None,
     return files
 
 
+def layered_stacks(count: int) -> dict[str, tuple[str, dict[str, Any]]]:
+    """`count` queue stacks s0... in layers of 10; each takes an output of one stack in the
+    layer above (keywords for workspace_files)."""
+    stacks = {}
+    for i in range(count):
+        up = i - 10 if i >= 10 else None
+        config = {"parameters": {"Up": f"${{s{up}.Out}}"}} if up is not None else {}
+        template = queue_template({"Out": f"v{i}"}, parameters=["Up"] if up is not None else None)
+        stacks[f"s{i}"] = (template, config)
+    return stacks
+
+
 def broken_template(outputs: tuple[str, ...] = (), parameters: tuple[str, ...] = ()) -> str:
     """A Lambda whose code bucket does not exist: a valid template (it passes the check before
     deploying) whose create fails half-way, leaving the stack in CREATE_IN_PROGRESS on the
