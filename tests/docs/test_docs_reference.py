@@ -20,8 +20,8 @@ def test_the_committed_reference_is_what_the_code_makes():
 def test_every_key_is_described():
     bare = [f"{spec.title}: {path}" for spec in FILES for path, field in rows(spec.fields)
             if not field.doc]
-    assert bare == [], ("add doc=... to these Field specs (config/workspace.py, envfiles.py, "
-                        "assets.py)")
+    assert bare == [], ("add doc=... to these Field specs (config/workspace.py, stackfile.py, "
+                        "envfiles.py, assets.py)")
 
 
 def test_a_drifted_page_is_found_and_named(tmp_path, capsys):

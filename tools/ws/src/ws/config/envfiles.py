@@ -8,8 +8,8 @@ from typing import Any
 
 from ws.config import fields as schema
 from ws.config.fields import Field
-from ws.config.naming import Naming, check_names, check_template
-from ws.config.workspace import NAME, REGION, Workspace, check_region
+from ws.config.naming import NAME, REGION, Naming, check_names, check_region, check_template
+from ws.config.workspace import Workspace
 from ws.config.yamlfile import check_inside, load
 from ws.errors import ConfigError
 

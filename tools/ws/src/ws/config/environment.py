@@ -6,9 +6,10 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from ws.config import fields as schema
+from ws.config.crosscheck import check_parameter
 from ws.config.envfiles import PLACEHOLDERS, STACK_FIELDS, EnvFile, available, naming_of, read_env
 from ws.config.naming import Naming, default_owner, sanitise_owner
-from ws.config.workspace import Workspace, check_parameter
+from ws.config.workspace import Workspace
 from ws.errors import ConfigError, UsageError
 
 

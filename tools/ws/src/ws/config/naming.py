@@ -1,4 +1,5 @@
-"""Stack names: an environment's naming template, developers' owner ids, CloudFormation's rules."""
+"""Names: those of workspaces, stacks and regions, an environment's naming template,
+developers' owner ids, CloudFormation's rules."""
 from __future__ import annotations
 
 import getpass
@@ -12,6 +13,9 @@ from pathlib import Path
 
 from ws.errors import ConfigError, UsageError
 
+NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")  # a workspace's, a stack's, an environment's
+NAME_HINT = "use lower-case letters, digits and '-', starting with a letter (at most 40)"
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 PLACEHOLDERS = ("workspace", "env", "owner", "stack")
 STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 STACK_NAME_RULE = "letters, digits and '-', starting with a letter, at most 128 characters"
@@ -36,6 +40,13 @@ class Naming:
         """The name without its stack part: what every stack of this instance shares."""
         rest = self.template.replace("-{stack}", "").replace("{stack}-", "")
         return rest.format(workspace=self.workspace, env=self.env, owner=self.owner or "")
+
+
+def check_region(region: str, path: str, line: int | None) -> None:
+    """A region name shaped like AWS's (us-east-1, eu-central-2, us-gov-west-1)."""
+    if not REGION.match(region):
+        raise ConfigError(f"region {region!r} is not an AWS region name",
+                          "write it like us-east-1 or eu-west-2", path=path, line=line)
 
 
 def check_template(template: str, per_developer: bool, path: str, line: int | None) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ws.config import envfiles, workspace
+from ws.config import envfiles, stackfile, workspace
 from ws.config.fields import Field
 
 
@@ -29,10 +29,10 @@ class FileSpec:
 FILES = (
     FileSpec("workspace", "workspace.yaml", "workspace.yaml",
              "The workspace's root: its name, where its stacks are, defaults for every run.",
-             workspace._WORKSPACE_FIELDS),
+             workspace.FIELDS),
     FileSpec("stack", "stack.yaml", "stacks/NAME/stack.yaml",
              "One per stack folder: the template, the values it takes, what it publishes.",
-             workspace._STACK_FIELDS),
+             stackfile.FIELDS),
     FileSpec("environment", "Environment files", "environments/ENV.yaml",
              "One per environment: where it deploys, how stacks are named, what changes there.",
              envfiles._FIELDS),

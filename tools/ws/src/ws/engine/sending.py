@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ws.cloud.secrets import Secrets
-from ws.config.workspace import is_no_echo
+from ws.config.crosscheck import is_no_echo
 from ws.engine.inputs import StackInputs
 from ws.errors import DeployError
 

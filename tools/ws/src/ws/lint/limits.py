@@ -14,8 +14,9 @@ from typing import Any, Iterator
 
 from ws.config.cfnyaml import line_of_key
 from ws.config.environment import Environment
+from ws.config.stack import Stack
 from ws.config.templates import SAM_TRANSFORM, Template, static_value
-from ws.config.workspace import Stack, Workspace
+from ws.config.workspace import Workspace
 from ws.lazy import lazy
 from ws.lint.textcheck import unsafe_text, utf8_size
 

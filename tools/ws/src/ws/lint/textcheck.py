@@ -8,8 +8,8 @@ from typing import Iterator
 
 from ws.config.cfnyaml import line_of_key
 from ws.config.environment import Environment
+from ws.config.stack import Stack
 from ws.config.templates import Template
-from ws.config.workspace import Stack
 from ws.lint.xmltext import describe_char, first_unsafe, joined_surrogates
 
 SECTIONS = ("Resources", "Outputs", "Parameters", "Mappings", "Conditions", "Rules")

@@ -5,8 +5,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ws.config.crosscheck import is_no_echo
 from ws.config.environment import Environment
-from ws.config.workspace import Workspace, is_no_echo
+from ws.config.workspace import Workspace
 from ws.graph.stackgraph import StackGraph, build_graph
 from ws.lint import limits, localpaths
 from ws.lint.cfnlint import Finding, lint_all

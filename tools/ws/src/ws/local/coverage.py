@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from ws.config.workspace import Stack
+from ws.config.stack import Stack
 from ws.errors import ConfigError
 from ws.local import templatefixes
 from ws.local.resourcetypes import endpoint_types

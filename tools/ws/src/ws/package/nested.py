@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ws.config.stack import Stack
 from ws.config.templates import Template, load_template
-from ws.config.workspace import Stack
 from ws.errors import ConfigError
 from ws.package.artifacts import HINT, TEMPLATE, LocalFile, line_of_value, local_files, relative
 from ws.package.code import CodeFolder, code_folders

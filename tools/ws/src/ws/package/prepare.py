@@ -11,7 +11,8 @@ from typing import Any, Callable, Mapping
 from ws.cloud.artifacts import Upload, ensure_bucket, s3_uploader
 from ws.cdk.assets import publish
 from ws.cloud.backend import Backend
-from ws.config.workspace import Stack, Workspace
+from ws.config.stack import Stack
+from ws.config.workspace import Workspace
 from ws.errors import ConfigError, WsError
 from ws.local.coverage import placeholder_note
 from ws.local.resourcetypes import endpoint_types
