@@ -5,7 +5,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from bench_corpus import project_build, project_parameters  # noqa: E402
+from corpus_makefile import project_build  # noqa: E402
+from corpus_params import project_parameters  # noqa: E402
 
 TOOLS_BUILD = "#!/bin/bash\ncp -p $service_dir/template.yaml $build_dir/template.yaml\n"
 MAKEFILE = ("export ROOT ?= $(shell dirname ${CURDIR})\nbuild:\n\t@${ROOT}/tools/build x "

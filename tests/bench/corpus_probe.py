@@ -1,0 +1,126 @@
+"""Trying what a deployed stack holds: its functions invoked with `{}`, its REST and HTTP API
+routes called through the local gateway (for bench_corpus.py)."""
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+
+from corpus_result import StackResult, fail
+
+GATEWAY_REFUSALS = {"MissingAuthenticationTokenException"}
+RUNTIME_FAILURES = ("Runtime.", "Sandbox.")
+
+
+def try_functions(aws, resources: list[dict], result: StackResult) -> None:
+    lam = aws("lambda")
+    for res in resources:
+        if res.get("ResourceType") != "AWS::Lambda::Function":
+            continue
+        result.functions += 1
+        try:
+            answer = lam.invoke(FunctionName=res["PhysicalResourceId"], Payload=b"{}")
+            body = answer["Payload"].read().decode(errors="replace")
+        except Exception as exc:
+            fail(result, "invoke", res, f"invoke {res['LogicalResourceId']}: {str(exc)[:300]}",
+                 runtime_of(lam, res))
+            continue
+        kind = ""
+        if answer.get("FunctionError"):
+            try:
+                kind = str(json.loads(body).get("errorType", ""))
+            except (ValueError, AttributeError):
+                kind = body[:60]
+        if kind.startswith(RUNTIME_FAILURES):
+            fail(result, "invoke", res, f"{res['LogicalResourceId']} did not run: {body[:600]}",
+                 runtime_of(lam, res))
+        else:
+            result.ran += 1
+
+
+def runtime_of(lam, res: dict) -> str:
+    try:
+        return lam.get_function_configuration(
+            FunctionName=res["PhysicalResourceId"]).get("Runtime", "")
+    except Exception:  # the runtime only helps classify; without it the rule is skipped
+        return ""
+
+
+def call(url: str, method: str) -> tuple[int, dict, str]:
+    data = b"{}" if method in ("POST", "PUT", "PATCH") else None
+    request = urllib.request.Request(url, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, dict(answer.headers), answer.read(300).decode(errors="replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read(300).decode(errors="replace")
+    except Exception as exc:
+        return 0, {}, str(exc)[:150]
+
+
+def refused(status: int, headers: dict, body: str) -> bool:
+    """The local gateway's own refusal (not an answer of the API's integration)."""
+    kind = headers.get("x-amzn-ErrorType", headers.get("X-Amzn-Errortype", ""))
+    return status == 0 or kind in GATEWAY_REFUSALS or (status in (404, 500) and (
+        "local endpoint" in body or "not served locally" in body or status == 500
+        and '"Internal server error"' in body))
+
+
+def fill_path(path: str) -> str:
+    return re.sub(r"\{[^}]+\+\}", "x/y", re.sub(r"\{[^}+]+\}", "1", path))
+
+
+def try_rest_apis(aws, endpoint: str, resources: list[dict], result: StackResult) -> None:
+    apigw = aws("apigateway")
+    for res in resources:
+        if res.get("ResourceType") != "AWS::ApiGateway::RestApi":
+            continue
+        api_id = res["PhysicalResourceId"]
+        try:
+            stages = [s["stageName"] for s in apigw.get_stages(restApiId=api_id)["item"]]
+            items = apigw.get_resources(restApiId=api_id, limit=500)["items"]
+        except Exception as exc:
+            fail(result, "route", res, f"API {api_id}: {str(exc)[:200]}")
+            continue
+        routes = [(item["path"], m) for item in items for m in (item.get("resourceMethods") or {})
+                  if m != "OPTIONS"]
+        if not stages:
+            result.routes += len(routes)
+            fail(result, "route", res, f"API {res['LogicalResourceId']}: no stage, "
+                 f"{len(routes)} routes not tried")
+            continue
+        for path, method in routes:
+            result.routes += 1
+            status, headers, body = call(
+                f"{endpoint}/_ws/api/{api_id}/{stages[0]}{fill_path(path)}",
+                "GET" if method == "ANY" else method)
+            if refused(status, headers, body):
+                fail(result, "route", res, f"{method} {path}: {status} {body[:200]}")
+            else:
+                result.answered += 1
+
+
+def try_http_apis(aws, endpoint: str, resources: list[dict], result: StackResult) -> None:
+    v2 = aws("apigatewayv2")
+    for res in resources:
+        if res.get("ResourceType") != "AWS::ApiGatewayV2::Api":
+            continue
+        api_id = res["PhysicalResourceId"]
+        try:
+            routes = [r["RouteKey"] for r in v2.get_routes(ApiId=api_id)["Items"]]
+        except Exception as exc:
+            fail(result, "route", res, f"HTTP API {api_id}: {str(exc)[:200]}")
+            continue
+        for key in routes:
+            result.routes += 1
+            method, _, path = key.partition(" ")
+            if key == "$default":
+                method, path = "GET", "/"
+            status, headers, body = call(f"{endpoint}/_ws/api/{api_id}/$default{fill_path(path)}",
+                                         "GET" if method == "ANY" else method)
+            if refused(status, headers, body):
+                fail(result, "route", res, f"{key}: {status} {body[:200]}")
+            else:
+                result.answered += 1
