@@ -3,18 +3,26 @@
 moto failed inside its router ("Unable to find appropriate backend"), so werkzeug answered an
 HTML page with status 500, which SDKs retry: a function calling Amazon Q Business waited
 through four retries, then failed on an HTML page. Here the answer is 501 with a JSON error
-(`NotImplementedException`) that SDKs read and do not retry.
+(`NotImplementedException`) that SDKs read and do not retry. Each refusal is counted by
+service: a custom resource whose function failed on one stands in as a placeholder
+(ws.local.lambdas.unemulated), and the count shows the failure was the endpoint's own.
 """
 from __future__ import annotations
 
 import json
 import logging
 import re
+import threading
+from collections import Counter
 from typing import Any, Callable, Iterable
 
 log = logging.getLogger("ws.local")
 SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+MESSAGE = "The local endpoint has no {} API (moto does not emulate it)"
+NAMED = re.compile(re.escape(MESSAGE).replace(r"\{\}", r"([\w.-]+)"))
+_refused: Counter[str] = Counter()
+_guard = threading.Lock()
 
 
 class UnknownServices:
@@ -40,11 +48,24 @@ def service_of(environ: dict[str, Any]) -> str:
 
 def refuse(service: str, start_response: Callable[..., Any]) -> Iterable[bytes]:
     log.warning("a call to %s, which the local endpoint does not have", service)
-    message = (f"The local endpoint has no {service} API (moto does not emulate it): "
-               "call it on AWS, or stub it in the function")
+    with _guard:
+        _refused[service] += 1
+    message = MESSAGE.format(service) + ": call it on AWS, or stub it in the function"
     body = json.dumps({"__type": "NotImplementedException", "message": message,
                        "Message": message}).encode()
     start_response("501 Not Implemented", [
         ("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(body))),
         ("x-amzn-ErrorType", "NotImplementedException")])
     return [body]
+
+
+def refusals() -> dict[str, int]:
+    """How many calls to each service the endpoint refused so far."""
+    with _guard:
+        return dict(_refused)
+
+
+def named_service(text: str) -> str | None:
+    """The service a refusal's message (quoted in `text`) names, or None."""
+    found = NAMED.search(text)
+    return found.group(1) if found else None
