@@ -4,8 +4,8 @@ from __future__ import annotations
 from moto.cloudformation import parsing
 
 from ...errors import EndpointError
-from . import (apigateway, apikeys, apimethods, apiparts, appsync, cloudfront, cognito,
-               cognitoparts, connections, customresource, events, functions, httpapi,
+from . import (apigateway, apikeys, apimethods, apiparts, appsync, certificates, cloudfront,
+               cognito, cognitoparts, connections, customresource, events, functions, httpapi,
                loadbalancers, messaging, observability, patched, physicalnames, placeholder,
                recordsets, refs, s3policy, scheduler, secrets, tableupdate, vpcendpoints)
 
@@ -31,7 +31,7 @@ PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              observability.DeliveryStream, connections.Connection, connections.ApiDestination,
              connections.Pipe, apiparts.DomainName, apiparts.BasePathMapping, apiparts.Model,
              apiparts.RequestValidator, patched.Rule, recordsets.RecordSet,
-             recordsets.RecordSetGroup)
+             recordsets.RecordSetGroup, certificates.Certificate)
 
 
 def register() -> None:
