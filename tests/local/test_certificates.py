@@ -2,6 +2,8 @@
 found by the HTTPS listener that names it, as on AWS: route53-alb-s3's shape."""
 from __future__ import annotations
 
+import pytest
+
 from test_network_load_balancer import TEMPLATE, forward, res
 
 
@@ -42,3 +44,28 @@ def test_an_https_listener_takes_the_stacks_certificate(stack, aws) -> None:
     assert listener["Certificates"] == [{"CertificateArn": outputs["Cert"]}]
     stack.delete()
     assert aws("acm").list_certificates()["CertificateSummaryList"] == []
+
+
+def _with_certificate(arn: str) -> dict:
+    made = template()
+    del made["Resources"]["Certificate"], made["Resources"]["PrivateCA"]
+    made["Parameters"] = {"CertificateArn": {"Type": "String", "Default": arn}}
+    made["Resources"]["Listener"]["Properties"]["Certificates"] = [
+        {"CertificateArn": {"Ref": "CertificateArn"}}]
+    made["Outputs"] = {"Listener": {"Value": {"Ref": "Listener"}}}
+    return made
+
+
+def test_the_deployers_own_certificate_arn_is_taken(stack, aws) -> None:
+    mine = "arn:aws:acm:us-east-1:111122223333:certificate/0d5c7a1e-2b3f-4c5d-8e9f-0a1b2c3d4e5f"
+    outputs = stack.create(_with_certificate(mine))
+    listener = aws("elbv2").describe_listeners(ListenerArns=[outputs["Listener"]])["Listeners"][0]
+    assert listener["Certificates"] == [{"CertificateArn": mine}]
+
+
+def test_a_made_up_certificate_is_still_refused(stack) -> None:
+    with pytest.raises(AssertionError):
+        stack.create(_with_certificate("arn:aws:acm:eu-west-1:111122223333:certificate/x"))
+    described = stack.cfn.describe_stacks(StackName=stack.name)["Stacks"][0]
+    assert described["StackStatus"] == "ROLLBACK_COMPLETE"
+    assert "Supplied certificate was not found" in described["StackStatusReason"]
