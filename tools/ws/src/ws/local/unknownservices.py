@@ -6,6 +6,7 @@ through four retries, then failed on an HTML page. Here the answer is 501 with a
 (`NotImplementedException`) that SDKs read and do not retry. Each refusal is counted by
 service: a custom resource whose function failed on one stands in as a placeholder
 (ws.local.lambdas.unemulated), and the count shows the failure was the endpoint's own.
+MediaConvert's DescribeEndpoints is answered (ws.local.mediaconvert).
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import re
 import threading
 from collections import Counter
 from typing import Any, Callable, Iterable
+
+from . import mediaconvert
 
 log = logging.getLogger("ws.local")
 SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
@@ -36,7 +39,9 @@ class UnknownServices:
         try:
             app = self.dispatcher.get_application(environ)
         except Exception:  # noqa: BLE001 - moto's router found no backend for the request
-            return refuse(service_of(environ), start_response)
+            service = service_of(environ)
+            answered = mediaconvert.answer(service, environ, start_response)
+            return answered if answered is not None else refuse(service, start_response)
         return app(environ, start_response)
 
 
