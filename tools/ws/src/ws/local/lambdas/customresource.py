@@ -5,8 +5,9 @@ moto invokes the function in a background thread with a ResponseURL on Docker's 
 and completes the stack when the response arrives, so CreateStack would answer while the
 stack is still CREATE_IN_PROGRESS. Here the function runs before CreateStack answers, its
 cfn-response PUT reaches this endpoint (``ResponseURL`` on 127.0.0.1), and a FAILED
-response, a function error or no response at all fails the stack operation with the reason, but a failure that was only the
-endpoint refusing a service it lacks: that resource is a placeholder (unemulated.py).
+response, a function error or no response at all fails the stack operation with the reason;
+but a failure that was only the endpoint refusing a service it lacks makes the resource a
+placeholder (unemulated.py).
 Like moto, only the ``Create`` request is sent (no Update or Delete).
 """
 from __future__ import annotations
