@@ -24,15 +24,31 @@ SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 MESSAGE = "The local endpoint has no {} API (moto does not emulate it)"
 NAMED = re.compile(re.escape(MESSAGE).replace(r"\{\}", r"([\w.-]+)"))
-_refused: Counter[str] = Counter()
-_guard = threading.Lock()
+
+
+class Refusals:
+    """How many calls to each service the endpoint refused, safe from many threads."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[str] = Counter()
+        self._guard = threading.Lock()
+
+    def add(self, service: str) -> None:
+        with self._guard:
+            self._counts[service] += 1
+
+    def counts(self) -> dict[str, int]:
+        with self._guard:
+            return dict(self._counts)
 
 
 class UnknownServices:
-    """WSGI middleware over moto's DomainDispatcherApplication (`dispatcher`)."""
+    """WSGI middleware over moto's DomainDispatcherApplication (`dispatcher`); each refusal
+    is counted in `refusals`."""
 
-    def __init__(self, dispatcher: Any) -> None:
+    def __init__(self, dispatcher: Any, refusals: Refusals | None = None) -> None:
         self.dispatcher = dispatcher
+        self.refusals = refusals if refusals is not None else Refusals()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
                  ) -> Iterable[bytes]:
@@ -41,7 +57,10 @@ class UnknownServices:
         except Exception:  # noqa: BLE001 - moto's router found no backend for the request
             service = service_of(environ)
             answered = mediaconvert.answer(service, environ, start_response)
-            return answered if answered is not None else refuse(service, start_response)
+            if answered is not None:
+                return answered
+            self.refusals.add(service)
+            return refuse(service, start_response)
         return app(environ, start_response)
 
 
@@ -53,8 +72,6 @@ def service_of(environ: dict[str, Any]) -> str:
 
 def refuse(service: str, start_response: Callable[..., Any]) -> Iterable[bytes]:
     log.warning("a call to %s, which the local endpoint does not have", service)
-    with _guard:
-        _refused[service] += 1
     message = MESSAGE.format(service) + ": call it on AWS, or stub it in the function"
     body = json.dumps({"__type": "NotImplementedException", "message": message,
                        "Message": message}).encode()
@@ -62,12 +79,6 @@ def refuse(service: str, start_response: Callable[..., Any]) -> Iterable[bytes]:
         ("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(body))),
         ("x-amzn-ErrorType", "NotImplementedException")])
     return [body]
-
-
-def refusals() -> dict[str, int]:
-    """How many calls to each service the endpoint refused so far."""
-    with _guard:
-        return dict(_refused)
 
 
 def named_service(text: str) -> str | None:

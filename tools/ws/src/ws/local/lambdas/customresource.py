@@ -26,6 +26,7 @@ from moto.cloudformation.responses import CloudFormationResponse
 
 from ws.local.lambdas import unemulated
 from ws.local.lambdas.runtime import Runtime
+from ws.local.unknownservices import Refusals
 
 
 def response_url(endpoint: str, region: str, stack_id: str) -> str:
@@ -43,8 +44,9 @@ def create_event(resource: CustomModel, stack_id: str, resource_type: str,
             "ResourceProperties": properties}
 
 
-def make_create(runtime: Runtime, endpoint: str) -> Any:
-    """The replacement for CustomModel.create_from_cloudformation_json."""
+def make_create(runtime: Runtime, endpoint: str, refusals: Refusals) -> Any:
+    """The replacement for CustomModel.create_from_cloudformation_json (`refusals`: the
+    endpoint's count of calls to services it lacks)."""
 
     def create(cls: type, resource_name: str, cloudformation_json: dict[str, Any],
                account_id: str, region_name: str, **kwargs: Any) -> CustomModel:
@@ -56,12 +58,12 @@ def make_create(runtime: Runtime, endpoint: str) -> Any:
         stack.add_custom_resource(resource)
         event = create_event(resource, stack_id, kwargs["ResourceType"], properties,
                              response_url(endpoint, region_name, stack_id))
-        before = unemulated.refusals()
+        before = refusals.counts()
         outcome = runtime.invoke(fn, json.dumps(event))
         if resource.is_created():
             return resource
         reason = _reason(resource, outcome.payload, outcome.error)
-        service = unemulated.needed_service(reason, before)
+        service = unemulated.needed_service(reason, refusals, before)
         if service is None or unemulated.strict(cloudformation_json):
             refused = "" if service is None else \
                 f" (`placeholders: error`: no placeholder for a function that needs {service})"
@@ -102,9 +104,10 @@ def cfnresponse(cls: type, request: Any, full_url: str, headers: Any) -> Any:
     return 200, {}, "{}"
 
 
-def install(runtime: Runtime, endpoint: str) -> None:
+def install(runtime: Runtime, endpoint: str, refusals: Refusals) -> None:
     """Patch moto's custom resources in this process."""
-    CustomModel.create_from_cloudformation_json = make_create(runtime, endpoint)  # type: ignore
+    CustomModel.create_from_cloudformation_json = make_create(  # type: ignore
+        runtime, endpoint, refusals)
     CloudFormationResponse.cfnresponse = classmethod(cfnresponse)  # type: ignore
     for pattern in list(cfn_urls.url_paths):  # the route holds the method it was given
         if pattern.endswith("/cfnresponse$"):

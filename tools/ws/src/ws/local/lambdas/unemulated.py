@@ -20,7 +20,7 @@ from ws.local.lambdas.deploynotes import STRICT
 from ws.local.providers.naming import arn, random_id
 from ws.local.providers.placeholder import generic_attribute
 from ws.local.rollback import add_event
-from ws.local.unknownservices import named_service, refusals
+from ws.local.unknownservices import Refusals, named_service
 
 NOTE = "placeholder, created but not run locally: its function needs {}, which the " \
     "local endpoint does not have"
@@ -45,11 +45,12 @@ class StandIn(CustomModel):
         return self.data[attribute_name]
 
 
-def needed_service(reason: str, before: dict[str, int]) -> str | None:
+def needed_service(reason: str, refusals: Refusals, before: dict[str, int]) -> str | None:
     """The service the failure (`reason`) was the endpoint's refusal of, if the endpoint did
-    refuse a call to it since `before` (refusals() as the function started); else None."""
+    refuse a call to it since `before` (`refusals`' counts as the function started)."""
     service = named_service(reason)
-    return service if service and refusals().get(service, 0) > before.get(service, 0) else None
+    now = refusals.counts()
+    return service if service and now.get(service, 0) > before.get(service, 0) else None
 
 
 def strict(resource_json: dict[str, Any]) -> bool:
