@@ -124,6 +124,7 @@ RESOURCES = {
                  ComparisonOperator="GreaterThanThreshold", EvaluationPeriods=1, Period=60,
                  Threshold=1, Statistic="Sum", Dimensions=[{"Name": "FunctionName",
                                                             "Value": {"Ref": "Fn"}}]),
+    "Cert": res("AWS::CertificateManager::Certificate", DomainName="www.example.com"),
     "Secret": res("AWS::SecretsManager::Secret", GenerateSecretString={
         "SecretStringTemplate": '{"user": "app"}', "GenerateStringKey": "password"}),
     "Pool": res("AWS::Cognito::UserPool", UserPoolName="users"),
@@ -258,6 +259,8 @@ SHAPE = {
     ("Logs", "Ref"): "^/store/orders$",
     ("Logs", "Arn"): arn("logs", r"log-group:/store/orders(:\*)?"),
     ("Alarm", "Ref"): NAME, ("Alarm", "Arn"): arn("cloudwatch", r"alarm:[\w-]+"),
+    ("Cert", "Ref"): arn("acm", r"certificate/[0-9a-f-]{36}"),
+    ("Cert", "CertificateArn"): arn("acm", r"certificate/[0-9a-f-]{36}"),
     ("Secret", "Ref"): arn("secretsmanager", r"secret:Secret-[A-Za-z0-9]{12}-[A-Za-z0-9]{6}"),
     ("Secret", "Id"): arn("secretsmanager", r"secret:Secret-[A-Za-z0-9]{12}-[A-Za-z0-9]{6}"),
     ("PoolGroup", "Ref"): NAME, ("PoolDomain", "Ref"): "^store-login$",

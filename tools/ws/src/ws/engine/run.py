@@ -42,7 +42,8 @@ from ws.engine.stackrun import (
     stop_waiting,
 )
 from ws.graph.stackgraph import StackGraph
-from ws.local.lambdas.deploynotes import deploy_line, layer_line
+from ws.local.lambdas.deploynotes import (deploy_line, has_custom_resources, layer_line,
+                                          standin_line)
 from ws.package.prepare import Packaged, package_stacks
 
 log = logging.getLogger(__name__)
@@ -177,7 +178,12 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
             return ChangeSets(ops, sqs).deploy(name, req, emit, request.allow_replace, current,
                                                ready=ready)
         ready()
-        return ops.deploy(req, emit, current)
+        result = ops.deploy(req, emit, current)
+        if backend.can.local_fixes and result.ok and has_custom_resources(prepared.body):
+            events = ops.cfn.describe_stack_events(StackName=req.name)["StackEvents"]
+            if line := standin_line(events, req.name):
+                emit(line)  # custom resources whose function needs a service the endpoint lacks
+        return result
     except ClientError as exc:
         raise aws_problem(exc) or exc from None
 

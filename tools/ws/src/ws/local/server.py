@@ -21,7 +21,7 @@ from .cdn.middleware import CdnMiddleware
 from .lambdas import hooks
 from .reach import environment as reach
 from .resourcetypes import ResourceTypesRoute
-from .unknownservices import UnknownServices
+from .unknownservices import Refusals, UnknownServices
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -36,11 +36,11 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("MOTO_PORT", str(args.port))  # moto builds some URLs from it
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
-    app = build_app()
     state = Path(args.state_dir) / "local" if args.state_dir else Path(tempfile.mkdtemp())
     settings = hooks.RuntimeSettings(
         state, f"http://127.0.0.1:{args.port}", schedules=args.schedules,
         sqs_retry_seconds=hooks.retry_seconds_from_env())
+    app = build_app(settings.refusals)
     running = hooks.install(settings)
     proxy = reach.install(settings.endpoint, state / "ca")  # AWS API URLs from functions
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that the finally below runs
@@ -62,15 +62,15 @@ def started_line(port: int, settings: hooks.RuntimeSettings) -> str:
             f" {retry}; schedules {'fired on their rate' if settings.schedules else 'on demand'}")
 
 
-def build_app() -> ResourceTypesRoute:
+def build_app(refusals: Refusals | None = None) -> ResourceTypesRoute:
     """The endpoint's WSGI app: ws's providers registered; the resource types it creates
     (ws.local.resourcetypes), the CDN and the API gateway before moto; a service moto lacks
-    answered with an error naming it (ws.local.unknownservices)."""
+    answered with an error naming it (ws.local.unknownservices), counted in `refusals`."""
     providers.register()
     motofixes.register()
     nestedstacks.register()
     functionfixes.register()
-    moto = UnknownServices(DomainDispatcherApplication(create_backend_app))
+    moto = UnknownServices(DomainDispatcherApplication(create_backend_app), refusals)
     gateway = ApiGatewayMiddleware(moto)
     return ResourceTypesRoute(CdnMiddleware(gateway), providers.supported_types)
 

@@ -15,6 +15,7 @@ from ws.config.stack import Stack
 from ws.config.workspace import Workspace
 from ws.errors import ConfigError, WsError
 from ws.local.coverage import placeholder_note
+from ws.local.lambdas.deploynotes import strict_custom_resources
 from ws.local.resourcetypes import endpoint_types
 from ws.package.artifacts import set_at
 from ws.package.build import Builder
@@ -57,6 +58,7 @@ class Preparer:
     local_types: frozenset[str] | None = None  # what the local endpoint creates, if it says
     sam_cache: Path | None = None  # SAM translations remembered by content
     stood_in: Mapping[CodeFolder, str] = field(default_factory=dict)  # the build's placeholders
+    placeholders: bool = True  # False: `placeholders: error` (custom resources marked strict)
 
     def prepare(self, stack: Stack) -> Prepared:
         uploads: dict[str, bytes] = {}
@@ -94,6 +96,7 @@ class Preparer:
         if self.backend.can.local_fixes:
             inline_uploaded(body, self.bucket, uploads)
             body = _for_local_endpoint(body, template.display, self.local_types)
+            body = body if self.placeholders else strict_custom_resources(body)
         return body
 
 
@@ -180,14 +183,15 @@ def package_stacks(ws: Workspace, backend: Backend, names: list[str],
     """Prepare the named stacks for `backend`, their code built first (in parallel, cached); a
     stack whose build fails is left out, its failure kept for when it would deploy.
     `placeholders`: the local endpoint may deploy placeholder code for a function it could not
-    build (the environment's `placeholders: error` says no)."""
+    build, or a custom resource whose function needs a service it lacks (the environment's
+    `placeholders: error` says no)."""
     bucket = backend.artifact_bucket(ws.name)
     builder = Builder(ws.state_dir / "build", ws.root, local=backend.can.local_fixes,
                       placeholders=placeholders)
     failed = builder.build_all({name: stack_inventory(ws.stacks[name], ws.root).code
         for name in names})
     preparer = Preparer(backend, ws.root, bucket, builder, _local_types(backend),
-                        ws.state_dir / "sam", builder.stood_in)
+                        ws.state_dir / "sam", builder.stood_in, placeholders)
     prepared: dict[str, Prepared] = {}
     for name in (n for n in names if n not in failed):
         try:  # a nested template's code is built here, when its parent is prepared

@@ -5,7 +5,9 @@ moto invokes the function in a background thread with a ResponseURL on Docker's 
 and completes the stack when the response arrives, so CreateStack would answer while the
 stack is still CREATE_IN_PROGRESS. Here the function runs before CreateStack answers, its
 cfn-response PUT reaches this endpoint (``ResponseURL`` on 127.0.0.1), and a FAILED
-response, a function error or no response at all fails the stack operation with the reason.
+response, a function error or no response at all fails the stack operation with the reason;
+but a failure that was only the endpoint refusing a service it lacks makes the resource a
+placeholder (unemulated.py).
 Like moto, only the ``Create`` request is sent (no Update or Delete).
 """
 from __future__ import annotations
@@ -22,7 +24,9 @@ from moto.cloudformation.models import cloudformation_backends
 from moto.cloudformation import urls as cfn_urls
 from moto.cloudformation.responses import CloudFormationResponse
 
+from ws.local.lambdas import unemulated
 from ws.local.lambdas.runtime import Runtime
+from ws.local.unknownservices import Refusals
 
 
 def response_url(endpoint: str, region: str, stack_id: str) -> str:
@@ -40,8 +44,9 @@ def create_event(resource: CustomModel, stack_id: str, resource_type: str,
             "ResourceProperties": properties}
 
 
-def make_create(runtime: Runtime, endpoint: str) -> Any:
-    """The replacement for CustomModel.create_from_cloudformation_json."""
+def make_create(runtime: Runtime, endpoint: str, refusals: Refusals) -> Any:
+    """The replacement for CustomModel.create_from_cloudformation_json (`refusals`: the
+    endpoint's count of calls to services it lacks)."""
 
     def create(cls: type, resource_name: str, cloudformation_json: dict[str, Any],
                account_id: str, region_name: str, **kwargs: Any) -> CustomModel:
@@ -49,15 +54,22 @@ def make_create(runtime: Runtime, endpoint: str) -> Any:
         stack_id, logical_id = kwargs["StackId"], kwargs["LogicalId"]
         fn = lambda_backend(account_id, region_name).get_function(properties["ServiceToken"])
         resource = CustomModel(region_name, str(uuid.uuid4()), logical_id, resource_name)
-        cloudformation_backends[account_id][region_name].get_stack(stack_id) \
-            .add_custom_resource(resource)
+        stack = cloudformation_backends[account_id][region_name].get_stack(stack_id)
+        stack.add_custom_resource(resource)
         event = create_event(resource, stack_id, kwargs["ResourceType"], properties,
                              response_url(endpoint, region_name, stack_id))
+        before = refusals.counts()
         outcome = runtime.invoke(fn, json.dumps(event))
-        if not resource.is_created():
-            raise ValidationError(message=f"custom resource {logical_id} failed: "
-                                  + _reason(resource, outcome.payload, outcome.error))
-        return resource
+        if resource.is_created():
+            return resource
+        reason = _reason(resource, outcome.payload, outcome.error)
+        service = unemulated.needed_service(reason, refusals, before)
+        if service is None or unemulated.strict(cloudformation_json):
+            refused = "" if service is None else \
+                f" (`placeholders: error`: no placeholder for a function that needs {service})"
+            raise ValidationError(message=f"custom resource {logical_id} failed{refused}: "
+                                  + reason)
+        return unemulated.stand_in(resource, kwargs["ResourceType"], service, account_id, stack)
 
     return classmethod(create)
 
@@ -92,9 +104,10 @@ def cfnresponse(cls: type, request: Any, full_url: str, headers: Any) -> Any:
     return 200, {}, "{}"
 
 
-def install(runtime: Runtime, endpoint: str) -> None:
+def install(runtime: Runtime, endpoint: str, refusals: Refusals) -> None:
     """Patch moto's custom resources in this process."""
-    CustomModel.create_from_cloudformation_json = make_create(runtime, endpoint)  # type: ignore
+    CustomModel.create_from_cloudformation_json = make_create(  # type: ignore
+        runtime, endpoint, refusals)
     CloudFormationResponse.cfnresponse = classmethod(cfnresponse)  # type: ignore
     for pattern in list(cfn_urls.url_paths):  # the route holds the method it was given
         if pattern.endswith("/cfnresponse$"):

@@ -62,3 +62,44 @@ def layer_line(body: dict[str, Any], account: str) -> str | None:
         return None
     listed = ", ".join(f"{logical} runs without {arn}" for logical, arn in found)
     return f"the local endpoint cannot fetch another account's layers: {listed}"
+
+
+CUSTOM = ("AWS::CloudFormation::CustomResource", "Custom::")
+STANDIN = "placeholder, created but not run locally: "  # the event's reason (unemulated.NOTE)
+STARTS = ("CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS")
+
+
+def has_custom_resources(body: dict[str, Any]) -> bool:
+    return any(isinstance(r, dict) and str(r.get("Type", "")).startswith(CUSTOM)
+               for r in (body.get("Resources") or {}).values())
+
+
+def standin_line(events: list[dict[str, Any]], stack_name: str) -> str | None:
+    """The stack's one line about its custom resources made placeholders by the operation
+    that just ended (`events`: DescribeStackEvents', newest first), or None."""
+    found = []
+    for event in events:
+        if event["LogicalResourceId"] == stack_name and event["ResourceStatus"] in STARTS:
+            break
+        reason = event.get("ResourceStatusReason") or ""
+        if reason.startswith(STANDIN):
+            found.append(f"{event['LogicalResourceId']} ({event.get('ResourceType')}: "
+                         f"{reason[len(STANDIN):]})")
+    if not found:
+        return None
+    return "placeholders, created but not run locally: " \
+        f"{', '.join(sorted(found))}"
+
+
+STRICT = "ws:placeholders"  # a custom resource's Metadata key: "error" (unemulated.strict)
+
+
+def strict_custom_resources(body: dict[str, Any]) -> dict[str, Any]:
+    """`body` with each custom resource marked so that the endpoint makes no placeholder of it
+    (the environment's `placeholders: error`): its function's failure fails the stack."""
+    resources = dict(body.get("Resources") or {})
+    for logical, res in resources.items():
+        if isinstance(res, dict) and str(res.get("Type", "")).startswith(CUSTOM):
+            resources[logical] = {**res, "Metadata": {**(res.get("Metadata") or {}),
+                                                      STRICT: "error"}}
+    return {**body, "Resources": resources}

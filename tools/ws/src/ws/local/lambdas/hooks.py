@@ -9,7 +9,7 @@ Environment (read once by the server):
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from moto.logs.models import logs_backends
@@ -18,6 +18,7 @@ from ws.errors import ConfigError
 from ws.local.events import install as events
 from ws.local.lambdas import customresource, invokepatch, schedules, sqspoller
 from ws.local.lambdas.runtime import Runtime
+from ws.local.unknownservices import Refusals
 
 RETRY_VAR = "WS_LOCAL_SQS_RETRY_SECONDS"
 
@@ -30,6 +31,9 @@ class RuntimeSettings:
     endpoint: str  # what functions use to reach the endpoint (http://127.0.0.1:PORT)
     schedules: bool = False
     sqs_retry_seconds: int | None = None
+    # the endpoint's count of calls to services it lacks (ws.local.unknownservices), which
+    # custom resources read (ws.local.lambdas.unemulated)
+    refusals: Refusals = field(default_factory=Refusals)
 
 
 def retry_seconds_from_env() -> int | None:
@@ -66,7 +70,7 @@ def install(settings: RuntimeSettings) -> Installed:
                       lambda account, region: logs_backends[account][region])
     router = events.install(runtime)
     invokepatch.install(runtime, router.invoke_async)
-    customresource.install(runtime, settings.endpoint)
+    customresource.install(runtime, settings.endpoint, settings.refusals)
     pollers = sqspoller.Pollers(runtime, settings.sqs_retry_seconds)
     pollers.start()
     scheduler = (schedules.Scheduler(runtime, fire=router.fire_schedule)

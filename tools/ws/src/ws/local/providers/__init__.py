@@ -4,10 +4,11 @@ from __future__ import annotations
 from moto.cloudformation import parsing
 
 from ...errors import EndpointError
-from . import (apigateway, apikeys, apimethods, apiparts, appsync, cloudfront, cognito,
-               cognitoparts, connections, customresource, events, functions, httpapi,
-               loadbalancers, messaging, observability, patched, physicalnames, placeholder,
-               recordsets, refs, s3policy, scheduler, secrets, tableupdate, vpcendpoints)
+from . import (apigateway, apikeys, apimethods, apiparts, appsync, certificates, cloudfront,
+               cognito, cognitoparts, connections, customresource, events, functions, httpapi,
+               listenercerts, loadbalancers, messaging, observability, patched, physicalnames,
+               placeholder, recordsets, refs, s3policy, scheduler, secrets, tableupdate,
+               vpcendpoints)
 
 # Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
@@ -31,7 +32,7 @@ PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              observability.DeliveryStream, connections.Connection, connections.ApiDestination,
              connections.Pipe, apiparts.DomainName, apiparts.BasePathMapping, apiparts.Model,
              apiparts.RequestValidator, patched.Rule, recordsets.RecordSet,
-             recordsets.RecordSetGroup)
+             recordsets.RecordSetGroup, certificates.Certificate)
 
 
 def register() -> None:
@@ -54,6 +55,7 @@ def register() -> None:
     refs.install()  # moto's models without a Ref of their own (providers/refs.py)
     tableupdate.install()  # DynamoDB tables updated in place (providers/tableupdate.py)
     physicalnames.install()  # generated names within each type's limit
+    listenercerts.install()  # a listener takes the deployer's own ACM certificate ARN
 
 
 def _registered() -> bool:

@@ -68,7 +68,7 @@ def generic_attribute(name: str, kind: str, service: str, values: dict[str, str]
     """An attribute no shape lists, shaped by its name: ...Arn an ARN, ...Url an https URL,
     ...Endpoint/...DomainName/...Address a host name, ...Name the name, anything else an id
     (shaped as the service's API wants it: providers/apiids.py)."""
-    resource = re.sub(r"(?<!^)(?=[A-Z])", "-", kind.split("::")[2]).lower()
+    resource = re.sub(r"(?<!^)(?=[A-Z])", "-", kind.split("::")[-1]).lower()
     host = f"{values['id']}.{service}.{values['region']}.amazonaws.com"
     if name.endswith("Arn"):
         return f"{values['arn']}{resource}/{values['name']}"
