@@ -6,8 +6,9 @@ from moto.cloudformation import parsing
 from ...errors import EndpointError
 from . import (apigateway, apikeys, apimethods, apiparts, appsync, cloudfront, cognito,
                cognitoparts, connections, customresource, events, functions, httpapi,
-               loadbalancers, messaging, observability, patched, physicalnames, placeholder,
-               recordsets, refs, s3policy, scheduler, secrets, tableupdate, vpcendpoints)
+               loadbalancers, messaging, networkdeletion, observability, patched,
+               physicalnames, placeholder, recordsets, refs, s3policy, scheduler, secrets,
+               tableupdate, vpcendpoints)
 
 # Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
@@ -54,6 +55,7 @@ def register() -> None:
     refs.install()  # moto's models without a Ref of their own (providers/refs.py)
     tableupdate.install()  # DynamoDB tables updated in place (providers/tableupdate.py)
     physicalnames.install()  # generated names within each type's limit
+    networkdeletion.install()  # a stack's own VPC parts deleted with it
 
 
 def _registered() -> bool:
