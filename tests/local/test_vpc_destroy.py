@@ -49,8 +49,8 @@ NETWORK = {
                     SubnetIds=[ref("Inside")], SecurityGroupIds=[ref("Guard")]),
     "Balancer": res("AWS::ElasticLoadBalancingV2::LoadBalancer", Type="network",
                     Scheme="internal", Subnets=[ref("Inside")]),
-    "Targets": res("AWS::ElasticLoadBalancingV2::TargetGroup", Protocol="TCP", Port=8000,
-                   TargetType="ip", VpcId=ref("Vpc")),
+    "Targets": res("AWS::ElasticLoadBalancingV2::TargetGroup", Name="tasks", Protocol="TCP",
+                   Port=8000, TargetType="ip", VpcId=ref("Vpc")),
     "Listener": res("AWS::ElasticLoadBalancingV2::Listener", Protocol="TCP", Port=80,
                     LoadBalancerArn=ref("Balancer"),
                     DefaultActions=[{"Type": "forward", "TargetGroupArn": ref("Targets")}]),
@@ -71,6 +71,7 @@ def test_a_stack_with_its_own_vpc_is_deleted_and_deploys_again(stack, aws) -> No
     assert not ec2.describe_internet_gateways()["InternetGateways"]
     assert not ec2.describe_addresses()["Addresses"]
     assert [n["State"] for n in ec2.describe_nat_gateways()["NatGateways"]] == ["deleted"]
+    assert not aws("elbv2").describe_target_groups()["TargetGroups"]
     stack.create(template)  # a second deploy of the same stack works
     stack.delete()
 

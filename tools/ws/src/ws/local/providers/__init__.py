@@ -4,8 +4,8 @@ from __future__ import annotations
 from moto.cloudformation import parsing
 
 from ...errors import EndpointError
-from . import (apigateway, apikeys, apimethods, apiparts, appsync, cloudfront, cognito,
-               cognitoparts, connections, customresource, events, functions, httpapi,
+from . import (apigateway, apikeys, apimethods, apiparts, appsync, balancerdeletion, cloudfront,
+               cognito, cognitoparts, connections, customresource, events, functions, httpapi,
                loadbalancers, messaging, networkdeletion, observability, patched,
                physicalnames, placeholder, recordsets, refs, s3policy, scheduler, secrets,
                tableupdate, vpcendpoints)
@@ -56,6 +56,7 @@ def register() -> None:
     tableupdate.install()  # DynamoDB tables updated in place (providers/tableupdate.py)
     physicalnames.install()  # generated names within each type's limit
     networkdeletion.install()  # a stack's own VPC parts deleted with it
+    balancerdeletion.install()  # and its listeners, rules and target groups
 
 
 def _registered() -> bool:
