@@ -5,10 +5,11 @@ from moto.cloudformation import parsing
 
 from ...errors import EndpointError
 from . import (apigateway, apikeys, apimethods, apiparts, appsync, balancerdeletion, cloudfront,
-               cognito, cognitoparts, connections, customresource, events, functions, httpapi,
-               loadbalancers, messaging, networkdeletion, observability, patched,
-               physicalnames, placeholder, recordsets, refs, s3policy, scheduler, secrets,
-               tableupdate, vpcendpoints)
+               cognito, cognitoparts, connections, customresource, ecsservices,
+               endpointservices, events, functions, httpapi, loadbalancers, messaging,
+               networkdeletion, observability, patched, physicalnames, placeholder, recordsets,
+               refs, s3policy, scheduler, secrets, tableupdate, targetgroups, vpcendpoints,
+               vpclinks)
 
 # Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
@@ -25,7 +26,8 @@ PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              patched.StateMachine, patched.Queue, patched.Topic, patched.Key,
              patched.AccessPoint, patched.FileSystem, patched.Parameter, patched.ManagedPolicy,
              patched.EventSourceMapping, patched.HostedZone, loadbalancers.LoadBalancer,
-             vpcendpoints.VPCEndpoint,
+             vpcendpoints.VPCEndpoint, endpointservices.VPCEndpointService,
+             targetgroups.TargetGroup, ecsservices.Service, vpclinks.VpcLink,
              secrets.Secret, cognitoparts.UserPoolGroup, cognitoparts.UserPoolDomain,
              cognitoparts.IdentityPool, apikeys.ApiKey, apikeys.UsagePlan, apikeys.UsagePlanKey,
              observability.Alarm, observability.LogStream, observability.SubscriptionFilter,
