@@ -197,3 +197,57 @@ def test_an_http_api_follows_its_listener(private, moto_url) -> None:
     assert status == 201 and answer["path"] == "/items/7"
     status, _, body = call(base + "/ask", method="POST", body=b"{}")
     assert status == 503 and b"ECS service answers-service" in body
+
+
+def endpoint_chain() -> dict:
+    """A central API's link -> NLB -> the IPs of a VPC endpoint -> the endpoint service's NLB
+    (the shape of a multi-account private backend), and an endpoint to a service not here."""
+    def endpoint(service: dict) -> dict:
+        return res("AWS::EC2::VPCEndpoint", VpcId=ref("Vpc"), VpcEndpointType="Interface",
+                   ServiceName=service, SubnetIds=[ref("SubnetA"), ref("SubnetB")])
+    return {
+        "EndpointService": res("AWS::EC2::VPCEndpointService", AcceptanceRequired=False,
+                               NetworkLoadBalancerArns=[ref("TaskNlb")]),
+        "ToService": endpoint({"Fn::Sub": "com.amazonaws.vpce.${AWS::Region}.${EndpointService}"}),
+        "ToNowhere": endpoint("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"),
+        "ServiceTargets": group("ip", [], Protocol="TCP", Port=80, VpcId=ref("Vpc")),
+        "NowhereTargets": group("ip", [], Protocol="TCP", Port=80, VpcId=ref("Vpc")),
+        "FrontNlb": balancer("network"), "OtherNlb": balancer("network"),
+        "FrontListener": listener("FrontNlb", 80, "ServiceTargets"),
+        "OtherListener": listener("OtherNlb", 80, "NowhereTargets"),
+        "FrontLink": res("AWS::ApiGateway::VpcLink", Name="front", TargetArns=[ref("FrontNlb")]),
+        "OtherLink": res("AWS::ApiGateway::VpcLink", Name="other", TargetArns=[ref("OtherNlb")]),
+        "Api": res("AWS::ApiGateway::RestApi", Name="central"),
+        "Central": res("AWS::ApiGateway::Resource", RestApiId=ref("Api"), PathPart="api",
+                       ParentId={"Fn::GetAtt": ["Api", "RootResourceId"]}),
+        "Other": res("AWS::ApiGateway::Resource", RestApiId=ref("Api"), PathPart="other",
+                     ParentId={"Fn::GetAtt": ["Api", "RootResourceId"]}),
+        "CentralAny": private_method("Central", "ANY", "FrontLink", {
+            "Fn::Sub": "http://${ToService}.execute-api.${AWS::Region}.amazonaws.com"}),
+        "OtherAny": private_method("Other", "ANY", "OtherLink", {
+            "Fn::Sub": "http://${ToNowhere}.execute-api.${AWS::Region}.amazonaws.com"}),
+        "Deployment": {**res("AWS::ApiGateway::Deployment", RestApiId=ref("Api"),
+                             StageName="prod"), "DependsOn": ["CentralAny", "OtherAny"]},
+    }
+
+
+def test_a_link_to_a_vpc_endpoints_addresses_follows_its_endpoint_service(
+        stack, aws, moto_url, backend_port) -> None:
+    parts = {k: v for k, v in network().items() if not k.startswith(("Alb", "Nlb", "Local"))}
+    out = stack.create({"Resources": {**parts, **endpoint_chain()}, "Outputs": {
+        "Api": {"Value": ref("Api")}, "ToService": {"Value": ref("ToService")},
+        "ToNowhere": {"Value": ref("ToNowhere")}, "ServiceTargets": {"Value": ref(
+            "ServiceTargets")}, "NowhereTargets": {"Value": ref("NowhereTargets")}}})
+    ec2, elb = aws("ec2"), aws("elbv2")
+    for endpoint, targets in (("ToService", "ServiceTargets"), ("ToNowhere", "NowhereTargets")):
+        found = ec2.describe_vpc_endpoints(VpcEndpointIds=[out[endpoint]])["VpcEndpoints"][0]
+        enis = ec2.describe_network_interfaces(NetworkInterfaceIds=found["NetworkInterfaceIds"])
+        elb.register_targets(TargetGroupArn=out[targets], Targets=[
+            {"Id": e["PrivateIpAddress"]} for e in enis["NetworkInterfaces"]])
+    base = local_api_url(moto_url, out["Api"], "prod")
+    status, _, body = call(base + "/api")
+    assert status == 503 and b"ECS service answers-service" in body, body
+    status, _, body = call(base + "/other")
+    assert status == 503, body
+    assert "vpce-svc-0123456789abcdef0, which is not on the local endpoint" in json.loads(
+        body)["message"]
