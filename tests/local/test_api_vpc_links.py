@@ -251,3 +251,40 @@ def test_a_link_to_a_vpc_endpoints_addresses_follows_its_endpoint_service(
     assert status == 503, body
     assert "vpce-svc-0123456789abcdef0, which is not on the local endpoint" in json.loads(
         body)["message"]
+
+
+def cloud_map_api(uri: dict, route: str) -> dict:
+    return {
+        f"Api{route}": res("AWS::ApiGatewayV2::Api", Name=f"map-{route}", ProtocolType="HTTP"),
+        f"Integration{route}": res(
+            "AWS::ApiGatewayV2::Integration", ApiId=ref(f"Api{route}"),
+            IntegrationType="HTTP_PROXY", IntegrationMethod="ANY", ConnectionType="VPC_LINK",
+            ConnectionId="vpclink-1", IntegrationUri=uri, PayloadFormatVersion="1.0"),
+        f"Route{route}": res("AWS::ApiGatewayV2::Route", ApiId=ref(f"Api{route}"),
+                             RouteKey=f"GET /{route}/{{id}}",
+                             Target={"Fn::Sub": f"integrations/${{Integration{route}}}"}),
+        f"Stage{route}": res("AWS::ApiGatewayV2::Stage", ApiId=ref(f"Api{route}"),
+                             StageName="$default", AutoDeploy=True),
+    }
+
+
+def test_an_http_api_follows_a_cloud_map_service(stack, aws, moto_url, backend_port) -> None:
+    discovery = aws("servicediscovery")
+    here = discovery.create_service(Name="here")["Service"]
+    discovery.register_instance(ServiceId=here["Id"], InstanceId="one", Attributes={
+        "AWS_INSTANCE_IPV4": "127.0.0.1", "AWS_INSTANCE_PORT": str(backend_port)})
+    parts = {k: network()[k] for k in ("Vpc", "Cluster", "Task")}
+    out = stack.create({"Resources": {
+        **parts, "Registry": res("AWS::ServiceDiscovery::Service", Name="tasks"),
+        "Service": res("AWS::ECS::Service", ServiceName="mapped-service", Cluster=ref("Cluster"),
+                       TaskDefinition=ref("Task"), ServiceRegistries=[
+                           {"RegistryArn": {"Fn::GetAtt": ["Registry", "Arn"]}}]),
+        **cloud_map_api({"Fn::GetAtt": ["Registry", "Arn"]}, "tasks"),
+        **cloud_map_api(here["Arn"], "here")}, "Outputs": {
+            "Tasks": {"Value": ref("Apitasks")}, "Here": {"Value": ref("Apihere")}}})
+    tasks = local_api_url(moto_url, out["Tasks"], "$default").rsplit("/", 1)[0]
+    status, _, body = call(tasks + "/tasks/1")
+    assert status == 503 and b"ECS service mapped-service registered in Cloud Map" in body, body
+    status, answer = call_json(local_api_url(moto_url, out["Here"], "$default").rsplit(
+        "/", 1)[0] + "/here/1")
+    assert (status, answer["path"]) == (200, "/here/1")

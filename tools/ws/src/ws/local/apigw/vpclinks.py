@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from moto.apigateway.models import apigateway_backends
 
-from ws.local.apigw import albevent, balancers
+from ws.local.apigw import albevent, balancers, cloudmap
 from ws.local.apigw.hops import Address, Destination, Fixed, Function, Unreachable
 from ws.local.apigw.lambdas import Invoker
 from ws.local.apigw.request import ApiResponse
@@ -37,11 +37,13 @@ def rest_destination(link_id: str, url: str) -> Destination:
 
 
 def http_destination(uri: str, path: str) -> Destination:
-    """Where an HTTP API's private integration (`uri`: a listener's ARN) sends `path`."""
+    """Where an HTTP API's private integration (`uri`: a load balancer listener's or a Cloud
+    Map service's ARN) sends `path`."""
     if ":listener/" in uri:
         return balancers.through_listener(uri, path)
-    raise Unreachable(f"private integration {uri}: only load balancer listeners are followed "
-                      "locally")
+    if ":servicediscovery:" in uri:
+        return cloudmap.destination(uri)
+    raise Unreachable(f"private integration {uri} is not on the local endpoint")
 
 
 def send(outgoing: urllib.request.Request, destination: Destination, timeout: float,
