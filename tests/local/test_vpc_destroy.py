@@ -90,3 +90,15 @@ def test_deleting_a_stack_leaves_what_it_did_not_make(stack, aws) -> None:
         {"Name": "vpc-id", "Values": [vpc]}])["RouteTables"]}
     assert kept in tables and len(tables) == 2  # its own table and the main one
     assert not ec2.describe_internet_gateways()["InternetGateways"]
+
+
+def test_an_ecs_service_is_deleted_with_its_stack(stack, aws) -> None:
+    stack.create({"Resources": {
+        "Cluster": res("AWS::ECS::Cluster", ClusterName="tasks"),
+        "Task": res("AWS::ECS::TaskDefinition", Family="app", ContainerDefinitions=[
+            {"Name": "app", "Image": "example/app", "Memory": 512}]),
+        "Service": res("AWS::ECS::Service", ServiceName="web", Cluster=ref("Cluster"),
+                       TaskDefinition=ref("Task"), DesiredCount=2)}})
+    stack.delete()
+    found = aws("ecs").describe_services(cluster="tasks", services=["web"])["services"]
+    assert [s["status"] for s in found] == ["INACTIVE"]

@@ -3,11 +3,10 @@ as they run on this machine (an address here); an ECS service that registers wit
 instance elsewhere, does not run locally and Unreachable names it."""
 from __future__ import annotations
 
-from moto.ecs.models import ecs_backends
 from moto.servicediscovery.models import servicediscovery_backends
 
 from ws.local.apigw.hops import Address, Destination, Unreachable
-from ws.local.apigw.lbtargets import LOCAL_HOSTS
+from ws.local.apigw.lbtargets import LOCAL_HOSTS, active_services
 
 
 def destination(arn: str) -> Destination:
@@ -39,6 +38,5 @@ def _instances(arn: str) -> list:
 
 
 def _ecs_services(arn: str) -> list[str]:
-    return [service.name for regions in list(ecs_backends.values())
-            for backend in list(regions.values()) for service in list(backend.services.values())
-            if any(r.get("registryArn") == arn for r in service.service_registries or [])]
+    return [service.name for service in active_services()
+            if any(r.get("registryArn") == arn for r in service.service_registries)]

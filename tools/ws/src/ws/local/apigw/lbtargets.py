@@ -64,11 +64,17 @@ def _group(arn: str) -> Any:
     raise Unreachable(f"target group {arn} is not on the local endpoint")
 
 
+def active_services() -> list[Any]:
+    """moto's ECS services that are not deleted, in every account and region."""
+    return [service for regions in list(ecs_backends.values())
+            for backend in list(regions.values()) for service in list(backend.services.values())
+            if service.status == "ACTIVE"]
+
+
 def _services(group_arn: str) -> list[str]:
     """The ECS services registered with the target group (their `LoadBalancers`)."""
-    return [service.name for regions in list(ecs_backends.values())
-            for backend in list(regions.values()) for service in list(backend.services.values())
-            if any(lb.get("targetGroupArn") == group_arn for lb in service.load_balancers or [])]
+    return [service.name for service in active_services()
+            if any(lb.get("targetGroupArn") == group_arn for lb in service.load_balancers)]
 
 
 def _endpoint_at(address: str) -> Any | None:
