@@ -163,6 +163,8 @@ RESOURCES = {
                  LoadBalancers=[{"ContainerName": "app", "ContainerPort": 80,
                                  "TargetGroupArn": {"Ref": "Targets"}}]),
     "Link": res("AWS::ApiGateway::VpcLink", Name="link", TargetArns=[{"Ref": "Nlb"}]),
+    "HttpLink": res("AWS::ApiGatewayV2::VpcLink", Name="http-link",
+                    SubnetIds=[{"Ref": "Subnet"}]),
 }
 
 # (logical id, attribute or "Ref") -> the shape AWS gives it.
@@ -304,6 +306,7 @@ SHAPE = {
     ("Targets", "LoadBalancerArns"): r"^$",
     ("Tasks", "Ref"): arn("ecs", r"service/[\w-]+(/[\w-]+)?"),
     ("Link", "Ref"): ID, ("Link", "VpcLinkId"): ID,
+    ("HttpLink", "Ref"): r"^[a-z0-9]{8}$", ("HttpLink", "VpcLinkId"): r"^[a-z0-9]{8}$",
 }
 EMULATOR_TEXT = re.compile(r"<?moto\.|object at 0x")
 

@@ -1,9 +1,11 @@
-"""VPC links of REST APIs, made in moto's API Gateway backend (they were placeholders), so the
-local gateway can follow one to its Network Load Balancer (ws.local.apigw.vpclinks)."""
+"""VPC links, made in moto's API Gateway backends (they were placeholders): a REST API's, which
+the local gateway follows to its Network Load Balancer (ws.local.apigw.vpclinks), and an HTTP
+API's (its integrations name the listener or Cloud Map service themselves)."""
 from __future__ import annotations
 
 from typing import Any
 
+from moto.apigatewayv2.models import apigatewayv2_backends
 from moto.core.common_models import CloudFormationModel
 
 from .apigateway import api_backend
@@ -38,3 +40,24 @@ class VpcLink(Provider, CloudFormationModel):
 
     def remove(self) -> None:
         api_backend(self.account_id, self.region).vpc_links.pop(self.physical_id, None)
+
+
+class HttpVpcLink(Provider, CloudFormationModel):
+    TYPE = "AWS::ApiGatewayV2::VpcLink"
+    ATTRS = ("VpcLinkId",)
+
+    @classmethod
+    def build(cls, name: str, props: dict[str, Any], logical_id: str, account_id: str,
+              region: str) -> "HttpVpcLink":
+        return cls.create({"Name": name, **props}, logical_id, account_id, region)
+
+    @classmethod
+    def create(cls, props: dict[str, Any], logical_id: str, account_id: str,
+               region: str) -> "HttpVpcLink":
+        link = apigatewayv2_backends[account_id][region].create_vpc_link(
+            props.get("Name") or logical_id, list(props.get("SecurityGroupIds") or []),
+            list(props.get("SubnetIds") or []), props.get("Tags") or {})
+        return cls(link.id, {"VpcLinkId": link.id}, props, account_id, region, logical_id)
+
+    def remove(self) -> None:
+        apigatewayv2_backends[self.account_id][self.region].delete_vpc_link(self.physical_id)
