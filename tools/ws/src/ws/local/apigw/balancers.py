@@ -55,9 +55,9 @@ def _act(listener: Any, balancer: Any, path: str, seen: frozenset[str]) -> Desti
             return Fixed(int(fixed.get("StatusCode") or 200),
                          fixed.get("ContentType") or "text/plain", fixed.get("MessageBody", ""))
         if action.type == "forward":
-            group = _group(data)
-            follow = lambda arn, port: through_balancer(arn, port, path, seen)  # noqa: E731
-            return lbtargets.destination(group, balancer, follow)
+            def follow(arn: str, port: int) -> Destination:
+                return through_balancer(arn, port, path, seen)
+            return lbtargets.destination(_group(data), balancer, follow)
     kinds = ", ".join(a.type for a in actions) or "none"
     raise Unreachable(f"listener {listener.port} of load balancer {balancer.name}: action "
                       f"{kinds} is not followed locally")
