@@ -153,6 +153,19 @@ RESOURCES = {
                Subnets=[{"Ref": "Subnet"}]),
     "Vpce": res("AWS::EC2::VPCEndpoint", VpcId={"Ref": "Vpc"}, VpcEndpointType="Interface",
                 ServiceName="com.amazonaws.us-east-1.execute-api", SubnetIds=[{"Ref": "Subnet"}]),
+    "EndpointService": res("AWS::EC2::VPCEndpointService",
+                           NetworkLoadBalancerArns=[{"Ref": "Nlb"}]),
+    "Targets": res("AWS::ElasticLoadBalancingV2::TargetGroup", Port=80, Protocol="TCP",
+                   TargetType="ip", VpcId={"Ref": "Vpc"}, Targets=[{"Id": "10.0.1.9"}]),
+    "Cluster": res("AWS::ECS::Cluster"),
+    "Task": res("AWS::ECS::TaskDefinition", Family="app", ContainerDefinitions=[
+        {"Name": "app", "Image": "example/app", "Memory": 512}]),
+    "Tasks": res("AWS::ECS::Service", Cluster={"Ref": "Cluster"}, TaskDefinition={"Ref": "Task"},
+                 LoadBalancers=[{"ContainerName": "app", "ContainerPort": 80,
+                                 "TargetGroupArn": {"Ref": "Targets"}}]),
+    "Link": res("AWS::ApiGateway::VpcLink", Name="link", TargetArns=[{"Ref": "Nlb"}]),
+    "HttpLink": res("AWS::ApiGatewayV2::VpcLink", Name="http-link",
+                    SubnetIds=[{"Ref": "Subnet"}]),
 }
 
 # (logical id, attribute or "Ref") -> the shape AWS gives it.
@@ -287,12 +300,23 @@ SHAPE = {
     ("Vpce", "NetworkInterfaceIds"): r"^eni-[0-9a-f]+$",
     ("Vpce", "DnsEntries"): r"^Z[A-Z0-9]+:vpce-[0-9a-f]+-\w+\.execute-api\.us-east-1\.vpce\.",
     ("Vpce", "CreationTimestamp"): r"^\d{4}-\d\d-\d\dT",
+    ("EndpointService", "Ref"): r"^vpce-svc-[0-9a-f]+$",
+    ("EndpointService", "ServiceId"): r"^vpce-svc-[0-9a-f]+$",
+    ("Targets", "Ref"): arn("elasticloadbalancing", r"targetgroup/[\w-]{1,32}/[0-9a-f]{16}"),
+    ("Targets", "TargetGroupArn"): arn("elasticloadbalancing", r"targetgroup/[\w-]+/\w+"),
+    ("Targets", "TargetGroupName"): r"^[\w-]{1,32}$",
+    ("Targets", "TargetGroupFullName"): r"^targetgroup/[\w-]{1,32}/[0-9a-f]{16}$",
+    ("Targets", "LoadBalancerArns"): r"^$",
+    ("Tasks", "Ref"): arn("ecs", r"service/[\w-]+(/[\w-]+)?"),
+    ("Link", "Ref"): ID, ("Link", "VpcLinkId"): ID,
+    ("HttpLink", "Ref"): r"^[a-z0-9]{8}$", ("HttpLink", "VpcLinkId"): r"^[a-z0-9]{8}$",
 }
 EMULATOR_TEXT = re.compile(r"<?moto\.|object at 0x")
 
 
 # attributes that are lists: an output joins them
-LISTS = {"NameServers", "SecurityGroups", "NetworkInterfaceIds", "DnsEntries"}
+LISTS = {"NameServers", "SecurityGroups", "NetworkInterfaceIds", "DnsEntries",
+         "LoadBalancerArns"}
 
 
 def _outputs() -> dict:

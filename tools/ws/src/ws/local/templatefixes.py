@@ -188,11 +188,12 @@ def _method(api: str, resource: Any, path: str, verb: str, operation: dict[str, 
 
 
 def _integration_extras(integration: dict[str, Any]) -> dict[str, Any]:
-    """Request templates, parameters, passthrough and credentials (an AWS integration's) and
-    integration responses (a MOCK's, e.g. SAM's CORS preflight)."""
+    """Request templates, parameters, passthrough, credentials (an AWS integration's), the VPC
+    link of a private integration, the timeout, and integration responses (a MOCK's, e.g.
+    SAM's CORS preflight)."""
     extras: dict[str, Any] = {}
     for key in ("requestTemplates", "requestParameters", "passthroughBehavior", "credentials",
-                "contentHandling"):
+                "contentHandling", "connectionType", "connectionId", "timeoutInMillis"):
         if integration.get(key):
             extras[key[0].upper() + key[1:]] = integration[key]
     responses = []

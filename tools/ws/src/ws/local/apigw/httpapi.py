@@ -13,7 +13,8 @@ import urllib.request
 from typing import Any, Callable
 
 from ws.local.apigw import (httpauth, httpcors, httpevent, httproutes, httpservices,
-                            integrations, proxyevent)
+                            integrations, proxyevent, vpclinks)
+from ws.local.apigw.hops import Unreachable
 from ws.local.apigw.awsintegration import ServiceCaller
 from ws.local.apigw.lambdas import Invoker, UnknownFunction, function_arn
 from ws.local.apigw.request import ApiRequest, ApiResponse
@@ -75,7 +76,7 @@ def _integrate(call: httpevent.Call, authorizer: dict[str, Any] | None, invoker:
     if kind == "AWS_PROXY":
         return _lambda(call, integration, authorizer, invoker)
     if kind == "HTTP_PROXY":
-        return _http(call, integration)
+        return _http(call, integration, invoker)
     raise LookupError(f"integration type {kind} {integration.integration_subtype or ''}"
                       " is not served locally for HTTP APIs")
 
@@ -94,7 +95,9 @@ def _lambda(call: httpevent.Call, integration: Any, authorizer: dict[str, Any] |
     return httpevent.response_v2(answer.payload) if v2 else proxyevent.response(answer.payload)
 
 
-def _http(call: httpevent.Call, integration: Any) -> ApiResponse:
+def _http(call: httpevent.Call, integration: Any, invoker: Invoker) -> ApiResponse:
+    if vpclinks.is_private(integration):
+        return _private(call, integration, invoker)
     values = dict(call.params)
     url = re.sub(r"\{([A-Za-z0-9_]+)\+?\}",
                  lambda m: urllib.parse.quote(values.get(m[1], ""), safe="/"),
@@ -114,3 +117,24 @@ def _http(call: httpevent.Call, integration: Any) -> ApiResponse:
                     url, exc)
         return _message(500, "Internal Server Error")
     return ApiResponse(status, answer_headers, body)
+
+
+def _private(call: httpevent.Call, integration: Any, invoker: Invoker) -> ApiResponse:
+    """Through a VPC link to the listener the integration names: the request's own path."""
+    path = call.path if call.stage_name == "$default" else f"/{call.stage_name}{call.path}"
+    query = f"?{urllib.parse.urlencode(call.request.query)}" if call.request.query else ""
+    headers = {k: v for k, v in call.request.headers
+               if k.lower() not in integrations.HOP_BY_HOP}
+    method = integration.integration_method or "ANY"
+    outgoing = urllib.request.Request(
+        f"http://vpc-link{path}{query}", data=call.request.body or None, headers=headers,
+        method=call.request.method if method == "ANY" else method)
+    timeout = int(integration.timeout_in_millis or 30000) / 1000
+    try:
+        where = vpclinks.http_destination(integration.integration_uri or "", path)
+        return vpclinks.send(outgoing, where, timeout, invoker, integrations.fetch)
+    except Unreachable as exc:
+        return _message(503, str(exc))
+    except OSError as exc:
+        log.warning("%s %s: private integration failed: %s", call.request.method, call.path, exc)
+        return _message(500, "Internal Server Error")

@@ -9,7 +9,8 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from ws.local.apigw import awsintegration, mapping, proxyevent, replies, templating, vtl
+from ws.local.apigw import (awsintegration, mapping, proxyevent, replies, templating, vpclinks,
+                            vtl)
 from ws.local.apigw.awsintegration import ServiceCaller
 from ws.local.apigw.lambdas import Invoker, UnknownFunction, function_arn
 from ws.local.apigw.request import ApiRequest, ApiResponse
@@ -32,10 +33,10 @@ def run(request: ApiRequest, deployed: Deployed, route: Route,
         if kind == "AWS_PROXY":
             return _lambda_proxy(request, deployed, route, authorizer, invoker)
         if kind == "HTTP_PROXY":
-            return _http(request, deployed, route, None)
+            return _http(request, deployed, route, None, invoker)
         variables = templating.variables(request, deployed, route, authorizer)
         if kind == "HTTP":
-            return _http(request, deployed, route, variables)
+            return _http(request, deployed, route, variables, invoker)
         if kind == "MOCK":
             return _mock(request, route, variables)
         if kind == "AWS":
@@ -83,8 +84,9 @@ def _mock(request: ApiRequest, route: Route, variables: dict[str, Any]) -> ApiRe
 
 
 def _http(request: ApiRequest, deployed: Deployed, route: Route,
-          variables: dict[str, Any] | None) -> ApiResponse:
-    """HTTP_PROXY (`variables` None) or HTTP with its templates."""
+          variables: dict[str, Any] | None, invoker: Invoker) -> ApiResponse:
+    """HTTP_PROXY (`variables` None) or HTTP with its templates; through a VPC link where the
+    integration is private."""
     integration = route.method.method_integration
     proxy = variables is None
     url = _target_url(request, deployed, route, integration, proxy)
@@ -94,7 +96,9 @@ def _http(request: ApiRequest, deployed: Deployed, route: Route,
         request.method if verb == "ANY" else verb), headers=_forwarded(request, proxy))
     timeout = int(integration.timeout_in_millis or _DEFAULT_TIMEOUT_MS) / 1000
     try:
-        status, headers, body = fetch(outgoing, timeout)
+        status, headers, body = _send(outgoing, timeout, integration, deployed, invoker)
+    except vpclinks.Unreachable as exc:
+        return replies.message(503, str(exc), "ServiceUnavailableException")
     except TimeoutError:
         return replies.timed_out()
     except OSError as exc:  # URLError included
@@ -107,6 +111,17 @@ def _http(request: ApiRequest, deployed: Deployed, route: Route,
         return ApiResponse(status, headers, body)
     return mapping.integration_response(integration, status, body, variables, str(status),
                                         headers)
+
+
+def _send(outgoing: urllib.request.Request, timeout: float, integration: Any,
+          deployed: Deployed, invoker: Invoker) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
+    if not vpclinks.is_private(integration):
+        return fetch(outgoing, timeout)
+    link = mapping.with_stage_variables(getattr(integration, "connection_id", None) or "",
+                                        deployed.stage.variables)
+    where = vpclinks.rest_destination(link, outgoing.full_url)
+    answer = vpclinks.send(outgoing, where, timeout, invoker, fetch)
+    return answer.status, answer.headers, answer.body
 
 
 def _target_url(request: ApiRequest, deployed: Deployed, route: Route, integration: Any,

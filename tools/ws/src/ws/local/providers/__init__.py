@@ -4,11 +4,12 @@ from __future__ import annotations
 from moto.cloudformation import parsing
 
 from ...errors import EndpointError
-from . import (apigateway, apikeys, apimethods, apiparts, appsync, certificates, cloudfront,
-               cognito, cognitoparts, connections, customresource, events, functions, httpapi,
-               listenercerts, loadbalancers, messaging, observability, patched, physicalnames,
-               placeholder, recordsets, refs, s3policy, scheduler, secrets, tableupdate,
-               vpcendpoints)
+from . import (apigateway, apikeys, apimethods, apiparts, appsync, balancerdeletion, certificates,
+               cloudfront, cognito, cognitoparts, connections, customresource, ecsservices,
+               endpointservices, events, functions, httpapi, listenercerts, loadbalancers,
+               messaging, networkdeletion, observability, patched, physicalnames, placeholder,
+               recordsets, refs, s3policy, scheduler, secrets, tableupdate, targetgroups,
+               vpcendpoints, vpclinks)
 
 # Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
@@ -25,7 +26,9 @@ PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              patched.StateMachine, patched.Queue, patched.Topic, patched.Key,
              patched.AccessPoint, patched.FileSystem, patched.Parameter, patched.ManagedPolicy,
              patched.EventSourceMapping, patched.HostedZone, loadbalancers.LoadBalancer,
-             vpcendpoints.VPCEndpoint,
+             vpcendpoints.VPCEndpoint, endpointservices.VPCEndpointService,
+             targetgroups.TargetGroup, ecsservices.Service, vpclinks.VpcLink,
+             vpclinks.HttpVpcLink,
              secrets.Secret, cognitoparts.UserPoolGroup, cognitoparts.UserPoolDomain,
              cognitoparts.IdentityPool, apikeys.ApiKey, apikeys.UsagePlan, apikeys.UsagePlanKey,
              observability.Alarm, observability.LogStream, observability.SubscriptionFilter,
@@ -56,6 +59,8 @@ def register() -> None:
     tableupdate.install()  # DynamoDB tables updated in place (providers/tableupdate.py)
     physicalnames.install()  # generated names within each type's limit
     listenercerts.install()  # a listener takes the deployer's own ACM certificate ARN
+    networkdeletion.install()  # a stack's own VPC parts deleted with it
+    balancerdeletion.install()  # and its listeners, rules and target groups
 
 
 def _registered() -> bool:

@@ -91,8 +91,10 @@ def _put_integration(backend: Any, api_id: str, resource_id: str, verb: str,
         request_parameters=integration.get("RequestParameters"),
         passthrough_behavior=integration.get("PassthroughBehavior"),
         content_handling=integration.get("ContentHandling"),
-        timeout_in_millis=integration.get("TimeoutInMillis"))
+        timeout_in_millis=integration.get("TimeoutInMillis"),
+        connection_type=integration.get("ConnectionType"))
     made.credentials = credentials  # moto refuses the caller's as a cross-account role
+    made.connection_id = integration.get("ConnectionId")  # a private integration's VPC link
 
 
 def _put_responses(backend: Any, api_id: str, resource_id: str, verb: str,
