@@ -65,7 +65,8 @@ def refused(status: int, headers: dict, body: str) -> bool:
     kind = headers.get("x-amzn-ErrorType", headers.get("X-Amzn-Errortype", ""))
     return status == 0 or kind in GATEWAY_REFUSALS or (status in (404, 500) and (
         "local endpoint" in body or "not served locally" in body or status == 500
-        and '"Internal server error"' in body))
+        and '"Internal server error"' in body)) or (status == 503 and (
+            "does not run locally" in body or "not on the local endpoint" in body))
 
 
 def fill_path(path: str) -> str:

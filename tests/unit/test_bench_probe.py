@@ -1,0 +1,30 @@
+"""bench_corpus's route probe: what counts as the local gateway refusing a route."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+
+from corpus_probe import refused  # noqa: E402
+
+
+def test_an_answer_of_the_api_is_not_a_refusal():
+    assert not refused(200, {}, "ok")
+    assert not refused(502, {}, '{"message": "Internal server error"}')  # the function's fault
+    assert not refused(503, {}, '{"error": "the backend is down"}')  # the function's own 503
+
+
+def test_the_gateways_own_refusals():
+    assert refused(0, {}, "")
+    assert refused(403, {"x-amzn-ErrorType": "MissingAuthenticationTokenException"}, "{}")
+    assert refused(500, {}, '{"message": "Internal server error"}')
+
+
+def test_a_hop_that_does_not_run_locally_is_a_refusal():
+    ecs = ('{"message": "ECS service my-service behind load balancer lb-1 does not run '
+           'locally (no containers here): test it on AWS"}')
+    assert refused(503, {"x-amzn-ErrorType": "ServiceUnavailableException"}, ecs)
+    assert refused(503, {}, ecs)  # an HTTP API's answer has no error type header
+    assert refused(503, {}, '{"message": "vpce-svc-1, which is not on the local endpoint"}')
