@@ -5,6 +5,9 @@ import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from ws.lint import accepted
 
 
 @dataclass(frozen=True, order=True)
@@ -31,10 +34,32 @@ def lint_one(path: Path, display: str, region: str) -> list[Finding]:
         duplicates = [m for m in matches if is_duplicate(m.rule.id, m.message)]
         if duplicates and len(duplicates) == len(matches):
             return _as_read(path, display, region, duplicates)
+        body = _body(path) if any(m.rule.id.startswith("E") for m in matches) else None
     except Exception as exc:  # noqa: BLE001 - cfn-lint's own failure: this template's finding
         return [crashed(display, exc)]
-    return sorted(Finding(display, m.linenumber, m.rule.id, _level(m.rule.id), m.message)
-                  for m in matches)
+    return sorted(weighed(display, matches, body, region))
+
+
+def _body(path: Path) -> Any:
+    from cfnlint.decode.decode import decode_str
+
+    return decode_str(path.read_text(encoding="utf-8"))[0]
+
+
+def weighed(display: str, matches: list, body: Any, region: str, line: int | None = None,
+            note: str = "") -> list[Finding]:
+    """cfn-lint's matches as findings: an error CloudFormation accepts is a warning saying
+    why (ws.lint.accepted); `line` for all when the body read has no lines."""
+    spot = accepted.Spot(body, region, lambda: accepted.translated(body, region, display))
+    found = []
+    for m in matches:
+        rule, path = m.rule.id, accepted.where(m)
+        why = accepted.reason(rule, m.message, path, spot) if rule.startswith("E") else ""
+        level = "warning" if why else _level(rule)
+        message = f"{m.message}: CloudFormation accepts it ({why})" if why else \
+            accepted.explained(rule, m.message, path, spot)
+        found.append(Finding(display, line or m.linenumber, rule, level, message + note))
+    return found
 
 
 def is_duplicate(rule_id: str, message: str) -> bool:
@@ -53,9 +78,8 @@ def _as_read(path: Path, display: str, region: str, duplicates: list) -> list[Fi
                      f"{m.message}: the last one wins, as CloudFormation reads it")
              for m in duplicates]
     body = decode(path.read_text(), display)
-    found += [Finding(display, 1, m.rule.id, _level(m.rule.id),
-                      f"{m.message} (in the template as read, duplicates dropped)")
-              for m in lint(json.dumps(body), config=ManualArgs(regions=[region]))]
+    found += weighed(display, lint(json.dumps(body), config=ManualArgs(regions=[region])), body,
+                     region, line=1, note=" (in the template as read, duplicates dropped)")
     return sorted(found)
 
 

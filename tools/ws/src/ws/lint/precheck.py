@@ -21,6 +21,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Iterator
 
+from ws.lint import accepted
 from ws.lint.cfnlint import Finding, crashed, is_duplicate
 from ws.statefiles import replace_text
 
@@ -84,7 +85,7 @@ def _salt(region: str) -> bytes:
     expands SAM templates with (each read once: a version lookup scans the installed
     distributions)."""
     versions = "\0".join(version(name) for name in LINTERS)
-    return f"\0{region}\0{','.join(RULES)}\0{versions}".encode()
+    return f"\0{region}\0{','.join(RULES)}\0{versions}\0{accepted.KNOWN}".encode()
 
 
 def _todo(templates: dict[str, Path], keys: dict[str, str], cache: Path) -> dict[str, Path]:
@@ -225,6 +226,15 @@ def lint_chunk(runner: Any, items: list[tuple[str, Path]]) -> list[Finding]:
         except Exception as exc:  # noqa: BLE001 - cfn-lint failed on it: its finding
             found.append(crashed(display, exc))
             continue
-        found += [Finding(display, m.linenumber, m.rule.id, "error", m.message)
-                  for m in matches if m.rule.id.startswith(RULES)]
+        found += refused(display, [m for m in matches if m.rule.id.startswith(RULES)], body,
+                         runner.config.regions[0])
     return sorted(found)
+
+
+def refused(display: str, matches: list, body: Any, region: str) -> list[Finding]:
+    """The errors among cfn-lint's `matches`: not those CloudFormation accepts (ws validate
+    prints them as warnings, ws.lint.accepted says why)."""
+    spot = accepted.Spot(body, region, lambda: accepted.translated(body, region, display))
+    return [Finding(display, m.linenumber, m.rule.id, "error",
+                    accepted.explained(m.rule.id, m.message, accepted.where(m), spot))
+            for m in matches if not accepted.reason(m.rule.id, m.message, accepted.where(m), spot)]
