@@ -111,7 +111,7 @@ def _sam_attribute(rule: str, message: str, path: tuple, spot: Spot) -> str:
         made = spot.translated_type(logical_id) if spot.type_of(logical_id).startswith(
             "AWS::Serverless::") else ""
         if made and _has_attribute(made, attribute, spot.region):
-            return (f"SAM's translator makes {logical_id} a {made}, which has {attribute}; "
+            return (f"SAM's translator makes {logical_id} into {made}, which has {attribute}; "
                     f"cfn-lint no longer expands SAM ({SAM_UNEXPANDED})")
     return ""
 
