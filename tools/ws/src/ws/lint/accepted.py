@@ -3,9 +3,10 @@ value there, with the reason and the cfn-lint issue: ws keeps them as warnings (
 prints them), never refusals. And a clearer message for a policy Resource written as text."""
 from __future__ import annotations
 
-import json
 import re
-from typing import Any, Callable
+from typing import Any
+
+from ws.lint.spot import Spot
 
 ECS_PORT = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html"
 RESOURCE_DESCRIPTION = "https://github.com/aws-cloudformation/cfn-lint/issues/2641"
@@ -16,46 +17,6 @@ NOT_ONE_OF = re.compile(r"^'([^']+)' is not one of \[.*\] in \[")
 DOTTED = re.compile(r"^([A-Za-z0-9]+)\.([A-Za-z0-9.]+)$")
 # What this module accepts, in the pre-deploy check's record of passes: a change forgets them.
 KNOWN = "ecs-protocol-case,resource-description,sam-statement,sam-attribute"
-
-
-class Spot:
-    """Where one finding fires in a template (its body as read) and what to know about it;
-    the SAM translation is made once, only when a finding needs it."""
-
-    def __init__(self, body: Any, region: str, translate: Callable[[], dict] | None = None):
-        self.body, self.region = body if isinstance(body, dict) else {}, region
-        self._translate, self._translated = translate, None
-
-    def at(self, path: tuple) -> Any:
-        value: Any = self.body
-        for key in path:
-            try:
-                value = value[key]
-            except (KeyError, IndexError, TypeError):
-                return None
-        return value
-
-    def type_of(self, logical_id: Any) -> str:
-        spec = (self.body.get("Resources") or {}).get(logical_id)
-        return str(spec.get("Type", "")) if isinstance(spec, dict) else ""
-
-    def translated_type(self, logical_id: str) -> str:
-        """The type SAM's translator makes of a resource ('' when it cannot translate)."""
-        if self._translated is None:
-            try:
-                self._translated = self._translate() if self._translate else {}
-            except Exception:  # noqa: BLE001 - the translator refuses it: ws says so elsewhere
-                self._translated = {}
-        spec = (self._translated.get("Resources") or {}).get(logical_id)
-        return str(spec.get("Type", "")) if isinstance(spec, dict) else ""
-
-
-def translated(body: Any, region: str, display: str) -> dict:
-    """What SAM's transform makes of the template (ws.package.sam.as_sent), from its body as
-    cfn-lint read it (plain data first: samtranslator copies it)."""
-    from ws.package.sam import as_sent
-
-    return as_sent(json.loads(json.dumps(body, default=str)), region, display)
 
 
 def where(match: Any) -> tuple:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ws.lint import accepted
+from ws.lint.spot import Spot
 
 
 @dataclass(frozen=True, order=True)
@@ -50,7 +51,7 @@ def weighed(display: str, matches: list, body: Any, region: str, line: int | Non
             note: str = "") -> list[Finding]:
     """cfn-lint's matches as findings: an error CloudFormation accepts is a warning saying
     why (ws.lint.accepted); `line` for all when the body read has no lines."""
-    spot = accepted.Spot(body, region, lambda: accepted.translated(body, region, display))
+    spot = Spot(body, region, display)
     found = []
     for m in matches:
         rule, path = m.rule.id, accepted.where(m)

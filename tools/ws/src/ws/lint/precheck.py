@@ -23,6 +23,7 @@ from typing import Any, Iterator
 
 from ws.lint import accepted
 from ws.lint.cfnlint import Finding, crashed, is_duplicate
+from ws.lint.spot import Spot
 from ws.statefiles import replace_text
 
 # What CloudFormation itself refuses when it reads a template, among cfn-lint's E1 rules: the
@@ -234,7 +235,7 @@ def lint_chunk(runner: Any, items: list[tuple[str, Path]]) -> list[Finding]:
 def refused(display: str, matches: list, body: Any, region: str) -> list[Finding]:
     """The errors among cfn-lint's `matches`: not those CloudFormation accepts (ws validate
     prints them as warnings, ws.lint.accepted says why)."""
-    spot = accepted.Spot(body, region, lambda: accepted.translated(body, region, display))
+    spot = Spot(body, region, display)
     return [Finding(display, m.linenumber, m.rule.id, "error",
                     accepted.explained(m.rule.id, m.message, accepted.where(m), spot))
             for m in matches if not accepted.reason(m.rule.id, m.message, accepted.where(m), spot)]
