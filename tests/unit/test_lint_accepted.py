@@ -98,3 +98,25 @@ def test_a_policy_resource_written_as_text_is_refused_saying_what_to_write(tmp_p
     validated = cfnlint.lint_one(_write(tmp_path, _queue_policy("Queue.Arn")), "t.yaml",
                                  "us-east-1")
     assert any("write !GetAtt Queue.Arn" in f.message for f in validated if f.level == "error")
+
+
+def test_a_finding_in_a_template_read_without_its_duplicate_keys_names_its_resource_line(
+        tmp_path):
+    """A key written twice: the template is linted as read (no lines of its own), and each
+    finding names the line of the resource it is about, not line 1."""
+    path = tmp_path / "template.yaml"
+    path.write_text("Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n  Topic:\n"
+                    "    Type: AWS::SNS::Topic\n    Description: the topic\n"
+                    "    Properties:\n      TopicName: a\n      TopicName: b\n")
+    found = {f.rule: f for f in cfnlint.lint_one(path, "t.yaml", "us-east-1")}
+    assert found["WS003"].level == "warning"
+    assert found["E3001"].level == "warning" and found["E3001"].line == 4
+
+
+def test_the_check_before_deploying_names_that_line_too(tmp_path):
+    path = tmp_path / "template.yaml"
+    path.write_text("Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n  Topic:\n"
+                    "    Type: AWS::SNS::Topic\n    Properties:\n      Nope: 1\n"
+                    "      TopicName: a\n      TopicName: b\n")
+    found = precheck.check({"t.yaml": path}, "us-east-1", tmp_path / "cache")
+    assert [(f.rule, f.line) for f in found] == [("E3002", 4)]

@@ -47,10 +47,11 @@ def _body(path: Path) -> Any:
     return decode_str(path.read_text(encoding="utf-8"))[0]
 
 
-def weighed(display: str, matches: list, body: Any, region: str, line: int | None = None,
+def weighed(display: str, matches: list, body: Any, region: str, text: str | None = None,
             note: str = "") -> list[Finding]:
     """cfn-lint's matches as findings: an error CloudFormation accepts is a warning saying
-    why (ws.lint.accepted); `line` for all when the body read has no lines."""
+    why (ws.lint.accepted); `text`: the template's, when the body read has no lines (each
+    finding then names the line of the resource or output it is about)."""
     spot = Spot(body, region, display)
     found = []
     for m in matches:
@@ -59,8 +60,16 @@ def weighed(display: str, matches: list, body: Any, region: str, line: int | Non
         level = "warning" if why else _level(rule)
         message = f"{m.message}: CloudFormation accepts it ({why})" if why else \
             accepted.explained(rule, m.message, path, spot)
-        found.append(Finding(display, line or m.linenumber, rule, level, message + note))
+        line = m.linenumber if text is None else _line_of(text, path)
+        found.append(Finding(display, line, rule, level, message + note))
     return found
+
+
+def _line_of(text: str, path: tuple) -> int:
+    """The line of the entry (a resource, an output...) that `path` is in (1: none)."""
+    from ws.config.cfnyaml import line_of_key
+
+    return line_of_key(text, str(path[1])) if len(path) > 1 else 1
 
 
 def is_duplicate(rule_id: str, message: str) -> bool:
@@ -78,9 +87,10 @@ def _as_read(path: Path, display: str, region: str, duplicates: list) -> list[Fi
     found = [Finding(display, m.linenumber, "WS003", "warning",
                      f"{m.message}: the last one wins, as CloudFormation reads it")
              for m in duplicates]
-    body = decode(path.read_text(), display)
+    text = path.read_text()
+    body = decode(text, display)
     found += weighed(display, lint(json.dumps(body), config=ManualArgs(regions=[region])), body,
-                     region, line=1, note=" (in the template as read, duplicates dropped)")
+                     region, text, note=" (in the template as read, duplicates dropped)")
     return sorted(found)
 
 

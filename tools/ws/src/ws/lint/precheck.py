@@ -22,8 +22,7 @@ from types import SimpleNamespace
 from typing import Any, Iterator
 
 from ws.lint import accepted
-from ws.lint.cfnlint import Finding, crashed, is_duplicate
-from ws.lint.spot import Spot
+from ws.lint.cfnlint import Finding, crashed, is_duplicate, weighed
 from ws.statefiles import replace_text
 
 # What CloudFormation itself refuses when it reads a template, among cfn-lint's E1 rules: the
@@ -215,27 +214,26 @@ def lint_chunk(runner: Any, items: list[tuple[str, Path]]) -> list[Finding]:
 
     found: list[Finding] = []
     for display, path in items:
+        as_read = None
         try:
             text = path.read_text(encoding="utf-8")
             body, matches = decode_str(text)
             if matches and all(is_duplicate(m.rule.id, m.message) for m in matches):
                 # CloudFormation takes a key written twice (the last one wins), as ws reads
                 # it: check the template as read (ws validate warns of the duplicates)
-                body, matches = decode(text, display), []
+                body, matches, as_read = decode(text, display), [], text
             if body is not None and not matches:
                 matches = list(runner.validate_template(body))
         except Exception as exc:  # noqa: BLE001 - cfn-lint failed on it: its finding
             found.append(crashed(display, exc))
             continue
         found += refused(display, [m for m in matches if m.rule.id.startswith(RULES)], body,
-                         runner.config.regions[0])
+                         runner.config.regions[0], as_read)
     return sorted(found)
 
 
-def refused(display: str, matches: list, body: Any, region: str) -> list[Finding]:
+def refused(display: str, matches: list, body: Any, region: str,
+            text: str | None = None) -> list[Finding]:
     """The errors among cfn-lint's `matches`: not those CloudFormation accepts (ws validate
     prints them as warnings, ws.lint.accepted says why)."""
-    spot = Spot(body, region, display)
-    return [Finding(display, m.linenumber, m.rule.id, "error",
-                    accepted.explained(m.rule.id, m.message, accepted.where(m), spot))
-            for m in matches if not accepted.reason(m.rule.id, m.message, accepted.where(m), spot)]
+    return [f for f in weighed(display, matches, body, region, text) if f.level == "error"]
