@@ -5,6 +5,10 @@ import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from ws.lint import accepted
+from ws.lint.spot import Spot
 
 
 @dataclass(frozen=True, order=True)
@@ -31,10 +35,41 @@ def lint_one(path: Path, display: str, region: str) -> list[Finding]:
         duplicates = [m for m in matches if is_duplicate(m.rule.id, m.message)]
         if duplicates and len(duplicates) == len(matches):
             return _as_read(path, display, region, duplicates)
+        body = _body(path) if any(m.rule.id.startswith("E") for m in matches) else None
     except Exception as exc:  # noqa: BLE001 - cfn-lint's own failure: this template's finding
         return [crashed(display, exc)]
-    return sorted(Finding(display, m.linenumber, m.rule.id, _level(m.rule.id), m.message)
-                  for m in matches)
+    return sorted(weighed(display, matches, body, region))
+
+
+def _body(path: Path) -> Any:
+    from cfnlint.decode.decode import decode_str
+
+    return decode_str(path.read_text(encoding="utf-8"))[0]
+
+
+def weighed(display: str, matches: list, body: Any, region: str, text: str | None = None,
+            note: str = "") -> list[Finding]:
+    """cfn-lint's matches as findings: an error CloudFormation accepts is a warning saying
+    why (ws.lint.accepted); `text`: the template's, when the body read has no lines (each
+    finding then names the line of the resource or output it is about)."""
+    spot = Spot(body, region, display)
+    found = []
+    for m in matches:
+        rule, path = m.rule.id, accepted.where(m)
+        why = accepted.reason(rule, m.message, path, spot) if rule.startswith("E") else ""
+        level = "warning" if why else _level(rule)
+        message = f"{m.message}: CloudFormation accepts it ({why})" if why else \
+            accepted.explained(rule, m.message, path, spot)
+        line = m.linenumber if text is None else _line_of(text, path)
+        found.append(Finding(display, line, rule, level, message + note))
+    return found
+
+
+def _line_of(text: str, path: tuple) -> int:
+    """The line of the entry (a resource, an output...) that `path` is in (1: none)."""
+    from ws.config.cfnyaml import line_of_key
+
+    return line_of_key(text, str(path[1])) if len(path) > 1 else 1
 
 
 def is_duplicate(rule_id: str, message: str) -> bool:
@@ -52,10 +87,10 @@ def _as_read(path: Path, display: str, region: str, duplicates: list) -> list[Fi
     found = [Finding(display, m.linenumber, "WS003", "warning",
                      f"{m.message}: the last one wins, as CloudFormation reads it")
              for m in duplicates]
-    body = decode(path.read_text(), display)
-    found += [Finding(display, 1, m.rule.id, _level(m.rule.id),
-                      f"{m.message} (in the template as read, duplicates dropped)")
-              for m in lint(json.dumps(body), config=ManualArgs(regions=[region]))]
+    text = path.read_text()
+    body = decode(text, display)
+    found += weighed(display, lint(json.dumps(body), config=ManualArgs(regions=[region])), body,
+                     region, text, note=" (in the template as read, duplicates dropped)")
     return sorted(found)
 
 

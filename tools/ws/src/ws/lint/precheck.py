@@ -21,7 +21,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Iterator
 
-from ws.lint.cfnlint import Finding, crashed, is_duplicate
+from ws.lint import accepted
+from ws.lint.cfnlint import Finding, crashed, is_duplicate, weighed
 from ws.statefiles import replace_text
 
 # What CloudFormation itself refuses when it reads a template, among cfn-lint's E1 rules: the
@@ -84,7 +85,7 @@ def _salt(region: str) -> bytes:
     expands SAM templates with (each read once: a version lookup scans the installed
     distributions)."""
     versions = "\0".join(version(name) for name in LINTERS)
-    return f"\0{region}\0{','.join(RULES)}\0{versions}".encode()
+    return f"\0{region}\0{','.join(RULES)}\0{versions}\0{accepted.KNOWN}".encode()
 
 
 def _todo(templates: dict[str, Path], keys: dict[str, str], cache: Path) -> dict[str, Path]:
@@ -213,18 +214,26 @@ def lint_chunk(runner: Any, items: list[tuple[str, Path]]) -> list[Finding]:
 
     found: list[Finding] = []
     for display, path in items:
+        as_read = None
         try:
             text = path.read_text(encoding="utf-8")
             body, matches = decode_str(text)
             if matches and all(is_duplicate(m.rule.id, m.message) for m in matches):
                 # CloudFormation takes a key written twice (the last one wins), as ws reads
                 # it: check the template as read (ws validate warns of the duplicates)
-                body, matches = decode(text, display), []
+                body, matches, as_read = decode(text, display), [], text
             if body is not None and not matches:
                 matches = list(runner.validate_template(body))
         except Exception as exc:  # noqa: BLE001 - cfn-lint failed on it: its finding
             found.append(crashed(display, exc))
             continue
-        found += [Finding(display, m.linenumber, m.rule.id, "error", m.message)
-                  for m in matches if m.rule.id.startswith(RULES)]
+        found += refused(display, [m for m in matches if m.rule.id.startswith(RULES)], body,
+                         runner.config.regions[0], as_read)
     return sorted(found)
+
+
+def refused(display: str, matches: list, body: Any, region: str,
+            text: str | None = None) -> list[Finding]:
+    """The errors among cfn-lint's `matches`: not those CloudFormation accepts (ws validate
+    prints them as warnings, ws.lint.accepted says why)."""
+    return [f for f in weighed(display, matches, body, region, text) if f.level == "error"]
