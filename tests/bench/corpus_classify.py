@@ -94,6 +94,17 @@ def _node_sdk_v2(error: str, ctx: Context) -> bool:
     return "Cannot find module 'aws-sdk'" in error and bool(version) and int(version[1]) >= 18
 
 
+def _handler_file_missing(error: str, ctx: Context) -> bool:
+    """Node's "Cannot find module 'index'" for the handler itself (no require stack), and no
+    such file anywhere in the project."""
+    found = re.search(r"Cannot find module '([\w.-]+)'", error)
+    if not found or "Require stack" in error or ctx.folder is None:
+        return False
+    names = {f"{found.group(1)}.{ext}" for ext in ("js", "mjs", "cjs", "ts")}
+    return not any(p.name in names and "node_modules" not in p.parts
+                   for p in ctx.folder.rglob("*"))
+
+
 RULES = (
     Rule("template", "not valid YAML (the SAM CLI cannot read it either)",
          lambda s, e, c: s == "read" or "invalid template:" in e or "invalid JSON template" in e),
@@ -102,8 +113,10 @@ RULES = (
     Rule("template", "a cfn-lint error AWS refuses too (a retired service, a variable name "
          "Lambda reserves, a value not matching the service's pattern)",
          lambda s, e, c: s == "check" and _lint(e) in REFUSED_BY_AWS),
-    Rule("ws", "another cfn-lint error, which CloudFormation may accept (duplicate keys: the "
-         "last wins): ws's own check refuses it", lambda s, e, c: s == "check" and bool(_lint(e))),
+    Rule("template", "a policy Resource written as text where an ARN is meant (Queue.Arn, not "
+         "!GetAtt Queue.Arn)", lambda s, e, c: s == "check" and "is text, not an ARN" in e),
+    Rule("ws", "another cfn-lint error, which CloudFormation may accept: ws's own check "
+         "refuses it", lambda s, e, c: s == "check" and bool(_lint(e))),
     Rule("template", "a code path missing from the project (not in the corpus either)",
          lambda s, e, c: _code_path_missing(s, e, c, output=False)),
     Rule("template", "the output of the project's own build step is missing (target/x.zip)",
@@ -118,6 +131,8 @@ RULES = (
          lambda s, e, c: s == "deploy" and _bad_default(e, c)),
     Rule("template", "needs the AWS SDK v2, which Node.js 18+ runtimes do not have on AWS either",
          lambda s, e, c: s == "invoke" and _node_sdk_v2(e, c)),
+    Rule("template", "the handler's file is not in the project (not in the corpus either)",
+         lambda s, e, c: s == "invoke" and _handler_file_missing(e, c)),
     Rule("template", "SAM resources without the SAM transform (CloudFormation refuses them)",
          lambda s, e, c: "needs the SAM transform" in e),
     Rule("template", "code importing a package its package.json does not declare (sam build "

@@ -97,13 +97,17 @@ def test_an_export_another_template_makes_is_wiring() -> None:
     assert classify_mod.classify("deploy", error, Context(exports=(other,)))[0] == "template"
 
 
+def _reason(start: str) -> str:
+    return next(rule.reason for rule in classify_mod.RULES if rule.reason.startswith(start))
+
+
 def test_a_code_path_is_the_templates_only_when_the_project_lacks_it(tmp_path: Path) -> None:
     missing = "error: t/template.yaml:11: Consumer: code folder 'src/' does not exist"
     built = ("error: t/template.yaml:48: Fn: code file 'target/Fn.zip' does not exist")
     assert classify_mod.classify("check", missing, Context(folder=tmp_path)) == (
-        "template", classify_mod.RULES[4].reason)
+        "template", _reason("a code path missing"))
     assert classify_mod.classify("check", built, Context(folder=tmp_path)) == (
-        "template", classify_mod.RULES[5].reason)
+        "template", _reason("the output of the project"))
     (tmp_path / "src").mkdir()  # there after all: ws looked in the wrong place
     assert classify_mod.classify("check", missing, Context(folder=tmp_path))[0] == "ws"
 
@@ -188,3 +192,22 @@ def test_a_placeholder_function_is_the_toolchains():
               "Note that", "toolchain")])
 def test_what_sam_and_cloudformation_refuse_too_is_not_ws(stage, error, cls):
     assert classify_mod.classify(stage, error)[0] == cls
+
+
+def test_a_policy_arn_written_as_text_is_the_templates() -> None:
+    error = ("error: owasp/fulfillment/template.yaml:81: E3514 'FulfillmentQ.Arn' is text, not an "
+             "ARN: CloudFormation passes it as it is written; write !GetAtt FulfillmentQ.Arn for "
+             "the ARN of FulfillmentQ")
+    assert classify_mod.classify("check", error)[0] == "template"
+
+
+def test_a_handler_file_missing_from_the_project_is_the_templates(tmp_path: Path) -> None:
+    error = ("OpenAPIValidatorFunction did not run: {\"errorType\":\"Runtime.ImportModuleError\","
+             "\"errorMessage\":\"Error: Cannot find module 'index'\",\"trace\":[]}")
+    assert classify_mod.classify("invoke", error, Context(folder=tmp_path))[0] == "template"
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "index.mjs").write_text("export const handler = async () => 1;\n")
+    assert classify_mod.classify("invoke", error, Context(folder=tmp_path))[0] == "ws"
+    dependency = ("F did not run: {\"errorType\":\"Runtime.ImportModuleError\",\"errorMessage\":"
+                  "\"Error: Cannot find module 'uuid'\\nRequire stack:\\n- /tmp/x/index.js\"}")
+    assert classify_mod.classify("invoke", dependency, Context(folder=tmp_path))[0] == "ws"
