@@ -1,0 +1,201 @@
+"""A WebSocket API (AWS::ApiGatewayV2::Api, ProtocolType WEBSOCKET) deployed by ws on the local
+endpoint: clients connect at its local URL; $connect (behind a Lambda REQUEST authorizer)
+accepts or refuses; a message runs the route its `action` selects (a two-way route answers,
+$default echoes through the @connections API at the AWS URL the event names); $disconnect
+runs whoever closes."""
+from __future__ import annotations
+
+import json
+import time
+
+import boto3
+import pytest
+import websocket  # websocket-client
+
+from ws import api
+from ws.engine.request import RunRequest
+from ws.testing.workspaces import workspace_files, write_tree
+
+TEMPLATE = """Transform: AWS::Serverless-2016-10-31
+Resources:
+  Log:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: ws-chat-log
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+  Chat:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: chat
+      ProtocolType: WEBSOCKET
+      RouteSelectionExpression: $request.body.action
+  Dev:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties: {ApiId: !Ref Chat, StageName: dev, AutoDeploy: true}
+  Handler:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/, Handler: app.handler, Runtime: python3.11}
+  Gate:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/, Handler: app.authorize, Runtime: python3.11}
+  Authorizer:
+    Type: AWS::ApiGatewayV2::Authorizer
+    Properties:
+      ApiId: !Ref Chat
+      Name: gate
+      AuthorizerType: REQUEST
+      IdentitySource: [route.request.querystring.token]
+      AuthorizerUri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Gate.Arn}/invocations
+  Integration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Chat
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Handler.Arn}/invocations
+  Connect:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Chat
+      RouteKey: $connect
+      AuthorizationType: CUSTOM
+      AuthorizerId: !Ref Authorizer
+      Target: !Sub integrations/${Integration}
+  Disconnect:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Chat, RouteKey: $disconnect, Target: !Sub "integrations/${Integration}"}
+  Default:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Chat, RouteKey: $default, Target: !Sub "integrations/${Integration}"}
+  Echo:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Chat
+      RouteKey: echo
+      RouteResponseSelectionExpression: $default
+      Target: !Sub integrations/${Integration}
+  Bye:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Chat, RouteKey: bye, Target: !Sub "integrations/${Integration}"}
+Outputs:
+  ApiId:
+    Value: !Ref Chat
+  Url:
+    Value: !Sub wss://${Chat}.execute-api.${AWS::Region}.amazonaws.com/dev
+"""
+APP = """import json
+import boto3
+
+log = boto3.resource("dynamodb").Table("ws-chat-log")
+
+
+def authorize(event, context):
+    token = event["queryStringParameters"]["token"]
+    return {"principalId": token, "context": {"role": "member"}, "policyDocument": {
+        "Version": "2012-10-17", "Statement": [{
+            "Action": "execute-api:Invoke", "Resource": event["methodArn"],
+            "Effect": "Deny" if token == "intruder" else "Allow"}]}}
+
+
+def handler(event, context):
+    ctx = event["requestContext"]
+    if ctx["eventType"] == "CONNECT":
+        if "refuse" in (event.get("queryStringParameters") or {}):
+            return {"statusCode": 403, "body": "not today"}
+        log.put_item(Item={"id": ctx["connectionId"], "state": "open",
+                           "who": ctx["authorizer"]["principalId"]})
+        return {"statusCode": 200}
+    if ctx["eventType"] == "DISCONNECT":
+        log.put_item(Item={"id": ctx["connectionId"], "state": "closed",
+                           "code": ctx["disconnectStatusCode"]})
+        return {"statusCode": 200}
+    body = json.loads(event["body"])
+    if ctx["routeKey"] == "echo":
+        return {"statusCode": 200, "body": json.dumps({"echo": body["text"],
+                                                       "role": ctx["authorizer"]["role"]})}
+    manage = boto3.client("apigatewaymanagementapi",
+                          endpoint_url=f"https://{ctx['domainName']}/{ctx['stage']}")
+    if ctx["routeKey"] == "bye":
+        manage.delete_connection(ConnectionId=ctx["connectionId"])
+        return {"statusCode": 200}
+    try:
+        manage.post_to_connection(ConnectionId="bm90IG9wZW4gYXQgYWxs", Data=b"lost")
+        gone = False
+    except manage.exceptions.GoneException:
+        gone = True
+    me = manage.get_connection(ConnectionId=ctx["connectionId"])
+    manage.post_to_connection(ConnectionId=ctx["connectionId"], Data=json.dumps({
+        "route": ctx["routeKey"], "body": body, "gone": gone,
+        "sourceIp": me["Identity"]["SourceIp"]}).encode())
+    return {"statusCode": 200}
+"""
+
+
+@pytest.fixture
+def chat(tmp_path, endpoint):
+    """(the stage's local ws:// URL, the API id) of the deployed chat API."""
+    root = write_tree(tmp_path, {**workspace_files(chat=(TEMPLATE, {})),
+                                 "stacks/chat/src/app.py": APP})
+    report = api.deploy(root, "local", RunRequest())
+    assert report.ok, [(s.stack, s.reason) for s in report.stacks]
+    api_id = boto3.client("apigatewayv2", endpoint_url=endpoint, region_name="us-east-1",
+                          aws_access_key_id="testing", aws_secret_access_key="testing"
+                          ).get_apis()["Items"][0]["ApiId"]
+    return endpoint.replace("http://", "ws://") + f"/_ws/api/{api_id}/dev", api_id
+
+
+def _log(aws) -> dict[str, dict]:
+    return {i["id"]["S"]: i for i in aws("dynamodb").scan(TableName="ws-chat-log")["Items"]}
+
+
+def _wait(check, seconds: float = 10):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if (result := check()):
+            return result
+        time.sleep(0.05)
+    raise AssertionError(f"not true after {seconds} s")
+
+
+def test_routes_answer_and_functions_reach_the_connection(chat, aws):
+    url, _ = chat
+    client = websocket.create_connection(f"{url}?token=ann", timeout=20)
+    try:
+        client.send(json.dumps({"action": "echo", "text": "hi"}))
+        assert json.loads(client.recv()) == {"echo": "hi", "role": "member"}  # two-way
+        client.send(json.dumps({"action": "chat", "text": "hello"}))  # no such route
+        pushed = json.loads(client.recv())  # sent by the function through @connections
+        assert pushed == {"route": "$default", "body": {"action": "chat", "text": "hello"},
+                          "gone": True, "sourceIp": "127.0.0.1"}
+        client.send(json.dumps({"action": "bye"}))  # the function closes the connection
+        opcode, _ = client.recv_data(control_frame=True)
+        assert opcode == websocket.ABNF.OPCODE_CLOSE  # and the client answers it
+    finally:
+        client.close()
+    [entry] = _wait(lambda: [i for i in _log(aws).values() if i["state"]["S"] == "closed"])
+    assert entry["code"] == {"N": "1000"}
+
+
+def test_refusals_the_management_api_from_outside_and_the_client_closing(chat, aws,
+                                                                        endpoint):
+    url, api_id = chat
+    for query, status in (("", 401), ("?token=intruder", 403), ("?token=ann&refuse", 403)):
+        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+            websocket.create_connection(url + query, timeout=20)
+        assert refused.value.status_code == status, query
+    assert _log(aws) == {}  # $connect logged none of them
+    client = websocket.create_connection(f"{url}?token=bob", timeout=20)
+    manage = boto3.client("apigatewaymanagementapi", region_name="us-east-1",
+                          endpoint_url=f"{endpoint}/_ws/api/{api_id}/dev",
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    [connection_id] = _log(aws)
+    manage.post_to_connection(ConnectionId=connection_id, Data=b"\x00\xffbinary")
+    assert client.recv() == b"\x00\xffbinary"
+    assert manage.get_connection(ConnectionId=connection_id)["Identity"]["SourceIp"] == \
+        "127.0.0.1"
+    client.close()  # status 1000
+    _wait(lambda: _log(aws)[connection_id]["state"]["S"] == "closed")
+    assert _log(aws)[connection_id]["code"] == {"N": "1000"}
+    with pytest.raises(manage.exceptions.GoneException):
+        manage.post_to_connection(ConnectionId=connection_id, Data=b"late")
