@@ -14,6 +14,7 @@ import websocket  # websocket-client
 
 from ws import api
 from ws.engine.request import RunRequest
+from ws.local.links import links_for
 from ws.testing.workspaces import workspace_files, write_tree
 
 TEMPLATE = """Transform: AWS::Serverless-2016-10-31
@@ -79,8 +80,8 @@ Resources:
     Type: AWS::ApiGatewayV2::Route
     Properties: {ApiId: !Ref Chat, RouteKey: bye, Target: !Sub "integrations/${Integration}"}
 Outputs:
-  ApiId:
-    Value: !Ref Chat
+  Endpoint:
+    Value: !GetAtt Chat.ApiEndpoint
   Url:
     Value: !Sub wss://${Chat}.execute-api.${AWS::Region}.amazonaws.com/dev
 """
@@ -139,10 +140,13 @@ def chat(tmp_path, endpoint):
                                  "stacks/chat/src/app.py": APP})
     report = api.deploy(root, "local", RunRequest())
     assert report.ok, [(s.stack, s.reason) for s in report.stacks]
-    api_id = boto3.client("apigatewayv2", endpoint_url=endpoint, region_name="us-east-1",
-                          aws_access_key_id="testing", aws_secret_access_key="testing"
-                          ).get_apis()["Items"][0]["ApiId"]
-    return endpoint.replace("http://", "ws://") + f"/_ws/api/{api_id}/dev", api_id
+    outputs = {s.stack: s.outputs for s in report.stacks}
+    api_id = outputs["chat"]["Endpoint"].removeprefix("wss://").split(".")[0]
+    assert outputs["chat"]["Endpoint"] == f"wss://{api_id}.execute-api.us-east-1.amazonaws.com"
+    links = {link.output: link.local_url for link in links_for(outputs, endpoint)}
+    url = endpoint.replace("http://", "ws://") + f"/_ws/api/{api_id}/dev"
+    assert links["Url"] == url  # what deploy and `ws outputs` show for the wss:// output
+    return url, api_id
 
 
 def _log(aws) -> dict[str, dict]:

@@ -5,6 +5,8 @@ origin (no CORS between them):
 
 - a REST API stage: ``{endpoint}/_ws/api/{api_id}/{stage}/{path}``
   (AWS: ``https://{api_id}.execute-api.{region}.amazonaws.com/{stage}/{path}``)
+- a WebSocket API stage: ``ws://127.0.0.1:{port}/_ws/api/{api_id}/{stage}``
+  (AWS: ``wss://{api_id}.execute-api.{region}.amazonaws.com/{stage}``)
 - a CloudFront distribution: ``{endpoint}/_ws/cdn/{distribution_id}/{path}``
   (AWS: ``https://{id}.cloudfront.net/{path}``, where the id is the domain's first label)
 - a regional service endpoint the endpoint itself answers, e.g. Cognito's
@@ -18,8 +20,8 @@ API_PREFIX = "/_ws/api/"
 CDN_PREFIX = "/_ws/cdn/"
 
 _EXECUTE_API = re.compile(
-    r"^https://(?P<api>[a-z0-9]+)\.execute-api\.(?P<region>[a-z0-9-]+)\.amazonaws\.com"
-    r"(?P<rest>/.*)?$")
+    r"^(?P<scheme>https|wss)://(?P<api>[a-z0-9]+)\.execute-api\.(?P<region>[a-z0-9-]+)"
+    r"\.amazonaws\.com(?P<rest>/.*)?$")
 _SERVICE = re.compile(r"^https://cognito-idp\.[a-z0-9-]+\.amazonaws\.com/?$")
 _CLOUDFRONT = re.compile(r"^https://(?P<dist>[A-Za-z0-9]+)\.cloudfront\.net(?P<rest>/.*)?$")
 
@@ -42,7 +44,10 @@ def to_local(url: str, endpoint: str, cdn_ids: dict[str, str] | None = None) -> 
     """
     match = _EXECUTE_API.match(url)
     if match:
-        return f"{endpoint.rstrip('/')}{API_PREFIX}{match['api']}{match['rest'] or '/'}"
+        base = endpoint.rstrip("/")
+        if match["scheme"] == "wss":  # the endpoint speaks plain ws://, as it speaks http://
+            base = "ws" + base.removeprefix("http")
+        return f"{base}{API_PREFIX}{match['api']}{match['rest'] or '/'}"
     if _SERVICE.match(url):
         return f"{endpoint.rstrip('/')}/"
     match = _CLOUDFRONT.match(url)
