@@ -15,6 +15,7 @@ import websocket  # websocket-client
 from ws import api
 from ws.engine.request import RunRequest
 from ws.local.links import links_for
+from ws.local.reach import proxy
 from ws.testing.workspaces import workspace_files, write_tree
 
 TEMPLATE = """Transform: AWS::Serverless-2016-10-31
@@ -203,3 +204,22 @@ def test_refusals_the_management_api_from_outside_and_the_client_closing(chat, a
     assert _log(aws)[connection_id]["code"] == {"N": "1000"}
     with pytest.raises(manage.exceptions.GoneException):
         manage.post_to_connection(ConnectionId=connection_id, Data=b"late")
+
+
+def test_a_wss_url_reaches_the_api_through_the_functions_proxy(chat, aws, endpoint, tmp_path):
+    """What a function's WebSocket client does with HTTPS_PROXY: CONNECT, TLS with the local
+    CA's certificate, then the opening handshake to the API's AWS host."""
+    _, api_id = chat
+    running = proxy.start(endpoint, tmp_path / "ca")
+    try:
+        client = websocket.create_connection(
+            f"wss://{api_id}.execute-api.us-east-1.amazonaws.com/dev?token=cy", timeout=20,
+            http_proxy_host="127.0.0.1", http_proxy_port=running.server_address[1],
+            proxy_type="http", sslopt={"ca_certs": str(running.ca.bundle_file)})
+        client.send(json.dumps({"action": "echo", "text": "through"}))
+        assert json.loads(client.recv()) == {"echo": "through", "role": "member"}
+        client.close()
+    finally:
+        running.shutdown()
+        running.server_close()
+    _wait(lambda: [i for i in _log(aws).values() if i["state"]["S"] == "closed"])
