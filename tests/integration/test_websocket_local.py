@@ -1,8 +1,8 @@
 """A WebSocket API (AWS::ApiGatewayV2::Api, ProtocolType WEBSOCKET) deployed by ws on the local
 endpoint: clients connect at its local URL; $connect (behind a Lambda REQUEST authorizer)
 accepts or refuses; a message runs the route its `action` selects (a two-way route answers,
-$default echoes through the @connections API at the AWS URL the event names); $disconnect
-runs whoever closes."""
+$default echoes through the @connections API at the AWS URL the event names, another writes
+to DynamoDB through an AWS integration); $disconnect runs whoever closes."""
 from __future__ import annotations
 
 import json
@@ -72,11 +72,25 @@ Resources:
     Properties: {ApiId: !Ref Chat, RouteKey: $default, Target: !Sub "integrations/${Integration}"}
   Echo:
     Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Chat, RouteKey: echo, Target: !Sub "integrations/${Integration}"}
+  EchoResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties: {ApiId: !Ref Chat, RouteId: !Ref Echo, RouteResponseKey: $default}
+  Note:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Chat, RouteKey: note, Target: !Sub "integrations/${PutNote}"}
+  PutNote:
+    Type: AWS::ApiGatewayV2::Integration
     Properties:
       ApiId: !Ref Chat
-      RouteKey: echo
-      RouteResponseSelectionExpression: $default
-      Target: !Sub integrations/${Integration}
+      IntegrationType: AWS
+      IntegrationMethod: POST
+      IntegrationUri: !Sub arn:aws:apigateway:${AWS::Region}:dynamodb:action/PutItem
+      TemplateSelectionExpression: \\$default
+      RequestTemplates:
+        $default: >-
+          {"TableName": "ws-chat-log", "Item": {"id": {"S": "note:$context.connectionId"},
+           "state": {"S": "$input.path('$.text')"}}}
   Bye:
     Type: AWS::ApiGatewayV2::Route
     Properties: {ApiId: !Ref Chat, RouteKey: bye, Target: !Sub "integrations/${Integration}"}
@@ -169,6 +183,9 @@ def test_routes_answer_and_functions_reach_the_connection(chat, aws):
     try:
         client.send(json.dumps({"action": "echo", "text": "hi"}))
         assert json.loads(client.recv()) == {"echo": "hi", "role": "member"}  # two-way
+        client.send(json.dumps({"action": "note", "text": "noted"}))  # DynamoDB PutItem
+        notes = _wait(lambda: [i for i in _log(aws) if i.startswith("note:")])
+        assert _log(aws)[notes[0]]["state"] == {"S": "noted"}
         client.send(json.dumps({"action": "chat", "text": "hello"}))  # no such route
         pushed = json.loads(client.recv())  # sent by the function through @connections
         assert pushed == {"route": "$default", "body": {"action": "chat", "text": "hello"},

@@ -7,7 +7,8 @@ from ...errors import EndpointError
 from . import (apigateway, apikeys, apimethods, apiparts, appsync, cloudfront, cognito,
                cognitoparts, connections, customresource, events, functions, httpapi,
                loadbalancers, messaging, observability, patched, physicalnames, placeholder,
-               recordsets, refs, s3policy, scheduler, secrets, tableupdate, vpcendpoints)
+               recordsets, refs, s3policy, scheduler, secrets, tableupdate, vpcendpoints,
+               websocketparts)
 
 # Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
@@ -20,7 +21,8 @@ PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              scheduler.Schedule, scheduler.ScheduleGroup,
              appsync.GraphQLApi, appsync.GraphQLSchema, appsync.ApiKey,
              httpapi.Api, httpapi.Stage, httpapi.Route, httpapi.Integration,
-             httpapi.Authorizer, httpapi.Deployment,
+             httpapi.Authorizer, httpapi.Deployment, websocketparts.RouteResponse,
+             websocketparts.IntegrationResponse,
              patched.StateMachine, patched.Queue, patched.Topic, patched.Key,
              patched.AccessPoint, patched.FileSystem, patched.Parameter, patched.ManagedPolicy,
              patched.EventSourceMapping, patched.HostedZone, loadbalancers.LoadBalancer,

@@ -103,7 +103,9 @@ def _request_body(call: Call, integration: Any) -> str:
     text = call.body.decode("utf-8", "replace") if isinstance(call.body, bytes) else call.body
     if template is None:
         return text
-    variables = {"input": vtl.Input(text, {"path": {}, "querystring": {}, "header": {}}),
+    params = {"path": {}, "querystring": dict(call.event.get("queryStringParameters") or {}),
+              "header": dict(call.event.get("headers") or {})}  # $connect's request
+    variables = {"input": vtl.Input(text, params),
                  "context": vtl.java(call.event["requestContext"]), "util": vtl.Util(),
                  "stageVariables": call.deployed.stage_variables()}
     return vtl.render(template, variables)

@@ -54,6 +54,12 @@ def route(api: Any, key: str) -> Any | None:
     return next((r for r in list(api.routes.values()) if r.route_key == key), None)
 
 
+def two_way(found: Any) -> bool:
+    """Whether the route sends its integration's answer back (it has a route response)."""
+    return bool(found.route_response_selection_expression or
+                getattr(found, "route_responses", None))
+
+
 def select(api: Any, body: str | bytes) -> Any | None:
     """The route a message selects: the key the selection expression finds in its JSON body,
     else `$default` (None when neither exists: AWS answers the client "Forbidden")."""

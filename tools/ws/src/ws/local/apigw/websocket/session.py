@@ -106,7 +106,7 @@ def _message(connection: Connection, deployed: routes.Deployed, body: str | byte
         log.warning("WebSocket API %s route %s: %s", deployed.api_id, route.route_key, exc)
         _reply(connection, _message_body("Internal server error", connection, request_id))
         return
-    if route.route_response_selection_expression and answer.body is not None:
+    if routes.two_way(route) and answer.body is not None:
         _reply(connection, answer.body)
 
 
