@@ -1,11 +1,12 @@
 """A WebSocket API (AWS::ApiGatewayV2::Api, ProtocolType WEBSOCKET) deployed by ws on the local
 endpoint: clients connect at its local URL; $connect (behind a Lambda REQUEST authorizer)
 accepts or refuses; a message runs the route its `action` selects (a two-way route answers,
-$default echoes through the @connections API at the AWS URL the event names, another writes
-to DynamoDB through an AWS integration); $disconnect runs whoever closes."""
+$default echoes through the @connections API at the AWS URL the event names, as does a Node.js
+function's SDK client; another writes to DynamoDB through an AWS integration); $disconnect runs whoever closes."""
 from __future__ import annotations
 
 import json
+import shutil
 import time
 
 import boto3
@@ -91,6 +92,18 @@ Resources:
         $default: >-
           {"TableName": "ws-chat-log", "Item": {"id": {"S": "note:$context.connectionId"},
            "state": {"S": "$input.path('$.text')"}}}
+  Shouter:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/, Handler: shout.handler, Runtime: nodejs20.x}
+  ShoutIntegration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Chat
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Shouter.Arn}/invocations
+  Shout:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Chat, RouteKey: shout, Target: !Sub "integrations/${ShoutIntegration}"}
   Bye:
     Type: AWS::ApiGatewayV2::Route
     Properties: {ApiId: !Ref Chat, RouteKey: bye, Target: !Sub "integrations/${Integration}"}
@@ -147,12 +160,24 @@ def handler(event, context):
     return {"statusCode": 200}
 """
 
+SHOUT = """const { ApiGatewayManagementApi } = require('@aws-sdk/client-apigatewaymanagementapi');
+
+exports.handler = async (event) => {
+  const { domainName, stage, connectionId } = event.requestContext;
+  const api = new ApiGatewayManagementApi({ endpoint: `https://${domainName}/${stage}` });
+  const text = JSON.parse(event.body).text.toUpperCase();
+  await api.postToConnection({ ConnectionId: connectionId, Data: JSON.stringify({ text }) });
+  return { statusCode: 200 };
+};
+"""
+
 
 @pytest.fixture
 def chat(tmp_path, endpoint):
     """(the stage's local ws:// URL, the API id) of the deployed chat API."""
     root = write_tree(tmp_path, {**workspace_files(chat=(TEMPLATE, {})),
-                                 "stacks/chat/src/app.py": APP})
+                                 "stacks/chat/src/app.py": APP,
+                                 "stacks/chat/src/shout.js": SHOUT})
     report = api.deploy(root, "local", RunRequest())
     assert report.ok, [(s.stack, s.reason) for s in report.stacks]
     outputs = {s.stack: s.outputs for s in report.stacks}
@@ -190,6 +215,9 @@ def test_routes_answer_and_functions_reach_the_connection(chat, aws):
         pushed = json.loads(client.recv())  # sent by the function through @connections
         assert pushed == {"route": "$default", "body": {"action": "chat", "text": "hello"},
                           "gone": True, "sourceIp": "127.0.0.1"}
+        if shutil.which("npm"):  # a Node.js function's SDK v3 client (installed from npm)
+            client.send(json.dumps({"action": "shout", "text": "hey"}))
+            assert json.loads(client.recv()) == {"text": "HEY"}
         client.send(json.dumps({"action": "bye"}))  # the function closes the connection
         opcode, _ = client.recv_data(control_frame=True)
         assert opcode == websocket.ABNF.OPCODE_CLOSE  # and the client answers it
