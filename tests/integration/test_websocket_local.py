@@ -92,6 +92,16 @@ Resources:
         $default: >-
           {"TableName": "ws-chat-log", "Item": {"id": {"S": "note:$context.connectionId"},
            "state": {"S": "$input.path('$.text')"}}}
+  Express:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Chat, RouteKey: express, Target: !Sub "integrations/${StartSync}"}
+  StartSync:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Chat
+      IntegrationType: AWS
+      IntegrationMethod: POST
+      IntegrationUri: !Sub arn:aws:apigateway:${AWS::Region}:states:action/StartSyncExecution
   Shouter:
     Type: AWS::Serverless::Function
     Properties: {CodeUri: src/, Handler: shout.handler, Runtime: nodejs20.x}
@@ -208,6 +218,8 @@ def test_routes_answer_and_functions_reach_the_connection(chat, aws):
     try:
         client.send(json.dumps({"action": "echo", "text": "hi"}))
         assert json.loads(client.recv()) == {"echo": "hi", "role": "member"}  # two-way
+        client.send(json.dumps({"action": "express"}))  # an action moto lacks
+        assert json.loads(client.recv())["message"] == "Internal server error"
         client.send(json.dumps({"action": "note", "text": "noted"}))  # DynamoDB PutItem
         notes = _wait(lambda: [i for i in _log(aws) if i.startswith("note:")])
         assert _log(aws)[notes[0]]["state"] == {"S": "noted"}

@@ -2,8 +2,8 @@
 that own them and the @connections API that reaches them from other threads)."""
 from __future__ import annotations
 
-import base64
-import os
+import secrets
+import string
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -32,9 +32,13 @@ class Connection:
     last_active_at: float = 0.0
 
 
+_ID_ALPHABET = string.ascii_letters + string.digits
+
+
 def new_id() -> str:
-    """A connection id shaped like AWS's (16 characters of base64, e.g. 'L0SM9cOFvHcCIhw=')."""
-    return base64.b64encode(os.urandom(10)).decode()
+    """A connection id shaped like AWS's ('L0SM9cOFvHcCIhw='), without '+' or '/': mapping
+    templates put it in form bodies and URLs unescaped, as real templates do."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(15)) + "="
 
 
 @dataclass

@@ -19,7 +19,8 @@ from ws.local.apigw.websocket.connections import Connection, Connections, new_id
 from ws.local.apigw.websocket.wire import Gone, Wire
 
 log = logging.getLogger(__name__)
-FAILURES = (LookupError, UnknownFunction, Unsupported, vtl.TemplateError)
+FAILURES = (LookupError, UnknownFunction, Unsupported, vtl.TemplateError,
+            NotImplementedError)  # moto lacks the service action
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,8 @@ def _connect(connection: Connection, deployed: routes.Deployed, opening: Opening
                                services.services)
     except authorizer.Refused as refused:
         return (refused.status, _message_body(str(refused))), None
-    except FAILURES as exc:
-        log.warning("WebSocket API %s $connect: %s", deployed.api_id, exc)
+    except Exception as exc:  # noqa: BLE001 - refused, not left hanging
+        _failed(deployed, routes.CONNECT, exc)
         status = 502 if isinstance(exc, integrate.FunctionError) else 500
         return (status, _message_body("Internal server error")), None
     if not 200 <= answer.status < 300:
@@ -102,8 +103,8 @@ def _message(connection: Connection, deployed: routes.Deployed, body: str | byte
     try:
         answer = integrate.run(integrate.Call(deployed, route, event, body), services.invoker,
                                services.services)
-    except FAILURES as exc:
-        log.warning("WebSocket API %s route %s: %s", deployed.api_id, route.route_key, exc)
+    except Exception as exc:  # noqa: BLE001 - a failing message leaves the connection open
+        _failed(deployed, route.route_key, exc)
         _reply(connection, _message_body("Internal server error", connection, request_id))
         return
     if routes.two_way(route) and answer.body is not None:
@@ -119,8 +120,18 @@ def _disconnect(connection: Connection, deployed: routes.Deployed, code: int,
     try:
         integrate.run(integrate.Call(deployed, route, event), services.invoker,
                       services.services)
-    except FAILURES as exc:
-        log.warning("WebSocket API %s $disconnect: %s", deployed.api_id, exc)
+    except Exception as exc:  # noqa: BLE001 - the connection is gone either way
+        _failed(deployed, routes.DISCONNECT, exc)
+
+
+def _failed(deployed: routes.Deployed, route_key: str, exc: Exception) -> None:
+    """Log an integration's failure: one line for what is known to fail (a function error,
+    an integration not served locally), the traceback for anything else (a service action
+    moto lacks, a bug)."""
+    if isinstance(exc, FAILURES):
+        log.warning("WebSocket API %s route %s: %s", deployed.api_id, route_key, exc)
+    else:
+        log.exception("WebSocket API %s route %s failed", deployed.api_id, route_key)
 
 
 def _reply(connection: Connection, data: bytes) -> None:
