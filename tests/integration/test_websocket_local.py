@@ -2,7 +2,8 @@
 endpoint: clients connect at its local URL; $connect (behind a Lambda REQUEST authorizer)
 accepts or refuses; a message runs the route its `action` selects (a two-way route answers,
 $default echoes through the @connections API at the AWS URL the event names, as does a Node.js
-function's SDK client; another writes to DynamoDB through an AWS integration); $disconnect runs whoever closes."""
+function's SDK client; another writes to DynamoDB through an AWS integration); $disconnect
+runs whoever closes."""
 from __future__ import annotations
 
 import json
