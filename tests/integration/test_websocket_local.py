@@ -248,6 +248,9 @@ def test_refusals_the_management_api_from_outside_and_the_client_closing(chat, a
             websocket.create_connection(url + query, timeout=20)
         assert refused.value.status_code == status, query
     assert _log(aws) == {}  # $connect logged none of them
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        websocket.create_connection(url.replace("/dev", "/prod") + "?token=ann", timeout=20)
+    assert refused.value.status_code == 403 and b"no stage 'prod'" in refused.value.resp_body
     client = websocket.create_connection(f"{url}?token=bob", timeout=20)
     manage = boto3.client("apigatewaymanagementapi", region_name="us-east-1",
                           endpoint_url=f"{endpoint}/_ws/api/{api_id}/dev",

@@ -15,6 +15,8 @@ def test_a_wss_api_url_maps_to_the_endpoints_ws_url():
                     "http://127.0.0.1:4566") == "ws://127.0.0.1:4566/_ws/api/abc123/production"
     assert to_local("https://abc123.execute-api.eu-west-1.amazonaws.com/production",
                     "http://127.0.0.1:4566") == "http://127.0.0.1:4566/_ws/api/abc123/production"
+    assert to_local("wss://d111.cloudfront.net", "http://127.0.0.1:4566",
+                    {"d111": "E2ID"}) == "ws://127.0.0.1:4566/_ws/cdn/E2ID/"
 
 
 @pytest.mark.parametrize("expression, body, key", [

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import socket
 import urllib.parse
+from http import HTTPStatus
 from typing import Any
 
 from werkzeug.datastructures import EnvironHeaders
 
+from ws.local.apigw import httproutes
 from ws.local.apigw.websocket import routes, session
 from ws.local.apigw.websocket.wire import HandshakeError, Wire
 from ws.local.urls import API_PREFIX
@@ -29,21 +31,33 @@ def wanted(environ: dict[str, Any]) -> bool:
 
 def serve(environ: dict[str, Any], services: session.Services) -> None:
     """Run the connection and raise Upgraded; return (nothing done) when the path names no
-    WebSocket API stage or the server hands out no socket."""
+    WebSocket API or the server hands out no socket. An unknown stage is refused (403)."""
     api_id, _, rest = environ.get("PATH_INFO", "")[len(API_PREFIX):].partition("/")
-    deployed = routes.find(api_id, rest.strip("/"))
+    found = httproutes.find_api(api_id)
     sock = environ.get("werkzeug.socket")
-    if deployed is None or sock is None:
+    if found is None or not routes.is_websocket(found[0]) or sock is None:
         return
-    wire = Wire(sock, environ["wsgi.input"])
+    deployed = routes.find(api_id, rest.strip("/"))
     try:
-        wire.handshake(_head(environ))
-        session.serve(wire, deployed, _opening(environ), services)
-    except HandshakeError as exc:
-        _refuse(sock, str(exc))
+        if deployed is None:
+            _refuse(sock, 403, f"Forbidden: API {api_id} has no stage {rest.strip('/')!r} "
+                               f"(stages: {', '.join(sorted(found[0].stages)) or 'none'})")
+        else:
+            _run(sock, environ, deployed, services)
     finally:
         _shut(sock)
     raise Upgraded("WebSocket connection closed")
+
+
+def _run(sock: socket.socket, environ: dict[str, Any], deployed: routes.Deployed,
+         services: session.Services) -> None:
+    wire = Wire(sock, environ["wsgi.input"])
+    try:
+        wire.handshake(_head(environ))
+    except HandshakeError as exc:
+        _refuse(sock, 400, f"Bad Request: {exc}")
+        return
+    session.serve(wire, deployed, _opening(environ), services)
 
 
 def _head(environ: dict[str, Any]) -> bytes:
@@ -62,11 +76,12 @@ def _opening(environ: dict[str, Any]) -> session.Opening:
                            [p.strip() for p in offered.split(",") if p.strip()])
 
 
-def _refuse(sock: socket.socket, reason: str) -> None:
-    """A plain 400 (the handshake's own state is unusable after a malformed request)."""
-    body = json.dumps({"message": f"Bad Request: {reason}"}).encode()
-    head = (f"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+def _refuse(sock: socket.socket, status: int, message: str) -> None:
+    """A plain HTTP answer, before any handshake (none is possible or wanted)."""
+    body = json.dumps({"message": message}).encode()
+    head = (f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            "Connection: close\r\n\r\n").encode()
     try:
         sock.sendall(head + body)
     except OSError:
