@@ -103,6 +103,9 @@ Resources:
       IntegrationType: AWS
       IntegrationMethod: POST
       IntegrationUri: !Sub arn:aws:apigateway:${AWS::Region}:states:action/StartSyncExecution
+  Upgrader:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/, Handler: upgrade.handler, Runtime: nodejs20.x}
   Shouter:
     Type: AWS::Serverless::Function
     Properties: {CodeUri: src/, Handler: shout.handler, Runtime: nodejs20.x}
@@ -182,13 +185,30 @@ exports.handler = async (event) => {
 };
 """
 
+UPGRADE = """const https = require('node:https');
+const tls = require('node:tls');
+
+// What the `ws` package does for a wss:// URL: https.request with its own TLS connection.
+exports.handler = async (event) => new Promise((resolve, reject) => {
+  const request = https.request({
+    hostname: event.host, path: event.path, createConnection: (o) => tls.connect(o),
+    headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
+               'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+  request.on('upgrade', (answer, socket) => { socket.destroy(); resolve(answer.statusCode); });
+  request.on('response', (answer) => resolve(answer.statusCode));
+  request.on('error', reject);
+  request.end();
+});
+"""
+
 
 @pytest.fixture
 def chat(tmp_path, endpoint):
     """(the stage's local ws:// URL, the API id) of the deployed chat API."""
     root = write_tree(tmp_path, {**workspace_files(chat=(TEMPLATE, {})),
                                  "stacks/chat/src/app.py": APP,
-                                 "stacks/chat/src/shout.js": SHOUT})
+                                 "stacks/chat/src/shout.js": SHOUT,
+                                 "stacks/chat/src/upgrade.js": UPGRADE})
     report = api.deploy(root, "local", RunRequest())
     assert report.ok, [(s.stack, s.reason) for s in report.stacks]
     outputs = {s.stack: s.outputs for s in report.stacks}
@@ -267,9 +287,9 @@ def test_refusals_the_management_api_from_outside_and_the_client_closing(chat, a
         manage.post_to_connection(ConnectionId=connection_id, Data=b"late")
 
 
-def test_a_wss_url_reaches_the_api_through_the_functions_proxy(chat, aws, endpoint, tmp_path):
-    """What a function's WebSocket client does with HTTPS_PROXY: CONNECT, TLS with the local
-    CA's certificate, then the opening handshake to the API's AWS host."""
+def test_functions_reach_a_wss_url(chat, aws, endpoint, tmp_path):
+    """A Python client with HTTPS_PROXY (CONNECT, TLS with the local CA's certificate, then
+    the opening handshake to the API's AWS host), and a Node.js function's https.request."""
     _, api_id = chat
     running = proxy.start(endpoint, tmp_path / "ca")
     try:
@@ -284,3 +304,11 @@ def test_a_wss_url_reaches_the_api_through_the_functions_proxy(chat, aws, endpoi
         running.shutdown()
         running.server_close()
     _wait(lambda: [i for i in _log(aws).values() if i["state"]["S"] == "closed"])
+    lam = aws("lambda")
+    name = next(f["FunctionName"] for f in lam.list_functions()["Functions"]
+                if "Upgrader" in f["FunctionName"])
+    answer = lam.invoke(FunctionName=name, Payload=json.dumps({
+        "host": f"{api_id}.execute-api.us-east-1.amazonaws.com", "path": "/dev?token=dan"}))
+    assert json.loads(answer["Payload"].read()) == 101, answer.get("FunctionError")
+    assert len(_log(aws)) == 2  # its $connect ran too
+

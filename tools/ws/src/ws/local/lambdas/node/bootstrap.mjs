@@ -118,7 +118,7 @@ function installHttpsHook(endpoint) {
     const host = String(options.hostname || options.host || '');
     const match = host.match(API_HOST);
     if (!match) return null;
-    const { agent, _defaultAgent, ...rest } = options;
+    const { agent, _defaultAgent, createConnection, ...rest } = options; // TLS ones (ws)
     return { ...rest, protocol: 'http:', host: undefined, hostname: local.hostname,
       port: local.port, path: `/_ws/api/${match[1]}${options.path || '/'}`,
       headers: { host: host.replace(/:443$/, ''), ...(options.headers || {}) } };
