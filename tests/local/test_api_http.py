@@ -219,8 +219,8 @@ def test_first_class_integrations_sqs_and_step_functions(http_api, aws):
     assert json.loads(execution["input"]) == {"order": 1}
 
 
-def test_websocket_apis_are_said_not_served(aws, moto_url):
+def test_a_plain_request_to_a_websocket_api_is_told_to_upgrade(aws, moto_url):
     api = aws("apigatewayv2").create_api(Name="chat", ProtocolType="WEBSOCKET",
                                          RouteSelectionExpression="$request.body.action")
     status, _, body = _get(f"{moto_url}/_ws/api/{api['ApiId']}/prod/")
-    assert status == 501 and "WEBSOCKET API" in body["message"]
+    assert status == 426 and "WebSocket client" in body["message"]

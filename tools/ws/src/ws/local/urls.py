@@ -5,8 +5,11 @@ origin (no CORS between them):
 
 - a REST API stage: ``{endpoint}/_ws/api/{api_id}/{stage}/{path}``
   (AWS: ``https://{api_id}.execute-api.{region}.amazonaws.com/{stage}/{path}``)
+- a WebSocket API stage: ``ws://127.0.0.1:{port}/_ws/api/{api_id}/{stage}``
+  (AWS: ``wss://{api_id}.execute-api.{region}.amazonaws.com/{stage}``)
 - a CloudFront distribution: ``{endpoint}/_ws/cdn/{distribution_id}/{path}``
-  (AWS: ``https://{id}.cloudfront.net/{path}``, where the id is the domain's first label)
+  (AWS: ``https://{id}.cloudfront.net/{path}``, where the id is the domain's first label;
+  ``wss://`` maps to ``ws://``, for a WebSocket API behind it)
 - a regional service endpoint the endpoint itself answers, e.g. Cognito's
   ``https://cognito-idp.{region}.amazonaws.com/``: ``{endpoint}/``
 """
@@ -18,10 +21,11 @@ API_PREFIX = "/_ws/api/"
 CDN_PREFIX = "/_ws/cdn/"
 
 _EXECUTE_API = re.compile(
-    r"^https://(?P<api>[a-z0-9]+)\.execute-api\.(?P<region>[a-z0-9-]+)\.amazonaws\.com"
-    r"(?P<rest>/.*)?$")
+    r"^(?P<scheme>https|wss)://(?P<api>[a-z0-9]+)\.execute-api\.(?P<region>[a-z0-9-]+)"
+    r"\.amazonaws\.com(?P<rest>/.*)?$")
 _SERVICE = re.compile(r"^https://cognito-idp\.[a-z0-9-]+\.amazonaws\.com/?$")
-_CLOUDFRONT = re.compile(r"^https://(?P<dist>[A-Za-z0-9]+)\.cloudfront\.net(?P<rest>/.*)?$")
+_CLOUDFRONT = re.compile(
+    r"^(?P<scheme>https|wss)://(?P<dist>[A-Za-z0-9]+)\.cloudfront\.net(?P<rest>/.*)?$")
 
 
 def local_api_url(endpoint: str, api_id: str, stage: str) -> str:
@@ -42,11 +46,17 @@ def to_local(url: str, endpoint: str, cdn_ids: dict[str, str] | None = None) -> 
     """
     match = _EXECUTE_API.match(url)
     if match:
-        return f"{endpoint.rstrip('/')}{API_PREFIX}{match['api']}{match['rest'] or '/'}"
+        return f"{_base(endpoint, match['scheme'])}{API_PREFIX}{match['api']}{match['rest'] or '/'}"
     if _SERVICE.match(url):
         return f"{endpoint.rstrip('/')}/"
     match = _CLOUDFRONT.match(url)
     if match:
         dist = (cdn_ids or {}).get(match["dist"], match["dist"])
-        return f"{endpoint.rstrip('/')}{CDN_PREFIX}{dist}{match['rest'] or '/'}"
+        return f"{_base(endpoint, match['scheme'])}{CDN_PREFIX}{dist}{match['rest'] or '/'}"
     return None
+
+
+def _base(endpoint: str, scheme: str) -> str:
+    """The endpoint's URL for `scheme`: plain ws:// for wss://, as http:// for https://."""
+    base = endpoint.rstrip("/")
+    return "ws" + base.removeprefix("http") if scheme == "wss" else base

@@ -1,4 +1,4 @@
-"""A local API Gateway data plane: deployed REST and HTTP APIs answer under
+"""A local API Gateway data plane: deployed REST, HTTP and WebSocket APIs answer under
 /_ws/api/{api}/{stage}/ (an HTTP API's $default stage also under /_ws/api/{api}/).
 
 REST APIs, in the order a request meets the pieces: `middleware` (WSGI, in front of moto's
@@ -13,4 +13,7 @@ gateway's own answers: 401, 403, 404, 502...).
 HTTP APIs (moto's apigatewayv2 backend): `httpapi` serves them with `httproutes` (stages and
 routes), `httpcors`, `httpauth` (JWT, AWS_IAM; `httplambda`: Lambda authorizers),
 `httpevent` (payloads 2.0 and 1.0) and `httpservices` (integration subtypes).
+
+WebSocket APIs (also in apigatewayv2): the `websocket` package (connections, routes,
+@connections).
 """

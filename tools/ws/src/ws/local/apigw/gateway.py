@@ -14,6 +14,8 @@ from ws.local.apigw.awsintegration import ServiceCaller
 from ws.local.apigw.cognito import Denied
 from ws.local.apigw.lambdas import Invoker, UnknownFunction, moto_invoke
 from ws.local.apigw.request import ApiRequest, ApiResponse
+from ws.local.apigw.websocket import management, routes as websocket_routes
+from ws.local.apigw.websocket.connections import Connections
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,7 @@ class Gateway:
     invoker: Invoker = moto_invoke
     clock: Callable[[], float] = field(default=time.time)
     services: ServiceCaller | None = None
+    connections: Connections = field(default_factory=Connections)  # open WebSocket ones
 
     def serve(self, request: ApiRequest) -> ApiResponse:
         """The response to `request`, with API Gateway's request id headers."""
@@ -38,6 +41,8 @@ class Gateway:
         found = routing.find_api(request.api_id)
         if found is None:
             http_api = httproutes.find_api(request.api_id)
+            if http_api is not None and websocket_routes.is_websocket(http_api[0]):
+                return management.serve(request, http_api[0], self.connections)
             if http_api is not None:
                 return httpapi.serve(request, http_api, self.invoker, self.clock,
                                      self.services)

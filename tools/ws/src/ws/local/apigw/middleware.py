@@ -11,13 +11,15 @@ from ws.local.apigw import replies
 from ws.local.apigw.gateway import Gateway
 from ws.local.apigw.request import ApiRequest, ApiResponse
 from ws.local.apigw.services import MotoServices
+from ws.local.apigw.websocket import session, upgrade
 from ws.local.urls import API_PREFIX
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class ApiGatewayMiddleware:
-    """Serves deployed REST and HTTP APIs under API_PREFIX; passes every other request to `app`."""
+    """Serves deployed REST, HTTP and WebSocket APIs under API_PREFIX; passes every other
+    request to `app`."""
 
     def __init__(self, app: WsgiApp, gateway: Gateway | None = None) -> None:
         self.app = app
@@ -27,6 +29,10 @@ class ApiGatewayMiddleware:
                  ) -> Iterable[bytes]:
         if not environ.get("PATH_INFO", "").startswith(API_PREFIX):
             return self.app(environ, start_response)
+        if upgrade.wanted(environ):
+            upgrade.serve(environ, session.Services(self.gateway.connections,
+                                                    self.gateway.invoker,
+                                                    self.gateway.services))
         request = to_request(Request(environ))
         response = self.gateway.serve(request) if request else replies.forbidden()
         return _send(response, start_response)

@@ -9,7 +9,7 @@ from . import (apigateway, apikeys, apimethods, apiparts, appsync, balancerdelet
                endpointservices, events, functions, httpapi, listenercerts, loadbalancers,
                messaging, networkdeletion, observability, patched, physicalnames, placeholder,
                recordsets, refs, s3policy, scheduler, secrets, tableupdate, targetgroups,
-               vpcendpoints, vpclinks)
+               vpcendpoints, vpclinks, websocketparts)
 
 # Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
@@ -22,7 +22,8 @@ PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              scheduler.Schedule, scheduler.ScheduleGroup,
              appsync.GraphQLApi, appsync.GraphQLSchema, appsync.ApiKey,
              httpapi.Api, httpapi.Stage, httpapi.Route, httpapi.Integration,
-             httpapi.Authorizer, httpapi.Deployment,
+             httpapi.Authorizer, httpapi.Deployment, websocketparts.RouteResponse,
+             websocketparts.IntegrationResponse,
              patched.StateMachine, patched.Queue, patched.Topic, patched.Key,
              patched.AccessPoint, patched.FileSystem, patched.Parameter, patched.ManagedPolicy,
              patched.EventSourceMapping, patched.HostedZone, loadbalancers.LoadBalancer,

@@ -47,6 +47,8 @@ class Api(Provider, CloudFormationModel):
             cors_configuration=props.get("CorsConfiguration"), tags=props.get("Tags") or {},
             name=props.get("Name") or (body.get("info") or {}).get("title") or logical_id,
             protocol_type=props.get("ProtocolType", "HTTP"), **args)
+        if str(api.protocol_type).upper() == "WEBSOCKET":  # moto says https://, AWS wss://
+            api.api_endpoint = "wss://" + api.api_endpoint.removeprefix("https://")
         if body:
             api.import_api(json.dumps(body), False)
             for integration in api.integrations.values():  # moto keeps OpenAPI's lower case

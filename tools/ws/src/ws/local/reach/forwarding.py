@@ -1,6 +1,6 @@
 """Send a request the proxy received on: to the local gateway when its host is an API's
 (`/_ws/api/<id>/...`, Host kept so SigV4 signatures still verify), else to the host itself;
-and relay a CONNECT tunnel's bytes."""
+relay a CONNECT tunnel's bytes, and a WebSocket connection's once the gateway upgraded it."""
 from __future__ import annotations
 
 import http.client
@@ -56,6 +56,26 @@ def send(handler: BaseHTTPRequestHandler, origin: str, path: str, query: str) ->
         handler.wfile.write(data)
 
 
+def upgrade(handler: BaseHTTPRequestHandler, api_id: str, path: str, query: str) -> None:
+    """Relay a WebSocket opening request (and then the connection) to the gateway's
+    `/_ws/api/<api_id>{path}`, Upgrade and Connection headers kept."""
+    endpoint = handler.server.endpoint  # type: ignore[attr-defined]
+    try:
+        upstream = socket.create_connection((endpoint.hostname, endpoint.port),
+                                            timeout=_TIMEOUT)
+    except OSError as exc:
+        handler.send_error(502, f"cannot reach the local endpoint: {exc}")
+        return
+    target = f"{API_PREFIX}{api_id}{path}" + (f"?{query}" if query else "")
+    head = [f"{handler.command} {target} HTTP/1.1"]
+    head += [f"{k}: {v}" for k, v in handler.headers.items()
+             if k.lower() not in ("proxy-connection", "proxy-authorization")]
+    upstream.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
+    upstream.settimeout(None)  # a WebSocket connection may stay quiet for long
+    handler.close_connection = True
+    relay(handler.connection, upstream, timeout=None)
+
+
 def _request_body(handler: BaseHTTPRequestHandler) -> bytes | None:
     """The request's body, whether sized by Content-Length or sent in chunks."""
     if "chunked" in (handler.headers.get("Transfer-Encoding") or "").lower():
@@ -72,12 +92,13 @@ def _request_body(handler: BaseHTTPRequestHandler) -> bytes | None:
     return handler.rfile.read(length) if length else None
 
 
-def relay(client: socket.socket, upstream: socket.socket) -> None:
-    """Copy bytes both ways until one side closes."""
+def relay(client: socket.socket, upstream: socket.socket,
+          timeout: float | None = _TIMEOUT) -> None:
+    """Copy bytes both ways until one side closes (or nothing moves for `timeout` s)."""
     sockets = [client, upstream]
     try:
         while True:
-            ready, _, broken = select.select(sockets, [], sockets, _TIMEOUT)
+            ready, _, broken = select.select(sockets, [], sockets, timeout)
             if broken or not ready:
                 return
             for source in ready:

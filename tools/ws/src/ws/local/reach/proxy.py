@@ -117,6 +117,10 @@ class _Inner(BaseHTTPRequestHandler):
 
     def _forward(self) -> None:
         path, _, query = self.path.partition("?")
+        api = API_HOST.match(urllib.parse.urlsplit(self.origin).hostname or "")
+        if api is not None and (self.headers.get("Upgrade") or "").lower() == "websocket":
+            forwarding.upgrade(self, api["api"], path or "/", query)  # wss:// to the API
+            return
         forwarding.send(self, self.origin, path or "/", query)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _forward

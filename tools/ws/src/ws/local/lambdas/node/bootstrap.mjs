@@ -7,6 +7,8 @@
 // invocations it blocks reading stdin, which freezes timers as Lambda freezes its sandbox.
 // The AWS SDK Lambda bundles comes from the folder named by WS_NODE_SDK (sdkenv.py).
 import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import nodeModule, { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -102,6 +104,33 @@ function installFetchHook(endpoint) {
     }
     return original(input, init);
   };
+}
+
+// https.request() to an API's host (what the AWS SDK v3 does for an ApiGatewayManagementApi
+// or any client whose endpoint is https://<id>.execute-api...) reaches the local gateway over
+// plain HTTP, Host kept: Node.js 20 ignores HTTPS_PROXY, so the endpoint's proxy is not used.
+const API_HOST = /^([a-z0-9]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com(:443)?$/;
+
+function installHttpsHook(endpoint) {
+  if (!endpoint) return;
+  const local = new URL(endpoint);
+  const toLocal = (options) => {
+    const host = String(options.hostname || options.host || '');
+    const match = host.match(API_HOST);
+    if (!match) return null;
+    const { agent, _defaultAgent, createConnection, ...rest } = options; // TLS ones (ws)
+    return { ...rest, protocol: 'http:', host: undefined, hostname: local.hostname,
+      port: local.port, path: `/_ws/api/${match[1]}${options.path || '/'}`,
+      headers: { host: host.replace(/:443$/, ''), ...(options.headers || {}) } };
+  };
+  for (const name of ['request', 'get']) {
+    const original = https[name];
+    https[name] = function (input, options, callback) {
+      const plain = input && typeof input === 'object' && !(input instanceof URL);
+      const mapped = plain ? toLocal(input) : null;
+      return mapped ? http[name](mapped, options, callback) : original.apply(this, arguments);
+    };
+  }
 }
 
 // The SDK for functions that do not bring it: NODE_PATH serves require(), these hooks import;
@@ -323,6 +352,7 @@ async function main() {
   installConsole();
   installAwslambda();
   installFetchHook(process.env.AWS_ENDPOINT_URL);
+  installHttpsHook(process.env.AWS_ENDPOINT_URL);
   sdkUnavailable = installSdk();
   process.on('uncaughtException', crash(false));
   process.on('unhandledRejection', crash(true));
