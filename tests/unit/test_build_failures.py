@@ -123,3 +123,15 @@ def test_a_missing_tool_is_not_remembered_as_a_failure(tmp_path):
     with pytest.raises(BuildError, match="needs mvn, which is not on PATH"):
         builder(java(tmp_path))
     assert not (tmp_path / "cache/failures").exists()
+
+
+def test_one_deploy_runs_a_failing_build_once_and_says_it_failed_now(tmp_path):
+    # package_stacks builds every folder first (build_all), then packages the templates, which
+    # asks the builder again for each folder: a placeholder must not build a second time
+    tool, which = FailingTool(MAVEN_DOWN), mvn_at(tmp_path / "bin/mvn")
+    builder = Builder(tmp_path / "cache", runner=tool, local=True, which=which)
+    assert builder.build_all({"s": [java(tmp_path)]}) == {}
+    builder(java(tmp_path))
+    assert tool.runs == 1
+    assert list(builder.stood_in.values()) == [
+        "its build failed (JavaMavenWorkflow:MavenBuild - Could not resolve dependencies)"]

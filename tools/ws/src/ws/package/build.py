@@ -49,11 +49,14 @@ class Builder:
         self.jobs = jobs or os.cpu_count() or 1
         self.local, self.stand_in, self.which = local, local and placeholders, which
         self.stood_in: dict[CodeFolder, str] = {}
+        self._placeholders: dict[CodeFolder, bytes] = {}  # asked again when packaging
 
     def __call__(self, folder: CodeFolder) -> Path | bytes:
         plan = recipe(folder)
         if plan.kind is None:
             return folder.path
+        if folder in self._placeholders:  # this run's: not built (and failed) a second time
+            return self._placeholders[folder]
         tool = toolchains.missing(folder, plan, self.which)
         if tool is not None:
             if self.stand_in:
@@ -74,7 +77,9 @@ class Builder:
         """The placeholder's zip says `reason` (the same bytes each time); the note adds
         `remark`."""
         self.stood_in[folder] = reason + remark
-        return placeholder_zip(folder.runtime or folder.build_method or "", reason)
+        made = placeholder_zip(folder.runtime or folder.build_method or "", reason)
+        self._placeholders[folder] = made
+        return made
 
     def _missing(self, folder: CodeFolder, tool: Tool) -> BuildError:
         what = folder.runtime or folder.build_method
