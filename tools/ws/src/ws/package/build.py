@@ -37,7 +37,7 @@ class Builder:
     that says why when invoked (`stood_in` keeps the reasons, for the deploy's note).
 
     A build that failed is not run again with the same inputs and toolchain: its failure is
-    (`retry_failed`: run it again)."""
+    raised again, said as such (`retry_failed`: run it)."""
 
     def __init__(self, cache_dir: Path, root: Path | None = None,
                  runner: Runner = subprocess.run, jobs: int | None = None,
