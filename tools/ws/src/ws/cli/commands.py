@@ -124,7 +124,8 @@ def cli(ctx: click.Context, workspace: Path | None, debug: bool, verbose: int,
                    "circular dependencies are still checked).")
 @click.option("--retry-builds", is_flag=True,
               help="Run again the builds that failed before with the same code and build "
-                   "tools (else their failure is remembered and said again).")
+                   "tools (else their failure is remembered and said again), in the stacks "
+                   "this run deploys (with --changed, only those that changed).")
 @junit_option
 @lock_timeout_option
 @click.pass_obj
