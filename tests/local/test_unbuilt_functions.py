@@ -73,3 +73,37 @@ def test_placeholders_error_fails_that_stack_only(tmp_path, monkeypatch, endpoin
         status["tickets"][1]
     assert "remove `placeholders: error`" in status["tickets"][1]
     assert aws("lambda").list_functions()["Functions"] == []
+
+
+def test_a_failed_build_is_not_retried_until_asked(tmp_path, endpoint, aws):
+    runs = tmp_path / "runs.txt"
+    files = workspace_files(tickets=(json.dumps({
+        "Transform": "AWS::Serverless-2016-10-31",
+        "Resources": {"Publisher": {
+            "Type": "AWS::Serverless::Function",
+            "Properties": {"CodeUri": "publisher/", "Handler": "App::handle",
+                           "Runtime": "java21"},
+            "Metadata": {"BuildMethod": "makefile"}}}}), {}))
+    files["stacks/tickets/publisher/Makefile"] = (
+        f"build-Publisher:\n\techo ran >> {runs}\n\techo 'cannot reach the repository' >&2\n"
+        "\texit 1\n")
+    root = write_tree(tmp_path / "ws", files)
+
+    def notes(request: RunRequest) -> list[str]:
+        seen: list[str] = []
+        report = api.deploy(root, "local", request, Observer(
+            on_event=lambda stack, message: seen.append(message)))
+        assert report.ok, [(s.stack, s.status, s.reason) for s in report.stacks]
+        return [m for m in seen if "not run locally" in m]
+    first = notes(RunRequest(check_templates=False))
+    assert len(first) == 1 and first[0].startswith(
+        "placeholders, created but not run locally: Publisher (java21: its build failed (")
+    assert "not run again" not in first[0]
+    assert runs.read_text().count("ran") == 1
+    [again] = notes(RunRequest(check_templates=False))
+    assert runs.read_text().count("ran") == 1
+    assert again.startswith(first[0][:-1] + "; the same build failed before and was not run "
+                                             "again")
+    assert again.endswith("to retry now: ws deploy --retry-builds))")
+    assert notes(RunRequest(check_templates=False, retry_builds=True)) == first
+    assert runs.read_text().count("ran") == 2

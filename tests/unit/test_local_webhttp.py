@@ -49,3 +49,15 @@ def test_answers_take_the_shape_of_the_event_kind():
                                            b"hi"), False)["payload"])
     assert v1["multiValueHeaders"]["content-type"] == ["image/png", "text/plain"]
     assert (v1["body"], v1["isBase64Encoded"]) == ("hi", False)
+
+
+def test_a_python_app_finds_its_code_then_its_layers_then_the_runtimes_sdk():
+    env = {"PYTHONPATH": "/task", "_WS_OPT": "/l/opt", "_WS_SDK": "/l/_runtime",
+           "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12"}
+    webhttp.app_paths(env)
+    assert env == {"PYTHONPATH": "/task:/l/opt/python/lib/python3.12/site-packages:"
+                                 "/l/opt/python:/l/_runtime",
+                   "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12"}
+    node = {"_WS_SDK": "/l/_runtime", "AWS_EXECUTION_ENV": "AWS_Lambda_nodejs20.x"}
+    webhttp.app_paths(node)
+    assert node == {"AWS_EXECUTION_ENV": "AWS_Lambda_nodejs20.x"}

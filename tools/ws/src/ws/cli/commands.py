@@ -122,6 +122,10 @@ def cli(ctx: click.Context, workspace: Path | None, debug: bool, verbose: int,
 @click.option("--no-template-check", "skip_check", is_flag=True,
               help="Skip cfn-lint's check of the templates before deploying (quotas and "
                    "circular dependencies are still checked).")
+@click.option("--retry-builds", is_flag=True,
+              help="Run again the builds that failed before with the same code and build "
+                   "tools (else their failure is remembered and said again), in the stacks "
+                   "this run deploys (with --changed, only those that changed).")
 @junit_option
 @lock_timeout_option
 @click.pass_obj
@@ -130,7 +134,7 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
            concurrency: int | None, fail_fast: bool, changed: bool, prune: bool, yes: bool,
            report_file: Path | None, allow_replace: tuple[str, ...], recreate: tuple[str, ...],
            all_outputs: bool, hotswap: bool, express: bool, skip_check: bool,
-           junit_file: Path | None, lock_timeout: float) -> None:
+           retry_builds: bool, junit_file: Path | None, lock_timeout: float) -> None:
     """Deploy the environment's stacks in dependency order, then list the sites and APIs to
     open (every output with --outputs; ws outputs prints them any time)."""
     check_writable(report_file, junit_file)
@@ -138,7 +142,8 @@ def deploy(settings: Settings, env_name: str, owner: str | None, stacks: tuple[s
     request = requests.RunRequest(
         selections.Selection(stacks, since, with_dependencies), changed, concurrency, fail_fast,
         frozenset(allow_replace), frozenset(recreate), lock_timeout,
-        check_templates=not skip_check, hotswap=hotswap, express=express)
+        check_templates=not skip_check, hotswap=hotswap, express=express,
+        retry_builds=retry_builds)
 
     def ask(plan: Plan) -> None:  # protected environments: the very plan that runs, first
         if plan.express:

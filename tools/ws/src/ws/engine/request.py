@@ -29,6 +29,7 @@ class RunRequest:
     check_templates: bool = True  # cfn-lint's check before deploying (--no-template-check)
     hotswap: bool = False  # apply code and configuration changes through the service APIs
     express: bool = False  # CloudFormation's express mode on every operation (--express)
+    retry_builds: bool = False  # run again builds that failed before with the same inputs
 
     @classmethod
     def of(cls, stacks: tuple[str, ...] | None = None, **options: object) -> "RunRequest":

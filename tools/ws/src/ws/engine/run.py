@@ -64,7 +64,7 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
     with operations(target, clock, UPDATES) as (ops, stop):
         with timeline.phase("packaging and builds"):
             packaged = package_stacks(ws, backend, plan.to_change(),
-                                      env.placeholders != "error")
+                                      env.placeholders != "error", request.retry_builds)
         live = target.live or {}
         outputs = outside_outputs(graph, selected, env, live)
         outputs.update({n: outputs_of(live[env.stack_name(n)]) for n in selected

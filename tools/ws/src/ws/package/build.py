@@ -1,6 +1,7 @@
 """Build code folders per runtime and architecture (the builders are in package/builds/), cached
 by content under .ws/build: dependencies once per (manifest, local paths, runtime,
-architecture), shared by every function that has them; a code edit re-packages only the code."""
+architecture), shared by every function that has them; a code edit re-packages only the code.
+A failed build is remembered by the same inputs and its toolchain, and not run again."""
 from __future__ import annotations
 
 import os
@@ -8,16 +9,19 @@ import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 from ws.local.lambdas.spec import language
 from ws.package.builds import makefile, node, python, samcli, toolchains
 from ws.package.builds.cache import BuildCache, Make, digest
+from ws.package.builds.failures import NOT_RETRIED, Failures, RememberedFailure
 from ws.package.builds.hashes import FileHashes
 from ws.package.builds.recipes import ESBUILD, MAKEFILE, NODE, PYTHON, SAM, Recipe, recipe
 from ws.package.builds.requirements import Requirements, read_requirements
 from ws.package.builds.run import BuildError, Runner, checked
 from ws.package.builds.standin import placeholder_zip
 from ws.package.builds.toolchains import Tool, Which
+from ws.package.builds.toolidentity import toolchain
 from ws.package.builds.zips import EMPTY_ZIP, with_code, zip_tree
 from ws.package.code import CodeFolder
 
@@ -30,22 +34,29 @@ class Builder:
 
     `local`: for the local endpoint; with `placeholders`, a function whose build tool is not on
     PATH (or, for a runtime the endpoint cannot run, whose build failed) gets placeholder code
-    that says why when invoked (`stood_in` keeps the reasons, for the deploy's note)."""
+    that says why when invoked (`stood_in` keeps the reasons, for the deploy's note).
+
+    A build that failed is not run again with the same inputs and toolchain: its failure is
+    raised again, said as such (`retry_failed`: run it)."""
 
     def __init__(self, cache_dir: Path, root: Path | None = None,
                  runner: Runner = subprocess.run, jobs: int | None = None,
                  local: bool = False, placeholders: bool = True,
-                 which: Which = shutil.which) -> None:
+                 which: Which = shutil.which, retry_failed: bool = False) -> None:
         self.cache, self.root, self.runner = BuildCache(cache_dir), root or cache_dir, runner
         self.hashes = FileHashes(cache_dir / "hashes.json")
+        self.failures = Failures(cache_dir / "failures", retry_failed)
         self.jobs = jobs or os.cpu_count() or 1
         self.local, self.stand_in, self.which = local, local and placeholders, which
         self.stood_in: dict[CodeFolder, str] = {}
+        self._placeholders: dict[CodeFolder, bytes] = {}  # asked again when packaging
 
     def __call__(self, folder: CodeFolder) -> Path | bytes:
         plan = recipe(folder)
         if plan.kind is None:
             return folder.path
+        if folder in self._placeholders:  # this run's: not built (and failed) a second time
+            return self._placeholders[folder]
         tool = toolchains.missing(folder, plan, self.which)
         if tool is not None:
             if self.stand_in:
@@ -56,14 +67,19 @@ class Builder:
                 return self._with_deps(folder, plan)
             return self._built(folder, plan)
         except BuildError as exc:
+            again = f"; {NOT_RETRIED}" if isinstance(exc, RememberedFailure) else ""
             if self.stand_in and plan.kind in (SAM, MAKEFILE) and \
                     language(folder.runtime or "") is None:
-                return self._placeholder(folder, f"its build failed ({_last_line(exc)})")
-            raise BuildError(f"{folder.logical_id}: {exc.message}", exc.hint) from None
+                return self._placeholder(folder, f"its build failed ({_last_line(exc)})", again)
+            raise BuildError(f"{folder.logical_id}: {exc.message}{again}", exc.hint) from None
 
-    def _placeholder(self, folder: CodeFolder, reason: str) -> bytes:
-        self.stood_in[folder] = reason
-        return placeholder_zip(folder.runtime or folder.build_method or "", reason)
+    def _placeholder(self, folder: CodeFolder, reason: str, remark: str = "") -> bytes:
+        """The placeholder's zip says `reason` (the same bytes each time); the note adds
+        `remark`."""
+        self.stood_in[folder] = reason + remark
+        made = placeholder_zip(folder.runtime or folder.build_method or "", reason)
+        self._placeholders[folder] = made
+        return made
 
     def _missing(self, folder: CodeFolder, tool: Tool) -> BuildError:
         what = folder.runtime or folder.build_method
@@ -91,9 +107,18 @@ class Builder:
         skip = frozenset({"node_modules"}) if plan.kind == NODE else frozenset()
         key, make = self._deps(folder, plan)
         code = self.hashes.tree(folder.path, skip)
-        return self.cache.zip(digest([key, plan, code]), lambda: with_code(
+        return self._zip(folder, plan, digest([key, plan, code]), lambda: with_code(
             self.cache.deps_zip(key, plan.deps_prefix, make) if key else EMPTY_ZIP,
             folder.path, plan.code_prefix, skip))
+
+    def _zip(self, folder: CodeFolder, plan: Recipe, key: str,
+             make: Callable[[], bytes]) -> bytes:
+        """The zip cached under `key`, else made unless it failed before with the same inputs
+        and toolchain (that failure is raised again)."""
+        def unless_failed() -> bytes:
+            failed = digest(["failed", key, toolchain(folder, plan, self.which)])
+            return self.failures.run(failed, make)
+        return self.cache.zip(key, unless_failed)
 
     def _deps(self, folder: CodeFolder, plan: Recipe) -> tuple[str | None, Make]:
         """The dependencies' cache key (None: there are none) and how to make them."""
@@ -134,7 +159,7 @@ class Builder:
                       if plan.kind == ESBUILD else (None, _NONE))
         key = digest([plan, folder.logical_id, folder.architecture, folder.metadata, deps,
                       self.hashes.tree(folder.path, frozenset({"node_modules"}))])
-        return self.cache.zip(key, lambda: self._output(folder, plan, deps, make))
+        return self._zip(folder, plan, key, lambda: self._output(folder, plan, deps, make))
 
     def _output(self, folder: CodeFolder, plan: Recipe, deps: str | None, make: Make) -> bytes:
         with self.cache.scratch() as scratch:

@@ -179,15 +179,16 @@ def _local_types(backend: Backend) -> frozenset[str] | None:
 
 
 def package_stacks(ws: Workspace, backend: Backend, names: list[str],
-                   placeholders: bool = True) -> Packaged:
+                   placeholders: bool = True, retry_builds: bool = False) -> Packaged:
     """Prepare the named stacks for `backend`, their code built first (in parallel, cached); a
     stack whose build fails is left out, its failure kept for when it would deploy.
     `placeholders`: the local endpoint may deploy placeholder code for a function it could not
     build, or a custom resource whose function needs a service it lacks (the environment's
-    `placeholders: error` says no)."""
+    `placeholders: error` says no). `retry_builds`: run again the builds that failed before with
+    the same inputs and toolchain (else their failure is remembered)."""
     bucket = backend.artifact_bucket(ws.name)
     builder = Builder(ws.state_dir / "build", ws.root, local=backend.can.local_fixes,
-                      placeholders=placeholders)
+                      placeholders=placeholders, retry_failed=retry_builds)
     failed = builder.build_all({name: stack_inventory(ws.stacks[name], ws.root).code
         for name in names})
     preparer = Preparer(backend, ws.root, bucket, builder, _local_types(backend),

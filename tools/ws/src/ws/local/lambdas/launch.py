@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ws.local import urls
 from ws.local.lambdas import webadapter, worker
+from ws.local.lambdas.runtimesdk import ensure, runtime_dir
 from ws.local.lambdas.sdkenv import BundledSdk
 from ws.local.lambdas.spec import FunctionSpec, language
 
@@ -63,6 +64,8 @@ class Launcher:
         when given); CannotRun when its runtime cannot run here."""
         kind = language(spec.runtime) if spec.package_type == "Zip" else None
         limits = (str(data_limit(spec)), str(spec.memory))
+        if kind is not None and task_root is not None:
+            ensure(runtime_dir(task_root))  # LAMBDA_RUNTIME_DIR (process.py)
         if kind is not None and task_root is not None and webadapter.applies(spec):
             env = webadapter.app_env(spec, task_root)
             sdk, warning = self.sdk.env(spec.runtime, task_root) if kind == "node" else ({}, None)

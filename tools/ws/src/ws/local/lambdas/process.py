@@ -20,7 +20,8 @@ from typing import Any
 
 from ws.local.lambdas import layers
 from ws.local.lambdas.endings import being_killed, descendants, ending
-from ws.local.lambdas.launch import WORKER_SCRIPT, Launch
+from ws.local.lambdas.launch import Launch
+from ws.local.lambdas.runtimesdk import runtime_dir
 from ws.local.lambdas.spec import FunctionSpec
 from ws.local.reach import environment as reach
 
@@ -45,7 +46,7 @@ def worker_env(spec: FunctionSpec, endpoint: str, task_root: Path, log_stream: s
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory),
         "AWS_LAMBDA_LOG_GROUP_NAME": spec.log_group, "AWS_LAMBDA_LOG_STREAM_NAME": log_stream,
         "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}", "_HANDLER": spec.handler,
-        "LAMBDA_TASK_ROOT": str(task_root), "LAMBDA_RUNTIME_DIR": str(WORKER_SCRIPT.parent),
+        "LAMBDA_TASK_ROOT": str(task_root), "LAMBDA_RUNTIME_DIR": str(runtime_dir(task_root)),
         "TZ": ":UTC", "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
     }
     added = dict(runtime_env or {})

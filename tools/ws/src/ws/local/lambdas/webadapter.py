@@ -14,12 +14,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ws.local.lambdas.runtimesdk import runtime_dir
 from ws.local.lambdas.spec import FunctionSpec
 
 WRAPPER = "/opt/bootstrap"
 LAYER_NAME = "LambdaAdapterLayer"  # LambdaAdapterLayerX86, LambdaAdapterLayerArm64
 WEB_WORKER = Path(__file__).parent / "webworker.py"
 PYTHONS = ("python", "python3")
+SDK_VARIABLE = "_WS_SDK"  # webhttp.app_paths: the runtime's SDK, last on the app's PYTHONPATH
 
 
 def applies(spec: FunctionSpec) -> bool:
@@ -45,25 +47,29 @@ def worker_argv(shepherd: Path, limits: tuple[str, str], endpoint: str) -> tuple
 
 def python_bin(root: Path) -> Path:
     """A folder whose ``python`` and ``python3`` run the server's interpreter (Lambda's
-    python on PATH), written once under `root`."""
+    python on PATH) without its site-packages (ws's environment: the app imports what
+    PYTHONPATH names, as on Lambda), written under `root`."""
     folder = root / "_bin"
     folder.mkdir(parents=True, exist_ok=True)
+    script = f'#!/bin/sh\nexec "{sys.executable}" -S "$@"\n'
     for name in PYTHONS:
         target = folder / name
-        if not target.exists():
+        if not target.is_file() or target.read_text() != script:
             scratch = folder / f".{name}.{os.getpid()}"
-            scratch.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+            scratch.write_text(script)
             scratch.chmod(0o755)
             os.replace(scratch, target)
     return folder
 
 
 def app_env(spec: FunctionSpec, task_root: Path) -> dict[str, str]:
-    """Variables for the app: ws's Python first on PATH for Python runtimes, and the task
-    root on PYTHONPATH (the function's dependencies are there)."""
+    """Variables for the app: ws's Python first on PATH for Python runtimes, the task root on
+    PYTHONPATH (the function's dependencies are there), then its layers and the runtime's
+    SDK (webhttp.app_paths)."""
     path = os.environ.get("PATH", "")
     if not spec.runtime.startswith("python"):
         return {"PATH": path}
     own = dict(spec.env).get("PYTHONPATH")
     return {"PATH": os.pathsep.join([str(python_bin(task_root.parents[1])), path]),
-            "PYTHONPATH": os.pathsep.join(filter(None, [own, str(task_root)]))}
+            "PYTHONPATH": os.pathsep.join(filter(None, [own, str(task_root)])),
+            SDK_VARIABLE: str(runtime_dir(task_root))}

@@ -57,12 +57,15 @@ class Config:
 
 
 def app_paths(env: MutableMapping[str, str]) -> None:
-    """Lambda's /opt for the app: a Python runtime's PYTHONPATH gets the layers' folders."""
+    """Lambda's /opt for the app: a Python runtime's PYTHONPATH gets the layers' folders,
+    then the runtime's SDK (where Lambda's site-packages would be)."""
     opt = env.pop("_WS_OPT", "")  # layers.OPT_VARIABLE
+    sdk = env.pop("_WS_SDK", "")  # webadapter.SDK_VARIABLE
     version = env.get("AWS_EXECUTION_ENV", "").removeprefix("AWS_Lambda_python")
-    if opt and version != env.get("AWS_EXECUTION_ENV"):
-        paths = [f"{opt}/python/lib/python{version}/site-packages", f"{opt}/python"]
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), *paths]))
+    if version == env.get("AWS_EXECUTION_ENV"):
+        return  # not a Python runtime
+    paths = [f"{opt}/python/lib/python{version}/site-packages", f"{opt}/python"] if opt else []
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), *paths, sdk]))
 
 
 def error_json(error_type: str, message: str) -> str:
