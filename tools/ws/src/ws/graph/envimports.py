@@ -25,7 +25,7 @@ def for_environment(ws: Workspace, env: Environment) -> Workspace:
 
 
 def _renamed(ws: Workspace, env: Environment, stack: Stack) -> Stack:
-    names = {prefix: env.stack_name(target) for prefix, target in stack.import_prefixes.items()}
+    names = {prefix: _stack_name(env, target) for prefix, target in stack.import_prefixes.items()}
     variables = static_variables(ws, env, stack.name, parameter_values(ws, env, stack.name))
     body, used = rename_imports(stack.template.body, names, variables)
     unused = [p for p in stack.import_prefixes if p not in used]
@@ -40,6 +40,11 @@ def _renamed(ws: Workspace, env: Environment, stack: Stack) -> Stack:
                           line=prefix_line(stack, unused[0]))
     template = replace(stack.template, body=body)
     return replace(stack, template=template, import_names=names)
+
+
+def _stack_name(env: Environment, stack: str) -> str:
+    """The stack's name in `env`: one it shares from another environment keeps that one's."""
+    return env.shared[stack].stack_name if stack in env.shared else env.stack_name(stack)
 
 
 def _nested_use(ws: Workspace, stack: Stack, prefix: str, names: dict[str, str]) -> bool:
