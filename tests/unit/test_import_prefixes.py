@@ -117,3 +117,13 @@ def test_an_import_nothing_matches_is_refused_locally_only(tmp_path):
     aws = {"target": "aws", "account_id": "111122223333", "region": "us-east-1"}
     write_tree(tmp_path, {"environments/local.yaml": aws})
     assert import_problems(ws, load_environment(ws, "local"), ["api"]) == []
+
+
+def test_a_stack_shared_from_another_environment_keeps_that_ones_name(tmp_path):
+    write_tree(tmp_path, {"environments/team.yaml": {"target": "local"}})
+    ws, env = workspace(tmp_path, {"import_prefixes": {"serverless-api-cognito": "cognito"}},
+                        env={"target": "local", "shared": {"cognito": "team"}})
+    here = for_environment(ws, env)
+    tags = here.stacks["api"].template.body["Resources"]["Queue"]["Properties"]["Tags"]
+    assert tags[0]["Value"] == {"Fn::ImportValue": "demo-team-cognito-UserPool"}
+    assert build_graph(here, env).order() == ["api"]
