@@ -60,4 +60,6 @@ def test_an_import_of_another_naming_deploys_after_its_export(tmp_path, aws):
     queue = outputs["auth"]["PoolName"]
     assert outputs["api"]["Seen"] == queue and queue.startswith("demo-local-auth")
     assert outputs["api"]["Inner"] == outputs["auth"]["PoolArn"]
+    again = {i.stack: i.reason for i in api.plan(root, "local", Selection()).items}
+    assert again == {"auth": "unchanged", "api": "unchanged"}  # the same rewrite each time
     assert api.destroy(root, "local", RunRequest()).ok
