@@ -11,7 +11,7 @@ from ws.config.workspace import load_workspace
 from ws.errors import ConfigError
 from ws.graph.envimports import for_environment
 from ws.graph.stackgraph import build_graph
-from ws.lint.importcheck import import_problems
+from ws.lint.importcheck import import_problems, import_warnings
 from ws.testing.workspaces import workspace_files, write_tree
 
 COGNITO = json.dumps({"Resources": {"Pool": {"Type": "AWS::SQS::Queue"}}, "Outputs": {
@@ -127,3 +127,12 @@ def test_a_stack_shared_from_another_environment_keeps_that_ones_name(tmp_path):
     tags = here.stacks["api"].template.body["Resources"]["Queue"]["Properties"]["Tags"]
     assert tags[0]["Value"] == {"Fn::ImportValue": "demo-team-cognito-UserPool"}
     assert build_graph(here, env).order() == ["api"]
+
+
+def test_on_aws_an_import_of_another_naming_is_a_warning_only(tmp_path):
+    aws = {"target": "aws", "account_id": "111122223333", "region": "us-east-1"}
+    ws, env = workspace(tmp_path, {}, env=aws)  # it may be an export from outside the workspace
+    assert import_problems(ws, env, ["api"]) == []
+    found = import_warnings(ws, env, ["api"])
+    assert [p.line for p in found] == [10, 12]
+    assert "`import_prefixes: {serverless-api-cognito: cognito}`" in found[0].message

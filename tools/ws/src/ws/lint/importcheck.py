@@ -1,7 +1,9 @@
-"""Imports no stack of the workspace exports under this environment's naming, named before
-anything deploys: one that a workspace stack's `${AWS::StackName}-X` export would match under
-another name needs `import_prefixes` (the line to add is given); on the local endpoint, which
-holds only what ws deploys, one that nothing matches would roll its stack back."""
+"""Imports no stack of the workspace exports under this environment's naming. One that a
+workspace stack's `${AWS::StackName}-X` export would match under another name probably needs
+`import_prefixes` (the line to add is given). On the local endpoint, which holds only what ws
+deploys, every such import would roll its stack back: an error before anything deploys. On AWS
+it may be an export from outside the workspace (a network team's `network-prod-VpcId` while a
+workspace stack exports `${AWS::StackName}-VpcId`): `ws validate` warns, deploy goes on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,7 +28,18 @@ class Exports:
 
 
 def import_problems(ws: Workspace, env: Environment, stacks: list[str]) -> list[Problem]:
-    """Each import of `stacks` that no workspace stack exports here, when it must be an error."""
+    """The errors: on the local endpoint, each import of `stacks` no workspace stack exports."""
+    return unexported(ws, env, stacks) if env.target == "local" else []
+
+
+def import_warnings(ws: Workspace, env: Environment, stacks: list[str]) -> list[Problem]:
+    """The warnings: on AWS, each import a workspace stack would export under another name."""
+    return [] if env.target == "local" else unexported(ws, env, stacks)
+
+
+def unexported(ws: Workspace, env: Environment, stacks: list[str]) -> list[Problem]:
+    """Each import of `stacks` that no workspace stack exports here, when ws can tell (on AWS,
+    only those a workspace stack's export pattern matches)."""
     exports = workspace_exports(ws, env)
     found = []
     for name in stacks:

@@ -10,6 +10,7 @@ from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.graph.stackgraph import StackGraph, build_graph
 from ws.lint import limits, localpaths
+from ws.lint.importcheck import import_warnings
 from ws.lint.cfnlint import Finding, lint_all
 
 # Parameter names that usually carry a secret; such a parameter should be NoEcho (so ws makes
@@ -34,7 +35,9 @@ def validate(ws: Workspace, env: Environment) -> Validation:
     graph = build_graph(ws, env)
     templates = localpaths.templates(ws, list(ws.stacks))  # nested templates too
     return Validation(graph, build_errors(ws) + lint_all(templates, env.region)
-                      + secret_warnings(ws) + quota_errors(ws, env, graph))
+                      + secret_warnings(ws) + quota_errors(ws, env, graph)
+                      + [Finding(p.path, p.line or 1, "WS003", "warning", p.message)
+                         for p in import_warnings(ws, env, graph.order())])
 
 
 def build_errors(ws: Workspace) -> list[Finding]:
