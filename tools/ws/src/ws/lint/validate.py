@@ -36,7 +36,7 @@ def validate(ws: Workspace, env: Environment) -> Validation:
     templates = localpaths.templates(ws, list(ws.stacks))  # nested templates too
     return Validation(graph, build_errors(ws) + lint_all(templates, env.region)
                       + secret_warnings(ws) + quota_errors(ws, env, graph)
-                      + [Finding(p.path, p.line or 1, "WS003", "warning", p.message)
+                      + [Finding(p.path, p.line or 1, "WS004", "warning", p.message)
                          for p in import_warnings(ws, env, graph.order())])
 
 
