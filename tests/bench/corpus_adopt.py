@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from corpus_imports import exporter_files, wire
 from corpus_makefile import project_build
 from corpus_params import dummy_value, project_parameters, read_template
 from corpus_result import StackResult
@@ -63,11 +64,13 @@ def template_error(template: Path, root: Path) -> str:
 
 
 def adopt(sources: list[Path], scratch: Path, match: str | None = None,
-          cdk: bool = False) -> dict[Path, dict[str, StackResult]]:
+          cdk: bool = False, project: bool = False) -> dict[Path, dict[str, StackResult]]:
     """Copy each folder of `sources` into `scratch` and make it one workspace: a
     workspace.yaml and a stack.yaml per template (with `match`, the workspace holds only the
     stacks whose folder contains it: another folder's CDK app that cannot synthesize here
-    would refuse the whole workspace). One workspace, so one endpoint for the whole run."""
+    would refuse the whole workspace). One workspace, so one endpoint for the whole run.
+    `project`: each source is one project whose stacks import each other's exports
+    (corpus_imports)."""
     taken: set[str] = set()
     adopted = {}
     for source in sources:
@@ -75,6 +78,8 @@ def adopt(sources: list[Path], scratch: Path, match: str | None = None,
         shutil.copytree(source, scratch / label, symlinks=True,
                         ignore=shutil.ignore_patterns(*SKIP))
         adopted[source] = adopt_folder(source, scratch, scratch / label, taken, cdk)
+        if project:
+            adopt_imports(source, scratch, scratch / label, taken, adopted[source])
     write_workspace(scratch, [r.folder for results in adopted.values()
                               for r in results.values()
                               if not r.error and (not match or match in r.folder)])
@@ -127,3 +132,26 @@ def adopt_folder(source: Path, scratch: Path, copy: Path, taken: set[str],
         (app / "stack.yaml").write_text(yaml.safe_dump({"name": name, "type": "cdk"}))
         results[name] = StackResult(name, app.relative_to(scratch).as_posix())
     return results
+
+
+def adopt_imports(source: Path, scratch: Path, copy: Path, taken: set[str],
+                  results: dict[str, StackResult]) -> None:
+    """A template the project deploys by hand whose exports its stacks import becomes a stack
+    (named after its file: shared/cognito.yaml is `cognito`); then each importer's stack.yaml
+    gets its `import_prefixes`, as `ws validate` asks."""
+    templates = {n: scratch / r.folder / _template_of(scratch / r.folder)
+                 for n, r in results.items() if not r.error}
+    for path in exporter_files(copy, list(templates.values()), SKIP):
+        name = slug(Path(path.stem), taken)
+        (path.parent / "stack.yaml").write_text(yaml.safe_dump(
+            {"name": name, "template": path.name}, sort_keys=False))
+        results[name] = StackResult(name, path.parent.relative_to(scratch).as_posix(),
+                                    template=str(source / path.relative_to(copy)))
+        templates[name] = path
+    for name, found in wire(copy, templates).items():
+        results[name].wired = found
+
+
+def _template_of(folder: Path) -> str:
+    return (yaml.safe_load((folder / "stack.yaml").read_text()) or {}).get(
+        "template", "template.yaml")

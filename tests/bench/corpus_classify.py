@@ -65,7 +65,8 @@ def _lint(error: str) -> str:
 
 
 def _export(error: str) -> str:
-    found = re.search(r"No export named (\S+) found", error)
+    found = re.search(r"No export named (\S+) found", error) or re.search(
+        r"Fn::ImportValue '([^']+)': no stack of the workspace exports it", error)
     return found.group(1) if found else ""
 
 

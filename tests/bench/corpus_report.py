@@ -61,6 +61,8 @@ def line_of(r) -> str:
     destroyed = {None: "", True: " destroyed", False: " NOT DESTROYED"}[r.destroyed]
     text = (f"{STATES.get(r.stage, r.stage)} {r.name:24} fn {r.ran}/{r.functions} "
             f"routes {r.answered}/{r.routes} {r.seconds:5.1f}s{destroyed}")
+    if r.wired:
+        text += f"\n         import_prefixes: {r.wired} (written by the adoption)"
     if r.error:
         text += f"\n         [{r.cls}: {r.reason}] {r.type}\n         {r.error[:400]}"
     for line in r.placeholders:

@@ -26,6 +26,7 @@ class StackResult:
     error: str = ""
     notes: list = field(default_factory=list)
     seconds: float = 0.0
+    wired: dict = field(default_factory=dict)  # import_prefixes the adoption wrote (--project)
 
 
 def fail(result: StackResult, stage: str, res: dict, error: str, runtime: str = "") -> None:

@@ -24,7 +24,7 @@ def run(sources: list[Path], args, exports: tuple) -> list[dict]:
     if not plain:
         return folders
     scratch.mkdir(parents=True)
-    adopted = adopt(plain, scratch, args.match, args.cdk)
+    adopted = adopt(plain, scratch, args.match, args.cdk, args.project)
     pids: set[int] = set()
     try:
         folders += [run_stacks(source, scratch, results, args, pids, exports,

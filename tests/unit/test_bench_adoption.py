@@ -4,7 +4,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from corpus_adopt import adopt  # noqa: E402
 from corpus_makefile import project_build  # noqa: E402
 from corpus_params import project_parameters  # noqa: E402
 
@@ -41,3 +44,41 @@ def test_parameters_are_the_projects_own_for_those_the_template_declares(tmp_pat
     declared = {"EventBusArn": {"Type": "AWS::SSM::Parameter::Value<String>"},
                 "Environment": {"Type": "String", "Default": "dev"}}
     assert project_parameters(tmp_path, declared) == {"EventBusArn": "/shop/dev/bus/arn"}
+
+
+AUTH = """Resources:
+  Pool: {Type: AWS::SQS::Queue}
+Outputs:
+  Pool:
+    Value: !Ref Pool
+    Export: {Name: !Sub "${AWS::StackName}-UserPool"}
+"""
+SVC = """Parameters:
+  AuthStackName: {Type: String, Default: shop-auth}
+Resources:
+  Q:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName:
+        Fn::ImportValue: !Sub "${AuthStackName}-UserPool"
+"""
+
+
+def test_a_project_template_deployed_by_hand_is_adopted_and_its_importers_wired(tmp_path):
+    project = tmp_path / "shop"
+    for rel, text in {"shared/auth.yaml": AUTH, "shared/README.md": "deploy as shop-auth",
+                      "svc/template.yaml": SVC, "svc/pipeline.yaml": "Resources: {}\n"}.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(text)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    alone = adopt([project], scratch)[project]
+    assert list(alone) == ["svc"] and not alone["svc"].wired
+    scratch = tmp_path / "scratch2"
+    scratch.mkdir()
+    results = adopt([project], scratch, project=True)[project]
+    assert sorted(results) == ["auth", "svc"] and results["svc"].wired == {"shop-auth": "auth"}
+    assert yaml.safe_load((scratch / "shop/shared/stack.yaml").read_text()) == {
+        "name": "auth", "template": "auth.yaml"}
+    assert yaml.safe_load((scratch / "shop/svc/stack.yaml").read_text())["import_prefixes"] \
+        == {"shop-auth": "auth"}

@@ -101,6 +101,14 @@ def _reason(start: str) -> str:
     return next(rule.reason for rule in classify_mod.RULES if rule.reason.startswith(start))
 
 
+def test_ws_refusing_an_import_nothing_exports_is_classed_as_the_deploy_failure_was() -> None:
+    error = ("stacks/a/template.yaml:5: Fn::ImportValue 'LambdaDLQArn': no stack of the "
+             "workspace exports it, and the local endpoint holds only what ws deploys")
+    made = classify_mod.export_pattern("LambdaDLQArn", {})
+    assert classify_mod.classify("check", error, Context(exports=(made,)))[0] == "ws"
+    assert classify_mod.classify("check", error, Context())[0] == "template"
+
+
 def test_a_code_path_is_the_templates_only_when_the_project_lacks_it(tmp_path: Path) -> None:
     missing = "error: t/template.yaml:11: Consumer: code folder 'src/' does not exist"
     built = ("error: t/template.yaml:48: Fn: code file 'target/Fn.zip' does not exist")

@@ -42,6 +42,7 @@ pruning = lazy("ws.engine.prune")
 requests = lazy("ws.engine.request")
 results = lazy("ws.engine.results")
 selections = lazy("ws.graph.selection")
+envimports = lazy("ws.graph.envimports")
 stackgraph = lazy("ws.graph.stackgraph")
 views = lazy("ws.graph.views")
 checker = lazy("ws.lint.checker")
@@ -63,7 +64,8 @@ def load(start: Path, env_name: str, owner: str | None = None, build: bool = Fal
     run first (cached), each outcome told to `say(stack, message)`."""
     root = find_root(start)
     ws = load_workspace(root, env_name, predeploy.builder(root, say) if build else None)
-    return ws, load_environment(ws, env_name, owner)
+    env = load_environment(ws, env_name, owner)
+    return envimports.for_environment(ws, env), env
 
 
 def environment(start: Path, env_name: str, owner: str | None = None) -> Environment:

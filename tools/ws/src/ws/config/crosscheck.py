@@ -5,6 +5,7 @@ from __future__ import annotations
 from ws.config import fields as schema
 from ws.config import refs
 from ws.config.assets import check_references
+from ws.config.importnames import check_prefixes
 from ws.config.stack import Stack
 from ws.config.stackfile import STACK_FILE
 from ws.errors import ConfigError
@@ -18,6 +19,7 @@ def check_stack(stack: Stack, stacks: dict[str, Stack]) -> None:
             raise ConfigError(f"depends_on names unknown stack {dep!r}",
                               f"known stacks: {', '.join(sorted(stacks))}",
                               path=stack.config_file, line=stack.line_of("depends_on"))
+    check_prefixes(stack, stacks)
     if stack.build_failure:
         return
     params_line = stack.lines.get("parameters")

@@ -33,6 +33,9 @@ class Stack:
     switched_off: frozenset[str] = frozenset()  # default targets it turns off (false/null)
     before_deploy: tuple[str, ...] = ()  # targets run before the template is read
     build_failure: str = ""  # why they failed (the template is then a stand-in)
+    import_prefixes: dict[str, str] = field(default_factory=dict)  # import name prefix -> stack
+    # for one environment (graph.envimports): import name prefix -> that stack's name there
+    import_names: dict[str, str] = field(default_factory=dict)
 
     def line_of(self, key: str) -> int | None:
         return self.lines.line_of(key)

@@ -38,6 +38,12 @@ FIELDS = {
                             "`${ws.prefix}` and the other built-ins, or a secret: "
                             "`${ssm:/name}`, `${secretsmanager:id}` (`NoEcho` parameters only)."),
     "tags": Field(dict, default={}, items=_SCALARS, doc="Tags on the stack and its resources."),
+    "import_prefixes": Field(dict, default={}, items=Field(str, pattern=NAME.pattern),
+                             doc="`Fn::ImportValue` names written for another naming: "
+                                 "`{serverless-api-cognito: cognito}` sends an import of "
+                                 "`serverless-api-cognito-UserPool` as one of "
+                                 "`<cognito's stack name in this environment>-UserPool` (the "
+                                 "key: the name the template expects that stack to have)."),
     "assets": Field(list, default=None, items=Field(dict, fields=ASSET_FIELDS),
                     doc="Folders published to a bucket after the stack deploys."),
     "targets": Field(dict, default=None,
@@ -87,6 +93,9 @@ def read_stack_file(root: Path, folder: Path) -> StackFile:
                   mock=spec["mock"], lines=data if isinstance(data, Mapping) else Mapping(),
                   tags=schema.string_map(spec["tags"], display, schema.line_of(data, "tags"),
                                          "'tags'"),
+                  import_prefixes=schema.string_map(spec["import_prefixes"], display,
+                                                    schema.line_of(data, "import_prefixes"),
+                                                    "'import_prefixes'"),
                   assets=parse_assets(spec["assets"], folder, root, display),
                   targets={k: t for k, t in targets.items() if t is not None},
                   switched_off=frozenset(k for k, t in targets.items() if t is None))

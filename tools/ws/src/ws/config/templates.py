@@ -95,7 +95,7 @@ def _check_subs(node: Any, text: str, display: str) -> None:
         item = stack.pop()
         if isinstance(item, dict):
             sub = item.get("Fn::Sub", "")
-            if not isinstance(sub, str) and _sub_parts(sub)[0] is None:
+            if not isinstance(sub, str) and sub_parts(sub)[0] is None:
                 raise ConfigError("Fn::Sub takes a string or a list of a string and a mapping "
                                   f"of variables, not {json.dumps(sub)[:60]}", path=display,
                                   line=_line_of_sub(text))
@@ -121,7 +121,7 @@ def static_value(expr: Any, variables: dict[str, str]) -> str | None:
     if fn == "Ref" and isinstance(arg, str):
         return variables.get(arg)
     if fn == "Fn::Sub":
-        text, extra = _sub_parts(arg)
+        text, extra = sub_parts(arg)
         if text is None:
             return None
         local = dict(variables)
@@ -136,7 +136,7 @@ def static_value(expr: Any, variables: dict[str, str]) -> str | None:
     return None
 
 
-def _sub_parts(arg: Any) -> tuple[str | None, dict[str, Any]]:
+def sub_parts(arg: Any) -> tuple[str | None, dict[str, Any]]:
     """Fn::Sub's string and variables: "text" or ["text", {vars}] (a malformed one: None)."""
     if isinstance(arg, str):
         return arg, {}

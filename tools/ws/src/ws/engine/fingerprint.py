@@ -21,6 +21,7 @@ _PART_NAMES = {"template": "template changed", "code": "code changed",
                "assets": "assets changed", "asset_values": "asset config values changed",
                "ssm": "SSM parameter values it reads changed",
                "context": "CDK context values changed",
+               "imports": "import_prefixes changed",
                "artifacts": "local files changed (definitions, includes, nested templates)"}
 
 
@@ -84,6 +85,7 @@ def static_parts(ws: Workspace, env: Environment, stack: str) -> dict[str, str]:
             "shared": digest(shared), "environment": digest(settings),
             "format": digest(FORMAT_VERSION), **_assets_part(spec, folder),
             **({"context": digest(spec.late.used)} if spec.late else {}),
+            **({"imports": digest(spec.import_names)} if spec.import_names else {}),
             **({"artifacts": digest(artifact_hashes(found))} if found.has_artifacts else {})}
 
 

@@ -153,7 +153,7 @@ def _add_asset_references(dag: nx.DiGraph, ws: Workspace, env: Environment, name
             _add_edge(dag, up, name, f"assets use {up}'s outputs")
 
 
-def _static_variables(ws: Workspace, env: Environment, name: str,
+def static_variables(ws: Workspace, env: Environment, name: str,
                       params: dict[str, str]) -> dict[str, str]:
     template = ws.stacks[name].template
     values = {k: str(v["Default"]) for k, v in template.parameters.items() if "Default" in v}
@@ -175,7 +175,7 @@ def _partition(region: str) -> str:
 def _add_ssm(dag: nx.DiGraph, ws: Workspace, env: Environment,
              params: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     """SSM parameters one deployed stack creates and another reads are edges (ssmwiring)."""
-    variables = {name: _static_variables(ws, env, name, params[name]) for name in params}
+    variables = {name: static_variables(ws, env, name, params[name]) for name in params}
     edges, reads = ssmwiring.wiring({name: ws.stacks[name].template for name in params},
                                     variables, params)
     for maker, reader, reason in edges:
@@ -188,13 +188,13 @@ def _add_imports(dag: nx.DiGraph, ws: Workspace, env: Environment,
                  missing: list[str]) -> None:
     exporters: dict[str, str] = {}
     for name in ws.stacks:
-        variables = _static_variables(ws, env, name, parameter_values(ws, env, name))
+        variables = static_variables(ws, env, name, parameter_values(ws, env, name))
         for expr in ws.stacks[name].template.exports().values():
             export = static_value(expr, variables)
             if export is not None:
                 exporters[export] = name
     for name in params:
-        variables = _static_variables(ws, env, name, params[name])
+        variables = static_variables(ws, env, name, params[name])
         for expr in ws.stacks[name].template.imports():
             source = exporters.get(static_value(expr, variables) or "")
             if source in skipped:

@@ -53,8 +53,10 @@ def _order(problem: Problem) -> tuple[str, int, str]:
 
 
 def check(ws: Workspace, env: Environment, stacks: list[str]) -> list[Problem]:
-    """Every quota or rule the given stacks break, plus exports shared by two stacks."""
-    from ws.lint.cycles import cycle_problems  # (it imports this module)
+    """Every quota or rule the given stacks break, plus exports shared by two stacks and
+    imports no stack exports (ws.lint.importcheck)."""
+    from ws.lint.cycles import cycle_problems  # (they import this module)
+    from ws.lint.importcheck import import_problems
 
     found: list[Problem] = []
     for name in stacks:
@@ -66,7 +68,8 @@ def check(ws: Workspace, env: Environment, stacks: list[str]) -> list[Problem]:
         found += tag_problems(stack, env)
         found += parameter_sizes(stack, env)
         found += [Problem(*place) for place in unsafe_text(stack, env)]
-    return found + duplicate_exports(ws, env) + local_refusals(ws, env, stacks)
+    return found + duplicate_exports(ws, env) + local_refusals(ws, env, stacks) \
+        + import_problems(ws, env, stacks)
 
 
 def local_refusals(ws: Workspace, env: Environment, stacks: list[str]) -> list[Problem]:

@@ -10,6 +10,7 @@ from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.graph.stackgraph import StackGraph, build_graph
 from ws.lint import handlers, limits, localpaths
+from ws.lint.importcheck import import_warnings
 from ws.lint.cfnlint import Finding, lint_all
 
 # Parameter names that usually carry a secret; such a parameter should be NoEcho (so ws makes
@@ -35,7 +36,9 @@ def validate(ws: Workspace, env: Environment) -> Validation:
     templates = localpaths.templates(ws, list(ws.stacks))  # nested templates too
     return Validation(graph, build_errors(ws) + lint_all(templates, env.region)
                       + secret_warnings(ws) + quota_errors(ws, env, graph)
-                      + handlers.warnings(ws, graph.order()))
+                      + handlers.warnings(ws, graph.order())
+                      + [Finding(p.path, p.line or 1, "WS005", "warning", p.message)
+                         for p in import_warnings(ws, env, graph.order())])
 
 
 def build_errors(ws: Workspace) -> list[Finding]:

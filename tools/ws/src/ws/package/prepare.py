@@ -11,6 +11,7 @@ from typing import Any, Callable, Mapping
 from ws.cloud.artifacts import Upload, ensure_bucket, s3_uploader
 from ws.cdk.assets import publish
 from ws.cloud.backend import Backend
+from ws.config.importnames import rename_imports
 from ws.config.stack import Stack
 from ws.config.workspace import Workspace
 from ws.errors import ConfigError, WsError
@@ -64,7 +65,7 @@ class Preparer:
         uploads: dict[str, bytes] = {}
         found = stack_inventory(stack, self.root)
         caps: set[str] = set()
-        body = self._prepared(found, uploads, caps, stack.cdk)
+        body = self._prepared(found, uploads, caps, stack.cdk, stack.import_names)
         stood = _stood_in(found, self.stood_in)
         note = placeholder_note(body, self.local_types, stood) \
             if self.backend.can.local_fixes else None
@@ -72,18 +73,22 @@ class Preparer:
                         note, tuple(logical for logical, _ in stood))
 
     def _prepared(self, found: Inventory, uploads: dict[str, bytes], caps: set[str],
-                  cdk: Any = None) -> dict:
+                  cdk: Any = None, imports: dict[str, str] | None = None,
+                  nested: bool = False) -> dict:
         """`found`'s template with its code, files and nested templates (prepared the same
         way, then uploaded as JSON) and a CDK app's assets (`cdk`) named by content hash, as
-        the target takes it."""
+        the target takes it. A nested template's imports written for another naming are
+        renamed by `imports` (the stack's own template already was: graph.envimports)."""
         template, put = found.template, uploads.__setitem__
         inline = self.backend.translates_sam or self.backend.can.local_fixes
-        body = package(template.body, found.code, self.bucket, put, self.build, template.display)
+        start = rename_imports(template.body, imports, {})[0] if nested and imports \
+            else template.body
+        body = package(start, found.code, self.bucket, put, self.build, template.display)
         body = package_files(body, found.files, self.bucket, put, inline, self.root)
         if cdk is not None:
             body = publish(body, cdk.assets, self.bucket, put, zip_folder)
         for item, child in found.nested:
-            nested = self._prepared(child, uploads, caps)
+            nested = self._prepared(child, uploads, caps, None, imports, nested=True)
             caps.update(required(nested))
             text = json.dumps(nested, sort_keys=True, separators=(",", ":")).encode()
             # not templates/ (expired by bootstrap's lifecycle): a nested stack's template is
