@@ -1,5 +1,6 @@
 """A local API Gateway data plane: deployed REST, HTTP and WebSocket APIs answer under
-/_ws/api/{api}/{stage}/ (an HTTP API's $default stage also under /_ws/api/{api}/).
+/_ws/api/{api}/{stage}/ (an HTTP API's $default stage also under /_ws/api/{api}/: `stagepath`
+tells a stage from a path's first segment by the API's own stages).
 
 REST APIs, in the order a request meets the pieces: `middleware` (WSGI, in front of moto's
 app), `gateway`, `routing` (API, stage, resource and method from moto's apigateway backend),
