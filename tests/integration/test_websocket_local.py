@@ -3,7 +3,7 @@ endpoint: clients connect at its local URL; $connect (behind a Lambda REQUEST au
 accepts or refuses; a message runs the route its `action` selects (a two-way route answers,
 $default echoes through the @connections API at the AWS URL the event names, as does a Node.js
 function's SDK client; another writes to DynamoDB through an AWS integration); $disconnect
-runs whoever closes."""
+runs whoever closes. Another API's $connect is AWS_IAM: a SigV4-signed opening request."""
 from __future__ import annotations
 
 import json
@@ -13,6 +13,9 @@ import time
 import boto3
 import pytest
 import websocket  # websocket-client
+from botocore.auth import SigV4Auth, SigV4QueryAuth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 
 from ws import api
 from ws.engine.request import RunRequest
@@ -121,6 +124,25 @@ Resources:
   Bye:
     Type: AWS::ApiGatewayV2::Route
     Properties: {ApiId: !Ref Chat, RouteKey: bye, Target: !Sub "integrations/${Integration}"}
+  Guarded:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: guarded, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
+  Live:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties: {ApiId: !Ref Guarded, StageName: live, AutoDeploy: true}
+  GuardedIntegration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Guarded
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Handler.Arn}/invocations
+  GuardedConnect:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Guarded
+      RouteKey: $connect
+      AuthorizationType: AWS_IAM
+      Target: !Sub integrations/${GuardedIntegration}
 Outputs:
   Endpoint:
     Value: !GetAtt Chat.ApiEndpoint
@@ -146,8 +168,9 @@ def handler(event, context):
     if ctx["eventType"] == "CONNECT":
         if "refuse" in (event.get("queryStringParameters") or {}):
             return {"statusCode": 403, "body": "not today"}
-        log.put_item(Item={"id": ctx["connectionId"], "state": "open",
-                           "who": ctx["authorizer"]["principalId"]})
+        who = ctx.get("authorizer", {}).get("principalId") or ctx["identity"]["userArn"]
+        log.put_item(Item={"id": ctx["connectionId"], "state": "open", "who": who,
+                           "identity": json.dumps(ctx["identity"])})
         return {"statusCode": 200}
     if ctx["eventType"] == "DISCONNECT":
         log.put_item(Item={"id": ctx["connectionId"], "state": "closed",
@@ -218,6 +241,31 @@ def chat(tmp_path, endpoint):
     url = endpoint.replace("http://", "ws://") + f"/_ws/api/{api_id}/dev"
     assert links["Url"] == url  # what deploy and `ws outputs` show for the wss:// output
     return url, api_id
+
+
+@pytest.fixture
+def guarded(chat, aws):
+    """The local ws:// URL and the AWS URL of the API whose $connect is AWS_IAM."""
+    url, _ = chat
+    api_id = next(a["ApiId"] for a in aws("apigatewayv2").get_apis()["Items"]
+                  if a["Name"] == "guarded")
+    local = url.replace(f"/{chat[1]}/dev", f"/{api_id}/live")
+    return local, f"https://{api_id}.execute-api.us-east-1.amazonaws.com/live"
+
+
+def _signed(url: str, secret: str = "testing") -> dict[str, str]:
+    """The Authorization and X-Amz-Date headers that sign a GET of `url` (a client's SigV4)."""
+    request = AWSRequest("GET", url.replace("ws://", "http://"))
+    SigV4Auth(Credentials("AKIDLOCALTEST", secret), "execute-api", "us-east-1").add_auth(request)
+    return {k: v for k, v in request.headers.items() if k.lower() != "host"}
+
+
+def _presigned_query(url: str) -> str:
+    """The X-Amz-* query of a presigned GET of `url` (what SDKs build for a wss:// URL)."""
+    request = AWSRequest("GET", url)
+    SigV4QueryAuth(Credentials("AKIDLOCALTEST", "testing"), "execute-api", "us-east-1",
+                   expires=60).add_auth(request)
+    return request.url.partition("?")[2]
 
 
 def _log(aws) -> dict[str, dict]:
@@ -312,3 +360,20 @@ def test_functions_reach_a_wss_url(chat, aws, endpoint, tmp_path):
     assert json.loads(answer["Payload"].read()) == 101, answer.get("FunctionError")
     assert len(_log(aws)) == 2  # its $connect ran too
 
+
+
+def test_aws_iam_on_connect_checks_the_signature_and_gives_the_callers_identity(guarded, aws):
+    url, aws_url = guarded
+    for headers in ({}, _signed(url, secret="not-the-secret")):
+        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+            websocket.create_connection(url, header=headers, timeout=20)
+        assert refused.value.status_code == 403
+    assert _log(aws) == {}  # $connect ran for neither
+    websocket.create_connection(url, header=_signed(url), timeout=20).close()
+    client = websocket.create_connection(f"{url}?{_presigned_query(aws_url)}", timeout=20)
+    client.close()  # signed for the API's AWS URL, as a client through the proxy signs
+    for entry in _wait(lambda: len(_log(aws)) == 2 and _log(aws).values()):
+        identity = json.loads(entry["identity"]["S"])
+        assert identity["accessKey"] == "AKIDLOCALTEST", identity
+        assert identity["accountId"] == "123456789012" and identity["caller"]
+        assert identity["userArn"] == entry["who"]["S"] and identity["sourceIp"] == "127.0.0.1"

@@ -121,7 +121,8 @@ def http_api(served):
               ("POST /enqueue", enqueue, {}), ("POST /start", start, {}),
               ("GET /me", echo, {"AuthorizationType": "JWT", "AuthorizerId": jwt_auth}),
               ("GET /simple", echo, {"AuthorizationType": "CUSTOM", "AuthorizerId": simple}),
-              ("GET /policy", echo1, {"AuthorizationType": "CUSTOM", "AuthorizerId": policy})]
+              ("GET /policy", echo1, {"AuthorizationType": "CUSTOM", "AuthorizerId": policy}),
+              ("GET /here", echo, {}), ("GET /here/{x}", echo, {})]
     for key, target, extra in routes:
         v2.create_route(ApiId=api, RouteKey=key, Target=f"integrations/{target}", **extra)
     v2.create_stage(ApiId=api, StageName="$default")
@@ -153,6 +154,20 @@ def test_default_stage_literal_route_default_route_and_plain_answers(http_api):
     assert headers["Content-Type"] == "application/json"
     assert _get(base + "/anything/else")[::2] == (200, {"hello": "/anything/else"})
     assert _get(base + "/")[::2] == (200, {"hello": "/"})
+
+
+def test_a_first_segment_that_names_no_stage_is_the_default_stages_path(http_api):
+    base, _ = http_api
+    for path, key, params in (("/here", "GET /here", None),
+                              ("/here/x", "GET /here/{x}", {"x": "x"})):
+        status, _, event = _get(base + path)
+        assert status == 200, event
+        assert (event["routeKey"], event["rawPath"]) == (key, path)
+        assert event.get("pathParameters") == params
+        assert event["requestContext"]["stage"] == "$default"
+    _, _, event = _get(base + "/live/here")  # the named stage still takes its segment
+    assert (event["routeKey"], event["rawPath"]) == ("GET /here", "/live/here")
+    assert event["requestContext"]["stage"] == "live"
 
 
 def test_payload_1_0_greedy_any_route(http_api):

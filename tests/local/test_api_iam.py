@@ -6,7 +6,7 @@ import json
 
 import pytest
 from lambda_standin import standin_endpoint
-from signing import signed_headers
+from signing import presigned_url, signed_headers
 
 from apistore import ECHO, _function, _method, _proxy, _resource, call
 from ws.local import endpoint as lifecycle
@@ -59,6 +59,15 @@ def test_signed_request_reaches_the_function_with_the_callers_identity(who):
     identity = json.loads(body)["requestContext"]["identity"]
     assert identity["accessKey"] == "AKIDLOCALTEST" and identity["accountId"] == "123456789012"
     assert identity["userArn"] and identity["caller"] and identity["user"]
+
+
+def test_a_presigned_url_signs_in_its_query(who):
+    url = presigned_url(who + "?q=1")
+    status, _, body = call(url)
+    assert status == 200, body
+    assert json.loads(body)["requestContext"]["identity"]["accessKey"] == "AKIDLOCALTEST"
+    assert call(url.replace("q=1", "q=2"))[0] == 403
+    assert call(presigned_url(who, secret="not-the-secret"))[0] == 403
 
 
 def test_wrong_secret_or_tampered_body_is_403(who):

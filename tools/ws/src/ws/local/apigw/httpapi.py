@@ -33,7 +33,7 @@ def serve(request: ApiRequest, found: tuple[Any, str, str], invoker: Invoker,
     api, account_id, region = found
     if (api.protocol_type or "HTTP").upper() != "HTTP":
         return _message(501, f"{api.protocol_type} API {api.api_id}: not served locally")
-    staged = httproutes.find_stage(api, request.stage, request.path if request.stage else "/")
+    staged = httproutes.find_stage(api, request.stage, request.path)
     if staged is None:
         return _message(404, "Not Found")
     stage, path = staged

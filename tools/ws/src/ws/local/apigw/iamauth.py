@@ -1,4 +1,5 @@
-"""The AWS_IAM authorization: check a request's Signature Version 4 as API Gateway does.
+"""The AWS_IAM authorization: check a request's Signature Version 4 as API Gateway does
+(in the Authorization header or a presigned URL's query: `sigv4parts`).
 
 The secret a signature is checked against: the one the endpoint issued for the access key
 (IAM CreateAccessKey, STS AssumeRole...), else the endpoint's shared dummy secret `testing`
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import calendar
 import hmac
-import re
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -24,23 +24,12 @@ from botocore.credentials import Credentials
 from moto.iam.models import iam_backends
 from moto.sts.models import sts_backends
 
+from ws.local.apigw import sigv4parts
 from ws.local.apigw.request import ApiRequest
+from ws.local.apigw.sigv4parts import Forbidden, Signed
 
 DEFAULT_SECRET = "testing"
-_AUTH = re.compile(r"AWS4-HMAC-SHA256\s+Credential=(?P<key>[^/\s,]+)/(?P<date>\d{8})/"
-                   r"(?P<region>[a-z0-9-]+)/(?P<service>[a-z0-9-]+)/aws4_request,\s*"
-                   r"SignedHeaders=(?P<headers>[a-z0-9;_.-]+),\s*Signature=(?P<sig>[0-9a-f]{64})$")
 _SKEW = 15 * 60  # seconds a signature's time may be off, as on AWS
-
-
-class Forbidden(Exception):
-    """403 with API Gateway's message (`str()`); `missing` when nothing was signed."""
-
-    def __init__(self, message: str, missing: bool = False,
-                 error_type: str = "IncompleteSignatureException") -> None:
-        super().__init__(message)
-        self.missing = missing
-        self.error_type = error_type
 
 
 @dataclass(frozen=True)
@@ -60,27 +49,20 @@ def authorize(request: ApiRequest, account_id: str, region: str,
               clock: Callable[[], float] = time.time, aws_path: str | None = None) -> Caller:
     """The caller who signed `request`; Forbidden when it is unsigned or the signature fails.
     `aws_path`: the path on the API's own host (default /{stage}{path})."""
-    header = request.header("Authorization")
-    if not header:
-        raise Forbidden("Missing Authentication Token", missing=True)
-    parts = _AUTH.match(header.strip())
-    if parts is None:
-        raise Forbidden("Authorization header requires 'Credential', 'SignedHeaders' and "
-                        "'Signature' parameters (AWS4-HMAC-SHA256).")
-    stamp = request.header("X-Amz-Date") or ""
-    _check_time(stamp, parts["date"], clock())
-    secret = secret_for(parts["key"], account_id)
-    aws_host = f"{request.api_id}.execute-api.{parts['region']}.amazonaws.com"
-    expected = {_signature(request, parts, stamp, secret, host, path)
+    signed = sigv4parts.find(request)
+    _check_time(signed, clock())
+    secret = secret_for(signed.key, account_id)
+    aws_host = f"{request.api_id}.execute-api.{signed.region}.amazonaws.com"
+    expected = {_signature(request, signed, secret, host, path)
                 for path in _paths(request, aws_path)
                 for host in (request.header("Host") or "localhost", aws_host)}
-    if not any(hmac.compare_digest(sig, parts["sig"]) for sig in expected):
+    if not any(hmac.compare_digest(sig, signed.signature) for sig in expected):
         raise Forbidden("The request signature we calculated does not match the signature "
                         "you provided. Check your AWS Secret Access Key and signing method.",
                         error_type="InvalidSignatureException")
     user_id, arn, owner = sts_backends[account_id]["global"].get_caller_identity(
-        parts["key"], region)
-    return Caller(parts["key"], user_id, arn, owner)
+        signed.key, region)
+    return Caller(signed.key, user_id, arn, owner)
 
 
 def secret_for(access_key: str, account_id: str) -> str:
@@ -98,18 +80,23 @@ def secret_for(access_key: str, account_id: str) -> str:
     return DEFAULT_SECRET
 
 
-def _check_time(stamp: str, scope_date: str, now: float) -> None:
+def _check_time(signed: Signed, now: float) -> None:
+    """Forbidden unless the signature is current: within 15 minutes of now, or for a
+    presigned URL, from 15 minutes before its time until it expires."""
     try:
-        signed = calendar.timegm(time.strptime(stamp, "%Y%m%dT%H%M%SZ"))
+        at = calendar.timegm(time.strptime(signed.stamp, "%Y%m%dT%H%M%SZ"))
     except ValueError:
         raise Forbidden("Authorization header requires existence of either a 'X-Amz-Date' "
                         "or a 'Date' header.") from None
-    if stamp[:8] != scope_date:
+    if signed.stamp[:8] != signed.date:
         raise Forbidden("Date in Credential scope does not match YYYYMMDD from ISO-8601 "
                         "version of date from HTTP.")
-    if abs(now - signed) > _SKEW:
-        raise Forbidden("Signature expired: " + stamp + " is now earlier or later than the "
-                        "allowed 15 minutes.", error_type="InvalidSignatureException")
+    late = now - at > (_SKEW if signed.expires is None else signed.expires)
+    if late or at - now > _SKEW:
+        allowed = ("the allowed 15 minutes" if signed.expires is None
+                   else f"X-Amz-Expires ({signed.expires} seconds) allows")
+        raise Forbidden(f"Signature expired: {signed.stamp} is now earlier or later than "
+                        f"{allowed}.", error_type="InvalidSignatureException")
 
 
 def _paths(request: ApiRequest, aws_path: str | None) -> list[str]:
@@ -119,18 +106,20 @@ def _paths(request: ApiRequest, aws_path: str | None) -> list[str]:
     return [request.raw_target or aws_path, aws_path]
 
 
-def _signature(request: ApiRequest, parts: Any, stamp: str, secret: str, host: str,
+def _signature(request: ApiRequest, signed: Signed, secret: str, host: str,
                target: str) -> str:
     path, _, query = target.partition("?")
-    names = parts["headers"].split(";")
+    if signed.expires is not None:  # a presigned URL signs its query without the signature
+        query = "&".join(pair for pair in query.split("&")
+                         if pair.partition("=")[0] != "X-Amz-Signature")
     headers = {name: ", ".join(v for k, v in request.headers if k.lower() == name)
-               for name in names}
+               for name in signed.headers}
     if "host" in headers:
         headers["host"] = host
     url = f"http://{host}{path}" + (f"?{query}" if query else "")
     aws_request = AWSRequest(request.method, url, headers=headers, data=request.body)
-    aws_request.context["timestamp"] = stamp
-    signer = _Signer(Credentials(parts["key"], secret), parts["service"], parts["region"])
+    aws_request.context["timestamp"] = signed.stamp
+    signer = _Signer(Credentials(signed.key, secret), signed.service, signed.region)
     canonical = signer.canonical_request(aws_request)
     return signer.signature(signer.string_to_sign(aws_request, canonical), aws_request)
 

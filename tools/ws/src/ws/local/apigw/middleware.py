@@ -7,7 +7,7 @@ from typing import Any, Callable, Iterable
 
 from werkzeug.wrappers import Request
 
-from ws.local.apigw import replies
+from ws.local.apigw import replies, stagepath
 from ws.local.apigw.gateway import Gateway
 from ws.local.apigw.request import ApiRequest, ApiResponse
 from ws.local.apigw.services import MotoServices
@@ -39,17 +39,17 @@ class ApiGatewayMiddleware:
 
 
 def to_request(http: Request) -> ApiRequest | None:
-    """The ApiRequest of an HTTP request under API_PREFIX (stage "" when the path names none:
-    an HTTP API's $default stage); None when it names no API."""
+    """The ApiRequest of an HTTP request under API_PREFIX (stage "" when the path names none
+    of an HTTP API's stages: its $default stage); None when it names no API."""
     api_id, _, rest = http.path[len(API_PREFIX):].partition("/")
-    stage, slash, path = rest.partition("/")
     if not api_id:
         return None
+    stage, path = stagepath.split(api_id, rest)
     headers = list(http.headers.items())
     headers += [("X-Forwarded-For", http.remote_addr or ""),
                 ("X-Forwarded-Port", str(http.environ.get("SERVER_PORT", ""))),
                 ("X-Forwarded-Proto", http.scheme)]
-    return ApiRequest(api_id, stage, http.method, slash + path or "/",
+    return ApiRequest(api_id, stage, http.method, path,
                       tuple(http.args.items(multi=True)), tuple(headers), http.get_data(),
                       http.remote_addr or "", raw_target=_raw_target(http))
 

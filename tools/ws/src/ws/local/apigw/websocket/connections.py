@@ -29,6 +29,7 @@ class Connection:
     connected_at: float
     link: Link
     authorizer: dict[str, Any] | None = None
+    identity: dict[str, str] | None = None  # the AWS_IAM caller's requestContext.identity
     last_active_at: float = 0.0
 
 

@@ -22,7 +22,8 @@ def context(connection: Connection, deployed: Deployed, route_key: str, event_ty
         "messageDirection": "IN", "stage": deployed.stage,
         "connectedAt": int(connection.connected_at * 1000),
         "requestTimeEpoch": int(now * 1000),
-        "identity": {"sourceIp": connection.source_ip, "userAgent": connection.user_agent},
+        "identity": {**(connection.identity or {}), "sourceIp": connection.source_ip,
+                     "userAgent": connection.user_agent},
         "requestId": request_id, "domainName": deployed.domain,
         "connectionId": connection.connection_id, "apiId": deployed.api_id,
     }

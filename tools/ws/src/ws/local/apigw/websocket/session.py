@@ -14,7 +14,7 @@ from ws.local.apigw import vtl
 from ws.local.apigw.awsintegration import ServiceCaller
 from ws.local.apigw.lambdas import Invoker, UnknownFunction
 from ws.local.apigw.mapping import Unsupported
-from ws.local.apigw.websocket import authorizer, events, integrate, routes
+from ws.local.apigw.websocket import authorizer, events, iam, integrate, routes
 from ws.local.apigw.websocket.connections import Connection, Connections, new_id
 from ws.local.apigw.websocket.wire import Gone, Wire
 
@@ -35,12 +35,14 @@ class Services:
 
 @dataclass(frozen=True)
 class Opening:
-    """The opening request: its headers, query, client address and offered subprotocols."""
+    """The opening request: its headers, query, client address, offered subprotocols and
+    its target (path and query as the client sent them: what a SigV4 signature covers)."""
 
     headers: list[tuple[str, str]]
     query: list[tuple[str, str]]
     source_ip: str
     subprotocols: list[str]
+    target: str = ""
 
     def header(self, name: str) -> str:
         return next((v for k, v in self.headers if k.lower() == name.lower()), "")
@@ -74,6 +76,7 @@ def _connect(connection: Connection, deployed: routes.Deployed, opening: Opening
     request_id = _request_id()
     event = events.connect(connection, deployed, opening.headers, opening.query, request_id)
     try:
+        connection.identity = iam.authorize(deployed, route, opening)
         connection.authorizer = authorizer.authorize(deployed, route, event, services.invoker)
         event = events.connect(connection, deployed, opening.headers, opening.query,
                                request_id)

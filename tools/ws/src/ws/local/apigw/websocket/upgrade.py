@@ -73,7 +73,17 @@ def _opening(environ: dict[str, Any]) -> session.Opening:
     query = urllib.parse.parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
     offered = ",".join(v for k, v in headers if k.lower() == "sec-websocket-protocol")
     return session.Opening(headers, query, environ.get("REMOTE_ADDR", ""),
-                           [p.strip() for p in offered.split(",") if p.strip()])
+                           [p.strip() for p in offered.split(",") if p.strip()],
+                           _target(environ))
+
+
+def _target(environ: dict[str, Any]) -> str:
+    """The request line's path and query as the client sent them."""
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw:
+        return raw
+    query = environ.get("QUERY_STRING", "")
+    return environ.get("PATH_INFO", "/") + (f"?{query}" if query else "")
 
 
 def _refuse(sock: socket.socket, status: int, message: str) -> None:
