@@ -86,3 +86,19 @@ def test_input_that_is_not_json_is_refused(sfn):
     with pytest.raises(ClientError) as raised:
         sfn.start_sync_execution(stateMachineArn=arn, input="{not json")
     assert raised.value.response["Error"]["Code"] == "InvalidExecutionInput"
+
+
+def test_an_express_machine_made_by_cloudformation(sfn, stack):
+    """StateMachineType, a Definition object and its DefinitionSubstitutions as AWS takes them."""
+    out = stack.create({"Resources": {"Machine": {
+        "Type": "AWS::StepFunctions::StateMachine", "Properties": {
+            "StateMachineType": "EXPRESS", "RoleArn": ROLE,
+            "DefinitionSubstitutions": {"Greeting": "hello", "Loud": True},
+            "Definition": {"StartAt": "Say", "States": {"Say": {
+                "Type": "Pass", "Result": {"say": "${Greeting}", "loud": "${Loud}"},
+                "End": True}}}}}},
+        "Outputs": {"Machine": {"Value": {"Ref": "Machine"}}}})
+    answer = sfn.start_sync_execution(stateMachineArn=out["Machine"])
+    assert answer["status"] == "SUCCEEDED", answer
+    assert json.loads(answer["output"]) == {"say": "hello", "loud": "true"}
+    assert sfn.describe_state_machine(stateMachineArn=out["Machine"])["type"] == "EXPRESS"
