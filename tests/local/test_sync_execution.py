@@ -102,3 +102,22 @@ def test_an_express_machine_made_by_cloudformation(sfn, stack):
     assert answer["status"] == "SUCCEEDED", answer
     assert json.loads(answer["output"]) == {"say": "hello", "loud": "true"}
     assert sfn.describe_state_machine(stateMachineArn=out["Machine"])["type"] == "EXPRESS"
+
+
+CALLER = """import boto3
+
+def handler(event, context):
+    answer = boto3.client("stepfunctions").start_sync_execution(
+        stateMachineArn=event["arn"], input='{"who": "fn"}')
+    return {"status": answer["status"], "output": answer["output"]}
+"""
+
+
+def test_a_function_calls_it_with_the_sdks_defaults(sfn, aws):
+    """The SDK adds its `sync-` host prefix to AWS_ENDPOINT_URL's host unless told not to."""
+    arn = machine(sfn, "called", {"Say": {"Type": "Pass", "End": True}})
+    functions = Functions(aws)
+    functions.create("caller", {"app.py": CALLER}, Timeout=30)
+    payload, error = functions.invoke("caller", {"arn": arn})
+    assert error is None, payload
+    assert payload == {"status": "SUCCEEDED", "output": '{"who":"fn"}'}
