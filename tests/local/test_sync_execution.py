@@ -121,3 +121,10 @@ def test_a_function_calls_it_with_the_sdks_defaults(sfn, aws):
     payload, error = functions.invoke("caller", {"arn": arn})
     assert error is None, payload
     assert payload == {"status": "SUCCEEDED", "output": '{"who":"fn"}'}
+
+
+def test_a_definition_the_interpreter_cannot_run_fails_the_execution(sfn):
+    arn = machine(sfn, "bogus", {"X": {"Type": "Bogus", "End": True}})
+    answer = sfn.start_sync_execution(stateMachineArn=arn)
+    assert (answer["status"], answer["error"]) == ("FAILED", "States.Runtime"), answer
+    assert answer["cause"]

@@ -17,6 +17,7 @@ from moto.stepfunctions.exceptions import InvalidExecutionInput
 from moto.stepfunctions.models import StateMachine
 from moto.stepfunctions.parser.api import StateMachineType
 from moto.stepfunctions.parser.backend.execution import SyncExecution
+from moto.stepfunctions.parser.utils import TMP_THREADS
 from moto.stepfunctions.responses import StepFunctionResponse
 
 CAP_SECONDS = 300.0  # an Express execution runs at most five minutes on AWS
@@ -50,14 +51,27 @@ def run(machine: StateMachine, text: str | None, name: str | None, account: str,
     except ValueError as exc:
         raise InvalidExecutionInput(f"Invalid State Machine Execution Input: '{exc}'") from None
     execution = _execution(machine, text, name or str(uuid.uuid4()), account, region)
-    worker = threading.Thread(target=execution.start, name="ws-sync-execution", daemon=True)
+    failure: list[Exception] = []
+    worker = threading.Thread(target=_start, args=(execution, failure), daemon=True,
+                              name="ws-sync-execution")
     worker.start()
     worker.join(cap)
+    TMP_THREADS[:] = [t for t in TMP_THREADS if t.is_alive()]  # moto keeps every one, unread
     if worker.is_alive():  # past the cap: ended as AWS ends it
         if execution.exec_worker and execution.exec_worker.env:
             execution.exec_worker.env.set_timed_out()
-        return _timed_out(execution)
+        return _ended(execution, "TIMED_OUT")
+    if failure:  # the interpreter failed (a definition it cannot parse...)
+        cause = f"{type(failure[0]).__name__}: {failure[0]}"
+        return {**_ended(execution, "FAILED"), "error": "States.Runtime", "cause": cause}
     return _answer(execution)
+
+
+def _start(execution: SyncExecution, failure: list[Exception]) -> None:
+    try:
+        execution.start()
+    except Exception as exc:  # noqa: BLE001 - answered as the execution's failure
+        failure.append(exc)
 
 
 def _execution(machine: StateMachine, text: str, name: str, account: str,
@@ -81,13 +95,14 @@ def _answer(execution: SyncExecution) -> dict[str, Any]:
     return {**out, "billingDetails": _billing(execution)}
 
 
-def _timed_out(execution: SyncExecution) -> dict[str, Any]:
+def _ended(execution: SyncExecution, status: str) -> dict[str, Any]:
+    """The answer for an execution the interpreter did not end itself."""
     execution.stop_date = datetime.datetime.now(tz=datetime.timezone.utc)
-    return {"status": "TIMED_OUT", "billingDetails": _billing(execution), "executionArn": execution.exec_arn, "stateMachineArn": execution.state_machine.arn,
+    return {"executionArn": execution.exec_arn, "stateMachineArn": execution.state_machine.arn,
             "name": execution.name, "startDate": execution.start_date,
-            "stopDate": execution.stop_date,
+            "stopDate": execution.stop_date, "status": status,
             "input": json.dumps(execution.input_data, separators=(",", ":")),
-            "inputDetails": {"included": True}}
+            "inputDetails": {"included": True}, "billingDetails": _billing(execution)}
 
 
 def _billing(execution: SyncExecution) -> dict[str, int]:
