@@ -287,7 +287,7 @@ def test_routes_answer_and_functions_reach_the_connection(chat, aws):
     try:
         client.send(json.dumps({"action": "echo", "text": "hi"}))
         assert json.loads(client.recv()) == {"echo": "hi", "role": "member"}  # two-way
-        client.send(json.dumps({"action": "express"}))  # an action moto lacks
+        client.send(json.dumps({"action": "express"}))  # StartSyncExecution of no machine
         assert json.loads(client.recv())["message"] == "Internal server error"
         client.send(json.dumps({"action": "note", "text": "noted"}))  # DynamoDB PutItem
         notes = _wait(lambda: [i for i in _log(aws) if i.startswith("note:")])

@@ -15,7 +15,7 @@ from pathlib import Path
 from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import run_simple
 
-from . import functionfixes, motofixes, nestedstacks, providers
+from . import functionfixes, motofixes, nestedstacks, providers, syncexecution
 from .apigw.middleware import ApiGatewayMiddleware
 from .cdn.middleware import CdnMiddleware
 from .lambdas import hooks
@@ -70,6 +70,7 @@ def build_app(refusals: Refusals | None = None) -> ResourceTypesRoute:
     motofixes.register()
     nestedstacks.register()
     functionfixes.register()
+    syncexecution.register()
     moto = UnknownServices(DomainDispatcherApplication(create_backend_app), refusals)
     gateway = ApiGatewayMiddleware(moto)
     return ResourceTypesRoute(CdnMiddleware(gateway), providers.supported_types)

@@ -41,6 +41,8 @@ def worker_env(spec: FunctionSpec, endpoint: str, task_root: Path, log_stream: s
     base = {key: os.environ[key] for key in ("PATH", "LANG", "LC_ALL") if key in os.environ}
     reserved = {
         "AWS_ENDPOINT_URL": endpoint, "AWS_REGION": spec.region,
+        # no `sync-`/`data-` host prefix on 127.0.0.1 (botocore; no name would resolve)
+        "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
         "AWS_DEFAULT_REGION": spec.region, **DUMMY_CREDENTIALS,
         "AWS_LAMBDA_FUNCTION_NAME": spec.name, "AWS_LAMBDA_FUNCTION_VERSION": spec.version,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory),

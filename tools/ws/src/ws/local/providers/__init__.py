@@ -8,8 +8,8 @@ from . import (apigateway, apikeys, apimethods, apiparts, appsync, balancerdelet
                cloudfront, cognito, cognitoparts, connections, customresource, ecsservices,
                endpointservices, events, functions, httpapi, listenercerts, loadbalancers,
                messaging, networkdeletion, observability, patched, physicalnames, placeholder,
-               recordsets, refs, s3policy, scheduler, secrets, tableupdate, targetgroups,
-               vpcendpoints, vpclinks, websocketparts)
+               recordsets, refs, s3policy, scheduler, secrets, statemachine, tableupdate,
+               targetgroups, vpcendpoints, vpclinks, websocketparts)
 
 # Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
@@ -24,7 +24,7 @@ PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              httpapi.Api, httpapi.Stage, httpapi.Route, httpapi.Integration,
              httpapi.Authorizer, httpapi.Deployment, websocketparts.RouteResponse,
              websocketparts.IntegrationResponse,
-             patched.StateMachine, patched.Queue, patched.Topic, patched.Key,
+             statemachine.StateMachine, patched.Queue, patched.Topic, patched.Key,
              patched.AccessPoint, patched.FileSystem, patched.Parameter, patched.ManagedPolicy,
              patched.EventSourceMapping, patched.HostedZone, loadbalancers.LoadBalancer,
              vpcendpoints.VPCEndpoint, endpointservices.VPCEndpointService,

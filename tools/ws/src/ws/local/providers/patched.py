@@ -23,7 +23,6 @@ from moto.route53.models import route53_backends
 from moto.sns.models import Topic as MotoTopic
 from moto.sqs.models import Queue as MotoQueue
 from moto.ssm.models import Parameter as MotoParameter
-from moto.stepfunctions.models import StateMachine as MotoStateMachine
 from moto.utilities.utils import get_partition
 
 from .base import Provider
@@ -102,13 +101,6 @@ class Patched(Provider):
         if name == "inner":
             raise AttributeError(name)
         return getattr(self.inner, name)
-
-
-class StateMachine(Patched, CloudFormationModel):
-    TYPE = "AWS::StepFunctions::StateMachine"
-    MODEL = MotoStateMachine
-    EXTRA = {"Arn": lambda m: m.arn,
-             "StateMachineRevisionId": lambda m: getattr(m, "revision_id", None) or m.arn}
 
 
 class Fifo(Patched):

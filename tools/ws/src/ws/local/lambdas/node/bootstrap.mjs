@@ -133,6 +133,30 @@ function installHttpsHook(endpoint) {
   }
 }
 
+// A call the SDK put a host prefix on (StartSyncExecution's `sync-`: its host becomes
+// sync-127.0.0.1, which resolves nowhere) reaches the endpoint itself, Host kept.
+function installPrefixHook(endpoint) {
+  if (!endpoint) return;
+  const local = new URL(endpoint);
+  const toLocal = (options) => {
+    const host = String(options.hostname || options.host || '').replace(/:\d+$/, '');
+    const prefix = host.slice(0, -local.hostname.length);
+    if (!host.endsWith(local.hostname) || !/^[a-z0-9.-]*[-.]$/i.test(prefix)) return null;
+    if (String(options.port || '80') !== (local.port || '80')) return null;
+    return { ...options, host: undefined, hostname: local.hostname,
+      headers: { host: `${host}:${local.port}`, ...(options.headers || {}) } };
+  };
+  for (const name of ['request', 'get']) {
+    const original = http[name];
+    http[name] = function (input, options, callback) {
+      const plain = input && typeof input === 'object' && !(input instanceof URL);
+      const mapped = plain ? toLocal(input) : null;
+      return mapped ? original.call(this, mapped, options, callback)
+        : original.apply(this, arguments);
+    };
+  }
+}
+
 // The SDK for functions that do not bring it: NODE_PATH serves require(), these hooks import;
 // v2 (aws-sdk) does not read AWS_ENDPOINT_URL, so its shared configuration is set here.
 function installSdk() {
@@ -353,6 +377,7 @@ async function main() {
   installAwslambda();
   installFetchHook(process.env.AWS_ENDPOINT_URL);
   installHttpsHook(process.env.AWS_ENDPOINT_URL);
+  installPrefixHook(process.env.AWS_ENDPOINT_URL);
   sdkUnavailable = installSdk();
   process.on('uncaughtException', crash(false));
   process.on('unhandledRejection', crash(true));
