@@ -11,8 +11,8 @@ import hashlib
 from collections.abc import Collection
 from typing import Any
 
-_VERBS = {"get", "put", "post", "delete", "patch", "head", "options",
-          "x-amazon-apigateway-any-method"}
+from ws.local import openapipaths
+
 
 
 def unsupported_types(template: dict[str, Any], known: Collection[str] | None = None,
@@ -103,12 +103,10 @@ def _expand(api: str, props: dict[str, Any], resources: dict[str, Any]) -> None:
     props.setdefault("Name", (spec.get("info") or {}).get("title") or api)
     authorizers = _authorizers(api, spec, resources)
     methods = []
-    for path, operations in sorted((spec.get("paths") or {}).items()):
+    for path, item in sorted((spec.get("paths") or {}).items()):
         parent = _resource_for(api, path, resources)
-        for verb, operation in sorted(operations.items()):
-            if verb.lower() in _VERBS and isinstance(operation, dict):
-                methods.append(_method(api, parent, path, verb, operation, authorizers,
-                                       resources))
+        for verb, operation in sorted(openapipaths.operations(spec, item).items()):
+            methods.append(_method(api, parent, path, verb, operation, authorizers, resources))
     for res in resources.values():
         if res.get("Type") == "AWS::ApiGateway::Deployment" and \
                 res.get("Properties", {}).get("RestApiId") == {"Ref": api}:

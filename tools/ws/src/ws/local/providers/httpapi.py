@@ -3,12 +3,12 @@ OpenAPI Body imported, as SAM's HttpApi writes it), Stage, Route, Integration, A
 Deployment (moto keeps none: stages deploy automatically, so it is an id only)."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from moto.apigatewayv2.models import apigatewayv2_backends
 from moto.core.common_models import CloudFormationModel
 
+from . import httpimport
 from .base import Provider
 from .naming import random_id
 
@@ -50,9 +50,7 @@ class Api(Provider, CloudFormationModel):
         if str(api.protocol_type).upper() == "WEBSOCKET":  # moto says https://, AWS wss://
             api.api_endpoint = "wss://" + api.api_endpoint.removeprefix("https://")
         if body:
-            api.import_api(json.dumps(body), False)
-            for integration in api.integrations.values():  # moto keeps OpenAPI's lower case
-                integration.integration_type = str(integration.integration_type).upper()
+            httpimport.import_body(api, body)
         return cls(api.api_id, {"ApiId": api.api_id, "ApiEndpoint": api.api_endpoint}, props,
                    account_id, region, logical_id)
 

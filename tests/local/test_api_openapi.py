@@ -1,0 +1,67 @@
+"""OpenAPI documents as real projects write them, imported by the local endpoint: REST and
+HTTP APIs deployed from a Body answer on the local gateway. Path Items may carry keys that
+are not operations (`parameters`, `summary`, `description`, `servers`)."""
+from __future__ import annotations
+
+from typing import Any
+
+from apistore import ECHO, _function, _lambda_uri, call_json
+from ws.local import templatefixes
+from ws.local.urls import local_api_url
+
+_ROLE = {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
+    "Version": "2012-10-17", "Statement": []}}}
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _proxy(version: str | None = None) -> dict[str, Any]:
+    integration = {"type": "aws_proxy", "httpMethod": "POST", "uri": _lambda_uri("Echo")}
+    return {"x-amazon-apigateway-integration": {
+        **integration, **({"payloadFormatVersion": version} if version else {})},
+        "responses": {"200": {"description": "ok"}}}
+
+
+def _paths(version: str | None = None) -> dict[str, Any]:
+    """Path Items with path-level keys next to their operations."""
+    return {
+        "/items/{id}": {"summary": "one item", "description": "an item by id",
+                        "parameters": [_ID], "servers": [{"url": "https://items.test"}],
+                        "get": _proxy(version)},
+        "/things": {"parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
+                    "x-amazon-apigateway-any-method": _proxy(version)},
+    }
+
+
+def _stack(api: dict[str, Any], stage: dict[str, Any]) -> dict[str, Any]:
+    return {"Resources": {"Role": _ROLE, "Echo": _function(ECHO), "Api": api, "Live": stage},
+            "Outputs": {"ApiId": {"Value": {"Ref": "Api"}}}}
+
+
+def test_http_api_body_with_path_level_keys_answers(stack, moto_url):
+    api = {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"Body": {
+        "openapi": "3.0.1", "info": {"title": "items", "version": "1"},
+        "paths": _paths("2.0")}}}
+    stage = {"Type": "AWS::ApiGatewayV2::Stage", "Properties": {
+        "ApiId": {"Ref": "Api"}, "StageName": "$default", "AutoDeploy": True}}
+    out = stack.create(_stack(api, stage))
+    base = local_api_url(moto_url, out["ApiId"], "$default").removesuffix("/$default")
+    status, event = call_json(base + "/items/42")
+    assert status == 200, event
+    assert event["pathParameters"] == {"id": "42"}
+    for verb in ("GET", "DELETE"):  # ANY, from x-amazon-apigateway-any-method
+        status, event = call_json(base + "/things?q=1", method=verb)
+        assert status == 200, event
+
+
+def test_rest_api_body_with_path_level_keys_answers(stack, moto_url):
+    api = {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Body": {
+        "swagger": "2.0", "info": {"title": "items", "version": "1"}, "paths": _paths()}}}
+    stage = {"Type": "AWS::ApiGateway::Deployment", "Properties": {
+        "RestApiId": {"Ref": "Api"}, "StageName": "v1"}}
+    out = stack.create(templatefixes.prepare(_stack(api, stage)))
+    base = local_api_url(moto_url, out["ApiId"], "v1")
+    status, event = call_json(base + "/items/42")
+    assert status == 200, event
+    assert event["pathParameters"] == {"id": "42"}
+    status, event = call_json(base + "/things?q=1", method="DELETE")
+    assert status == 200, event
