@@ -65,3 +65,51 @@ def test_rest_api_body_with_path_level_keys_answers(stack, moto_url):
     assert event["pathParameters"] == {"id": "42"}
     status, event = call_json(base + "/things?q=1", method="DELETE")
     assert status == 200, event
+
+
+GATE = """
+def handler(event, context):
+    return {"isAuthorized": event["headers"].get("authorization") == "letmein"}
+"""
+
+
+def _gate_scheme() -> dict[str, Any]:
+    """A Lambda authorizer as SAM's HttpApi Auth writes it into the document."""
+    return {"type": "apiKey", "name": "Authorization", "in": "header",
+            "x-amazon-apigateway-authorizer": {
+                "type": "request", "authorizerPayloadFormatVersion": "2.0",
+                "enableSimpleResponses": True, "authorizerUri": _lambda_uri("Gate"),
+                "identitySource": "$request.header.Authorization"}}
+
+
+def test_http_api_body_keeps_subtypes_authorizers_and_integration_refs(stack, moto_url, aws):
+    send = {"x-amazon-apigateway-integration": {
+        "type": "aws_proxy", "integrationSubtype": "SQS-SendMessage",
+        "payloadFormatVersion": "1.0", "credentials": {"Fn::GetAtt": ["Role", "Arn"]},
+        "requestParameters": {"QueueUrl": {"Ref": "Jobs"}, "MessageBody": "$request.body"}},
+        "security": []}
+    echo = {"type": "aws_proxy", "httpMethod": "POST", "uri": _lambda_uri("Echo"),
+            "payloadFormatVersion": "2.0"}
+    ref = {"$ref": "#/components/x-amazon-apigateway-integrations/echo"}
+    api = {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"Body": {
+        "openapi": "3.0.1", "info": {"title": "jobs", "version": "1"},
+        "security": [{"gate": []}],
+        "paths": {"/jobs": {"post": send},
+                  "/secret": {"get": {"x-amazon-apigateway-integration": ref}}},
+        "components": {"securitySchemes": {"gate": _gate_scheme()},
+                       "x-amazon-apigateway-integrations": {"echo": echo}}}}}
+    template = _stack(api, {"Type": "AWS::ApiGatewayV2::Stage", "Properties": {
+        "ApiId": {"Ref": "Api"}, "StageName": "$default", "AutoDeploy": True}})
+    template["Resources"].update({"Gate": _function(GATE), "Jobs": {
+        "Type": "AWS::SQS::Queue", "Properties": {"QueueName": "openapi-jobs"}}})
+    out = stack.create(template)
+    base = local_api_url(moto_url, out["ApiId"], "$default").removesuffix("/$default")
+    assert call_json(base + "/jobs", method="POST", body=b'{"job": 1}')[0] == 200
+    queue = aws("sqs").get_queue_url(QueueName="openapi-jobs")["QueueUrl"]
+    messages = aws("sqs").receive_message(QueueUrl=queue)["Messages"]
+    assert [m["Body"] for m in messages] == ['{"job": 1}']
+    assert call_json(base + "/secret")[0] == 401  # the document's default security
+    assert call_json(base + "/secret", headers={"Authorization": "nope"})[0] == 403
+    status, event = call_json(base + "/secret", headers={"Authorization": "letmein"})
+    assert status == 200, event
+    assert event["routeKey"] == "GET /secret"
