@@ -113,3 +113,21 @@ def test_http_api_body_keeps_subtypes_authorizers_and_integration_refs(stack, mo
     status, event = call_json(base + "/secret", headers={"Authorization": "letmein"})
     assert status == 200, event
     assert event["routeKey"] == "GET /secret"
+
+
+def test_rest_api_body_binary_media_types_reach_the_function_as_base64(stack, moto_url):
+    api = {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Body": {
+        "swagger": "2.0", "info": {"title": "files", "version": "1"},
+        "x-amazon-apigateway-binary-media-types": ["application/octet-stream"],
+        "paths": {"/files": {"post": _proxy()}}}}}
+    stage = {"Type": "AWS::ApiGateway::Deployment", "Properties": {
+        "RestApiId": {"Ref": "Api"}, "StageName": "v1"}}
+    out = stack.create(templatefixes.prepare(_stack(api, stage)))
+    base = local_api_url(moto_url, out["ApiId"], "v1")
+    headers = {"Content-Type": "application/octet-stream"}
+    status, event = call_json(base + "/files", method="POST", body=b"abc", headers=headers)
+    assert status == 200, event
+    assert (event["isBase64Encoded"], event["body"]) == (True, "YWJj")
+    status, event = call_json(base + "/files", method="POST", body=b"abc",
+                              headers={"Content-Type": "text/plain"})
+    assert (event["isBase64Encoded"], event["body"]) == (False, "abc")

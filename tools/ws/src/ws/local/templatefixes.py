@@ -101,6 +101,8 @@ def prepare(template: dict[str, Any]) -> dict[str, Any]:
 def _expand(api: str, props: dict[str, Any], resources: dict[str, Any]) -> None:
     spec = props.pop("Body")
     props.setdefault("Name", (spec.get("info") or {}).get("title") or api)
+    if isinstance(spec.get("x-amazon-apigateway-binary-media-types"), list):
+        props.setdefault("BinaryMediaTypes", spec["x-amazon-apigateway-binary-media-types"])
     authorizers = _authorizers(api, spec, resources)
     methods = []
     for path, item in sorted((spec.get("paths") or {}).items()):
