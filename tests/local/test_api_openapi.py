@@ -40,7 +40,8 @@ def _stack(api: dict[str, Any], stage: dict[str, Any]) -> dict[str, Any]:
 def test_http_api_body_with_path_level_keys_answers(stack, moto_url):
     api = {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"Body": {
         "openapi": "3.0.1", "info": {"title": "items", "version": "1"},
-        "paths": _paths("2.0")}}}
+        "paths": {**_paths("2.0"), "$default": {
+            "x-amazon-apigateway-any-method": _proxy("2.0")}}}}}
     stage = {"Type": "AWS::ApiGatewayV2::Stage", "Properties": {
         "ApiId": {"Ref": "Api"}, "StageName": "$default", "AutoDeploy": True}}
     out = stack.create(_stack(api, stage))
@@ -51,6 +52,8 @@ def test_http_api_body_with_path_level_keys_answers(stack, moto_url):
     for verb in ("GET", "DELETE"):  # ANY, from x-amazon-apigateway-any-method
         status, event = call_json(base + "/things?q=1", method=verb)
         assert status == 200, event
+    status, event = call_json(base + "/nowhere/else", method="PUT", body=b"{}")
+    assert (status, event["routeKey"]) == (200, "$default")
 
 
 def test_rest_api_body_with_path_level_keys_answers(stack, moto_url):

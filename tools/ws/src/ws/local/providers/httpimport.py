@@ -1,5 +1,5 @@
 """An HTTP API's OpenAPI Body imported as API Gateway imports it: one route per operation
-(`x-amazon-apigateway-any-method` is ANY, `/$default` the $default route) with its whole
+(`x-amazon-apigateway-any-method` is ANY, path `$default` the $default route) with its whole
 integration (subtype, request parameters, credentials, connection, timeout; a `$ref` to
 `components.x-amazon-apigateway-integrations` followed), the authorizers of
 `components.securitySchemes` and each route's `security` (the document's by default).
@@ -28,7 +28,7 @@ def import_body(api: Any, body: dict[str, Any]) -> None:
     for path, item in (body.get("paths") or {}).items():
         for method, operation in operations(body, item).items():
             verb = "ANY" if method.lower() == _ANY else method.upper()
-            key = "$default" if path == "/$default" else f"{verb} {path}"
+            key = "$default" if path.lstrip("/") == "$default" else f"{verb} {path}"
             target = _integration(api, body, operation.get("x-amazon-apigateway-integration"))
             kind, authorizer, scopes = _security(operation.get("security", body.get("security")),
                                                  authorizers)
