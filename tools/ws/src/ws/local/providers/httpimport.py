@@ -51,8 +51,6 @@ def _integration(api: Any, body: dict[str, Any], spec: Any) -> str | None:
     if not isinstance(spec, dict):
         return None
     args = {name: spec.get(key) for name, key in _INTEGRATION.items()}
-    if args["timeout_in_millis"] is not None:
-        args["timeout_in_millis"] = str(args["timeout_in_millis"])
     made = api.create_integration(
         connection_type=spec.get("connectionType", "INTERNET"),
         description="AutoCreate from OpenAPI Import",
