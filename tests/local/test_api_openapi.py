@@ -134,3 +134,19 @@ def test_rest_api_body_binary_media_types_reach_the_function_as_base64(stack, mo
     status, event = call_json(base + "/files", method="POST", body=b"abc",
                               headers={"Content-Type": "text/plain"})
     assert (event["isBase64Encoded"], event["body"]) == (False, "abc")
+
+
+def test_http_api_body_change_keeps_the_api_and_its_stage(stack, moto_url):
+    def template(path: str) -> dict[str, Any]:
+        api = {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"Body": {
+            "openapi": "3.0.1", "info": {"title": "items", "version": "1"},
+            "paths": {path: {"get": _proxy("2.0")}}}}}
+        return _stack(api, {"Type": "AWS::ApiGatewayV2::Stage", "Properties": {
+            "ApiId": {"Ref": "Api"}, "StageName": "$default", "AutoDeploy": True}})
+
+    before = stack.create(template("/old"))
+    after = stack.update(template("/new"))
+    assert after["ApiId"] == before["ApiId"]  # as API Gateway imports a new body in place
+    base = local_api_url(moto_url, after["ApiId"], "$default").removesuffix("/$default")
+    assert call_json(base + "/new")[0] == 200
+    assert call_json(base + "/old")[0] == 404

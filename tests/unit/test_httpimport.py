@@ -43,7 +43,6 @@ def test_jwt_and_iam_schemes_and_an_empty_security_list():
     assert put.authorization_type == "NONE"
     integration = api.integrations[get.target.removeprefix("integrations/")]
     assert (integration.integration_type, integration.timeout_in_millis) == ("AWS_PROXY", 5000)
-    assert (api.name, api.version) == ("t", "2")
 
 
 def test_an_operation_without_integration_is_a_route_without_target():

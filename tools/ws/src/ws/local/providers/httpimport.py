@@ -20,10 +20,13 @@ _INTEGRATION = {"connection_id": "connectionId", "content_handling_strategy": "c
                 "response_parameters": "responseParameters",
                 "timeout_in_millis": "timeoutInMillis", "tls_config": "tlsConfig"}
 _ANY = "x-amazon-apigateway-any-method"
+_MADE = ("routes", "integrations", "authorizers")
 
 
-def import_body(api: Any, body: dict[str, Any]) -> None:
-    """Add the routes, integrations and authorizers `body` describes to moto's `api`."""
+def import_body(api: Any, body: dict[str, Any]) -> dict[str, list[str]]:
+    """Add the routes, integrations and authorizers `body` describes to moto's `api`; the
+    ids of what it made, by the api's collection."""
+    before = {name: set(getattr(api, name)) for name in _MADE}
     authorizers = _authorizers(api, body)
     for path, item in (body.get("paths") or {}).items():
         for method, operation in operations(body, item).items():
@@ -35,13 +38,9 @@ def import_body(api: Any, body: dict[str, Any]) -> None:
             api.create_route(api_key_required=False, authorization_scopes=scopes, route_key=key,
                              target=target, authorization_type=kind, authorizer_id=authorizer,
                              operation_name=operation.get("operationId"))
-    info = body.get("info") or {}
-    if "title" in info:
-        api.name = str(info["title"])
-    if "version" in info:
-        api.version = str(info["version"])
     if isinstance(body.get("x-amazon-apigateway-cors"), dict):
         api.cors_configuration = body["x-amazon-apigateway-cors"]
+    return {name: sorted(set(getattr(api, name)) - before[name]) for name in _MADE}
 
 
 def _integration(api: Any, body: dict[str, Any], spec: Any) -> str | None:
