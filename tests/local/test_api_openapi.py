@@ -150,3 +150,20 @@ def test_http_api_body_change_keeps_the_api_and_its_stage(stack, moto_url):
     base = local_api_url(moto_url, after["ApiId"], "$default").removesuffix("/$default")
     assert call_json(base + "/new")[0] == 200
     assert call_json(base + "/old")[0] == 404
+
+
+def test_rest_api_openapi3_document_security_applies_to_every_operation(stack, moto_url):
+    open_op = {**_proxy(), "security": []}
+    api = {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Body": {
+        "openapi": "3.0.1", "info": {"title": "signed", "version": "1"},
+        "security": [{"sigv4": []}],
+        "components": {"securitySchemes": {"sigv4": {
+            "type": "apiKey", "name": "Authorization", "in": "header",
+            "x-amazon-apigateway-authtype": "awsSigv4"}}},
+        "paths": {"/signed": {"get": _proxy()}, "/open": {"get": open_op}}}}}
+    stage = {"Type": "AWS::ApiGateway::Deployment", "Properties": {
+        "RestApiId": {"Ref": "Api"}, "StageName": "v1"}}
+    out = stack.create(templatefixes.prepare(_stack(api, stage)))
+    base = local_api_url(moto_url, out["ApiId"], "v1")
+    assert call_json(base + "/signed")[0] == 403  # unsigned, as the document's security says
+    assert call_json(base + "/open")[0] == 200

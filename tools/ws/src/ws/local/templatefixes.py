@@ -108,6 +108,7 @@ def _expand(api: str, props: dict[str, Any], resources: dict[str, Any]) -> None:
     for path, item in sorted((spec.get("paths") or {}).items()):
         parent = _resource_for(api, path, resources)
         for verb, operation in sorted(openapipaths.operations(spec, item).items()):
+            operation.setdefault("security", _document_security(spec))
             methods.append(_method(api, parent, path, verb, operation, authorizers, resources))
     for res in resources.values():
         if res.get("Type") == "AWS::ApiGateway::Deployment" and \
@@ -115,6 +116,13 @@ def _expand(api: str, props: dict[str, Any], resources: dict[str, Any]) -> None:
             depends = res.get("DependsOn", [])
             res["DependsOn"] = sorted(set([depends] if isinstance(depends, str) else depends)
                                       | set(methods))
+
+
+def _document_security(spec: dict[str, Any]) -> list[Any]:
+    """The document's `security`, which API Gateway applies to an OpenAPI 3 document's
+    operations without their own (not to a Swagger 2.0 one's)."""
+    security = spec.get("security") if "openapi" in spec else None
+    return security if isinstance(security, list) else []
 
 
 def _id(api: str, kind: str, key: str) -> str:
