@@ -50,3 +50,15 @@ def test_an_operation_without_integration_is_a_route_without_target():
     import_body(api, {"paths": {"/b": {"delete": {"responses": {}}}}})
     (route,) = api.routes.values()
     assert (route.route_key, route.target, api.integrations) == ("DELETE /b", None, {})
+
+
+def test_malformed_parts_are_left_out():
+    api = _api()
+    made = import_body(api, {"components": ["x"], "security": ["x"], "paths": {
+        "/c": {"get": {**_OK, "security": ["not a mapping"]}}, "/d": "text"}})
+    (route,) = api.routes.values()
+    assert (route.route_key, route.authorization_type) == ("GET /c", "NONE")
+    assert made == {"routes": [route.route_id], "integrations": sorted(api.integrations),
+                    "authorizers": []}
+    assert import_body(_api(), {"paths": ["/e"]}) == {
+        "routes": [], "integrations": [], "authorizers": []}

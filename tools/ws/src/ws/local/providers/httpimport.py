@@ -28,7 +28,8 @@ def import_body(api: Any, body: dict[str, Any]) -> dict[str, list[str]]:
     ids of what it made, by the api's collection."""
     before = {name: set(getattr(api, name)) for name in _MADE}
     authorizers = _authorizers(api, body)
-    for path, item in (body.get("paths") or {}).items():
+    paths = body.get("paths")
+    for path, item in (paths if isinstance(paths, dict) else {}).items():
         for method, operation in operations(body, item).items():
             verb = "ANY" if method.lower() == _ANY else method.upper()
             key = "$default" if path.lstrip("/") == "$default" else f"{verb} {path}"
@@ -60,10 +61,11 @@ def _integration(api: Any, body: dict[str, Any], spec: Any) -> str | None:
 def _authorizers(api: Any, body: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
     """{security scheme: (route authorization type, authorizer id)} for every scheme that
     API Gateway understands."""
-    schemes = (body.get("components") or {}).get("securitySchemes") or \
-        body.get("securityDefinitions") or {}
+    components = body.get("components")
+    schemes = (components.get("securitySchemes") if isinstance(components, dict) else None) \
+        or body.get("securityDefinitions")
     found: dict[str, tuple[str, str | None]] = {}
-    for name, scheme in schemes.items():
+    for name, scheme in (schemes if isinstance(schemes, dict) else {}).items():
         if not isinstance(scheme, dict):
             continue
         if scheme.get("x-amazon-apigateway-authtype") == "awsSigv4":
@@ -97,7 +99,7 @@ def _security(requirements: Any, authorizers: dict[str, tuple[str, str | None]]
     """(authorization type, authorizer id, scopes) of the first requirement API Gateway
     knows; NONE when there is none (an empty requirement list turns authorization off)."""
     for requirement in requirements if isinstance(requirements, list) else []:
-        for name, scopes in (requirement or {}).items():
+        for name, scopes in (requirement if isinstance(requirement, dict) else {}).items():
             if name in authorizers:
                 kind, authorizer = authorizers[name]
                 return kind, authorizer, list(scopes or [])
