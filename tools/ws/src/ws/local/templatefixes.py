@@ -14,7 +14,6 @@ from typing import Any
 from ws.local import openapipaths
 
 
-
 def unsupported_types(template: dict[str, Any], known: Collection[str] | None = None,
                       placeholders: bool = True) -> list[tuple[str, str]]:
     """(logical id, type) of every resource the local endpoint cannot take: a type outside
