@@ -11,8 +11,7 @@ import hashlib
 from collections.abc import Collection
 from typing import Any
 
-_VERBS = {"get", "put", "post", "delete", "patch", "head", "options",
-          "x-amazon-apigateway-any-method"}
+from ws.local import openapipaths
 
 
 def unsupported_types(template: dict[str, Any], known: Collection[str] | None = None,
@@ -101,20 +100,28 @@ def prepare(template: dict[str, Any]) -> dict[str, Any]:
 def _expand(api: str, props: dict[str, Any], resources: dict[str, Any]) -> None:
     spec = props.pop("Body")
     props.setdefault("Name", (spec.get("info") or {}).get("title") or api)
+    if isinstance(spec.get("x-amazon-apigateway-binary-media-types"), list):
+        props.setdefault("BinaryMediaTypes", spec["x-amazon-apigateway-binary-media-types"])
     authorizers = _authorizers(api, spec, resources)
     methods = []
-    for path, operations in sorted((spec.get("paths") or {}).items()):
+    for path, item in sorted((spec.get("paths") or {}).items()):
         parent = _resource_for(api, path, resources)
-        for verb, operation in sorted(operations.items()):
-            if verb.lower() in _VERBS and isinstance(operation, dict):
-                methods.append(_method(api, parent, path, verb, operation, authorizers,
-                                       resources))
+        for verb, operation in sorted(openapipaths.operations(spec, item).items()):
+            operation.setdefault("security", _document_security(spec))
+            methods.append(_method(api, parent, path, verb, operation, authorizers, resources))
     for res in resources.values():
         if res.get("Type") == "AWS::ApiGateway::Deployment" and \
                 res.get("Properties", {}).get("RestApiId") == {"Ref": api}:
             depends = res.get("DependsOn", [])
             res["DependsOn"] = sorted(set([depends] if isinstance(depends, str) else depends)
                                       | set(methods))
+
+
+def _document_security(spec: dict[str, Any]) -> list[Any]:
+    """The document's `security`, which API Gateway applies to an OpenAPI 3 document's
+    operations without their own (not to a Swagger 2.0 one's)."""
+    security = spec.get("security") if "openapi" in spec else None
+    return security if isinstance(security, list) else []
 
 
 def _id(api: str, kind: str, key: str) -> str:

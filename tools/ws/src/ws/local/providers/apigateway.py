@@ -1,4 +1,5 @@
-"""API Gateway RestApi, Deployment and Stage: moto lacks Stage and cannot delete the others."""
+"""API Gateway RestApi (with its BinaryMediaTypes, which moto drops), Deployment and Stage:
+moto lacks Stage and cannot delete the others."""
 from __future__ import annotations
 
 from typing import Any
@@ -13,6 +14,11 @@ def api_backend(account_id: str, region: str) -> Any:
     return apigateway_backends[account_id][region]
 
 
+def _media_types(props: dict[str, Any]) -> list[str]:
+    """BinaryMediaTypes as the gateway matches them (`~1`, the API's escape, is `/`)."""
+    return [str(t).replace("~1", "/") for t in props.get("BinaryMediaTypes") or []]
+
+
 class RestApi(Provider, CloudFormationModel):
     """Replaces moto's RestApi model, which cannot be deleted (stacks left APIs behind)."""
 
@@ -25,6 +31,7 @@ class RestApi(Provider, CloudFormationModel):
         api = api_backend(account_id, region).create_rest_api(
             name=props.get("Name") or logical_id, description=props.get("Description", ""),
             endpoint_configuration=props.get("EndpointConfiguration"))
+        api.binaryMediaTypes = _media_types(props)
         root = next(r.id for r in api.resources.values() if r.path_part == "/")
         return cls(api.id, {"RestApiId": api.id, "RootResourceId": root}, props, account_id,
                    region, logical_id)
@@ -33,6 +40,7 @@ class RestApi(Provider, CloudFormationModel):
         api = api_backend(self.account_id, self.region).get_rest_api(self.physical_id)
         api.name = props.get("Name") or api.name
         api.description = props.get("Description", "")
+        api.binaryMediaTypes = _media_types(props)
         self.props = props
         return self
 

@@ -1,14 +1,15 @@
-"""API Gateway v2 (HTTP and WebSocket APIs) in moto's apigatewayv2 backend: Api (with its
-OpenAPI Body imported, as SAM's HttpApi writes it), Stage, Route, Integration, Authorizer and
-Deployment (moto keeps none: stages deploy automatically, so it is an id only)."""
+"""API Gateway v2 (HTTP and WebSocket APIs) in moto's apigatewayv2 backend: Api (its OpenAPI
+Body imported as API Gateway does, again in place when it changes: ws.local.providers.httpimport),
+Stage, Route, Integration, Authorizer and Deployment (moto keeps none: stages deploy
+automatically, so it is an id only)."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from moto.apigatewayv2.models import apigatewayv2_backends
 from moto.core.common_models import CloudFormationModel
 
+from . import httpimport
 from .base import Provider
 from .naming import random_id
 
@@ -32,29 +33,51 @@ def _arguments(props: dict[str, Any], names: str) -> dict[str, Any]:
             for name in names.split()}
 
 
+def _settings(props: dict[str, Any], logical_id: str) -> dict[str, Any]:
+    """moto's create_api/update arguments an API takes from its properties (the Body's
+    title and version where they are not given)."""
+    info = (props.get("Body") or {}).get("info") or {}
+    args = _arguments(props, "api_key_selection_expression description "
+                             "disable_schema_validation disable_execute_api_endpoint "
+                             "route_selection_expression version")
+    if args["version"] is None and "version" in info:
+        args["version"] = str(info["version"])
+    return {**args, "cors_configuration": props.get("CorsConfiguration"),
+            "name": props.get("Name") or info.get("title") or logical_id}
+
+
 class Api(Provider, CloudFormationModel):
     TYPE = "AWS::ApiGatewayV2::Api"
     ATTRS = ("ApiEndpoint", "ApiId")
 
+    imported: dict[str, list[str]]  # ids of what the Body made (create sets it), by collection
+
     @classmethod
     def create(cls, props: dict[str, Any], logical_id: str, account_id: str,
                region: str) -> "Api":
-        body = props.get("Body") or {}
-        args = _arguments(props, "api_key_selection_expression description "
-                                 "disable_schema_validation disable_execute_api_endpoint "
-                                 "route_selection_expression version")
         api = _backend(account_id, region).create_api(
-            cors_configuration=props.get("CorsConfiguration"), tags=props.get("Tags") or {},
-            name=props.get("Name") or (body.get("info") or {}).get("title") or logical_id,
-            protocol_type=props.get("ProtocolType", "HTTP"), **args)
+            tags=props.get("Tags") or {}, protocol_type=props.get("ProtocolType", "HTTP"),
+            **_settings(props, logical_id))
         if str(api.protocol_type).upper() == "WEBSOCKET":  # moto says https://, AWS wss://
             api.api_endpoint = "wss://" + api.api_endpoint.removeprefix("https://")
-        if body:
-            api.import_api(json.dumps(body), False)
-            for integration in api.integrations.values():  # moto keeps OpenAPI's lower case
-                integration.integration_type = str(integration.integration_type).upper()
-        return cls(api.api_id, {"ApiId": api.api_id, "ApiEndpoint": api.api_endpoint}, props,
+        made = cls(api.api_id, {"ApiId": api.api_id, "ApiEndpoint": api.api_endpoint}, props,
                    account_id, region, logical_id)
+        made.imported = httpimport.import_body(api, props.get("Body") or {})
+        return made
+
+    def update(self, props: dict[str, Any]) -> "Api":
+        """In place, as API Gateway imports a changed Body: the API keeps its id and stages."""
+        api = _backend(self.account_id, self.region).apis.get(self.physical_id)
+        if api is None or props.get("ProtocolType", "HTTP") != \
+                self.props.get("ProtocolType", "HTTP"):
+            return super().update(props)  # CloudFormation replaces it too
+        for collection, ids in self.imported.items():
+            for made in ids:
+                getattr(api, collection).pop(made, None)
+        api.update(**_settings(props, self.logical_id))
+        self.imported = httpimport.import_body(api, props.get("Body") or {})
+        self.props = props
+        return self
 
     def remove(self) -> None:
         _backend(self.account_id, self.region).apis.pop(self.physical_id, None)
