@@ -69,6 +69,9 @@ def main() -> None:
     parser.add_argument("--again", type=Path, metavar="JSON",
                         help="deploy nothing: class the failures of an earlier run's --json "
                              "again with the current rules and print its report")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the adopted copy (/tmp/wscorpus-*, some GB with its builds) "
+                             "to look into; it is removed at the end otherwise")
     args = parser.parse_args()
     sources = [d.resolve() for d in args.dirs]
     exports = run_exports([t for d in sources for t in find_templates(d)])

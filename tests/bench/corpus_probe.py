@@ -10,6 +10,8 @@ import urllib.request
 from corpus_result import StackResult, fail
 
 GATEWAY_REFUSALS = {"MissingAuthenticationTokenException"}
+# An HTTP API's own answers: no route for the request, the integration failed.
+HTTP_API_REFUSALS = {'{"message":"NotFound"}', '{"message":"InternalServerError"}'}
 RUNTIME_FAILURES = ("Runtime.", "Sandbox.")
 
 
@@ -66,7 +68,8 @@ def refused(status: int, headers: dict, body: str) -> bool:
     return status == 0 or kind in GATEWAY_REFUSALS or (status in (404, 500) and (
         "local endpoint" in body or "not served locally" in body or status == 500
         and '"Internal server error"' in body)) or (status == 503 and (
-            "does not run locally" in body or "not on the local endpoint" in body))
+            "does not run locally" in body or "not on the local endpoint" in body)) or (
+        status in (404, 500) and body.replace(" ", "") in HTTP_API_REFUSALS)
 
 
 def fill_path(path: str) -> str:
@@ -109,6 +112,9 @@ def try_http_apis(aws, endpoint: str, resources: list[dict], result: StackResult
         if res.get("ResourceType") != "AWS::ApiGatewayV2::Api":
             continue
         api_id = res["PhysicalResourceId"]
+        if res.get("ProtocolType") == "WEBSOCKET" or _websocket(v2, api_id):
+            try_websocket_api(v2, endpoint, api_id, res, result)
+            continue
         try:
             routes = [r["RouteKey"] for r in v2.get_routes(ApiId=api_id)["Items"]]
         except Exception as exc:
@@ -125,3 +131,25 @@ def try_http_apis(aws, endpoint: str, resources: list[dict], result: StackResult
                 fail(result, "route", res, f"{key}: {status} {body[:200]}")
             else:
                 result.answered += 1
+
+
+def _websocket(v2, api_id: str) -> bool:
+    try:
+        return v2.get_api(ApiId=api_id).get("ProtocolType") == "WEBSOCKET"
+    except Exception:  # noqa: BLE001 - the HTTP probe then reports what is wrong
+        return False
+
+
+def try_websocket_api(v2, endpoint: str, api_id: str, res: dict, result: StackResult) -> None:
+    """A WebSocket API is one route here: a connection to its first stage opens ($connect ran
+    and let it in). Its other routes need messages the template's clients know."""
+    import websocket  # websocket-client, in ws's test extras
+
+    result.routes += 1
+    stages = [s["StageName"] for s in v2.get_stages(ApiId=api_id)["Items"]]
+    url = endpoint.replace("http", "ws", 1) + f"/_ws/api/{api_id}/{(stages or ['none'])[0]}"
+    try:
+        websocket.create_connection(url, timeout=10).close()
+        result.answered += 1
+    except Exception as exc:  # noqa: BLE001 - a refused handshake is the finding
+        fail(result, "route", res, f"$connect: {str(exc)[:200]}")

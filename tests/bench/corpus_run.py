@@ -18,6 +18,15 @@ from corpus_ws import endpoint_info, ws
 def run(sources: list[Path], args, exports: tuple) -> list[dict]:
     """Every stack of every folder, one at a time, on one endpoint: deploy, try, destroy."""
     scratch = Path(tempfile.mkdtemp(prefix="wscorpus-")) / "corpus"
+    try:
+        return run_in(scratch, sources, args, exports)
+    finally:
+        if not getattr(args, "keep", False):
+            shutil.rmtree(scratch.parent, ignore_errors=True)
+
+
+def run_in(scratch: Path, sources: list[Path], args, exports: tuple) -> list[dict]:
+    """`run` in the scratch folder `scratch`."""
     workspaces = [s for s in sources if (s / "workspace.yaml").is_file()]
     plain = [s for s in sources if s not in workspaces]
     folders = [run_workspace(s, scratch.with_name(s.name), args, exports) for s in workspaces]

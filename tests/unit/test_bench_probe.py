@@ -28,3 +28,21 @@ def test_a_hop_that_does_not_run_locally_is_a_refusal():
     assert refused(503, {"x-amzn-ErrorType": "ServiceUnavailableException"}, ecs)
     assert refused(503, {}, ecs)  # an HTTP API's answer has no error type header
     assert refused(503, {}, '{"message": "vpce-svc-1, which is not on the local endpoint"}')
+
+
+def test_an_http_apis_own_refusals():
+    assert refused(404, {}, '{"message":"Not Found"}')  # no route
+    assert refused(500, {}, '{"message":"Internal Server Error"}')  # the integration failed
+    assert not refused(404, {}, '{"error": "no such order"}')  # the function's own 404
+
+
+def test_the_run_removes_its_scratch_copy_unless_kept(tmp_path, monkeypatch):
+    import types
+
+    import corpus_run
+    made = tmp_path / "wscorpus-x"
+    monkeypatch.setattr(corpus_run.tempfile, "mkdtemp", lambda prefix: (made.mkdir(), str(made))[1])
+    corpus_run.run([], types.SimpleNamespace(keep=False), ())
+    assert not made.exists()
+    corpus_run.run([], types.SimpleNamespace(keep=True), ())
+    assert made.is_dir()
