@@ -453,3 +453,16 @@ def test_no_second_holds_more_rounds_than_the_rate_yet_looks_come_close_near_an_
     assert min(gaps) >= 0.04 - 0.005 and min(gaps) < 0.1 - 0.005, gaps  # closer than a floor
     in_a_second = max(sum(1 for b in asked if a <= b < a + 1.0) for a in asked)
     assert len(asked) > 10 and in_a_second <= 10, (asked, in_a_second)
+
+
+def test_progress_does_not_sort_the_graph_each_time(monkeypatch):
+    """The scheduler asks for progress at every start and finish, on its own thread, before it
+    starts the next stack: the graph's order is worked out once, not at every ask."""
+    dag = nx.DiGraph([("a", "b"), ("b", "c"), ("x", "c")])
+    tracker = Tracker(dag, {"a": 10, "b": 20, "c": 5, "x": 1}, 100.0, lambda: 100.0)
+
+    def sort(*args, **kwargs):
+        raise AssertionError("sorted again")
+    monkeypatch.setattr(nx, "topological_sort", sort)
+    tracker.start("a")
+    assert tracker.progress().eta == 35
