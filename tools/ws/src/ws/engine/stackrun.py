@@ -59,6 +59,8 @@ class Target:
     # Hotswap ledgers by stack name (what runs since the stack's last CloudFormation deploy).
     swapped: dict[str, dict] = field(default_factory=dict)
     express: bool = False  # CloudFormation's express mode on every operation
+    # A stack this run is done changing (its work succeeded): its lock goes back now.
+    done: Callable[[str], None] = lambda name: None
 
 
 @contextmanager
@@ -102,10 +104,12 @@ def _save_history(ws: Workspace, env: Environment, ops: StackOps, kind: str) -> 
                                                 ops.watcher.took.items() if s in names}, kind)
 
 
-def settled(ops: StackOps, stack_name: str, act: Callable[[], StackResult]) -> StackResult:
+def settled(ops: StackOps, stack_name: str, act: Callable[[], StackResult],
+            done: Callable[[], None] = lambda: None) -> StackResult:
     """`act()` (the stack's work); when it succeeds, the stacks that depend on it may start
-    (its slot is free) while its events are read and reported, and the stack finishes after
-    that. Events already waiting are reported whatever happens, never lost."""
+    (its slot is free) and it is `done` (its lock goes back) while its events are read and
+    reported, and the stack finishes after that. Events already waiting are reported whatever
+    happens, never lost."""
     try:
         result = act()
     except BaseException:
@@ -113,6 +117,7 @@ def settled(ops: StackOps, stack_name: str, act: Callable[[], StackResult]) -> S
         raise
     if result.ok:
         scheduler.release(result)
+        done()
     ops.report_events(stack_name)
     return result
 

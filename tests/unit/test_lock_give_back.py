@@ -1,0 +1,69 @@
+"""A stack the run is done with gives its lock back before the run ends (in the background,
+in one transaction for what was given meanwhile); its lock is no longer renewed nor counted
+lost, and what is still held goes back at the end. A failed stack keeps its lock until the
+end."""
+from __future__ import annotations
+
+import threading
+
+from ws.cloud.leases import Lease, hold
+from ws.cloud.stackops import StackResult
+from ws.engine.stackrun import settled
+
+
+class Table:
+    """A lock table in memory: every lock is free; what was taken and given back, in order."""
+
+    def __init__(self) -> None:
+        self.held: set[str] = set()
+        self.releases: list[list[str]] = []
+        self.released = threading.Event()
+
+    def monotonic(self) -> float:
+        return 0.0
+
+    clock = monotonic
+
+    def acquire_all(self, keys, holder, token, ttl):
+        self.held.update(keys)
+        return True
+
+    def renew_all(self, keys, token, ttl):
+        return all(k in self.held for k in keys)
+
+    def release_all(self, keys, token):
+        self.held.difference_update(keys)
+        self.releases.append(list(keys))
+        self.released.set()
+        return True
+
+
+def test_a_lock_given_back_is_released_before_the_run_ends():
+    table = Table()
+    with hold(table, ["demo/dev/a", "demo/dev/b", "demo/dev/c"], timeout=0, ttl=60) as lease:
+        lease.give_back(["demo/dev/a"])
+        assert table.released.wait(5), "not given back while the run goes on"
+        assert table.held == {"demo/dev/b", "demo/dev/c"}
+        assert lease.held() == ["demo/dev/b", "demo/dev/c"] and lease.problem() == ""
+        lease.give_back(["demo/dev/a"])  # (twice: nothing more)
+    assert table.releases == [["demo/dev/a"], ["demo/dev/b", "demo/dev/c"]]
+    assert table.held == set()
+
+
+def test_without_a_hold_nothing_is_given_back_early():
+    lease = Lease()
+    lease.add(["demo/dev/a"], asked=0.0)
+    lease.give_back(["demo/dev/a"])
+    assert lease.held() == ["demo/dev/a"]  # released with the rest, by whoever holds it
+
+
+def test_a_stack_is_done_once_it_succeeded_not_when_it_failed():
+    class Ops:
+        def report_events(self, stack_name):
+            pass
+    done: list[str] = []
+    settled(Ops(), "s", lambda: StackResult("created", "CREATE_COMPLETE", {}),
+            lambda: done.append("ok"))
+    settled(Ops(), "s", lambda: StackResult("created", "CREATE_FAILED", {}, ok=False),
+            lambda: done.append("failed"))
+    assert done == ["ok"]
