@@ -68,18 +68,20 @@ def operations(target: Target, clock: Clock, kind: str) -> Iterator[tuple[StackO
                                                                         threading.Event]]:
     """The run's stack operations of `kind`, and the event that, once set, ends their waits
     (stop_waiting). On an asynchronous target one watcher waits for all of them, at a cadence
-    from how long earlier operations of that kind took (history); its thread ends with the
-    block, and when the block ends well how long this run's operations took is kept for the
-    next run."""
+    from how long earlier operations of that kind took (history: express mode's apart); its
+    thread ends with the block, and when the block ends well how long this run's operations
+    took is kept for the next run."""
     stop = threading.Event()
     backend = target.backend
     cfn = backend.client("cloudformation")
+    express = target.express and backend.can.express
+    kind = f"{kind}-express" if express else kind  # seconds where the standard mode takes minutes
     watcher = Watcher(cfn, cadence(history(target.ws, target.env, kind)), stop) \
         if backend.can.asynchronous else None
     ops = StackOps(cfn, synchronous=backend.synchronous, sleep=until(stop, clock.sleep),
                    poll=0.2 if backend.synchronous else 5.0, watcher=watcher,
                    defer_events=watcher is not None,  # read after the hand-over: settled
-                   mode=EXPRESS if target.express and backend.can.express else {})
+                   mode=EXPRESS if express else {})
     try:
         yield ops, stop
     finally:
