@@ -109,9 +109,9 @@ def _save_history(ws: Workspace, env: Environment, ops: StackOps, kind: str) -> 
 def settled(ops: StackOps, stack_name: str, act: Callable[[], StackResult],
             done: Callable[[], None] = lambda: None) -> StackResult:
     """`act()` (the stack's work); when it succeeds, the stacks that depend on it may start
-    (its slot is free) and it is `done` (its lock goes back) while its events are read and
-    reported, and the stack finishes after that. Events already waiting are reported whatever
-    happens, never lost."""
+    (its slot is free) while its events are read and reported, then it is `done` (its lock
+    goes back: by then its dependents' operations are under way) and the stack finishes.
+    Events already waiting are reported whatever happens, never lost."""
     try:
         result = act()
     except BaseException:
@@ -119,8 +119,9 @@ def settled(ops: StackOps, stack_name: str, act: Callable[[], StackResult],
         raise
     if result.ok:
         scheduler.release(result)
-        done()
     ops.report_events(stack_name)
+    if result.ok:
+        done()
     return result
 
 
