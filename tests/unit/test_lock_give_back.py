@@ -67,3 +67,20 @@ def test_a_stack_is_done_once_it_succeeded_not_when_it_failed():
     settled(Ops(), "s", lambda: StackResult("created", "CREATE_FAILED", {}, ok=False),
             lambda: done.append("failed"))
     assert done == ["ok"]
+
+
+def test_locks_are_handed_to_the_giver_before_the_end_can_close_it():
+    """A stack the run stopped waiting for (a second Ctrl-C) may finish while the hold ends:
+    its keys leave the lease and reach the giver in one step under the lease's guard, which
+    the end takes to close the giver, so they are released by one or the other, never
+    dropped in between."""
+    lease = Lease()
+    lease.add(["demo/dev/a"], asked=0.0)
+    guarded: list[bool] = []
+
+    class Giver:
+        def give(self, keys):
+            guarded.append(lease._guard.locked())
+    lease._giver = Giver()
+    lease.give_back(["demo/dev/a"])
+    assert guarded == [True] and lease.held() == []

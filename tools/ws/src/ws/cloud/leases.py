@@ -65,14 +65,14 @@ class Lease:
         go back now, in the background (a run waiting for them need not wait for the rest of
         this one); they are no longer renewed, nor can they be lost. Without a hold to give
         them back, they are kept until the end."""
-        with self._guard:
+        with self._guard:  # (the giver takes them before the hold's end closes it)
             if self._giver is None:
                 return
             mine = [key for key in keys if key in self.keys]
             for key in mine:
                 self.keys.remove(key)
-        if mine:
-            self._giver.give(mine)
+            if mine:
+                self._giver.give(mine)
 
     def held(self) -> list[str]:
         with self._guard:
