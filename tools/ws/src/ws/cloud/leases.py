@@ -135,41 +135,46 @@ def hold(table: LockTable, keys: list[str], *, timeout: float, ttl: float,
         stop.set()
         with lease._guard:  # what is given back from now on is released below
             giver, lease._giver = lease._giver, None
-        giver.close()
+        undone = giver.close()
         beat.join(ttl)  # a renewal that hangs in its call does not hold the run's end longer
-        _release(table, lease.held(), token)
+        _release(table, sorted(lease.held() + undone), token)
 
 
 class _Giver:
-    """A thread giving locks back while the run goes on: whatever was given since its last
-    call, in one transaction (per 100)."""
+    """A thread giving locks back while the run goes on, each with a conditional delete (cheaper
+    than a transaction, and a waiter needs just that lock); what it has not given back when the
+    run ends is released with the rest, in one transaction."""
 
     def __init__(self, table: LockTable, token: str) -> None:
         self.table, self.token = table, token
         self.given: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
+        self.closing = threading.Event()
+        self.left: list[str] = []  # not given back by this thread
         self.thread = threading.Thread(target=self._run, daemon=True, name="ws-lock-giver")
         self.thread.start()
 
     def give(self, keys: list[str]) -> None:
         self.given.put(keys)
 
-    def close(self) -> None:
-        """Once what was given is released, the thread ends."""
+    def close(self) -> list[str]:
+        """Stop after the call under way; the keys it did not give back."""
+        self.closing.set()
         self.given.put(None)
         self.thread.join()
+        return self.left
 
     def _run(self) -> None:
-        while True:
-            first = self.given.get()
-            keys, last = list(first or []), first is None
-            while not self.given.empty():
-                more = self.given.get()
-                last = last or more is None
-                keys += more or []
-            if keys:
-                _release(self.table, sorted(keys), self.token)
-            if last:
-                return
+        while (keys := self.given.get()) is not None:
+            for key in keys:
+                if self.closing.is_set() or self.left:  # (left: the table is unreachable)
+                    self.left.append(key)
+                    continue
+                try:
+                    self.table.release(key, self.token)
+                except LOST:  # the end tries once more, and says how many were not given back
+                    self.left.append(key)
+                except (ClientError, BotoCoreError):
+                    continue  # refused: a waiter takes it over after a lease
 
 
 def _chunks(keys: list[str]) -> list[list[str]]:
