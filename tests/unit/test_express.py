@@ -76,6 +76,7 @@ def test_express_operations_have_a_history_of_their_own(tmp_path):
         target = Target(ws, env, build_graph(ws, env), backend, None, express=express)
         with operations(target, Clock(), UPDATES) as (ops, _):
             assert ops.watcher.expected(name) == expected
+            assert ops.watcher.eager == (30.0 if express else 6.0)  # no history: looks
             ops.watcher.took[name] = 7.0 if express else 31.0
     assert load_durations(ws.state_dir, env.name, UPDATES) == {"a": 31.0}
     assert load_durations(ws.state_dir, env.name, UPDATES + "-express") == {"a": 7.0}

@@ -466,3 +466,22 @@ def test_progress_does_not_sort_the_graph_each_time(monkeypatch):
     monkeypatch.setattr(nx, "topological_sort", sort)
     tracker.start("a")
     assert tracker.progress().eta == 35
+
+
+def test_express_operations_with_no_history_are_looked_at_every_floor_for_longer():
+    """An express operation ends in seconds to tens of seconds: with no history (an
+    environment's first express run) it is looked at every floor for its first 30 s, not 6 s
+    (at 10 s the standard mode's looks are a second apart)."""
+    from ws.cloud.watcher import Watcher
+
+    standard = Ticket("s", "s", started=0.0, expected=None)
+    standard.schedule(10.0, 0.2, 0.04)
+    assert standard.next_at == pytest.approx(11.0)
+    express = Ticket("s", "s", started=0.0, expected=None, eager=30.0)
+    express.schedule(10.0, 0.2, 0.04)
+    assert express.next_at == pytest.approx(10.2)
+    express.schedule(40.0, 0.2, 0.04)
+    assert express.next_at == pytest.approx(44.0)  # then less and less often
+    watcher = Watcher(cfn=None, eager=30.0)
+    watcher._thread = object()  # (no thread: only the ticket is looked at here)
+    assert watcher.watch("s", "s").eager == 30.0

@@ -14,7 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ws.cloud.backend import Backend
 from ws.cloud.stackops import EXPRESS, StackOps, StackResult
-from ws.cloud.watcher import Abandoned, Watcher, cadence
+from ws.cloud.watcher import EAGER, EXPRESS_EAGER, Abandoned, Watcher, cadence
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.engine import scheduler
@@ -76,7 +76,8 @@ def operations(target: Target, clock: Clock, kind: str) -> Iterator[tuple[StackO
     cfn = backend.client("cloudformation")
     express = target.express and backend.can.express
     kind = f"{kind}-express" if express else kind  # seconds where the standard mode takes minutes
-    watcher = Watcher(cfn, cadence(history(target.ws, target.env, kind)), stop) \
+    watcher = Watcher(cfn, cadence(history(target.ws, target.env, kind)), stop,
+                      eager=EXPRESS_EAGER if express else EAGER) \
         if backend.can.asynchronous else None
     ops = StackOps(cfn, synchronous=backend.synchronous, sleep=until(stop, clock.sleep),
                    poll=0.2 if backend.synchronous else 5.0, watcher=watcher,
