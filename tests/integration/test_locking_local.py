@@ -20,7 +20,7 @@ from ws.cloud.leases import hold
 from ws.cloud.locks import LockError, LockTable
 from ws.engine.request import Observer, RunRequest
 from ws.errors import EXIT_LOCKED
-from ws.testing.workspaces import queue_template, workspace_files, write_tree
+from ws.testing.workspaces import broken_template, queue_template, workspace_files, write_tree
 
 DB = queue_template({"QueueUrl": {"Ref": "Queue"}})
 APP = queue_template({"Upstream": {"Ref": "DbQueue"}}, parameters=["DbQueue"])
@@ -312,3 +312,23 @@ def test_a_changed_run_locks_what_another_run_changed_before_deploying_it(worksp
 def describe(template, text):
     body = json.loads(template.read_text())
     template.write_text(json.dumps({**body, "Description": text}))
+
+
+def test_a_stack_done_gives_its_lock_back_before_the_run_ends(workspace, table):
+    """db's lock goes back once db is deployed, while the run goes on (its on_finish holds
+    the run's loop); app's, which failed, at the end."""
+    write_tree(workspace, {"stacks/app/template.yaml": broken_template(parameters=("DbQueue",))})
+    seen = {}
+
+    def finished(report) -> None:
+        if report.stack == "db":
+            deadline = time.monotonic() + 5
+            while table.holder("demo/local/db") is not None and time.monotonic() < deadline:
+                time.sleep(0.02)
+            seen["db"] = table.holder("demo/local/db")
+        if report.stack == "app":
+            seen["app"] = table.holder("demo/local/app")
+    report = api.deploy(workspace, "local", RunRequest(), Observer(on_finish=finished))
+    assert {s.stack: s.status for s in report.stacks}["app"] == "failed"
+    assert seen["db"] is None and seen["app"] is not None
+    assert table.holders("demo/local/") == {}

@@ -309,3 +309,21 @@ def test_ctrl_c_while_every_stack_left_waits_for_the_check_is_an_interrupted_run
     assert report.interrupted and report.exit_code == EXIT_INTERRUPTED
     assert told == Counter("xy")
     assert cloud.calls["CreateStack"] == 0
+
+
+def test_the_check_starts_before_ws_imports_what_connects(tmp_path):
+    """The check's process is forked as soon as the workspace is loaded, before ws imports
+    botocore to connect: it starts that much earlier, and is a smaller process to fork."""
+    import subprocess
+    import sys
+
+    root = write_tree(tmp_path, workspace_files(db=(queue_template({"A": "a"}), {})))
+    code = ("import sys\nfrom ws.lint import checker\n"
+            "def start(ws, env, clock=None):\n"
+            "    print('BOTOCORE' if 'botocore' in sys.modules else 'NONE', flush=True)\n"
+            "    raise SystemExit(0)\n"
+            "checker.start = start\n"
+            "from ws.cli import cli\ncli(['deploy', '--env', 'local', '--yes'])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=root)
+    assert out.stdout.strip().splitlines()[:1] == ["NONE"], out.stdout + out.stderr

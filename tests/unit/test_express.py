@@ -57,3 +57,26 @@ def test_a_protected_environment_takes_express_from_its_file_only(tmp_path):
         deploy_env(ws, env, FakeCloud().backend(), RunRequest(express=True))
     with pytest.raises(ConfigError, match="'deployment' must be standard or express"):
         workspace(tmp_path, deployment="fast")
+
+
+def test_express_operations_have_a_history_of_their_own(tmp_path):
+    """The watcher looks where an operation is expected to end: an express run does not
+    expect what the standard mode's operations took (minutes where express takes seconds),
+    nor does a standard run expect what express took; each keeps its own history."""
+    from ws.engine.durations import load_durations, save_measured
+    from ws.engine.request import Clock
+    from ws.engine.stackrun import UPDATES, Target, operations
+    from ws.graph.stackgraph import build_graph
+
+    ws, env = workspace(tmp_path)
+    save_measured(ws.state_dir, env.name, {"a": 30.0}, UPDATES)
+    backend = FakeCloud(asynchronous=True).backend()
+    name = env.stack_name("a")
+    for express, expected in ((True, None), (False, 30.0)):
+        target = Target(ws, env, build_graph(ws, env), backend, None, express=express)
+        with operations(target, Clock(), UPDATES) as (ops, _):
+            assert ops.watcher.expected(name) == expected
+            assert ops.watcher.eager == (30.0 if express else 6.0)  # no history: looks
+            ops.watcher.took[name] = 7.0 if express else 31.0
+    assert load_durations(ws.state_dir, env.name, UPDATES) == {"a": 31.0}
+    assert load_durations(ws.state_dir, env.name, UPDATES + "-express") == {"a": 7.0}

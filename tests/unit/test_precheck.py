@@ -356,3 +356,31 @@ def test_a_key_written_twice_is_checked_as_read_not_refused(tmp_path):
     found = precheck.check({"ok.yaml": tmp_path / "ok.yaml", "bad.yaml": tmp_path / "bad.yaml"},
                            "us-east-1", tmp_path / "cache")
     assert {f.display for f in found} == {"bad.yaml"} and all(f.rule != "E0000" for f in found)
+
+
+def test_a_new_workspace_finds_the_rules_kept_in_the_users_cache(tmp_path, monkeypatch):
+    """Which rules the check keeps depends on cfn-lint's version only: recorded once in the
+    user's cache, a new workspace (or checkout) loads only those."""
+    from cfnlint.rules import CloudFormationLintRule
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+    precheck.check(templates(tmp_path / "a", 1), "us-east-1", tmp_path / "a" / ".ws" / "precheck")
+    made: list[str] = []
+    make = CloudFormationLintRule.__init__
+    monkeypatch.setattr(CloudFormationLintRule, "__init__",
+                        lambda self: made.append(self.id) or make(self))
+    found = precheck.check(templates(tmp_path / "b", 2, bad={1}), "us-east-1",
+                           tmp_path / "b" / ".ws" / "precheck")
+    assert {f.display for f in found} == {"t1.json"}
+    assert made and "W3037" not in made  # only the rules kept were made
+    assert [p.parent for p in (tmp_path / "user-cache").rglob("rules-*")] == [
+        tmp_path / "user-cache" / "ws" / "cfn-lint"]
+
+
+def test_a_rules_cache_that_cannot_be_written_only_costs_time(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))  # not a folder
+    found = precheck.check(templates(tmp_path, 2, bad={1}), "us-east-1", tmp_path / "cache")
+    assert {f.display for f in found} == {"t1.json"}

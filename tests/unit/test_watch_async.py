@@ -453,3 +453,35 @@ def test_no_second_holds_more_rounds_than_the_rate_yet_looks_come_close_near_an_
     assert min(gaps) >= 0.04 - 0.005 and min(gaps) < 0.1 - 0.005, gaps  # closer than a floor
     in_a_second = max(sum(1 for b in asked if a <= b < a + 1.0) for a in asked)
     assert len(asked) > 10 and in_a_second <= 10, (asked, in_a_second)
+
+
+def test_progress_does_not_sort_the_graph_each_time(monkeypatch):
+    """The scheduler asks for progress at every start and finish, on its own thread, before it
+    starts the next stack: the graph's order is worked out once, not at every ask."""
+    dag = nx.DiGraph([("a", "b"), ("b", "c"), ("x", "c")])
+    tracker = Tracker(dag, {"a": 10, "b": 20, "c": 5, "x": 1}, 100.0, lambda: 100.0)
+
+    def sort(*args, **kwargs):
+        raise AssertionError("sorted again")
+    monkeypatch.setattr(nx, "topological_sort", sort)
+    tracker.start("a")
+    assert tracker.progress().eta == 35
+
+
+def test_express_operations_with_no_history_are_looked_at_every_floor_for_longer():
+    """An express operation ends in seconds to tens of seconds: with no history (an
+    environment's first express run) it is looked at every floor for its first 30 s, not 6 s
+    (at 10 s the standard mode's looks are a second apart)."""
+    from ws.cloud.watcher import Watcher
+
+    standard = Ticket("s", "s", started=0.0, expected=None)
+    standard.schedule(10.0, 0.2, 0.04)
+    assert standard.next_at == pytest.approx(11.0)
+    express = Ticket("s", "s", started=0.0, expected=None, eager=30.0)
+    express.schedule(10.0, 0.2, 0.04)
+    assert express.next_at == pytest.approx(10.2)
+    express.schedule(40.0, 0.2, 0.04)
+    assert express.next_at == pytest.approx(44.0)  # then less and less often
+    watcher = Watcher(cfn=None, eager=30.0)
+    watcher._thread = object()  # (no thread: only the ticket is looked at here)
+    assert watcher.watch("s", "s").eager == 30.0

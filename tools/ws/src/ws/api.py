@@ -102,9 +102,9 @@ def deploy(start: Path, env_name: str, request: RunRequest | None = None,
     try:
         with timeline.phase("load"):
             ws, env = load(start, env_name, owner, build=True, say=observer.on_event)
-            flow.refuse_hotswap(env, request)
             if request.check_templates:  # cfn-lint loads meanwhile, in a process of its own
                 check = checker.start(ws, env, clock.now)
+            flow.refuse_hotswap(env, request)
             graph = stackgraph.build_graph(ws, env)
             request = replace(request, selection=request.selection.pinned(ws, env, graph))
             # The selection is taken as if nothing were deployed, so that upstreams

@@ -1,9 +1,11 @@
 """A run's hold on its stacks' locks: taken in sorted order, renewed from the first one taken,
-lost locks reported to the run, given back at the end (the protocol: locks.py)."""
+lost locks reported to the run, given back as each stack is done or at the end (the protocol:
+locks.py)."""
 from __future__ import annotations
 
 import logging
 import math
+import queue
 import threading
 import time
 import uuid
@@ -38,6 +40,7 @@ class Lease:
         self.lost: dict[str, str] = {}  # key -> why
         self.renewed: dict[str, float] = {}  # key -> when the last write that held was asked
         self._guard = threading.Lock()
+        self._giver: _Giver | None = None  # gives locks back before the end (hold's)
 
     def add(self, keys: list[str], asked: float) -> None:
         """`keys` are held from a write asked for at `asked` (the table's monotonic clock):
@@ -56,6 +59,20 @@ class Lease:
             if key in self.keys:
                 self.keys.remove(key)
                 self.lost[key] = why
+
+    def give_back(self, keys: list[str]) -> None:
+        """The stacks of `keys` are done: nothing more of this run changes them. Their locks
+        go back now, in the background (a run waiting for them need not wait for the rest of
+        this one); they are no longer renewed, nor can they be lost. Without a hold to give
+        them back, they are kept until the end."""
+        with self._guard:  # (the giver takes them before the hold's end closes it)
+            if self._giver is None:
+                return
+            mine = [key for key in keys if key in self.keys]
+            for key in mine:
+                self.keys.remove(key)
+            if mine:
+                self._giver.give(mine)
 
     def held(self) -> list[str]:
         with self._guard:
@@ -99,6 +116,7 @@ def hold(table: LockTable, keys: list[str], *, timeout: float, ttl: float,
     beat = threading.Thread(target=_heartbeat, args=(table, lease, token, ttl, stop), daemon=True,
                             name="ws-lock-heartbeat")
     beat.start()
+    lease._giver = _Giver(table, token)
     try:
         wanted = sorted(set(keys))
         for chunk in _chunks(wanted):
@@ -115,8 +133,48 @@ def hold(table: LockTable, keys: list[str], *, timeout: float, ttl: float,
         yield lease
     finally:
         stop.set()
+        with lease._guard:  # what is given back from now on is released below
+            giver, lease._giver = lease._giver, None
+        undone = giver.close()
         beat.join(ttl)  # a renewal that hangs in its call does not hold the run's end longer
-        _release(table, lease.held(), token)
+        _release(table, sorted(lease.held() + undone), token)
+
+
+class _Giver:
+    """A thread giving locks back while the run goes on, each with a conditional delete (cheaper
+    than a transaction, and a waiter needs just that lock); what it has not given back when the
+    run ends is released with the rest, in one transaction."""
+
+    def __init__(self, table: LockTable, token: str) -> None:
+        self.table, self.token = table, token
+        self.given: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
+        self.closing = threading.Event()
+        self.left: list[str] = []  # not given back by this thread
+        self.thread = threading.Thread(target=self._run, daemon=True, name="ws-lock-giver")
+        self.thread.start()
+
+    def give(self, keys: list[str]) -> None:
+        self.given.put(keys)
+
+    def close(self) -> list[str]:
+        """Stop after the call under way; the keys it did not give back."""
+        self.closing.set()
+        self.given.put(None)
+        self.thread.join()
+        return self.left
+
+    def _run(self) -> None:
+        while (keys := self.given.get()) is not None:
+            for key in keys:
+                if self.closing.is_set() or self.left:  # (left: the table is unreachable)
+                    self.left.append(key)
+                    continue
+                try:
+                    self.table.release(key, self.token)
+                except LOST:  # the end tries once more, and says how many were not given back
+                    self.left.append(key)
+                except (ClientError, BotoCoreError):
+                    continue  # refused: a waiter takes it over after a lease
 
 
 def _chunks(keys: list[str]) -> list[list[str]]:

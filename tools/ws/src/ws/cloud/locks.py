@@ -18,8 +18,9 @@ The protocol (that of the AWS DynamoDB lock client, awslabs/amazon-dynamodb-lock
 - `expires` (holder's clock + lease + a day) only lets DynamoDB's TTL sweep forgotten items.
 - A run takes all its locks in one TransactWriteItems (the same conditional puts, all or none;
   more than 100 keys: one transaction per 100, in sorted order), renews and releases them the
-  same way; a transaction refused because one lock is held (or lost) falls back to the
-  per-lock protocol above for those keys, still in sorted order.
+  same way (but a stack's lock as soon as the stack is done, with the per-lock delete); a
+  transaction refused because one lock is held (or lost) falls back to the per-lock protocol
+  above for those keys, still in sorted order.
 leases.py holds, renews and gives back a run's locks; lockholder.py says who holds one; this
 module is the table.
 """

@@ -29,20 +29,21 @@ class Ticket:
     looked: float = 0.0  # when the last read that found it still in progress was asked
     took: Window | None = None  # once it ended: between the last two reads
     changed: threading.Event = field(default_factory=threading.Event)
+    eager: float = 6.0  # with no history, looked at every floor for this long (s)
 
     def schedule(self, now: float, floor: float, gap: float | None = None) -> None:
         """Next look. Before the expected end (its history, else the window of the operations
         this run has seen end): in its window, halving it (_approach). Just after: `gap` s
         after, then as long after as it has overrun, up to every `floor` s. Then: with a
         history, less and less often the longer it overruns; without, every `floor` s for
-        6 s, then less and less often. Never more than 5 s apart."""
+        `eager` s, then less and less often. Never more than 5 s apart."""
         elapsed = now - self.started
         window = self._window()
         if window is not None and elapsed < window[1] - 0.005:  # (not a look at once)
             self.next_at = self._approach(now, window)
             return
         if self.expected is None:
-            step = floor if elapsed < 6 else 0.1 * elapsed
+            step = floor if elapsed < self.eager else 0.1 * elapsed
         else:
             step = 0.25 * (elapsed - self.expected)
         step = min(5.0, max(floor, step))

@@ -32,6 +32,10 @@ Expected = Callable[[str], "float | None"]  # stack name -> seconds its operatio
 
 
 SAME = 1.1  # operations within 10% of each other count as taking as long (a hint holds)
+# With no history, an operation is looked at every floor for its first EAGER s (the standard
+# mode's take minutes: then less often), an express one for EXPRESS_EAGER s (they end in
+# seconds to tens of seconds: at 10 s the looks would otherwise be a second apart).
+EAGER, EXPRESS_EAGER = 6.0, 30.0
 
 
 def cadence(history: dict[str, float]) -> Callable[[str], float | None]:
@@ -53,8 +57,10 @@ class Watcher:
 
     def __init__(self, cfn: Any, expected: Callable[[str], float | None] = cadence({}),
                  stop: threading.Event | None = None, floor: float = 0.2,
-                 clock: Callable[[], float] = time.monotonic, gap: float = 0.04) -> None:
+                 clock: Callable[[], float] = time.monotonic, gap: float = 0.04,
+                 eager: float = EAGER) -> None:
         self.cfn, self.expected, self.floor, self.clock = cfn, expected, floor, clock
+        self.eager = eager
         self.rate = ReadRate(round(1 / floor), min(gap, floor))
         self.stop = stop or threading.Event()
         self.tickets: dict[int, Ticket] = {}
@@ -77,7 +83,7 @@ class Watcher:
             now = self.clock()
             started = now if since is None else min(since, now)
             ticket = Ticket(name, key, started, self.expected(name), deleting, self._hint(),
-                            looked=started)
+                            looked=started, eager=self.eager)
             ticket.schedule(now, self.floor, self.rate.gap)
             self.tickets[id(ticket)] = ticket
             if self.broken is not None:

@@ -10,7 +10,8 @@ from ws.statefiles import replace_text
 
 def durations_file(state_dir: Path, env: str, kind: str = "") -> Path:
     """Whole stacks' durations (weights of the critical path); kind "create-update" or
-    "delete": how long CloudFormation's operations took (the watcher's cadence)."""
+    "delete" (with "-express" in express mode): how long CloudFormation's operations took (the
+    watcher's cadence)."""
     return state_dir / "durations" / (f"{env}.{kind}.json" if kind else f"{env}.json")
 
 

@@ -6,7 +6,7 @@ import logging
 from contextlib import ExitStack, nullcontext
 from dataclasses import replace
 from importlib import metadata
-from typing import ContextManager
+from typing import Callable, ContextManager
 
 from ws.cloud.backend import Backend
 from ws.cloud.leases import Lease, hold
@@ -91,7 +91,7 @@ def deploy_env(ws: Workspace, env: Environment, backend: Backend,
             target = stackrun.Target(  # a lost lock or a refused template: start nothing new
                 ws, env, graph, backend, live, commit_of(ws), ws_version(),
                 lambda: lease.problem() or check.problem(), check.wait, swapped,
-                express(env, request))
+                express(env, request), given_back(ws, env, lease))
             report = deploying.deploy(target, plan, secrets, request, observer, clock, timeline,
                                       ssm)
             check.wait()  # raises what it found (then no stack has changed)
@@ -148,7 +148,7 @@ def destroy_env(ws: Workspace, env: Environment, backend: Backend,
         with timeline.phase("live-state read"):
             live = deployed_stacks(backend.client("cloudformation"), None)
         target = stackrun.Target(ws, env, graph, backend, live, stop_reason=lease.problem,
-                                 express=mode)
+                                 express=mode, done=given_back(ws, env, lease))
         report = teardown.destroy(target, request, observer, clock)
         with timeline.phase("lock release"):
             held.close()
@@ -201,6 +201,12 @@ def locked(ws: Workspace, env: Environment, backend: Backend, request: RunReques
                     f"{holder.key or 'a lock'}, held by {holder.describe()}"),
                 on_take_over=lambda holder, why: observer.on_lock_take_over(
                     f"{holder.who()}: {why}"))
+
+
+def given_back(ws: Workspace, env: Environment, lease: Lease) -> Callable[[str], None]:
+    """A stack the run is done with gives its lock back at once (its operation is over): a
+    run waiting for it, or the end of this one, need not wait for the rest."""
+    return lambda stack: lease.give_back(stack_keys(ws, env, [stack]))
 
 
 def commit_of(ws: Workspace) -> str:

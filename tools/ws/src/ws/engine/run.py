@@ -121,7 +121,7 @@ def deploy(target: Target, plan: Plan, secrets: Secrets, request: RunRequest,
                     if ssm is not None:  # the values it writes, for the dependents to read
                         ssm.forget(written_by(graph, name))
                 return result
-            return settled(ops, stack_name, act)
+            return settled(ops, stack_name, act, lambda: target.done(name))
 
         def finished(name: str, outcome: scheduler.Outcome) -> None:
             if outcome.status == scheduler.SUCCEEDED:

@@ -14,7 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ws.cloud.backend import Backend
 from ws.cloud.stackops import EXPRESS, StackOps, StackResult
-from ws.cloud.watcher import Abandoned, Watcher, cadence
+from ws.cloud.watcher import EAGER, EXPRESS_EAGER, Abandoned, Watcher, cadence
 from ws.config.environment import Environment
 from ws.config.workspace import Workspace
 from ws.engine import scheduler
@@ -59,6 +59,8 @@ class Target:
     # Hotswap ledgers by stack name (what runs since the stack's last CloudFormation deploy).
     swapped: dict[str, dict] = field(default_factory=dict)
     express: bool = False  # CloudFormation's express mode on every operation
+    # A stack this run is done changing (its work succeeded): its lock goes back now.
+    done: Callable[[str], None] = lambda name: None
 
 
 @contextmanager
@@ -66,18 +68,21 @@ def operations(target: Target, clock: Clock, kind: str) -> Iterator[tuple[StackO
                                                                         threading.Event]]:
     """The run's stack operations of `kind`, and the event that, once set, ends their waits
     (stop_waiting). On an asynchronous target one watcher waits for all of them, at a cadence
-    from how long earlier operations of that kind took (history); its thread ends with the
-    block, and when the block ends well how long this run's operations took is kept for the
-    next run."""
+    from how long earlier operations of that kind took (history: express mode's apart); its
+    thread ends with the block, and when the block ends well how long this run's operations
+    took is kept for the next run."""
     stop = threading.Event()
     backend = target.backend
     cfn = backend.client("cloudformation")
-    watcher = Watcher(cfn, cadence(history(target.ws, target.env, kind)), stop) \
+    express = target.express and backend.can.express
+    kind = f"{kind}-express" if express else kind  # seconds where the standard mode takes minutes
+    watcher = Watcher(cfn, cadence(history(target.ws, target.env, kind)), stop,
+                      eager=EXPRESS_EAGER if express else EAGER) \
         if backend.can.asynchronous else None
     ops = StackOps(cfn, synchronous=backend.synchronous, sleep=until(stop, clock.sleep),
                    poll=0.2 if backend.synchronous else 5.0, watcher=watcher,
                    defer_events=watcher is not None,  # read after the hand-over: settled
-                   mode=EXPRESS if target.express and backend.can.express else {})
+                   mode=EXPRESS if express else {})
     try:
         yield ops, stop
     finally:
@@ -102,10 +107,12 @@ def _save_history(ws: Workspace, env: Environment, ops: StackOps, kind: str) -> 
                                                 ops.watcher.took.items() if s in names}, kind)
 
 
-def settled(ops: StackOps, stack_name: str, act: Callable[[], StackResult]) -> StackResult:
+def settled(ops: StackOps, stack_name: str, act: Callable[[], StackResult],
+            done: Callable[[], None] = lambda: None) -> StackResult:
     """`act()` (the stack's work); when it succeeds, the stacks that depend on it may start
-    (its slot is free) while its events are read and reported, and the stack finishes after
-    that. Events already waiting are reported whatever happens, never lost."""
+    (its slot is free) while its events are read and reported, then it is `done` (its lock
+    goes back: by then its dependents' operations are under way) and the stack finishes.
+    Events already waiting are reported whatever happens, never lost."""
     try:
         result = act()
     except BaseException:
@@ -114,6 +121,8 @@ def settled(ops: StackOps, stack_name: str, act: Callable[[], StackResult]) -> S
     if result.ok:
         scheduler.release(result)
     ops.report_events(stack_name)
+    if result.ok:
+        done()
     return result
 
 

@@ -41,7 +41,8 @@ def destroy(target: Target, request: RunRequest, observer: Observer = Observer()
             if target.ws.stacks[name].assets:
                 _unpublish(target, name, live.get(stack_name), say)
             return settled(ops, stack_name, lambda: ops.delete(
-                stack_name, say, unprotect=request.unprotect, known=live.get(stack_name)))
+                stack_name, say, unprotect=request.unprotect, known=live.get(stack_name)),
+                lambda: target.done(name))
 
         def finished(name: str, outcome: scheduler.Outcome) -> None:
             observer.on_finish(report_of(env, name, outcome, deploying=False))

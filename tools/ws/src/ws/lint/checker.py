@@ -160,9 +160,11 @@ def _serve(conn: Any, theirs: Any, region: str, cache: Path) -> None:
     """The child: load cfn-lint, then check what it is sent (None: nothing, exit)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     theirs.close()
-    gc.disable()  # importing cfn-lint (and sympy) allocates much, frees little: 70 ms of
-    runner = precheck.load_runner(region, cache)  # collections for nothing; what is loaded stays
-    gc.freeze()  # out of every later collection, which the linting of templates gets back
+    # Importing cfn-lint (and sympy) allocates much, frees little: 70 ms of collections for
+    # nothing. What is loaded stays out of every later collection, which the linting gets back.
+    gc.disable()
+    runner = precheck.load_runner(region, precheck.rules_cache())
+    gc.freeze()
     gc.enable()
     templates = conn.recv()
     if templates is not None:

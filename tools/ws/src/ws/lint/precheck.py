@@ -6,7 +6,7 @@ required properties, E6 outputs), run only on templates not already
 checked: a template that passed is remembered by a hash of its content (with the region, the
 rules and the versions of cfn-lint and of the SAM translator) under .ws/precheck/, so a no-op
 deploy pays nothing. New templates are linted in parallel processes forked from one that loaded
-cfn-lint's rules."""
+cfn-lint's rules (which of them the check keeps is recorded in the user's cache: rules_cache)."""
 from __future__ import annotations
 
 import hashlib
@@ -49,7 +49,7 @@ def check(templates: dict[str, Path], region: str, cache: Path,
     todo = _todo(templates, keys, cache)
     if not todo:
         return []
-    findings = _lint(todo, workers, runner or load_runner(region, cache))
+    findings = _lint(todo, workers, runner or load_runner(region, rules_cache()))
     bad = {f.display for f in findings}
     cache.mkdir(parents=True, exist_ok=True)
     for display in todo:
@@ -124,6 +124,14 @@ def _lint_forked(items: list[tuple[str, Path]]) -> list[Finding]:
     return lint_chunk(_WARM[0], items)
 
 
+def rules_cache() -> Path:
+    """Where the rules the check keeps are recorded: ws's folder in the user's cache
+    (XDG_CACHE_HOME honoured). The record depends only on cfn-lint's version and RULES, so a
+    new workspace or checkout finds it there, as Python finds its bytecode."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "ws" / "cfn-lint"
+
+
 def load_runner(region: str, cache: Path | None = None) -> Any:
     """cfn-lint's runner with its rules loaded (cfn-lint is imported here, not at start),
     keeping only the rules that can report a family in RULES: those rules and the rules that
@@ -149,7 +157,10 @@ def load_runner(region: str, cache: Path | None = None) -> Any:
     for rule_id in set(runner.rules.data) - needed:
         del runner.rules.data[rule_id]
     if record is not None and known is None:
-        replace_text(record, json.dumps(sorted(needed)))
+        try:
+            replace_text(record, json.dumps(sorted(needed)))
+        except OSError:  # a cache that cannot be written: every load makes every rule
+            pass
     return runner
 
 
