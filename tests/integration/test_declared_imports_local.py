@@ -15,7 +15,7 @@ from ws.package.build import Builder
 from ws.package.code import code_folders
 from ws.testing.workspaces import write_tree
 
-APP = "import requests\ndef handler(e, c):\n    return requests.__version__\n"
+APP = "import requests\ndef handler(e, c):\n    return requests.__file__\n"
 FUNCTION = {"Type": "AWS::Serverless::Function", "Properties": {
     "CodeUri": "src/fn", "Handler": "app.handler", "Runtime": "python3.12"}}
 SPEC = FunctionSpec(name="fn", arn="arn:aws:lambda:us-east-1:123456789012:function:fn",
