@@ -107,3 +107,8 @@ def test_its_own_pythonpath_is_searched_after_its_code(tmp_path):
              "vendor/deep.py": "WHO = 'vendored'\n"}
     env = (("PYTHONPATH", str(tmp_path / "functions" / "imports" / "v1" / "vendor")),)
     assert run(tmp_path, files, {}, env) == (True, "vendored")
+
+
+def test_the_builtins_site_adds_are_there(tmp_path):
+    code = "def handler(e, c):\n    return [callable(exit), callable(quit), callable(help)]\n"
+    assert run(tmp_path, {"app.py": code}, {}) == (True, [True, True, True])
