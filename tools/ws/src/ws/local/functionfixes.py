@@ -91,6 +91,9 @@ def _held(arns: Any, account: str, region: str) -> list[str]:
 def _set_layers(function: Any, arns: Any) -> None:
     held = _held(arns, function.account_id, function.region)
     function.layers = function._get_layers_data(held) if held else []
+    function.ws_unheld_layers = tuple(  # spec.FunctionSpec.unheld_layers
+        arn for arn in (arns if isinstance(arns, list) else [])
+        if isinstance(arn, str) and arn not in held)
 
 
 def _zipping_update(update: Callable[..., Any]) -> Callable[..., Any]:

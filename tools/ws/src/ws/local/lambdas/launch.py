@@ -1,10 +1,11 @@
 """How a function's worker starts: the command for its runtime, or why it cannot run here.
 
-Python functions run on the server's own interpreter (worker.py); Node.js functions on the
-``node`` found on PATH (node/bootstrap.mjs), which must be at least Node 18. Either kind,
-behind the Lambda Web Adapter, runs its web app instead (webadapter.py). A function that
-declares a newer Node than the one installed still runs, with a warning (logged once). A
-Node.js worker also gets the AWS SDK Lambda bundles when its code uses it (sdkenv.py).
+Python functions run on the server's own interpreter without its site-packages (worker.py,
+pythonpath.py); Node.js functions on the ``node`` found on PATH (node/bootstrap.mjs), which
+must be at least Node 18. Either kind, behind the Lambda Web Adapter, runs its web app instead
+(webadapter.py). A function that declares a newer Node than the one installed still runs, with
+a warning (logged once). A Node.js worker also gets the AWS SDK Lambda bundles when its code
+uses it (sdkenv.py).
 """
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ class Launcher:
             return Launch(webadapter.worker_argv(SHEPHERD_SCRIPT, limits, self.endpoint),
                           self._once(warning), tuple(sorted({**env, **sdk}.items())))
         if kind == "python":  # confines itself (shepherd.confine): one interpreter start
-            return Launch((sys.executable, str(WORKER_SCRIPT), "--endpoint", self.endpoint,
+            return Launch((sys.executable, "-S", str(WORKER_SCRIPT), "--endpoint", self.endpoint,
                            "--urls", str(URLS_MODULE), "--confine", *limits))
         if kind == "node":
             node, major = self.node()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ws.errors import EndpointError
-from ws.local.lambdas import layers, logsink
+from ws.local.lambdas import importhint, layers, logsink
 from ws.local.lambdas.endings import WorkerDied, ending
 from ws.local.lambdas.launch import CannotRun, Launcher
 from ws.local.lambdas.process import WorkerProcess
@@ -110,6 +110,8 @@ class Runtime:
                       worker.log_stream, lines)
         payload = (base64.b64decode(reply["payload_base64"]) if "payload_base64" in reply
                    else reply["payload"].encode())  # a streamed answer is bytes
+        if not reply["ok"]:
+            payload = importhint.amended(payload, spec.unheld_layers)
         return Outcome(request_id, payload, not reply["ok"],
                        "\n".join(lines) + "\n")
 

@@ -32,6 +32,7 @@ class FunctionSpec:
     account: str
     package_type: str = "Zip"
     layers: tuple[str, ...] = ()  # layer version ARNs, in the function's order
+    unheld_layers: tuple[str, ...] = ()  # another account's: it runs without them
 
     @property
     def log_group(self) -> str:
@@ -57,7 +58,8 @@ def spec_of(fn: Any) -> FunctionSpec:
         env=tuple(sorted((str(k), str(v)) for k, v in env.items())),
         code_sha=getattr(fn, "code_digest", "") or "", region=fn.region,
         account=fn.account_id, package_type=fn.package_type or "Zip",
-        layers=tuple(str(layer.get("Arn", "")) for layer in (getattr(fn, "layers", None) or [])))
+        layers=tuple(str(layer.get("Arn", "")) for layer in (getattr(fn, "layers", None) or [])),
+        unheld_layers=tuple(getattr(fn, "ws_unheld_layers", ())))
 
 
 def _safe(name: str) -> str:

@@ -1,12 +1,14 @@
 """A Lambda worker: runs one function's Python handler for the local endpoint, warm.
 
-Started by the server as ``python worker.py --endpoint URL --urls PATH --confine LIMIT MB`` in
-the function's extracted code folder, with the function's environment; it first confines
+Started by the server as ``python -S worker.py --endpoint URL --urls PATH --confine LIMIT MB``
+in the function's extracted code folder, with the function's environment; it first confines
 itself (shepherd.py: a fork whose parent shepherds it). Standard library only, and not
-imported as part of ``ws``: what the handler sees on ``sys.path`` is its own code first, as
-on Lambda. The parent speaks over stdin/stdout in frames: a 4-byte big-endian length, then
-UTF-8 JSON. Each request frame is one invocation; each reply carries the result (or the
-error, shaped as Lambda shapes it) and what the handler printed or logged.
+imported as part of ``ws``: what the handler sees on ``sys.path`` is what Lambda's would be
+(pythonpath.py), its own code first; the worker's modules are loaded by their files under
+private names, so a module of the function's named like one of them wins. The parent speaks
+over stdin/stdout in frames: a 4-byte big-endian length, then UTF-8 JSON. Each request frame is
+one invocation; each reply carries the result (or the error, shaped as Lambda shapes it) and
+what the handler printed or logged.
 """
 from __future__ import annotations
 
@@ -215,11 +217,9 @@ def main() -> None:
     frames_out = os.fdopen(os.dup(1), "wb")
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     os.dup2(2, 1)
-    sys.path[0] = os.getcwd()  # the task root replaces this script's folder
-    opt = os.environ.pop("_WS_OPT", "")  # layers.OPT_VARIABLE: the layers, Lambda's /opt
-    if opt:
-        version = os.environ.get("AWS_EXECUTION_ENV", "").removeprefix("AWS_Lambda_python")
-        sys.path[1:1] = [f"{opt}/python/lib/python{version}/site-packages", f"{opt}/python"]
+    paths = _load("_ws_pythonpath", os.path.join(os.path.dirname(__file__), "pythonpath.py"))
+    sys.path[:] = paths.lambda_path(sys.path, os.getcwd(), os.environ)  # cwd: the task root
+    paths.site_builtins()
     install_url_hook(args.endpoint, args.urls)
     ids, handlers = _setup_logging(), _Handlers()
     while (request := read_frame(frames_in)) is not None:
