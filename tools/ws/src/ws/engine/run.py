@@ -44,7 +44,7 @@ from ws.engine.stackrun import (
 from ws.graph.stackgraph import StackGraph
 from ws.local.containernotes import container_line
 from ws.local.lambdas.deploynotes import (deploy_line, has_custom_resources, layer_line,
-                                          standin_line)
+                                          standin_layers_line, standin_line)
 from ws.package.prepare import Packaged, package_stacks
 
 log = logging.getLogger(__name__)
@@ -170,6 +170,9 @@ def _deploy_one(target: Target, name: str, inputs: StackInputs, packaged: Packag
         emit(line)  # functions the local endpoint cannot run: said now, not at first invoke
     if backend.can.local_fixes and (line := layer_line(prepared.body, backend.account_id)):
         emit(line)
+    if backend.can.local_fixes and (line := standin_layers_line(prepared.body,
+                                                                backend.account_id)):
+        emit(line)  # Powertools and the like: installed from their registry
     if backend.can.local_fixes and (line := container_line(prepared.body)):
         emit(line)  # ECS services: no container runs locally
     try:

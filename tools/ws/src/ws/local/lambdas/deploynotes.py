@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from ws.local.lambdas.publiclayers import stand_in
 from ws.local.lambdas.spec import language
 from ws.local.lambdas.webadapter import stands_in
 
@@ -42,7 +43,13 @@ def deploy_line(body: dict[str, Any], skip: Collection[str] = ()) -> str | None:
 
 def foreign_layers(body: dict[str, Any], account: str) -> list[tuple[str, str]]:
     """(logical id, layer ARN) of each layer of another account a function of `body` names,
-    but the Lambda Web Adapter's, which ws stands in for (webadapter.py)."""
+    but those ws stands in for: the Lambda Web Adapter's (webadapter.py) and well-known
+    public layers (publiclayers.py)."""
+    return [(logical, arn) for logical, arn in _other_accounts(body, account)
+            if stand_in(arn) is None]
+
+
+def _other_accounts(body: dict[str, Any], account: str) -> list[tuple[str, str]]:
     found = []
     for logical, resource in sorted((body.get("Resources") or {}).items()):
         if not isinstance(resource, dict) or resource.get("Type") != "AWS::Lambda::Function":
@@ -62,6 +69,16 @@ def layer_line(body: dict[str, Any], account: str) -> str | None:
         return None
     listed = ", ".join(f"{logical} runs without {arn}" for logical, arn in found)
     return f"the local endpoint cannot fetch another account's layers: {listed}"
+
+
+def standin_layers_line(body: dict[str, Any], account: str) -> str | None:
+    """The stack's one line about public layers the endpoint stands in for, or None."""
+    found = sorted({(arn, standin.said()) for _, arn in _other_accounts(body, account)
+                    if (standin := stand_in(arn)) is not None})
+    if not found:
+        return None
+    listed = ", ".join(f"{arn} by {said}" for arn, said in found)
+    return f"the local endpoint stands in for public layers (installed at first invoke): {listed}"
 
 
 CUSTOM = ("AWS::CloudFormation::CustomResource", "Custom::")

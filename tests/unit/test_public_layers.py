@@ -1,0 +1,61 @@
+"""Known public layers of other accounts -> what ws installs in their place."""
+from __future__ import annotations
+
+import pytest
+
+from ws.local.lambdas.deploynotes import foreign_layers, layer_line, standin_layers_line
+from ws.local.lambdas.publiclayers import stand_in
+
+PY = "arn:aws:lambda:{region}:017000801446:layer:{name}:{number}"
+TS = "arn:aws:lambda:{region}:094274105915:layer:{name}:{number}"
+
+
+@pytest.mark.parametrize("arn, language, major, arch, first", [
+    (PY.format(region="us-east-1", name="AWSLambdaPowertoolsPythonV2", number=79),
+     "python", 2, "x86_64", "aws-lambda-powertools[all]>=2,<3"),
+    (PY.format(region="eu-west-1", name="AWSLambdaPowertoolsPythonV2-Arm64", number=3),
+     "python", 2, "arm64", "aws-lambda-powertools[all]>=2,<3"),
+    (PY.format(region="ap-south-1", name="AWSLambdaPowertoolsPythonV3-python312-x86_64",
+               number=18), "python", 3, "x86_64", "aws-lambda-powertools[all]>=3,<4"),
+    (PY.format(region="us-west-2", name="AWSLambdaPowertoolsPythonV3-python313-arm64",
+               number=7), "python", 3, "arm64", "aws-lambda-powertools[all]>=3,<4"),
+    (PY.format(region="us-east-2", name="AWSLambdaPowertoolsPython", number=33),
+     "python", 1, "x86_64", "aws-lambda-powertools>=1,<2"),
+    (TS.format(region="us-east-1", name="AWSLambdaPowertoolsTypeScriptV2", number=12),
+     "nodejs", 2, "x86_64", "@aws-lambda-powertools/commons@^2"),
+    (TS.format(region="sa-east-1", name="AWSLambdaPowertoolsTypeScript", number=27),
+     "nodejs", 1, "x86_64", "@aws-lambda-powertools/commons@^1"),
+])
+def test_known_layers_map_to_their_registry_packages(arn, language, major, arch, first):
+    found = stand_in(arn)
+    assert found is not None
+    assert (found.language, found.major, found.architecture) == (language, major, arch)
+    assert found.requirements()[0] == first
+
+
+@pytest.mark.parametrize("arn", [
+    "arn:aws:lambda:us-east-1:123456789012:layer:AWSLambdaPowertoolsPythonV2:79",  # other owner
+    "arn:aws:lambda:us-east-1:017000801446:layer:SomethingElse:1",
+    "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV9:1",
+    "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38",
+    "not an arn", "",
+])
+def test_unknown_layers_have_no_stand_in(arn):
+    assert stand_in(arn) is None
+
+
+def _body(*arns: str) -> dict:
+    return {"Resources": {"Fn": {"Type": "AWS::Lambda::Function",
+                                 "Properties": {"Runtime": "python3.12", "Layers": list(arns)}}}}
+
+
+def test_deploy_names_the_stand_in_and_still_names_unknown_layers():
+    known = PY.format(region="us-east-1", name="AWSLambdaPowertoolsPythonV2", number=79)
+    other = "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38"
+    body = _body(known, other)
+    assert foreign_layers(body, "123456789012") == [("Fn", other)]
+    assert "LambdaInsightsExtension" in (layer_line(body, "123456789012") or "")
+    line = standin_layers_line(body, "123456789012") or ""
+    assert "AWSLambdaPowertoolsPythonV2:79" in line
+    assert "aws-lambda-powertools[all] 2.x" in line and "PyPI" in line
+    assert standin_layers_line(_body(other), "123456789012") is None
