@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 ROLE = {"Fn::GetAtt": ["Role", "Arn"]}
-POWERTOOLS = "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPython:9"
+UNKNOWN = "arn:aws:lambda:us-east-1:123456789999:layer:SomeonesTracingLayer:9"  # unknown
 
 
 def function(code: str) -> dict:
     return {"Type": "AWS::Lambda::Function", "Properties": {
         "Runtime": "python3.12", "Handler": "index.handler", "Role": ROLE,
-        "Code": {"ZipFile": code}, "Layers": [POWERTOOLS]}}
+        "Code": {"ZipFile": code}, "Layers": [UNKNOWN]}}
 
 
 def test_an_import_error_names_the_layers_it_runs_without(stack, aws):
@@ -27,5 +27,5 @@ def test_an_import_error_names_the_layers_it_runs_without(stack, aws):
     assert error["errorType"] == "Runtime.ImportModuleError"
     assert error["errorMessage"].startswith(
         "Unable to import module 'index': No module named 'aws_xray_sdk' (the local endpoint "
-        f"runs this function without {POWERTOOLS}")
+        f"runs this function without {UNKNOWN}")
     assert json.loads(lam.invoke(FunctionName=names["Fine"])["Payload"].read()) == "ran"

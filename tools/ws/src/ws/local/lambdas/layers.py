@@ -4,7 +4,10 @@ the folders each runtime searches there, after the function's own code."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -20,16 +23,20 @@ def moto_lookup(account: str, region: str) -> Lookup:
     return lambda_backends[account][region].layers_versions_by_arn
 
 
-def opt_dir(root: Path, arns: tuple[str, ...], lookup: Lookup) -> Path | None:
-    """The function's /opt, or None when it has no layer this endpoint holds (another
-    account's layers are reported when the stack deploys)."""
+def opt_dir(root: Path, arns: tuple[str, ...], lookup: Lookup,
+            public: tuple[Path, ...] = ()) -> Path | None:
+    """The function's /opt, or None when it has no layer this endpoint holds or stands in for
+    (another account's layers are reported when the stack deploys). `public`: the folders
+    standing in for public layers (publiclayerbuild.py), laid first (the function's own
+    layers win); a lone one is used as it is."""
     found = [(arn, version) for arn in arns
              if (version := lookup(arn)) is not None and getattr(version, "code_bytes", b"")]
-    if not found:
-        return None
-    key = hashlib.sha256("\n".join(f"{arn} {v.code_digest}" for arn, v in found)
+    if not found and len(public) <= 1:
+        return public[0] if public else None
+    key = hashlib.sha256("\n".join([*map(str, public), *(f"{arn} {v.code_digest}"
+                                                          for arn, v in found)])
                          .encode()).hexdigest()[:20]
-    return extract(root / "_layers" / key, [v.code_bytes for _, v in found], "layers")
+    return extract(root / "_layers" / key, [v.code_bytes for _, v in found], "layers", public)
 
 
 def python_paths(opt: Path, runtime: str) -> list[str]:

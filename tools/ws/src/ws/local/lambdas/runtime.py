@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ws.errors import EndpointError
-from ws.local.lambdas import importhint, layers, logsink
+from ws.local.lambdas import importhint, layers, logsink, publiclayerbuild
 from ws.local.lambdas.endings import WorkerDied, ending
 from ws.local.lambdas.launch import CannotRun, Launcher
 from ws.local.lambdas.process import WorkerProcess
@@ -62,6 +62,7 @@ class Runtime:
         self._busy: set[WorkerProcess] = set()
         self._current: dict[tuple[str, str], FunctionSpec] = {}
         self._launcher = Launcher(endpoint)
+        self.public_cache = publiclayerbuild.default_cache()  # stand-ins for public layers
 
     def invoke(self, fn: Any, event: str) -> Outcome:
         """Invoke a moto LambdaFunction with a JSON event (text)."""
@@ -69,8 +70,9 @@ class Runtime:
         try:
             json.loads(event)
             task_root = code_dir(self.functions_dir, spec, getattr(fn, "code_bytes", b""))
+            public, without = publiclayerbuild.stand_ins(spec.unheld_layers, self.public_cache)
             opt = layers.opt_dir(self.functions_dir, spec.layers,
-                                 layers.moto_lookup(spec.account, spec.region))
+                                 layers.moto_lookup(spec.account, spec.region), public)
         except ValueError:
             return self._refused(spec, "InvalidRequestContentException",
                                  "Could not parse request body into json")
@@ -78,12 +80,12 @@ class Runtime:
             return self._refused(spec, "Runtime.InvalidCode", exc.message)
         if (placeholder := invoke_error(task_root, spec.runtime)) is not None:
             return self._refused(spec, "Runtime.Unsupported", placeholder)
-        return self.run(spec, task_root, event, opt)
+        return self.run(spec, task_root, event, opt, without)
 
     def run(self, spec: FunctionSpec, task_root: Path, event: str,
-            opt: Path | None = None) -> Outcome:
-        """Run one invocation in a worker of `spec` (its layers in `opt`); log it to
-        CloudWatch Logs."""
+            opt: Path | None = None, without: tuple[str, ...] | None = None) -> Outcome:
+        """Run one invocation in a worker of `spec` (its layers in `opt`; `without`: the
+        layers it runs without, else its unheld ones); log it to CloudWatch Logs."""
         try:
             worker = self._acquire(spec, task_root, opt)
         except CannotRun as exc:
@@ -111,7 +113,8 @@ class Runtime:
         payload = (base64.b64decode(reply["payload_base64"]) if "payload_base64" in reply
                    else reply["payload"].encode())  # a streamed answer is bytes
         if not reply["ok"]:
-            payload = importhint.amended(payload, spec.unheld_layers)
+            payload = importhint.amended(payload, spec.unheld_layers if without is None
+                                         else without)
         return Outcome(request_id, payload, not reply["ok"],
                        "\n".join(lines) + "\n")
 

@@ -74,15 +74,19 @@ def code_dir(root: Path, spec: FunctionSpec, code: bytes) -> Path:
     return extract(target, [code], f"the code package of {spec.name}")
 
 
-def extract(target: Path, archives: list[bytes], what: str) -> Path:
-    """`archives` extracted in order into `target`, once. Extraction goes to a scratch folder
-    renamed into place, so a crash never leaves a half-extracted folder that a later worker
-    would run."""
+def extract(target: Path, archives: list[bytes], what: str,
+            folders: tuple[Path, ...] = ()) -> Path:
+    """`archives` extracted in order into `target`, once, over `folders` copied first (hard
+    links where they can be). Extraction goes to a scratch folder renamed into place, so a
+    crash never leaves a half-extracted folder that a later worker would run."""
     if target.is_dir():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(dir=target.parent, prefix=".extract-"))
     try:
+        for folder in folders:
+            shutil.copytree(folder, scratch, symlinks=True, dirs_exist_ok=True,
+                            copy_function=_link)
         for code in archives:
             with zipfile.ZipFile(io.BytesIO(code)) as archive:
                 archive.extractall(scratch)
@@ -95,3 +99,11 @@ def extract(target: Path, archives: list[bytes], what: str) -> Path:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return target
+
+
+def _link(source: str, target: str) -> None:
+    """A hard link where both folders share a file system, else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
