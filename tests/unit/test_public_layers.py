@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ws.local.lambdas.deploynotes import foreign_layers, layer_line, standin_layers_line
+from ws.local.lambdas.publiclayerbuild import default_cache, place
 from ws.local.lambdas.publiclayers import stand_in
 
 PY = "arn:aws:lambda:{region}:017000801446:layer:{name}:{number}"
@@ -49,7 +50,8 @@ def _body(*arns: str) -> dict:
                                  "Properties": {"Runtime": "python3.12", "Layers": list(arns)}}}}
 
 
-def test_deploy_names_the_stand_in_and_still_names_unknown_layers():
+def test_deploy_names_the_stand_in_and_still_names_unknown_layers(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     known = PY.format(region="us-east-1", name="AWSLambdaPowertoolsPythonV2", number=79)
     other = "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38"
     body = _body(known, other)
@@ -59,3 +61,7 @@ def test_deploy_names_the_stand_in_and_still_names_unknown_layers():
     assert "AWSLambdaPowertoolsPythonV2:79" in line
     assert "aws-lambda-powertools[all] 2.x" in line and "PyPI" in line
     assert standin_layers_line(_body(other), "123456789012") is None
+    installed = place(stand_in(known), default_cache()) / "python"  # type: ignore[arg-type]
+    (installed / "aws_lambda_powertools-2.43.1.dist-info").mkdir(parents=True)
+    assert "aws-lambda-powertools[all] 2.43.1 from PyPI" in (
+        standin_layers_line(body, "123456789012") or "")

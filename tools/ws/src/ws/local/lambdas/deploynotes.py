@@ -73,12 +73,15 @@ def layer_line(body: dict[str, Any], account: str) -> str | None:
 
 def standin_layers_line(body: dict[str, Any], account: str) -> str | None:
     """The stack's one line about public layers the endpoint stands in for, or None."""
-    found = sorted({(arn, standin.said()) for _, arn in _other_accounts(body, account)
+    from ws.local.lambdas.publiclayerbuild import default_cache, installed_version
+    cache = default_cache()
+    found = sorted({(arn, standin.said(installed_version(standin, cache)))
+                    for _, arn in _other_accounts(body, account)
                     if (standin := stand_in(arn)) is not None})
     if not found:
         return None
     listed = ", ".join(f"{arn} by {said}" for arn, said in found)
-    return f"the local endpoint stands in for public layers (installed at first invoke): {listed}"
+    return f"the local endpoint stands in for public layers: {listed}"
 
 
 CUSTOM = ("AWS::CloudFormation::CustomResource", "Custom::")

@@ -33,13 +33,18 @@ def default_cache() -> Path:
     return Path(base) / "ws" / "public-layers"
 
 
-def folder(standin: StandIn, cache: Path) -> Path:
-    """The folder standing in for the layer's /opt, installed the first time."""
+def place(standin: StandIn, cache: Path) -> Path:
+    """Where the folder standing in for the layer's /opt is, made or not."""
     from ws.package.builds.python import this_architecture, this_python
     platform = (this_python() if standin.language == "python" else "nodejs") + \
         f"-{this_architecture()}"
     key = hashlib.sha256(json.dumps([standin.requirements(), platform]).encode()).hexdigest()
-    target = cache / f"{standin.language}{standin.major}-{platform}-{key[:12]}"
+    return cache / f"{standin.language}{standin.major}-{platform}-{key[:12]}"
+
+
+def folder(standin: StandIn, cache: Path) -> Path:
+    """The folder standing in for the layer's /opt, installed the first time."""
+    target = place(standin, cache)
     if target.is_dir():
         return target
     try:
@@ -107,10 +112,10 @@ def _checked(command: list[str], cwd: Path, tool: str) -> None:
         raise Unavailable(f"{tool} install failed: {tail}")
 
 
-def installed_version(opt: Path, language: str, package: str) -> str | None:
-    """The version of `package` installed in a stand-in folder, or None."""
-    name = package.split("[", 1)[0]
-    if language == "python":
+def installed_version(standin: StandIn, cache: Path) -> str | None:
+    """The version of the stand-in's first package installed already, or None."""
+    opt, name = place(standin, cache), standin.packages[0].split("[", 1)[0]
+    if standin.language == "python":
         found = sorted((opt / "python").glob(f"{name.replace('-', '_')}-*.dist-info"))
         return found[-1].name[len(name) + 1:-len(".dist-info")] if found else None
     manifest = opt / "nodejs" / "node_modules" / name / "package.json"

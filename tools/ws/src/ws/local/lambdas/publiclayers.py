@@ -53,12 +53,13 @@ class StandIn:
             return tuple(f"{p}>={self.major},<{self.major + 1}" for p in self.packages)
         return tuple(f"{p}@^{self.major}" for p in self.packages)
 
-    def said(self) -> str:
-        """How the deploy names it: "aws-lambda-powertools[all] 3.x from PyPI"."""
+    def said(self, version: str | None = None) -> str:
+        """How the deploy names it: "aws-lambda-powertools[all] 3.x (its newest, installed at
+        first invoke) from PyPI", or the `version` installed already."""
         registry = "PyPI" if self.language == "python" else "npm"
         first = self.packages[0] if len(self.packages) == 1 else \
             self.packages[0].rsplit("/", 1)[0] + "/*"
-        return f"{first} {self.major}.x (newest) from {registry}"
+        return f"{first} {version or f'{self.major}.x (its newest, installed at first invoke)'} from {registry}"
 
 
 def stand_in(arn: str) -> StandIn | None:
