@@ -65,3 +65,26 @@ def test_deploy_names_the_stand_in_and_still_names_unknown_layers(tmp_path, monk
     (installed / "aws_lambda_powertools-2.43.1.dist-info").mkdir(parents=True)
     assert "aws-lambda-powertools[all] 2.43.1 from PyPI" in (
         standin_layers_line(body, "123456789012") or "")
+
+
+def test_a_stand_in_is_laid_under_the_functions_own_layers(tmp_path):
+    import io
+    import zipfile
+    from types import SimpleNamespace
+
+    from ws.local.lambdas.layers import opt_dir
+
+    public = tmp_path / "cache" / "python3-x"
+    (public / "python").mkdir(parents=True)
+    (public / "python" / "shared.py").write_text("FROM = 'public'\n")
+    (public / "python" / "only_public.py").write_text("")
+    assert opt_dir(tmp_path / "fn", (), lambda arn: None, (public,)) == public
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("python/shared.py", "FROM = 'own'\n")
+    own = SimpleNamespace(code_bytes=zipped.getvalue(), code_digest="d1")
+    opt = opt_dir(tmp_path / "fn", ("arn:own",), {"arn:own": own}.get, (public,))
+    assert opt is not None and opt != public
+    assert (opt / "python" / "shared.py").read_text() == "FROM = 'own'\n"
+    assert (opt / "python" / "only_public.py").is_file()
+    assert (public / "python" / "shared.py").read_text() == "FROM = 'public'\n"

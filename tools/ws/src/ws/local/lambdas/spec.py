@@ -76,8 +76,8 @@ def code_dir(root: Path, spec: FunctionSpec, code: bytes) -> Path:
 
 def extract(target: Path, archives: list[bytes], what: str,
             folders: tuple[Path, ...] = ()) -> Path:
-    """`archives` extracted in order into `target`, once, over `folders` copied first (hard
-    links where they can be). Extraction goes to a scratch folder renamed into place, so a
+    """`archives` extracted in order into `target`, once, over `folders` copied first (copies,
+    not links: an archive's file written over one must leave the folder as it is). Extraction goes to a scratch folder renamed into place, so a
     crash never leaves a half-extracted folder that a later worker would run."""
     if target.is_dir():
         return target
@@ -85,8 +85,7 @@ def extract(target: Path, archives: list[bytes], what: str,
     scratch = Path(tempfile.mkdtemp(dir=target.parent, prefix=".extract-"))
     try:
         for folder in folders:
-            shutil.copytree(folder, scratch, symlinks=True, dirs_exist_ok=True,
-                            copy_function=_link)
+            shutil.copytree(folder, scratch, symlinks=True, dirs_exist_ok=True)
         for code in archives:
             with zipfile.ZipFile(io.BytesIO(code)) as archive:
                 archive.extractall(scratch)
@@ -99,11 +98,3 @@ def extract(target: Path, archives: list[bytes], what: str,
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return target
-
-
-def _link(source: str, target: str) -> None:
-    """A hard link where both folders share a file system, else a copy."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
