@@ -88,3 +88,16 @@ def test_a_stand_in_is_laid_under_the_functions_own_layers(tmp_path):
     assert (opt / "python" / "shared.py").read_text() == "FROM = 'own'\n"
     assert (opt / "python" / "only_public.py").is_file()
     assert (public / "python" / "shared.py").read_text() == "FROM = 'public'\n"
+
+
+def test_a_failed_install_leaves_the_function_without_the_layer(tmp_path, monkeypatch):
+    from ws.local.lambdas import publiclayerbuild
+
+    def offline(standin, cache):
+        raise publiclayerbuild.Unavailable("pip install failed: no network")
+    monkeypatch.setattr(publiclayerbuild, "folder", offline)
+    known = PY.format(region="us-east-1", name="AWSLambdaPowertoolsPythonV2", number=79)
+    other = "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38"
+    assert publiclayerbuild.stand_ins((known, other), tmp_path) == ((), (known, other))
+    monkeypatch.setattr(publiclayerbuild, "folder", lambda standin, cache: tmp_path)
+    assert publiclayerbuild.stand_ins((known, other), tmp_path) == ((tmp_path,), (other,))

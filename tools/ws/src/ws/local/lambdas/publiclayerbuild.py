@@ -127,12 +127,15 @@ def stand_ins(arns: tuple[str, ...], cache: Path) -> tuple[tuple[Path, ...], tup
     """The folders standing in for the known public layers among `arns` (another account's),
     and the layers of `arns` the function still runs without: unknown ones and those whose
     install failed (said in ws's log)."""
-    folders, without = [], []
+    folders: list[Path] = []
+    without: list[str] = []
     for arn in arns:
         standin = stand_in(arn)
         try:
-            folders.append(folder(standin, cache)) if standin else without.append(arn)
+            if standin is not None:
+                folders.append(folder(standin, cache))
+                continue
         except Unavailable as exc:
             log.warning("the function runs without %s: %s", arn, exc)
-            without.append(arn)
+        without.append(arn)
     return tuple(folders), tuple(without)
