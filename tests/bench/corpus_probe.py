@@ -117,6 +117,7 @@ def try_http_apis(aws, endpoint: str, resources: list[dict], result: StackResult
             continue
         try:
             routes = [r["RouteKey"] for r in v2.get_routes(ApiId=api_id)["Items"]]
+            stage = http_stage([s["StageName"] for s in v2.get_stages(ApiId=api_id)["Items"]])
         except Exception as exc:
             fail(result, "route", res, f"HTTP API {api_id}: {str(exc)[:200]}")
             continue
@@ -125,12 +126,18 @@ def try_http_apis(aws, endpoint: str, resources: list[dict], result: StackResult
             method, _, path = key.partition(" ")
             if key == "$default":
                 method, path = "GET", "/"
-            status, headers, body = call(f"{endpoint}/_ws/api/{api_id}/$default{fill_path(path)}",
+            status, headers, body = call(f"{endpoint}/_ws/api/{api_id}/{stage}{fill_path(path)}",
                                          "GET" if method == "ANY" else method)
             if refused(status, headers, body):
                 fail(result, "route", res, f"{key}: {status} {body[:200]}")
             else:
                 result.answered += 1
+
+
+def http_stage(stages: list[str]) -> str:
+    """The stage an HTTP API's routes are called on: `$default` if it has one, else its first
+    (an API whose only stage is `prod` answers at /prod/...)."""
+    return "$default" if "$default" in stages or not stages else stages[0]
 
 
 def _websocket(v2, api_id: str) -> bool:
