@@ -24,15 +24,16 @@ def _model(name: str, schema: dict[str, Any]) -> dict[str, Any]:
         "RestApiId": _API, "Name": name, "ContentType": "application/json", "Schema": schema}}
 
 
-def _key(name: str, enabled: bool) -> dict[str, Any]:
+def _key(name: str, enabled: bool | str) -> dict[str, Any]:
     return {"Type": "AWS::ApiGateway::ApiKey", "Properties": {
         "Enabled": enabled, "Value": f"{name}-key-0123456789abcdef"}}
 
 
 def _checked_api() -> dict[str, Any]:
     """POST /orders (validated body, required query `shop` and header `X-Tenant`) and
-    GET /keyed (API key required), with one enabled key in a usage plan of stage v1, one
-    disabled key in it, and one enabled key in no plan."""
+    GET /keyed (API key required; POST: "false", as text), with one enabled key in a usage
+    plan of stage v1, one disabled key in it ("false", as text), and one enabled key in no
+    plan."""
     root = {"Fn::GetAtt": ["Api", "RootResourceId"]}
     return {"Resources": {
         "Role": _ROLE, "Echo": _function(ECHO),
@@ -49,9 +50,11 @@ def _checked_api() -> dict[str, Any]:
                                                 "method.request.header.X-Tenant": True,
                                                 "method.request.querystring.note": False}),
         "GetKeyed": _method("Keyed", "GET", _proxy("Echo"), ApiKeyRequired=True),
-        "Deploy": {"Type": "AWS::ApiGateway::Deployment", "DependsOn": ["PostOrder", "GetKeyed"],
+        "PostKeyed": _method("Keyed", "POST", _proxy("Echo"), ApiKeyRequired="false"),
+        "Deploy": {"Type": "AWS::ApiGateway::Deployment",
+                   "DependsOn": ["PostOrder", "GetKeyed", "PostKeyed"],
                    "Properties": {"RestApiId": _API, "StageName": "v1"}},
-        "Good": _key("good", True), "Off": _key("off", False), "Loose": _key("loose", True),
+        "Good": _key("good", True), "Off": _key("off", "false"), "Loose": _key("loose", True),
         "Plan": {"Type": "AWS::ApiGateway::UsagePlan", "DependsOn": "Deploy", "Properties": {
             "ApiStages": [{"ApiId": _API, "Stage": "v1"}]}},
         "GoodInPlan": {"Type": "AWS::ApiGateway::UsagePlanKey", "Properties": {
@@ -92,6 +95,7 @@ def test_api_key_required_wants_an_enabled_key_of_the_stage_plan(stack, moto_url
         assert (status, json.loads(body)) == (403, {"message": "Forbidden"}), headers
     status, _, body = call(base + "/keyed", headers={"X-API-Key": "good-key-0123456789abcdef"})
     assert status == 200, body
+    assert call(base + "/keyed", method="POST", body=b"{}")[0] == 200
 
 
 def test_sam_request_model_parameters_and_api_key(stack, moto_url):

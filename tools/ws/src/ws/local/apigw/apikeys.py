@@ -8,6 +8,7 @@ from moto.apigateway.models import apigateway_backends
 
 from ws.local.apigw.request import ApiRequest
 from ws.local.apigw.routing import Deployed, Route
+from ws.local.apigw.validation import is_true
 
 HEADER = "x-api-key"
 
@@ -15,7 +16,7 @@ HEADER = "x-api-key"
 def allowed(request: ApiRequest, deployed: Deployed, route: Route) -> bool:
     """Whether the request may pass the method's API key requirement (True when it has
     none, or when the API takes its keys from a Lambda authorizer: not checked locally)."""
-    if not route.method.api_key_required:
+    if not is_true(route.method.api_key_required):
         return True
     source = str(getattr(deployed.api, "api_key_source", "HEADER") or "HEADER").upper()
     if source == "AUTHORIZER":
@@ -24,7 +25,7 @@ def allowed(request: ApiRequest, deployed: Deployed, route: Route) -> bool:
     if not value:
         return False
     backend = apigateway_backends[deployed.account_id][deployed.region]
-    keys = [k for k in list(backend.keys.values()) if k.value == value and k.enabled]
+    keys = [k for k in list(backend.keys.values()) if k.value == value and is_true(k.enabled)]
     return any(_in_plan(backend, plan, key.id, deployed)
                for key in keys for plan in list(backend.usage_plans.values()))
 

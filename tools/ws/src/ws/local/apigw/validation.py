@@ -27,13 +27,18 @@ def problem(request: ApiRequest, deployed: Deployed, route: Route) -> str | None
     validator = deployed.api.request_validators.get(method.request_validator_id or "")
     if validator is None:
         return None
-    if validator.validate_request_parameters:
+    if is_true(validator.validate_request_parameters):
         missing = missing_parameters(request, route)
         if missing:
             return f"Missing required request parameters: [{', '.join(missing)}]"
-    if validator.validate_request_body and not body_valid(request, deployed, route):
+    if is_true(validator.validate_request_body) and not body_valid(request, deployed, route):
         return "Invalid request body"
     return None
+
+
+def is_true(value: Any) -> bool:
+    """A template's boolean, which may arrive as the text "true" or "false"."""
+    return value is True or str(value).lower() == "true"
 
 
 def missing_parameters(request: ApiRequest, route: Route) -> list[str]:
@@ -41,7 +46,7 @@ def missing_parameters(request: ApiRequest, route: Route) -> list[str]:
     missing = []
     for key, required in sorted((route.method.request_parameters or {}).items()):
         parts = key.split(".")
-        if required not in (True, "true") or len(parts) != 4 or parts[2] not in _PLACES:
+        if not is_true(required) or len(parts) != 4 or parts[2] not in _PLACES:
             continue
         if not _value(request, route, _PLACES[parts[2]], parts[3]).strip():
             missing.append(parts[3])
