@@ -1,8 +1,9 @@
 """Make a plain CloudFormation template deploy faithfully on the local endpoint.
 
 moto's RestApi ignores `Body` (the OpenAPI document that SAM's Serverless::Api produces), so
-the API's routes, methods, integrations and authorizers are expanded here into explicit
-AWS::ApiGateway::Resource/Method/Authorizer resources that moto (with ws's providers) creates.
+the API's routes, methods, integrations, authorizers and request checks are expanded here
+into explicit AWS::ApiGateway::Resource/Method/Authorizer/Model/RequestValidator resources
+that moto (with ws's providers) creates.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import hashlib
 from collections.abc import Collection
 from typing import Any
 
-from ws.local import openapipaths
+from ws.local import openapichecks, openapipaths
 
 
 def unsupported_types(template: dict[str, Any], known: Collection[str] | None = None,
@@ -102,13 +103,17 @@ def _expand(api: str, props: dict[str, Any], resources: dict[str, Any]) -> None:
     props.setdefault("Name", (spec.get("info") or {}).get("title") or api)
     if isinstance(spec.get("x-amazon-apigateway-binary-media-types"), list):
         props.setdefault("BinaryMediaTypes", spec["x-amazon-apigateway-binary-media-types"])
+    if spec.get("x-amazon-apigateway-api-key-source"):
+        props.setdefault("ApiKeySourceType", spec["x-amazon-apigateway-api-key-source"])
     authorizers = _authorizers(api, spec, resources)
+    checks = openapichecks.Checks.of(api, spec, resources)
     methods = []
     for path, item in sorted((spec.get("paths") or {}).items()):
         parent = _resource_for(api, path, resources)
         for verb, operation in sorted(openapipaths.operations(spec, item).items()):
             operation.setdefault("security", _document_security(spec))
             methods.append(_method(api, parent, path, verb, operation, authorizers, resources))
+            resources[methods[-1]]["Properties"].update(checks.method_props(operation))
     for res in resources.values():
         if res.get("Type") == "AWS::ApiGateway::Deployment" and \
                 res.get("Properties", {}).get("RestApiId") == {"Ref": api}:

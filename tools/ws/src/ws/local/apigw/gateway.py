@@ -1,4 +1,5 @@
-"""Serve one request the way API Gateway does: find the route, authorize, integrate."""
+"""Serve one request the way API Gateway does: find the route, authorize, check the API key
+and the request (validators), integrate."""
 from __future__ import annotations
 
 import base64
@@ -8,8 +9,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ws.local.apigw import (httpapi, httproutes, iamauth, integrations, lambdaauth, replies,
-                            restauth, routing)
+from ws.local.apigw import (apikeys, httpapi, httproutes, iamauth, integrations, lambdaauth,
+                            replies, restauth, routing, validation)
 from ws.local.apigw.awsintegration import ServiceCaller
 from ws.local.apigw.cognito import Denied
 from ws.local.apigw.lambdas import Invoker, UnknownFunction, moto_invoke
@@ -69,5 +70,10 @@ class Gateway:
         except (LookupError, UnknownFunction) as exc:
             log.warning("%s %s: %s", request.method, request.path, exc)
             return replies.internal_error()
+        if not apikeys.allowed(request, deployed, route):
+            return replies.forbidden()
+        failed = validation.problem(request, deployed, route)
+        if failed:
+            return replies.message(400, failed, "BadRequestException")
         return integrations.run(request, deployed, route, authorizer, self.invoker,
                                 self.services)

@@ -30,7 +30,8 @@ class RestApi(Provider, CloudFormationModel):
                region: str) -> "RestApi":
         api = api_backend(account_id, region).create_rest_api(
             name=props.get("Name") or logical_id, description=props.get("Description", ""),
-            endpoint_configuration=props.get("EndpointConfiguration"))
+            endpoint_configuration=props.get("EndpointConfiguration"),
+            api_key_source=props.get("ApiKeySourceType"))
         api.binaryMediaTypes = _media_types(props)
         root = next(r.id for r in api.resources.values() if r.path_part == "/")
         return cls(api.id, {"RestApiId": api.id, "RootResourceId": root}, props, account_id,
@@ -40,6 +41,7 @@ class RestApi(Provider, CloudFormationModel):
         api = api_backend(self.account_id, self.region).get_rest_api(self.physical_id)
         api.name = props.get("Name") or api.name
         api.description = props.get("Description", "")
+        api.api_key_source = props.get("ApiKeySourceType") or "HEADER"
         api.binaryMediaTypes = _media_types(props)
         self.props = props
         return self

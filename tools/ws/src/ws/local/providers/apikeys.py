@@ -24,7 +24,7 @@ class ApiKey(Provider, CloudFormationModel):
         payload = _payload(props, ("Description", "Enabled", "Value", "CustomerId",
                                    "GenerateDistinctId"))
         payload["name"] = props.get("Name") or name
-        payload["enabled"] = bool(payload.get("enabled", False))
+        payload["enabled"] = str(payload.get("enabled", False)).lower() == "true"  # or "false"
         key = api_backend(account_id, region).create_api_key(payload)
         return cls(key.id, {"APIKeyId": key.id}, props, account_id, region, logical_id)
 

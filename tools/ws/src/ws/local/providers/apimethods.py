@@ -65,7 +65,8 @@ class Method(Provider, CloudFormationModel):
                            request_models=props.get("RequestModels"),
                            operation_name=props.get("OperationName"),
                            authorizer_id=props.get("AuthorizerId"),
-                           authorization_scopes=props.get("AuthorizationScopes"))
+                           authorization_scopes=props.get("AuthorizationScopes"),
+                           request_validator_id=props.get("RequestValidatorId"))
         integration = props.get("Integration")
         if integration:
             _put_integration(backend, api_id, resource_id, verb, integration)
