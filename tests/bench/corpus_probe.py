@@ -126,7 +126,7 @@ def try_http_apis(aws, endpoint: str, resources: list[dict], result: StackResult
             method, _, path = key.partition(" ")
             if key == "$default":
                 method, path = "GET", "/"
-            status, headers, body = call(f"{endpoint}/_ws/api/{api_id}/{stage}{fill_path(path)}",
+            status, headers, body = call(f"{endpoint}/_ws/api/{api_id}{stage}{fill_path(path)}",
                                          "GET" if method == "ANY" else method)
             if refused(status, headers, body):
                 fail(result, "route", res, f"{key}: {status} {body[:200]}")
@@ -135,9 +135,10 @@ def try_http_apis(aws, endpoint: str, resources: list[dict], result: StackResult
 
 
 def http_stage(stages: list[str]) -> str:
-    """The stage an HTTP API's routes are called on: `$default` if it has one, else its first
-    (an API whose only stage is `prod` answers at /prod/...)."""
-    return "$default" if "$default" in stages or not stages else stages[0]
+    """The stage part of an HTTP API's URL: none for `$default` (as on AWS, where /$default/x
+    is the path /$default/x), else its first stage (an API whose only stage is `prod` answers
+    at /prod/...)."""
+    return "" if "$default" in stages or not stages else f"/{stages[0]}"
 
 
 def _websocket(v2, api_id: str) -> bool:

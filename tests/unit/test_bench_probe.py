@@ -50,6 +50,6 @@ def test_the_run_removes_its_scratch_copy_unless_kept(tmp_path, monkeypatch):
 
 def test_an_http_api_is_called_on_its_own_stage():
     from corpus_probe import http_stage
-    assert http_stage(["$default", "prod"]) == "$default"
-    assert http_stage(["prod"]) == "prod"
-    assert http_stage([]) == "$default"
+    assert http_stage(["$default", "prod"]) == ""
+    assert http_stage(["prod"]) == "/prod"
+    assert http_stage([]) == ""
