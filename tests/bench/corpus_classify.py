@@ -43,6 +43,7 @@ class Context:
     defaults: dict = field(default_factory=dict)  # the template's parameter defaults
     exports: tuple = ()  # regexes of the export names the run's templates can create
     runtime: str = ""  # the function's runtime (invoke stage)
+    placeholders: bool = False  # every function of the stack tried has placeholder code
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,9 @@ RULES = (
     Rule("toolchain", "a function deployed with placeholder code: its runtime does not run "
          "locally and its build tool is missing or could not build it",
          lambda s, e, c: s == "invoke" and "does not run locally" in e),
+    Rule("toolchain", "a route to functions deployed with placeholder code (their runtime does "
+         "not run locally)", lambda s, e, c: s == "route" and c.placeholders
+         and bool(re.search(r": 50[02] ", e))),
     Rule("ws", "a traceback of ws (a bug)", lambda s, e, c: e.startswith("traceback:")),
     Rule("endpoint", "a resource type the local endpoint cannot create",
          lambda s, e, c: "the local endpoint cannot create" in e),

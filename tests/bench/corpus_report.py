@@ -37,11 +37,20 @@ def judge(result, exports: tuple) -> None:
         named = named_file(result)
         result.type = failed_type(result.error, read_facts(named) if named else facts) \
             if facts else "(no type named)"
-    for failure in result.failures:
-        one = Context(ctx.folder, ctx.filled, ctx.defaults, exports, failure.get("runtime", ""))
+    for failure in sorted(result.failures, key=lambda f: f["stage"] == "route"):
+        one = Context(ctx.folder, ctx.filled, ctx.defaults, exports, failure.get("runtime", ""),
+                      placeholders=_all_placeholders(result))
         failure["cls"], failure["reason"] = classify(failure["stage"], failure["error"], one)
         if failure["stage"] == "destroy" and facts:
             failure["type"] = failed_type(failure["error"], facts)
+
+
+def _all_placeholders(result) -> bool:
+    """Every function of the stack that was tried has placeholder code (its runtime does not
+    run here): what its routes call cannot answer either. Function failures are judged first."""
+    invoked = [f for f in result.failures if f["stage"] == "invoke"]
+    return bool(invoked) and result.ran == 0 and all(f.get("cls") == "toolchain"
+                                                     for f in invoked)
 
 
 def named_file(result) -> Path | None:

@@ -219,3 +219,11 @@ def test_a_handler_file_missing_from_the_project_is_the_templates(tmp_path: Path
     dependency = ("F did not run: {\"errorType\":\"Runtime.ImportModuleError\",\"errorMessage\":"
                   "\"Error: Cannot find module 'uuid'\\nRequire stack:\\n- /tmp/x/index.js\"}")
     assert classify_mod.classify("invoke", dependency, Context(folder=tmp_path))[0] == "ws"
+
+
+def test_a_route_to_placeholder_functions_is_the_toolchains() -> None:
+    error = "GET /stock/{StockId}: 500 {\"message\": \"Internal Server Error\"}"
+    assert classify_mod.classify("route", error, Context(placeholders=True))[0] == "toolchain"
+    assert classify_mod.classify("route", error, Context(placeholders=False))[0] == "endpoint"
+    other = "GET /: 404 {\"message\": \"Not Found\"}"
+    assert classify_mod.classify("route", other, Context(placeholders=True))[0] == "endpoint"
