@@ -110,3 +110,16 @@ def test_stop_execution_aborts_a_waiting_execution(aws):
     assert run["status"] == "ABORTED" and time.monotonic() - t0 < 5
     kinds = [e["type"] for e in sfn.get_execution_history(executionArn=started)["events"]]
     assert "WaitStateEntered" in kinds and "PassStateEntered" not in kinds
+
+
+def test_a_nested_start_execution_sync_waits_for_the_child(aws):
+    child = machine(aws, "child", {"Hi": {"Type": "Pass", "Parameters": {"got.$": "$.a"},
+                                          "End": True}})
+    parent = machine(aws, "parent", {"Run": {
+        "Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+        "Parameters": {"StateMachineArn": child, "Input": {"a.$": "$.n"}},
+        "ResultSelector": {"child.$": "$.Output", "status.$": "$.Status"}, "End": True}})
+    started = aws("stepfunctions").start_execution(stateMachineArn=parent, input='{"n": 7}')
+    run = ended(aws, started["executionArn"])
+    assert run["status"] == "SUCCEEDED", run
+    assert json.loads(run["output"]) == {"child": {"got": 7}, "status": "SUCCEEDED"}

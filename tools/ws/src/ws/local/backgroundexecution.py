@@ -6,7 +6,6 @@ gets a running execution."""
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 import threading
 import time
@@ -15,6 +14,7 @@ from typing import Any
 
 from moto.stepfunctions.models import StateMachine
 from moto.stepfunctions.parser.api import ExecutionStatus, StateMachineType
+from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
 from moto.stepfunctions.parser.backend.execution import Execution
 from moto.stepfunctions.parser.backend.execution_worker import SyncExecutionWorker
 from moto.stepfunctions.parser.utils import TMP_THREADS
@@ -71,7 +71,7 @@ class BackgroundExecution(Execution):
     @output.setter
     def output(self, value: Any) -> None:
         """The interpreter's output value kept as AWS prints it (compact JSON)."""
-        self._output_text = None if value is None else json.dumps(value, separators=(",", ":"))
+        self._output_text = None if value is None else to_json_str(value, separators=(",", ":"))
 
     def _get_start_execution_worker(self) -> SyncExecutionWorker:
         """A worker that runs in the calling thread: run_in_background's own."""
