@@ -123,3 +123,16 @@ def test_a_nested_start_execution_sync_waits_for_the_child(aws):
     run = ended(aws, started["executionArn"])
     assert run["status"] == "SUCCEEDED", run
     assert json.loads(run["output"]) == {"child": {"got": 7}, "status": "SUCCEEDED"}
+
+
+def test_a_plain_start_execution_task_answers_the_childs_arn_and_start_date(aws):
+    child = machine(aws, "kid", {"Done": {"Type": "Succeed"}})
+    parent = machine(aws, "starter", {"Run": {
+        "Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+        "Parameters": {"StateMachineArn": child}, "End": True}})
+    started = aws("stepfunctions").start_execution(stateMachineArn=parent)
+    run = ended(aws, started["executionArn"])
+    assert run["status"] == "SUCCEEDED", run
+    answer = json.loads(run["output"])
+    assert answer["ExecutionArn"].startswith(child.replace(":stateMachine:", ":execution:"))
+    assert answer["StartDate"]
