@@ -136,3 +136,21 @@ def test_a_plain_start_execution_task_answers_the_childs_arn_and_start_date(aws)
     answer = json.loads(run["output"])
     assert answer["ExecutionArn"].startswith(child.replace(":stateMachine:", ":execution:"))
     assert answer["StartDate"]
+
+
+def test_aws_sdk_tasks_of_camel_case_apis_take_and_answer_pascal_case_names(aws):
+    child = machine(aws, "looked-at", {"Done": {"Type": "Succeed"}})
+    arn = machine(aws, "sdk", {
+        "Look": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:describeStateMachine",
+                 "Parameters": {"StateMachineArn": child},
+                 "ResultSelector": {"name.$": "$.Name", "kind.$": "$.Type"},
+                 "ResultPath": "$.machine", "Next": "Make"},
+        "Make": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:apigateway:createRestApi",
+                 "Parameters": {"Name": "made", "EndpointConfiguration": {"Types": ["REGIONAL"]}},
+                 "ResultSelector": {"types.$": "$.EndpointConfiguration.Types"},
+                 "ResultPath": "$.api", "End": True}})
+    started = aws("stepfunctions").start_execution(stateMachineArn=arn)
+    run = ended(aws, started["executionArn"])
+    assert run["status"] == "SUCCEEDED", run
+    assert json.loads(run["output"]) == {"machine": {"name": "looked-at", "kind": "STANDARD"},
+                                         "api": {"types": ["REGIONAL"]}}

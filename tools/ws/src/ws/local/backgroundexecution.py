@@ -58,7 +58,8 @@ class BackgroundExecution(Execution):
         execution = cls(
             name=name, sm_type=kind, role_arn=machine.roleArn,
             exec_arn=f"arn:{partition}:states:{region}:{account}:execution:{machine.name}:{name}",
-            account_id=account, region_name=region, state_machine=snapshot,  # type: ignore[arg-type]
+            account_id=account, region_name=region,
+            state_machine=snapshot,  # type: ignore[arg-type]
             start_date=datetime.datetime.now(tz=datetime.timezone.utc),
             cloud_watch_logging_session=None, activity_store={}, input_data=text)
         execution.exec_status = ExecutionStatus.RUNNING  # before its thread sets it

@@ -15,8 +15,8 @@ from pathlib import Path
 from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import run_simple
 
-from . import (backgroundexecution, functionfixes, motofixes, nestedexecution, nestedstacks,
-               providers, syncexecution)
+from . import (backgroundexecution, functionfixes, motofixes, nestedstacks, providers,
+               syncexecution, taskmembernames)
 from .apigw.middleware import ApiGatewayMiddleware
 from .cdn.middleware import CdnMiddleware
 from .lambdas import hooks
@@ -73,7 +73,7 @@ def build_app(refusals: Refusals | None = None) -> ResourceTypesRoute:
     functionfixes.register()
     syncexecution.register()
     backgroundexecution.register()
-    nestedexecution.register()
+    taskmembernames.register()
     moto = UnknownServices(DomainDispatcherApplication(create_backend_app), refusals)
     gateway = ApiGatewayMiddleware(moto)
     return ResourceTypesRoute(CdnMiddleware(gateway), providers.supported_types)
