@@ -154,3 +154,17 @@ def test_aws_sdk_tasks_of_camel_case_apis_take_and_answer_pascal_case_names(aws)
     assert run["status"] == "SUCCEEDED", run
     assert json.loads(run["output"]) == {"machine": {"name": "looked-at", "kind": "STANDARD"},
                                          "api": {"types": ["REGIONAL"]}}
+
+
+def test_a_service_the_endpoint_lacks_fails_the_task_so_a_catch_takes_it(aws):
+    arn = machine(aws, "lacking", {
+        "Ask": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:frauddetector:getDetectors",
+                "Parameters": {"DetectorId": "d"}, "End": True,
+                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure",
+                           "Next": "Caught"}]},
+        "Caught": {"Type": "Pass", "End": True}})
+    started = aws("stepfunctions").start_execution(stateMachineArn=arn)
+    run = ended(aws, started["executionArn"])
+    assert run["status"] == "SUCCEEDED", run
+    failure = json.loads(run["output"])["failure"]
+    assert failure["Error"].startswith("frauddetector.") and "frauddetector" in failure["Cause"]

@@ -16,7 +16,7 @@ from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_
 from werkzeug.serving import run_simple
 
 from . import (backgroundexecution, functionfixes, motofixes, nestedstacks, providers,
-               syncexecution, taskmembernames)
+               sdktaskerrors, syncexecution, taskmembernames)
 from .apigw.middleware import ApiGatewayMiddleware
 from .cdn.middleware import CdnMiddleware
 from .lambdas import hooks
@@ -74,6 +74,7 @@ def build_app(refusals: Refusals | None = None) -> ResourceTypesRoute:
     syncexecution.register()
     backgroundexecution.register()
     taskmembernames.register()
+    sdktaskerrors.register()
     moto = UnknownServices(DomainDispatcherApplication(create_backend_app), refusals)
     gateway = ApiGatewayMiddleware(moto)
     return ResourceTypesRoute(CdnMiddleware(gateway), providers.supported_types)

@@ -26,7 +26,7 @@ def register() -> None:
         if not getattr(task, "_ws_member_names", False):  # registered once per process
             task._normalise_parameters = _with_parameters(task._normalise_parameters)
             task._normalise_response = _with_response(task._normalise_response)
-            task._ws_member_names = True
+            task._ws_member_names = True  # type: ignore[attr-defined]
 
 
 def _with_parameters(original: Any) -> Any:
