@@ -168,3 +168,12 @@ def test_a_service_the_endpoint_lacks_fails_the_task_so_a_catch_takes_it(aws):
     assert run["status"] == "SUCCEEDED", run
     failure = json.loads(run["output"])["failure"]
     assert failure["Error"].startswith("frauddetector.") and "frauddetector" in failure["Cause"]
+
+
+def test_the_machines_timeout_ends_a_background_execution(aws):
+    definition = {"StartAt": "Nap", "TimeoutSeconds": 1,
+                  "States": {"Nap": {"Type": "Wait", "Seconds": 30, "End": True}}}
+    arn = aws("stepfunctions").create_state_machine(
+        name="late", roleArn=ROLE, definition=json.dumps(definition))["stateMachineArn"]
+    started = aws("stepfunctions").start_execution(stateMachineArn=arn)
+    assert ended(aws, started["executionArn"], seconds=10)["status"] == "TIMED_OUT"
