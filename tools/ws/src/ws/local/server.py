@@ -15,7 +15,8 @@ from pathlib import Path
 from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import run_simple
 
-from . import functionfixes, motofixes, nestedstacks, providers, syncexecution
+from . import (backgroundexecution, functionfixes, motofixes, nestedstacks, providers,
+               sdktaskerrors, syncexecution, taskmembernames)
 from .apigw.middleware import ApiGatewayMiddleware
 from .cdn.middleware import CdnMiddleware
 from .lambdas import hooks
@@ -71,6 +72,9 @@ def build_app(refusals: Refusals | None = None) -> ResourceTypesRoute:
     nestedstacks.register()
     functionfixes.register()
     syncexecution.register()
+    backgroundexecution.register()
+    taskmembernames.register()
+    sdktaskerrors.register()
     moto = UnknownServices(DomainDispatcherApplication(create_backend_app), refusals)
     gateway = ApiGatewayMiddleware(moto)
     return ResourceTypesRoute(CdnMiddleware(gateway), providers.supported_types)
