@@ -4,6 +4,7 @@ README deploys by hand that exports `${AWS::StackName}-X` names another template
 `import_prefixes` line `ws validate` asks for (for bench_corpus.py)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import yaml
@@ -69,7 +70,8 @@ def exporter_files(copy: Path, adopted: list[Path], skip: set[str]) -> list[Path
 
 
 def write_prefixes(stack_yaml: Path, found: dict[str, str]) -> None:
-    config = yaml.safe_load(stack_yaml.read_text()) or {}
+    # plain dicts: in a process where sam-cli's yaml_parse ran, safe_load gives OrderedDicts
+    config = json.loads(json.dumps(yaml.safe_load(stack_yaml.read_text()) or {}))
     config["import_prefixes"] = found
     stack_yaml.write_text(yaml.safe_dump(config, sort_keys=False))
 

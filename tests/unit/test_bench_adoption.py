@@ -82,3 +82,18 @@ def test_a_project_template_deployed_by_hand_is_adopted_and_its_importers_wired(
         "name": "auth", "template": "auth.yaml"}
     assert yaml.safe_load((scratch / "shop/svc/stack.yaml").read_text())["import_prefixes"] \
         == {"shop-auth": "auth"}
+
+
+def test_prefixes_are_written_though_yaml_reads_mappings_as_ordered_dicts(tmp_path, monkeypatch):
+    """sam-cli's yaml_parse makes yaml.safe_load give OrderedDicts for the whole process (other
+    tests call it); the stack.yaml written must still be plain YAML."""
+    import collections
+
+    import yaml
+    from corpus_imports import write_prefixes
+    stack_yaml = tmp_path / "stack.yaml"
+    stack_yaml.write_text("name: svc\ntemplate: template.yaml\n")
+    monkeypatch.setattr(yaml, "safe_load", lambda text: collections.OrderedDict(
+        [("name", "svc"), ("template", "template.yaml")]))
+    write_prefixes(stack_yaml, {"shop-auth": "auth"})
+    assert "import_prefixes:\n  shop-auth: auth" in stack_yaml.read_text()
