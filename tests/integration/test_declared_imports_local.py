@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import io
 import json
-import time
 import zipfile
 
-from ws.local.lambdas.launch import Launcher
-from ws.local.lambdas.process import WorkerProcess
 from ws.local.lambdas.spec import FunctionSpec
 from ws.package.build import Builder
 from ws.package.code import code_folders
+from ws.testing.workers import invoke_once
 from ws.testing.workspaces import write_tree
 
 APP = "import requests\ndef handler(e, c):\n    return requests.__file__\n"
@@ -31,15 +29,6 @@ def test_a_package_in_requirements_txt_imports(tmp_path):
     assert builder.build_all({"s": [fn]}) == {}
     task_root = tmp_path / "functions" / "fn" / "v1"
     zipfile.ZipFile(io.BytesIO(builder(fn))).extractall(task_root)
-    process = WorkerProcess(SPEC, task_root, "http://127.0.0.1:1",
-                            Launcher("http://127.0.0.1:1").launch(SPEC, task_root))
-    request = {"request_id": "r-1", "event": "{}", "handler": "app.handler",
-               "deadline_ms": time.time() * 1000 + 5000, "function_name": "fn",
-               "version": "$LATEST", "arn": "arn", "memory": 128, "log_group": "g",
-               "log_stream": "s"}
-    try:
-        reply = process.invoke(request, time.monotonic() + 10)
-    finally:
-        process.kill()
+    reply = invoke_once(SPEC, task_root, "{}")
     assert reply["ok"], reply
     assert json.loads(reply["payload"]) == str(task_root / "requests" / "__init__.py")

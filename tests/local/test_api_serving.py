@@ -3,19 +3,18 @@ routing, gateway errors, MOCK, HTTP and HTTP_PROXY integrations, the Cognito aut
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from joserfc import jwk, jwt
 from moto.utilities.utils import load_resource
 
 from apistore import call, call_json, id_token, template
+from httpbackend import JsonHandler, serving
 from ws.local.urls import local_api_url
 
 
-class Backend(BaseHTTPRequestHandler):
+class Backend(JsonHandler):
     """A stand-in HTTP backend: answers what it was asked, 404 under /backend/missing."""
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
@@ -26,27 +25,16 @@ class Backend(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        body = json.dumps({"method": self.command, "path": self.path,
-                           "body": self.rfile.read(length).decode(),
-                           "x_test": self.headers.get("X-Test")}).encode()
-        self.send_response(404 if "missing" in self.path else 200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("X-Backend", "stand-in")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.reply_json(404 if "missing" in self.path else 200,
+                        {"method": self.command, "path": self.path,
+                         "body": self.rfile.read(length).decode(),
+                         "x_test": self.headers.get("X-Test")}, {"X-Backend": "stand-in"})
 
 
 @pytest.fixture(scope="module")
 def backend_url():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Backend)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serving(Backend) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture

@@ -5,12 +5,11 @@ naming the hop that does not run locally (an ECS service, a VPC endpoint's missi
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from apistore import call, call_json
+from httpbackend import JsonHandler, serving
 from ws.local.urls import local_api_url
 
 ALB_ECHO = """
@@ -24,26 +23,15 @@ def handler(event, context):
 """
 
 
-class Backend(BaseHTTPRequestHandler):
+class Backend(JsonHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        body = json.dumps({"path": self.path, "host": self.headers.get("Host")}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.reply_json(200, {"path": self.path, "host": self.headers.get("Host")})
 
 
 @pytest.fixture(scope="module")
 def backend_port():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Backend)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_port
-    server.shutdown()
-    server.server_close()
+    with serving(Backend) as port:
+        yield port
 
 
 def res(kind: str, **props) -> dict:

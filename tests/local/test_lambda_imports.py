@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from ws.local.lambdas.launch import Launcher
-from ws.local.lambdas.process import WorkerProcess
 from ws.local.lambdas.spec import FunctionSpec
+from ws.testing.workers import invoke_once
 
 SDK = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
 WS_ENVIRONMENT = ("ws", "moto", "requests", "yaml", "flask", "rich", "click")
@@ -38,17 +36,7 @@ def run(root: Path, files: dict[str, str], event: dict, env: tuple = ()) -> tupl
     for path, text in files.items():
         (task_root / path).parent.mkdir(parents=True, exist_ok=True)
         (task_root / path).write_text(text)
-    launcher = Launcher("http://127.0.0.1:1")
-    process = WorkerProcess(spec(env), task_root, "http://127.0.0.1:1",
-                            launcher.launch(spec(env), task_root))
-    request = {"request_id": "r-1", "event": json.dumps(event), "handler": "app.handler",
-               "deadline_ms": time.time() * 1000 + 5000, "function_name": "imports",
-               "version": "$LATEST", "arn": "arn", "memory": 128, "log_group": "g",
-               "log_stream": "s"}
-    try:
-        reply = process.invoke(request, time.monotonic() + 10)
-    finally:
-        process.kill()
+    reply = invoke_once(spec(env), task_root, json.dumps(event))
     return reply["ok"], json.loads(reply["payload"])
 
 

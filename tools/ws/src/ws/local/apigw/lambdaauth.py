@@ -6,13 +6,12 @@ function raises "Unauthorized"; `Forbidden` (403) when the policy does not allow
 """
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from ws.local.apigw import policies, proxyevent
 from ws.local.apigw.cognito import Denied
-from ws.local.apigw.lambdas import Invoker, function_arn
+from ws.local.apigw.lambdas import Invoker
 from ws.local.apigw.request import ApiRequest
 from ws.local.apigw.routing import Deployed, Route
 
@@ -27,12 +26,9 @@ def authorize(request: ApiRequest, deployed: Deployed, route: Route, model: Any,
     method_arn = (f"arn:aws:execute-api:{deployed.region}:{deployed.account_id}:"
                   f"{request.api_id}/{request.stage}/{request.method}{request.path}")
     event = _event(request, deployed, route, model, method_arn)
-    answer = invoker(function_arn(model.authorizer_uri or ""), json.dumps(event).encode())
-    result = _result(answer.payload)
-    if answer.error:
-        if result.get("errorMessage") == "Unauthorized":
-            raise Denied("Unauthorized")
-        raise LookupError(f"Lambda authorizer {model.name} failed: {answer.payload[:300]!r}")
+    result = policies.authorizer_answer(invoker, model, event)
+    if result is None:
+        raise Denied("Unauthorized")
     if not policies.policy_allows(result.get("policyDocument") or {}, method_arn):
         raise Forbidden()
     context = {k: _text(v) for k, v in (result.get("context") or {}).items()}
@@ -68,14 +64,6 @@ def _source_value(source: str, request: ApiRequest, deployed: Deployed) -> str |
     if kind == "stageVariables":
         return (deployed.stage.variables or {}).get(name)
     return "context"
-
-
-def _result(payload: bytes) -> dict[str, Any]:
-    try:
-        result = json.loads(payload)
-    except ValueError:
-        return {}
-    return result if isinstance(result, dict) else {}
 
 
 def _text(value: Any) -> str:

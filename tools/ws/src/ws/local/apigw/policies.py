@@ -1,8 +1,12 @@
-"""The IAM policy a Lambda authorizer answers with, applied as API Gateway does."""
+"""A Lambda authorizer's answer (the function invoked with API Gateway's event) and the IAM
+policy it answers with, applied as API Gateway does."""
 from __future__ import annotations
 
 import fnmatch
+import json
 from typing import Any
+
+from ws.local.apigw.lambdas import Invoker, function_arn
 
 
 def policy_allows(policy: dict[str, Any], route_arn: str) -> bool:
@@ -23,3 +27,20 @@ def policy_allows(policy: dict[str, Any], route_arn: str) -> bool:
 
 def listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def authorizer_answer(invoker: Invoker, model: Any,
+                      event: dict[str, Any]) -> dict[str, Any] | None:
+    """What the authorizer `model`'s function answers to `event` (policyDocument, principalId,
+    context); None when it raised "Unauthorized", LookupError when it failed otherwise."""
+    answer = invoker(function_arn(model.authorizer_uri or ""), json.dumps(event).encode())
+    try:
+        result = json.loads(answer.payload)
+    except ValueError:
+        result = {}
+    result = result if isinstance(result, dict) else {}
+    if answer.error:
+        if result.get("errorMessage") == "Unauthorized":
+            return None
+        raise LookupError(f"Lambda authorizer {model.name} failed: {answer.payload[:300]!r}")
+    return result

@@ -7,18 +7,15 @@ folder. Workers find them after the function's own node_modules, as on Lambda (s
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
-import os
 import re
-import shutil
 import subprocess
-import tempfile
-import time
 from pathlib import Path
 from urllib.parse import unquote
+
+from ws.local.lambdas.cachedfolder import made_once, unwritable, user_cache
 
 # v3: the newest release when this was written (3.1178.0, published 2026-11-25), so every
 # client Lambda offers exists; Lambda keeps its bundled SDK recent too. It reads
@@ -37,8 +34,7 @@ class Unavailable(Exception):
 
 def default_cache() -> Path:
     """Where installs are kept: ws's folder in the user's cache (XDG_CACHE_HOME honoured)."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "ws" / "lambda-node-sdk"
+    return user_cache("lambda-node-sdk")
 
 
 def install(packages: tuple[str, ...], cache: Path, npm: str | None) -> Path:
@@ -52,40 +48,32 @@ def install(packages: tuple[str, ...], cache: Path, npm: str | None) -> Path:
     if npm is None:
         raise Unavailable("npm is not on PATH: install Node.js with npm")
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        with open(cache / f".{target.name}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # one install per set; the others wait, then reuse
-            if not target.is_dir():
-                started = time.monotonic()
-                _npm_install(npm, dependencies, target, before=V3_BEFORE if v3 else None)
-                log.warning("installed %s (the AWS SDK Lambda bundles) into %s in %.1f s",
-                            " ".join(packages), target, time.monotonic() - started)
+        took = made_once(target, lambda scratch: _npm_install(
+            npm, dependencies, scratch, before=V3_BEFORE if v3 else None))
     except OSError as exc:
-        raise Unavailable(f"{exc.strerror or exc}: {exc.filename or cache}") from None
+        raise Unavailable(unwritable(exc, cache)) from None
+    if took is not None:
+        log.warning("installed %s (the AWS SDK Lambda bundles) into %s in %.1f s",
+                    " ".join(packages), target, took)
     return target
 
 
-def _npm_install(npm: str, dependencies: dict[str, str], target: Path,
+def _npm_install(npm: str, dependencies: dict[str, str], scratch: Path,
                  before: str | None) -> None:
-    """Install into a scratch folder, then rename it into place. A name npm does not know (a
-    string in the code that is no package, a client newer than the pin) is left out, as
-    Lambda does not bundle it either."""
+    """Install into the scratch folder. A name npm does not know (a string in the code that is
+    no package, a client newer than the pin) is left out, as Lambda does not bundle it
+    either."""
     dependencies = dict(dependencies)
-    scratch = Path(tempfile.mkdtemp(dir=target.parent, prefix=".install-"))
-    try:
-        while True:
-            (scratch / "package.json").write_text(json.dumps(
-                {"private": True, "dependencies": dependencies}))
-            done = _run_npm(npm, scratch, before)
-            if done.returncode == 0:
-                os.rename(scratch, target)
-                return
-            unknown = _unknown(done.stderr, dependencies)
-            if unknown is None or len(dependencies) == 1:
-                raise Unavailable(f"npm install failed: {_first_error(done.stderr)}")
-            del dependencies[unknown]
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    while True:
+        (scratch / "package.json").write_text(json.dumps(
+            {"private": True, "dependencies": dependencies}))
+        done = _run_npm(npm, scratch, before)
+        if done.returncode == 0:
+            return
+        unknown = _unknown(done.stderr, dependencies)
+        if unknown is None or len(dependencies) == 1:
+            raise Unavailable(f"npm install failed: {_first_error(done.stderr)}")
+        del dependencies[unknown]
 
 
 def _run_npm(npm: str, folder: Path, before: str | None) -> subprocess.CompletedProcess[str]:

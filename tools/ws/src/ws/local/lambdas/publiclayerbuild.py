@@ -6,17 +6,14 @@ into place under a file lock; a later run reuses it (the newest release of the m
 the time it was made)."""
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
-import os
 import shutil
 import subprocess
-import tempfile
-import time
 from pathlib import Path
 
+from ws.local.lambdas.cachedfolder import made_once, unwritable, user_cache
 from ws.local.lambdas.publiclayers import StandIn, stand_in
 
 SECONDS = 300
@@ -29,8 +26,7 @@ class Unavailable(Exception):
 
 def default_cache() -> Path:
     """ws's folder in the user's cache (XDG_CACHE_HOME honoured)."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "ws" / "public-layers"
+    return user_cache("public-layers")
 
 
 def place(standin: StandIn, cache: Path) -> Path:
@@ -48,30 +44,20 @@ def folder(standin: StandIn, cache: Path) -> Path:
     if target.is_dir():
         return target
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        with open(cache / f".{target.name}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # one install per set; the others wait, then reuse
-            if not target.is_dir():
-                started = time.monotonic()
-                _install(standin, target)
-                log.warning("installed %s for a public layer into %s in %.1f s",
-                            " ".join(standin.requirements()), target,
-                            time.monotonic() - started)
+        took = made_once(target, lambda scratch: _install(standin, scratch))
     except OSError as exc:
-        raise Unavailable(f"{exc.strerror or exc}: {exc.filename or cache}") from None
+        raise Unavailable(unwritable(exc, cache)) from None
+    if took is not None:
+        log.warning("installed %s for a public layer into %s in %.1f s",
+                    " ".join(standin.requirements()), target, took)
     return target
 
 
-def _install(standin: StandIn, target: Path) -> None:
-    scratch = Path(tempfile.mkdtemp(dir=target.parent, prefix=".install-"))
-    try:
-        if standin.language == "python":
-            _pip(standin, scratch)
-        else:
-            _npm(standin, scratch)
-        os.rename(scratch, target)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+def _install(standin: StandIn, scratch: Path) -> None:
+    if standin.language == "python":
+        _pip(standin, scratch)
+    else:
+        _npm(standin, scratch)
 
 
 def _pip(standin: StandIn, scratch: Path) -> None:
@@ -120,7 +106,6 @@ def installed_version(standin: StandIn, cache: Path) -> str | None:
         return found[-1].name[len(name) + 1:-len(".dist-info")] if found else None
     manifest = opt / "nodejs" / "node_modules" / name / "package.json"
     return json.loads(manifest.read_text()).get("version") if manifest.is_file() else None
-
 
 
 def stand_ins(arns: tuple[str, ...], cache: Path) -> tuple[tuple[Path, ...], tuple[str, ...]]:

@@ -4,11 +4,10 @@ opening request (headers, query, stage variables, requestContext) and its IAM po
 `Refused(403)` when the policy does not allow $connect; no result caching."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ws.local.apigw import policies
-from ws.local.apigw.lambdas import Invoker, function_arn
+from ws.local.apigw.lambdas import Invoker
 from ws.local.apigw.websocket.routes import CONNECT, Deployed
 
 
@@ -35,12 +34,9 @@ def authorize(deployed: Deployed, route: Any, event: dict[str, Any],
     request = {"type": "REQUEST", "methodArn": arn,
                "stageVariables": deployed.stage_variables(), **event}
     request.pop("isBase64Encoded", None)
-    answer = invoker(function_arn(model.authorizer_uri or ""), json.dumps(request).encode())
-    result = _result(answer.payload)
-    if answer.error:
-        if result.get("errorMessage") == "Unauthorized":
-            raise Refused(401)
-        raise LookupError(f"Lambda authorizer {model.name} failed: {answer.payload[:300]!r}")
+    result = policies.authorizer_answer(invoker, model, request)
+    if result is None:
+        raise Refused(401)
     if not policies.policy_allows(result.get("policyDocument") or {}, arn):
         raise Refused(403)
     context = {k: v for k, v in (result.get("context") or {}).items()}
@@ -62,11 +58,3 @@ def _source(source: str, event: dict[str, Any]) -> str | None:
     if kind == "querystring":
         return (event.get("queryStringParameters") or {}).get(name)
     return "given"
-
-
-def _result(payload: bytes) -> dict[str, Any]:
-    try:
-        result = json.loads(payload)
-    except ValueError:
-        return {}
-    return result if isinstance(result, dict) else {}
