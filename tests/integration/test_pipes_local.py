@@ -152,3 +152,76 @@ def test_pipes_poll_filter_and_deliver_and_a_stopped_one_waits(tmp_path, aws):
     assert given[0]["dynamodb"]["NewImage"] == {"id": {"S": "i-1"}}
 
     assert _waiting(aws, "pp-held") == 1 and not _bodies(aws, "pp-seen")
+
+
+JOBS = """Transform: AWS::Serverless-2016-10-31
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: pipes.amazonaws.com},
+                     Action: sts:AssumeRole}]
+  Jobs: {Type: AWS::SQS::Queue, Properties: {QueueName: pj-jobs}}
+  Done: {Type: AWS::SQS::Queue, Properties: {QueueName: pj-done.fifo, FifoQueue: true}}
+  Notes: {Type: AWS::SQS::Queue, Properties: {QueueName: pj-notes}}
+  Bad: {Type: AWS::SQS::Queue, Properties: {QueueName: pj-bad}}
+  Seen: {Type: AWS::SQS::Queue, Properties: {QueueName: pp-seen}}
+  Log: {Type: AWS::Logs::LogGroup, Properties: {LogGroupName: pj-log}}
+  Enricher:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/enricher/, Handler: app.handler, Runtime: python3.11}
+  Failing:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/failing/, Handler: app.handler, Runtime: python3.11}
+  JobsPipe:
+    Type: AWS::Pipes::Pipe
+    Properties:
+      RoleArn: !GetAtt Role.Arn
+      Source: !GetAtt Jobs.Arn
+      Enrichment: !GetAtt Enricher.Arn
+      EnrichmentParameters: {InputTemplate: '{"job": <$.body.job>}'}
+      Target: !GetAtt Done.Arn
+      TargetParameters: {SqsQueueParameters: {MessageGroupId: jobs}}
+  NotesPipe:
+    Type: AWS::Pipes::Pipe
+    Properties:
+      RoleArn: !GetAtt Role.Arn
+      Source: !GetAtt Notes.Arn
+      Target: !GetAtt Log.Arn
+      TargetParameters: {InputTemplate: 'Order <$.body.id> is <$.body.status>'}
+  BadPipe:
+    Type: AWS::Pipes::Pipe
+    Properties:
+      RoleArn: !GetAtt Role.Arn
+      Source: !GetAtt Bad.Arn
+      Target: !GetAtt Failing.Arn
+"""
+ENRICHER = """def handler(event, context):
+    return [{"job": item["job"], "enriched": True} for item in event]
+"""
+FAILING = RECORDER.replace("sqs.send_message(QueueUrl=url, MessageBody=json.dumps(event))",
+                           "sqs.send_message(QueueUrl=url, MessageBody=json.dumps(event))\n"
+                           "    raise RuntimeError('refused')")
+
+
+def _log_lines(aws) -> list[str]:
+    return [e["message"] for e in aws("logs").filter_log_events(logGroupName="pj-log")["events"]]
+
+
+def test_enrichment_answers_text_templates_and_a_failed_target_keeps_the_message(tmp_path, aws):
+    root = write_tree(tmp_path, {**workspace_files(jobs=(JOBS, {})),
+                                 "stacks/jobs/src/enricher/app.py": ENRICHER,
+                                 "stacks/jobs/src/failing/app.py": FAILING})
+    report = api.deploy(root, "local", RunRequest())
+    assert report.ok, [(s.stack, s.reason) for s in report.stacks]
+    _send(aws, "pj-jobs", {"job": "j-1"})
+    _send(aws, "pj-notes", {"id": 456, "status": "RETURNED"})
+    _send(aws, "pj-bad", {"id": "b-1"})
+    done = _wait(lambda: _bodies(aws, "pj-done.fifo"))
+    assert done == [{"job": "j-1", "enriched": True}]
+    assert _wait(lambda: _log_lines(aws)) == ["Order 456 is RETURNED"]
+    tried = _wait(lambda: _bodies(aws, "pp-seen"))
+    assert json.loads(tried[0][0]["body"]) == {"id": "b-1"}
+    time.sleep(0.5)
+    assert _waiting(aws, "pj-bad") == 1  # not deleted: it comes back after the timeout

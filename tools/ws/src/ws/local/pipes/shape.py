@@ -1,5 +1,6 @@
 """What a pipe's enrichment and target receive: each record as JSON, or an InputTemplate filled
-from it (<$.path> on the record, an SQS body or Kinesis data read as JSON; <aws.pipes.*>)."""
+from it (<$.path> on the record, an SQS body or Kinesis data read as JSON; <aws.pipes.*>); a
+template that is not JSON gives text, with string values unquoted."""
 from __future__ import annotations
 
 import json
@@ -11,6 +12,7 @@ from ws.local.events import streambatch
 from ws.local.events.transform import fill, select
 
 _PATH = re.compile(r"<(\$[^<>]*)>")
+_ANY = re.compile(r"<[^<>\s]*>")
 
 
 def readable(record: dict[str, Any]) -> dict[str, Any]:
@@ -41,11 +43,21 @@ def rendered(template: str | None, record: dict[str, Any], pipe: Any) -> Any:
                    "aws.pipes.event.ingestion-time":
                        datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
                    "aws.pipes.event": record, "aws.pipes.event.json": json.dumps(record)})
+    if not _is_json(template):  # plain text: each value as its text, a string unquoted
+        return json.loads(fill(json.dumps(text), values))
     text = fill(text, values)
     try:
         return json.loads(text)
     except ValueError:
         return text
+
+
+def _is_json(template: str) -> bool:
+    try:
+        json.loads(_ANY.sub("0", template))
+    except ValueError:
+        return False
+    return True
 
 
 def answered(payload: bytes) -> list[Any]:
