@@ -209,6 +209,13 @@ def _log_lines(aws) -> list[str]:
     return [e["message"] for e in aws("logs").filter_log_events(logGroupName="pj-log")["events"]]
 
 
+def _failing_log(aws) -> str:
+    logs = aws("logs")
+    groups = logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/demo-local-jobs-Failing")
+    return "".join(e["message"] for g in groups["logGroups"]
+                   for e in logs.filter_log_events(logGroupName=g["logGroupName"])["events"])
+
+
 def test_enrichment_answers_text_templates_and_a_failed_target_keeps_the_message(tmp_path, aws):
     root = write_tree(tmp_path, {**workspace_files(jobs=(JOBS, {})),
                                  "stacks/jobs/src/enricher/app.py": ENRICHER,
@@ -223,5 +230,6 @@ def test_enrichment_answers_text_templates_and_a_failed_target_keeps_the_message
     assert _wait(lambda: _log_lines(aws)) == ["Order 456 is RETURNED"]
     tried = _wait(lambda: _bodies(aws, "pp-seen"))
     assert json.loads(tried[0][0]["body"]) == {"id": "b-1"}
-    time.sleep(0.5)
+    _wait(lambda: "refused" in _failing_log(aws))  # the invoke has ended, failed
+    time.sleep(0.3)
     assert _waiting(aws, "pj-bad") == 1  # not deleted: it comes back after the timeout
