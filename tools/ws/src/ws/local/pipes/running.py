@@ -69,7 +69,8 @@ class PipeRunner(threading.Thread):
             batch = self.enriched(kept)
             deliver.send(self.pipe, batch, self.runtime, self.invoke_async)
         except Exception as exc:  # noqa: BLE001 - logged; the source keeps the batch
-            LOG.warning("%s -> %s: failed: %s; kept at the source, to come again", what, self.pipe.target, exc)
+            LOG.warning("%s -> %s: failed: %s; kept at the source, to come again", what,
+                        self.pipe.target, exc)
             self.stopping.wait(RETRY_SECONDS)
             return False
         LOG.info("%s -> %s: delivered", what, self.pipe.target)
