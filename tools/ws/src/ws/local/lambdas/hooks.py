@@ -1,4 +1,5 @@
-"""Wire the runtime into the server process: invoke, custom resources, SQS pollers, schedules.
+"""Wire the runtime into the server process: invoke, custom resources, SQS pollers, pipes,
+schedules.
 
 Environment (read once by the server):
 
@@ -18,6 +19,7 @@ from ws.errors import ConfigError
 from ws.local.events import install as events
 from ws.local.lambdas import customresource, invokepatch, schedules, sqspoller
 from ws.local.lambdas.runtime import Runtime
+from ws.local.pipes.running import Pipes
 from ws.local.unknownservices import Refusals
 
 RETRY_VAR = "WS_LOCAL_SQS_RETRY_SECONDS"
@@ -50,8 +52,10 @@ class Installed:
     """What install() started; close() stops it (threads end, workers are killed)."""
 
     def __init__(self, runtime: Runtime, pollers: sqspoller.Pollers,
-                 scheduler: schedules.Scheduler | None, router: events.Running) -> None:
+                 scheduler: schedules.Scheduler | None, router: events.Running,
+                 pipes: Pipes | None = None) -> None:
         self.runtime = runtime
+        self.pipes = pipes
         self.pollers = pollers
         self.scheduler = scheduler
         self.router = router
@@ -59,6 +63,8 @@ class Installed:
     def close(self) -> None:
         self.router.close()
         self.pollers.stop()
+        if self.pipes is not None:
+            self.pipes.stop()
         if self.scheduler is not None:
             self.scheduler.stop()
         self.runtime.close()
@@ -73,8 +79,10 @@ def install(settings: RuntimeSettings) -> Installed:
     customresource.install(runtime, settings.endpoint, settings.refusals)
     pollers = sqspoller.Pollers(runtime, settings.sqs_retry_seconds)
     pollers.start()
+    pipes = Pipes(runtime, router.invoke_async, settings.sqs_retry_seconds)
+    pipes.start()
     scheduler = (schedules.Scheduler(runtime, fire=router.fire_schedule)
                  if settings.schedules else None)
     if scheduler is not None:
         scheduler.start()
-    return Installed(runtime, pollers, scheduler, router)
+    return Installed(runtime, pollers, scheduler, router, pipes)

@@ -54,8 +54,12 @@ class Supervisor(threading.Thread):
         while not self.stopping.wait(SCAN_SECONDS):
             self.scan()
 
+    def sources(self) -> dict[str, Any]:
+        """What this supervisor keeps a poller for, by key (the mappings it serves)."""
+        return {esm.uuid: esm for esm in event_source_mappings() if self.wanted(esm)}
+
     def scan(self) -> None:
-        wanted = {esm.uuid: esm for esm in event_source_mappings() if self.wanted(esm)}
+        wanted = self.sources()
         for key in set(self.running) - set(wanted):
             self.running.pop(key).stopping.set()
             self.forget(key)

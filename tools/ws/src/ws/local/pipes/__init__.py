@@ -1,0 +1,1 @@
+"""EventBridge Pipes run on the local endpoint: source polled, filtered, enriched, delivered."""
