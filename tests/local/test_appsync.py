@@ -163,3 +163,27 @@ def test_invalid_query_answers_errors(api):
     ask, _ = api
     status, answer = ask("{ nope }")
     assert status == 200 and answer["data"] is None and "nope" in answer["errors"][0]["message"]
+
+
+def test_http_api_proxies_to_the_graphql_url(stack, moto_url):
+    template = _template()
+    template["Resources"]["Proxy"] = {"Type": "AWS::ApiGatewayV2::Api", "Properties": {
+        "Name": "proxy", "ProtocolType": "HTTP"}}
+    template["Resources"]["ProxyIntegration"] = {
+        "Type": "AWS::ApiGatewayV2::Integration", "Properties": {
+            "ApiId": {"Ref": "Proxy"}, "IntegrationType": "HTTP_PROXY",
+            "IntegrationMethod": "POST", "PayloadFormatVersion": "1.0",
+            "IntegrationUri": {"Fn::GetAtt": ["Api", "GraphQLUrl"]}}}
+    template["Resources"]["ProxyRoute"] = {"Type": "AWS::ApiGatewayV2::Route", "Properties": {
+        "ApiId": {"Ref": "Proxy"}, "RouteKey": "POST /graphql",
+        "Target": {"Fn::Sub": "integrations/${ProxyIntegration}"}}}
+    template["Resources"]["ProxyStage"] = {"Type": "AWS::ApiGatewayV2::Stage", "Properties": {
+        "ApiId": {"Ref": "Proxy"}, "StageName": "$default", "AutoDeploy": True}}
+    template["Outputs"]["ProxyUrl"] = {"Value": {"Fn::Sub": (
+        "https://${Proxy}.execute-api.${AWS::Region}.amazonaws.com/graphql")}}
+    out = stack.create(template)
+    body = json.dumps({"query": '{ hello(name: "proxy") { greeting } }'}).encode()
+    status, answer = call_json(to_local(out["ProxyUrl"], moto_url), method="POST", body=body,
+                               headers={"x-api-key": out["ApiKey"],
+                                        "Content-Type": "application/json"})
+    assert status == 200 and answer == {"data": {"hello": {"greeting": "hello proxy"}}}

@@ -64,6 +64,14 @@ def to_local(url: str, endpoint: str, cdn_ids: dict[str, str] | None = None) -> 
     return None
 
 
+def served_here(url: str, port: str) -> str:
+    """`url` as the endpoint on 127.0.0.1:`port` answers it when it is an AppSync GraphQL URL
+    (an HTTP integration proxying to an API's GraphQLUrl); else `url` unchanged."""
+    if not (port.isdigit() and _APPSYNC.match(url)):
+        return url
+    return to_local(url, f"http://127.0.0.1:{port}") or url
+
+
 def _base(endpoint: str, scheme: str) -> str:
     """The endpoint's URL for `scheme`: plain ws:// for wss://, as http:// for https://."""
     base = endpoint.rstrip("/")
