@@ -22,7 +22,8 @@ def handler(event, context):
 SCHEMA = """
 type Greeting { greeting: String parent: String field: String }
 type Note @aws_api_key { id: ID! text: String createdAt: AWSDateTime }
-type Query { hello(name: String!): Greeting getNote(id: ID!): Note listNotes: [Note] jsOnly: String }
+type Query { hello(name: String!): Greeting getNote(id: ID!): Note listNotes: [Note] jsOnly: String
+  last(items: [Int]): Int }
 type Mutation { addNote(text: String!): Note }
 schema { query: Query mutation: Mutation }
 """
@@ -59,6 +60,11 @@ def _template() -> dict:
         "NotesSource": {"Type": "AWS::AppSync::DataSource", "Properties": {
             "ApiId": _API, "Name": "notes", "Type": "AMAZON_DYNAMODB",
             "DynamoDBConfig": {"TableName": {"Ref": "Notes"}, "AwsRegion": "us-east-1"}}},
+        "Local": {"Type": "AWS::AppSync::DataSource", "Properties": {
+            "ApiId": _API, "Name": "local", "Type": "NONE"}},
+        "Last": _resolver("Query", "last", "Local",
+            RequestMappingTemplate='{"version": "2018-05-29", "payload": $util.toJson($ctx.args)}',
+            ResponseMappingTemplate="#foreach($i in $ctx.result.items)#set($seen = $i)#end$seen"),
         "HelloResolver": _resolver("Query", "hello", "HelloSource"),
         "AddNote": _resolver("Mutation", "addNote", "NotesSource",
             RequestMappingTemplate='{"version": "2017-02-28", "operation": "PutItem",'
@@ -142,6 +148,11 @@ def test_dynamodb_mutation_then_queries(api):
     assert got == {"data": {"getNote": {"id": note["id"], "text": "milk"}}}
     _, listed = ask("{ listNotes { text } }")
     assert listed == {"data": {"listNotes": [{"text": "milk"}]}}
+
+
+def test_none_source_and_velocity_set_in_a_loop_seen_after_it(api):
+    ask, _ = api
+    assert ask("{ last(items: [4, 5, 6]) }") == (200, {"data": {"last": 6}})
 
 
 def test_api_key_required(api):

@@ -36,14 +36,24 @@ def resolve(api: Api, resolver: dict[str, Any], context: dict[str, Any]) -> Any:
         raise DataSourceError(f"{where}: no data source {resolver.get('DataSourceName')!r}",
                               "DataSourceNotFound")
     request_template = resolver.get("RequestMappingTemplate")
-    request = (json.loads(templates.evaluate(request_template, context))
-               if request_template else None)
+    request = _json(templates.evaluate(request_template, context), "request", where) \
+        if request_template else None
     result = _run(api, source, request, context)
     response_template = resolver.get("ResponseMappingTemplate")
     if not response_template:
         return result
-    rendered = templates.evaluate(response_template, {**context, "result": result})
-    return json.loads(rendered) if rendered.strip() else None
+    return _json(templates.evaluate(response_template, {**context, "result": result}),
+                 "response", where)
+
+
+def _json(rendered: str, which: str, where: str) -> Any:
+    if not rendered.strip():
+        return None
+    try:
+        return json.loads(rendered)
+    except ValueError as exc:
+        raise DataSourceError(f"{where}: the {which} mapping template's output is not JSON "
+                              f"({exc}): {rendered.strip()[:200]}", "MappingTemplate") from None
 
 
 def _run(api: Api, source: dict[str, Any], request: Any, context: dict[str, Any]) -> Any:
