@@ -37,9 +37,10 @@ def _resolver(type_name: str, field: str, source: str, **extra) -> dict:
 
 
 def _template() -> dict:
+    trust = {"Effect": "Allow", "Action": "sts:AssumeRole",
+             "Principal": {"Service": "lambda.amazonaws.com"}}
     role = {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                "Principal": {"Service": "lambda.amazonaws.com"}}]}}}
+        "Version": "2012-10-17", "Statement": [trust]}}}
     return {"Resources": {
         "Role": role,
         "Hello": {"Type": "AWS::Lambda::Function", "Properties": {
