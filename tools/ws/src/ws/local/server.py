@@ -18,6 +18,8 @@ from werkzeug.serving import run_simple
 from . import (backgroundexecution, functionfixes, motofixes, nestedstacks, providers,
                sdktaskerrors, syncexecution, taskmembernames)
 from .apigw.middleware import ApiGatewayMiddleware
+from .apigw.services import MotoServices
+from .appsync.server import AppSyncMiddleware
 from .cdn.middleware import CdnMiddleware
 from .lambdas import hooks
 from .reach import environment as reach
@@ -65,7 +67,8 @@ def started_line(port: int, settings: hooks.RuntimeSettings) -> str:
 
 def build_app(refusals: Refusals | None = None) -> ResourceTypesRoute:
     """The endpoint's WSGI app: ws's providers registered; the resource types it creates
-    (ws.local.resourcetypes), the CDN and the API gateway before moto; a service moto lacks
+    (ws.local.resourcetypes), the CDN, the API gateway and AppSync's GraphQL
+    APIs before moto; a service moto lacks
     answered with an error naming it (ws.local.unknownservices), counted in `refusals`."""
     providers.register()
     motofixes.register()
@@ -76,7 +79,7 @@ def build_app(refusals: Refusals | None = None) -> ResourceTypesRoute:
     taskmembernames.register()
     sdktaskerrors.register()
     moto = UnknownServices(DomainDispatcherApplication(create_backend_app), refusals)
-    gateway = ApiGatewayMiddleware(moto)
+    gateway = AppSyncMiddleware(ApiGatewayMiddleware(moto), MotoServices(moto))
     return ResourceTypesRoute(CdnMiddleware(gateway), providers.supported_types)
 
 

@@ -10,6 +10,8 @@ origin (no CORS between them):
 - a CloudFront distribution: ``{endpoint}/_ws/cdn/{distribution_id}/{path}``
   (AWS: ``https://{id}.cloudfront.net/{path}``, where the id is the domain's first label;
   ``wss://`` maps to ``ws://``, for a WebSocket API behind it)
+- an AppSync GraphQL API: ``{endpoint}/_ws/appsync/{api_id}/graphql``
+  (AWS: ``https://{api_id}.appsync-api.{region}.amazonaws.com/graphql``)
 - a regional service endpoint the endpoint itself answers, e.g. Cognito's
   ``https://cognito-idp.{region}.amazonaws.com/``: ``{endpoint}/``
 """
@@ -19,10 +21,13 @@ import re
 
 API_PREFIX = "/_ws/api/"
 CDN_PREFIX = "/_ws/cdn/"
+APPSYNC_PREFIX = "/_ws/appsync/"
 
 _EXECUTE_API = re.compile(
     r"^(?P<scheme>https|wss)://(?P<api>[a-z0-9]+)\.execute-api\.(?P<region>[a-z0-9-]+)"
     r"\.amazonaws\.com(?P<rest>/.*)?$")
+_APPSYNC = re.compile(
+    r"^https://(?P<api>[a-z0-9-]+)\.appsync-api\.[a-z0-9-]+\.amazonaws\.com(?P<rest>/.*)?$")
 _SERVICE = re.compile(r"^https://cognito-idp\.[a-z0-9-]+\.amazonaws\.com/?$")
 _CLOUDFRONT = re.compile(
     r"^(?P<scheme>https|wss)://(?P<dist>[A-Za-z0-9]+)\.cloudfront\.net(?P<rest>/.*)?$")
@@ -47,6 +52,9 @@ def to_local(url: str, endpoint: str, cdn_ids: dict[str, str] | None = None) -> 
     match = _EXECUTE_API.match(url)
     if match:
         return f"{_base(endpoint, match['scheme'])}{API_PREFIX}{match['api']}{match['rest'] or '/'}"
+    match = _APPSYNC.match(url)
+    if match:
+        return f"{endpoint.rstrip('/')}{APPSYNC_PREFIX}{match['api']}{match['rest'] or '/'}"
     if _SERVICE.match(url):
         return f"{endpoint.rstrip('/')}/"
     match = _CLOUDFRONT.match(url)
@@ -54,6 +62,14 @@ def to_local(url: str, endpoint: str, cdn_ids: dict[str, str] | None = None) -> 
         dist = (cdn_ids or {}).get(match["dist"], match["dist"])
         return f"{_base(endpoint, match['scheme'])}{CDN_PREFIX}{dist}{match['rest'] or '/'}"
     return None
+
+
+def served_here(url: str, port: str) -> str:
+    """`url` as the endpoint on 127.0.0.1:`port` answers it when it is an AppSync GraphQL URL
+    (an HTTP integration proxying to an API's GraphQLUrl); else `url` unchanged."""
+    if not (port.isdigit() and _APPSYNC.match(url)):
+        return url
+    return to_local(url, f"http://127.0.0.1:{port}") or url
 
 
 def _base(endpoint: str, scheme: str) -> str:

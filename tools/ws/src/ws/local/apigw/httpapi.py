@@ -18,6 +18,7 @@ from ws.local.apigw.hops import Unreachable
 from ws.local.apigw.awsintegration import ServiceCaller
 from ws.local.apigw.lambdas import Invoker, UnknownFunction, function_arn
 from ws.local.apigw.request import ApiRequest, ApiResponse
+from ws.local.urls import served_here
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,8 @@ def _http(call: httpevent.Call, integration: Any, invoker: Invoker) -> ApiRespon
                  integration.integration_uri or "")
     if call.request.query:
         url += ("&" if "?" in url else "?") + urllib.parse.urlencode(call.request.query)
+    port = next((v for k, v in call.request.headers if k == "X-Forwarded-Port"), "")
+    url = served_here(url, port)  # an AppSync API of this endpoint: answered here
     method = integration.integration_method or "ANY"
     headers = {k: v for k, v in call.request.headers
                if k.lower() not in integrations.HOP_BY_HOP}

@@ -119,4 +119,16 @@ def _engine() -> Any:
         "substring": lambda self, start, end=None: self[start:end],
         "indexOf": lambda self, part: self.find(part), "split": lambda self, sep: self.split(sep),
         "replace": lambda self, old, new: self.replace(old, new)})
+    airspeed.LocalNamespace.set_inherited = _set_as_velocity
     return airspeed
+
+
+def _set_as_velocity(namespace: Any, key: str, value: Any) -> None:
+    """#set as Velocity does it: a variable first set inside #foreach (or a macro) lives on
+    after it (airspeed kept it in the loop's scope)."""
+    target = namespace.find_outermost(key)
+    if target is None:
+        target = namespace
+        while isinstance(target.parent, type(namespace)):
+            target = target.parent
+    target[key] = value

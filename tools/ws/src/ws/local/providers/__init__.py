@@ -4,12 +4,13 @@ from __future__ import annotations
 from moto.cloudformation import parsing
 
 from ...errors import EndpointError
-from . import (apigateway, apikeys, apimethods, apiparts, appsync, balancerdeletion, certificates,
-               cloudfront, cognito, cognitoparts, connections, customresource, ecsservices,
-               endpointservices, events, functions, httpapi, listenercerts, loadbalancers,
-               messaging, networkdeletion, observability, patched, physicalnames, placeholder,
-               recordsets, refs, s3policy, scheduler, secrets, statemachine, tableupdate,
-               targetgroups, vpcendpoints, vpclinks, websocketparts)
+from . import (apigateway, apikeys, apimethods, apiparts, appsync, appsyncparts,
+               balancerdeletion, certificates, cloudfront, cognito, cognitoparts, connections,
+               customresource, ecsservices, endpointservices, events, functions, httpapi,
+               listenercerts, loadbalancers, messaging, networkdeletion, observability,
+               patched, physicalnames, placeholder, recordsets, refs, s3policy, scheduler,
+               secrets, statemachine, tableupdate, targetgroups, vpcendpoints, vpclinks,
+               websocketparts)
 
 # Adding a type: a module with `class X(Provider, CloudFormationModel)`, listed here.
 PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
@@ -21,6 +22,7 @@ PROVIDERS = (cognito.UserPool, cognito.UserPoolClient, cloudfront.Distribution,
              messaging.QueuePolicy, messaging.TopicPolicy, messaging.Subscription,
              scheduler.Schedule, scheduler.ScheduleGroup,
              appsync.GraphQLApi, appsync.GraphQLSchema, appsync.ApiKey,
+             appsyncparts.DataSource, appsyncparts.Resolver,
              httpapi.Api, httpapi.Stage, httpapi.Route, httpapi.Integration,
              httpapi.Authorizer, httpapi.Deployment, websocketparts.RouteResponse,
              websocketparts.IntegrationResponse,

@@ -1,5 +1,5 @@
-"""AppSync GraphQLApi, GraphQLSchema and ApiKey in moto's AppSync backend (moto keeps no data
-sources, resolvers or functions: those are placeholders, providers/shapes.py)."""
+"""AppSync GraphQLApi, GraphQLSchema and ApiKey in moto's AppSync backend (data sources and
+resolvers: providers/appsyncparts.py; functions are placeholders, providers/shapes.py)."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,6 +7,7 @@ from typing import Any
 from moto.appsync.models import appsync_backends
 from moto.core.common_models import CloudFormationModel
 
+from .appsyncparts import s3_text
 from .base import Provider
 
 
@@ -56,6 +57,8 @@ class GraphQLSchema(Provider, CloudFormationModel):
     def create(cls, props: dict[str, Any], logical_id: str, account_id: str,
                region: str) -> "GraphQLSchema":
         definition = props.get("Definition") or ""
+        if not definition and props.get("DefinitionS3Location"):
+            definition = s3_text(props["DefinitionS3Location"], account_id)
         _backend(account_id, region).start_schema_creation(props["ApiId"], definition.encode())
         return cls(f"{props['ApiId']}GraphQLSchema", {}, props, account_id, region, logical_id)
 

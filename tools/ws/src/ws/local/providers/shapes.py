@@ -13,12 +13,6 @@ from __future__ import annotations
 SSO_APPLICATION = "arn:aws:sso::{account}:application/ssoins-{id16}/apl-{id16}"
 
 SHAPES: dict[str, dict[str, str]] = {
-    "AWS::AppSync::DataSource": {
-        "Ref": "DataSourceArn", "Name": "{name}",
-        "DataSourceArn": "{arn}apis/{ApiId}/datasources/{name}"},
-    "AWS::AppSync::Resolver": {
-        "Ref": "ResolverArn", "TypeName": "{TypeName}", "FieldName": "{FieldName}",
-        "ResolverArn": "{arn}apis/{ApiId}/types/{TypeName}/resolvers/{FieldName}"},
     "AWS::AppSync::FunctionConfiguration": {
         "Ref": "FunctionArn", "Name": "{name}", "FunctionId": "{id}",
         "DataSourceName": "{DataSourceName}", "FunctionArn": "{arn}apis/{ApiId}/functions/{id}"},
