@@ -49,10 +49,24 @@ def runtime_of(lam, res: dict) -> str:
         return ""
 
 
-def call(url: str, method: str) -> tuple[int, dict, str]:
+def signed(url: str, method: str, data: bytes | None) -> dict[str, str]:
+    """SigV4 headers for an AWS_IAM route, as a client with the endpoint's credentials sends
+    them (any access key, the shared secret `testing`)."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    request = AWSRequest(method, url, data=data or b"",
+                         headers={"Content-Type": "application/json"})
+    SigV4Auth(Credentials("AKIDCORPUSBENCH", "testing"), "execute-api",
+              "us-east-1").add_auth(request)
+    return dict(request.headers.items())
+
+
+def call(url: str, method: str, iam: bool = False) -> tuple[int, dict, str]:
     data = b"{}" if method in ("POST", "PUT", "PATCH") else None
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+    headers = signed(url, method, data) if iam else {"Content-Type": "application/json"}
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
             return answer.status, dict(answer.headers), answer.read(300).decode(errors="replace")
@@ -88,18 +102,18 @@ def try_rest_apis(aws, endpoint: str, resources: list[dict], result: StackResult
         except Exception as exc:
             fail(result, "route", res, f"API {api_id}: {str(exc)[:200]}")
             continue
-        routes = [(item["path"], m) for item in items for m in (item.get("resourceMethods") or {})
-                  if m != "OPTIONS"]
+        routes = [(item["path"], m, (item["resourceMethods"][m] or {}).get("authorizationType"))
+                  for item in items for m in (item.get("resourceMethods") or {}) if m != "OPTIONS"]
         if not stages:
             result.routes += len(routes)
             fail(result, "route", res, f"API {res['LogicalResourceId']}: no stage, "
                  f"{len(routes)} routes not tried")
             continue
-        for path, method in routes:
+        for path, method, auth in routes:
             result.routes += 1
             status, headers, body = call(
                 f"{endpoint}/_ws/api/{api_id}/{stages[0]}{fill_path(path)}",
-                "GET" if method == "ANY" else method)
+                "GET" if method == "ANY" else method, iam=auth == "AWS_IAM")
             if refused(status, headers, body):
                 fail(result, "route", res, f"{method} {path}: {status} {body[:200]}")
             else:
@@ -116,7 +130,9 @@ def try_http_apis(aws, endpoint: str, resources: list[dict], result: StackResult
             try_websocket_api(v2, endpoint, api_id, res, result)
             continue
         try:
-            routes = [r["RouteKey"] for r in v2.get_routes(ApiId=api_id)["Items"]]
+            found = v2.get_routes(ApiId=api_id)["Items"]
+            routes = [r["RouteKey"] for r in found]
+            iam = {r["RouteKey"] for r in found if r.get("AuthorizationType") == "AWS_IAM"}
             stage = http_stage([s["StageName"] for s in v2.get_stages(ApiId=api_id)["Items"]])
         except Exception as exc:
             fail(result, "route", res, f"HTTP API {api_id}: {str(exc)[:200]}")
@@ -127,7 +143,7 @@ def try_http_apis(aws, endpoint: str, resources: list[dict], result: StackResult
             if key == "$default":
                 method, path = "GET", "/"
             status, headers, body = call(f"{endpoint}/_ws/api/{api_id}{stage}{fill_path(path)}",
-                                         "GET" if method == "ANY" else method)
+                                         "GET" if method == "ANY" else method, iam=key in iam)
             if refused(status, headers, body):
                 fail(result, "route", res, f"{key}: {status} {body[:200]}")
             else:
@@ -156,8 +172,12 @@ def try_websocket_api(v2, endpoint: str, api_id: str, res: dict, result: StackRe
     result.routes += 1
     stages = [s["StageName"] for s in v2.get_stages(ApiId=api_id)["Items"]]
     url = endpoint.replace("http", "ws", 1) + f"/_ws/api/{api_id}/{(stages or ['none'])[0]}"
+    connect = [r for r in v2.get_routes(ApiId=api_id)["Items"] if r["RouteKey"] == "$connect"]
+    iam = bool(connect) and connect[0].get("AuthorizationType") == "AWS_IAM"
+    headers = signed(url.replace("ws", "http", 1), "GET", None) if iam else {}
     try:
-        websocket.create_connection(url, timeout=10).close()
+        websocket.create_connection(url, timeout=10, header=[
+            f"{k}: {v}" for k, v in headers.items() if k.lower() != "content-type"]).close()
         result.answered += 1
     except Exception as exc:  # noqa: BLE001 - a refused handshake is the finding
         fail(result, "route", res, f"$connect: {str(exc)[:200]}")

@@ -53,3 +53,10 @@ def test_an_http_api_is_called_on_its_own_stage():
     assert http_stage(["$default", "prod"]) == ""
     assert http_stage(["prod"]) == "/prod"
     assert http_stage([]) == ""
+
+
+def test_an_iam_route_is_called_signed():
+    from corpus_probe import signed
+    headers = signed("http://127.0.0.1:1/_ws/api/abc/prod/orders", "GET", None)
+    assert headers["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDCORPUSBENCH/")
+    assert "/us-east-1/execute-api/aws4_request" in headers["Authorization"]
