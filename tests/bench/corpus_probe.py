@@ -49,15 +49,16 @@ def runtime_of(lam, res: dict) -> str:
         return ""
 
 
-def signed(url: str, method: str, data: bytes | None) -> dict[str, str]:
+def signed(url: str, method: str, data: bytes | None, json: bool = True) -> dict[str, str]:
     """SigV4 headers for an AWS_IAM route, as a client with the endpoint's credentials sends
-    them (any access key, the shared secret `testing`)."""
+    them (any access key, the shared secret `testing`); `json`: with its Content-Type (signed
+    too, so a request sent without it, a WebSocket upgrade, is signed without)."""
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
 
     request = AWSRequest(method, url, data=data or b"",
-                         headers={"Content-Type": "application/json"})
+                         headers={"Content-Type": "application/json"} if json else {})
     SigV4Auth(Credentials("AKIDCORPUSBENCH", "testing"), "execute-api",
               "us-east-1").add_auth(request)
     return dict(request.headers.items())
@@ -174,10 +175,10 @@ def try_websocket_api(v2, endpoint: str, api_id: str, res: dict, result: StackRe
     url = endpoint.replace("http", "ws", 1) + f"/_ws/api/{api_id}/{(stages or ['none'])[0]}"
     connect = [r for r in v2.get_routes(ApiId=api_id)["Items"] if r["RouteKey"] == "$connect"]
     iam = bool(connect) and connect[0].get("AuthorizationType") == "AWS_IAM"
-    headers = signed(url.replace("ws", "http", 1), "GET", None) if iam else {}
+    headers = signed(url.replace("ws", "http", 1), "GET", None, json=False) if iam else {}
     try:
         websocket.create_connection(url, timeout=10, header=[
-            f"{k}: {v}" for k, v in headers.items() if k.lower() != "content-type"]).close()
+            f"{k}: {v}" for k, v in headers.items()]).close()
         result.answered += 1
     except Exception as exc:  # noqa: BLE001 - a refused handshake is the finding
         fail(result, "route", res, f"$connect: {str(exc)[:200]}")

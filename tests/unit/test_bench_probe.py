@@ -60,3 +60,9 @@ def test_an_iam_route_is_called_signed():
     headers = signed("http://127.0.0.1:1/_ws/api/abc/prod/orders", "GET", None)
     assert headers["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDCORPUSBENCH/")
     assert "/us-east-1/execute-api/aws4_request" in headers["Authorization"]
+
+
+def test_a_websocket_upgrade_is_signed_without_a_content_type():
+    from corpus_probe import signed
+    headers = signed("http://127.0.0.1:1/_ws/api/abc/prod", "GET", None, json=False)
+    assert "content-type" not in headers["Authorization"].split("SignedHeaders=")[1]
