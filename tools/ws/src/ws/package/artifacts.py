@@ -21,6 +21,9 @@ FILE_PROPERTIES: dict[str, dict[str, str]] = {
     "AWS::Serverless::Api": {"DefinitionUri": BUCKET_KEY},
     "AWS::Serverless::HttpApi": {"DefinitionUri": BUCKET_KEY},
     "AWS::Serverless::StateMachine": {"DefinitionUri": BUCKET_KEY},
+    # "*": every key at that level (sam's GraphQLApiCodeResource walks them the same way)
+    "AWS::Serverless::GraphQLApi": {"SchemaUri": URI, "Resolvers.*.*.CodeUri": URI,
+                                    "Functions.*.CodeUri": URI},
     "AWS::ApiGateway::RestApi": {"BodyS3Location": BUCKET_KEY},
     "AWS::ApiGatewayV2::Api": {"BodyS3Location": BUCKET_KEY},
     "AWS::StepFunctions::StateMachine": {"DefinitionS3Location": BUCKET_KEY},
@@ -67,10 +70,11 @@ def _candidates(body: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], s
         if not isinstance(resource, dict):
             continue
         for prop, form in FILE_PROPERTIES.get(resource.get("Type", ""), {}).items():
-            keys = ("Resources", logical_id, "Properties", *prop.split("."))
-            value = _at(body, keys)
-            if is_local(value):
-                yield keys, value, form
+            for keys in _expanded(body, ("Resources", logical_id, "Properties"),
+                                  tuple(prop.split("."))):
+                value = _at(body, keys)
+                if is_local(value):
+                    yield keys, value, form
     for keys, location in _includes(body, ()):
         yield keys, location, INCLUDE
 
@@ -88,6 +92,19 @@ def _includes(node: Any, keys: tuple[str | int, ...]) -> Iterator[tuple[tuple, s
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from _includes(value, (*keys, index))
+
+
+def _expanded(body: Any, done: tuple[str | int, ...],
+              rest: tuple[str, ...]) -> Iterator[tuple[str | int, ...]]:
+    """The key paths `done` + `rest` names, a "*" in `rest` standing for each key there."""
+    if not rest:
+        yield done
+    elif rest[0] == "*":
+        node = _at(body, done)
+        for key in sorted(node) if isinstance(node, dict) else ():
+            yield from _expanded(body, (*done, key), rest[1:])
+    else:
+        yield from _expanded(body, (*done, rest[0]), rest[1:])
 
 
 def _at(body: Any, keys: tuple[str | int, ...]) -> Any:
