@@ -71,3 +71,19 @@ def standin_endpoint() -> Iterator[str]:
         patch.setattr(LambdaFunction, "_invoke_lambda", run_inline)
         yield server.url
     server.close()
+
+
+# A module whose tests each want the stand-in endpoint emptied imports these two fixtures:
+# `from lambda_standin import moto_url, served`.
+@pytest.fixture(scope="module")
+def served() -> Iterator[str]:
+    """The module's in-process endpoint with the stand-in runner."""
+    with standin_endpoint() as url:
+        yield url
+
+
+@pytest.fixture
+def moto_url(served: str) -> str:
+    """Overrides the shared fixture: the module's stand-in endpoint, emptied for each test."""
+    lifecycle.reset(served)
+    return served

@@ -5,25 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from lambda_standin import standin_endpoint
+from lambda_standin import moto_url, served  # noqa: F401 (fixtures)
 from signing import presigned_url, signed_headers
 
 from apistore import ECHO, _function, _method, _proxy, _resource, call
-from ws.local import endpoint as lifecycle
 from ws.local.urls import local_api_url
 
-
-@pytest.fixture(scope="module")
-def served():
-    with standin_endpoint() as url:
-        yield url
-
-
-@pytest.fixture
-def moto_url(served):
-    """Overrides the shared fixture: the in-process endpoint with the stand-in, emptied."""
-    lifecycle.reset(served)
-    return served
 
 
 def _template() -> dict:

@@ -6,24 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from lambda_standin import standin_endpoint
+from lambda_standin import moto_url, served  # noqa: F401 (fixtures)
 
 from apistore import call, call_json, id_token, template
-from ws.local import endpoint as lifecycle
 from ws.local.urls import local_api_url
 
-
-@pytest.fixture(scope="module")
-def served():
-    with standin_endpoint() as url:
-        yield url
-
-
-@pytest.fixture
-def moto_url(served):
-    """Overrides the shared fixture: the in-process endpoint with the stand-in, emptied."""
-    lifecycle.reset(served)
-    return served
 
 
 @pytest.fixture

@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from lambda_standin import standin_endpoint
+from lambda_standin import moto_url, served  # noqa: F401 (fixtures)
 
 from apistore import call_json
-from ws.local import endpoint as lifecycle
 from ws.local.urls import to_local
 
 HELLO = """
@@ -89,17 +88,6 @@ def _template() -> dict:
             "SourceName": {"Value": {"Fn::GetAtt": ["NotesSource", "Name"]}},
             "ResolverArn": {"Value": {"Ref": "HelloResolver"}}}}
 
-
-@pytest.fixture(scope="module")
-def served():
-    with standin_endpoint() as url:
-        yield url
-
-
-@pytest.fixture
-def moto_url(served):
-    lifecycle.reset(served)
-    return served
 
 
 @pytest.fixture
