@@ -43,6 +43,21 @@ def _start_execution(self: StateMachine, region_name: str, account_id: str,
     return execution
 
 
+def interpreter_args(machine: StateMachine, kind: StateMachineType, resource: str, name: str,
+                     account: str, region: str, text: str) -> dict[str, Any]:
+    """The arguments of the interpreter's execution (Execution, SyncExecution) of a snapshot
+    of `machine` (the interpreter reads its type from it) named `name`, its ARN ending in
+    `resource` (`execution:M:N`, or `express:M:N:uuid`)."""
+    snapshot = SimpleNamespace(arn=machine.arn, name=machine.name, sm_type=kind,
+                               definition=machine.definition, revision_id=None)
+    partition = machine.arn.split(":")[1]
+    return dict(name=name, sm_type=kind, role_arn=machine.roleArn,
+                exec_arn=f"arn:{partition}:states:{region}:{account}:{resource}",
+                account_id=account, region_name=region, state_machine=snapshot,
+                start_date=datetime.datetime.now(tz=datetime.timezone.utc),
+                cloud_watch_logging_session=None, activity_store={}, input_data=text)
+
+
 class BackgroundExecution(Execution):
     """The interpreter's execution, with the fields moto's responses read."""
 
@@ -52,16 +67,8 @@ class BackgroundExecution(Execution):
     def of(cls, machine: StateMachine, region: str, account: str, name: str,
            text: str) -> BackgroundExecution:
         kind = StateMachineType(str(machine.type or "STANDARD").upper())
-        snapshot = SimpleNamespace(arn=machine.arn, name=machine.name, sm_type=kind,
-                                   definition=machine.definition, revision_id=None)
-        partition = machine.arn.split(":")[1]
-        execution = cls(
-            name=name, sm_type=kind, role_arn=machine.roleArn,
-            exec_arn=f"arn:{partition}:states:{region}:{account}:execution:{machine.name}:{name}",
-            account_id=account, region_name=region,
-            state_machine=snapshot,  # type: ignore[arg-type]
-            start_date=datetime.datetime.now(tz=datetime.timezone.utc),
-            cloud_watch_logging_session=None, activity_store={}, input_data=text)
+        execution = cls(**interpreter_args(machine, kind, f"execution:{machine.name}:{name}",
+                                           name, account, region, text))
         execution.exec_status = ExecutionStatus.RUNNING  # before its thread sets it
         return execution
 

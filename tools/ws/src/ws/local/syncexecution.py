@@ -8,7 +8,6 @@ import json
 import math
 import threading
 import uuid
-from types import SimpleNamespace
 from typing import Any
 
 from moto.core.exceptions import AWSError
@@ -19,6 +18,8 @@ from moto.stepfunctions.parser.api import StateMachineType
 from moto.stepfunctions.parser.backend.execution import SyncExecution
 from moto.stepfunctions.parser.utils import TMP_THREADS
 from moto.stepfunctions.responses import StepFunctionResponse
+
+from ws.local.backgroundexecution import interpreter_args
 
 CAP_SECONDS = 300.0  # an Express execution runs at most five minutes on AWS
 MEMORY_MB = 64  # what AWS bills an Express execution's memory in
@@ -76,17 +77,10 @@ def _start(execution: SyncExecution, failure: list[Exception]) -> None:
 
 def _execution(machine: StateMachine, text: str, name: str, account: str,
                region: str) -> SyncExecution:
-    """The execution of a snapshot of `machine` (the interpreter reads its type from it)."""
-    snapshot = SimpleNamespace(arn=machine.arn, name=machine.name, definition=machine.definition,
-                               sm_type=StateMachineType.EXPRESS, revision_id=None)
-    partition = machine.arn.split(":")[1]
-    return SyncExecution(
-        name=name, sm_type=StateMachineType.EXPRESS, role_arn=machine.roleArn,
-        exec_arn=f"arn:{partition}:states:{region}:{account}:express:{machine.name}:{name}:"
-                 f"{uuid.uuid4()}",
-        account_id=account, region_name=region, state_machine=snapshot,  # type: ignore[arg-type]
-        start_date=datetime.datetime.now(tz=datetime.timezone.utc),
-        cloud_watch_logging_session=None, activity_store={}, input_data=text)
+    """The Express execution of `machine`, named as AWS names one (express:M:N:uuid)."""
+    return SyncExecution(**interpreter_args(
+        machine, StateMachineType.EXPRESS, f"express:{machine.name}:{name}:{uuid.uuid4()}",
+        name, account, region, text))
 
 
 def _answer(execution: SyncExecution) -> dict[str, Any]:
